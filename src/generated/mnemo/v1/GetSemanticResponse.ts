@@ -1,0 +1,11 @@
+// Original file: proto/mnemo/v1/memory.proto
+
+import type { SemanticMemory as _mnemo_v1_SemanticMemory, SemanticMemory__Output as _mnemo_v1_SemanticMemory__Output } from '../../mnemo/v1/SemanticMemory.js';
+
+export interface GetSemanticResponse {
+  'memories'?: (_mnemo_v1_SemanticMemory)[];
+}
+
+export interface GetSemanticResponse__Output {
+  'memories': (_mnemo_v1_SemanticMemory__Output)[];
+}

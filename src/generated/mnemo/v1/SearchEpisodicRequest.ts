@@ -1,0 +1,22 @@
+// Original file: proto/mnemo/v1/memory.proto
+
+import type { Vector as _mnemo_v1_Vector, Vector__Output as _mnemo_v1_Vector__Output } from '../../mnemo/v1/Vector.js';
+import type { EpisodicFilter as _mnemo_v1_EpisodicFilter, EpisodicFilter__Output as _mnemo_v1_EpisodicFilter__Output } from '../../mnemo/v1/EpisodicFilter.js';
+
+export interface SearchEpisodicRequest {
+  'vector'?: (_mnemo_v1_Vector | null);
+  'k'?: (number);
+  'filter'?: (_mnemo_v1_EpisodicFilter | null);
+  'ef_runtime'?: (number);
+  'exact'?: (boolean);
+  'include_vectors'?: (boolean);
+}
+
+export interface SearchEpisodicRequest__Output {
+  'vector': (_mnemo_v1_Vector__Output | null);
+  'k': (number);
+  'filter': (_mnemo_v1_EpisodicFilter__Output | null);
+  'ef_runtime': (number);
+  'exact': (boolean);
+  'include_vectors': (boolean);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/mnemo/v1/memory.proto
+
+
+export interface UpsertEpisodicResponse {
+  'ids'?: (string)[];
+}
+
+export interface UpsertEpisodicResponse__Output {
+  'ids': (string)[];
+}

@@ -1,0 +1,10 @@
+// Original file: proto/mnemo/v1/memory.proto
+
+
+export interface UpsertSemanticResponse {
+  'ids'?: (string)[];
+}
+
+export interface UpsertSemanticResponse__Output {
+  'ids': (string)[];
+}

@@ -1,0 +1,226 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
+import { SCHEMAS } from '../model/MemorySchema.js';
+import type { ChangeEntry, MemoryStore } from '../storage/MemoryStore.js';
+import type { IndexSet } from './IndexSet.js';
+import { compareStreamIds } from './streamIds.js';
+
+export interface FollowerOptions {
+  /** How long one blocking read of the change stream waits. */
+  blockMs: number;
+  /** Entries read (and applied) at most per round. */
+  batchCount: number;
+  /** Memories read from Redis per rebuild batch. */
+  rebuildBatch: number;
+}
+
+interface Waiter {
+  streamId: string;
+  resolve: (applied: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface PendingAction {
+  kind: MemoryKind;
+  id: string;
+  op: ChangeEntry['op'];
+  record: MemoryRecord | undefined;
+}
+
+const KINDS: readonly MemoryKind[] = ['episodic', 'semantic'];
+
+/**
+ * Keeps the in-process indexes equal to Redis: rebuilds them from the hashes, then applies every
+ * change-stream entry in stream order, its own writes included, so every instance converges on
+ * the same state. Writers wait for their entry to be applied (read-your-writes).
+ */
+export class ChangeFollower {
+  private lastId = '0-0';
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private waiters: Waiter[] = [];
+  private readonly hints = new Map<
+    string,
+    { kind: MemoryKind; records: Map<string, MemoryRecord> }
+  >();
+
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly connection: Redis,
+    private readonly indexes: IndexSet,
+    private readonly log: Logger,
+    private readonly options: FollowerOptions,
+  ) {}
+
+  /** Id of the last change entry applied. */
+  get position(): string {
+    return this.lastId;
+  }
+
+  /** Builds fresh indexes from every hash in Redis and swaps them in. */
+  async rebuild(): Promise<void> {
+    const startId = await this.store.lastChangeId();
+    const started = Date.now();
+    for (const kind of KINDS) {
+      const fresh = this.indexes.create(kind);
+      let loaded = 0;
+      let lastLog = Date.now();
+      for await (const batch of this.store.scan(SCHEMAS[kind], this.options.rebuildBatch)) {
+        await fresh.upsert(batch);
+        loaded += batch.length;
+        if (Date.now() - lastLog >= 2000) {
+          lastLog = Date.now();
+          this.log.info({ kind, loaded }, 'rebuilding index');
+        }
+      }
+      this.indexes.replace(kind, fresh);
+      this.log.info({ kind, memories: fresh.size }, 'index rebuilt');
+    }
+    this.lastId = startId;
+    this.log.info({ ms: Date.now() - started, position: startId }, 'indexes rebuilt from Redis');
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.connection.disconnect();
+    await this.loopDone;
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(false);
+    }
+    this.waiters = [];
+  }
+
+  /** Announces a write about to be made, so its entry is applied without reading Redis. */
+  expect(writeToken: string, kind: MemoryKind, records: readonly MemoryRecord[]): void {
+    this.hints.set(writeToken, { kind, records: new Map(records.map((r) => [r.id, r])) });
+  }
+
+  forget(writeToken: string): void {
+    this.hints.delete(writeToken);
+  }
+
+  /** Resolves true once the entry is applied, false after `timeoutMs` or on stop. */
+  waitFor(streamId: string, timeoutMs: number): Promise<boolean> {
+    if (compareStreamIds(this.lastId, streamId) >= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        streamId,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    let checkGap = true;
+    let backoffMs = 50;
+    while (this.running) {
+      try {
+        if (checkGap) {
+          const trimmed = await this.store.maxDeletedChangeId();
+          if (compareStreamIds(trimmed, this.lastId) > 0) {
+            this.log.warn(
+              { position: this.lastId, trimmed },
+              'change stream trimmed past position',
+            );
+            await this.rebuild();
+          }
+          checkGap = false;
+        }
+        const entries = await this.store.readChanges(
+          this.connection,
+          this.lastId,
+          this.options.blockMs,
+          this.options.batchCount,
+        );
+        backoffMs = 50;
+        if (entries.length === 0) continue;
+        await this.apply(entries);
+        this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
+        this.settleWaiters();
+        if (entries.length >= this.options.batchCount) checkGap = true;
+      } catch (error) {
+        if (!this.running) break;
+        this.log.warn({ err: error }, 'change follower: read failed, retrying');
+        checkGap = true;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        backoffMs = Math.min(backoffMs * 2, 2000);
+      }
+    }
+  }
+
+  private settleWaiters(): void {
+    const remaining: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (compareStreamIds(this.lastId, waiter.streamId) >= 0) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(true);
+      } else {
+        remaining.push(waiter);
+      }
+    }
+    this.waiters = remaining;
+  }
+
+  /** Applies entries: the last entry touching an id decides what is done with it. */
+  private async apply(entries: readonly ChangeEntry[]): Promise<void> {
+    const actions = new Map<string, PendingAction>();
+    for (const entry of entries) {
+      if (entry.kind !== 'episodic' && entry.kind !== 'semantic') continue;
+      const hint = this.hints.get(entry.writeToken);
+      const kind: MemoryKind = entry.kind;
+      for (const id of entry.ids) {
+        const key = `${kind}\u0000${id}`;
+        actions.delete(key);
+        const record = hint?.kind === kind && entry.op === 'u' ? hint.records.get(id) : undefined;
+        actions.set(key, { kind, id, op: entry.op, record });
+      }
+    }
+    for (const kind of KINDS) {
+      const mine = [...actions.values()].filter((a) => a.kind === kind);
+      if (mine.length > 0) await this.applyKind(kind, mine);
+    }
+  }
+
+  private async applyKind(kind: MemoryKind, actions: readonly PendingAction[]): Promise<void> {
+    const index = this.indexes.get(kind);
+    const schema = SCHEMAS[kind];
+    const removals: string[] = [];
+    const upserts: MemoryRecord[] = [];
+    const fullReads: string[] = [];
+    const attributeReads: string[] = [];
+    for (const action of actions) {
+      if (action.op === 'd') removals.push(action.id);
+      else if (action.record !== undefined) upserts.push(action.record);
+      else if (action.op === 'a' && index.has(action.id)) attributeReads.push(action.id);
+      else fullReads.push(action.id);
+    }
+    const [full, attributes] = await Promise.all([
+      this.store.get(schema, fullReads, true),
+      this.store.get(schema, attributeReads, false),
+    ]);
+    full.forEach((record, i) => {
+      if (record === null) removals.push(fullReads[i] ?? '');
+      else upserts.push(record);
+    });
+    attributes.forEach((record, i) => {
+      const id = attributeReads[i] ?? '';
+      if (record === null) removals.push(id);
+      else index.setAttributes(id, record);
+    });
+    index.remove(removals);
+    await index.upsert(upserts);
+  }
+}

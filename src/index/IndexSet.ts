@@ -1,0 +1,24 @@
+import type { MemoryKind } from '../model/MemoryRecord.js';
+import { SCHEMAS } from '../model/MemorySchema.js';
+import { MemoryIndex, type IndexOptions } from './MemoryIndex.js';
+
+/** The live index of each kind; a rebuild swaps in a fresh one whole. */
+export class IndexSet {
+  private readonly indexes: Record<MemoryKind, MemoryIndex>;
+
+  constructor(private readonly options: IndexOptions) {
+    this.indexes = { episodic: this.create('episodic'), semantic: this.create('semantic') };
+  }
+
+  get(kind: MemoryKind): MemoryIndex {
+    return this.indexes[kind];
+  }
+
+  create(kind: MemoryKind): MemoryIndex {
+    return MemoryIndex.create(SCHEMAS[kind], this.options);
+  }
+
+  replace(kind: MemoryKind, index: MemoryIndex): void {
+    this.indexes[kind] = index;
+  }
+}

@@ -1,0 +1,296 @@
+import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
+import type { MemoryFilter } from '../model/MemoryFilter.js';
+import { isEmptyFilter } from '../model/MemoryFilter.js';
+import type { MemorySchema } from '../model/MemorySchema.js';
+import { AttributeIndex, type CompiledFilter } from './AttributeIndex.js';
+import { HnswEngine, type KnnResult } from './HnswEngine.js';
+import { TopK } from './TopK.js';
+
+export interface IndexOptions {
+  dim: number;
+  m: number;
+  efConstruction: number;
+  /** ef used when a query sets none. */
+  efRuntime: number;
+  /** Filtered candidate sets up to this size are searched exactly (brute force). */
+  exactSearchMaxCandidates: number;
+  initialCapacity?: number;
+}
+
+export interface SearchQuery {
+  vector: Float32Array;
+  k: number;
+  filter: MemoryFilter;
+  /** 0 = the index's default. */
+  efRuntime: number;
+  exact: boolean;
+}
+
+export interface IndexHit {
+  id: string;
+  distance: number;
+}
+
+/** Position after which a recency page continues. */
+export interface RecentCursor {
+  value: number;
+  id: string;
+}
+
+export interface RecentPage {
+  ids: string[];
+  /** Cursor of the next page, null on the last page. */
+  next: RecentCursor | null;
+}
+
+/** How one search was planned (exposed for tests and metrics). */
+export type SearchPlan = 'empty' | 'exact' | 'hnsw' | 'hnsw_filtered';
+
+/**
+ * The in-process index of one kind of memory: the HNSW graph (cosine), exact attribute columns,
+ * and the id ↔ label maps. Mutations must be applied one at a time (the change follower does);
+ * searches may run at any time.
+ */
+export class MemoryIndex {
+  private readonly idToLabel = new Map<string, number>();
+  private labelToId: (string | undefined)[] = [];
+  private readonly freeLabels: number[] = [];
+  private pendingFree: number[] = [];
+  private nextLabel = 0;
+  private inflight = 0;
+  private readonly attributes: AttributeIndex;
+  /** Plan of the most recent search. */
+  lastPlan: SearchPlan = 'empty';
+
+  constructor(
+    readonly schema: MemorySchema,
+    private readonly engine: HnswEngine,
+    private readonly options: IndexOptions,
+  ) {
+    this.attributes = new AttributeIndex(schema, options.initialCapacity ?? 1024);
+  }
+
+  static create(schema: MemorySchema, options: IndexOptions): MemoryIndex {
+    const engine = new HnswEngine({
+      dim: options.dim,
+      m: options.m,
+      efConstruction: options.efConstruction,
+      initialCapacity: options.initialCapacity ?? 1024,
+    });
+    return new MemoryIndex(schema, engine, options);
+  }
+
+  get size(): number {
+    return this.idToLabel.size;
+  }
+
+  has(id: string): boolean {
+    return this.idToLabel.has(id);
+  }
+
+  attributesOf(id: string): MemoryAttributes | null {
+    const label = this.idToLabel.get(id);
+    return label === undefined ? null : this.attributes.get(label);
+  }
+
+  /** Inserts or replaces memories (the last one wins where an id repeats). */
+  async upsert(records: readonly MemoryRecord[]): Promise<void> {
+    const latest = new Map<string, MemoryRecord>();
+    for (const record of records) latest.set(record.id, record);
+    const fresh: MemoryRecord[] = [];
+    for (const record of latest.values()) {
+      const label = this.idToLabel.get(record.id);
+      if (label !== undefined && this.sameVector(label, record.vector)) {
+        this.attributes.set(label, record);
+        continue;
+      }
+      if (label !== undefined) this.removeLabel(record.id, label);
+      fresh.push(record);
+    }
+    if (fresh.length === 0) return;
+    const labels = new Uint32Array(fresh.length);
+    const vectors = new Float32Array(fresh.length * this.options.dim);
+    fresh.forEach((record, i) => {
+      labels[i] = this.allocateLabel();
+      vectors.set(record.vector, i * this.options.dim);
+    });
+    await this.engine.add(labels, vectors);
+    fresh.forEach((record, i) => {
+      const label = labels[i] ?? 0;
+      this.idToLabel.set(record.id, label);
+      this.labelToId[label] = record.id;
+      this.attributes.set(label, record);
+    });
+  }
+
+  /** Replaces the attributes of a memory whose vector is unchanged; false if it is unknown. */
+  setAttributes(id: string, attributes: MemoryAttributes): boolean {
+    const label = this.idToLabel.get(id);
+    if (label === undefined) return false;
+    this.attributes.set(label, attributes);
+    return true;
+  }
+
+  remove(ids: readonly string[]): void {
+    for (const id of ids) {
+      const label = this.idToLabel.get(id);
+      if (label !== undefined) this.removeLabel(id, label);
+    }
+  }
+
+  /** Ids of every memory matching the filter. */
+  matchingIds(filter: MemoryFilter): string[] {
+    const compiled = this.attributes.compile(filter);
+    if (compiled === null) return [];
+    const ids: string[] = [];
+    this.attributes.forEachMatch(compiled, (label) => {
+      const id = this.labelToId[label];
+      if (id !== undefined) ids.push(id);
+    });
+    return ids;
+  }
+
+  /** The k nearest memories within the filter, by ascending cosine distance. */
+  async search(query: SearchQuery): Promise<IndexHit[]> {
+    const compiled = isEmptyFilter(query.filter) ? null : this.attributes.compile(query.filter);
+    if (compiled === null && !isEmptyFilter(query.filter)) {
+      this.lastPlan = 'empty';
+      return [];
+    }
+    this.inflight++;
+    try {
+      const result = await this.plan(query, compiled);
+      return this.toHits(result, query.filter);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** A page of memories matching the filter, by `field` descending, ties by id ascending. */
+  recent(
+    filter: MemoryFilter,
+    field: string,
+    limit: number,
+    after: RecentCursor | null,
+  ): RecentPage {
+    const compiled = this.attributes.compile(filter);
+    if (compiled === null) return { ids: [], next: null };
+    interface Item {
+      value: number;
+      id: string;
+    }
+    const before = (a: Item, b: Item): boolean =>
+      a.value > b.value || (a.value === b.value && a.id < b.id);
+    const top = new TopK<Item>(limit + 1, before);
+    this.attributes.forEachMatch(compiled, (label) => {
+      const id = this.labelToId[label];
+      if (id === undefined) return;
+      const item = { value: this.attributes.numeric(field, label), id };
+      if (after !== null && !before(after, item)) return;
+      top.push(item);
+    });
+    const items = top.sorted();
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      ids: page.map((item) => item.id),
+      next: items.length > limit && last !== undefined ? { value: last.value, id: last.id } : null,
+    };
+  }
+
+  private async plan(query: SearchQuery, compiled: CompiledFilter | null): Promise<KnnResult> {
+    const k = query.k;
+    const ef = Math.max(query.efRuntime > 0 ? query.efRuntime : this.options.efRuntime, k);
+    const exactLimit = this.options.exactSearchMaxCandidates;
+    if (compiled === null) {
+      if (query.exact || this.size <= exactLimit) return this.exact(query.vector, k, null);
+      this.lastPlan = 'hnsw';
+      return first(await this.engine.search(query.vector, k, ef));
+    }
+    const candidates = this.collect(compiled);
+    if (candidates.length === 0) {
+      this.lastPlan = 'empty';
+      return { labels: new Uint32Array(0), distances: new Float32Array(0) };
+    }
+    if (query.exact || candidates.length <= exactLimit)
+      return this.exact(query.vector, k, candidates);
+    const bitmap = new Uint32Array((this.nextLabel + 31) >>> 5);
+    for (const label of candidates)
+      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
+    this.lastPlan = 'hnsw_filtered';
+    return first(await this.engine.search(query.vector, k, ef, bitmap));
+  }
+
+  private async exact(
+    vector: Float32Array,
+    k: number,
+    candidates: Uint32Array | null,
+  ): Promise<KnnResult> {
+    this.lastPlan = 'exact';
+    return first(await this.engine.searchExact(vector, k, candidates));
+  }
+
+  private collect(compiled: CompiledFilter): Uint32Array {
+    const labels = new Uint32Array(this.attributes.estimate(compiled));
+    let n = 0;
+    this.attributes.forEachMatch(compiled, (label) => {
+      labels[n++] = label;
+    });
+    return labels.subarray(0, n);
+  }
+
+  /** Maps labels to ids, dropping any that changed while the search ran or left the filter. */
+  private toHits(result: KnnResult, filter: MemoryFilter): IndexHit[] {
+    const recheck = isEmptyFilter(filter) ? null : this.attributes.compile(filter);
+    const hits: IndexHit[] = [];
+    const seen = new Set<string>();
+    for (let i = 0; i < result.labels.length; i++) {
+      const label = result.labels[i] ?? 0;
+      const id = this.labelToId[label];
+      if (id === undefined || seen.has(id)) continue;
+      if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
+      if (recheck === null && !isEmptyFilter(filter)) continue;
+      seen.add(id);
+      hits.push({ id, distance: result.distances[i] ?? 0 });
+    }
+    return hits;
+  }
+
+  private sameVector(label: number, vector: Float32Array): boolean {
+    const stored = this.engine.getVector(label);
+    if (stored === null || stored.length !== vector.length) return false;
+    let norm = 0;
+    for (const x of vector) norm += x * x;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < vector.length; i++) {
+      if (Math.abs((vector[i] ?? 0) * scale - (stored[i] ?? 0)) > 1e-6) return false;
+    }
+    return true;
+  }
+
+  private allocateLabel(): number {
+    return this.freeLabels.pop() ?? this.nextLabel++;
+  }
+
+  private removeLabel(id: string, label: number): void {
+    this.idToLabel.delete(id);
+    this.labelToId[label] = undefined;
+    this.attributes.remove(label);
+    this.engine.remove(Uint32Array.of(label));
+    // A search in flight may still hold this label: reuse it only once none is.
+    if (this.inflight === 0) this.freeLabels.push(label);
+    else this.pendingFree.push(label);
+  }
+
+  private release(): void {
+    this.inflight--;
+    if (this.inflight === 0 && this.pendingFree.length > 0) {
+      for (const label of this.pendingFree) this.freeLabels.push(label);
+      this.pendingFree = [];
+    }
+  }
+}
+
+function first(results: KnnResult[]): KnnResult {
+  return results[0] ?? { labels: new Uint32Array(0), distances: new Float32Array(0) };
+}

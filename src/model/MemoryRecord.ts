@@ -1,0 +1,17 @@
+/** The two kinds of memory mnemo stores. */
+export type MemoryKind = 'episodic' | 'semantic';
+
+/**
+ * A memory of either kind in its storage-neutral shape: the vector, the tag attributes (exact
+ * match) and the numeric attributes (ranges), by the contract's field names.
+ */
+export interface MemoryRecord {
+  id: string;
+  vector: Float32Array;
+  tags: Record<string, string>;
+  numbers: Record<string, number>;
+  payload: Buffer;
+}
+
+/** The attribute part of a memory, without vector or payload. */
+export type MemoryAttributes = Pick<MemoryRecord, 'tags' | 'numbers'>;

@@ -1,0 +1,28 @@
+import type { MemoryKind } from './MemoryRecord.js';
+
+/** Field layout of one kind of memory, shared by storage, index and transport. */
+export interface MemorySchema {
+  readonly kind: MemoryKind;
+  readonly vectorField: string;
+  readonly tagFields: readonly string[];
+  readonly numericFields: readonly string[];
+}
+
+export const EPISODIC_SCHEMA: MemorySchema = Object.freeze({
+  kind: 'episodic',
+  vectorField: 'state_vector',
+  tagFields: ['agent_id', 'product_id', 'regime', 'terminal'],
+  numericFields: ['reward', 'timestamp'],
+});
+
+export const SEMANTIC_SCHEMA: MemorySchema = Object.freeze({
+  kind: 'semantic',
+  vectorField: 'concept_vector',
+  tagFields: ['memory_type', 'regime_name'],
+  numericFields: ['sharpe_ratio', 'win_rate', 'access_count', 'last_accessed'],
+});
+
+export const SCHEMAS: Readonly<Record<MemoryKind, MemorySchema>> = Object.freeze({
+  episodic: EPISODIC_SCHEMA,
+  semantic: SEMANTIC_SCHEMA,
+});

@@ -1,0 +1,269 @@
+import type { Redis } from 'ioredis';
+import type { MemoryRecord } from '../model/MemoryRecord.js';
+import type { MemorySchema } from '../model/MemorySchema.js';
+import type { RedisKeys } from './RedisKeys.js';
+import { runScript } from './luaScripts.js';
+
+/** One entry of the change stream. */
+export interface ChangeEntry {
+  /** Stream id, `ms-seq`. */
+  streamId: string;
+  kind: string;
+  /** u = upserted (vector may have changed), a = attributes only, d = deleted. */
+  op: 'u' | 'a' | 'd';
+  /** Token of the write that made it (instance + sequence). */
+  writeToken: string;
+  ids: string[];
+}
+
+export interface TouchResult {
+  streamId: string | null;
+  /** Redis time of the touch, unix seconds. */
+  now: number;
+  /** New access_count per id, -1 where the memory no longer exists. */
+  accessCounts: number[];
+}
+
+export interface StoreOptions {
+  changeStreamMaxLen: number;
+}
+
+/** Memories as Redis hashes, plus the change stream every write appends to. */
+export class MemoryStore {
+  constructor(
+    private readonly redis: Redis,
+    readonly keys: RedisKeys,
+    private readonly options: StoreOptions,
+  ) {}
+
+  /** Writes memories (replacing whole hashes) and one change entry in one transaction. */
+  async upsert(
+    schema: MemorySchema,
+    records: readonly MemoryRecord[],
+    writeToken: string,
+  ): Promise<string> {
+    const tx = this.redis.multi();
+    for (const record of records) {
+      const key = this.keys.memory(schema.kind, record.id);
+      tx.del(key);
+      tx.hset(key, encodeHash(schema, record));
+    }
+    tx.xadd(
+      this.keys.changes(),
+      'MAXLEN',
+      '~',
+      String(this.options.changeStreamMaxLen),
+      '*',
+      'k',
+      schema.kind,
+      'op',
+      'u',
+      'w',
+      writeToken,
+      'ids',
+      JSON.stringify(records.map((r) => r.id)),
+    );
+    const results = await tx.exec();
+    if (results === null) throw new Error('upsert transaction was aborted');
+    for (const [error] of results) if (error) throw error;
+    const last = results[results.length - 1];
+    return String(last?.[1]);
+  }
+
+  /** Reads memories by id; null where a memory does not exist. */
+  async get(
+    schema: MemorySchema,
+    ids: readonly string[],
+    includeVector: boolean,
+  ): Promise<(MemoryRecord | null)[]> {
+    if (ids.length === 0) return [];
+    const fields = hashFields(schema, includeVector);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmgetBuffer(this.keys.memory(schema.kind, id), ...fields);
+    const results = await pipeline.exec();
+    if (results === null) throw new Error('pipeline was aborted');
+    return results.map(([error, values], i) => {
+      if (error) throw error;
+      return decodeHash(schema, ids[i] ?? '', fields, values as (Buffer | null)[]);
+    });
+  }
+
+  /** Deletes memories by id; returns how many existed, and the change entry's id. */
+  async delete(
+    schema: MemorySchema,
+    ids: readonly string[],
+    writeToken: string,
+  ): Promise<{ deleted: number; streamId: string | null }> {
+    if (ids.length === 0) return { deleted: 0, streamId: null };
+    const reply = (await runScript(
+      this.redis,
+      'deleteMemories',
+      [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
+      [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+    )) as [number, string | null];
+    return { deleted: reply[0], streamId: reply[1] ?? null };
+  }
+
+  /** Counts one recall of each semantic memory (access_count + 1, last_accessed = now). */
+  async touch(
+    schema: MemorySchema,
+    ids: readonly string[],
+    writeToken: string,
+  ): Promise<TouchResult> {
+    const reply = (await runScript(
+      this.redis,
+      'touch',
+      [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
+      [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+    )) as [string | null, string, number[]];
+    return { streamId: reply[0] ?? null, now: Number(reply[1]), accessCounts: reply[2] };
+  }
+
+  /** Every memory of a kind, in batches, with vectors (for rebuilding an index). */
+  async *scan(schema: MemorySchema, batchSize: number): AsyncGenerator<MemoryRecord[]> {
+    const prefixLength = this.keys.memoryPrefix(schema.kind).length;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        this.keys.memoryPattern(schema.kind),
+        'COUNT',
+        batchSize,
+        'TYPE',
+        'hash',
+      );
+      cursor = next;
+      if (keys.length === 0) continue;
+      const records = await this.get(
+        schema,
+        keys.map((key) => key.slice(prefixLength)),
+        true,
+      );
+      const present = records.filter((r): r is MemoryRecord => r !== null);
+      if (present.length > 0) yield present;
+    } while (cursor !== '0');
+  }
+
+  /** Id of the newest change entry, or `0-0` when the stream is empty or absent. */
+  async lastChangeId(): Promise<string> {
+    const newest = await this.redis.xrevrange(this.keys.changes(), '+', '-', 'COUNT', 1);
+    return newest[0]?.[0] ?? '0-0';
+  }
+
+  /**
+   * The newest id trimmed out of the change stream (`0-0` if none): a follower whose position is
+   * older than this has missed changes and must rebuild.
+   */
+  async maxDeletedChangeId(): Promise<string> {
+    try {
+      const info = (await this.redis.call('XINFO', 'STREAM', this.keys.changes())) as unknown[];
+      for (let i = 0; i + 1 < info.length; i += 2) {
+        if (info[i] === 'max-deleted-entry-id') return String(info[i + 1]);
+      }
+      return '0-0';
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return '0-0';
+      throw error;
+    }
+  }
+
+  /**
+   * Reads change entries after `afterId` on the given (dedicated, blocking) connection, waiting up
+   * to `blockMs` for the first one. Returns [] on timeout.
+   */
+  async readChanges(
+    connection: Redis,
+    afterId: string,
+    blockMs: number,
+    count: number,
+  ): Promise<ChangeEntry[]> {
+    const reply = await connection.xread(
+      'COUNT',
+      count,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.keys.changes(),
+      afterId,
+    );
+    if (reply === null) return [];
+    const entries: ChangeEntry[] = [];
+    for (const [, items] of reply) {
+      for (const [streamId, flat] of items) entries.push(parseChange(streamId, flat));
+    }
+    return entries;
+  }
+}
+
+function parseChange(streamId: string, flat: string[]): ChangeEntry {
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? '', flat[i + 1] ?? '');
+  const op = fields.get('op');
+  let ids: unknown;
+  try {
+    ids = JSON.parse(fields.get('ids') ?? '[]');
+  } catch {
+    ids = [];
+  }
+  return {
+    streamId,
+    kind: fields.get('k') ?? '',
+    op: op === 'd' || op === 'a' ? op : 'u',
+    writeToken: fields.get('w') ?? '',
+    ids: Array.isArray(ids) ? ids.map(String) : [],
+  };
+}
+
+function hashFields(schema: MemorySchema, includeVector: boolean): string[] {
+  const fields = ['id', ...schema.tagFields, ...schema.numericFields, 'payload'];
+  if (includeVector) fields.push(schema.vectorField);
+  return fields;
+}
+
+function encodeHash(schema: MemorySchema, record: MemoryRecord): Record<string, string | Buffer> {
+  const hash: Record<string, string | Buffer> = { id: record.id };
+  for (const field of schema.tagFields) hash[field] = record.tags[field] ?? '';
+  for (const field of schema.numericFields) hash[field] = String(record.numbers[field] ?? 0);
+  hash[schema.vectorField] = Buffer.from(
+    record.vector.buffer,
+    record.vector.byteOffset,
+    record.vector.byteLength,
+  );
+  hash.payload = record.payload;
+  return hash;
+}
+
+function decodeHash(
+  schema: MemorySchema,
+  id: string,
+  fields: readonly string[],
+  values: readonly (Buffer | null)[],
+): MemoryRecord | null {
+  if (values.every((v) => v === null)) return null;
+  const record: MemoryRecord = {
+    id,
+    vector: new Float32Array(0),
+    tags: {},
+    numbers: {},
+    payload: Buffer.alloc(0),
+  };
+  const tagFields = new Set(schema.tagFields);
+  const numericFields = new Set(schema.numericFields);
+  fields.forEach((field, i) => {
+    const value = values[i];
+    if (value === null || value === undefined) return;
+    if (field === 'payload') record.payload = value;
+    else if (field === schema.vectorField) record.vector = float32FromBytes(value);
+    else if (tagFields.has(field)) record.tags[field] = value.toString('utf8');
+    else if (numericFields.has(field)) record.numbers[field] = Number(value.toString('latin1'));
+  });
+  return record;
+}
+
+/** Copies little-endian float32 bytes into an aligned Float32Array. */
+export function float32FromBytes(bytes: Buffer): Float32Array {
+  const vector = new Float32Array(bytes.length >>> 2);
+  new Uint8Array(vector.buffer).set(bytes.subarray(0, vector.length * 4));
+  return vector;
+}

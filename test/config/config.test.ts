@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('loadConfig', () => {
+  it('needs no configuration: serves on 0.0.0.0:50051 with 256 dimensions', () => {
+    const config = loadConfig({});
+    expect(config.grpcAddress).toBe('0.0.0.0:50051');
+    expect(config.redisUrl).toBeNull();
+    expect(config.vectorDim).toBe(256);
+    expect(config.maxK).toBe(1000);
+    expect(config.keyPrefix).toBe('');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the MNEMO_ variables', () => {
+    const config = loadConfig({
+      MNEMO_GRPC_ADDRESS: '127.0.0.1:7000',
+      MNEMO_REDIS_URL: 'redis://10.0.0.1:6380/2',
+      MNEMO_VECTOR_DIM: '768',
+      MNEMO_MAX_K: '50',
+      MNEMO_KEY_PREFIX: 'desk1:',
+    });
+    expect(config).toMatchObject({
+      grpcAddress: '127.0.0.1:7000',
+      vectorDim: 768,
+      maxK: 50,
+      keyPrefix: 'desk1:',
+    });
+  });
+
+  it.each([
+    ['MNEMO_VECTOR_DIM', 'abc', /MNEMO_VECTOR_DIM must be a whole number/],
+    ['MNEMO_VECTOR_DIM', '1', /MNEMO_VECTOR_DIM must be between 2 and 4096/],
+    ['MNEMO_MAX_K', '0', /MNEMO_MAX_K must be between/],
+    ['MNEMO_GRPC_ADDRESS', 'nowhere', /MNEMO_GRPC_ADDRESS must be host:port/],
+    ['MNEMO_REDIS_URL', 'http://x', /MNEMO_REDIS_URL must be a redis/],
+    ['MNEMO_KEY_PREFIX', 'a*', /MNEMO_KEY_PREFIX must not contain/],
+    ['MNEMO_LOG_LEVEL', 'loud', /MNEMO_LOG_LEVEL must be one of/],
+  ])('rejects %s=%s with a message naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});

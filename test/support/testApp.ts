@@ -1,0 +1,71 @@
+import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
+import { pino } from 'pino';
+import { App } from '../../src/app/App.js';
+import { RedisProcess } from '../../src/app/RedisProcess.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { mnemoPackageDefinition } from '../../src/transport/protoDescriptors.js';
+import type { ProtoGrpcType } from '../../src/generated/memory.js';
+import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
+
+export const quietLog = pino({ level: 'silent' });
+
+/** A redis-server of the test's own on a free loopback port (never the shared 6379). */
+export async function startRedis(args: readonly string[] = []): Promise<RedisProcess> {
+  return RedisProcess.start({ args });
+}
+
+export function testConfig(redis: RedisProcess, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    MNEMO_GRPC_ADDRESS: '127.0.0.1:0',
+    MNEMO_REDIS_URL: redis.url,
+    MNEMO_VECTOR_DIM: '8',
+    ...env,
+  });
+}
+
+export async function startApp(
+  redis: RedisProcess,
+  env: Record<string, string> = {},
+): Promise<App> {
+  return App.start(testConfig(redis, env), quietLog);
+}
+
+type Callback<R> = (error: ServiceError | null, response?: R) => void;
+type Unary<Req, Res> = (request: Req, callback: Callback<Res>) => unknown;
+
+/** MemoryService client whose methods return promises. */
+export type PromiseClient<C> = {
+  [M in keyof C as C[M] extends Unary<never, unknown> ? M : never]: C[M] extends {
+    (request: infer Req, callback: Callback<infer Res>): unknown;
+  }
+    ? (request: Req) => Promise<Res>
+    : never;
+};
+
+export function memoryClient(port: number): PromiseClient<MemoryServiceClient> & { close(): void } {
+  const proto = loadPackageDefinition(mnemoPackageDefinition()) as unknown as ProtoGrpcType;
+  const client = new proto.mnemo.v1.MemoryService(
+    `127.0.0.1:${port}`,
+    credentials.createInsecure(),
+  );
+  return new Proxy(
+    {},
+    {
+      get(_target, name: string) {
+        if (name === 'close')
+          return () => {
+            client.close();
+          };
+        const method = (client as unknown as Record<string, Unary<unknown, unknown>>)[name];
+        if (typeof method !== 'function') return undefined;
+        return (request: unknown) =>
+          new Promise((resolve, reject) => {
+            method.call(client, request, (error: ServiceError | null, response?: unknown) => {
+              if (error) reject(error);
+              else resolve(response);
+            });
+          });
+      },
+    },
+  ) as PromiseClient<MemoryServiceClient> & { close(): void };
+}
