@@ -1,0 +1,31 @@
+# mnemo: the gRPC memory retrieval service. Built by docker-compose.yml (service "mnemo").
+FROM node:20-bookworm-slim
+
+# The native HNSW addon (binding.gyp, and hnswlib-node's own) is compiled by node-gyp during npm ci.
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make python3 \
+  && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# Dependencies first, so the layer is reused until the lockfile or the addon's sources change.
+# npm ci runs the package's install script (node-gyp rebuild), which needs binding.gyp and native/.
+COPY package.json package-lock.json binding.gyp ./
+COPY native ./native
+RUN npm ci --no-audit --no-fund
+
+# The rest of the sources (see .dockerignore), then the TypeScript build into dist/. proto/ and
+# src/storage/lua/ are read at run time from the project root, so they stay in the image.
+COPY . .
+RUN npm run build
+
+ENV NODE_ENV=production \
+    MNEMO_GRPC_ADDRESS=0.0.0.0:50051
+
+# gRPC, Prometheus metrics (with MNEMO_METRICS_ADDRESS=0.0.0.0:9464).
+EXPOSE 50051 9464
+
+# Nothing is written under /app at run time (Redis is external), so an unprivileged user suffices.
+USER node
+
+CMD ["node", "dist/src/main.js"]

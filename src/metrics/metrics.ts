@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The one metrics module: every metric mnemo exports, on one registry. Labels are bounded: kinds,
+ * methods, codes, query types and Redis nodes, never an agent id, key or bucket.
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+const LATENCY_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
+
+export const metrics = {
+  querySeconds: new Histogram({
+    name: 'redis_memory_query_seconds',
+    help: 'Memory query latency by query type',
+    labelNames: ['query_type'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+  queriesTotal: new Counter({
+    name: 'redis_memory_queries_total',
+    help: 'Memory queries by query type and outcome',
+    labelNames: ['query_type', 'status'] as const,
+    registers: [registry],
+  }),
+  cacheHits: new Counter({
+    name: 'redis_memory_cache_hits_total',
+    help: 'CacheService reads that found their key',
+    registers: [registry],
+  }),
+  cacheMisses: new Counter({
+    name: 'redis_memory_cache_misses_total',
+    help: 'CacheService reads that did not find their key',
+    registers: [registry],
+  }),
+  indexSize: new Gauge({
+    name: 'mnemo_index_memories',
+    help: 'Memories in the in-process index, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  rateLimitDecisions: new Counter({
+    name: 'mnemo_ratelimit_decisions_total',
+    help: 'Token-bucket acquisitions by decision (admitted, denied)',
+    labelNames: ['decision'] as const,
+    registers: [registry],
+  }),
+  auditAppends: new Counter({
+    name: 'mnemo_audit_appends_total',
+    help: 'Audit log appends by result (appended, duplicate)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+};
