@@ -12,6 +12,7 @@ import { RedisKeys } from '../storage/RedisKeys.js';
 import { GrpcServer } from '../transport/GrpcServer.js';
 import { memoryHandlers } from '../transport/memoryHandlers.js';
 import { serviceDefinition } from '../transport/protoDescriptors.js';
+import { AgentServices } from './AgentServices.js';
 import { RedisProcess } from './RedisProcess.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -29,28 +30,37 @@ export class App {
     private readonly localRedis: RedisProcess | null,
     readonly port: number,
     readonly indexes: IndexSet,
+    private readonly agents: AgentServices,
   ) {}
 
-  static async start(config: Config, log: Logger): Promise<App> {
+  /**
+   * Starts every part. `defaultRedisUrl` is where a Redis is looked for when MNEMO_REDIS_URL is
+   * unset (tests point it elsewhere than the shared 6379).
+   */
+  static async start(
+    config: Config,
+    log: Logger,
+    defaultRedisUrl = DEFAULT_REDIS_URL,
+  ): Promise<App> {
     let localRedis: RedisProcess | null = null;
     let redisUrl = config.redisUrl;
     if (redisUrl === null) {
-      if (await redisAnswers(DEFAULT_REDIS_URL, 500)) {
-        redisUrl = DEFAULT_REDIS_URL;
+      if (await redisAnswers(defaultRedisUrl, 500)) {
+        redisUrl = defaultRedisUrl;
       } else {
         const dataDir = join(config.dataDir, 'redis');
         localRedis = await RedisProcess.start({ dataDir });
         redisUrl = localRedis.url;
         log.info(
           { port: localRedis.port, dataDir },
-          'no Redis on 127.0.0.1:6379: started a local redis-server (AOF on)',
+          `no Redis answered at ${defaultRedisUrl}: started a local redis-server (AOF on)`,
         );
       }
     }
     log.info({ redis: redactUrl(redisUrl) }, 'using Redis');
 
-    const redis = createRedisClient(redisUrl, 'mnemo');
-    const followerConnection = createBlockingClient(redisUrl, 'mnemo-follower');
+    const redis = createRedisClient(redisUrl, 'mnemo', log);
+    const followerConnection = createBlockingClient(redisUrl, 'mnemo-follower', log);
     await Promise.all([redis.connect(), followerConnection.connect()]);
     defineScripts(redis);
 
@@ -78,13 +88,17 @@ export class App {
     });
     const server = new GrpcServer();
     server.add(serviceDefinition('MemoryService'), memoryHandlers(service, config, log));
+    const agents = AgentServices.create(redis, redisUrl, config, log);
+    agents.register(server);
     const port = await server.listen(config.grpcAddress);
     log.info({ address: config.grpcAddress, port }, 'mnemo serving gRPC');
-    return new App(log, server, follower, redis, localRedis, port, indexes);
+    return new App(log, server, follower, redis, localRedis, port, indexes, agents);
   }
 
   async stop(graceMs = 5000): Promise<void> {
+    this.agents.endTails();
     await this.server.stop(graceMs);
+    await this.agents.close();
     await this.follower.stop();
     await this.redis.quit().catch(() => undefined);
     await this.localRedis?.stop();

@@ -98,6 +98,7 @@ export class RedisProcess {
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
       });
+      client.on('error', () => undefined);
       try {
         await client.connect();
         await client.ping();

@@ -14,6 +14,14 @@ export interface Config {
   readonly changeStreamMaxLen: number;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
+  /** Largest CacheService value (and hash write), in bytes. */
+  readonly cacheMaxValueBytes: number;
+  /** Approximate cap of the audit log stream, in entries. */
+  readonly auditMaxLen: number;
+  /** Largest audit entry (sum of its text fields), in bytes. */
+  readonly auditMaxEntryBytes: number;
+  /** Dedicated blocking Redis connections for audit Tail streams: at most this many tails. */
+  readonly redisPoolSize: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -100,6 +108,10 @@ export function loadConfig(env: Env = process.env): Config {
     changeStreamMaxLen: integer(env, 'MNEMO_CHANGE_STREAM_MAX_LEN', 100_000, 1000, 100_000_000),
     dataDir: read(env, 'MNEMO_DATA_DIR') ?? 'data',
     logLevel,
+    cacheMaxValueBytes: integer(env, 'MNEMO_CACHE_MAX_VALUE_BYTES', 1_048_576, 1, 16_777_216),
+    auditMaxLen: integer(env, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
+    auditMaxEntryBytes: integer(env, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
+    redisPoolSize: integer(env, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
   };
   return Object.freeze(config);
 }

@@ -112,7 +112,7 @@ export class MemoryStore {
   ): Promise<TouchResult> {
     const reply = (await runScript(
       this.redis,
-      'touch',
+      'touchMemories',
       [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
       [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
     )) as [string | null, string, number[]];

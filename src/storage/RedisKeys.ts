@@ -23,6 +23,36 @@ export class RedisKeys {
   changes(): string {
     return `${this.prefix}mnemo:changes`;
   }
+
+  /** A CacheService entry (value or hash): `{prefix}cache:{key}`, its whole namespace. */
+  cache(key: string): string {
+    return `${this.prefix}cache:${key}`;
+  }
+
+  /** The state of one token bucket (hash of tokens and last refill time). */
+  rateLimitBucket(bucket: string): string {
+    return `${this.prefix}ratelimit:${bucket}`;
+  }
+
+  /** The audit log stream. */
+  auditLog(): string {
+    return `${this.prefix}audit:log`;
+  }
+
+  /** The audit dedup index: hash of tx_id → stream id, for the entries still in the log. */
+  auditTxIndex(): string {
+    return `${this.prefix}audit:tx`;
+  }
+
+  /** One agent's audit entries by wall_time: sorted set, member `{pnl micro-units}:{stream id}`. */
+  auditAgentTimeline(agentId: string): string {
+    return `${this.prefix}audit:time:${agentId}`;
+  }
+
+  /** One agent's P&L sums (micro-units) per wall_time bucket of `widthSeconds`: hash. */
+  auditAgentPnl(agentId: string, widthSeconds: number): string {
+    return `${this.prefix}audit:pnl:${widthSeconds}:${agentId}`;
+  }
 }
 
 function escapeGlob(text: string): string {

@@ -4,9 +4,26 @@ import type { Redis } from 'ioredis';
 import { projectRoot } from '../config/projectRoot.js';
 
 /** The Lua scripts under src/storage/lua, by file name without `.lua`. */
-export type ScriptName = 'touch' | 'deleteMemories';
+export type ScriptName =
+  | 'touchMemories'
+  | 'deleteMemories'
+  | 'cacheSetHash'
+  | 'cacheIncrementBy'
+  | 'rateLimitAcquire'
+  | 'auditAppend'
+  | 'auditTrim'
+  | 'auditPnl';
 
-const SCRIPT_NAMES: readonly ScriptName[] = ['touch', 'deleteMemories'];
+const SCRIPT_NAMES: readonly ScriptName[] = [
+  'touchMemories',
+  'deleteMemories',
+  'cacheSetHash',
+  'cacheIncrementBy',
+  'rateLimitAcquire',
+  'auditAppend',
+  'auditTrim',
+  'auditPnl',
+];
 
 const sources = new Map<ScriptName, string>();
 
@@ -24,9 +41,16 @@ function source(name: ScriptName): string {
  * back to EVAL, which loads it, when Redis answers NOSCRIPT.
  */
 export function defineScripts(redis: Redis): void {
-  for (const name of SCRIPT_NAMES) {
-    if (!(name in redis)) redis.defineCommand(name, { lua: source(name) });
-  }
+  if (defined.has(redis)) return;
+  for (const name of SCRIPT_NAMES) redis.defineCommand(commandName(name), { lua: source(name) });
+  defined.add(redis);
+}
+
+const defined = new WeakSet<Redis>();
+
+/** Scripts become commands named `mnemo_<script>`, never shadowing a Redis command. */
+function commandName(name: ScriptName): string {
+  return `mnemo_${name}`;
 }
 
 /** Runs a script defined by defineScripts with a variable number of keys. */
@@ -36,7 +60,9 @@ export async function runScript(
   keys: readonly string[],
   args: readonly (string | number | Buffer)[],
 ): Promise<unknown> {
-  const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
+  const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+    commandName(name)
+  ];
   if (command === undefined) throw new Error(`Lua script ${name} is not defined on this client`);
   return command.call(redis, keys.length, ...keys, ...args);
 }

@@ -1,22 +1,32 @@
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+function logErrors(client: Redis, log: Logger | undefined, name: string): Redis {
+  client.on('error', (error: Error) => {
+    log?.warn({ connection: name, err: error.message }, 'redis connection error');
+  });
+  return client;
+}
 
 /** A client for commands: auto-pipelined, failing fast rather than queueing while offline. */
-export function createRedisClient(url: string, name: string): Redis {
-  return new Redis(url, {
+export function createRedisClient(url: string, name: string, log?: Logger): Redis {
+  const client = new Redis(url, {
     connectionName: name,
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     lazyConnect: true,
   });
+  return logErrors(client, log, name);
 }
 
 /** A dedicated connection for blocking reads (XREAD BLOCK): never shared with other commands. */
-export function createBlockingClient(url: string, name: string): Redis {
-  return new Redis(url, {
+export function createBlockingClient(url: string, name: string, log?: Logger): Redis {
+  const client = new Redis(url, {
     connectionName: name,
     maxRetriesPerRequest: null,
     lazyConnect: true,
   });
+  return logErrors(client, log, name);
 }
 
 /** Whether a Redis answers PING at `url` within `timeoutMs`. */

@@ -1,4 +1,11 @@
-import type { Metadata, handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type {
+  Metadata,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  sendUnaryData,
+  ServerUnaryCall,
+  ServerWritableStream,
+} from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { statusFromError } from './statusFromError.js';
 
@@ -17,7 +24,7 @@ export type UnaryHandler<Request, Response> = (
   context: CallContext,
 ) => Promise<Response>;
 
-function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number {
+function deadlineOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'>): number {
   const deadline = call.getDeadline();
   if (deadline instanceof Date) return deadline.getTime();
   return Number.isFinite(deadline) ? deadline : Infinity;
@@ -31,25 +38,83 @@ export function unary<Request, Response>(
 ): handleUnaryCall<Request, Response> {
   return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
     const controller = new AbortController();
-    call.once('cancelled', () => controller.abort());
+    call.once('cancelled', () => {
+      controller.abort();
+    });
     const context: CallContext = {
       method,
       metadata: call.metadata,
       deadlineMs: deadlineOf(call),
       signal: controller.signal,
     };
-    let promise: Promise<Response>;
+    // Through a promise so that a handler throwing synchronously is answered like a rejection.
+    Promise.resolve(call.request)
+      .then((request) => handler(request, context))
+      .then(
+        (response) => {
+          callback(null, response);
+        },
+        (error: unknown) => {
+          callback(statusFromError(error, log, method));
+        },
+      );
+  };
+}
+
+/**
+ * A server-streaming handler: sends messages with `send` (which waits while the client is slow
+ * to read, and resolves at once after a cancel) and resolves when the stream is complete.
+ */
+export type ServerStreamHandler<Request, Response> = (
+  request: Request,
+  context: CallContext,
+  send: (message: Response) => Promise<void>,
+) => Promise<void>;
+
+/**
+ * Adapts an async server-streaming handler to grpc-js: the stream ends OK when the handler
+ * resolves, with the mapped status when it rejects, and not at all once the client cancelled.
+ */
+export function serverStream<Request, Response>(
+  method: string,
+  handler: ServerStreamHandler<Request, Response>,
+  log: Logger,
+): handleServerStreamingCall<Request, Response> {
+  return (call: ServerWritableStream<Request, Response>) => {
+    const controller = new AbortController();
+    call.once('cancelled', () => {
+      controller.abort();
+    });
+    const context: CallContext = {
+      method,
+      metadata: call.metadata,
+      deadlineMs: deadlineOf(call),
+      signal: controller.signal,
+    };
+    const send = (message: Response): Promise<void> => {
+      if (controller.signal.aborted || call.write(message)) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          call.off('drain', done);
+          controller.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        call.once('drain', done);
+        controller.signal.addEventListener('abort', done, { once: true });
+      });
+    };
+    let promise: Promise<void>;
     try {
-      promise = handler(call.request, context);
+      promise = handler(call.request, context, send);
     } catch (error) {
-      promise = Promise.reject(error as Error);
+      promise = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     promise.then(
-      (response) => {
-        callback(null, response);
+      () => {
+        if (!controller.signal.aborted) call.end();
       },
       (error: unknown) => {
-        callback(statusFromError(error, log, method));
+        if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
       },
     );
   };

@@ -12,7 +12,12 @@ export const PROTO_OPTIONS: Options = {
   oneofs: true,
 };
 
-export const PROTO_FILES = ['mnemo/v1/memory.proto'];
+export const PROTO_FILES = [
+  'mnemo/v1/memory.proto',
+  'mnemo/v1/cache.proto',
+  'mnemo/v1/rate_limit.proto',
+  'mnemo/v1/audit.proto',
+];
 
 let cached: PackageDefinition | undefined;
 

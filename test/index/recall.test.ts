@@ -3,12 +3,13 @@ import { MemoryIndex } from '../../src/index/MemoryIndex.js';
 import type { MemoryFilter } from '../../src/model/MemoryFilter.js';
 import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
-import { clusteredVectors, cosineDistance, rng } from '../support/syntheticData.js';
+import { ClusteredData, cosineDistance } from '../support/syntheticData.js';
 
 const N = 20_000;
 const DIM = 64;
 const QUERIES = 60;
 const K = 10;
+const LOCAL_DIMS = Number(process.env.RECALL_LOCAL_DIMS ?? 24);
 
 /** Agents get shares of the data such that filters hit every selectivity from 0.1% to 100%. */
 function agentFor(i: number): string {
@@ -22,7 +23,9 @@ function agentFor(i: number): string {
 }
 
 describe('MemoryIndex recall on clustered data', () => {
-  const vectors = clusteredVectors(N, DIM, 40, 7);
+  // 24 local dimensions per cluster: harder than typical embeddings (see ClusteredData).
+  const data = new ClusteredData(DIM, 40, 7, LOCAL_DIMS);
+  const vectors = data.sample(N, 1);
   const records: MemoryRecord[] = vectors.map((vector, i) => ({
     id: `m-${i}`,
     vector,
@@ -30,10 +33,7 @@ describe('MemoryIndex recall on clustered data', () => {
     numbers: { reward: (i % 200) / 100 - 1, timestamp: i },
     payload: Buffer.alloc(0),
   }));
-  const queries = clusteredVectors(QUERIES, DIM, 40, 7).map((v, i) => {
-    const random = rng(100 + i);
-    return v.map((x) => x + 0.1 * (random() - 0.5));
-  });
+  const queries = data.sample(QUERIES, 2);
   let index: MemoryIndex;
 
   beforeAll(async () => {

@@ -16,25 +16,61 @@ export function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** n vectors around `clusters` random centres (like real embeddings), row-major. */
+/**
+ * Clustered synthetic embeddings: `clusters` random centres, each with its own low-dimensional
+ * local structure (8 random directions) plus a little isotropic noise — like real embeddings,
+ * whose neighbourhoods have a low intrinsic dimension. Queries drawn with another seed come from
+ * the same distribution.
+ */
+export class ClusteredData {
+  private readonly centres: Float32Array[];
+  private readonly bases: Float32Array[][];
+
+  constructor(
+    readonly dim: number,
+    readonly clusters: number,
+    seed: number,
+    private readonly localDims = 8,
+  ) {
+    const random = rng(seed);
+    this.centres = Array.from({ length: clusters }, () => {
+      const c = new Float32Array(dim);
+      for (let j = 0; j < dim; j++) c[j] = gaussian(random);
+      return c;
+    });
+    const scale = 1.2 / Math.sqrt(localDims);
+    this.bases = this.centres.map(() =>
+      Array.from({ length: localDims }, () => {
+        const b = new Float32Array(dim);
+        for (let j = 0; j < dim; j++) b[j] = scale * gaussian(random);
+        return b;
+      }),
+    );
+  }
+
+  sample(n: number, seed: number): Float32Array[] {
+    const random = rng(seed);
+    return Array.from({ length: n }, () => {
+      const c = Math.floor(random() * this.clusters);
+      const v = Float32Array.from(this.centres[c] ?? []);
+      for (const basis of this.bases[c] ?? []) {
+        const z = gaussian(random);
+        for (let j = 0; j < this.dim; j++) v[j] = (v[j] ?? 0) + z * (basis[j] ?? 0);
+      }
+      for (let j = 0; j < this.dim; j++) v[j] = (v[j] ?? 0) + 0.1 * gaussian(random);
+      return v;
+    });
+  }
+}
+
+/** n clustered vectors (see ClusteredData); the same seed gives the same data. */
 export function clusteredVectors(
   n: number,
   dim: number,
   clusters: number,
   seed: number,
 ): Float32Array[] {
-  const random = rng(seed);
-  const centres = Array.from({ length: clusters }, () => {
-    const c = new Float32Array(dim);
-    for (let j = 0; j < dim; j++) c[j] = gaussian(random);
-    return c;
-  });
-  return Array.from({ length: n }, () => {
-    const centre = centres[Math.floor(random() * clusters)] ?? centres[0];
-    const v = new Float32Array(dim);
-    for (let j = 0; j < dim; j++) v[j] = (centre?.[j] ?? 0) + 0.35 * gaussian(random);
-    return v;
-  });
+  return new ClusteredData(dim, clusters, seed).sample(n, seed + 1);
 }
 
 export function cosineDistance(a: Float32Array, b: Float32Array): number {

@@ -7,7 +7,7 @@ import { mnemoPackageDefinition } from '../../src/transport/protoDescriptors.js'
 import type { ProtoGrpcType } from '../../src/generated/memory.js';
 import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
 
-export const quietLog = pino({ level: 'silent' });
+export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** A redis-server of the test's own on a free loopback port (never the shared 6379). */
 export async function startRedis(args: readonly string[] = []): Promise<RedisProcess> {

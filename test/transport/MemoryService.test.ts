@@ -262,7 +262,7 @@ describe('MemoryService over gRPC', () => {
         memories: [episode({ id: 'd-1', v }), episode({ id: 'd-2', v })],
       });
       const { deleted } = await client.DeleteEpisodic({ ids: ['d-1', 'd-2', 'never'] });
-      expect(Number(deleted)).toBe(2);
+      expect(deleted).toBe(2);
       const { hits } = await client.SearchEpisodic({ vector: { values: Array.from(v) }, k: 50 });
       expect(hits.map((h) => h.memory?.id)).not.toContain('d-1');
     });
@@ -452,7 +452,7 @@ describe('MemoryService over gRPC', () => {
       const { deleted } = await client.DeleteEpisodicByFilter({
         filter: { agent_ids: ['pruner'], timestamp: { max: 2000 } },
       });
-      expect(Number(deleted)).toBe(2);
+      expect(deleted).toBe(2);
       const left = await client.GetEpisodic({ ids: memories.map((m) => m.id ?? '') });
       expect(left.memories.map((m) => m.id)).toEqual(['p-3', 'p-4']);
       const recent = await client.RecentEpisodic({ filter: { agent_ids: ['pruner'] } });
@@ -487,7 +487,7 @@ describe('MemoryService over gRPC', () => {
       });
       expect(hits.map((h) => h.memory?.id).sort()).toEqual(['c-1', 'c-3']);
       const { deleted } = await client.DeleteSemantic({ ids: ['c-2'] });
-      expect(Number(deleted)).toBe(1);
+      expect(deleted).toBe(1);
     });
 
     it('touch increments access_count and sets last_accessed on every hit', async () => {
@@ -504,12 +504,12 @@ describe('MemoryService over gRPC', () => {
         filter: { regime_names: ['touchy'] },
         touch: true,
       });
-      expect(hits.map((h) => [h.memory?.id, Number(h.memory?.access_count)]).sort()).toEqual([
+      expect(hits.map((h) => [h.memory?.id, h.memory?.access_count]).sort()).toEqual([
         ['t-1', 5],
         ['t-2', 1],
       ]);
       const stored = await client.GetSemantic({ ids: ['t-1', 't-2'] });
-      expect(stored.memories.map((m) => Number(m.access_count))).toEqual([5, 1]);
+      expect(stored.memories.map((m) => m.access_count)).toEqual([5, 1]);
       expect(stored.memories[0]?.last_accessed).toBeGreaterThanOrEqual(Math.floor(before) - 1);
       const counted = await client.SearchSemantic({
         vector: { values: Array.from(vec(0.2, 1)) },

@@ -1,0 +1,1008 @@
+// mnemo_hnsw: N-API wrapper around hnswlib::HierarchicalNSW<float> with an
+// InnerProductSpace over L2-normalised vectors (distance = 1 - cos).
+//
+// Locking model (see IndexCore):
+//   layout_mu_    shared by every operation that touches index memory
+//                 (search, insert, remove, getVector, save); exclusive only
+//                 while the index is resized (hnswlib's resizeIndex is not
+//                 thread-safe).
+//   mutation_mu_  shared by inserts, exclusive while saving, so a saved file
+//                 never contains a half-inserted element.
+//   label op lock hnswlib's per-label mutex; serialises insert/remove/getVector
+//                 of one label.
+//   slots_mu_     free-slot list and slot reservation counter.
+// Both shared mutexes are writer-preferring so that a resize or a save is not
+// starved by a continuous stream of searches.
+
+#include <napi.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <queue>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wtype-limits"
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wclass-memaccess"
+#pragma GCC diagnostic ignored "-Wcast-function-type"
+// GCC 12 false positive inside _mm512_reduce_add_ps (used by hnswlib).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#include "hnswlib.h"
+#pragma GCC diagnostic pop
+
+namespace {
+
+using hnswlib::labeltype;
+using hnswlib::tableint;
+using Hnsw = hnswlib::HierarchicalNSW<float>;
+
+constexpr size_t kMaxThreads = 256;
+constexpr size_t kMinGrowth = 1024;
+// tableint is 32-bit and hnswlib uses (tableint)-1 as "no entry point".
+constexpr size_t kMaxCapacity = std::numeric_limits<tableint>::max() - 1;
+
+// A caller mistake (bad argument or vector); surfaces in JS as a TypeError.
+class InvalidInput : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Writer-preferring shared mutex. glibc's rwlock (behind std::shared_mutex)
+// prefers readers, so a steady flow of overlapping searches could postpone a
+// resize forever. A writer holds the turnstile while it waits, which stops new
+// readers from entering. A thread must never acquire it recursively.
+class FairSharedMutex {
+ public:
+  void lock() {
+    std::lock_guard<std::mutex> gate(turnstile_);
+    rw_.lock();
+  }
+  void unlock() { rw_.unlock(); }
+  void lock_shared() {
+    std::lock_guard<std::mutex> gate(turnstile_);
+    rw_.lock_shared();
+  }
+  void unlock_shared() { rw_.unlock_shared(); }
+
+ private:
+  std::mutex turnstile_;
+  std::shared_mutex rw_;
+};
+
+// Runs fn(i) for i in [0, n) on up to `threads` threads (the calling libuv
+// worker plus helpers). Items are handed out one by one through an atomic
+// counter. The first exception stops the loop and is rethrown.
+template <typename Fn>
+void ParallelFor(size_t n, size_t threads, const Fn& fn) {
+  threads = std::min(threads, n);
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex error_mu;
+  auto work = [&]() {
+    try {
+      for (;;) {
+        if (failed.load(std::memory_order_relaxed)) return;
+        const size_t i = next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= n) return;
+        fn(i);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mu);
+      if (!error) error = std::current_exception();
+      failed.store(true, std::memory_order_relaxed);
+    }
+  };
+  std::vector<std::thread> helpers;
+  helpers.reserve(threads - 1);
+  for (size_t t = 1; t < threads; ++t) {
+    try {
+      helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // could not start a thread: run with fewer
+    }
+  }
+  work();
+  for (auto& t : helpers) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+size_t ThreadsFor(size_t items, size_t requested, size_t min_items_per_thread) {
+  const size_t by_work = std::max<size_t>(1, items / min_items_per_thread);
+  return std::max<size_t>(1, std::min({requested, by_work, kMaxThreads}));
+}
+
+// Writes src / |src| into dst (which may alias src). Returns false when the
+// vector has no direction (zero, or non-finite components).
+bool Normalise(const float* src, float* dst, size_t dim) {
+  double sum = 0.0;
+  for (size_t i = 0; i < dim; ++i) sum += static_cast<double>(src[i]) * src[i];
+  if (!(sum > 0.0) || !std::isfinite(sum)) return false;
+  const double inv = 1.0 / std::sqrt(sum);
+  for (size_t i = 0; i < dim; ++i) dst[i] = static_cast<float>(src[i] * inv);
+  return true;
+}
+
+inline float ClampDistance(float d) { return std::min(2.0f, std::max(0.0f, d)); }
+
+struct Hit {
+  float distance;
+  uint32_t label;
+};
+
+// Bounded max-heap keeping the k smallest (distance, label) pairs.
+class TopK {
+ public:
+  explicit TopK(size_t k) : k_(k) {}
+  void Offer(float distance, uint32_t label) {
+    const std::pair<float, uint32_t> item(distance, label);
+    if (heap_.size() < k_) {
+      heap_.push(item);
+    } else if (item < heap_.top()) {
+      heap_.pop();
+      heap_.push(item);
+    }
+  }
+  void DrainAscending(std::vector<Hit>& out) {
+    out.resize(heap_.size());
+    for (size_t i = out.size(); i-- > 0;) {
+      out[i] = Hit{ClampDistance(heap_.top().first), heap_.top().second};
+      heap_.pop();
+    }
+  }
+
+ private:
+  size_t k_;
+  std::priority_queue<std::pair<float, uint32_t>> heap_;
+};
+
+// Bitmap filter: bit (label & 31) of word (label >> 5) set = label allowed.
+class BitmapFilter : public hnswlib::BaseFilterFunctor {
+ public:
+  explicit BitmapFilter(const std::vector<uint32_t>& words) : words_(words) {}
+  bool operator()(labeltype label) override {
+    const size_t word = static_cast<size_t>(label >> 5);
+    return word < words_.size() && ((words_[word] >> (label & 31)) & 1u) != 0;
+  }
+
+ private:
+  const std::vector<uint32_t>& words_;
+};
+
+struct Candidate {
+  tableint slot;
+  uint32_t label;
+};
+
+struct Stats {
+  size_t live;
+  size_t slots;
+  size_t deleted;
+  size_t capacity;
+};
+
+class IndexCore {
+ public:
+  explicit IndexCore(size_t dim) : dim_(dim), space_(dim) {}
+
+  size_t dim() const { return dim_; }
+
+  void Create(size_t m, size_t ef_construction, size_t capacity, size_t seed) {
+    hnsw_ = std::make_unique<Hnsw>(&space_, std::max<size_t>(1, capacity), m, ef_construction,
+                                   seed, /*allow_replace_deleted=*/false);
+    InitBookkeeping();
+  }
+
+  void Load(const std::string& path, size_t capacity, size_t seed) {
+    std::unique_ptr<Hnsw> loaded;
+    try {
+      loaded = std::make_unique<Hnsw>(&space_, path, false, capacity, false);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot load HNSW index from '" + path + "': " + e.what());
+    }
+    const Hnsw& h = *loaded;
+    const bool consistent = h.offsetLevel0_ == 0 && h.offsetData_ == h.size_links_level0_ &&
+                            h.label_offset_ >= h.offsetData_ &&
+                            h.size_data_per_element_ == h.label_offset_ + sizeof(labeltype);
+    if (!consistent) {
+      throw std::runtime_error("cannot load HNSW index from '" + path +
+                               "': unsupported or corrupted layout");
+    }
+    const size_t file_dim = (h.label_offset_ - h.offsetData_) / sizeof(float);
+    if (h.label_offset_ - h.offsetData_ != dim_ * sizeof(float)) {
+      throw InvalidInput("HNSW index at '" + path + "' has dimension " +
+                         std::to_string(file_dim) + ", expected " + std::to_string(dim_));
+    }
+    loaded->level_generator_.seed(seed);
+    loaded->update_probability_generator_.seed(seed + 1);
+    hnsw_ = std::move(loaded);
+    InitBookkeeping();
+  }
+
+  // Insert or replace one (already normalised) vector. See the semantics
+  // summary in PlanInsert.
+  void Upsert(uint32_t label, const float* vec) {
+    std::shared_lock<FairSharedMutex> mutation(mutation_mu_);
+    for (;;) {
+      std::shared_lock<FairSharedMutex> layout(layout_mu_);
+      std::unique_lock<std::mutex> label_lock(hnsw_->getLabelOpMutex(label));
+      const Plan plan = PlanInsert(label);
+      switch (plan.kind) {
+        case PlanKind::kGrow:
+          label_lock.unlock();
+          layout.unlock();
+          Grow();
+          continue;
+        case PlanKind::kUpdate:
+          hnsw_->updatePoint(vec, plan.slot, 1.0f);
+          return;
+        case PlanKind::kRevive:
+        case PlanKind::kReuse:
+          // The slot is still marked deleted here, so neither searches nor
+          // getVector report it while its vector and label are rewritten.
+          std::memcpy(hnsw_->getDataByInternalId(plan.slot), vec, hnsw_->data_size_);
+          hnsw_->setExternalLabel(plan.slot, label);
+          std::atomic_thread_fence(std::memory_order_release);  // publish before unmarking
+          hnsw_->unmarkDeletedInternal(plan.slot);
+          live_.fetch_add(1, std::memory_order_relaxed);
+          hnsw_->updatePoint(vec, plan.slot, 1.0f);
+          return;
+        case PlanKind::kNew: {
+          // The 3-argument overload skips hnswlib's own label lock (we hold it).
+          const tableint slot = hnsw_->addPoint(vec, static_cast<labeltype>(label), -1);
+          ready_[slot].store(1, std::memory_order_release);
+          live_.fetch_add(1, std::memory_order_relaxed);
+          return;
+        }
+      }
+    }
+  }
+
+  void Remove(const uint32_t* labels, size_t n) {
+    std::shared_lock<FairSharedMutex> layout(layout_mu_);
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t label = labels[i];
+      std::lock_guard<std::mutex> label_lock(hnsw_->getLabelOpMutex(label));
+      tableint slot;
+      if (!FindSlot(label, &slot)) continue;
+      if (!IsReady(slot) || hnsw_->isMarkedDeleted(slot)) continue;
+      hnsw_->markDeletedInternal(slot);
+      live_.fetch_sub(1, std::memory_order_relaxed);
+      std::lock_guard<std::mutex> slots(slots_mu_);
+      free_slots_.insert(slot);
+    }
+  }
+
+  bool GetVector(uint32_t label, float* out) const {
+    std::shared_lock<FairSharedMutex> layout(layout_mu_);
+    std::lock_guard<std::mutex> label_lock(hnsw_->getLabelOpMutex(label));
+    tableint slot;
+    if (!FindSlot(label, &slot) || !IsReady(slot) || hnsw_->isMarkedDeleted(slot)) return false;
+    std::memcpy(out, hnsw_->getDataByInternalId(slot), hnsw_->data_size_);
+    return true;
+  }
+
+  // Approximate KNN with a per-call ef: the greedy descent of searchKnn
+  // followed by searchBaseLayerST with our ef (hnswlib's shared ef_ is unused).
+  void Knn(const float* query, size_t k, size_t ef, hnswlib::BaseFilterFunctor* filter,
+           std::vector<Hit>& out) const {
+    out.clear();
+    std::shared_lock<FairSharedMutex> layout(layout_mu_);
+    const Hnsw& h = *hnsw_;
+    if (h.cur_element_count == 0) return;
+    // maxlevel_ and enterpoint_node_ are updated together, without a lock that
+    // readers could take, when a new top-level element arrives; clamp the
+    // descent to the entry point's own level so a mixed read stays in bounds.
+    const int max_level = h.maxlevel_;
+    const tableint entry = h.enterpoint_node_;
+    if (max_level < 0 || entry == static_cast<tableint>(-1)) return;  // first insert in flight
+
+    tableint current = entry;
+    float current_dist = h.fstdistfunc_(query, h.getDataByInternalId(current), h.dist_func_param_);
+    for (int level = std::min(max_level, h.element_levels_[entry]); level > 0; --level) {
+      bool changed = true;
+      while (changed) {
+        changed = false;
+        hnswlib::linklistsizeint* list = h.get_linklist(current, level);
+        const size_t count = h.getListCount(list);
+        const tableint* neighbours = reinterpret_cast<const tableint*>(list + 1);
+        for (size_t i = 0; i < count; ++i) {
+          const tableint candidate = neighbours[i];
+          const float d =
+              h.fstdistfunc_(query, h.getDataByInternalId(candidate), h.dist_func_param_);
+          if (d < current_dist) {
+            current_dist = d;
+            current = candidate;
+            changed = true;
+          }
+        }
+      }
+    }
+
+    const size_t beam = std::max(ef, k);
+    const bool bare = filter == nullptr && h.num_deleted_.load() == 0;
+    auto top = bare ? h.searchBaseLayerST<true>(current, query, beam, nullptr)
+                    : h.searchBaseLayerST<false>(current, query, beam, filter);
+    while (top.size() > k) top.pop();
+    out.resize(top.size());
+    for (size_t i = out.size(); i-- > 0;) {
+      out[i] = Hit{ClampDistance(top.top().first),
+                   static_cast<uint32_t>(h.getExternalLabel(top.top().second))};
+      top.pop();
+    }
+  }
+
+  // Maps candidate labels to slots (deduplicated by slot). Unknown labels are
+  // dropped; removed ones are skipped at query time.
+  std::vector<Candidate> ResolveCandidates(const std::vector<uint32_t>& labels) const {
+    std::vector<Candidate> out;
+    out.reserve(labels.size());
+    {
+      std::lock_guard<std::mutex> lookup(hnsw_->label_lookup_lock);
+      const auto& table = hnsw_->label_lookup_;
+      for (const uint32_t label : labels) {
+        const auto it = table.find(label);
+        if (it != table.end()) out.push_back(Candidate{it->second, label});
+      }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Candidate& a, const Candidate& b) { return a.slot < b.slot; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const Candidate& a, const Candidate& b) { return a.slot == b.slot; }),
+              out.end());
+    return out;
+  }
+
+  // Exact KNN with the space's SIMD distance over the vectors stored in the
+  // graph; candidates == nullptr scans every live slot.
+  void Exact(const float* query, size_t k, const std::vector<Candidate>* candidates,
+             std::vector<Hit>& out) const {
+    out.clear();
+    std::shared_lock<FairSharedMutex> layout(layout_mu_);
+    const Hnsw& h = *hnsw_;
+    TopK top(k);
+    if (candidates != nullptr) {
+      for (const Candidate& c : *candidates) {
+        if (!IsReady(c.slot) || h.isMarkedDeleted(c.slot)) continue;
+        // The slot may have been handed to another label since resolution.
+        if (h.getExternalLabel(c.slot) != c.label) continue;
+        top.Offer(h.fstdistfunc_(query, h.getDataByInternalId(c.slot), h.dist_func_param_),
+                  c.label);
+      }
+    } else {
+      const size_t count = h.cur_element_count;
+      for (size_t i = 0; i < count; ++i) {
+        const tableint slot = static_cast<tableint>(i);
+        if (!IsReady(slot) || h.isMarkedDeleted(slot)) continue;
+        top.Offer(h.fstdistfunc_(query, h.getDataByInternalId(slot), h.dist_func_param_),
+                  static_cast<uint32_t>(h.getExternalLabel(slot)));
+      }
+    }
+    top.DrainAscending(out);
+  }
+
+  void Save(const std::string& path) {
+    std::unique_lock<FairSharedMutex> mutation(mutation_mu_);
+    std::shared_lock<FairSharedMutex> layout(layout_mu_);
+    const std::string tmp = path + ".tmp";
+    hnsw_->saveIndex(tmp);  // does not report I/O errors itself
+    std::error_code ec;
+    const auto written = std::filesystem::file_size(tmp, ec);
+    if (ec || written != hnsw_->indexFileSize()) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write HNSW index to '" + path + "'" +
+                               (ec ? ": " + ec.message() : std::string()));
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+      const std::string reason = std::strerror(errno);
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write HNSW index to '" + path + "': " + reason);
+    }
+  }
+
+  size_t Live() const { return live_.load(std::memory_order_relaxed); }
+
+  Stats GetStats() const {
+    return Stats{live_.load(std::memory_order_relaxed), hnsw_->cur_element_count.load(),
+                 hnsw_->num_deleted_.load(), capacity_.load(std::memory_order_relaxed)};
+  }
+
+ private:
+  enum class PlanKind { kUpdate, kRevive, kReuse, kNew, kGrow };
+  struct Plan {
+    PlanKind kind;
+    tableint slot;
+  };
+
+  // Semantics (decided atomically under slots_mu_ + hnswlib's lookup lock):
+  //  - live label            -> kUpdate: vector replaced in place (updatePoint).
+  //  - removed label whose slot is still its own -> kRevive: same slot is
+  //    unmarked and rewired to the new vector.
+  //  - unknown label, a removed slot is free -> kReuse: the slot is taken from
+  //    its old label (which disappears from the lookup table) and rewired.
+  //  - otherwise             -> kNew: a fresh slot (kGrow first when full).
+  // hnswlib's own replace_deleted mode is not used: with it, addPoint throws
+  // for a removed label, and re-adding a removed label into another vacant
+  // slot leaves its old slot carrying the same label, whose later reuse
+  // erases the live label from the lookup table.
+  Plan PlanInsert(uint32_t label) {
+    std::lock_guard<std::mutex> slots(slots_mu_);
+    std::lock_guard<std::mutex> lookup(hnsw_->label_lookup_lock);
+    auto& table = hnsw_->label_lookup_;
+    const auto it = table.find(label);
+    if (it != table.end()) {
+      const tableint slot = it->second;
+      if (!IsReady(slot)) throw std::runtime_error("label is being inserted concurrently");
+      if (!hnsw_->isMarkedDeleted(slot)) return Plan{PlanKind::kUpdate, slot};
+      free_slots_.erase(slot);
+      return Plan{PlanKind::kRevive, slot};
+    }
+    if (!free_slots_.empty()) {
+      const tableint slot = *free_slots_.begin();
+      free_slots_.erase(free_slots_.begin());
+      const labeltype previous = hnsw_->getExternalLabel(slot);
+      const auto prev_it = table.find(previous);
+      if (prev_it != table.end() && prev_it->second == slot) table.erase(prev_it);
+      table[label] = slot;
+      return Plan{PlanKind::kReuse, slot};
+    }
+    if (slots_reserved_ >= hnsw_->max_elements_) return Plan{PlanKind::kGrow, 0};
+    ++slots_reserved_;
+    return Plan{PlanKind::kNew, 0};
+  }
+
+  void Grow() {
+    std::unique_lock<FairSharedMutex> layout(layout_mu_);
+    std::lock_guard<std::mutex> slots(slots_mu_);
+    const size_t capacity = hnsw_->max_elements_;
+    if (slots_reserved_ < capacity) return;  // another thread already grew it
+    if (capacity >= kMaxCapacity) throw std::runtime_error("HNSW index is full");
+    const size_t grown =
+        std::min(kMaxCapacity, capacity + std::max<size_t>(capacity / 2, kMinGrowth));
+    std::unique_ptr<std::atomic<uint8_t>[]> ready(new std::atomic<uint8_t>[grown]());
+    for (size_t i = 0; i < capacity; ++i) {
+      ready[i].store(ready_[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
+    }
+    hnsw_->resizeIndex(grown);
+    ready_.swap(ready);
+    capacity_.store(grown, std::memory_order_relaxed);
+  }
+
+  void InitBookkeeping() {
+    const size_t capacity = hnsw_->max_elements_;
+    const size_t count = hnsw_->cur_element_count;
+    ready_.reset(new std::atomic<uint8_t>[capacity]());
+    free_slots_.clear();
+    for (size_t i = 0; i < count; ++i) {
+      ready_[i].store(1, std::memory_order_relaxed);
+      if (hnsw_->isMarkedDeleted(static_cast<tableint>(i))) {
+        free_slots_.insert(static_cast<tableint>(i));
+      }
+    }
+    slots_reserved_ = count;
+    live_.store(count - free_slots_.size());
+    capacity_.store(capacity);
+  }
+
+  bool FindSlot(uint32_t label, tableint* slot) const {
+    std::lock_guard<std::mutex> lookup(hnsw_->label_lookup_lock);
+    const auto it = hnsw_->label_lookup_.find(label);
+    if (it == hnsw_->label_lookup_.end()) return false;
+    *slot = it->second;
+    return true;
+  }
+
+  // A slot is ready once hnswlib finished initialising it; before that its
+  // memory (delete mark included) is garbage.
+  bool IsReady(tableint slot) const { return ready_[slot].load(std::memory_order_acquire) != 0; }
+
+  const size_t dim_;
+  hnswlib::InnerProductSpace space_;  // must outlive hnsw_
+  std::unique_ptr<Hnsw> hnsw_;
+  mutable FairSharedMutex layout_mu_;
+  FairSharedMutex mutation_mu_;
+  std::mutex slots_mu_;
+  std::unordered_set<tableint> free_slots_;
+  size_t slots_reserved_ = 0;
+  std::unique_ptr<std::atomic<uint8_t>[]> ready_;
+  std::atomic<size_t> live_{0};
+  std::atomic<size_t> capacity_{0};
+};
+
+using CorePtr = std::shared_ptr<IndexCore>;
+
+// ---------------------------------------------------------------------------
+// Argument helpers
+
+[[noreturn]] void ThrowType(Napi::Env env, const std::string& message) {
+  throw Napi::TypeError::New(env, message);
+}
+
+template <typename T>
+Napi::TypedArrayOf<T> TypedArg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type,
+                               const char* name, const char* type_name) {
+  const Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) {
+    ThrowType(info.Env(), std::string(name) + " must be a " + type_name);
+  }
+  return v.As<Napi::TypedArrayOf<T>>();
+}
+
+bool IsNullish(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+
+uint64_t UintArg(const Napi::CallbackInfo& info, size_t i, const char* name, uint64_t min,
+                 uint64_t max) {
+  const Napi::Value v = info[i];
+  if (!v.IsNumber()) ThrowType(info.Env(), std::string(name) + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max)) || std::floor(d) != d) {
+    ThrowType(info.Env(), std::string(name) + " must be an integer in [" + std::to_string(min) +
+                              ", " + std::to_string(max) + "]");
+  }
+  return static_cast<uint64_t>(d);
+}
+
+template <typename T>
+std::vector<T> CopyOf(const Napi::TypedArrayOf<T>& a) {
+  return std::vector<T>(a.Data(), a.Data() + a.ElementLength());
+}
+
+// ---------------------------------------------------------------------------
+// Promise-based async workers
+
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  PromiseWorker(Napi::Env env, const char* name)
+      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise Start() {
+    Napi::Promise promise = deferred_.Promise();
+    Queue();
+    return promise;
+  }
+
+ protected:
+  virtual void Run() = 0;
+  virtual Napi::Value Result(Napi::Env env) { return env.Undefined(); }
+
+  void Execute() final {
+    try {
+      Run();
+    } catch (const InvalidInput& e) {
+      invalid_input_ = true;
+      SetError(e.what());
+    } catch (const std::bad_alloc&) {
+      SetError("out of memory");
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    } catch (...) {
+      SetError("unknown native error");
+    }
+  }
+
+  void OnOK() final {
+    Napi::Env env = Env();
+    try {
+      deferred_.Resolve(Result(env));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    } catch (const std::exception& e) {
+      deferred_.Reject(Napi::Error::New(env, e.what()).Value());
+    }
+  }
+
+  void OnError(const Napi::Error& e) final {
+    if (invalid_input_) {
+      deferred_.Reject(Napi::TypeError::New(Env(), e.Message()).Value());
+    } else {
+      deferred_.Reject(e.Value());
+    }
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  bool invalid_input_ = false;
+};
+
+class AddWorker : public PromiseWorker {
+ public:
+  AddWorker(Napi::Env env, CorePtr core, std::vector<uint32_t> labels, std::vector<float> vectors,
+            size_t threads)
+      : PromiseWorker(env, "mnemo_hnsw.add"),
+        core_(std::move(core)),
+        labels_(std::move(labels)),
+        vectors_(std::move(vectors)),
+        threads_(threads) {}
+
+ protected:
+  void Run() override {
+    const size_t dim = core_->dim();
+    const size_t n = labels_.size();
+    // Validate and normalise everything before touching the index, so a bad
+    // row rejects the whole batch.
+    ParallelFor(n, ThreadsFor(n, threads_, 256), [&](size_t i) {
+      float* row = vectors_.data() + i * dim;
+      if (!Normalise(row, row, dim)) {
+        throw InvalidInput("vector " + std::to_string(i) + " (label " +
+                           std::to_string(labels_[i]) +
+                           ") has zero norm or non-finite components and cannot be normalised");
+      }
+    });
+    // A label repeated within the batch: the last occurrence wins.
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return labels_[a] < labels_[b]; });
+    std::vector<size_t> keep;
+    keep.reserve(n);
+    for (size_t j = 0; j < n; ++j) {
+      if (j + 1 == n || labels_[order[j + 1]] != labels_[order[j]]) keep.push_back(order[j]);
+    }
+    std::sort(keep.begin(), keep.end());  // insert in caller order
+    ParallelFor(keep.size(), ThreadsFor(keep.size(), threads_, 2), [&](size_t j) {
+      const size_t i = keep[j];
+      core_->Upsert(labels_[i], vectors_.data() + i * dim);
+    });
+  }
+
+ private:
+  CorePtr core_;
+  std::vector<uint32_t> labels_;
+  std::vector<float> vectors_;
+  size_t threads_;
+};
+
+class SearchWorkerBase : public PromiseWorker {
+ public:
+  SearchWorkerBase(Napi::Env env, const char* name, CorePtr core, std::vector<float> queries,
+                   size_t k, size_t threads)
+      : PromiseWorker(env, name),
+        core_(std::move(core)),
+        queries_(std::move(queries)),
+        k_(k),
+        threads_(threads) {}
+
+ protected:
+  size_t QueryCount() const { return queries_.size() / core_->dim(); }
+
+  // Normalises query i in place (rejecting zero vectors) and returns it.
+  const float* PrepareQuery(size_t i) {
+    const size_t dim = core_->dim();
+    float* row = queries_.data() + i * dim;
+    if (!Normalise(row, row, dim)) {
+      throw InvalidInput("query " + std::to_string(i) +
+                         " has zero norm or non-finite components and cannot be normalised");
+    }
+    return row;
+  }
+
+  Napi::Value Result(Napi::Env env) override {
+    const size_t nq = results_.size();
+    size_t total = 0;
+    for (const auto& r : results_) total += r.size();
+    Napi::Uint32Array labels = Napi::Uint32Array::New(env, total);
+    Napi::Float32Array distances = Napi::Float32Array::New(env, total);
+    Napi::Uint32Array offsets = Napi::Uint32Array::New(env, nq + 1);
+    size_t pos = 0;
+    for (size_t q = 0; q < nq; ++q) {
+      offsets[q] = static_cast<uint32_t>(pos);
+      for (const Hit& hit : results_[q]) {
+        labels[pos] = hit.label;
+        distances[pos] = hit.distance;
+        ++pos;
+      }
+    }
+    offsets[nq] = static_cast<uint32_t>(pos);
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("labels", labels);
+    out.Set("distances", distances);
+    out.Set("offsets", offsets);
+    return out;
+  }
+
+  CorePtr core_;
+  std::vector<float> queries_;
+  size_t k_;
+  size_t threads_;
+  std::vector<std::vector<Hit>> results_;
+};
+
+class SearchWorker : public SearchWorkerBase {
+ public:
+  SearchWorker(Napi::Env env, CorePtr core, std::vector<float> queries, size_t k, size_t ef,
+               bool has_filter, std::vector<uint32_t> filter, size_t threads)
+      : SearchWorkerBase(env, "mnemo_hnsw.search", std::move(core), std::move(queries), k,
+                         threads),
+        ef_(ef),
+        has_filter_(has_filter),
+        filter_words_(std::move(filter)) {}
+
+ protected:
+  void Run() override {
+    const size_t nq = QueryCount();
+    results_.assign(nq, {});
+    BitmapFilter filter(filter_words_);
+    hnswlib::BaseFilterFunctor* functor = has_filter_ ? &filter : nullptr;
+    if (has_filter_ && std::all_of(filter_words_.begin(), filter_words_.end(),
+                                   [](uint32_t w) { return w == 0; })) {
+      for (size_t q = 0; q < nq; ++q) PrepareQuery(q);  // still validate the input
+      return;                                           // nothing is allowed
+    }
+    ParallelFor(nq, ThreadsFor(nq, threads_, 2),
+                [&](size_t q) { core_->Knn(PrepareQuery(q), k_, ef_, functor, results_[q]); });
+  }
+
+ private:
+  size_t ef_;
+  bool has_filter_;
+  std::vector<uint32_t> filter_words_;
+};
+
+class ExactWorker : public SearchWorkerBase {
+ public:
+  ExactWorker(Napi::Env env, CorePtr core, std::vector<float> queries, size_t k,
+              bool has_candidates, std::vector<uint32_t> candidates, size_t threads)
+      : SearchWorkerBase(env, "mnemo_hnsw.searchExact", std::move(core), std::move(queries), k,
+                         threads),
+        has_candidates_(has_candidates),
+        candidate_labels_(std::move(candidates)) {}
+
+ protected:
+  void Run() override {
+    const size_t nq = QueryCount();
+    results_.assign(nq, {});
+    std::vector<Candidate> resolved;
+    if (has_candidates_) resolved = core_->ResolveCandidates(candidate_labels_);
+    const std::vector<Candidate>* candidates = has_candidates_ ? &resolved : nullptr;
+    ParallelFor(nq, ThreadsFor(nq, threads_, 1),
+                [&](size_t q) { core_->Exact(PrepareQuery(q), k_, candidates, results_[q]); });
+  }
+
+ private:
+  bool has_candidates_;
+  std::vector<uint32_t> candidate_labels_;
+};
+
+class SaveWorker : public PromiseWorker {
+ public:
+  SaveWorker(Napi::Env env, CorePtr core, std::string path)
+      : PromiseWorker(env, "mnemo_hnsw.save"), core_(std::move(core)), path_(std::move(path)) {}
+
+ protected:
+  void Run() override { core_->Save(path_); }
+
+ private:
+  CorePtr core_;
+  std::string path_;
+};
+
+// ---------------------------------------------------------------------------
+// JS class
+
+struct AddonData {
+  Napi::FunctionReference index_ctor;
+};
+
+class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "HnswIndex",
+                       {
+                           InstanceAccessor<&HnswIndexWrap::Dim>("dim"),
+                           InstanceAccessor<&HnswIndexWrap::Size>("size"),
+                           InstanceMethod<&HnswIndexWrap::Add>("add"),
+                           InstanceMethod<&HnswIndexWrap::Remove>("remove"),
+                           InstanceMethod<&HnswIndexWrap::Search>("search"),
+                           InstanceMethod<&HnswIndexWrap::SearchExact>("searchExact"),
+                           InstanceMethod<&HnswIndexWrap::GetVector>("getVector"),
+                           InstanceMethod<&HnswIndexWrap::Save>("save"),
+                           InstanceMethod<&HnswIndexWrap::GetStats>("stats"),
+                       });
+  }
+
+  // new HnswIndex(dim, m, efConstruction, capacity, seed)
+  // new HnswIndex(External<CorePtr>)   (internal, used by load)
+  explicit HnswIndexWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<HnswIndexWrap>(info) {
+    if (info.Length() == 1 && info[0].IsExternal()) {
+      core_ = *info[0].As<Napi::External<CorePtr>>().Data();
+      return;
+    }
+    const size_t dim = UintArg(info, 0, "dim", 1, 65536);
+    const size_t m = UintArg(info, 1, "m", 2, 2048);
+    const size_t ef_construction = UintArg(info, 2, "efConstruction", 1, 1u << 20);
+    const size_t capacity = UintArg(info, 3, "initialCapacity", 0, kMaxCapacity);
+    const size_t seed = UintArg(info, 4, "seed", 0, 0xFFFFFFFFu);
+    auto core = std::make_shared<IndexCore>(dim);
+    core->Create(m, ef_construction, capacity, seed);
+    core_ = std::move(core);
+  }
+
+  static Napi::Value Load(const Napi::CallbackInfo& info);
+
+ private:
+  class LoadWorker;
+
+  size_t Threads(const Napi::CallbackInfo& info, size_t i) {
+    return static_cast<size_t>(UintArg(info, i, "threads", 1, kMaxThreads));
+  }
+
+  Napi::Value Dim(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(core_->dim()));
+  }
+
+  Napi::Value Size(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(core_->Live()));
+  }
+
+  // add(labels: Uint32Array, vectors: Float32Array, threads): Promise<void>
+  Napi::Value Add(const Napi::CallbackInfo& info) {
+    auto labels = TypedArg<uint32_t>(info, 0, napi_uint32_array, "labels", "Uint32Array");
+    auto vectors = TypedArg<float>(info, 1, napi_float32_array, "vectors", "Float32Array");
+    const size_t threads = Threads(info, 2);
+    if (vectors.ElementLength() != labels.ElementLength() * core_->dim()) {
+      ThrowType(info.Env(), "vectors.length must equal labels.length * dim");
+    }
+    auto* worker =
+        new AddWorker(info.Env(), core_, CopyOf(labels), CopyOf(vectors), threads);
+    return worker->Start();
+  }
+
+  // remove(labels: Uint32Array): void
+  Napi::Value Remove(const Napi::CallbackInfo& info) {
+    auto labels = TypedArg<uint32_t>(info, 0, napi_uint32_array, "labels", "Uint32Array");
+    core_->Remove(labels.Data(), labels.ElementLength());
+    return info.Env().Undefined();
+  }
+
+  std::vector<float> Queries(const Napi::CallbackInfo& info) {
+    auto queries = TypedArg<float>(info, 0, napi_float32_array, "queries", "Float32Array");
+    if (queries.ElementLength() % core_->dim() != 0) {
+      ThrowType(info.Env(), "queries.length must be a multiple of dim");
+    }
+    return CopyOf(queries);
+  }
+
+  // search(queries, k, ef, filter: Uint32Array | null, threads)
+  Napi::Value Search(const Napi::CallbackInfo& info) {
+    std::vector<float> queries = Queries(info);
+    const size_t k = UintArg(info, 1, "k", 1, 0xFFFFFFFFu);
+    const size_t ef = UintArg(info, 2, "ef", 0, 0xFFFFFFFFu);
+    const bool has_filter = !IsNullish(info[3]);
+    std::vector<uint32_t> filter;
+    if (has_filter) {
+      filter = CopyOf(TypedArg<uint32_t>(info, 3, napi_uint32_array, "filter", "Uint32Array"));
+    }
+    const size_t threads = Threads(info, 4);
+    auto* worker = new SearchWorker(info.Env(), core_, std::move(queries), k, ef, has_filter,
+                                    std::move(filter), threads);
+    return worker->Start();
+  }
+
+  // searchExact(queries, k, candidates: Uint32Array | null, threads)
+  Napi::Value SearchExact(const Napi::CallbackInfo& info) {
+    std::vector<float> queries = Queries(info);
+    const size_t k = UintArg(info, 1, "k", 1, 0xFFFFFFFFu);
+    const bool has_candidates = !IsNullish(info[2]);
+    std::vector<uint32_t> candidates;
+    if (has_candidates) {
+      candidates = CopyOf(
+          TypedArg<uint32_t>(info, 2, napi_uint32_array, "candidates", "Uint32Array"));
+    }
+    const size_t threads = Threads(info, 3);
+    auto* worker = new ExactWorker(info.Env(), core_, std::move(queries), k, has_candidates,
+                                   std::move(candidates), threads);
+    return worker->Start();
+  }
+
+  // getVector(label): Float32Array | null
+  Napi::Value GetVector(const Napi::CallbackInfo& info) {
+    const uint32_t label = static_cast<uint32_t>(UintArg(info, 0, "label", 0, 0xFFFFFFFFu));
+    std::vector<float> buffer(core_->dim());
+    if (!core_->GetVector(label, buffer.data())) return info.Env().Null();
+    Napi::Float32Array out = Napi::Float32Array::New(info.Env(), buffer.size());
+    std::memcpy(out.Data(), buffer.data(), buffer.size() * sizeof(float));
+    return out;
+  }
+
+  // save(path): Promise<void>
+  Napi::Value Save(const Napi::CallbackInfo& info) {
+    if (!info[0].IsString()) ThrowType(info.Env(), "path must be a string");
+    auto* worker = new SaveWorker(info.Env(), core_, info[0].As<Napi::String>().Utf8Value());
+    return worker->Start();
+  }
+
+  Napi::Value GetStats(const Napi::CallbackInfo& info) {
+    const Stats s = core_->GetStats();
+    Napi::Object out = Napi::Object::New(info.Env());
+    out.Set("live", static_cast<double>(s.live));
+    out.Set("slots", static_cast<double>(s.slots));
+    out.Set("deleted", static_cast<double>(s.deleted));
+    out.Set("capacity", static_cast<double>(s.capacity));
+    return out;
+  }
+
+  CorePtr core_;
+};
+
+class HnswIndexWrap::LoadWorker : public PromiseWorker {
+ public:
+  LoadWorker(Napi::Env env, CorePtr core, std::string path, size_t capacity, size_t seed)
+      : PromiseWorker(env, "mnemo_hnsw.load"),
+        core_(std::move(core)),
+        path_(std::move(path)),
+        capacity_(capacity),
+        seed_(seed) {}
+
+ protected:
+  void Run() override { core_->Load(path_, capacity_, seed_); }
+
+  Napi::Value Result(Napi::Env env) override {
+    CorePtr core = core_;
+    auto external = Napi::External<CorePtr>::New(env, &core);
+    return env.GetInstanceData<AddonData>()->index_ctor.New({external});
+  }
+
+ private:
+  CorePtr core_;
+  std::string path_;
+  size_t capacity_;
+  size_t seed_;
+};
+
+// load(path, dim, initialCapacity, seed): Promise<HnswIndex>
+Napi::Value HnswIndexWrap::Load(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) ThrowType(info.Env(), "path must be a string");
+  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  const size_t dim = UintArg(info, 1, "dim", 1, 65536);
+  const size_t capacity = UintArg(info, 2, "initialCapacity", 0, kMaxCapacity);
+  const size_t seed = UintArg(info, 3, "seed", 0, 0xFFFFFFFFu);
+  // The space is built here, on the JS thread: its constructor writes
+  // hnswlib's file-static SIMD function pointers.
+  auto core = std::make_shared<IndexCore>(dim);
+  auto* worker = new LoadWorker(info.Env(), std::move(core), path, capacity, seed);
+  return worker->Start();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = HnswIndexWrap::Define(env);
+  auto* data = new AddonData();
+  data->index_ctor = Napi::Persistent(ctor);
+  env.SetInstanceData<AddonData>(data);
+  exports.Set("HnswIndex", ctor);
+  exports.Set("load", Napi::Function::New<HnswIndexWrap::Load>(env, "load"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(mnemo_hnsw, Init)

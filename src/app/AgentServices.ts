@@ -1,0 +1,97 @@
+import type { Pool } from 'generic-pool';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AuditService, type AuditOptions } from '../audit/AuditService.js';
+import { CacheService } from '../cache/CacheService.js';
+import type { Config } from '../config/config.js';
+import { RateLimitService } from '../ratelimit/RateLimitService.js';
+import { closeBlockingPool, createBlockingPool } from '../storage/blockingPool.js';
+import { defineScripts } from '../storage/luaScripts.js';
+import { RedisKeys } from '../storage/RedisKeys.js';
+import { auditHandlers } from '../transport/auditHandlers.js';
+import { cacheHandlers } from '../transport/cacheHandlers.js';
+import type { GrpcServer } from '../transport/GrpcServer.js';
+import { serviceDefinition } from '../transport/protoDescriptors.js';
+import { rateLimitHandlers } from '../transport/rateLimitHandlers.js';
+
+/** The settings the agent infrastructure services read. */
+export type AgentServicesConfig = Pick<
+  Config,
+  | 'keyPrefix'
+  | 'maxBatch'
+  | 'cacheMaxValueBytes'
+  | 'auditMaxLen'
+  | 'auditMaxEntryBytes'
+  | 'redisPoolSize'
+>;
+
+/** Audit tuning that is not configuration (tests shrink it). */
+export const DEFAULT_AUDIT_TUNING: Omit<AuditOptions, 'maxLen'> = {
+  trimBatch: 100,
+  rangeScanLimit: 10_000,
+  tailBlockMs: 5000,
+  tailReadCount: 100,
+};
+
+/**
+ * CacheService, RateLimitService and AuditService over one Redis, with the pool of blocking
+ * connections the audit tails use. Created after the command client connects; `endTails` before
+ * the gRPC server stops, `close` after it.
+ */
+export class AgentServices {
+  private constructor(
+    readonly cache: CacheService,
+    readonly rateLimit: RateLimitService,
+    readonly audit: AuditService,
+    readonly tailPool: Pool<Redis>,
+    private readonly config: AgentServicesConfig,
+    private readonly log: Logger,
+  ) {}
+
+  static create(
+    redis: Redis,
+    redisUrl: string,
+    config: AgentServicesConfig,
+    log: Logger,
+    auditTuning: Partial<Omit<AuditOptions, 'maxLen'>> = {},
+  ): AgentServices {
+    defineScripts(redis);
+    const keys = new RedisKeys(config.keyPrefix);
+    const tailPool = createBlockingPool(redisUrl, {
+      size: config.redisPoolSize,
+      name: 'mnemo-audit-tail',
+      acquireTimeoutMs: 5000,
+      log,
+    });
+    const audit = new AuditService(redis, keys, tailPool, log, {
+      ...DEFAULT_AUDIT_TUNING,
+      ...auditTuning,
+      maxLen: config.auditMaxLen,
+    });
+    return new AgentServices(
+      new CacheService(redis, keys),
+      new RateLimitService(redis, keys),
+      audit,
+      tailPool,
+      config,
+      log,
+    );
+  }
+
+  register(server: GrpcServer): void {
+    server.add(serviceDefinition('CacheService'), cacheHandlers(this.cache, this.config, this.log));
+    server.add(serviceDefinition('RateLimitService'), rateLimitHandlers(this.rateLimit, this.log));
+    server.add(serviceDefinition('AuditService'), auditHandlers(this.audit, this.config, this.log));
+  }
+
+  /** Ends live audit tails (UNAVAILABLE, resume after the last id) and refuses new ones. */
+  endTails(): void {
+    this.audit.close();
+  }
+
+  /** Closes the tail pool once every tail has given its connection back. */
+  async close(): Promise<void> {
+    this.audit.close();
+    await closeBlockingPool(this.tailPool);
+  }
+}

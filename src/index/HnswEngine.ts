@@ -1,0 +1,287 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../config/projectRoot.js';
+
+/** Construction options of an {@link HnswEngine}. */
+export interface HnswOptions {
+  /** Vector dimension (e.g. 256). */
+  dim: number;
+  /** HNSW M: links per node on the upper layers (2·M on the base layer). Callers use 16. */
+  m: number;
+  /** Beam width while building the graph. Callers use 200. */
+  efConstruction: number;
+  /** Initial slot capacity; it grows automatically. */
+  initialCapacity: number;
+  /** Seed of the level generator (default 100). */
+  seed?: number;
+}
+
+/** Result of one query. */
+export interface KnnResult {
+  /** Labels, ascending by distance, at most k, never duplicated. */
+  labels: Uint32Array;
+  /** Cosine distances 1 − cos(a, b), in [0, 2], aligned with `labels`. */
+  distances: Float32Array;
+}
+
+/** Diagnostic counters of an {@link HnswEngine}. */
+export interface HnswStats {
+  /** Live (not removed) elements. */
+  live: number;
+  /** Slots ever allocated in the graph (live + removed awaiting reuse). */
+  slots: number;
+  /** Removed elements whose slots wait to be reused by later inserts. */
+  deleted: number;
+  /** Allocated slot capacity. */
+  capacity: number;
+}
+
+interface NativeBatch {
+  labels: Uint32Array;
+  distances: Float32Array;
+  offsets: Uint32Array;
+}
+
+interface NativeIndex {
+  readonly dim: number;
+  readonly size: number;
+  add(labels: Uint32Array, vectors: Float32Array, threads: number): Promise<void>;
+  remove(labels: Uint32Array): void;
+  search(
+    queries: Float32Array,
+    k: number,
+    ef: number,
+    filter: Uint32Array | null,
+    threads: number,
+  ): Promise<NativeBatch>;
+  searchExact(
+    queries: Float32Array,
+    k: number,
+    candidates: Uint32Array | null,
+    threads: number,
+  ): Promise<NativeBatch>;
+  getVector(label: number): Float32Array | null;
+  save(path: string): Promise<void>;
+  stats(): HnswStats;
+}
+
+interface NativeModule {
+  HnswIndex: new (
+    dim: number,
+    m: number,
+    efConstruction: number,
+    initialCapacity: number,
+    seed: number,
+  ) => NativeIndex;
+  load(path: string, dim: number, initialCapacity: number, seed: number): Promise<NativeIndex>;
+}
+
+const DEFAULT_SEED = 100;
+const MAX_UINT32 = 0xffff_ffff;
+const THREADS = Math.max(1, availableParallelism());
+
+let nativeModule: NativeModule | undefined;
+
+function loadNative(): NativeModule {
+  if (nativeModule === undefined) {
+    const root = projectRoot();
+    const addonPath = join(root, 'build', 'Release', 'mnemo_hnsw.node');
+    if (!existsSync(addonPath)) {
+      throw new Error(`native addon ${addonPath} is missing: run \`npx node-gyp rebuild\``);
+    }
+    nativeModule = createRequire(import.meta.url)(addonPath) as NativeModule;
+  }
+  return nativeModule;
+}
+
+function checkInteger(name: string, value: unknown, min: number, max = MAX_UINT32): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkOptions(options: HnswOptions): Required<HnswOptions> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('HnswEngine options must be an object');
+  }
+  return {
+    dim: checkInteger('options.dim', options.dim, 1, 65_536),
+    m: checkInteger('options.m', options.m, 2, 2048),
+    efConstruction: checkInteger('options.efConstruction', options.efConstruction, 1, 1 << 20),
+    initialCapacity: checkInteger('options.initialCapacity', options.initialCapacity, 0),
+    seed: checkInteger('options.seed', options.seed ?? DEFAULT_SEED, 0),
+  };
+}
+
+function checkLabels(name: string, labels: unknown): Uint32Array {
+  if (!(labels instanceof Uint32Array)) {
+    throw new TypeError(`${name} must be a Uint32Array of integer labels in [0, 2^32)`);
+  }
+  return labels;
+}
+
+function checkFloats(name: string, values: unknown): Float32Array {
+  if (!(values instanceof Float32Array)) {
+    throw new TypeError(`${name} must be a Float32Array`);
+  }
+  return values;
+}
+
+function splitBatch(batch: NativeBatch): KnnResult[] {
+  const { labels, distances, offsets } = batch;
+  const out: KnnResult[] = new Array<KnnResult>(offsets.length - 1);
+  for (let q = 0; q < out.length; q++) {
+    const start = offsets[q] ?? 0;
+    const end = offsets[q + 1] ?? start;
+    out[q] = { labels: labels.subarray(start, end), distances: distances.subarray(start, end) };
+  }
+  return out;
+}
+
+let adoptedNative: NativeIndex | undefined;
+
+/**
+ * Approximate nearest-neighbour engine: hnswlib's HNSW graph over L2-normalised vectors with
+ * inner-product distance, i.e. cosine distance 1 − cos. Searches may run concurrently with each
+ * other and with an add batch in flight; heavy work runs off the JS thread.
+ */
+export class HnswEngine {
+  /** Vector dimension. */
+  readonly dim: number;
+  readonly #native: NativeIndex;
+
+  /** Creates an empty index (throws TypeError on invalid options). */
+  constructor(options: HnswOptions) {
+    const adopted = adoptedNative;
+    adoptedNative = undefined;
+    const o = checkOptions(options);
+    this.dim = o.dim;
+    this.#native =
+      adopted ??
+      new (loadNative().HnswIndex)(o.dim, o.m, o.efConstruction, o.initialCapacity, o.seed);
+  }
+
+  /** Live (not removed) elements. */
+  get size(): number {
+    return this.#native.size;
+  }
+
+  /**
+   * Insert vectors (row-major, labels.length*dim floats, not necessarily normalised: the engine
+   * normalises a copy). A label that is live gets its vector replaced; a label that was removed
+   * earlier may be added again (into its old slot unless that was reused meanwhile); a new label
+   * takes the slot of some removed label if one is free, so memory stays bounded under churn. If a label occurs twice in
+   * one batch the last row wins. Runs off the JS thread (libuv pool); a large batch is split over
+   * os.availableParallelism() threads. Capacity grows as needed. Rejects with a TypeError, before
+   * inserting anything, if a vector is zero or has non-finite components.
+   */
+  async add(labels: Uint32Array, vectors: Float32Array): Promise<void> {
+    checkLabels('labels', labels);
+    checkFloats('vectors', vectors);
+    if (vectors.length !== labels.length * this.dim) {
+      throw new TypeError(
+        `vectors.length (${vectors.length}) must equal labels.length (${labels.length}) * dim (${this.dim})`,
+      );
+    }
+    if (labels.length === 0) return;
+    await this.#native.add(labels, vectors, THREADS);
+  }
+
+  /** Remove labels (unknown or already removed labels are ignored). Synchronous. */
+  remove(labels: Uint32Array): void {
+    checkLabels('labels', labels);
+    this.#native.remove(labels);
+  }
+
+  /**
+   * Approximate KNN for nq queries (row-major), each with its own result. ef = max(ef, k) is per
+   * call, so concurrent searches with different ef do not interfere. filter: optional bitmap over
+   * labels (bit i&31 of word i>>>5 set = label i allowed; labels beyond the bitmap are not
+   * allowed). Removed labels are never returned. Runs off the JS thread; a batch of queries is
+   * split over the cores. Rejects with a TypeError if a query is zero or non-finite.
+   */
+  async search(
+    queries: Float32Array,
+    k: number,
+    ef: number,
+    filter?: Uint32Array | null,
+  ): Promise<KnnResult[]> {
+    this.#checkQueries(queries);
+    checkInteger('k', k, 1);
+    checkInteger('ef', ef, 0);
+    if (filter !== undefined && filter !== null && !(filter instanceof Uint32Array)) {
+      throw new TypeError('filter must be a Uint32Array bitmap, null or undefined');
+    }
+    if (queries.length === 0) return [];
+    return splitBatch(await this.#native.search(queries, k, ef, filter ?? null, THREADS));
+  }
+
+  /**
+   * Exact brute-force KNN for nq queries over the given candidate labels (null = every live
+   * element); unknown or removed candidates are skipped. Uses hnswlib's SIMD distance on the
+   * vectors stored in the graph. Runs off the JS thread.
+   */
+  async searchExact(
+    queries: Float32Array,
+    k: number,
+    candidates: Uint32Array | null,
+  ): Promise<KnnResult[]> {
+    this.#checkQueries(queries);
+    checkInteger('k', k, 1);
+    if (candidates !== null) checkLabels('candidates', candidates);
+    if (queries.length === 0) return [];
+    return splitBatch(await this.#native.searchExact(queries, k, candidates, THREADS));
+  }
+
+  /** The stored (normalised) vector of a live label, or null. */
+  getVector(label: number): Float32Array | null {
+    checkInteger('label', label, 0);
+    return this.#native.getVector(label);
+  }
+
+  /**
+   * Diagnostic counters (live elements, allocated slots, removed slots awaiting reuse, capacity).
+   */
+  stats(): HnswStats {
+    return this.#native.stats();
+  }
+
+  /**
+   * Persist the graph (hnswlib saveIndex format) off the JS thread. Writes `path + ".tmp"` and
+   * renames it over `path`. Inserts pause while the file is written; searches continue.
+   */
+  async save(path: string): Promise<void> {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new TypeError('path must be a non-empty string');
+    }
+    await this.#native.save(path);
+  }
+
+  /**
+   * Restore a graph written by {@link HnswEngine.save} (off the JS thread). options.dim must match
+   * the file; M and efConstruction come from the file; capacity is initialCapacity, or the saved
+   * capacity if initialCapacity is below the stored slot count. Removed elements stay removed and
+   * their slots are reused by later inserts.
+   */
+  static async load(path: string, options: HnswOptions): Promise<HnswEngine> {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new TypeError('path must be a non-empty string');
+    }
+    const o = checkOptions(options);
+    const native = await loadNative().load(path, o.dim, o.initialCapacity, o.seed);
+    adoptedNative = native;
+    return new HnswEngine(o);
+  }
+
+  #checkQueries(queries: unknown): void {
+    const q = checkFloats('queries', queries);
+    if (q.length % this.dim !== 0) {
+      throw new TypeError(
+        `queries.length (${q.length}) is not a multiple of dim (${this.dim}): expected nq * dim floats`,
+      );
+    }
+  }
+}

@@ -1,0 +1,44 @@
+-- Removes the oldest entries of the audit log with everything derived from them (their dedup
+-- index entries, timeline members and bucket sums), atomically, so that the aggregates always
+-- describe exactly the entries in the log. Does nothing when the log no longer starts with the
+-- expected entries (another instance trimmed first).
+-- KEYS[1]   the audit stream
+-- KEYS[2]   the dedup index: hash tx_id -> stream id
+-- KEYS[3..] per entry, 5 keys as in auditAppend: timeline, P&L hashes of 86400, 3600, 60, 1 s
+-- ARGV[1]   the number of entries n (the n oldest of the stream)
+-- ARGV[2..] per entry, 8 values: stream id, tx_id, timeline member, minus the pnl micro-units,
+--           its bucket index in each of the 4 widths
+-- Returns   the number of entries removed: n, or 0 when the head did not match
+local n = tonumber(ARGV[1])
+local head = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', n)
+if #head ~= n then
+  return 0
+end
+for i = 0, n - 1 do
+  if head[i + 1][1] ~= ARGV[2 + i * 8] then
+    return 0
+  end
+end
+local ids = {}
+for i = 0, n - 1 do
+  local a = 2 + i * 8
+  local k = 3 + i * 5
+  local id = ARGV[a]
+  local tx = ARGV[a + 1]
+  if tx ~= '' and redis.call('HGET', KEYS[2], tx) == id then
+    redis.call('HDEL', KEYS[2], tx)
+  end
+  redis.call('ZREM', KEYS[k], ARGV[a + 2])
+  local minus = ARGV[a + 3]
+  if minus ~= '0' then
+    for l = 1, 4 do
+      local field = ARGV[a + 3 + l]
+      if redis.call('HINCRBY', KEYS[k + l], field, minus) == 0 then
+        redis.call('HDEL', KEYS[k + l], field)
+      end
+    end
+  end
+  ids[#ids + 1] = id
+end
+redis.call('XDEL', KEYS[1], unpack(ids))
+return n

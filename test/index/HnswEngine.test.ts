@@ -1,0 +1,721 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HnswEngine, type HnswOptions, type KnnResult } from '../../src/index/HnswEngine.js';
+
+// ---------------------------------------------------------------------------
+// Seeded synthetic data
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussianSource(seed: number): () => number {
+  const rand = mulberry32(seed);
+  return () => {
+    const u = 1 - rand();
+    const v = rand();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** Gaussian clusters: centres ~ N(0, 1), points = centre + spread * N(0, 1). */
+class Clusters {
+  readonly centres: Float32Array;
+  readonly #gauss: () => number;
+  readonly #pick: () => number;
+
+  constructor(
+    readonly dim: number,
+    readonly count: number,
+    seed: number,
+    readonly spread = 0.35,
+  ) {
+    this.#gauss = gaussianSource(seed);
+    this.#pick = mulberry32(seed ^ 0x9e3779b9);
+    this.centres = Float32Array.from({ length: dim * count }, () => this.#gauss());
+  }
+
+  sample(n: number, cluster?: number): Float32Array {
+    const out = new Float32Array(n * this.dim);
+    for (let i = 0; i < n; i++) {
+      const c = cluster ?? Math.floor(this.#pick() * this.count);
+      for (let d = 0; d < this.dim; d++) {
+        out[i * this.dim + d] = (this.centres[c * this.dim + d] ?? 0) + this.spread * this.#gauss();
+      }
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// JS reference computations
+
+function row(data: Float32Array, i: number, dim: number): Float32Array {
+  return data.subarray(i * dim, (i + 1) * dim);
+}
+
+function cosineDistance(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return 1 - dot / Math.sqrt(na * nb);
+}
+
+function normalised(v: Float32Array): Float32Array {
+  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  return v.map((x) => x / norm);
+}
+
+/** A label → raw vector store mirroring what the engine should contain. */
+class Truth {
+  readonly vectors = new Map<number, Float32Array>();
+
+  constructor(readonly dim: number) {}
+
+  set(labels: Uint32Array, data: Float32Array): void {
+    labels.forEach((label, i) => this.vectors.set(label, row(data, i, this.dim).slice()));
+  }
+
+  delete(labels: Iterable<number>): void {
+    for (const label of labels) this.vectors.delete(label);
+  }
+
+  topK(query: Float32Array, k: number, allowed?: (label: number) => boolean): number[] {
+    const scored: [number, number][] = [];
+    for (const [label, v] of this.vectors) {
+      if (allowed === undefined || allowed(label)) scored.push([cosineDistance(query, v), label]);
+    }
+    scored.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    return scored.slice(0, k).map(([, label]) => label);
+  }
+}
+
+function bitmapOf(labels: Iterable<number>, words: number): Uint32Array {
+  const bitmap = new Uint32Array(words);
+  for (const label of labels) {
+    const w = label >>> 5;
+    if (w < words) bitmap[w] = (bitmap[w] ?? 0) | (1 << (label & 31));
+  }
+  return bitmap;
+}
+
+function recall(found: ArrayLike<number>[], expected: number[][]): number {
+  let hits = 0;
+  let total = 0;
+  expected.forEach((exp, q) => {
+    const got = new Set(Array.from(found[q] ?? []));
+    hits += exp.filter((label) => got.has(label)).length;
+    total += exp.length;
+  });
+  return hits / total;
+}
+
+function expectWellFormed(result: KnnResult, k: number): void {
+  expect(result.labels.length).toBe(result.distances.length);
+  expect(result.labels.length).toBeLessThanOrEqual(k);
+  expect(new Set(result.labels).size).toBe(result.labels.length);
+  for (let i = 0; i < result.distances.length; i++) {
+    const d = result.distances[i] ?? Number.NaN;
+    expect(d).toBeGreaterThanOrEqual(0);
+    expect(d).toBeLessThanOrEqual(2);
+    if (i > 0) expect(d).toBeGreaterThanOrEqual(result.distances[i - 1] ?? Number.NaN);
+  }
+}
+
+function expectDistancesMatch(result: KnnResult, query: Float32Array, truth: Truth): void {
+  result.labels.forEach((label, i) => {
+    const stored = truth.vectors.get(label);
+    expect(stored, `label ${label} should exist`).toBeDefined();
+    if (stored === undefined) return;
+    expect(
+      Math.abs((result.distances[i] ?? Number.NaN) - cosineDistance(query, stored)),
+    ).toBeLessThan(1e-5);
+  });
+}
+
+function labelRange(start: number, count: number, step = 1): Uint32Array {
+  return Uint32Array.from({ length: count }, (_, i) => start + i * step);
+}
+
+const OPTIONS = { m: 16, efConstruction: 200 } as const;
+const EMPTY: KnnResult = { labels: new Uint32Array(0), distances: new Float32Array(0) };
+
+function engine(dim: number, initialCapacity: number, seed?: number): HnswEngine {
+  const options: HnswOptions = { dim, ...OPTIONS, initialCapacity };
+  if (seed !== undefined) options.seed = seed;
+  return new HnswEngine(options);
+}
+
+// ---------------------------------------------------------------------------
+
+describe('HnswEngine', () => {
+  const DIM = 64;
+  const N = 3000;
+  const K = 10;
+  const clusters = new Clusters(DIM, 20, 42);
+  const data = clusters.sample(N);
+  const labels = labelRange(10, N, 3); // sparse, non-contiguous labels
+  const queries = clusters.sample(200);
+  const truth = new Truth(DIM);
+  truth.set(labels, data);
+  const maxLabel = (labels[N - 1] ?? 0) + 1;
+  const words = Math.ceil(maxLabel / 32);
+  let shared: HnswEngine;
+  let exact: KnnResult[];
+
+  beforeAll(async () => {
+    shared = engine(DIM, 1024, 7);
+    await shared.add(labels, data);
+    exact = await shared.searchExact(queries, K, null);
+  });
+
+  describe('search quality', () => {
+    it('reaches recall@10 >= 0.98 against searchExact with ef 64 on clustered data', async () => {
+      const approx = await shared.search(queries, K, 64);
+      expect(approx).toHaveLength(200);
+      const r = recall(
+        approx.map((res) => res.labels),
+        exact.map((res) => Array.from(res.labels)),
+      );
+      expect(r).toBeGreaterThanOrEqual(0.98);
+    });
+
+    it('searchExact over every live element equals the JS brute force', () => {
+      for (let q = 0; q < 20; q++) {
+        expect(Array.from(exact[q]?.labels ?? [])).toEqual(truth.topK(row(queries, q, DIM), K));
+      }
+    });
+
+    it('reports distances equal to 1 - cosine computed in JS on the raw vectors', async () => {
+      const approx = await shared.search(queries, K, 64);
+      approx.forEach((res, q) => {
+        expectDistancesMatch(res, row(queries, q, DIM), truth);
+      });
+      exact.forEach((res, q) => {
+        expectDistancesMatch(res, row(queries, q, DIM), truth);
+      });
+    });
+
+    it('returns results ascending by distance, without duplicates and at most k long', async () => {
+      for (const k of [1, 10, 100]) {
+        const results = await shared.search(queries.subarray(0, 20 * DIM), k, 16);
+        for (const res of results) {
+          expectWellFormed(res, k);
+          expect(res.labels).toHaveLength(k);
+        }
+      }
+      const tiny = engine(8, 4);
+      await tiny.add(labelRange(0, 3), new Clusters(8, 2, 1).sample(3));
+      const [res] = await tiny.search(new Float32Array(8).fill(1), 10, 10);
+      expect(res?.labels).toHaveLength(3);
+    });
+
+    it('finds a stored vector itself at distance ~0', async () => {
+      const results = await shared.search(data.subarray(0, 50 * DIM), 1, 64);
+      results.forEach((res, i) => {
+        expect(res.labels[0]).toBe(labels[i]);
+        expect(res.distances[0]).toBeLessThan(1e-5);
+      });
+    });
+
+    it('uses ef per call: concurrent searches with different ef give their isolated results', async () => {
+      const q = queries.subarray(0, 100 * DIM);
+      const lowAlone = await shared.search(q, K, 10);
+      const highAlone = await shared.search(q, K, 400);
+      expect(lowAlone.map((r) => Array.from(r.labels))).not.toEqual(
+        highAlone.map((r) => Array.from(r.labels)),
+      );
+      const mixed = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => shared.search(q, K, i % 2 === 0 ? 10 : 400)),
+      );
+      mixed.forEach((results, i) => {
+        const alone = i % 2 === 0 ? lowAlone : highAlone;
+        expect(results.map((r) => Array.from(r.labels))).toEqual(
+          alone.map((r) => Array.from(r.labels)),
+        );
+      });
+    });
+
+    it('works with a dimension that is not a multiple of 4 or 16', async () => {
+      const odd = new Clusters(37, 5, 3);
+      const v = odd.sample(300);
+      const t = new Truth(37);
+      const l = labelRange(0, 300);
+      t.set(l, v);
+      const e = engine(37, 64);
+      await e.add(l, v);
+      const q = odd.sample(10);
+      const [approx, ex] = await Promise.all([e.search(q, 5, 64), e.searchExact(q, 5, null)]);
+      approx.forEach((res, i) => {
+        expectDistancesMatch(res, row(q, i, 37), t);
+      });
+      ex.forEach((res, i) => {
+        expectDistancesMatch(res, row(q, i, 37), t);
+        expect(Array.from(res.labels)).toEqual(t.topK(row(q, i, 37), 5));
+      });
+    });
+  });
+
+  describe('filter bitmap', () => {
+    for (const selectivity of [0.01, 0.5]) {
+      it(`never returns a label outside the bitmap at ${selectivity * 100}% selectivity`, async () => {
+        const pick = mulberry32(selectivity * 1000);
+        const allowed = new Set(Array.from(labels).filter(() => pick() < selectivity));
+        const bitmap = bitmapOf(allowed, words);
+        const results = await shared.search(queries, K, 64, bitmap);
+        const expected: number[][] = [];
+        results.forEach((res, q) => {
+          expectWellFormed(res, K);
+          expect(res.labels).toHaveLength(Math.min(K, allowed.size));
+          for (const label of res.labels) expect(allowed.has(label)).toBe(true);
+          expected.push(truth.topK(row(queries, q, DIM), K, (l) => allowed.has(l)));
+        });
+        expect(
+          recall(
+            results.map((r) => r.labels),
+            expected,
+          ),
+        ).toBeGreaterThanOrEqual(0.95);
+      });
+    }
+
+    it('treats labels beyond the end of the bitmap as not allowed', async () => {
+      const bitmap = new Uint32Array(8).fill(0xffffffff); // labels 0..255 only
+      const results = await shared.search(queries.subarray(0, 50 * DIM), K, 64, bitmap);
+      for (const res of results) {
+        expect(res.labels.length).toBeGreaterThan(0);
+        for (const label of res.labels) expect(label).toBeLessThan(256);
+      }
+    });
+
+    it('returns nothing for an empty bitmap', async () => {
+      const results = await shared.search(queries.subarray(0, 5 * DIM), K, 64, new Uint32Array(0));
+      for (const res of results) expect(res.labels).toHaveLength(0);
+    });
+  });
+
+  describe('searchExact with candidates', () => {
+    it('returns exactly the JS brute-force top-k over the candidate subset', async () => {
+      const pick = mulberry32(99);
+      const subset = Array.from(labels).filter(() => pick() < 0.1);
+      // duplicates and unknown labels are tolerated
+      const candidates = Uint32Array.from([...subset, ...subset.slice(0, 20), 1, 2, 4_000_000]);
+      const allowed = new Set(subset);
+      const results = await shared.searchExact(queries.subarray(0, 50 * DIM), K, candidates);
+      results.forEach((res, q) => {
+        const query = row(queries, q, DIM);
+        expectWellFormed(res, K);
+        expect(Array.from(res.labels)).toEqual(truth.topK(query, K, (l) => allowed.has(l)));
+        expectDistancesMatch(res, query, truth);
+      });
+    });
+
+    it('returns fewer than k when there are fewer live candidates', async () => {
+      const [res] = await shared.searchExact(row(queries, 0, DIM), K, labels.subarray(0, 3));
+      expect(Array.from(res?.labels ?? []).sort((a, b) => a - b)).toEqual(
+        Array.from(labels.subarray(0, 3)),
+      );
+      const [none] = await shared.searchExact(row(queries, 0, DIM), K, new Uint32Array(0));
+      expect(none?.labels).toHaveLength(0);
+    });
+  });
+
+  describe('mutations', () => {
+    const base = new Clusters(32, 10, 5);
+
+    async function smallEngine(n: number, capacity = 1024) {
+      const e = engine(32, capacity);
+      const l = labelRange(0, n);
+      const v = base.sample(n);
+      const t = new Truth(32);
+      t.set(l, v);
+      await e.add(l, v);
+      return { e, l, v, t };
+    }
+
+    it('never returns removed labels and ignores unknown or repeated removals', async () => {
+      const { e, v, t } = await smallEngine(500);
+      const removed = labelRange(0, 100, 5);
+      e.remove(removed);
+      e.remove(removed); // already removed
+      e.remove(Uint32Array.from([7_000_000])); // unknown
+      t.delete(removed);
+      expect(e.size).toBe(400);
+      expect(e.stats()).toMatchObject({ live: 400, slots: 500, deleted: 100 });
+      const gone = new Set(removed);
+      const approx = await e.search(v, 20, 64);
+      const all = await e.searchExact(v, 20, null);
+      const viaCandidates = await e.searchExact(v.subarray(0, 32 * 50), 20, removed);
+      for (const res of [...approx, ...all]) {
+        for (const label of res.labels) expect(gone.has(label)).toBe(false);
+      }
+      for (const res of viaCandidates) expect(res.labels).toHaveLength(0);
+      for (const label of removed) expect(e.getVector(label)).toBeNull();
+    });
+
+    it('re-adds a removed label into its old slot, findable at its new vector', async () => {
+      const { e, t } = await smallEngine(300);
+      const target = 42;
+      e.remove(Uint32Array.of(target));
+      const moved = base.sample(1, 3);
+      await e.add(Uint32Array.of(target), moved);
+      t.set(Uint32Array.of(target), moved);
+      expect(e.size).toBe(300);
+      expect(e.stats()).toMatchObject({ slots: 300, deleted: 0 });
+      const [res] = await e.search(moved, 5, 64);
+      expect(res?.labels[0]).toBe(target);
+      expect(res?.distances[0]).toBeLessThan(1e-5);
+      expect(Array.from(e.getVector(target) ?? [])).toEqual(
+        Array.from(normalised(moved)).map((x) => expect.closeTo(x, 6) as unknown),
+      );
+    });
+
+    it('gives a removed slot to a new label and keeps both labels consistent', async () => {
+      const { e, t } = await smallEngine(200);
+      e.remove(Uint32Array.of(5));
+      const fresh = base.sample(1, 7);
+      await e.add(Uint32Array.of(10_000), fresh);
+      t.delete([5]);
+      t.set(Uint32Array.of(10_000), fresh);
+      expect(e.stats()).toMatchObject({ live: 200, slots: 200, deleted: 0 });
+      expect(e.getVector(5)).toBeNull();
+      const [self] = await e.search(fresh, 10, 64);
+      expect(self?.labels[0]).toBe(10_000);
+      expectDistancesMatch(self ?? EMPTY, fresh, t);
+      // the old label can come back later (as a new slot since its own was reused)
+      await e.add(Uint32Array.of(5), row(base.sample(1, 2), 0, 32));
+      expect(e.stats()).toMatchObject({ live: 201, slots: 201 });
+      // and both can be removed again
+      e.remove(Uint32Array.of(5, 10_000));
+      expect(e.size).toBe(199);
+      const all = await e.searchExact(base.sample(20), 50, null);
+      for (const res of all) {
+        expect(Array.from(res.labels)).not.toContain(5);
+        expect(Array.from(res.labels)).not.toContain(10_000);
+      }
+    });
+
+    it('moves a live label updated to a new vector to the new place', async () => {
+      const { e, v, t } = await smallEngine(600);
+      const target = 17;
+      const before = row(v, target, 32).slice();
+      const after = base.sample(1, 9);
+      expect(cosineDistance(before, after)).toBeGreaterThan(0.3);
+      await e.add(Uint32Array.of(target), after);
+      t.set(Uint32Array.of(target), after);
+      expect(e.size).toBe(600);
+      expect(e.stats().slots).toBe(600);
+      const [atNew] = await e.search(after, 5, 64);
+      expect(atNew?.labels[0]).toBe(target);
+      expect(atNew?.distances[0]).toBeLessThan(1e-5);
+      const [atOld] = await e.search(before, 10, 64);
+      expectDistancesMatch(atOld ?? EMPTY, before, t);
+      expect(Array.from(atOld?.labels ?? [])).toEqual(t.topK(before, 10));
+    });
+
+    it('keeps the last row when a label appears twice in one batch', async () => {
+      const e = engine(32, 16);
+      const rows = base.sample(2);
+      await e.add(Uint32Array.of(3, 3), rows);
+      expect(e.size).toBe(1);
+      const stored = e.getVector(3) ?? new Float32Array();
+      const expected = normalised(row(rows, 1, 32));
+      stored.forEach((x, i) => {
+        expect(x).toBeCloseTo(expected[i] ?? Number.NaN, 6);
+      });
+    });
+
+    it('survives churn without returning removed labels and without growing memory', async () => {
+      const live = 500;
+      const capacity = 600;
+      const { e, t } = await smallEngine(live, capacity);
+      const pick = mulberry32(2024);
+      let next = live;
+      const removedNow = new Set<number>();
+      for (let round = 0; round < 12; round++) {
+        const current = Array.from(t.vectors.keys());
+        const victims = new Set<number>();
+        while (victims.size < 100) victims.add(current[Math.floor(pick() * current.length)] ?? 0);
+        const victimList = Uint32Array.from(victims);
+        e.remove(victimList);
+        t.delete(victimList);
+        victimList.forEach((label) => removedNow.add(label));
+
+        const back = victimList.subarray(0, 50); // re-add half of them, with new vectors
+        const fresh = labelRange(next, 50); // and 50 brand-new labels
+        next += 50;
+        const batch = Uint32Array.from([...back, ...fresh]);
+        const vectors = base.sample(batch.length);
+        await e.add(batch, vectors);
+        t.set(batch, vectors);
+        back.forEach((label) => removedNow.delete(label));
+
+        expect(e.size).toBe(live);
+        expect(e.stats()).toEqual({ live, slots: live, deleted: 0, capacity });
+
+        const q = base.sample(20);
+        const [approx, all] = await Promise.all([e.search(q, 30, 64), e.searchExact(q, 30, null)]);
+        for (const res of [...approx, ...all]) {
+          for (const label of res.labels) expect(removedNow.has(label)).toBe(false);
+        }
+        approx.forEach((res, i) => {
+          expectDistancesMatch(res, row(q, i, 32), t);
+        });
+      }
+      for (const label of removedNow) expect(e.getVector(label)).toBeNull();
+      const q = base.sample(100);
+      const approx = await e.search(q, 10, 64);
+      const expected = Array.from({ length: 100 }, (_, i) => t.topK(row(q, i, 32), 10));
+      expect(
+        recall(
+          approx.map((r) => r.labels),
+          expected,
+        ),
+      ).toBeGreaterThanOrEqual(0.95);
+    });
+
+    it('grows capacity past initialCapacity as needed', async () => {
+      const e = engine(32, 8);
+      const v = base.sample(2500);
+      await e.add(labelRange(0, 2000), v.subarray(0, 2000 * 32));
+      for (let i = 2000; i < 2500; i += 100) {
+        await e.add(labelRange(i, 100), v.subarray(i * 32, (i + 100) * 32));
+      }
+      expect(e.size).toBe(2500);
+      const stats = e.stats();
+      expect(stats.capacity).toBeGreaterThanOrEqual(2500);
+      expect(stats.slots).toBe(2500);
+      const self = await e.search(v, 1, 64);
+      const found = self.filter((res, i) => res.labels[0] === i).length;
+      expect(found / 2500).toBeGreaterThanOrEqual(0.99);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('serves searches while an add batch is in flight, with sane results', async () => {
+      const c = new Clusters(DIM, 20, 11);
+      const baseCount = 1000;
+      const batchCount = 2000;
+      const all = c.sample(baseCount + batchCount);
+      const t = new Truth(DIM);
+      const e = engine(DIM, 256); // the batch also forces resizes while searching
+      const baseLabels = labelRange(0, baseCount);
+      await e.add(baseLabels, all.subarray(0, baseCount * DIM));
+      t.set(baseLabels, all.subarray(0, baseCount * DIM));
+      const batchLabels = labelRange(baseCount, batchCount);
+      t.set(batchLabels, all.subarray(baseCount * DIM));
+
+      let addDone = false;
+      const adding = e.add(batchLabels, all.subarray(baseCount * DIM)).then(() => {
+        addDone = true;
+      });
+      const removed = labelRange(0, 50);
+      e.remove(removed); // removal while the batch is in flight
+      const gone = new Set(removed);
+
+      let resolvedDuringAdd = 0;
+      const q = c.sample(400);
+      const track = <T>(p: Promise<T>) =>
+        p.then((r) => {
+          if (!addDone) resolvedDuringAdd++;
+          return r;
+        });
+      const searches = Array.from({ length: 16 }, (_, i) =>
+        track(e.search(q.subarray((i % 8) * 50 * DIM, ((i % 8) + 1) * 50 * DIM), K, 16 + i * 8)),
+      );
+      const exacts = [track(e.searchExact(q.subarray(0, 20 * DIM), K, null))];
+      exacts.push(track(e.searchExact(q.subarray(0, 20 * DIM), K, batchLabels)));
+      const vectorsSeen = Array.from({ length: 50 }, (_, i) => e.getVector(baseCount + i * 40));
+
+      const [approx, ex] = await Promise.all([Promise.all(searches), Promise.all(exacts)]);
+      await adding;
+      expect(resolvedDuringAdd).toBeGreaterThan(0);
+
+      approx.forEach((results, i) => {
+        const offset = (i % 8) * 50;
+        results.forEach((res, j) => {
+          expectWellFormed(res, K);
+          expect(res.labels.length).toBeGreaterThan(0);
+          for (const label of res.labels) expect(gone.has(label)).toBe(false);
+          expectDistancesMatch(res, row(q, offset + j, DIM), t);
+        });
+      });
+      for (const results of ex) {
+        results.forEach((res, j) => {
+          expectWellFormed(res, K);
+          for (const label of res.labels) expect(gone.has(label)).toBe(false);
+          expectDistancesMatch(res, row(q, j, DIM), t);
+        });
+      }
+      vectorsSeen.forEach((stored, i) => {
+        if (stored === null) return; // not inserted yet at that moment
+        const expected = normalised(t.vectors.get(baseCount + i * 40) ?? new Float32Array());
+        stored.forEach((x, d) => {
+          expect(x).toBeCloseTo(expected[d] ?? Number.NaN, 6);
+        });
+      });
+
+      expect(e.size).toBe(baseCount - removed.length + batchCount);
+      expect(e.stats().capacity).toBeGreaterThanOrEqual(baseCount + batchCount);
+      t.delete(removed);
+      const after = await e.search(q.subarray(0, 100 * DIM), K, 64);
+      const expected = Array.from({ length: 100 }, (_, i) => t.topK(row(q, i, DIM), K));
+      expect(
+        recall(
+          after.map((r) => r.labels),
+          expected,
+        ),
+      ).toBeGreaterThanOrEqual(0.97);
+    });
+  });
+
+  describe('persistence', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'mnemo-hnsw-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('answers the same after a save/load round trip, removals included', async () => {
+      const e = engine(DIM, 512);
+      await e.add(labels.subarray(0, 1500), data.subarray(0, 1500 * DIM));
+      const removed = labels.subarray(0, 1500).filter((_, i) => i % 15 === 0);
+      e.remove(removed);
+      const path = join(dir, 'index.hnsw');
+      await e.save(path);
+      expect((await stat(path)).size).toBeGreaterThan(1500 * DIM * 4);
+
+      const loaded = await HnswEngine.load(path, { dim: DIM, ...OPTIONS, initialCapacity: 0 });
+      expect(loaded.dim).toBe(DIM);
+      expect(loaded.size).toBe(e.size);
+      expect(loaded.stats()).toMatchObject({ live: e.size, slots: 1500, deleted: removed.length });
+
+      const q = queries.subarray(0, 100 * DIM);
+      const [a, b] = await Promise.all([e.search(q, K, 64), loaded.search(q, K, 64)]);
+      expect(b.map((r) => Array.from(r.labels))).toEqual(a.map((r) => Array.from(r.labels)));
+      expect(b.map((r) => Array.from(r.distances))).toEqual(a.map((r) => Array.from(r.distances)));
+      const [ea, eb] = await Promise.all([
+        e.searchExact(q, K, null),
+        loaded.searchExact(q, K, null),
+      ]);
+      expect(eb.map((r) => Array.from(r.labels))).toEqual(ea.map((r) => Array.from(r.labels)));
+      expect(loaded.getVector(labels[1] ?? 0)).toEqual(e.getVector(labels[1] ?? 0));
+      expect(loaded.getVector(removed[0] ?? 0)).toBeNull();
+
+      // the loaded index keeps reusing the removed slots
+      const fresh = clusters.sample(removed.length);
+      await loaded.add(labelRange(100_000, removed.length), fresh);
+      expect(loaded.stats()).toMatchObject({ slots: 1500, deleted: 0 });
+      const [self] = await loaded.search(row(fresh, 0, DIM), 1, 64);
+      expect(self?.labels[0]).toBe(100_000);
+    });
+
+    it('rejects loading with a different dimension or from a missing file', async () => {
+      const e = engine(16, 8);
+      await e.add(
+        labelRange(0, 10),
+        clusters
+          .sample(10)
+          .subarray(0, 160)
+          .map((x) => x + 0.1),
+      );
+      const path = join(dir, 'small.hnsw');
+      await e.save(path);
+      await expect(
+        HnswEngine.load(path, { dim: 32, ...OPTIONS, initialCapacity: 0 }),
+      ).rejects.toThrow(/has dimension 16, expected 32/);
+      await expect(
+        HnswEngine.load(join(dir, 'missing.hnsw'), { dim: 16, ...OPTIONS, initialCapacity: 0 }),
+      ).rejects.toThrow(/cannot load HNSW index/);
+      await expect(e.save(join(dir, 'no-such-dir', 'x.hnsw'))).rejects.toThrow(
+        /cannot write HNSW index/,
+      );
+    });
+  });
+
+  describe('input validation', () => {
+    const e = engine(4, 8);
+    const one = Float32Array.of(1, 0, 0, 0);
+
+    it('rejects invalid options', () => {
+      expect(() => engine(0, 8)).toThrow(TypeError);
+      expect(
+        () => new HnswEngine({ dim: 4, m: 1, efConstruction: 10, initialCapacity: 1 }),
+      ).toThrow(/options\.m must be an integer/);
+      expect(
+        () => new HnswEngine({ dim: 4, m: 16, efConstruction: 1.5, initialCapacity: 1 }),
+      ).toThrow(/options\.efConstruction/);
+    });
+
+    it('rejects vectors whose length is not labels.length * dim', async () => {
+      await expect(e.add(Uint32Array.of(1, 2), new Float32Array(7))).rejects.toThrow(
+        new TypeError('vectors.length (7) must equal labels.length (2) * dim (4)'),
+      );
+    });
+
+    it('rejects labels that are not a Uint32Array of integers', async () => {
+      const fractional = [1.5] as unknown as Uint32Array;
+      await expect(e.add(fractional, one)).rejects.toThrow(/Uint32Array of integer labels/);
+      await expect(e.add(Float64Array.of(1) as unknown as Uint32Array, one)).rejects.toThrow(
+        TypeError,
+      );
+      expect(() => {
+        e.remove([1, 2] as unknown as Uint32Array);
+      }).toThrow(TypeError);
+      expect(() => e.getVector(1.5)).toThrow(/label must be an integer/);
+      expect(() => e.getVector(-1)).toThrow(TypeError);
+    });
+
+    it('rejects zero and non-finite vectors without inserting any row of the batch', async () => {
+      const rows = Float32Array.of(1, 2, 3, 4, 0, 0, 0, 0);
+      await expect(e.add(Uint32Array.of(1, 2), rows)).rejects.toThrow(
+        new TypeError(
+          'vector 1 (label 2) has zero norm or non-finite components and cannot be normalised',
+        ),
+      );
+      await expect(e.add(Uint32Array.of(3), Float32Array.of(1, Number.NaN, 0, 0))).rejects.toThrow(
+        /non-finite/,
+      );
+      expect(e.size).toBe(0);
+      expect(e.getVector(1)).toBeNull();
+    });
+
+    it('rejects bad queries, k, ef, filters and candidates', async () => {
+      await e.add(Uint32Array.of(1), one);
+      await expect(e.search(new Float32Array(6), 1, 10)).rejects.toThrow(
+        /queries\.length \(6\) is not a multiple of dim \(4\)/,
+      );
+      await expect(e.search(one, 0, 10)).rejects.toThrow(/k must be an integer/);
+      await expect(e.search(one, 2.5, 10)).rejects.toThrow(TypeError);
+      await expect(e.search(one, 1, -1)).rejects.toThrow(/ef must be an integer/);
+      await expect(e.search(one, 1, 10, [1] as unknown as Uint32Array)).rejects.toThrow(
+        /filter must be a Uint32Array/,
+      );
+      await expect(e.search(new Float32Array(4), 1, 10)).rejects.toThrow(/query 0 has zero norm/);
+      await expect(e.searchExact(one, 0, null)).rejects.toThrow(TypeError);
+      await expect(e.searchExact(one, 1, [1] as unknown as Uint32Array)).rejects.toThrow(
+        /candidates must be a Uint32Array/,
+      );
+      await expect(e.searchExact(Float32Array.of(0, 0, 0, 0), 1, null)).rejects.toThrow(TypeError);
+      expect(await e.search(new Float32Array(0), 1, 10)).toEqual([]);
+    });
+  });
+});

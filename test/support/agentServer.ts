@@ -1,0 +1,138 @@
+import {
+  credentials,
+  loadPackageDefinition,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { AgentServices } from '../../src/app/AgentServices.js';
+import { RedisProcess } from '../../src/app/RedisProcess.js';
+import type { AuditOptions } from '../../src/audit/AuditService.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createRedisClient } from '../../src/storage/redisClient.js';
+import { GrpcServer } from '../../src/transport/GrpcServer.js';
+import { mnemoPackageDefinition } from '../../src/transport/protoDescriptors.js';
+import type { ProtoGrpcType as AuditProto } from '../../src/generated/audit.js';
+import type { ProtoGrpcType as CacheProto } from '../../src/generated/cache.js';
+import type { ProtoGrpcType as RateLimitProto } from '../../src/generated/rate_limit.js';
+import type { AuditServiceClient } from '../../src/generated/mnemo/v1/AuditService.js';
+import type { AuditServiceTailRequest } from '../../src/generated/mnemo/v1/AuditServiceTailRequest.js';
+import type { AuditServiceTailResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceTailResponse.js';
+import type { CacheServiceClient } from '../../src/generated/mnemo/v1/CacheService.js';
+import type { RateLimitServiceClient } from '../../src/generated/mnemo/v1/RateLimitService.js';
+
+const quietLog = pino({ level: 'silent' });
+
+/** A redis-server of the test's own on a free loopback port (never the shared 6379). */
+export async function startOwnRedis(): Promise<RedisProcess> {
+  return RedisProcess.start();
+}
+
+/** A gRPC server with CacheService, RateLimitService and AuditService over one Redis. */
+export interface AgentServer {
+  readonly port: number;
+  readonly services: AgentServices;
+  /** A plain client of the same Redis, for looking behind the services' backs. */
+  readonly raw: Redis;
+  stop(): Promise<void>;
+}
+
+export async function startAgentServer(
+  redis: RedisProcess,
+  env: Record<string, string> = {},
+  auditTuning: Partial<Omit<AuditOptions, 'maxLen'>> = {},
+): Promise<AgentServer> {
+  const config = loadConfig({ MNEMO_REDIS_URL: redis.url, ...env });
+  const command = createRedisClient(redis.url, 'mnemo', quietLog);
+  await command.connect();
+  const services = AgentServices.create(command, redis.url, config, quietLog, auditTuning);
+  const server = new GrpcServer();
+  services.register(server);
+  const port = await server.listen('127.0.0.1:0');
+  const raw = new Redis(redis.url);
+  return {
+    port,
+    services,
+    raw,
+    async stop() {
+      services.endTails();
+      await server.stop(1000);
+      await services.close();
+      await command.quit();
+      await raw.quit();
+    },
+  };
+}
+
+type Callback<R> = (error: ServiceError | null, response?: R) => void;
+type Unary<Req, Res> = (request: Req, callback: Callback<Res>) => unknown;
+
+/** A client whose unary methods return promises. */
+export type PromiseClient<C> = {
+  [M in keyof C as C[M] extends Unary<never, unknown> ? M : never]: C[M] extends {
+    (request: infer Req, callback: Callback<infer Res>): unknown;
+  }
+    ? (request: Req) => Promise<Res>
+    : never;
+};
+
+function promisify<C extends object>(client: C): PromiseClient<C> {
+  return new Proxy(
+    {},
+    {
+      get(_target, name: string) {
+        const method = (client as unknown as Record<string, Unary<unknown, unknown>>)[name];
+        if (typeof method !== 'function') return undefined;
+        return (request: unknown) =>
+          new Promise((resolve, reject) => {
+            method.call(client, request, (error: ServiceError | null, response?: unknown) => {
+              if (error) reject(error);
+              else resolve(response);
+            });
+          });
+      },
+    },
+  ) as PromiseClient<C>;
+}
+
+export interface AgentClients {
+  cache: PromiseClient<CacheServiceClient>;
+  rateLimit: PromiseClient<RateLimitServiceClient>;
+  audit: PromiseClient<AuditServiceClient>;
+  /** Opens a Tail stream. */
+  tail(request: AuditServiceTailRequest): ClientReadableStream<AuditServiceTailResponse__Output>;
+  close(): void;
+}
+
+export function agentClients(port: number): AgentClients {
+  const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as CacheProto &
+    RateLimitProto &
+    AuditProto;
+  const address = `127.0.0.1:${port}`;
+  const insecure = credentials.createInsecure();
+  const cache = new root.mnemo.v1.CacheService(address, insecure);
+  const rateLimit = new root.mnemo.v1.RateLimitService(address, insecure);
+  const audit = new root.mnemo.v1.AuditService(address, insecure);
+  return {
+    cache: promisify(cache),
+    rateLimit: promisify(rateLimit),
+    audit: promisify(audit),
+    tail: (request) => audit.Tail(request),
+    close() {
+      cache.close();
+      rateLimit.close();
+      audit.close();
+    },
+  };
+}
+
+/** The error a call failed with (fails the test if it succeeded). */
+export async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
