@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { metrics } from '../metrics/metrics.js';
 import type { MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
 import { SCHEMAS } from '../model/MemorySchema.js';
 import type { ChangeEntry, MemoryStore } from '../storage/MemoryStore.js';
@@ -66,15 +67,20 @@ export class ChangeFollower {
       const fresh = this.indexes.create(kind);
       let loaded = 0;
       let lastLog = Date.now();
+      metrics.indexRebuilding.set({ kind }, 1);
+      metrics.indexRebuildLoaded.set({ kind }, 0);
       for await (const batch of this.store.scan(SCHEMAS[kind], this.options.rebuildBatch)) {
         await fresh.upsert(batch);
         loaded += batch.length;
+        metrics.indexRebuildLoaded.set({ kind }, loaded);
         if (Date.now() - lastLog >= 2000) {
           lastLog = Date.now();
           this.log.info({ kind, loaded }, 'rebuilding index');
         }
       }
       this.indexes.replace(kind, fresh);
+      metrics.indexRebuilding.set({ kind }, 0);
+      metrics.indexSize.set({ kind }, fresh.size);
       this.log.info({ kind, memories: fresh.size }, 'index rebuilt');
     }
     this.lastId = startId;
@@ -149,6 +155,9 @@ export class ChangeFollower {
         if (entries.length === 0) continue;
         await this.apply(entries);
         this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
+        metrics.changeStreamLagSeconds.set(
+          Math.max(0, Date.now() - Number(this.lastId.split('-')[0])) / 1000,
+        );
         this.settleWaiters();
         if (entries.length >= this.options.batchCount) checkGap = true;
       } catch (error) {
@@ -222,5 +231,6 @@ export class ChangeFollower {
     });
     index.remove(removals);
     await index.upsert(upserts);
+    metrics.indexSize.set({ kind }, index.size);
   }
 }

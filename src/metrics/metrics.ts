@@ -35,6 +35,46 @@ export const metrics = {
     help: 'CacheService reads that did not find their key',
     registers: [registry],
   }),
+  batchSize: new Histogram({
+    name: 'mnemo_batch_size',
+    help: 'Queries per executed search batch',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [registry],
+  }),
+  dedupCoalesced: new Counter({
+    name: 'mnemo_dedup_coalesced_total',
+    help: 'Search requests answered by an identical request already in flight',
+    registers: [registry],
+  }),
+  breakerState: new Gauge({
+    name: 'mnemo_breaker_state',
+    help: 'Circuit breaker state per Redis node: 0 closed, 1 half-open, 2 open',
+    labelNames: ['node'] as const,
+    registers: [registry],
+  }),
+  replicaReads: new Counter({
+    name: 'mnemo_redis_reads_total',
+    help: 'Read commands (pipelines) sent per Redis node and role',
+    labelNames: ['node', 'role'] as const,
+    registers: [registry],
+  }),
+  indexRebuilding: new Gauge({
+    name: 'mnemo_index_rebuilding',
+    help: '1 while the index of a kind is being rebuilt from Redis',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  indexRebuildLoaded: new Gauge({
+    name: 'mnemo_index_rebuild_loaded',
+    help: 'Memories loaded so far by the current (or last) rebuild of a kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  changeStreamLagSeconds: new Gauge({
+    name: 'mnemo_change_stream_lag_seconds',
+    help: 'Age of the last change-stream entry applied to the index when it was applied',
+    registers: [registry],
+  }),
   indexSize: new Gauge({
     name: 'mnemo_index_memories',
     help: 'Memories in the in-process index, by kind',
