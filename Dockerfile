@@ -22,7 +22,7 @@ RUN npm run build
 ENV NODE_ENV=production \
     MNEMO_GRPC_ADDRESS=0.0.0.0:50051
 
-# gRPC, Prometheus metrics (with MNEMO_METRICS_ADDRESS=0.0.0.0:9464).
+# gRPC (health and reflection included), Prometheus metrics (MNEMO_METRICS_ADDRESS, GET /metrics).
 EXPOSE 50051 9464
 
 # Nothing is written under /app at run time (Redis is external), so an unprivileged user suffices.

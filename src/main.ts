@@ -14,7 +14,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = pino({ level: config.logLevel, base: { service: 'mnemo' } });
+  // JSON lines on stdout. Redis URLs are logged redacted; as a safety net, whatever looks like a
+  // credential, and the arguments of a failed Redis command (AUTH's is the password), are censored.
+  const log = pino({
+    level: config.logLevel,
+    base: { service: 'mnemo' },
+    redact: {
+      paths: ['password', '*.password', 'err.command.args', 'err.previousErrors[*].command.args'],
+      censor: '[redacted]',
+    },
+  });
   let app: App;
   try {
     app = await App.start(config, log);
@@ -28,9 +37,15 @@ async function main(): Promise<void> {
   }
   let stopping = false;
   const shutdown = (signal: string): void => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without waiting for calls in flight');
+      process.exit(1);
+    }
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info(
+      { signal, graceMs: config.shutdownGraceMs },
+      'shutting down: NOT_SERVING, finishing calls in flight',
+    );
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

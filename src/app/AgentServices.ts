@@ -1,5 +1,6 @@
 import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
+import type { RedisTarget } from '../storage/redisClient.js';
 import type { Logger } from 'pino';
 import { AuditService, type AuditOptions } from '../audit/AuditService.js';
 import { CacheService } from '../cache/CacheService.js';
@@ -50,14 +51,14 @@ export class AgentServices {
 
   static create(
     redis: Redis,
-    redisUrl: string,
+    redisTarget: RedisTarget,
     config: AgentServicesConfig,
     log: Logger,
     auditTuning: Partial<Omit<AuditOptions, 'maxLen'>> = {},
   ): AgentServices {
     defineScripts(redis);
     const keys = new RedisKeys(config.keyPrefix);
-    const tailPool = createBlockingPool(redisUrl, {
+    const tailPool = createBlockingPool(redisTarget, {
       size: config.redisPoolSize,
       name: 'mnemo-audit-tail',
       acquireTimeoutMs: 5000,

@@ -1,25 +1,50 @@
 import { join } from 'node:path';
+import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { redactUrl } from '../config/redact.js';
 import { ChangeFollower } from '../index/ChangeFollower.js';
 import { IndexSet } from '../index/IndexSet.js';
+import { registry } from '../metrics/metrics.js';
+import { MetricsServer } from '../metrics/MetricsServer.js';
 import { MemoryService } from '../retrieval/MemoryService.js';
 import { defineScripts } from '../storage/luaScripts.js';
 import { MemoryStore } from '../storage/MemoryStore.js';
-import { createBlockingClient, createRedisClient, redisAnswers } from '../storage/redisClient.js';
+import { createBlockingPool, closeBlockingPool } from '../storage/blockingPool.js';
+import {
+  createBlockingClient,
+  createRedisClient,
+  redisAnswers,
+  type RedisTarget,
+} from '../storage/redisClient.js';
+import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../retrieval/RedisRouter.js';
 import { RedisKeys } from '../storage/RedisKeys.js';
 import { GrpcServer } from '../transport/GrpcServer.js';
+import { HealthService } from '../transport/healthService.js';
 import { memoryHandlers } from '../transport/memoryHandlers.js';
 import { serviceDefinition } from '../transport/protoDescriptors.js';
+import { gated } from '../transport/readinessGate.js';
+import { registerReflection } from '../transport/reflection.js';
 import { AgentServices } from './AgentServices.js';
+import { HEALTH_SERVICES, Readiness } from './Readiness.js';
+import { RedisProbe } from './RedisProbe.js';
 import { RedisProcess } from './RedisProcess.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** The retrieval pipeline's parts the App stops. */
+interface RetrievalParts {
+  service: MemoryService;
+  router: RedisRouter;
+  replicas: Redis[];
+  writePool: Pool<Redis> | null;
+}
+
 /**
- * The composition root: builds every part from the config, starts them bottom-up (Redis,
- * indexes rebuilt, change follower, gRPC) and stops them top-down.
+ * The composition root: builds every part from the config, starts them bottom-up (metrics,
+ * Redis, gRPC listening with health NOT_SERVING, indexes rebuilt, change follower, SERVING) and
+ * stops them top-down (NOT_SERVING, calls in flight finished, Redis closed).
  */
 export class App {
   private constructor(
@@ -31,7 +56,28 @@ export class App {
     readonly port: number,
     readonly indexes: IndexSet,
     private readonly agents: AgentServices,
+    readonly health: HealthService,
+    private readonly readiness: Readiness,
+    private readonly probe: RedisProbe,
+    private readonly metricsServer: MetricsServer,
+    private readonly shutdownGraceMs: number,
+    private readonly retrieval: RetrievalParts,
   ) {}
+
+  /** Id of the last change-stream entry applied to the index. */
+  get changePosition(): string {
+    return this.follower.position;
+  }
+
+  /** What the Redis router knows of each node now. */
+  redisNodes(): NodeState[] {
+    return this.retrieval.router.nodes();
+  }
+
+  /** The port metrics are served on (useful with MNEMO_METRICS_ADDRESS port 0). */
+  get metricsPort(): number {
+    return this.metricsServer.port;
+  }
 
   /**
    * Starts every part. `defaultRedisUrl` is where a Redis is looked for when MNEMO_REDIS_URL is
@@ -42,9 +88,26 @@ export class App {
     log: Logger,
     defaultRedisUrl = DEFAULT_REDIS_URL,
   ): Promise<App> {
+    // First, so that the rebuild's progress can be watched; a taken address stops the start.
+    const metricsServer = await MetricsServer.listen(config.metricsAddress, registry);
+    log.info({ address: config.metricsAddress, port: metricsServer.port }, 'serving /metrics');
+    try {
+      return await App.startServing(config, log, defaultRedisUrl, metricsServer);
+    } catch (error) {
+      await metricsServer.close();
+      throw error;
+    }
+  }
+
+  private static async startServing(
+    config: Config,
+    log: Logger,
+    defaultRedisUrl: string,
+    metricsServer: MetricsServer,
+  ): Promise<App> {
     let localRedis: RedisProcess | null = null;
     let redisUrl = config.redisUrl;
-    if (redisUrl === null) {
+    if (redisUrl === null && config.redisSentinels.length === 0) {
       if (await redisAnswers(defaultRedisUrl, 500)) {
         redisUrl = defaultRedisUrl;
       } else {
@@ -57,14 +120,57 @@ export class App {
         );
       }
     }
-    log.info({ redis: redactUrl(redisUrl) }, 'using Redis');
+    log.info(
+      redisUrl === null
+        ? { sentinels: config.redisSentinels, master: config.redisSentinelMaster }
+        : { redis: redactUrl(redisUrl) },
+      'using Redis',
+    );
 
-    const redis = createRedisClient(redisUrl, 'mnemo', log);
-    const followerConnection = createBlockingClient(redisUrl, 'mnemo-follower', log);
+    const target: RedisTarget =
+      config.redisSentinels.length > 0
+        ? {
+            sentinels: config.redisSentinels,
+            masterName: config.redisSentinelMaster,
+            ...(config.redisUrl === null ? {} : { url: config.redisUrl }),
+          }
+        : (redisUrl ?? DEFAULT_REDIS_URL);
+    const redis = createRedisClient(target, 'mnemo', log);
+    const followerConnection = createBlockingClient(target, 'mnemo-follower', log);
     await Promise.all([redis.connect(), followerConnection.connect()]);
     defineScripts(redis);
+    const replicas = config.redisReplicaUrls.map((url) => {
+      const client = createRedisClient(url, 'mnemo-replica', log);
+      client.connect().catch(() => undefined); // the router keeps it out of rotation until it answers
+      return { name: nodeName(url), client };
+    });
+    const writePool =
+      config.writeMinReplicas > 0
+        ? createBlockingPool(target, {
+            size: config.redisPoolSize,
+            name: 'mnemo-writer',
+            acquireTimeoutMs: 5000,
+            log,
+          })
+        : null;
+    const router = new RedisRouter(
+      {
+        name: typeof target === 'string' ? nodeName(target) : `sentinel/${target.masterName}`,
+        client: redis,
+      },
+      replicas,
+      writePool,
+      {
+        ...DEFAULT_ROUTER_OPTIONS,
+        maxReplicaLagMs: config.maxReplicaLagMs,
+        writeMinReplicas: config.writeMinReplicas,
+        writeReplicaTimeoutMs: config.writeReplicaTimeoutMs,
+      },
+      log,
+    );
+    await router.start();
 
-    const store = new MemoryStore(redis, new RedisKeys(config.keyPrefix), {
+    const store = new MemoryStore(router, new RedisKeys(config.keyPrefix), {
       changeStreamMaxLen: config.changeStreamMaxLen,
     });
     const indexes = new IndexSet({
@@ -79,33 +185,104 @@ export class App {
       batchCount: 1000,
       rebuildBatch: 1000,
     });
-    await follower.rebuild();
-    follower.start();
-
     const service = new MemoryService(store, indexes, follower, log, {
       indexApplyTimeoutMs: 10_000,
       deleteChunk: 1000,
+      pipeline: config.searchPipeline,
+      batchWindowMs: config.batchWindowMs,
+      batchMax: config.batchMax,
     });
+
+    // Health: every service NOT_SERVING until Redis answers (and, for MemoryService, until the
+    // index is rebuilt). Redis readiness is injected: the master client and its probe for now.
+    const health = new HealthService(HEALTH_SERVICES);
+    const probe = new RedisProbe(redis, log, {
+      intervalMs: 1000,
+      timeoutMs: 2000,
+      failuresToUnready: 3,
+    });
+    const readiness = new Readiness(health, () => router.canServeReads(), log, { pollMs: 500 });
+    probe.onChange(() => {
+      readiness.refresh();
+    });
+    await probe.start();
+    readiness.start();
+
     const server = new GrpcServer();
-    server.add(serviceDefinition('MemoryService'), memoryHandlers(service, config, log));
-    const agents = AgentServices.create(redis, redisUrl, config, log);
+    health.register(server, log);
+    registerReflection(server);
+    const memoryDefinition = serviceDefinition('MemoryService');
+    server.add(
+      memoryDefinition,
+      gated(memoryDefinition, memoryHandlers(service, config, log), () =>
+        readiness.memoryRefusal(),
+      ),
+    );
+    const agents = AgentServices.create(redis, target, config, log);
     agents.register(server);
     const port = await server.listen(config.grpcAddress);
+    const app = new App(
+      log,
+      server,
+      follower,
+      redis,
+      localRedis,
+      port,
+      indexes,
+      agents,
+      health,
+      readiness,
+      probe,
+      metricsServer,
+      config.shutdownGraceMs,
+      { service, router, replicas: replicas.map((r) => r.client), writePool },
+    );
+    log.info(
+      { address: config.grpcAddress, port },
+      'mnemo listening on gRPC: NOT_SERVING until the index is rebuilt',
+    );
+
+    try {
+      await follower.rebuild();
+    } catch (error) {
+      await app.stop(0, false);
+      throw error;
+    }
+    router.onMasterChange(() => {
+      follower.requestResync('the Redis master changed');
+    });
+    follower.start();
+    readiness.indexReady();
     log.info({ address: config.grpcAddress, port }, 'mnemo serving gRPC');
-    return new App(log, server, follower, redis, localRedis, port, indexes, agents);
+    return app;
   }
 
-  async stop(graceMs = 5000): Promise<void> {
+  /**
+   * Orderly shutdown: health NOT_SERVING at once (Watches told, then ended), audit Tails ended,
+   * no new calls accepted, calls in flight finished (up to `graceMs`, then cancelled), then the
+   * Redis connections closed. `closeMetrics` false leaves the metrics server to the caller.
+   */
+  async stop(graceMs = this.shutdownGraceMs, closeMetrics = true): Promise<void> {
+    this.readiness.beginShutdown();
+    this.health.close();
     this.agents.endTails();
     await this.server.stop(graceMs);
+    await this.retrieval.service.drain();
     await this.agents.close();
     await this.follower.stop();
+    this.retrieval.router.stop();
+    if (this.retrieval.writePool !== null) await closeBlockingPool(this.retrieval.writePool);
+    for (const replica of this.retrieval.replicas) replica.disconnect();
+    this.probe.stop();
     await this.redis.quit().catch(() => undefined);
     await this.localRedis?.stop();
+    if (closeMetrics) await this.metricsServer.close();
     this.log.info('mnemo stopped');
   }
 }
 
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+/** `host:port` of a redis:// URL, the node label of metrics. */
+function nodeName(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port === '' ? '6379' : parsed.port}`;
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -10,6 +12,8 @@ export interface RedisProcessOptions {
   dataDir?: string;
   /** Extra `--name value` arguments, e.g. ['--replicaof', '127.0.0.1 6380']. */
   args?: readonly string[];
+  /** A config file to start from (command-line options override it). */
+  config?: string;
   binary?: string;
 }
 
@@ -38,7 +42,15 @@ export class RedisProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
-  ) {}
+    /** A directory made for a server without persistence, removed when it exits. */
+    tempDir: string | null,
+  ) {
+    if (tempDir !== null) {
+      child.once('exit', () => {
+        rmSync(tempDir, { recursive: true, force: true });
+      });
+    }
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -50,12 +62,25 @@ export class RedisProcess {
 
   static async start(options: RedisProcessOptions = {}): Promise<RedisProcess> {
     const port = options.port && options.port > 0 ? options.port : await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no'];
-    if (options.dataDir !== undefined) {
+    const args = [
+      ...(options.config === undefined ? [] : [options.config]),
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--protected-mode',
+      'no',
+    ];
+    let tempDir: string | null = null;
+    if (options.args?.includes('--sentinel')) {
+      // Sentinels keep their state in their config file; no dataset options apply.
+    } else if (options.dataDir !== undefined) {
       mkdirSync(options.dataDir, { recursive: true });
       args.push('--dir', options.dataDir, '--appendonly', 'yes', '--appendfsync', 'everysec');
     } else {
-      args.push('--save', '', '--appendonly', 'no');
+      // No persistence, but a directory of its own: a replica's full sync still writes an RDB.
+      tempDir = mkdtempSync(join(tmpdir(), 'mnemo-redis-'));
+      args.push('--dir', tempDir, '--save', '', '--appendonly', 'no');
     }
     args.push(...(options.args ?? []));
     const child = spawn(options.binary ?? 'redis-server', args, {
@@ -76,7 +101,7 @@ export class RedisProcess {
     child.stdout?.on('data', (chunk: Buffer) => {
       if (output.length < 10_000) output += chunk.toString();
     });
-    const process = new RedisProcess(child, port);
+    const process = new RedisProcess(child, port, tempDir);
     try {
       await process.waitReady(10_000);
     } catch (error) {

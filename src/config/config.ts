@@ -1,3 +1,5 @@
+import { redactUrl } from './redact.js';
+
 /** Service configuration, parsed once from the environment at start and frozen. */
 export interface Config {
   readonly grpcAddress: string;
@@ -22,6 +24,27 @@ export interface Config {
   readonly auditMaxEntryBytes: number;
   /** Dedicated blocking Redis connections for audit Tail streams: at most this many tails. */
   readonly redisPoolSize: number;
+  /** Longest a search waits for others to join its batch. */
+  readonly batchWindowMs: number;
+  /** Most searches executed as one batch. */
+  readonly batchMax: number;
+  /** `batched` (window + dedup) or `naive` (one search at a time, one round trip per hit). */
+  readonly searchPipeline: 'batched' | 'naive';
+  /** Read replicas, as redis:// URLs; reads go round-robin over the healthy ones. */
+  readonly redisReplicaUrls: readonly string[];
+  /** A replica lagging the master by more than this leaves the read rotation. */
+  readonly maxReplicaLagMs: number;
+  /** Sentinels (host:port); when set, the master is found (and followed) through them. */
+  readonly redisSentinels: readonly { host: string; port: number }[];
+  readonly redisSentinelMaster: string;
+  /** A write is acknowledged only once this many replicas have it (WAIT); 0 = no wait. */
+  readonly writeMinReplicas: number;
+  /** How long a write waits for those replicas. */
+  readonly writeReplicaTimeoutMs: number;
+  /** Where Prometheus metrics are served over HTTP (`GET /metrics`). */
+  readonly metricsAddress: string;
+  /** On SIGTERM/SIGINT, how long calls in flight may take to finish before being cancelled. */
+  readonly shutdownGraceMs: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -70,10 +93,45 @@ function redisUrl(env: Env, name: string): string | null {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got "${value}"`);
+    throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got "${redactUrl(value)}"`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got "${url.protocol}"`);
+  }
+  return value;
+}
+
+function urlList(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      const url = redisUrl({ [name]: item }, name);
+      if (url === null) throw new ConfigError(`${name} holds an empty URL`);
+      return url;
+    });
+}
+
+function hostPorts(env: Env, name: string): { host: string; port: number }[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  return raw.split(',').map((item) => {
+    const match = /^\s*(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})\s*$/.exec(item);
+    const port = Number(match?.[2]);
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(`${name} must be a comma-separated host:port list, got "${item}"`);
+    }
+    return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port };
+  });
+}
+
+function pipeline(env: Env): 'batched' | 'naive' {
+  const value = read(env, 'MNEMO_SEARCH_PIPELINE') ?? 'batched';
+  if (value !== 'batched' && value !== 'naive') {
+    throw new ConfigError(`MNEMO_SEARCH_PIPELINE must be batched or naive, got "${value}"`);
   }
   return value;
 }
@@ -112,6 +170,17 @@ export function loadConfig(env: Env = process.env): Config {
     auditMaxLen: integer(env, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
     auditMaxEntryBytes: integer(env, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
     redisPoolSize: integer(env, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
+    batchWindowMs: integer(env, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
+    batchMax: integer(env, 'MNEMO_BATCH_MAX', 64, 1, 4096),
+    searchPipeline: pipeline(env),
+    redisReplicaUrls: urlList(env, 'MNEMO_REDIS_REPLICA_URLS'),
+    maxReplicaLagMs: integer(env, 'MNEMO_MAX_REPLICA_LAG_MS', 1000, 1, 3_600_000),
+    redisSentinels: hostPorts(env, 'MNEMO_REDIS_SENTINELS'),
+    redisSentinelMaster: read(env, 'MNEMO_REDIS_SENTINEL_MASTER') ?? 'mymaster',
+    writeMinReplicas: integer(env, 'MNEMO_WRITE_MIN_REPLICAS', 0, 0, 100),
+    writeReplicaTimeoutMs: integer(env, 'MNEMO_WRITE_REPLICA_TIMEOUT_MS', 1000, 1, 60_000),
+    metricsAddress: address(env, 'MNEMO_METRICS_ADDRESS', '0.0.0.0:9464'),
+    shutdownGraceMs: integer(env, 'MNEMO_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   return Object.freeze(config);
 }

@@ -41,6 +41,7 @@ export class ChangeFollower {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private waiters: Waiter[] = [];
+  private resyncReason: string | null = null;
   private readonly hints = new Map<
     string,
     { kind: MemoryKind; records: Map<string, MemoryRecord> }
@@ -85,6 +86,14 @@ export class ChangeFollower {
     }
     this.lastId = startId;
     this.log.info({ ms: Date.now() - started, position: startId }, 'indexes rebuilt from Redis');
+  }
+
+  /**
+   * Rebuilds from Redis before the next read of the stream (e.g. after a failover, which may
+   * have lost entries this index applied).
+   */
+  requestResync(reason: string): void {
+    this.resyncReason = reason;
   }
 
   start(): void {
@@ -134,12 +143,27 @@ export class ChangeFollower {
     let backoffMs = 50;
     while (this.running) {
       try {
+        if (this.resyncReason !== null) {
+          this.log.warn({ reason: this.resyncReason }, 'resynchronising the index from Redis');
+          this.resyncReason = null;
+          await this.rebuild();
+        }
         if (checkGap) {
-          const trimmed = await this.store.maxDeletedChangeId();
+          const [trimmed, newest] = await Promise.all([
+            this.store.maxDeletedChangeId(),
+            this.store.lastChangeId(),
+          ]);
           if (compareStreamIds(trimmed, this.lastId) > 0) {
             this.log.warn(
               { position: this.lastId, trimmed },
               'change stream trimmed past position',
+            );
+            await this.rebuild();
+          } else if (compareStreamIds(newest, this.lastId) < 0) {
+            // A failover lost entries this index applied (writes no replica had): start over.
+            this.log.warn(
+              { position: this.lastId, newest },
+              'change stream lost entries: rebuilding',
             );
             await this.rebuild();
           }

@@ -152,15 +152,59 @@ export class MemoryIndex {
 
   /** The k nearest memories within the filter, by ascending cosine distance. */
   async search(query: SearchQuery): Promise<IndexHit[]> {
-    const compiled = isEmptyFilter(query.filter) ? null : this.attributes.compile(query.filter);
-    if (compiled === null && !isEmptyFilter(query.filter)) {
-      this.lastPlan = 'empty';
-      return [];
-    }
+    return (await this.searchMany([query]))[0] ?? [];
+  }
+
+  /**
+   * Several searches at once: each is planned on its own; unfiltered graph searches sharing k and
+   * ef go to the engine as one multi-query call (spread over the cores), the rest run beside it.
+   */
+  async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
     this.inflight++;
     try {
-      const result = await this.plan(query, compiled);
-      return this.toHits(result, query.filter);
+      const plans = queries.map((query) => this.plan(query));
+      const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
+      const groups = new Map<string, number[]>();
+      plans.forEach((plan, i) => {
+        const query = queries[i] as SearchQuery;
+        switch (plan.kind) {
+          case 'empty':
+            results[i] = Promise.resolve(EMPTY_RESULT);
+            break;
+          case 'exact':
+            results[i] = this.engine
+              .searchExact(query.vector, query.k, plan.candidates)
+              .then(first);
+            break;
+          case 'hnsw_filtered':
+            results[i] = this.engine
+              .search(query.vector, query.k, plan.ef, plan.bitmap)
+              .then(first);
+            break;
+          case 'hnsw': {
+            const key = `${query.k}:${plan.ef}`;
+            const group = groups.get(key) ?? [];
+            group.push(i);
+            groups.set(key, group);
+            break;
+          }
+        }
+      });
+      for (const members of groups.values()) {
+        const head = queries[members[0] ?? 0] as SearchQuery;
+        const vectors = new Float32Array(members.length * this.options.dim);
+        members.forEach((i, j) => {
+          vectors.set((queries[i] as SearchQuery).vector, j * this.options.dim);
+        });
+        const ef = (plans[members[0] ?? 0] as { ef: number }).ef;
+        const batch = this.engine.search(vectors, head.k, ef);
+        members.forEach((i, j) => {
+          results[i] = batch.then((all) => all[j] ?? EMPTY_RESULT);
+        });
+      }
+      const found = await Promise.all(results);
+      this.lastPlan = plans[plans.length - 1]?.kind ?? 'empty';
+      return found.map((result, i) => this.toHits(result, (queries[i] as SearchQuery).filter));
     } finally {
       this.release();
     }
@@ -198,36 +242,25 @@ export class MemoryIndex {
     };
   }
 
-  private async plan(query: SearchQuery, compiled: CompiledFilter | null): Promise<KnnResult> {
-    const k = query.k;
-    const ef = Math.max(query.efRuntime > 0 ? query.efRuntime : this.options.efRuntime, k);
+  /** Chooses how one query runs: brute force over few candidates, the graph otherwise. */
+  private plan(query: SearchQuery): Plan {
+    const empty = isEmptyFilter(query.filter);
+    const compiled = empty ? null : this.attributes.compile(query.filter);
+    if (!empty && compiled === null) return { kind: 'empty' };
+    const ef = Math.max(query.efRuntime > 0 ? query.efRuntime : this.options.efRuntime, query.k);
     const exactLimit = this.options.exactSearchMaxCandidates;
     if (compiled === null) {
-      if (query.exact || this.size <= exactLimit) return this.exact(query.vector, k, null);
-      this.lastPlan = 'hnsw';
-      return first(await this.engine.search(query.vector, k, ef));
+      if (query.exact || this.size <= exactLimit) return { kind: 'exact', candidates: null };
+      return { kind: 'hnsw', ef };
     }
     const candidates = this.collect(compiled);
-    if (candidates.length === 0) {
-      this.lastPlan = 'empty';
-      return { labels: new Uint32Array(0), distances: new Float32Array(0) };
-    }
-    if (query.exact || candidates.length <= exactLimit)
-      return this.exact(query.vector, k, candidates);
+    if (candidates.length === 0) return { kind: 'empty' };
+    if (query.exact || candidates.length <= exactLimit) return { kind: 'exact', candidates };
     const bitmap = new Uint32Array((this.nextLabel + 31) >>> 5);
-    for (const label of candidates)
+    for (const label of candidates) {
       bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
-    this.lastPlan = 'hnsw_filtered';
-    return first(await this.engine.search(query.vector, k, ef, bitmap));
-  }
-
-  private async exact(
-    vector: Float32Array,
-    k: number,
-    candidates: Uint32Array | null,
-  ): Promise<KnnResult> {
-    this.lastPlan = 'exact';
-    return first(await this.engine.searchExact(vector, k, candidates));
+    }
+    return { kind: 'hnsw_filtered', ef, bitmap };
   }
 
   private collect(compiled: CompiledFilter): Uint32Array {
@@ -291,6 +324,14 @@ export class MemoryIndex {
   }
 }
 
+type Plan =
+  | { kind: 'empty' }
+  | { kind: 'exact'; candidates: Uint32Array | null }
+  | { kind: 'hnsw'; ef: number }
+  | { kind: 'hnsw_filtered'; ef: number; bitmap: Uint32Array };
+
+const EMPTY_RESULT: KnnResult = { labels: new Uint32Array(0), distances: new Float32Array(0) };
+
 function first(results: KnnResult[]): KnnResult {
-  return results[0] ?? { labels: new Uint32Array(0), distances: new Float32Array(0) };
+  return results[0] ?? EMPTY_RESULT;
 }

@@ -6,6 +6,15 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
+// Gauges named like counters, which `promtool check metrics` rejects; nodejs_active_handles,
+// nodejs_active_requests and nodejs_active_resources (by type) carry the same counts.
+for (const name of [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]) {
+  registry.removeSingleMetric(name);
+}
 
 const LATENCY_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
@@ -91,6 +100,44 @@ export const metrics = {
     name: 'mnemo_audit_appends_total',
     help: 'Audit log appends by result (appended, duplicate)',
     labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+  // The gRPC server metrics of the usual convention (go-grpc-prometheus), set by one interceptor
+  // (src/transport/grpcMetrics.ts) for every call: unary and streaming, health and reflection too.
+  grpcStarted: new Counter({
+    name: 'grpc_server_started_total',
+    help: 'RPCs started on the server',
+    labelNames: ['grpc_type', 'grpc_service', 'grpc_method'] as const,
+    registers: [registry],
+  }),
+  grpcHandled: new Counter({
+    name: 'grpc_server_handled_total',
+    help: 'RPCs completed on the server, by status code',
+    labelNames: ['grpc_type', 'grpc_service', 'grpc_method', 'grpc_code'] as const,
+    registers: [registry],
+  }),
+  grpcHandlingSeconds: new Histogram({
+    name: 'grpc_server_handling_seconds',
+    help: 'Time from the arrival of an RPC to its status (streams: their whole life)',
+    labelNames: ['grpc_type', 'grpc_service', 'grpc_method'] as const,
+    buckets: [...LATENCY_BUCKETS, 5, 10, 30],
+    registers: [registry],
+  }),
+  // Polled from the Redis master's INFO by src/app/RedisProbe.ts.
+  redisMemoryUsage: new Gauge({
+    name: 'redis_memory_usage_bytes',
+    help: 'Memory used by the Redis master (INFO used_memory)',
+    registers: [registry],
+  }),
+  redisConnectionsActive: new Gauge({
+    name: 'redis_connections_active',
+    help: 'Clients connected to the Redis master, every mnemo instance included (INFO connected_clients)',
+    registers: [registry],
+  }),
+  healthStatus: new Gauge({
+    name: 'mnemo_health_serving',
+    help: 'grpc.health.v1 status per service ("" = the whole server): 1 SERVING, 0 NOT_SERVING',
+    labelNames: ['service'] as const,
     registers: [registry],
   }),
 };

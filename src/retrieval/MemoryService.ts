@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import { unavailable } from '../model/errors.js';
 import type { MemoryFilter } from '../model/MemoryFilter.js';
 import { isEmptyFilter, matchesFilter } from '../model/MemoryFilter.js';
-import type { MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
+import type { MemoryAttributes, MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
 import { SCHEMAS } from '../model/MemorySchema.js';
 import type { ChangeFollower } from '../index/ChangeFollower.js';
 import type { IndexSet } from '../index/IndexSet.js';
 import type { RecentCursor, SearchQuery } from '../index/MemoryIndex.js';
+import { metrics } from '../metrics/metrics.js';
 import type { MemoryStore } from '../storage/MemoryStore.js';
+import { SearchPipeline, type SearchContext } from './SearchPipeline.js';
 
 export interface SearchRequest extends SearchQuery {
   includeVectors: boolean;
@@ -39,7 +41,13 @@ export interface MemoryServiceOptions {
   indexApplyTimeoutMs: number;
   /** Memories deleted per transaction by deleteByFilter. */
   deleteChunk: number;
+  /** `batched`: window + dedup + one pipeline per batch; `naive`: one search at a time, one round trip per hit (for comparison). */
+  pipeline: 'batched' | 'naive';
+  batchWindowMs: number;
+  batchMax: number;
 }
+
+const NO_DEADLINE: SearchContext = { deadlineMs: Infinity };
 
 /**
  * The memory operations behind the gRPC MemoryService: writes go to Redis (hash + change entry
@@ -49,6 +57,7 @@ export interface MemoryServiceOptions {
 export class MemoryService {
   private readonly instance = randomUUID().slice(0, 8);
   private sequence = 0;
+  private readonly pipeline: SearchPipeline;
 
   constructor(
     private readonly store: MemoryStore,
@@ -56,7 +65,21 @@ export class MemoryService {
     private readonly follower: ChangeFollower,
     private readonly log: Logger,
     private readonly options: MemoryServiceOptions,
-  ) {}
+  ) {
+    this.pipeline = new SearchPipeline(
+      (kind, requests, deadlineMs) => this.searchBatch(kind, requests, deadlineMs),
+      {
+        windowMs: options.batchWindowMs,
+        maxBatch: options.batchMax,
+        position: () => follower.position,
+      },
+    );
+  }
+
+  /** Executes whatever searches are queued and waits for running batches (shutdown). */
+  drain(): Promise<void> {
+    return this.pipeline.drain();
+  }
 
   /** Stores the memories, generating ids where empty; returns ids in the order given. */
   async upsert(kind: MemoryKind, records: MemoryRecord[]): Promise<string[]> {
@@ -99,24 +122,112 @@ export class MemoryService {
     return deleted;
   }
 
-  async search(kind: MemoryKind, request: SearchRequest): Promise<SearchHit[]> {
-    const schema = SCHEMAS[kind];
-    const hits = await this.indexes.get(kind).search(request);
-    const records = await this.store.get(
-      schema,
-      hits.map((h) => h.id),
-      request.includeVectors,
-    );
-    const found: SearchHit[] = [];
-    hits.forEach((hit, i) => {
-      const record = records[i];
-      // The stored memory is the truth: one changed since the index saw it may have left the filter.
-      if (record && (isEmptyFilter(request.filter) || matchesFilter(record, request.filter))) {
-        found.push({ record, distance: hit.distance });
-      }
+  /** One search, through the pipeline (batched with others, deduplicated). */
+  async search(
+    kind: MemoryKind,
+    request: SearchRequest,
+    context: SearchContext = NO_DEADLINE,
+  ): Promise<SearchHit[]> {
+    const type = queryType(kind, request);
+    const stop = metrics.querySeconds.startTimer({ query_type: type });
+    try {
+      const hits =
+        this.options.pipeline === 'naive'
+          ? await this.searchNaive(kind, request)
+          : await this.pipeline.submit(kind, request, context);
+      metrics.queriesTotal.inc({ query_type: type, status: 'ok' });
+      return hits;
+    } catch (error) {
+      metrics.queriesTotal.inc({ query_type: type, status: 'error' });
+      throw error;
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * A batch of searches of one kind: one multi-query call into the index, then one pipeline
+   * (per vector need) reading every hit's stored memory from a replica; hits a replica lacks or
+   * holds in an older version than the index are read again from the master.
+   */
+  private async searchBatch(
+    kind: MemoryKind,
+    requests: readonly SearchRequest[],
+    deadlineMs: number,
+  ): Promise<SearchHit[][]> {
+    const index = this.indexes.get(kind);
+    const found = await index.searchMany(requests);
+    const withVectors = new Set<string>();
+    const without = new Set<string>();
+    found.forEach((hits, i) => {
+      const target = requests[i]?.includeVectors ? withVectors : without;
+      for (const hit of hits) target.add(hit.id);
     });
-    if (request.touch && found.length > 0) await this.touch(kind, found);
-    return found;
+    const [full, plain] = await Promise.all([
+      this.read(kind, [...withVectors], true, deadlineMs),
+      this.read(kind, [...without], false, deadlineMs),
+    ]);
+    const results = found.map((hits, i) => {
+      const request = requests[i] as SearchRequest;
+      const records = request.includeVectors ? full : plain;
+      const answer: SearchHit[] = [];
+      for (const hit of hits) {
+        const record = records.get(hit.id);
+        // The stored memory is the truth: one changed since the index saw it may have left the filter.
+        if (record && matchesFilter(record, request.filter)) {
+          answer.push({ record: cloneIfShared(record, request.touch), distance: hit.distance });
+        }
+      }
+      return answer;
+    });
+    await Promise.all(
+      results.map((hits, i) =>
+        requests[i]?.touch && hits.length > 0 ? this.touch(kind, hits) : Promise.resolve(),
+      ),
+    );
+    return results;
+  }
+
+  /** The comparison path: one search at a time, one Redis round trip per hit. */
+  private async searchNaive(kind: MemoryKind, request: SearchRequest): Promise<SearchHit[]> {
+    const hits = await this.indexes.get(kind).search(request);
+    const answer: SearchHit[] = [];
+    for (const hit of hits) {
+      const [record] = await this.store.get(SCHEMAS[kind], [hit.id], request.includeVectors);
+      if (record && matchesFilter(record, request.filter)) {
+        answer.push({ record, distance: hit.distance });
+      }
+    }
+    if (request.touch && answer.length > 0) await this.touch(kind, answer);
+    return answer;
+  }
+
+  /** Reads memories from a replica, falling back to the master for any the replica lags on. */
+  private async read(
+    kind: MemoryKind,
+    ids: readonly string[],
+    includeVectors: boolean,
+    deadlineMs: number,
+  ): Promise<Map<string, MemoryRecord>> {
+    const records = new Map<string, MemoryRecord>();
+    if (ids.length === 0) return records;
+    const schema = SCHEMAS[kind];
+    const index = this.indexes.get(kind);
+    const fromReplica = await this.store.get(schema, ids, includeVectors, 'replica', deadlineMs);
+    const stale: string[] = [];
+    fromReplica.forEach((record, i) => {
+      const id = ids[i] ?? '';
+      const known = index.attributesOf(id);
+      if (known !== null && (record === null || !sameAttributes(record, known))) stale.push(id);
+      else if (record !== null) records.set(id, record);
+    });
+    if (stale.length > 0) {
+      const fromMaster = await this.store.get(schema, stale, includeVectors, 'master');
+      fromMaster.forEach((record, i) => {
+        if (record !== null) records.set(stale[i] ?? '', record);
+      });
+    }
+    return records;
   }
 
   async recent(kind: MemoryKind, request: RecentRequest): Promise<RecentResult> {
@@ -158,4 +269,24 @@ export class MemoryService {
   private writeToken(): string {
     return `${this.instance}:${++this.sequence}`;
   }
+}
+
+function queryType(kind: MemoryKind, request: SearchRequest): string {
+  const filtered = !isEmptyFilter(request.filter);
+  if (kind === 'episodic') return filtered ? 'hybrid' : 'vector_similarity';
+  return filtered ? 'semantic_hybrid' : 'semantic_similarity';
+}
+
+function sameAttributes(record: MemoryRecord, known: MemoryAttributes): boolean {
+  for (const [field, value] of Object.entries(known.tags))
+    if (record.tags[field] !== value) return false;
+  for (const [field, value] of Object.entries(known.numbers)) {
+    if (record.numbers[field] !== value) return false;
+  }
+  return true;
+}
+
+/** A touched hit is updated in place: give it a record of its own when batches share records. */
+function cloneIfShared(record: MemoryRecord, touch: boolean): MemoryRecord {
+  return touch ? { ...record, numbers: { ...record.numbers } } : record;
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
+import type { RedisAccess } from './RedisAccess.js';
 import type { RedisKeys } from './RedisKeys.js';
 import { runScript } from './luaScripts.js';
 
@@ -28,10 +29,13 @@ export interface StoreOptions {
   changeStreamMaxLen: number;
 }
 
+/** Where a read goes: a replica (the router's choice) or the master. */
+export type ReadSource = 'replica' | 'master';
+
 /** Memories as Redis hashes, plus the change stream every write appends to. */
 export class MemoryStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisAccess,
     readonly keys: RedisKeys,
     private readonly options: StoreOptions,
   ) {}
@@ -42,7 +46,16 @@ export class MemoryStore {
     records: readonly MemoryRecord[],
     writeToken: string,
   ): Promise<string> {
-    const tx = this.redis.multi();
+    return this.redis.replicatedWrite((redis) => this.upsertOn(redis, schema, records, writeToken));
+  }
+
+  private async upsertOn(
+    redis: Redis,
+    schema: MemorySchema,
+    records: readonly MemoryRecord[],
+    writeToken: string,
+  ): Promise<string> {
+    const tx = redis.multi();
     for (const record of records) {
       const key = this.keys.memory(schema.kind, record.id);
       tx.del(key);
@@ -63,11 +76,8 @@ export class MemoryStore {
       'ids',
       JSON.stringify(records.map((r) => r.id)),
     );
-    const results = await tx.exec();
-    if (results === null) throw new Error('upsert transaction was aborted');
-    for (const [error] of results) if (error) throw error;
-    const last = results[results.length - 1];
-    return String(last?.[1]);
+    const replies = pipelineReplies(await tx.exec());
+    return String(replies[replies.length - 1]);
   }
 
   /** Reads memories by id; null where a memory does not exist. */
@@ -75,17 +85,20 @@ export class MemoryStore {
     schema: MemorySchema,
     ids: readonly string[],
     includeVector: boolean,
+    source: ReadSource = 'replica',
+    deadlineMs = Infinity,
   ): Promise<(MemoryRecord | null)[]> {
     if (ids.length === 0) return [];
     const fields = hashFields(schema, includeVector);
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmgetBuffer(this.keys.memory(schema.kind, id), ...fields);
-    const results = await pipeline.exec();
-    if (results === null) throw new Error('pipeline was aborted');
-    return results.map(([error, values], i) => {
-      if (error) throw error;
-      return decodeHash(schema, ids[i] ?? '', fields, values as (Buffer | null)[]);
-    });
+    const read = async (redis: Redis) => {
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hmgetBuffer(this.keys.memory(schema.kind, id), ...fields);
+      // Inside the operation, so that the router sees a failed pipeline and can retry it.
+      return pipelineReplies(await pipeline.exec()) as (Buffer | null)[][];
+    };
+    const results =
+      source === 'master' ? await this.redis.master(read) : await this.redis.read(read, deadlineMs);
+    return results.map((values, i) => decodeHash(schema, ids[i] ?? '', fields, values));
   }
 
   /** Deletes memories by id; returns how many existed, and the change entry's id. */
@@ -95,11 +108,13 @@ export class MemoryStore {
     writeToken: string,
   ): Promise<{ deleted: number; streamId: string | null }> {
     if (ids.length === 0) return { deleted: 0, streamId: null };
-    const reply = (await runScript(
-      this.redis,
-      'deleteMemories',
-      [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
-      [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+    const reply = (await this.redis.replicatedWrite((redis) =>
+      runScript(
+        redis,
+        'deleteMemories',
+        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
+        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+      ),
     )) as [number, string | null];
     return { deleted: reply[0], streamId: reply[1] ?? null };
   }
@@ -110,11 +125,13 @@ export class MemoryStore {
     ids: readonly string[],
     writeToken: string,
   ): Promise<TouchResult> {
-    const reply = (await runScript(
-      this.redis,
-      'touchMemories',
-      [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
-      [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+    const reply = (await this.redis.replicatedWrite((redis) =>
+      runScript(
+        redis,
+        'touchMemories',
+        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
+        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+      ),
     )) as [string | null, string, number[]];
     return { streamId: reply[0] ?? null, now: Number(reply[1]), accessCounts: reply[2] };
   }
@@ -124,14 +141,16 @@ export class MemoryStore {
     const prefixLength = this.keys.memoryPrefix(schema.kind).length;
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        this.keys.memoryPattern(schema.kind),
-        'COUNT',
-        batchSize,
-        'TYPE',
-        'hash',
+      const [next, keys] = await this.redis.master((redis) =>
+        redis.scan(
+          cursor,
+          'MATCH',
+          this.keys.memoryPattern(schema.kind),
+          'COUNT',
+          batchSize,
+          'TYPE',
+          'hash',
+        ),
       );
       cursor = next;
       if (keys.length === 0) continue;
@@ -139,6 +158,7 @@ export class MemoryStore {
         schema,
         keys.map((key) => key.slice(prefixLength)),
         true,
+        'master',
       );
       const present = records.filter((r): r is MemoryRecord => r !== null);
       if (present.length > 0) yield present;
@@ -147,7 +167,9 @@ export class MemoryStore {
 
   /** Id of the newest change entry, or `0-0` when the stream is empty or absent. */
   async lastChangeId(): Promise<string> {
-    const newest = await this.redis.xrevrange(this.keys.changes(), '+', '-', 'COUNT', 1);
+    const newest = await this.redis.master((redis) =>
+      redis.xrevrange(this.keys.changes(), '+', '-', 'COUNT', 1),
+    );
     return newest[0]?.[0] ?? '0-0';
   }
 
@@ -157,7 +179,9 @@ export class MemoryStore {
    */
   async maxDeletedChangeId(): Promise<string> {
     try {
-      const info = (await this.redis.call('XINFO', 'STREAM', this.keys.changes())) as unknown[];
+      const info = (await this.redis.master((redis) =>
+        redis.call('XINFO', 'STREAM', this.keys.changes()),
+      )) as unknown[];
       for (let i = 0; i + 1 < info.length; i += 2) {
         if (info[i] === 'max-deleted-entry-id') return String(info[i + 1]);
       }
@@ -194,6 +218,15 @@ export class MemoryStore {
     }
     return entries;
   }
+}
+
+/** The replies of a pipeline, or its first error. */
+function pipelineReplies(results: [Error | null, unknown][] | null): unknown[] {
+  if (results === null) throw new Error('pipeline was aborted');
+  return results.map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
 }
 
 function parseChange(streamId: string, flat: string[]): ChangeEntry {

@@ -1,7 +1,7 @@
 import { createPool, type Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createBlockingClient } from './redisClient.js';
+import { createBlockingClient, type RedisTarget } from './redisClient.js';
 
 export interface BlockingPoolOptions {
   /** Most connections open at once. */
@@ -19,11 +19,11 @@ export interface BlockingPoolOptions {
  * connection whose blocked read must be interrupted is destroyed (disconnected), not released;
  * the pool opens a fresh one when next needed.
  */
-export function createBlockingPool(url: string, options: BlockingPoolOptions): Pool<Redis> {
+export function createBlockingPool(target: RedisTarget, options: BlockingPoolOptions): Pool<Redis> {
   return createPool<Redis>(
     {
       create: async () => {
-        const connection = createBlockingClient(url, options.name, options.log);
+        const connection = createBlockingClient(target, options.name, options.log);
         try {
           await connection.connect();
         } catch (error) {

@@ -60,6 +60,7 @@ export async function runScript(
   keys: readonly string[],
   args: readonly (string | number | Buffer)[],
 ): Promise<unknown> {
+  defineScripts(redis);
   const command = (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
     commandName(name)
   ];

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type {
   Metadata,
   handleServerStreamingCall,
@@ -38,6 +39,8 @@ export function unary<Request, Response>(
 ): handleUnaryCall<Request, Response> {
   return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
     const controller = new AbortController();
+    // Every search of a batch call listens to this one signal.
+    setMaxListeners(0, controller.signal);
     call.once('cancelled', () => {
       controller.abort();
     });
@@ -82,6 +85,8 @@ export function serverStream<Request, Response>(
 ): handleServerStreamingCall<Request, Response> {
   return (call: ServerWritableStream<Request, Response>) => {
     const controller = new AbortController();
+    // Every search of a batch call listens to this one signal.
+    setMaxListeners(0, controller.signal);
     call.once('cancelled', () => {
       controller.abort();
     });

@@ -115,14 +115,20 @@ export function memoryHandlers(
     ),
     SearchEpisodic: unary(
       'SearchEpisodic',
-      async (request: SearchEpisodicRequest__Output): Promise<SearchEpisodicResponse> =>
-        episodicHits(await service.search('episodic', decodeSearchEpisodic(request, limits))),
+      async (request: SearchEpisodicRequest__Output, context): Promise<SearchEpisodicResponse> =>
+        episodicHits(
+          await service.search('episodic', decodeSearchEpisodic(request, limits), context),
+        ),
       log,
     ),
     SearchSemantic: unary(
       'SearchSemantic',
-      async (request: SearchSemanticRequest__Output): Promise<SearchSemanticResponse> => {
-        const hits = await service.search('semantic', decodeSearchSemantic(request, limits));
+      async (request: SearchSemanticRequest__Output, context): Promise<SearchSemanticResponse> => {
+        const hits = await service.search(
+          'semantic',
+          decodeSearchSemantic(request, limits),
+          context,
+        );
         return {
           hits: hits.map((h) => ({ memory: encodeSemanticMemory(h.record), distance: h.distance })),
         };
@@ -131,7 +137,10 @@ export function memoryHandlers(
     ),
     BatchSearchEpisodic: unary(
       'BatchSearchEpisodic',
-      async (request: BatchSearchEpisodicRequest__Output): Promise<BatchSearchEpisodicResponse> => {
+      async (
+        request: BatchSearchEpisodicRequest__Output,
+        context,
+      ): Promise<BatchSearchEpisodicResponse> => {
         if (request.searches.length > limits.maxBatch) {
           throw invalidArgument(
             'searches',
@@ -141,7 +150,9 @@ export function memoryHandlers(
         const queries = request.searches.map((search, i) =>
           decodeSearchEpisodic(search, limits, `searches[${i}].`),
         );
-        const results = await Promise.all(queries.map((q) => service.search('episodic', q)));
+        const results = await Promise.all(
+          queries.map((q) => service.search('episodic', q, context)),
+        );
         return { results: results.map(episodicHits) };
       },
       log,

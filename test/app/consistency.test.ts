@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
-import { clusteredVectors } from '../support/syntheticData.js';
+import { clusteredVectors } from '../../bench/lib/syntheticData.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
 
 const DIM = 8;

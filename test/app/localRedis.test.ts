@@ -18,6 +18,7 @@ describe('App without a configured Redis', () => {
       MNEMO_GRPC_ADDRESS: '127.0.0.1:0',
       MNEMO_VECTOR_DIM: '4',
       MNEMO_DATA_DIR: dataDir,
+      MNEMO_METRICS_ADDRESS: '127.0.0.1:0',
     });
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     let app = await App.start(config, quietLog, nobody);

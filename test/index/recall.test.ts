@@ -3,7 +3,7 @@ import { MemoryIndex } from '../../src/index/MemoryIndex.js';
 import type { MemoryFilter } from '../../src/model/MemoryFilter.js';
 import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
-import { ClusteredData, cosineDistance } from '../support/syntheticData.js';
+import { ClusteredData, cosineDistance } from '../../bench/lib/syntheticData.js';
 
 const N = 20_000;
 const DIM = 64;

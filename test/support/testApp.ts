@@ -17,6 +17,7 @@ export async function startRedis(args: readonly string[] = []): Promise<RedisPro
 export function testConfig(redis: RedisProcess, env: Record<string, string> = {}): Config {
   return loadConfig({
     MNEMO_GRPC_ADDRESS: '127.0.0.1:0',
+    MNEMO_METRICS_ADDRESS: '127.0.0.1:0',
     MNEMO_REDIS_URL: redis.url,
     MNEMO_VECTOR_DIM: '8',
     ...env,

@@ -4,7 +4,7 @@ import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import type { SemanticMemory } from '../../src/generated/mnemo/v1/SemanticMemory.js';
-import { cosineDistance, f32le } from '../support/syntheticData.js';
+import { cosineDistance, f32le } from '../../bench/lib/syntheticData.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
 
 const DIM = 8;

@@ -1,3 +1,8 @@
+/**
+ * Seeded synthetic embeddings, shared by the benchmark harness and the tests (recall, consistency,
+ * transport). Everything here is deterministic: the same seeds give the same vectors.
+ */
+
 /** Seeded pseudo-random numbers (mulberry32). */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -16,13 +21,22 @@ export function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
+/** A source of vectors: `stream(seed)` yields them one by one, `sample(n, seed)` n at once. */
+export interface VectorSource {
+  readonly dim: number;
+  /** One-line description of the distribution, printed beside every figure. */
+  readonly description: string;
+  stream(seed: number): () => Float32Array;
+  sample(n: number, seed: number): Float32Array[];
+}
+
 /**
  * Clustered synthetic embeddings: `clusters` random centres, each with its own low-dimensional
  * local structure (8 random directions) plus a little isotropic noise — like real embeddings,
  * whose neighbourhoods have a low intrinsic dimension. Queries drawn with another seed come from
  * the same distribution.
  */
-export class ClusteredData {
+export class ClusteredData implements VectorSource {
   private readonly centres: Float32Array[];
   private readonly bases: Float32Array[][];
 
@@ -48,9 +62,14 @@ export class ClusteredData {
     );
   }
 
-  sample(n: number, seed: number): Float32Array[] {
+  get description(): string {
+    return `clustered (${this.clusters} centres, ${this.localDims}-d local structure + 0.1 noise, dim ${this.dim})`;
+  }
+
+  /** Vectors one at a time; the n-th is the n-th of `sample(…, seed)`. */
+  stream(seed: number): () => Float32Array {
     const random = rng(seed);
-    return Array.from({ length: n }, () => {
+    return () => {
       const c = Math.floor(random() * this.clusters);
       const v = Float32Array.from(this.centres[c] ?? []);
       for (const basis of this.bases[c] ?? []) {
@@ -59,7 +78,35 @@ export class ClusteredData {
       }
       for (let j = 0; j < this.dim; j++) v[j] = (v[j] ?? 0) + 0.1 * gaussian(random);
       return v;
-    });
+    };
+  }
+
+  sample(n: number, seed: number): Float32Array[] {
+    const next = this.stream(seed);
+    return Array.from({ length: n }, next);
+  }
+}
+
+/** Isotropic Gaussian vectors: no structure at all, the hardest case for an ANN index. */
+export class UniformData implements VectorSource {
+  constructor(readonly dim: number) {}
+
+  get description(): string {
+    return `uniform (isotropic Gaussian, no structure, dim ${this.dim})`;
+  }
+
+  stream(seed: number): () => Float32Array {
+    const random = rng(seed);
+    return () => {
+      const v = new Float32Array(this.dim);
+      for (let j = 0; j < this.dim; j++) v[j] = gaussian(random);
+      return v;
+    };
+  }
+
+  sample(n: number, seed: number): Float32Array[] {
+    const next = this.stream(seed);
+    return Array.from({ length: n }, next);
   }
 }
 

@@ -1,0 +1,216 @@
+import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
+import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
+import { AGENTS, agentId, Dataset } from './dataset.js';
+import { closedLoop, type Target } from './driver.js';
+import type { Environment } from './environment.js';
+import { loadDataset, type LoadResult } from './loader.js';
+import type { BenchOptions } from './options.js';
+import {
+  Cleanup,
+  EchoChild,
+  MnemoChild,
+  startRedis,
+  type RedisHandle,
+  type StartTiming,
+} from './processes.js';
+import { status } from './progress.js';
+import { Channels, RAW_SEARCH, RPC } from './rpc.js';
+import { f32le } from './syntheticData.js';
+
+/** A server the harness measures: mnemo, mnemo in naive mode, or the echo floor. */
+export interface Server {
+  name: string;
+  address: string;
+  /** The mnemo child process, when the harness started one. */
+  child: MnemoChild | null;
+  /** Whether the harness started this server (mnemo, naive or echo child). */
+  selfStarted: boolean;
+  channels: Channels;
+}
+
+/** How long a mnemo child may take to answer its first search (index rebuild included). */
+const READY_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * The servers and data of one run: our own redis-server and mnemo child (or a target), the data
+ * set, and whatever else was started; everything is stopped by `cleanup`.
+ */
+export class BenchContext {
+  readonly cleanup = new Cleanup();
+  readonly dataset: Dataset;
+  redis: RedisHandle | null = null;
+  mnemo: Server | null = null;
+  readonly servers: Server[] = [];
+  startTiming: StartTiming | null = null;
+
+  constructor(
+    readonly options: BenchOptions,
+    readonly env: Environment,
+  ) {
+    this.dataset = new Dataset(
+      options.data,
+      options.dim,
+      options.seed,
+      options.memories,
+      options.clusters,
+    );
+  }
+
+  /** Redis of mnemo: ours, --redis-url, or unknown (a target without --redis-url). */
+  get redisUrl(): string | null {
+    return this.redis?.url ?? this.options.redisUrl;
+  }
+
+  /** Starts (or connects to) mnemo with `channels` client connections. */
+  async startMnemo(channels: number): Promise<Server> {
+    const o = this.options;
+    if (o.target !== null) {
+      this.mnemo = this.addServer('mnemo', o.target, null, channels);
+      await this.mnemo.channels.connect();
+      return this.mnemo;
+    }
+    let redisUrl = o.redisUrl;
+    if (redisUrl === null) {
+      const redis = await startRedis();
+      this.redis = redis;
+      this.cleanup.add('redis-server', () => redis.stop());
+      redisUrl = redis.url;
+    }
+    status(`starting mnemo (redis ${redisUrl})`, o.quiet);
+    const { server, timing } = await MnemoChild.start(
+      { name: 'mnemo', redisUrl, dim: o.dim, env: o.serverEnv },
+      READY_TIMEOUT_MS,
+    );
+    this.cleanup.add('mnemo', () => server.stop());
+    this.startTiming = timing;
+    this.mnemo = this.addServer('mnemo', server.address, server, channels);
+    return this.mnemo;
+  }
+
+  /**
+   * The naive-mode server for `--compare naive`: a second child on the same Redis and data with
+   * MNEMO_SEARCH_PIPELINE=naive (start it after loading: it builds its index from Redis).
+   */
+  async startNaive(channels: number): Promise<Server> {
+    const o = this.options;
+    if (o.naiveTarget !== null) {
+      const server = this.addServer('naive', o.naiveTarget, null, channels);
+      await server.channels.connect();
+      return server;
+    }
+    const redisUrl = this.redisUrl;
+    if (redisUrl === null) throw new Error('--compare naive needs mnemo’s Redis');
+    status('starting mnemo in naive mode (MNEMO_SEARCH_PIPELINE=naive)', o.quiet);
+    const { server } = await MnemoChild.start(
+      {
+        name: 'naive',
+        redisUrl,
+        dim: o.dim,
+        env: { ...o.serverEnv, MNEMO_SEARCH_PIPELINE: 'naive' },
+      },
+      READY_TIMEOUT_MS,
+    );
+    this.cleanup.add('mnemo (naive)', () => server.stop());
+    return this.addServer('naive', server.address, server, channels);
+  }
+
+  /** The echo floor, answering with `response` (SearchEpisodic bytes captured from mnemo). */
+  async startEcho(response: Buffer, channels: number): Promise<Server> {
+    const echo = await EchoChild.start(response);
+    this.cleanup.add('echo server', () => echo.stop());
+    const server = this.addServer('echo', echo.address, null, channels);
+    await server.channels.connect();
+    return server;
+  }
+
+  /** Loads the data set through mnemo (UpsertEpisodic batches); null with --no-load. */
+  async load(): Promise<LoadResult | null> {
+    const mnemo = this.requireMnemo();
+    if (this.options.noLoad || this.dataset.size === 0) return null;
+    return loadDataset(
+      this.dataset,
+      (memories) => mnemo.channels.call(RPC.upsert, { memories }, 0, 300_000),
+      {
+        batch: this.options.loadBatch,
+        inflight: this.options.loadInflight,
+        quiet: this.options.quiet,
+        label: 'loading',
+      },
+    );
+  }
+
+  requireMnemo(): Server {
+    if (this.mnemo === null) throw new Error('mnemo is not started');
+    return this.mnemo;
+  }
+
+  /** The SearchEpisodic response bytes of mnemo for one request (sizes the echo's answer). */
+  async captureResponse(request: SearchEpisodicRequest): Promise<Buffer> {
+    return this.requireMnemo().channels.call(RAW_SEARCH, request, 0);
+  }
+
+  private addServer(
+    name: string,
+    address: string,
+    child: MnemoChild | null,
+    channels: number,
+  ): Server {
+    const server: Server = {
+      name,
+      address,
+      child,
+      selfStarted: child !== null || name === 'echo',
+      channels: new Channels(address, channels),
+    };
+    this.cleanup.add(`${name} channels`, () => {
+      server.channels.close();
+      return Promise.resolve();
+    });
+    this.servers.push(server);
+    return server;
+  }
+}
+
+/** Query vectors, encoded once. */
+export function encodeQueries(vectors: readonly Float32Array[]): Buffer[] {
+  return vectors.map((v) => Buffer.from(f32le(v)));
+}
+
+/** Agent w's own-memories filter (each agent owns 10% of the data). */
+export function agentFilter(agent: number): EpisodicFilter {
+  return { agent_ids: [agentId(agent % AGENTS)] };
+}
+
+/**
+ * SearchEpisodic as a workload: worker w's i-th call sends query number `i * workers + w` (all
+ * distinct until the pool wraps), with agent w's filter by default.
+ */
+export function searchTarget(
+  server: Server,
+  queries: readonly Buffer[],
+  workers: number,
+  request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
+): Target {
+  return {
+    name: server.name,
+    call: (worker, i) => {
+      const vector = queries[(i * workers + worker) % queries.length];
+      return server.channels.call(
+        RPC.search,
+        { vector: { f32le: vector }, ...request(worker, i) },
+        worker,
+      );
+    },
+  };
+}
+
+/** Warm-up calls (JIT, connections, caches) that are not measured. */
+export async function warmUp(
+  targets: readonly Target[],
+  workers: number,
+  calls: number,
+): Promise<void> {
+  if (calls <= 0) return;
+  const perWorker = Math.max(1, Math.ceil(calls / workers));
+  for (const target of targets) await closedLoop(workers, perWorker, target.call, 1_000_000);
+}

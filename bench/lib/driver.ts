@@ -1,0 +1,139 @@
+import { performance } from 'node:perf_hooks';
+
+/** Latencies (ms) of the calls that succeeded, and how long the whole run took. */
+export interface RunResult {
+  latencies: number[];
+  seconds: number;
+  calls: number;
+  errors: number;
+  firstError: string | null;
+}
+
+/** One call of a workload: worker w's i-th call. */
+export type Call = (worker: number, i: number) => Promise<unknown>;
+
+/**
+ * Closed loop: `workers` concurrent workers (simulated agents), each making `calls` calls one
+ * after the other, its i-th call numbered `offset + i`. Failed calls are counted, not timed.
+ */
+export async function closedLoop(
+  workers: number,
+  calls: number,
+  call: Call,
+  offset = 0,
+): Promise<RunResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | null = null;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      for (let i = 0; i < calls; i++) {
+        const t = performance.now();
+        try {
+          await call(worker, offset + i);
+          latencies.push(performance.now() - t);
+        } catch (error) {
+          errors++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        }
+      }
+    }),
+  );
+  return {
+    latencies,
+    seconds: (performance.now() - started) / 1000,
+    calls: workers * calls,
+    errors,
+    firstError,
+  };
+}
+
+export function mergeRuns(runs: readonly RunResult[]): RunResult {
+  return {
+    latencies: runs.flatMap((r) => r.latencies),
+    seconds: runs.reduce((s, r) => s + r.seconds, 0),
+    calls: runs.reduce((s, r) => s + r.calls, 0),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    firstError: runs.find((r) => r.firstError !== null)?.firstError ?? null,
+  };
+}
+
+export interface Target {
+  name: string;
+  call: Call;
+}
+
+/** `total` split into `rounds` nearly equal positive parts (fewer when total < rounds). */
+export function splitEvenly(total: number, rounds: number): number[] {
+  const parts = Math.max(1, Math.min(rounds, total));
+  return Array.from(
+    { length: parts },
+    (_, r) => Math.floor(((r + 1) * total) / parts) - Math.floor((r * total) / parts),
+  );
+}
+
+/**
+ * The same closed-loop workload on several targets, interleaved so that drift of a shared, noisy
+ * machine hits them alike: each worker's calls are split in `rounds` parts, run as A B C, then
+ * C B A, then A B C…
+ */
+export async function interleaved(
+  targets: readonly Target[],
+  workers: number,
+  calls: number,
+  rounds = 2,
+): Promise<Map<string, RunResult>> {
+  const runs = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
+  let offset = 0;
+  for (const [round, part] of splitEvenly(calls, targets.length > 1 ? rounds : 1).entries()) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      runs.get(target.name)?.push(await closedLoop(workers, part, target.call, offset));
+    }
+    offset += part;
+  }
+  return new Map([...runs].map(([name, list]) => [name, mergeRuns(list)]));
+}
+
+/** Throughput of a run in calls per second (successful calls only). */
+export function throughput(run: RunResult): number {
+  return run.seconds > 0 ? run.latencies.length / run.seconds : 0;
+}
+
+/**
+ * `total` calls numbered 0 … total-1 by `concurrency` workers taking the next number as they go
+ * (a fixed amount of work, `concurrency` calls in flight).
+ */
+export async function pooled(
+  total: number,
+  concurrency: number,
+  call: (index: number) => Promise<unknown>,
+): Promise<RunResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | null = null;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      for (let index = next++; index < total; index = next++) {
+        const t = performance.now();
+        try {
+          await call(index);
+          latencies.push(performance.now() - t);
+        } catch (error) {
+          errors++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        }
+      }
+    }),
+  );
+  return {
+    latencies,
+    seconds: (performance.now() - started) / 1000,
+    calls: total,
+    errors,
+    firstError,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The transport floor, run as a child process by the harness: a bare grpc-js server answering
+ * mnemo.v1.MemoryService/SearchEpisodic with a fixed response. The parent sends the response
+ * bytes mnemo gave for a real query (IPC); every call decodes the request and encodes that response
+ * with the contract's protobuf definitions, so the echo does all the transport work mnemo does
+ * and nothing else. Replies `{ port }` once serving; exits on SIGTERM or when the parent goes.
+ */
+import {
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import { SERVER_OPTIONS } from '../../src/transport/GrpcServer.js';
+import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
+import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
+import { RPC } from './rpc.js';
+
+function serve(responseBytes: Buffer): void {
+  const response = RPC.search.responseDeserialize(responseBytes);
+  const definition: ServiceDefinition = { SearchEpisodic: RPC.search };
+  const server = new Server(SERVER_OPTIONS);
+  server.addService(definition, {
+    SearchEpisodic: (
+      _call: ServerUnaryCall<SearchEpisodicRequest, SearchEpisodicResponse__Output>,
+      callback: sendUnaryData<SearchEpisodicResponse__Output>,
+    ) => {
+      callback(null, response);
+    },
+  });
+  server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
+    if (error) {
+      process.stderr.write(`echo server: ${error.message}\n`);
+      process.exit(1);
+    }
+    process.send?.({ port });
+  });
+  const stop = (): void => {
+    server.forceShutdown();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
+}
+
+process.once('message', (message: { response?: unknown }) => {
+  if (typeof message.response !== 'string') {
+    process.stderr.write('echo server: no response bytes given\n');
+    process.exit(2);
+  }
+  serve(Buffer.from(message.response, 'base64'));
+});

@@ -1,0 +1,114 @@
+import { throughput, type RunResult } from './driver.js';
+import type { Cell } from './report.js';
+import { ratio, round, summarize, type LatencySummary } from './stats.js';
+
+/** The figures of one target in one measurement. */
+export interface TargetFigures {
+  target: string;
+  calls: number;
+  errors: number;
+  firstError: string | null;
+  latencyMs: LatencySummary;
+  /** Successful calls per second. */
+  throughput: number;
+  seconds: number;
+}
+
+export function figures(target: string, run: RunResult): TargetFigures {
+  return {
+    target,
+    calls: run.calls,
+    errors: run.errors,
+    firstError: run.firstError,
+    latencyMs: roundSummary(summarize(run.latencies)),
+    throughput: round(throughput(run), 1),
+    seconds: round(run.seconds, 3),
+  };
+}
+
+function roundSummary(s: LatencySummary): LatencySummary {
+  return {
+    count: s.count,
+    mean: round(s.mean, 4),
+    min: round(s.min, 4),
+    p50: round(s.p50, 4),
+    p95: round(s.p95, 4),
+    p99: round(s.p99, 4),
+    max: round(s.max, 4),
+  };
+}
+
+/**
+ * Ratios of mnemo against the echo floor (how many times the floor's p99, which share of its
+ * throughput) and of the naive mode against mnemo (how much the pipeline saves).
+ */
+export interface Ratios {
+  /** mnemo p99 / echo p99. */
+  p99VsEcho: number | null;
+  /** mnemo p50 / echo p50. */
+  p50VsEcho: number | null;
+  /** mnemo throughput / echo throughput. */
+  throughputVsEcho: number | null;
+  /** naive p99 / mnemo p99. */
+  naiveP99VsMnemo: number | null;
+  /** mnemo throughput / naive throughput. */
+  throughputVsNaive: number | null;
+}
+
+export function ratios(all: readonly TargetFigures[]): Ratios {
+  const get = (name: string): TargetFigures | undefined => all.find((f) => f.target === name);
+  const mnemo = get('mnemo');
+  const echo = get('echo');
+  const naive = get('naive');
+  const r = (a: number | undefined, b: number | undefined): number | null =>
+    a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
+  return {
+    p99VsEcho: r(mnemo?.latencyMs.p99, echo?.latencyMs.p99),
+    p50VsEcho: r(mnemo?.latencyMs.p50, echo?.latencyMs.p50),
+    throughputVsEcho: r(mnemo?.throughput, echo?.throughput),
+    naiveP99VsMnemo: r(naive?.latencyMs.p99, mnemo?.latencyMs.p99),
+    throughputVsNaive: r(mnemo?.throughput, naive?.throughput),
+  };
+}
+
+function nullableRound(x: number | null): number | null {
+  return x === null ? null : round(x, 3);
+}
+
+export const LATENCY_HEADERS = [
+  'calls',
+  'mean ms',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'max ms',
+  'calls/s',
+  'errors',
+];
+
+export function latencyCells(f: TargetFigures): Cell[] {
+  const l = f.latencyMs;
+  return [f.calls, l.mean, l.p50, l.p95, l.p99, l.max, f.throughput, f.errors];
+}
+
+export function ratioHeaders(hasNaive: boolean): string[] {
+  const headers = ['p99 mnemo/echo', 'p50 mnemo/echo', 'calls/s mnemo/echo'];
+  if (hasNaive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
+  return headers;
+}
+
+export function ratioCells(r: Ratios, hasNaive: boolean): Cell[] {
+  const cells: Cell[] = [r.p99VsEcho, r.p50VsEcho, r.throughputVsEcho];
+  if (hasNaive) cells.push(r.naiveP99VsMnemo, r.throughputVsNaive);
+  return cells;
+}
+
+/** Notes on failed calls, so that figures from a run with errors are not taken at face value. */
+export function errorNotes(all: readonly TargetFigures[]): string[] {
+  return all
+    .filter((f) => f.errors > 0)
+    .map(
+      (f) =>
+        `WARNING: ${f.target}: ${f.errors} of ${f.calls} calls failed (first: ${f.firstError ?? '?'})`,
+    );
+}

@@ -1,0 +1,273 @@
+import { isAbsolute, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../../src/config/projectRoot.js';
+import type { DataKind } from './dataset.js';
+import { loopbackAddress, loopbackRedisUrl } from './rpc.js';
+
+export const PHASES = ['phase1', 'phase2', 'phase3', 'recall', 'scale', 'agents'] as const;
+export type Phase = (typeof PHASES)[number];
+export type Comparison = 'naive' | 'redisearch';
+
+export interface BenchOptions {
+  phase: Phase;
+  /** An already running mnemo (host:port); null = start our own redis-server and mnemo child. */
+  target: string | null;
+  /** An already running mnemo in naive mode, for `--compare naive` with `--target`. */
+  naiveTarget: string | null;
+  /** Redis of the self-started mnemo (instead of our own redis-server), or of the target. */
+  redisUrl: string | null;
+  memories: number;
+  dim: number;
+  data: DataKind;
+  clusters: number;
+  seed: number;
+  k: number;
+  json: string | undefined;
+  outDir: string;
+  concurrency: number[];
+  queries: number;
+  warmup: number;
+  /** Rounds of alternating order over which compared things are measured. */
+  rounds: number;
+  compare: Set<Comparison>;
+  redisearchUrl: string | null;
+  redisearchModule: string | null;
+  efs: number[];
+  filters: string[];
+  inflight: number;
+  targetRecall: number;
+  duration: number;
+  speedup: number;
+  agents: number;
+  queryInterval: number;
+  tradeInterval: number;
+  loadBatch: number;
+  loadInflight: number;
+  serverEnv: Record<string, string>;
+  noLoad: boolean;
+  maxMinutes: number;
+  quiet: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- <phase> [options]
+
+phases:
+  phase1   single agent: load N memories, sequential SearchEpisodic calls with an agent filter
+  phase2   concurrent agents at each --concurrency level, --queries calls per agent
+  phase3   production simulation: --agents agents querying every --query-interval s and writing
+           on trades, for --duration simulated seconds, --speedup times faster than real time
+  recall   recall@k against exact search (the server's exact: true) per ef_runtime and filter
+           selectivity, with QPS at --inflight calls in flight
+  scale    load rate, memory per memory, restart (rebuild) time, QPS and p99 at recall >= target
+  agents   RateLimitService.Acquire and AuditService.Append throughput (--queries calls each)
+
+options:
+  --target host:port       a running mnemo (default: own redis-server + mnemo child process)
+  --naive-target host:port a running mnemo in naive mode (with --target and --compare naive)
+  --redis-url url          Redis for the self-started mnemo, or the target's (for INFO memory)
+  --memories N             memories to load (phase1-3, recall: 10000; scale: 100000)
+  --dim D                  vector dimension (256)
+  --data clustered|uniform synthetic vector distribution (clustered)
+  --clusters C             clusters of the clustered data (100)
+  --seed S                 data seed (42)
+  --k K                    neighbours per search (10)
+  --concurrency 1,5,...    phase2 levels (1,5,10,20,50); agents: the largest
+  --queries Q              phase1: calls (1000); phase2: per agent and level (100);
+                           recall/scale: queries per setting (500); agents: calls per RPC (20000)
+  --warmup W               warm-up calls per target before measuring (200)
+  --rounds R               compared targets (and sweep settings) are measured in R rounds of
+                           alternating order, A B C then C B A…, against drift (2)
+  --compare naive,redisearch
+                           naive: the same workload through a second mnemo child with
+                           MNEMO_SEARCH_PIPELINE=naive (phase1-3); redisearch: the same data in a
+                           Redis with the Query Engine, FT.SEARCH KNN (recall, scale)
+  --redisearch-url url     a running Redis with the Query Engine (RediSearch >= 2.6)
+  --redisearch-module path start our own redis-server with this module for the comparison
+  --ef 10,20,...           ef_runtime values of the recall sweep (10,16,32,64,128,256,512)
+  --filters names          recall filters, by selectivity (0.1%,1%,5%,10%,50%,100%)
+  --inflight N             calls in flight for recall/scale/redisearch QPS (50)
+  --target-recall R        recall the scale phase and the comparison must reach (0.98)
+  --duration S             phase3 simulated seconds (3600)
+  --speedup X              phase3 time compression (60: an hour in a minute)
+  --agents A               phase3 agents (10)
+  --query-interval S       phase3 simulated seconds between an agent's queries (5)
+  --trade-interval S       phase3 mean simulated seconds between an agent's trades (60)
+  --load-batch B           memories per UpsertEpisodic while loading (500)
+  --load-inflight N        batches in flight while loading (4)
+  --server-env K=V         extra environment of the mnemo children (repeatable)
+  --no-load                do not load (the target already holds this --seed's data)
+  --json path              also write the JSON results there
+  --out-dir dir            where results go (bench/results)
+  --max-minutes M          hard stop of the whole run (90)
+  --quiet                  no progress output on stderr`;
+
+function positiveInt(option: string, raw: string, min = 1): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new Error(`--${option} must be a whole number ≥ ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function positiveNumber(option: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`--${option} must be a positive number, got "${raw}"`);
+  }
+  return value;
+}
+
+function intList(option: string, raw: string): number[] {
+  const values = raw.split(',').map((s) => positiveInt(option, s.trim()));
+  if (values.length === 0) throw new Error(`--${option} needs at least one value`);
+  return values;
+}
+
+const PHASE_DEFAULTS: Record<Phase, { memories: number; queries: number }> = {
+  phase1: { memories: 10_000, queries: 1000 },
+  phase2: { memories: 10_000, queries: 100 },
+  phase3: { memories: 10_000, queries: 0 },
+  recall: { memories: 10_000, queries: 500 },
+  scale: { memories: 100_000, queries: 500 },
+  agents: { memories: 0, queries: 20_000 },
+};
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      target: { type: 'string' },
+      'naive-target': { type: 'string' },
+      'redis-url': { type: 'string' },
+      memories: { type: 'string' },
+      dim: { type: 'string', default: '256' },
+      data: { type: 'string', default: 'clustered' },
+      clusters: { type: 'string', default: '100' },
+      seed: { type: 'string', default: '42' },
+      k: { type: 'string', default: '10' },
+      json: { type: 'string' },
+      'out-dir': { type: 'string', default: join('bench', 'results') },
+      concurrency: { type: 'string', default: '1,5,10,20,50' },
+      queries: { type: 'string' },
+      warmup: { type: 'string', default: '200' },
+      rounds: { type: 'string', default: '2' },
+      compare: { type: 'string', multiple: true, default: [] },
+      'redisearch-url': { type: 'string' },
+      'redisearch-module': { type: 'string' },
+      ef: { type: 'string', default: '10,16,32,64,128,256,512' },
+      filters: { type: 'string', default: '0.1%,1%,5%,10%,50%,100%' },
+      inflight: { type: 'string', default: '50' },
+      'target-recall': { type: 'string', default: '0.98' },
+      duration: { type: 'string', default: '3600' },
+      speedup: { type: 'string', default: '60' },
+      agents: { type: 'string', default: '10' },
+      'query-interval': { type: 'string', default: '5' },
+      'trade-interval': { type: 'string', default: '60' },
+      'load-batch': { type: 'string', default: '500' },
+      'load-inflight': { type: 'string', default: '4' },
+      'server-env': { type: 'string', multiple: true, default: [] },
+      'no-load': { type: 'boolean', default: false },
+      'max-minutes': { type: 'string', default: '90' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new UsageRequested();
+  const phase = positionals[0];
+  if (positionals.length !== 1 || !PHASES.includes(phase as Phase)) {
+    throw new Error(
+      `expected one phase (${PHASES.join(', ')}), got ${JSON.stringify(positionals)}`,
+    );
+  }
+  const p = phase as Phase;
+  const data = values.data;
+  if (data !== 'clustered' && data !== 'uniform') {
+    throw new Error(`--data must be clustered or uniform, got "${data}"`);
+  }
+  const compare = new Set<Comparison>();
+  for (const item of values.compare.flatMap((c) => c.split(','))) {
+    const name = item.trim();
+    if (name !== 'naive' && name !== 'redisearch') {
+      throw new Error(`--compare takes naive and/or redisearch, got "${name}"`);
+    }
+    compare.add(name);
+  }
+  const serverEnv: Record<string, string> = {};
+  for (const pair of values['server-env']) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || !pair.startsWith('MNEMO_')) {
+      throw new Error(`--server-env must be MNEMO_NAME=value, got "${pair}"`);
+    }
+    serverEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const target = values.target === undefined ? null : loopbackAddress('--target', values.target);
+  const naiveTarget =
+    values['naive-target'] === undefined
+      ? null
+      : loopbackAddress('--naive-target', values['naive-target']);
+  if (compare.has('naive') && target !== null && naiveTarget === null) {
+    throw new Error('--compare naive with --target needs --naive-target (a naive-mode server)');
+  }
+  const redisearchUrl =
+    values['redisearch-url'] === undefined
+      ? null
+      : loopbackRedisUrl('--redisearch-url', values['redisearch-url']);
+  const redisearchModule = values['redisearch-module'] ?? null;
+  if (compare.has('redisearch') && redisearchUrl === null && redisearchModule === null) {
+    throw new Error('--compare redisearch needs --redisearch-url or --redisearch-module');
+  }
+  const targetRecall = Number(values['target-recall']);
+  if (!(targetRecall > 0 && targetRecall <= 1)) {
+    throw new Error('--target-recall must be in (0, 1]');
+  }
+  const outDir = values['out-dir'];
+  const defaults = PHASE_DEFAULTS[p];
+  return {
+    phase: p,
+    target,
+    naiveTarget,
+    redisUrl:
+      values['redis-url'] === undefined
+        ? null
+        : loopbackRedisUrl('--redis-url', values['redis-url']),
+    memories:
+      values.memories === undefined
+        ? defaults.memories
+        : positiveInt('memories', values.memories, p === 'agents' ? 0 : 1),
+    dim: positiveInt('dim', values.dim, 2),
+    data,
+    clusters: positiveInt('clusters', values.clusters),
+    seed: positiveInt('seed', values.seed, 0),
+    k: positiveInt('k', values.k),
+    json: values.json,
+    outDir: isAbsolute(outDir) ? outDir : join(projectRoot(), outDir),
+    concurrency: intList('concurrency', values.concurrency),
+    queries:
+      values.queries === undefined ? defaults.queries : positiveInt('queries', values.queries),
+    warmup: positiveInt('warmup', values.warmup, 0),
+    rounds: positiveInt('rounds', values.rounds),
+    compare,
+    redisearchUrl,
+    redisearchModule,
+    efs: intList('ef', values.ef),
+    filters: values.filters.split(',').map((s) => s.trim()),
+    inflight: positiveInt('inflight', values.inflight),
+    targetRecall,
+    duration: positiveNumber('duration', values.duration),
+    speedup: positiveNumber('speedup', values.speedup),
+    agents: positiveInt('agents', values.agents),
+    queryInterval: positiveNumber('query-interval', values['query-interval']),
+    tradeInterval: positiveNumber('trade-interval', values['trade-interval']),
+    loadBatch: positiveInt('load-batch', values['load-batch']),
+    loadInflight: positiveInt('load-inflight', values['load-inflight']),
+    serverEnv,
+    noLoad: values['no-load'],
+    maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
+    quiet: values.quiet,
+  };
+}
+
+export class UsageRequested extends Error {
+  override readonly name = 'UsageRequested';
+}

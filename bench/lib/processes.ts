@@ -1,0 +1,354 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { freePort, RedisProcess } from '../../src/app/RedisProcess.js';
+import { projectRoot } from '../../src/config/projectRoot.js';
+import { Channels, RPC } from './rpc.js';
+
+/** Everything started by a run, stopped in reverse order at its end (or on a signal). */
+export class Cleanup {
+  private readonly tasks: { name: string; run: () => Promise<void> }[] = [];
+
+  add(name: string, run: () => Promise<void>): void {
+    this.tasks.push({ name, run });
+  }
+
+  async runAll(): Promise<void> {
+    while (this.tasks.length > 0) {
+      const task = this.tasks.pop();
+      if (task === undefined) break;
+      try {
+        await task.run();
+      } catch (error) {
+        process.stderr.write(`bench: stopping ${task.name} failed: ${String(error)}\n`);
+      }
+    }
+  }
+}
+
+/** Memory figures of a process, from /proc/<pid>/status (Linux), in bytes. */
+export interface ProcessMemory {
+  rss: number;
+  /** Peak RSS. */
+  hwm: number;
+}
+
+export function processMemory(pid: number | undefined): ProcessMemory | null {
+  if (pid === undefined) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number => {
+      const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+      return match === null ? 0 : Number(match[1]) * 1024;
+    };
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** Redis `INFO memory` used_memory (bytes) and the number of keys. */
+export async function redisMemory(url: string): Promise<{ usedMemory: number; keys: number }> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.info('memory');
+    const used = /^used_memory:(\d+)/m.exec(info);
+    const keys = await client.dbsize();
+    return { usedMemory: Number(used?.[1] ?? 0), keys };
+  } finally {
+    client.disconnect();
+  }
+}
+
+export interface RedisHandle {
+  url: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** A redis-server of our own on a free loopback port, no persistence, optional modules. */
+export async function startRedis(modules: readonly string[] = []): Promise<RedisHandle> {
+  const args = modules.flatMap((path) => ['--loadmodule', path]);
+  const redis = await RedisProcess.start({ args });
+  return { url: redis.url, pid: redis.pid, stop: () => redis.stop() };
+}
+
+/** Environment of a child: ours without MNEMO_* settings (the harness sets those explicitly). */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('MNEMO_') && name !== 'NODE_OPTIONS') env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Spawns `node --import tsx <script>` in the project root. */
+function spawnTsx(script: string, env: Record<string, string>, ipc = false): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: projectRoot(),
+    env: childEnv(env),
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface MnemoOptions {
+  /** Label in tables: "mnemo", "naive". */
+  name: string;
+  redisUrl: string;
+  dim: number;
+  /** Further MNEMO_* settings, e.g. MNEMO_SEARCH_PIPELINE=naive. */
+  env: Record<string, string>;
+}
+
+/** Timings of one start of a mnemo child. */
+export interface StartTiming {
+  /** Spawn until a SearchEpisodic is answered. */
+  readyMs: number;
+  /** Index rebuild as logged by the server ("indexes rebuilt from Redis"), when it was. */
+  rebuildMs: number | null;
+}
+
+/**
+ * A mnemo server as a child process (`node --import tsx src/main.ts`), so that client and server
+ * have separate event loops as in production. It is ready when it answers a search.
+ */
+export class MnemoChild {
+  private child: ChildProcess | null = null;
+  private logTail: string[] = [];
+  private rebuildMs: number | null = null;
+
+  private constructor(
+    readonly options: MnemoOptions,
+    readonly port: number,
+    readonly metricsPort: number,
+  ) {}
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * The server's own counters and histogram sums (`mnemo_*`: batching, dedup, Redis reads; and
+   * the search latency histogram's sum and count), from its /metrics endpoint; {} when it has
+   * none or does not answer.
+   */
+  async metrics(): Promise<Record<string, number>> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!response.ok) return {};
+      return parseMetrics(await response.text());
+    } catch {
+      return {};
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get settings(): Record<string, string> {
+    return this.env();
+  }
+
+  static async start(
+    options: MnemoOptions,
+    readyTimeoutMs: number,
+  ): Promise<{ server: MnemoChild; timing: StartTiming }> {
+    const server = new MnemoChild(options, await freePort(), await freePort());
+    const timing = await server.launch(readyTimeoutMs);
+    return { server, timing };
+  }
+
+  /** Stops the child and starts it again on the same port and Redis: a restart. */
+  async restart(readyTimeoutMs: number): Promise<StartTiming> {
+    await this.stop();
+    return this.launch(readyTimeoutMs);
+  }
+
+  memory(): ProcessMemory | null {
+    return processMemory(this.pid);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child !== null) await stopChild(this.child);
+    this.child = null;
+  }
+
+  private env(): Record<string, string> {
+    return {
+      MNEMO_GRPC_ADDRESS: this.address,
+      MNEMO_METRICS_ADDRESS: `127.0.0.1:${this.metricsPort}`,
+      MNEMO_REDIS_URL: this.options.redisUrl,
+      MNEMO_VECTOR_DIM: String(this.options.dim),
+      MNEMO_LOG_LEVEL: 'info',
+      ...this.options.env,
+    };
+  }
+
+  private async launch(readyTimeoutMs: number): Promise<StartTiming> {
+    this.logTail = [];
+    this.rebuildMs = null;
+    const started = performance.now();
+    const child = spawnTsx('src/main.ts', this.env());
+    this.child = child;
+    let pending = '';
+    const onOutput = (chunk: Buffer): void => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) this.onLine(line);
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    await this.waitReady(child, readyTimeoutMs);
+    return { readyMs: performance.now() - started, rebuildMs: this.rebuildMs };
+  }
+
+  private onLine(line: string): void {
+    this.logTail.push(line);
+    if (this.logTail.length > 30) this.logTail.shift();
+    if (!line.includes('indexes rebuilt from Redis')) return;
+    try {
+      const entry = JSON.parse(line) as { ms?: unknown };
+      if (typeof entry.ms === 'number') this.rebuildMs = entry.ms;
+    } catch {
+      // not a JSON log line
+    }
+  }
+
+  private async waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const channels = new Channels(this.address, 1, 5000);
+    const probe = {
+      vector: { values: Array.from({ length: this.options.dim }, (_, i) => (i % 7) + 1) },
+      k: 1,
+    };
+    try {
+      for (;;) {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(
+            `${this.options.name} server exited (${String(child.exitCode ?? child.signalCode)}):\n${this.logTail.join('\n')}`,
+          );
+        }
+        try {
+          await channels.call(RPC.search, probe, 0, 5000);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) {
+            throw new Error(
+              `${this.options.name} server did not answer a search within ${timeoutMs} ms:\n${this.logTail.join('\n')}`,
+              { cause: error },
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    } finally {
+      channels.close();
+    }
+  }
+}
+
+/**
+ * The transport floor: a bare grpc-js server (bench/lib/echoServer.ts) in a child process that
+ * answers SearchEpisodic with a fixed response of the size mnemo answers, through the same
+ * protobuf definitions.
+ */
+export class EchoChild {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  static async start(response: Buffer, timeoutMs = 30_000): Promise<EchoChild> {
+    const child = spawnTsx(join('bench', 'lib', 'echoServer.ts'), {}, true);
+    let output = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (output.length < 10_000) output += chunk.toString();
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`echo server did not start: ${output}`));
+      }, timeoutMs);
+      child.once('message', (message: { port?: unknown }) => {
+        clearTimeout(timer);
+        if (typeof message.port === 'number') resolve(message.port);
+        else reject(new Error('echo server sent no port'));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`echo server exited with ${String(code)}: ${output}`));
+      });
+      child.send({ response: response.toString('base64') });
+    });
+    return new EchoChild(child, port);
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child, 5000);
+  }
+}
+
+/** Metric families the harness keeps: mnemo's own, and the server-side search latency. */
+const KEPT_METRICS = [
+  'mnemo_',
+  'redis_memory_query_seconds_sum',
+  'redis_memory_query_seconds_count',
+];
+
+/** Samples of the kept metrics (no histogram buckets) from the Prometheus text format. */
+export function parseMetrics(text: string): Record<string, number> {
+  const samples: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!KEPT_METRICS.some((prefix) => line.startsWith(prefix)) || line.includes('_bucket{')) {
+      continue;
+    }
+    const space = line.lastIndexOf(' ');
+    const value = Number(line.slice(space + 1));
+    if (space > 0 && Number.isFinite(value)) samples[line.slice(0, space)] = value;
+  }
+  return samples;
+}
+
+/** after − before for every sample (counters and sums over a measurement). */
+export function metricsDelta(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [name, value] of Object.entries(after)) {
+    const d = value - (before[name] ?? 0);
+    if (d !== 0) delta[name] = Math.round(d * 1e6) / 1e6;
+  }
+  return delta;
+}

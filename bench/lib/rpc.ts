@@ -1,0 +1,149 @@
+import {
+  Client,
+  credentials,
+  type ChannelOptions,
+  type MethodDefinition,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { serviceDefinition } from '../../src/transport/protoDescriptors.js';
+import type { AuditServiceAppendRequest } from '../../src/generated/mnemo/v1/AuditServiceAppendRequest.js';
+import type { AuditServiceAppendResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceAppendResponse.js';
+import type { RateLimitServiceAcquireRequest } from '../../src/generated/mnemo/v1/RateLimitServiceAcquireRequest.js';
+import type { RateLimitServiceAcquireResponse__Output } from '../../src/generated/mnemo/v1/RateLimitServiceAcquireResponse.js';
+import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
+import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
+import type { UpsertEpisodicRequest } from '../../src/generated/mnemo/v1/UpsertEpisodicRequest.js';
+import type { UpsertEpisodicResponse__Output } from '../../src/generated/mnemo/v1/UpsertEpisodicResponse.js';
+
+function method<Req, Res>(service: string, name: string): MethodDefinition<Req, Res> {
+  const definition = serviceDefinition(service)[name] as MethodDefinition<Req, Res> | undefined;
+  if (definition === undefined) throw new Error(`no method ${service}.${name}`);
+  return definition;
+}
+
+/** The RPCs the harness calls, with the protobuf (de)serializers of the real contract. */
+export const RPC = {
+  search: method<SearchEpisodicRequest, SearchEpisodicResponse__Output>(
+    'MemoryService',
+    'SearchEpisodic',
+  ),
+  upsert: method<UpsertEpisodicRequest, UpsertEpisodicResponse__Output>(
+    'MemoryService',
+    'UpsertEpisodic',
+  ),
+  acquire: method<RateLimitServiceAcquireRequest, RateLimitServiceAcquireResponse__Output>(
+    'RateLimitService',
+    'Acquire',
+  ),
+  append: method<AuditServiceAppendRequest, AuditServiceAppendResponse__Output>(
+    'AuditService',
+    'Append',
+  ),
+};
+
+/** SearchEpisodic answering its raw response bytes (to size the echo server's reply). */
+export const RAW_SEARCH: MethodDefinition<SearchEpisodicRequest, Buffer> = {
+  ...RPC.search,
+  responseSerialize: (bytes: Buffer) => bytes,
+  responseDeserialize: (bytes: Buffer) => bytes,
+};
+
+const CHANNEL_OPTIONS: ChannelOptions = {
+  // One HTTP/2 connection per channel, as separate agent processes would have.
+  'grpc.use_local_subchannel_pool': 1,
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  'grpc.max_send_message_length': 64 * 1024 * 1024,
+};
+
+/**
+ * `count` gRPC channels to one server (one connection each); a simulated agent uses channel
+ * `agent % count`. Every call has a deadline, so a stuck server cannot hang a run.
+ */
+export class Channels {
+  private readonly clients: Client[];
+
+  constructor(
+    readonly address: string,
+    count: number,
+    private readonly deadlineMs = 60_000,
+  ) {
+    this.clients = Array.from(
+      { length: Math.max(1, count) },
+      () => new Client(address, credentials.createInsecure(), CHANNEL_OPTIONS),
+    );
+  }
+
+  get size(): number {
+    return this.clients.length;
+  }
+
+  call<Req, Res>(
+    definition: MethodDefinition<Req, Res>,
+    request: Req,
+    channel = 0,
+    deadlineMs = this.deadlineMs,
+  ): Promise<Res> {
+    const client = this.clients[channel % this.clients.length];
+    if (client === undefined) return Promise.reject(new Error('no channel'));
+    return new Promise((resolve, reject) => {
+      client.makeUnaryRequest(
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+        request,
+        { deadline: Date.now() + deadlineMs },
+        (error: ServiceError | null, response?: Res) => {
+          if (error) reject(error);
+          else if (response === undefined) reject(new Error(`${definition.path}: empty answer`));
+          else resolve(response);
+        },
+      );
+    });
+  }
+
+  /** Waits until every channel is connected (so connection setup is outside measurements). */
+  async connect(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all(
+      this.clients.map(
+        (client) =>
+          new Promise<void>((resolve, reject) => {
+            client.waitForReady(deadline, (error) => {
+              if (error) reject(error);
+              else resolve();
+            });
+          }),
+      ),
+    );
+  }
+
+  close(): void {
+    for (const client of this.clients) client.close();
+  }
+}
+
+/** host:port of a loopback address, or an error naming the option. */
+export function loopbackAddress(option: string, value: string): string {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
+  if (match === null) throw new Error(`${option} must be host:port, got "${value}"`);
+  assertLoopback(option, (match[1] ?? '').replace(/^\[|\]$/g, ''));
+  return value;
+}
+
+/** A redis:// URL on a loopback address, or an error naming the option. */
+export function loopbackRedisUrl(option: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${option} must be a redis:// URL, got "${value}"`);
+  }
+  if (url.protocol !== 'redis:') throw new Error(`${option} must be a redis:// URL`);
+  assertLoopback(option, url.hostname.replace(/^\[|\]$/g, ''));
+  return value;
+}
+
+function assertLoopback(option: string, host: string): void {
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return;
+  throw new Error(`${option}: the benchmark only talks to loopback addresses, not "${host}"`);
+}

@@ -1,0 +1,251 @@
+import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
+import type { Server } from './context.js';
+import { SELECTIVITY_FILTERS, selectivityFilter, type SelectivityFilter } from './dataset.js';
+import { mergeRuns, pooled, splitEvenly, throughput, type RunResult } from './driver.js';
+import { status } from './progress.js';
+import { RPC } from './rpc.js';
+import { round, summarize, type LatencySummary } from './stats.js';
+
+/** One search system as the sweep sees it: ids of the k nearest within a filter. */
+export interface Searcher {
+  name: string;
+  /** ef = 0: the system's default; exact: brute force (the truth). */
+  search(
+    query: Buffer,
+    filter: EpisodicFilter,
+    k: number,
+    ef: number,
+    exact: boolean,
+  ): Promise<string[]>;
+}
+
+/** mnemo through gRPC, spreading calls over the server's channels (connections). */
+export function mnemoSearcher(server: Server): Searcher {
+  let calls = 0;
+  return {
+    name: server.name,
+    async search(query, filter, k, ef, exact) {
+      const response = await server.channels.call(
+        RPC.search,
+        { vector: { f32le: query }, k, filter, ef_runtime: ef, exact },
+        calls++ % server.channels.size,
+      );
+      return response.hits.map((h) => h.memory?.id ?? '');
+    },
+  };
+}
+
+/** Recall and speed of one setting (one filter, one ef) over all queries. */
+export interface SweepPoint {
+  system: string;
+  filter: string;
+  /** Share of the loaded memories passing the filter. */
+  share: number;
+  /** ef_runtime, or "exact" for brute force. */
+  ef: number | 'exact';
+  recall: number;
+  qps: number;
+  latencyMs: LatencySummary;
+  errors: number;
+}
+
+/** Ids of the exact k nearest per query, for one filter. */
+export interface Truth {
+  filter: SelectivityFilter;
+  share: number;
+  ids: string[][];
+  /** The exact searches as a measured setting (recall 1 by definition). */
+  point: SweepPoint;
+}
+
+export function chosenFilters(names: readonly string[]): SelectivityFilter[] {
+  return names.length === 0 ? [...SELECTIVITY_FILTERS] : names.map(selectivityFilter);
+}
+
+/** recall@k: the share of the true neighbours found, over all queries. */
+export function recallOf(truth: readonly string[][], got: readonly string[][]): number {
+  let expected = 0;
+  let found = 0;
+  truth.forEach((want, q) => {
+    const ids = new Set(got[q] ?? []);
+    expected += want.length;
+    found += want.filter((id) => ids.has(id)).length;
+  });
+  return expected === 0 ? 1 : found / expected;
+}
+
+function point(
+  system: string,
+  filter: SelectivityFilter,
+  share: number,
+  ef: number | 'exact',
+  recall: number,
+  run: RunResult,
+): SweepPoint {
+  const l = summarize(run.latencies);
+  return {
+    system,
+    filter: filter.name,
+    share: round(share, 5),
+    ef,
+    recall: round(recall, 4),
+    qps: round(throughput(run), 1),
+    latencyMs: {
+      count: l.count,
+      mean: round(l.mean, 3),
+      min: round(l.min, 3),
+      p50: round(l.p50, 3),
+      p95: round(l.p95, 3),
+      p99: round(l.p99, 3),
+      max: round(l.max, 3),
+    },
+    errors: run.errors,
+  };
+}
+
+/** Runs every query once with `inflight` calls in flight; answers the ids per query. */
+export async function runQueries(
+  searcher: Searcher,
+  queries: readonly Buffer[],
+  filter: EpisodicFilter,
+  k: number,
+  ef: number,
+  exact: boolean,
+  inflight: number,
+): Promise<{ ids: string[][]; run: RunResult }> {
+  const ids: string[][] = queries.map(() => []);
+  const run = await pooled(queries.length, inflight, async (q) => {
+    ids[q] = await searcher.search(queries[q] ?? Buffer.alloc(0), filter, k, ef, exact);
+  });
+  return { ids, run };
+}
+
+/** The exact answers (the server's `exact: true`) for every filter. */
+export async function exactTruth(
+  searcher: Searcher,
+  queries: readonly Buffer[],
+  filters: readonly SelectivityFilter[],
+  shares: ReadonlyMap<string, number>,
+  k: number,
+  inflight: number,
+  quiet: boolean,
+): Promise<Truth[]> {
+  const truths: Truth[] = [];
+  for (const filter of filters) {
+    status(`exact truth: ${filter.name}`, quiet);
+    const { ids, run } = await runQueries(searcher, queries, filter.filter, k, 0, true, inflight);
+    const share = shares.get(filter.name) ?? filter.share;
+    truths.push({
+      filter,
+      share,
+      ids,
+      point: point(searcher.name, filter, share, 'exact', 1, run),
+    });
+  }
+  return truths;
+}
+
+/**
+ * Recall and QPS at each ef for each filter, against the truths. The queries are split in
+ * `rounds` parts, each run at every ef, the ef order alternating (ascending, descending…), so that
+ * drift of a shared machine is spread over all settings.
+ */
+export async function sweep(
+  searcher: Searcher,
+  queries: readonly Buffer[],
+  truths: readonly Truth[],
+  efs: readonly number[],
+  k: number,
+  inflight: number,
+  quiet: boolean,
+  rounds = 2,
+): Promise<SweepPoint[]> {
+  const points: SweepPoint[] = [];
+  for (const truth of truths) {
+    status(`${searcher.name} sweep: ${truth.filter.name}, ef ${efs.join(',')}`, quiet);
+    const results = new Map(
+      efs.map((ef) => [ef, { ids: queries.map((): string[] => []), runs: [] as RunResult[] }]),
+    );
+    let start = 0;
+    for (const [round, part] of splitEvenly(queries.length, rounds).entries()) {
+      const chunk = queries.slice(start, start + part);
+      for (const ef of round % 2 === 0 ? efs : [...efs].reverse()) {
+        const { ids, run } = await runQueries(
+          searcher,
+          chunk,
+          truth.filter.filter,
+          k,
+          ef,
+          false,
+          inflight,
+        );
+        const result = results.get(ef);
+        ids.forEach((found, q) => result?.ids.splice(start + q, 1, found));
+        result?.runs.push(run);
+      }
+      start += part;
+    }
+    for (const ef of efs) {
+      const result = results.get(ef);
+      if (result === undefined) continue;
+      points.push(
+        point(
+          searcher.name,
+          truth.filter,
+          truth.share,
+          ef,
+          recallOf(truth.ids, result.ids),
+          mergeRuns(result.runs),
+        ),
+      );
+    }
+  }
+  return points;
+}
+
+/** Measures one setting (used for the side-by-side comparison at the chosen ef). */
+export async function measurePoint(
+  searcher: Searcher,
+  queries: readonly Buffer[],
+  truth: Truth,
+  ef: number,
+  k: number,
+  inflight: number,
+): Promise<SweepPoint> {
+  const { ids, run } = await runQueries(
+    searcher,
+    queries,
+    truth.filter.filter,
+    k,
+    ef,
+    false,
+    inflight,
+  );
+  return point(searcher.name, truth.filter, truth.share, ef, recallOf(truth.ids, ids), run);
+}
+
+/**
+ * The cheapest setting reaching the target recall for one filter: the smallest ef that reaches it
+ * (QPS falls as ef grows); null when no ef of the sweep does.
+ */
+export function operatingPoint(
+  points: readonly SweepPoint[],
+  filter: string,
+  targetRecall: number,
+): SweepPoint | null {
+  const candidates = points
+    .filter((p) => p.filter === filter && typeof p.ef === 'number' && p.recall >= targetRecall)
+    .sort((a, b) => (a.ef as number) - (b.ef as number));
+  return candidates[0] ?? null;
+}
+
+/** Which path mnemo's planner takes for a filter (from its documented rule, not observed). */
+export function plannerPath(
+  share: number,
+  memories: number,
+  exactSearchMaxCandidates: number,
+): string {
+  const candidates = Math.round(share * memories);
+  if (candidates <= exactSearchMaxCandidates) return 'brute force';
+  return share >= 1 ? 'hnsw' : 'hnsw+bitmap';
+}

@@ -1,0 +1,309 @@
+/**
+ * phase1 (one agent, sequential searches) and phase2 (concurrent agents): mnemo beside the echo
+ * floor (and the naive mode with --compare naive), measured interleaved in one run.
+ */
+import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
+import {
+  agentFilter,
+  encodeQueries,
+  searchTarget,
+  warmUp,
+  type BenchContext,
+  type Server,
+} from '../lib/context.js';
+import { interleaved } from '../lib/driver.js';
+import {
+  errorNotes,
+  figures,
+  LATENCY_HEADERS,
+  latencyCells,
+  ratioCells,
+  ratioHeaders,
+  ratios,
+  type Ratios,
+  type TargetFigures,
+} from '../lib/figures.js';
+import type { LoadResult } from '../lib/loader.js';
+import { metricsDelta } from '../lib/processes.js';
+import type { PhaseOutput, Table } from '../lib/report.js';
+import { RPC } from '../lib/rpc.js';
+import { lineChart, PALETTE, type Series } from '../lib/svg.js';
+
+/** Distinct query vectors per run (calls beyond this reuse them, far apart in time). */
+const QUERY_POOL = 2000;
+
+interface Setup {
+  servers: Server[];
+  queries: Buffer[];
+  load: LoadResult | null;
+  payload: { requestBytes: number; responseBytes: number; hitsPerResponse: number };
+}
+
+/**
+ * mnemo with the data loaded, the echo floor sized by a real answer, and the naive mode when
+ * compared; `channels` client connections to each.
+ */
+async function setUp(
+  ctx: BenchContext,
+  channels: number,
+  request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
+): Promise<Setup> {
+  const mnemo = await ctx.startMnemo(channels);
+  const load = await ctx.load();
+  const queries = encodeQueries(ctx.dataset.queries(QUERY_POOL));
+  const sample: SearchEpisodicRequest = { vector: { f32le: queries[0] }, ...request(0, 0) };
+  const response = await ctx.captureResponse(sample);
+  const hits = RPC.search.responseDeserialize(response).hits.length;
+  const servers = [mnemo, await ctx.startEcho(response, channels)];
+  if (ctx.options.compare.has('naive')) servers.push(await ctx.startNaive(channels));
+  await Promise.all(servers.map((s) => s.channels.connect()));
+  return {
+    servers,
+    queries,
+    load,
+    payload: {
+      requestBytes: RPC.search.requestSerialize(sample).length,
+      responseBytes: response.length,
+      hitsPerResponse: hits,
+    },
+  };
+}
+
+/** What mnemo's own metrics say about a measurement: batching, dedup, Redis round trips. */
+export interface ServerStats {
+  target: string;
+  batches: number;
+  meanBatchSize: number | null;
+  coalesced: number;
+  redisReadsPerCall: number | null;
+  /** Mean search time inside the server (its query histogram), ms. */
+  serverMeanMs: number | null;
+  /** Every changed mnemo_* sample (deltas over the measurement). */
+  delta: Record<string, number>;
+}
+
+type Snapshot = Map<string, Record<string, number>>;
+
+async function snapshot(servers: readonly Server[]): Promise<Snapshot> {
+  const entries = await Promise.all(
+    servers.map(async (s) => [s.name, (await s.child?.metrics()) ?? {}] as const),
+  );
+  return new Map(entries);
+}
+
+function sumOf(delta: Record<string, number>, prefix: string): number {
+  let sum = 0;
+  for (const [name, value] of Object.entries(delta)) if (name.startsWith(prefix)) sum += value;
+  return sum;
+}
+
+/** Mean of the server's search latency histogram over the measurement, in ms. */
+function serverMean(delta: Record<string, number>): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const [name, value] of Object.entries(delta)) {
+    // Episodic searches: query_type "hybrid" (filtered) or "vector_similarity".
+    const search = !name.includes('semantic');
+    if (search && name.startsWith('redis_memory_query_seconds_sum')) sum += value;
+    if (search && name.startsWith('redis_memory_query_seconds_count')) count += value;
+  }
+  return count > 0 ? Math.round((1e6 * sum) / count) / 1000 : null;
+}
+
+function serverStats(
+  before: Snapshot,
+  after: Snapshot,
+  all: readonly TargetFigures[],
+): ServerStats[] {
+  const stats: ServerStats[] = [];
+  for (const [name, end] of after) {
+    if (Object.keys(end).length === 0) continue;
+    const delta = metricsDelta(before.get(name) ?? {}, end);
+    const batches = sumOf(delta, 'mnemo_batch_size_count');
+    const calls = all.find((f) => f.target === name)?.calls ?? 0;
+    const reads = sumOf(delta, 'mnemo_redis_reads_total');
+    stats.push({
+      target: name,
+      batches,
+      meanBatchSize:
+        batches > 0
+          ? Math.round((100 * sumOf(delta, 'mnemo_batch_size_sum')) / batches) / 100
+          : null,
+      coalesced: sumOf(delta, 'mnemo_dedup_coalesced_total'),
+      redisReadsPerCall: calls > 0 && reads > 0 ? Math.round((100 * reads) / calls) / 100 : null,
+      serverMeanMs: serverMean(delta),
+      delta,
+    });
+  }
+  return stats;
+}
+
+function statsTable(title: string, rows: { level: number | null; stats: ServerStats[] }[]): Table {
+  return {
+    title,
+    headers: [
+      'agents',
+      'target',
+      'batches',
+      'mean batch',
+      'coalesced',
+      'redis reads/call',
+      'server mean ms',
+    ],
+    rows: rows.flatMap((r) =>
+      r.stats.map((s) => [
+        r.level,
+        s.target,
+        s.batches,
+        s.meanBatchSize,
+        s.coalesced,
+        s.redisReadsPerCall,
+        s.serverMeanMs,
+      ]),
+    ),
+  };
+}
+
+function commonNotes(ctx: BenchContext, setup: Setup): string[] {
+  const notes = [
+    `data: ${ctx.dataset.description}`,
+    `payload: request ${setup.payload.requestBytes} B, response ${setup.payload.responseBytes} B (${setup.payload.hitsPerResponse} hits); echo = bare grpc-js server in a child process answering that response`,
+    `measured interleaved in ${ctx.options.rounds} rounds (targets run A B C, then C B A, …) on a shared machine: compare ratios, not absolute figures across runs`,
+  ];
+  if (ctx.options.compare.has('naive')) {
+    notes.push(
+      'naive = second mnemo child with MNEMO_SEARCH_PIPELINE=naive on the same Redis; a server without that mode ignores the variable and the ratio is ≈ 1',
+    );
+  }
+  return notes;
+}
+
+export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
+  const o = ctx.options;
+  const request = (): Omit<SearchEpisodicRequest, 'vector'> => ({ k: o.k, filter: agentFilter(0) });
+  const setup = await setUp(ctx, 1, request);
+  const targets = setup.servers.map((s) => searchTarget(s, setup.queries, 1, request));
+  await warmUp(targets, 1, o.warmup);
+  const before = await snapshot(setup.servers);
+  const runs = await interleaved(targets, 1, o.queries, o.rounds);
+  const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun()));
+  const stats = serverStats(before, await snapshot(setup.servers), all);
+  const r = ratios(all);
+  const hasNaive = o.compare.has('naive');
+  const tables: Table[] = [
+    {
+      title: `phase1: one agent, ${o.queries} sequential SearchEpisodic (k ${o.k}, filter agent_id = 10% of ${ctx.dataset.size})`,
+      headers: ['target', ...LATENCY_HEADERS],
+      rows: all.map((f) => [f.target, ...latencyCells(f)]),
+    },
+    { title: 'ratios', headers: ratioHeaders(hasNaive), rows: [ratioCells(r, hasNaive)] },
+  ];
+  if (stats.length > 0)
+    tables.push(statsTable("mnemo's own metrics over the measurement", [{ level: 1, stats }]));
+  return {
+    results: {
+      load: setup.load,
+      payload: setup.payload,
+      filter: { agent_ids: ['agent-0'], share: 0.1 },
+      targets: all,
+      ratios: r,
+      serverStats: stats,
+    },
+    tables,
+    charts: [],
+    notes: [...commonNotes(ctx, setup), ...errorNotes(all)],
+  };
+}
+
+export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
+  const o = ctx.options;
+  const levels = [...o.concurrency].sort((a, b) => a - b);
+  const maxLevel = levels[levels.length - 1] ?? 1;
+  // Agent w searches its own memories (agent ids cycle over the 10 agents).
+  const request = (worker: number): Omit<SearchEpisodicRequest, 'vector'> => ({
+    k: o.k,
+    filter: agentFilter(worker),
+  });
+  const setup = await setUp(ctx, maxLevel, request);
+  const targetsFor = (workers: number) =>
+    setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
+  await warmUp(targetsFor(maxLevel), maxLevel, Math.max(o.warmup, maxLevel));
+  const perLevel: {
+    concurrency: number;
+    targets: TargetFigures[];
+    ratios: Ratios;
+    serverStats: ServerStats[];
+  }[] = [];
+  for (const level of levels) {
+    const targets = targetsFor(level);
+    const before = await snapshot(setup.servers);
+    const runs = await interleaved(targets, level, o.queries, o.rounds);
+    const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun()));
+    const stats = serverStats(before, await snapshot(setup.servers), all);
+    perLevel.push({ concurrency: level, targets: all, ratios: ratios(all), serverStats: stats });
+  }
+  const hasNaive = o.compare.has('naive');
+  const tables: Table[] = [
+    {
+      title: `phase2: concurrent agents, ${o.queries} SearchEpisodic per agent and level (k ${o.k}, each agent filtered on its own 10% of ${ctx.dataset.size})`,
+      headers: ['agents', 'target', ...LATENCY_HEADERS],
+      rows: perLevel.flatMap((l) =>
+        l.targets.map((f) => [l.concurrency, f.target, ...latencyCells(f)]),
+      ),
+    },
+    {
+      title: 'ratios per level',
+      headers: ['agents', ...ratioHeaders(hasNaive)],
+      rows: perLevel.map((l) => [l.concurrency, ...ratioCells(l.ratios, hasNaive)]),
+    },
+  ];
+  if (perLevel.some((l) => l.serverStats.length > 0)) {
+    tables.push(
+      statsTable(
+        "mnemo's own metrics per level",
+        perLevel.map((l) => ({ level: l.concurrency, stats: l.serverStats })),
+      ),
+    );
+  }
+  const series: Series[] = [];
+  setup.servers.forEach((server, i) => {
+    const color = PALETTE[i % PALETTE.length] ?? '#000000';
+    for (const [p, dash] of [
+      ['p50', undefined],
+      ['p95', '8 4'],
+      ['p99', '2 3'],
+    ] as const) {
+      series.push({
+        name: `${server.name} ${p}`,
+        color,
+        ...(dash === undefined ? {} : { dash }),
+        points: perLevel.map((l) => {
+          const f = l.targets.find((t) => t.target === server.name);
+          return [l.concurrency, f?.latencyMs[p] ?? 0] as const;
+        }),
+      });
+    }
+  });
+  const svg = lineChart({
+    title: 'SearchEpisodic latency percentiles vs concurrent agents',
+    subtitle: [
+      ctx.dataset.description,
+      `k ${o.k}, ${o.queries} calls per agent per level; echo = gRPC transport floor`,
+    ],
+    xLabel: 'concurrent agents',
+    yLabel: 'latency (ms)',
+    xLog: true,
+    yLog: true,
+    series,
+  });
+  return {
+    results: { load: setup.load, payload: setup.payload, levels: perLevel },
+    tables,
+    charts: [{ name: 'latency', svg }],
+    notes: [...commonNotes(ctx, setup), ...errorNotes(perLevel.flatMap((l) => l.targets))],
+  };
+}
+
+function emptyRun() {
+  return { latencies: [], seconds: 0, calls: 0, errors: 0, firstError: null };
+}

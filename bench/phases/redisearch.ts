@@ -1,0 +1,277 @@
+/**
+ * `--compare redisearch`: the same data in a Redis with the Query Engine, FT.SEARCH KNN with the
+ * same filters from this process, side by side with mnemo at equal recall (each at the smallest
+ * ef reaching the target recall against the same exact truth), `--inflight` calls in flight.
+ */
+import { performance } from 'node:perf_hooks';
+import type { BenchContext } from '../lib/context.js';
+import { mergeRuns, type RunResult } from '../lib/driver.js';
+import { loadDataset, type LoadResult } from '../lib/loader.js';
+import { processMemory, redisMemory, startRedis } from '../lib/processes.js';
+import { status } from '../lib/progress.js';
+import { RedisearchTarget } from '../lib/redisearch.js';
+import type { Cell, Table } from '../lib/report.js';
+import { ratio, round, summarize } from '../lib/stats.js';
+import {
+  operatingPoint,
+  recallOf,
+  runQueries,
+  sweep,
+  type Searcher,
+  type SweepPoint,
+  type Truth,
+} from '../lib/sweep.js';
+
+export interface SideBySide {
+  filter: string;
+  share: number;
+  /** Whether both reached the target recall in the sweep (else: their best recall's ef). */
+  targetReached: { mnemo: boolean; redisearch: boolean };
+  mnemo: SideFigures;
+  redisearch: SideFigures;
+  /** mnemo QPS / RediSearch QPS. */
+  qpsRatio: number | null;
+  /** mnemo p99 / RediSearch p99. */
+  p99Ratio: number | null;
+}
+
+interface SideFigures {
+  ef: number;
+  recall: number;
+  qps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export interface RedisearchComparison {
+  module: string;
+  /** Whether RediSearch indexed mnemo's own hashes (same Redis) or a copy of the data. */
+  sharedRedis: boolean;
+  load: LoadResult | null;
+  /** Time from FT.CREATE (shared) or the end of the load until indexing was done. */
+  indexWaitMs: number;
+  memory: {
+    usedMemoryBytes: number | null;
+    usedMemoryDeltaPerMemory: number | null;
+    redisRssBytes: number | null;
+    ftInfo: Record<string, string>;
+  };
+  sweep: SweepPoint[];
+  sideBySide: SideBySide[];
+}
+
+function pick(
+  points: readonly SweepPoint[],
+  filter: string,
+  target: number,
+): { ef: number; reached: boolean } {
+  const chosen = operatingPoint(points, filter, target);
+  if (chosen !== null && typeof chosen.ef === 'number') return { ef: chosen.ef, reached: true };
+  const best = points
+    .filter((p) => p.filter === filter && typeof p.ef === 'number')
+    .sort((a, b) => b.recall - a.recall || (a.ef as number) - (b.ef as number))[0];
+  return { ef: typeof best?.ef === 'number' ? best.ef : 0, reached: false };
+}
+
+function side(ef: number, recall: number, run: RunResult): SideFigures {
+  const l = summarize(run.latencies);
+  return {
+    ef,
+    recall: round(recall, 4),
+    qps: round(run.seconds > 0 ? run.latencies.length / run.seconds : 0, 1),
+    p50: round(l.p50, 3),
+    p99: round(l.p99, 3),
+    errors: run.errors,
+  };
+}
+
+export async function compareRedisearch(
+  ctx: BenchContext,
+  mnemo: Searcher,
+  mnemoPoints: readonly SweepPoint[],
+  queries: readonly Buffer[],
+  truths: readonly Truth[],
+): Promise<RedisearchComparison> {
+  const o = ctx.options;
+  let url = o.redisearchUrl;
+  let pid: number | undefined;
+  if (url === null) {
+    if (o.redisearchModule === null) throw new Error('no RediSearch to compare with');
+    const redis = await startRedis([o.redisearchModule]);
+    ctx.cleanup.add('redis-server (RediSearch)', () => redis.stop());
+    url = redis.url;
+    pid = redis.pid;
+  }
+  const shared = url === ctx.redisUrl;
+  const prefix = shared ? (o.serverEnv.MNEMO_KEY_PREFIX ?? '') : 'mnemo-bench:';
+  const rs = new RedisearchTarget(url, prefix, o.dim);
+  await rs.connect();
+  ctx.cleanup.add('RediSearch client', async () => {
+    // Leave a Redis we did not start as we found it: our index gone, and our copy of the data
+    // with it (mnemo's own hashes stay when the index was over them).
+    if (o.redisearchUrl !== null) await rs.dropIndex(!shared).catch(() => undefined);
+    await rs.close();
+  });
+  const module = await rs.moduleVersion();
+  if (module === null) throw new Error(`${url} has no search module (MODULE LIST)`);
+  ctx.env.versions.redisearchModule = module;
+  await rs.dropIndex(!shared);
+  const before = await redisMemory(url);
+  let load: LoadResult | null = null;
+  let indexWaitMs: number;
+  if (shared) {
+    status('RediSearch: FT.CREATE over mnemo’s hashes (background indexing)', o.quiet);
+    const started = performance.now();
+    await rs.createIndex();
+    await rs.waitIndexed(ctx.dataset.size, 60 * 60_000);
+    indexWaitMs = performance.now() - started;
+  } else {
+    status('RediSearch: FT.CREATE, then the same memories by HSET (indexed as written)', o.quiet);
+    await rs.createIndex();
+    load = await loadDataset(ctx.dataset, (batch) => rs.write(batch), {
+      batch: o.loadBatch,
+      inflight: o.loadInflight,
+      quiet: o.quiet,
+      label: 'loading RediSearch',
+    });
+    indexWaitMs = await rs.waitIndexed(ctx.dataset.size, 60 * 60_000);
+  }
+  const after = await redisMemory(url);
+  const info = await rs.info();
+  const ftInfo: Record<string, string> = {};
+  for (const key of [
+    'num_docs',
+    'vector_index_sz_mb',
+    'inverted_sz_mb',
+    'doc_table_size_mb',
+    'total_inverted_index_blocks',
+  ]) {
+    const value = info.get(key);
+    if (value !== undefined) ftInfo[key] = value;
+  }
+  const searcher = rs.searcher();
+  // Warm-up, unmeasured.
+  await runQueries(searcher, queries.slice(0, 100), {}, o.k, 10, false, o.inflight);
+  const rsPoints = await sweep(
+    searcher,
+    queries,
+    truths,
+    o.efs,
+    o.k,
+    o.inflight,
+    o.quiet,
+    o.rounds,
+  );
+
+  const sideBySide: SideBySide[] = [];
+  for (const truth of truths) {
+    const name = truth.filter.name;
+    const m = pick(mnemoPoints, name, o.targetRecall);
+    const r = pick(rsPoints, name, o.targetRecall);
+    status(`side by side at ${name}: mnemo ef ${m.ef}, RediSearch EF_RUNTIME ${r.ef}`, o.quiet);
+    const runs: Record<'mnemo' | 'redisearch', { ids: string[][]; run: RunResult }[]> = {
+      mnemo: [],
+      redisearch: [],
+    };
+    // Every query on both sides in each of max(2, --rounds) rounds: A B, B A, A B…
+    const order = Array.from({ length: Math.max(2, o.rounds) }, (_, round) =>
+      round % 2 === 0 ? (['mnemo', 'redisearch'] as const) : (['redisearch', 'mnemo'] as const),
+    ).flat();
+    for (const which of order) {
+      const s = which === 'mnemo' ? mnemo : searcher;
+      const ef = which === 'mnemo' ? m.ef : r.ef;
+      runs[which].push(
+        await runQueries(s, queries, truth.filter.filter, o.k, ef, false, o.inflight),
+      );
+    }
+    const figuresOf = (which: 'mnemo' | 'redisearch', ef: number): SideFigures =>
+      side(
+        ef,
+        recallOf(truth.ids, runs[which][0]?.ids ?? []),
+        mergeRuns(runs[which].map((x) => x.run)),
+      );
+    const mf = figuresOf('mnemo', m.ef);
+    const rf = figuresOf('redisearch', r.ef);
+    const q = ratio(mf.qps, rf.qps);
+    const p = ratio(mf.p99, rf.p99);
+    sideBySide.push({
+      filter: name,
+      share: truth.share,
+      targetReached: { mnemo: m.reached, redisearch: r.reached },
+      mnemo: mf,
+      redisearch: rf,
+      qpsRatio: q === null ? null : round(q, 3),
+      p99Ratio: p === null ? null : round(p, 3),
+    });
+  }
+  const n = ctx.dataset.size;
+  return {
+    module,
+    sharedRedis: shared,
+    load,
+    indexWaitMs: round(indexWaitMs, 1),
+    memory: {
+      usedMemoryBytes: after.usedMemory,
+      usedMemoryDeltaPerMemory: n > 0 ? round((after.usedMemory - before.usedMemory) / n, 1) : null,
+      redisRssBytes: processMemory(pid)?.rss ?? null,
+      ftInfo,
+    },
+    sweep: rsPoints,
+    sideBySide,
+  };
+}
+
+export function redisearchTables(
+  c: RedisearchComparison,
+  targetRecall: number,
+  inflight: number,
+): Table[] {
+  const flag = (reached: boolean): string => (reached ? '' : ' (target not reached)');
+  const rows: Cell[][] = c.sideBySide.flatMap((s) => [
+    [
+      s.filter,
+      'mnemo',
+      `ef ${s.mnemo.ef}${flag(s.targetReached.mnemo)}`,
+      s.mnemo.recall,
+      s.mnemo.qps,
+      s.mnemo.p50,
+      s.mnemo.p99,
+      s.mnemo.errors,
+    ],
+    [
+      s.filter,
+      'redisearch',
+      `EF_RUNTIME ${s.redisearch.ef}${flag(s.targetReached.redisearch)}`,
+      s.redisearch.recall,
+      s.redisearch.qps,
+      s.redisearch.p50,
+      s.redisearch.p99,
+      s.redisearch.errors,
+    ],
+  ]);
+  return [
+    {
+      title: `RediSearch ${c.module} sweep (FT.SEARCH KNN, DIALECT 2, ${inflight} in flight on one connection)`,
+      headers: ['filter', 'EF_RUNTIME', 'recall', 'QPS', 'p50 ms', 'p99 ms'],
+      rows: c.sweep.map((p) => [
+        p.filter,
+        String(p.ef),
+        p.recall,
+        p.qps,
+        p.latencyMs.p50,
+        p.latencyMs.p99,
+      ]),
+    },
+    {
+      title: `mnemo vs RediSearch at recall ≥ ${targetRecall} (smallest ef reaching it; ${inflight} in flight, run A B, B A, … over all queries)`,
+      headers: ['filter', 'system', 'setting', 'recall', 'QPS', 'p50 ms', 'p99 ms', 'errors'],
+      rows,
+    },
+    {
+      title: 'ratios (mnemo / RediSearch)',
+      headers: ['filter', 'QPS ratio', 'p99 ratio'],
+      rows: c.sideBySide.map((s) => [s.filter, s.qpsRatio, s.p99Ratio]),
+    },
+  ];
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { expectOrderedLatency, expectRecordedContext, runBench, type Latency } from './harness.js';
+
+describe('bench phase2 (tiny)', () => {
+  it('measures every concurrency level for mnemo and the echo floor and draws the chart', async () => {
+    const { doc } = await runBench([
+      'phase2',
+      '--memories',
+      '300',
+      '--concurrency',
+      '1,4',
+      '--queries',
+      '10',
+      '--warmup',
+      '10',
+    ]);
+    expectRecordedContext(doc, 'phase2');
+    const results = doc.results as {
+      levels: {
+        concurrency: number;
+        targets: {
+          target: string;
+          calls: number;
+          errors: number;
+          latencyMs: Latency;
+          throughput: number;
+        }[];
+        ratios: { p99VsEcho: number | null; throughputVsEcho: number | null };
+      }[];
+    };
+    expect(results.levels.map((l) => l.concurrency)).toEqual([1, 4]);
+    for (const level of results.levels) {
+      expect(level.targets.map((t) => t.target)).toEqual(['mnemo', 'echo']);
+      for (const t of level.targets) {
+        expect(t.calls).toBe(level.concurrency * 10);
+        expect(t.errors).toBe(0);
+        expect(t.throughput).toBeGreaterThan(0);
+        expectOrderedLatency(t.latencyMs);
+      }
+      expect(level.ratios.p99VsEcho).toBeGreaterThan(0);
+      expect(level.ratios.throughputVsEcho).toBeGreaterThan(0);
+    }
+    expect(doc.files.svg).toHaveLength(1);
+    expect(doc.files.svg[0]).toMatch(/phase2-\d{8}-\d{6}-latency\.svg$/);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { expectRecordedContext, runBench } from './harness.js';
+
+describe('bench scale (tiny)', () => {
+  it('reports load rate, memory per memory, restart time and the operating points', async () => {
+    const { doc } = await runBench([
+      'scale',
+      '--memories',
+      '1000',
+      '--queries',
+      '20',
+      '--ef',
+      '16,64',
+      '--filters',
+      '10%,100%',
+      '--inflight',
+      '8',
+      '--warmup',
+      '10',
+    ]);
+    expectRecordedContext(doc, 'scale');
+    const results = doc.results as {
+      load: { memories: number; rate: number };
+      restart: { readyMs: number; rebuildMs: number | null };
+      memory: {
+        serverRss: { empty: number; loaded: number; restarted: number };
+        serverBytesPerMemory: number | null;
+        redisBytesPerMemory: number | null;
+      };
+      operatingPoints: { filter: string; point: { recall: number; qps: number } | null }[];
+    };
+    expect(results.load.memories).toBe(1000);
+    expect(results.load.rate).toBeGreaterThan(0);
+    expect(results.restart.readyMs).toBeGreaterThan(0);
+    expect(results.restart.rebuildMs).not.toBeNull();
+    expect(results.memory.serverRss.empty).toBeGreaterThan(10 * 2 ** 20);
+    expect(results.memory.serverRss.restarted).toBeGreaterThan(0);
+    // 1000 × 256 float32 vectors alone are 1 KiB each.
+    expect(results.memory.redisBytesPerMemory).toBeGreaterThan(1024);
+    expect(results.operatingPoints.map((o) => o.filter)).toEqual(['10% agent', '100% none']);
+    for (const o of results.operatingPoints) {
+      expect(o.point?.recall).toBeGreaterThanOrEqual(0.98);
+      expect(o.point?.qps).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { attributesOf, Dataset, SELECTIVITY_FILTERS } from '../../bench/lib/dataset.js';
+import { parseOptions } from '../../bench/lib/options.js';
+import { createIndexArgs, escapeTag, knnQuery } from '../../bench/lib/redisearch.js';
+import { splitEvenly } from '../../bench/lib/driver.js';
+import { percentile, summarize } from '../../bench/lib/stats.js';
+import { lineChart } from '../../bench/lib/svg.js';
+import { recallOf } from '../../bench/lib/sweep.js';
+import { expectWellFormedSvg } from './harness.js';
+
+describe('bench building blocks', () => {
+  it('takes nearest-rank percentiles, ordered up to the max', () => {
+    const values = Array.from({ length: 1000 }, (_, i) => 1000 - i);
+    expect(percentile(Float64Array.from(values).sort(), 50)).toBe(500);
+    const s = summarize(values);
+    expect([s.p50, s.p95, s.p99, s.max]).toEqual([500, 950, 990, 1000]);
+    expect(s.mean).toBe(500.5);
+    expect(summarize([]).count).toBe(0);
+  });
+
+  it('draws well-formed SVG, escaping text', () => {
+    const svg = lineChart({
+      title: 'a < b & "c"',
+      subtitle: ['x, '.repeat(80)],
+      xLabel: 'agents',
+      yLabel: 'ms',
+      xLog: true,
+      yLog: true,
+      series: [
+        {
+          name: 'one',
+          color: '#000000',
+          points: [
+            [1, 0.5],
+            [5, 2],
+            [50, 40],
+          ],
+        },
+        { name: 'two', color: '#ff0000', dash: '4 2', points: [[1, 1]] },
+      ],
+    });
+    expectWellFormedSvg(svg);
+    expect(svg).toContain('a &#60; b &#38; &#34;c&#34;');
+  });
+
+  it('builds data whose filters pass the shares they are named after', () => {
+    const data = new Dataset('clustered', 8, 42, 20_000);
+    for (const f of SELECTIVITY_FILTERS) {
+      expect(Math.abs(data.share(f) - f.share), f.name).toBeLessThan(f.share * 0.25 + 0.002);
+    }
+    expect(attributesOf(7, 42)).toEqual(attributesOf(7, 42));
+    const [first] = data.memoryStream()(1);
+    expect(first?.id).toBe('b42-0');
+    expect(first?.state_vector?.f32le?.length).toBe(8 * 4);
+  });
+
+  it('splits work evenly over rounds', () => {
+    expect(splitEvenly(10, 3)).toEqual([3, 3, 4]);
+    expect(splitEvenly(1, 2)).toEqual([1]);
+    expect(splitEvenly(100, 1)).toEqual([100]);
+  });
+
+  it('computes recall as the share of true neighbours found', () => {
+    expect(recallOf([['a', 'b'], ['c']], [['b', 'x'], ['c']])).toBeCloseTo(2 / 3);
+    expect(recallOf([], [])).toBe(1);
+  });
+
+  it('writes RediSearch 2.6 syntax: HNSW attribute count, escaped tags, DIALECT 2 KNN', () => {
+    const args = createIndexArgs('p:', 256);
+    const hnsw = args.indexOf('HNSW');
+    expect(args[hnsw + 1]).toBe('10');
+    expect(args.slice(hnsw + 2, hnsw + 12)).toEqual([
+      'TYPE',
+      'FLOAT32',
+      'DIM',
+      '256',
+      'DISTANCE_METRIC',
+      'COSINE',
+      'M',
+      '16',
+      'EF_CONSTRUCTION',
+      '200',
+    ]);
+    expect(args.slice(0, 6)).toEqual([
+      'episodic_memory_idx',
+      'ON',
+      'HASH',
+      'PREFIX',
+      '1',
+      'p:episodic:',
+    ]);
+    expect(escapeTag('EUR/USD a-b')).toBe('EUR\\/USD\\ a\\-b');
+    expect(knnQuery({ agent_ids: ['agent-3'], reward: { min: 0 } }, 10)).toBe(
+      '(@agent_id:{agent\\-3} @reward:[0 +inf])=>[KNN 10 @state_vector $BLOB EF_RUNTIME $EF AS dist]',
+    );
+    expect(knnQuery({}, 5)).toBe('*=>[KNN 5 @state_vector $BLOB EF_RUNTIME $EF AS dist]');
+  });
+
+  it('parses options and refuses non-loopback addresses', () => {
+    const o = parseOptions(['phase2', '--concurrency', '1,5', '--compare', 'naive']);
+    expect(o.concurrency).toEqual([1, 5]);
+    expect([...o.compare]).toEqual(['naive']);
+    expect(o.memories).toBe(10_000);
+    expect(parseOptions(['scale']).memories).toBe(100_000);
+    expect(() => parseOptions(['phase1', '--target', '10.0.0.5:50051'])).toThrow(/loopback/);
+    expect(() => parseOptions(['recall', '--compare', 'redisearch'])).toThrow(/redisearch-url/);
+    expect(() => parseOptions(['nope'])).toThrow(/phase/);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { redactUrl } from '../../src/config/redact.js';
+
+describe('operations settings', () => {
+  it('serves metrics on 0.0.0.0:9464 and gives calls 10 s to finish on shutdown by default', () => {
+    const config = loadConfig({});
+    expect(config.metricsAddress).toBe('0.0.0.0:9464');
+    expect(config.shutdownGraceMs).toBe(10_000);
+  });
+
+  it('reads MNEMO_METRICS_ADDRESS and MNEMO_SHUTDOWN_GRACE_MS', () => {
+    const config = loadConfig({
+      MNEMO_METRICS_ADDRESS: '127.0.0.1:9100',
+      MNEMO_SHUTDOWN_GRACE_MS: '2500',
+    });
+    expect(config.metricsAddress).toBe('127.0.0.1:9100');
+    expect(config.shutdownGraceMs).toBe(2500);
+  });
+
+  it.each([
+    ['MNEMO_METRICS_ADDRESS', '9464', /MNEMO_METRICS_ADDRESS must be host:port/],
+    ['MNEMO_SHUTDOWN_GRACE_MS', '-1', /MNEMO_SHUTDOWN_GRACE_MS must be a whole number/],
+    ['MNEMO_SHUTDOWN_GRACE_MS', '700000', /MNEMO_SHUTDOWN_GRACE_MS must be between 0 and 600000/],
+  ])('rejects %s=%s with a message naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes a Redis password in a configuration error', () => {
+    for (const value of ['redis//:hunter2@host:6379', 'http://user:hunter2@host:6379']) {
+      let message = '';
+      try {
+        loadConfig({ MNEMO_REDIS_URL: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^MNEMO_REDIS_URL must be/);
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
+  it('redacts the credentials of URLs', () => {
+    expect(redactUrl('redis://:pw@10.0.0.1:6379/2')).toBe('redis://***@10.0.0.1:6379/2');
+    expect(redactUrl('rediss://user:p@ss/w0rd@host:6380')).toBe('rediss://***@host:6380');
+    expect(redactUrl('redis://10.0.0.1:6379')).toBe('redis://10.0.0.1:6379');
+    expect(redactUrl('user:pw@host')).toBe('***@host');
+  });
+});

@@ -1,0 +1,183 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { agentClients, type AgentClients } from './agentServer.js';
+import { healthClient, reflectedServices, type HealthClient } from './ops.js';
+import { memoryClient } from './testApp.js';
+
+/** Clients of every mnemo service on one server. */
+export interface TrafficClients {
+  memory: ReturnType<typeof memoryClient>;
+  agents: AgentClients;
+  health: HealthClient;
+  port: number;
+  close(): void;
+}
+
+export function trafficClients(port: number): TrafficClients {
+  const memory = memoryClient(port);
+  const agents = agentClients(port);
+  const health = healthClient(port);
+  return {
+    memory,
+    agents,
+    health,
+    port,
+    close() {
+      memory.close();
+      agents.close();
+      health.close();
+    },
+  };
+}
+
+async function failsWith(promise: Promise<unknown>, code: status): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    if ((error as ServiceError).code === code) return;
+    throw error;
+  }
+  throw new Error(`expected the call to fail with ${status[code]}`);
+}
+
+function vector(dim: number, seed: number): number[] {
+  return Array.from({ length: dim }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) + 0.01 * i);
+}
+
+/**
+ * One round of traffic on every RPC of the four mnemo services, plus health and reflection,
+ * with a few deliberate errors (INVALID_ARGUMENT, NOT_FOUND, a cancelled stream) and a
+ * rate-limiter denial. Every id, key, agent and bucket contains `unique`, so a test can check
+ * that none of them ever becomes a metric label. Throws if an answer is not what it should be.
+ */
+export async function trafficRound(
+  clients: TrafficClients,
+  options: { dim: number; unique: string; maxK: number },
+): Promise<void> {
+  const { memory, agents, health } = clients;
+  const { dim, unique } = options;
+  const agent = `agent-${unique}`;
+  const episodes = Array.from({ length: 6 }, (_, i) => ({
+    id: `${unique}-e${i}`,
+    agent_id: `${agent}-${i % 2}`,
+    product_id: 'BTC-USD',
+    regime: 'trending',
+    state_vector: { values: vector(dim, i + 1) },
+    reward: i / 10,
+    timestamp: 1_700_000_000 + i,
+  }));
+  const concepts = Array.from({ length: 3 }, (_, i) => ({
+    id: `${unique}-s${i}`,
+    concept_vector: { values: vector(dim, 100 + i) },
+    memory_type: 'MEMORY_TYPE_PATTERN' as const,
+    regime_name: 'volatile',
+    sharpe_ratio: 1 + i,
+    win_rate: 0.5,
+  }));
+  await Promise.all([
+    memory.UpsertEpisodic({ memories: episodes }),
+    memory.UpsertSemantic({ memories: concepts }),
+  ]);
+  const query = { values: vector(dim, 1) };
+  const [got, gotSemantic, hits, semanticHits, batch, recent] = await Promise.all([
+    memory.GetEpisodic({ ids: episodes.map((e) => e.id) }),
+    memory.GetSemantic({ ids: concepts.map((c) => c.id) }),
+    memory.SearchEpisodic({ vector: query, k: 3, filter: { agent_ids: [`${agent}-0`] } }),
+    memory.SearchSemantic({ vector: { values: vector(dim, 100) }, k: 2, touch: true }),
+    memory.BatchSearchEpisodic({
+      searches: [
+        { vector: query, k: 2 },
+        { vector: { values: vector(dim, 2) }, k: 2, exact: true },
+      ],
+    }),
+    memory.RecentEpisodic({
+      filter: { agent_ids: [`${agent}-1`] },
+      order: 'RECENT_ORDER_TIMESTAMP_DESC',
+      limit: 2,
+    }),
+  ]);
+  if (got.memories.length !== episodes.length || gotSemantic.memories.length !== 3) {
+    throw new Error('Get did not find the memories just written');
+  }
+  if (hits.hits[0]?.memory?.id !== episodes[0]?.id) throw new Error('SearchEpisodic missed');
+  if (
+    semanticHits.hits.length !== 2 ||
+    batch.results.length !== 2 ||
+    recent.memories.length !== 2
+  ) {
+    throw new Error('a search answered short');
+  }
+  await failsWith(
+    memory.SearchEpisodic({ vector: query, k: options.maxK + 1 }),
+    status.INVALID_ARGUMENT,
+  );
+  const [deleted, deletedSemantic, deletedByFilter] = await Promise.all([
+    memory.DeleteEpisodic({ ids: [episodes[0]?.id ?? ''] }),
+    memory.DeleteSemantic({ ids: concepts.map((c) => c.id) }),
+    memory.DeleteEpisodicByFilter({ filter: { agent_ids: [`${agent}-1`] } }),
+  ]);
+  if (deleted.deleted !== 1 || deletedSemantic.deleted !== 3 || deletedByFilter.deleted !== 3) {
+    throw new Error('a delete missed');
+  }
+
+  const key = `key-${unique}`;
+  await agents.cache.Set({ key, value: Buffer.from('v'), ttl_ms: 60_000 });
+  const [hit, miss] = await Promise.all([
+    agents.cache.Get({ key }),
+    agents.cache.Get({ key: `missing-${unique}` }),
+  ]);
+  if (!hit.found || miss.found) throw new Error('cache Get answered wrong');
+  await agents.cache.SetHash({ key: `hash-${unique}`, fields: { qty: '1' }, ttl_ms: 60_000 });
+  await agents.cache.IncrementBy({ key: `hash-${unique}`, field: 'qty', delta: 2 });
+  const hash = await agents.cache.GetHash({ key: `hash-${unique}`, fields: ['qty'] });
+  if (hash.fields.qty !== '3') throw new Error('cache hash answered wrong');
+  await agents.cache.Delete({ keys: [key, `hash-${unique}`] });
+  await failsWith(agents.cache.Get({ key: '' }), status.INVALID_ARGUMENT);
+
+  const bucket = { bucket: `bucket-${unique}`, capacity: 1, refill_per_second: 0, tokens: 1 };
+  const admitted = await agents.rateLimit.Acquire(bucket);
+  const denied = await agents.rateLimit.Acquire(bucket);
+  if (!admitted.allowed || denied.allowed) throw new Error('rate limiter answered wrong');
+
+  const entry = {
+    agent_id: agent,
+    action: 'buy',
+    market: 'BTC-USD',
+    amount: 1,
+    tx_id: `tx-${unique}`,
+    pnl: 1.5,
+  };
+  const appended = await agents.audit.Append({ entry });
+  const duplicate = await agents.audit.Append({ entry });
+  if (appended.duplicate || !duplicate.duplicate) throw new Error('audit dedup answered wrong');
+  const [range, pnl] = await Promise.all([
+    agents.audit.Range({ agent_id: agent, count: 10 }),
+    agents.audit.AgentPnl({ agent_id: agent }),
+  ]);
+  if (range.records.length !== 1 || pnl.total_pnl !== 1.5) throw new Error('audit read wrong');
+  await new Promise<void>((resolve, reject) => {
+    const tail = agents.tail({ after_id: '0', agent_id: agent });
+    tail.once('data', () => {
+      tail.cancel();
+    });
+    tail.on('error', (error: ServiceError) => {
+      if (error.code === status.CANCELLED) resolve();
+      else reject(error);
+    });
+  });
+
+  if ((await health.check('')) !== 'SERVING') throw new Error('health is not SERVING');
+  await failsWith(health.check(`unknown-${unique}`), status.NOT_FOUND);
+  await new Promise<void>((resolve, reject) => {
+    const watch = health.watch('');
+    watch.once('data', () => {
+      watch.cancel();
+    });
+    watch.on('error', (error: ServiceError) => {
+      if (error.code === status.CANCELLED) resolve();
+      else reject(error);
+    });
+  });
+  if (!(await reflectedServices(clients.port, 'v1')).includes('mnemo.v1.MemoryService')) {
+    throw new Error('reflection does not list MemoryService');
+  }
+}
