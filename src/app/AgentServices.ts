@@ -7,7 +7,7 @@ import { CacheService } from '../cache/CacheService.js';
 import type { Config } from '../config/config.js';
 import { RateLimitService } from '../ratelimit/RateLimitService.js';
 import { closeBlockingPool, createBlockingPool } from '../storage/blockingPool.js';
-import { defineScripts } from '../storage/luaScripts.js';
+import type { RedisAccess } from '../storage/RedisAccess.js';
 import { RedisKeys } from '../storage/RedisKeys.js';
 import { auditHandlers } from '../transport/auditHandlers.js';
 import { cacheHandlers } from '../transport/cacheHandlers.js';
@@ -35,9 +35,10 @@ export const DEFAULT_AUDIT_TUNING: Omit<AuditOptions, 'maxLen'> = {
 };
 
 /**
- * CacheService, RateLimitService and AuditService over one Redis, with the pool of blocking
- * connections the audit tails use. Created after the command client connects; `endTails` before
- * the gRPC server stops, `close` after it.
+ * CacheService, RateLimitService and AuditService over one Redis, every command through the
+ * Redis router (`access`), with the pool of blocking connections the audit tails use (blocking
+ * reads are not routed). Created after the router starts; `endTails` before the gRPC server
+ * stops, `close` after it.
  */
 export class AgentServices {
   private constructor(
@@ -50,13 +51,12 @@ export class AgentServices {
   ) {}
 
   static create(
-    redis: Redis,
+    access: RedisAccess,
     redisTarget: RedisTarget,
     config: AgentServicesConfig,
     log: Logger,
     auditTuning: Partial<Omit<AuditOptions, 'maxLen'>> = {},
   ): AgentServices {
-    defineScripts(redis);
     const keys = new RedisKeys(config.keyPrefix);
     const tailPool = createBlockingPool(redisTarget, {
       size: config.redisPoolSize,
@@ -64,14 +64,14 @@ export class AgentServices {
       acquireTimeoutMs: 5000,
       log,
     });
-    const audit = new AuditService(redis, keys, tailPool, log, {
+    const audit = new AuditService(access, keys, tailPool, log, {
       ...DEFAULT_AUDIT_TUNING,
       ...auditTuning,
       maxLen: config.auditMaxLen,
     });
     return new AgentServices(
-      new CacheService(redis, keys),
-      new RateLimitService(redis, keys),
+      new CacheService(access, keys),
+      new RateLimitService(access, keys),
       audit,
       tailPool,
       config,

@@ -218,7 +218,7 @@ export class App {
         readiness.memoryRefusal(),
       ),
     );
-    const agents = AgentServices.create(redis, target, config, log);
+    const agents = AgentServices.create(router, target, config, log);
     agents.register(server);
     const port = await server.listen(config.grpcAddress);
     const app = new App(

@@ -5,6 +5,7 @@ import { metrics } from '../metrics/metrics.js';
 import type { AuditEntry, AuditRecord } from '../model/AuditEntry.js';
 import { DomainError, unavailable } from '../model/errors.js';
 import { runScript } from '../storage/luaScripts.js';
+import type { RedisAccess } from '../storage/RedisAccess.js';
 import type { RedisKeys } from '../storage/RedisKeys.js';
 import {
   BUCKET_WIDTHS,
@@ -70,13 +71,17 @@ const MAX_RANGE_CHUNK = 1000;
  * The audit log: append-only entries in one Redis Stream, deduplicated by tx_id, with per-agent
  * P&L aggregates maintained by the same scripts that append and trim, so that AgentPnl reads a
  * few hundred numbers instead of replaying the log. Inputs are validated by the transport codec.
+ *
+ * Every command goes through the router: appends and trims as replicated writes, reads on the
+ * master (a caller reads back what it has just appended; a replica may not have it yet). Tails
+ * block on connections of their own pool, which the router does not route.
  */
 export class AuditService {
   private trimming: Promise<number> | undefined;
   private readonly closing = new AbortController();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisAccess,
     private readonly keys: RedisKeys,
     private readonly tailPool: Pool<Redis>,
     private readonly log: Logger,
@@ -115,7 +120,9 @@ export class AuditService {
         ...bucketIndexes(wallTime).map(String),
       );
     }
-    const reply = (await runScript(this.redis, 'auditAppend', keys, args)) as (string | number)[];
+    const reply = (await this.redis.replicatedWrite((redis) =>
+      runScript(redis, 'auditAppend', keys, args),
+    )) as (string | number)[];
     const results: AppendResult[] = [];
     for (let i = 0; i < entries.length; i++) {
       const duplicate = reply[2 * i + 1] === 1;
@@ -149,14 +156,10 @@ export class AuditService {
     const stream = this.keys.auditLog();
     let removed = 0;
     for (;;) {
-      const excess = (await this.redis.xlen(stream)) - this.options.maxLen;
+      const excess = (await this.redis.master((redis) => redis.xlen(stream))) - this.options.maxLen;
       if (excess <= 0) return removed;
-      const head = await this.redis.xrange(
-        stream,
-        '-',
-        '+',
-        'COUNT',
-        Math.min(excess, MAX_TRIM_CHUNK),
+      const head = await this.redis.master((redis) =>
+        redis.xrange(stream, '-', '+', 'COUNT', Math.min(excess, MAX_TRIM_CHUNK)),
       );
       const keys = [stream, this.keys.auditTxIndex()];
       const args: string[] = [String(head.length)];
@@ -172,7 +175,10 @@ export class AuditService {
           ...bucketIndexes(entry.wallTime).map(String),
         );
       }
-      removed += Number(await runScript(this.redis, 'auditTrim', keys, args));
+      args.push(String(this.options.maxLen));
+      removed += Number(
+        await this.redis.replicatedWrite((redis) => runScript(redis, 'auditTrim', keys, args)),
+      );
     }
   }
 
@@ -192,7 +198,10 @@ export class AuditService {
       const chunk = filtered
         ? Math.min(MAX_RANGE_CHUNK, Math.max(1, this.options.rangeScanLimit - scanned))
         : query.count - records.length + 1;
-      const items = await this.redis.xrange(stream, start, end, 'COUNT', chunk);
+      const from = start;
+      const items = await this.redis.master((redis) =>
+        redis.xrange(stream, from, end, 'COUNT', chunk),
+      );
       for (let i = 0; i < items.length; i++) {
         const [id, flat] = items[i] ?? ['', []];
         scanned++;
@@ -300,11 +309,9 @@ export class AuditService {
       ...plan.edges.flat(),
     ];
     for (const level of plan.buckets) args.push(level.length, ...level);
-    const [entries, sums, high, low] = (await runScript(
-      this.redis,
-      'auditPnl',
-      this.agentKeys(agentId),
-      args,
+    const agentKeys = this.agentKeys(agentId);
+    const [entries, sums, high, low] = (await this.redis.master((redis) =>
+      runScript(redis, 'auditPnl', agentKeys, args),
     )) as [number, string[], string, string];
     let micro = BigInt(high) * MICRO + BigInt(low);
     for (const sum of sums) micro += BigInt(sum);
@@ -317,7 +324,9 @@ export class AuditService {
   }
 
   private async lastId(): Promise<string> {
-    const newest = await this.redis.xrevrange(this.keys.auditLog(), '+', '-', 'COUNT', 1);
+    const newest = await this.redis.master((redis) =>
+      redis.xrevrange(this.keys.auditLog(), '+', '-', 'COUNT', 1),
+    );
     return newest[0]?.[0] ?? '0-0';
   }
 

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { metrics } from '../metrics/metrics.js';
 import { DomainError } from '../model/errors.js';
 import { runScript } from '../storage/luaScripts.js';
+import type { RedisAccess } from '../storage/RedisAccess.js';
 import type { RedisKeys } from '../storage/RedisKeys.js';
 
 /** A cached value: `ttlMs` is -1 when it has no expiry (or was not found). */
@@ -22,17 +23,20 @@ export interface CachedHash {
  * A TTL cache over Redis for agents' live data. Every key is confined to `{prefix}cache:` (the
  * caller's key is only ever a suffix of it), so nothing else in Redis is reachable. Inputs are
  * validated by the transport codec.
+ *
+ * Every call goes through the router: writes as replicated writes, reads on the master (a caller
+ * must see its own latest write, which a lagging replica may not have yet).
  */
 export class CacheService {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisAccess,
     private readonly keys: RedisKeys,
   ) {}
 
   async get(key: string): Promise<CachedValue> {
-    const [value, pttl] = await this.exec<[Buffer | null, number]>(
-      key,
-      this.redis.multi().getBuffer(this.keys.cache(key)).pttl(this.keys.cache(key)),
+    const redisKey = this.keys.cache(key);
+    const [value, pttl] = await this.exec<[Buffer | null, number]>(key, (redis) =>
+      redis.multi().getBuffer(redisKey).pttl(redisKey),
     );
     if (value === null) {
       metrics.cacheMisses.inc();
@@ -47,25 +51,27 @@ export class CacheService {
     const args: (string | number | Buffer)[] = [this.keys.cache(key), value];
     if (ttlMs > 0) args.push('PX', ttlMs);
     if (onlyIfAbsent) args.push('NX');
-    const reply = await this.redis.call('SET', ...args);
+    const reply = await this.redis.replicatedWrite((redis) => redis.call('SET', ...args));
     return reply === 'OK';
   }
 
   async delete(keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return this.redis.del(...keys.map((k) => this.keys.cache(k)));
+    const redisKeys = keys.map((k) => this.keys.cache(k));
+    return this.redis.replicatedWrite((redis) => redis.del(...redisKeys));
   }
 
   /** Reads the named fields of a hash, or all of them when none is named. */
   async getHash(key: string, fields: readonly string[]): Promise<CachedHash> {
     const redisKey = this.keys.cache(key);
-    const tx = this.redis.multi();
-    if (fields.length === 0) tx.hgetall(redisKey);
-    else tx.hmget(redisKey, ...fields);
-    tx.pttl(redisKey);
     const [values, pttl] = await this.exec<[Record<string, string> | (string | null)[], number]>(
       key,
-      tx,
+      (redis) => {
+        const tx = redis.multi();
+        if (fields.length === 0) tx.hgetall(redisKey);
+        else tx.hmget(redisKey, ...fields);
+        return tx.pttl(redisKey);
+      },
     );
     if (pttl === -2) {
       metrics.cacheMisses.inc();
@@ -93,36 +99,53 @@ export class CacheService {
   ): Promise<void> {
     const args: string[] = [String(ttlMs)];
     for (const [field, value] of Object.entries(fields)) args.push(field, value);
-    await this.script(key, () =>
-      runScript(this.redis, 'cacheSetHash', [this.keys.cache(key)], args),
+    await this.run(key, () =>
+      this.redis.replicatedWrite((redis) =>
+        runScript(redis, 'cacheSetHash', [this.keys.cache(key)], args),
+      ),
     );
   }
 
   /** Adds `delta` to a hash field atomically; `ttlMs` > 0 sets the hash's expiry. */
   async incrementBy(key: string, field: string, delta: number, ttlMs: number): Promise<number> {
-    const reply = await this.script(key, () =>
-      runScript(
-        this.redis,
-        'cacheIncrementBy',
-        [this.keys.cache(key)],
-        [field, String(delta), String(ttlMs)],
+    const reply = await this.run(key, () =>
+      this.redis.replicatedWrite((redis) =>
+        runScript(
+          redis,
+          'cacheIncrementBy',
+          [this.keys.cache(key)],
+          [field, String(delta), String(ttlMs)],
+        ),
       ),
     );
     return Number(reply);
   }
 
-  private async exec<T extends unknown[]>(key: string, tx: ReturnType<Redis['multi']>): Promise<T> {
-    const results = await tx.exec();
-    if (results === null) throw new Error('cache transaction was aborted');
-    return results.map(([error, value]) => {
-      if (error) throw translate(key, error);
-      return value;
-    }) as T;
+  /**
+   * Runs a MULTI built by `build` on the master and returns its replies. A failed reply is thrown
+   * inside the operation, so that the router sees a failed transaction (and its breaker counts a
+   * connection failure; a reply error such as WRONGTYPE is an outcome, not an outage).
+   */
+  private async exec<T extends unknown[]>(
+    key: string,
+    build: (redis: Redis) => ChainableCommander,
+  ): Promise<T> {
+    return this.run(key, () =>
+      this.redis.master(async (redis) => {
+        const results = await build(redis).exec();
+        if (results === null) throw new Error('cache transaction was aborted');
+        return results.map(([error, value]) => {
+          if (error) throw error;
+          return value;
+        }) as T;
+      }),
+    );
   }
 
-  private async script(key: string, run: () => Promise<unknown>): Promise<unknown> {
+  /** Runs a routed call, turning the refusals a caller can cause into domain errors. */
+  private async run<T>(key: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await call();
     } catch (error) {
       throw translate(key, error);
     }
@@ -135,7 +158,8 @@ function ttlOf(pttl: number): number {
 
 /** Redis refusals a caller can cause become domain errors; anything else stays internal. */
 function translate(key: string, error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
+  // Domain errors (the router's 'unavailable' among them) pass through unchanged.
+  if (!(error instanceof Error) || error instanceof DomainError) return error;
   if (error.message.includes('WRONGTYPE')) {
     return new DomainError(
       'failed_precondition',

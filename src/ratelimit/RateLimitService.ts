@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { metrics } from '../metrics/metrics.js';
 import { runScript } from '../storage/luaScripts.js';
+import type { RedisAccess } from '../storage/RedisAccess.js';
 import type { RedisKeys } from '../storage/RedisKeys.js';
 
 export interface AcquireRequest {
@@ -24,19 +24,27 @@ export interface AcquireResult {
  * Token buckets shared by every caller of one Redis: one Lua script refills by the time elapsed
  * on Redis's clock and takes or denies atomically, so concurrent callers on skewed machines
  * share a bucket exactly. Inputs are validated by the transport codec.
+ *
+ * The script runs on the master through the router, NOT as a replicated write: an Acquire sits
+ * in front of every rate-limited call, so it must not wait for replica acks (WAIT). The cost is
+ * that a failover may lose the tokens taken since the last replication — the promoted replica
+ * hands out a few tokens twice — which is acceptable for a rate limit (a short burst above it),
+ * unlike a lost cache write or audit entry.
  */
 export class RateLimitService {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisAccess,
     private readonly keys: RedisKeys,
   ) {}
 
   async acquire(request: AcquireRequest): Promise<AcquireResult> {
-    const [allowed, remaining, retryAfterMs] = (await runScript(
-      this.redis,
-      'rateLimitAcquire',
-      [this.keys.rateLimitBucket(request.bucket)],
-      [String(request.capacity), String(request.refillPerSecond), String(request.tokens)],
+    const [allowed, remaining, retryAfterMs] = (await this.redis.master((redis) =>
+      runScript(
+        redis,
+        'rateLimitAcquire',
+        [this.keys.rateLimitBucket(request.bucket)],
+        [String(request.capacity), String(request.refillPerSecond), String(request.tokens)],
+      ),
     )) as [number, string, number];
     metrics.rateLimitDecisions.inc({ decision: allowed === 1 ? 'admitted' : 'denied' });
     return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs };

@@ -31,6 +31,26 @@ function deadlineOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'>
   return Number.isFinite(deadline) ? deadline : Infinity;
 }
 
+/** The context of a call, with the controller aborted when the client cancels. */
+function callContext(
+  method: string,
+  call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'metadata' | 'once'>,
+): { context: CallContext; controller: AbortController } {
+  const controller = new AbortController();
+  // Every search of a batch call listens to this one signal.
+  setMaxListeners(0, controller.signal);
+  call.once('cancelled', () => {
+    controller.abort();
+  });
+  const context: CallContext = {
+    method,
+    metadata: call.metadata,
+    deadlineMs: deadlineOf(call),
+    signal: controller.signal,
+  };
+  return { context, controller };
+}
+
 /** Adapts an async handler to grpc-js, answering exactly once, with errors mapped to statuses. */
 export function unary<Request, Response>(
   method: string,
@@ -38,18 +58,7 @@ export function unary<Request, Response>(
   log: Logger,
 ): handleUnaryCall<Request, Response> {
   return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
-    const controller = new AbortController();
-    // Every search of a batch call listens to this one signal.
-    setMaxListeners(0, controller.signal);
-    call.once('cancelled', () => {
-      controller.abort();
-    });
-    const context: CallContext = {
-      method,
-      metadata: call.metadata,
-      deadlineMs: deadlineOf(call),
-      signal: controller.signal,
-    };
+    const { context } = callContext(method, call);
     // Through a promise so that a handler throwing synchronously is answered like a rejection.
     Promise.resolve(call.request)
       .then((request) => handler(request, context))
@@ -84,18 +93,7 @@ export function serverStream<Request, Response>(
   log: Logger,
 ): handleServerStreamingCall<Request, Response> {
   return (call: ServerWritableStream<Request, Response>) => {
-    const controller = new AbortController();
-    // Every search of a batch call listens to this one signal.
-    setMaxListeners(0, controller.signal);
-    call.once('cancelled', () => {
-      controller.abort();
-    });
-    const context: CallContext = {
-      method,
-      metadata: call.metadata,
-      deadlineMs: deadlineOf(call),
-      signal: controller.signal,
-    };
+    const { context, controller } = callContext(method, call);
     const send = (message: Response): Promise<void> => {
       if (controller.signal.aborted || call.write(message)) return Promise.resolve();
       return new Promise<void>((resolve) => {
@@ -108,19 +106,16 @@ export function serverStream<Request, Response>(
         controller.signal.addEventListener('abort', done, { once: true });
       });
     };
-    let promise: Promise<void>;
-    try {
-      promise = handler(call.request, context, send);
-    } catch (error) {
-      promise = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    promise.then(
-      () => {
-        if (!controller.signal.aborted) call.end();
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
-      },
-    );
+    // Through a promise so that a handler throwing synchronously is answered like a rejection.
+    Promise.resolve(call.request)
+      .then((request) => handler(request, context, send))
+      .then(
+        () => {
+          if (!controller.signal.aborted) call.end();
+        },
+        (error: unknown) => {
+          if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
+        },
+      );
   };
 }

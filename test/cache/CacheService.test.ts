@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RedisProcess } from '../../src/app/RedisProcess.js';
+import { RedisProcess } from '../../src/app/RedisProcess.js';
 import { registry } from '../../src/metrics/metrics.js';
 import {
   agentClients,
@@ -299,5 +299,57 @@ describe('CacheService', () => {
       await rejection(client.cache.Set({ key: 'big2', value: Buffer.alloc(2000) }));
       expect(await server.raw.exists('spec:cache:big2')).toBe(0);
     });
+  });
+});
+
+describe('CacheService with its Redis down', () => {
+  // A Redis and a server of this test's own: killing them affects no other test.
+  let redis: RedisProcess;
+  let server: AgentServer;
+  let client: AgentClients;
+
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    server = await startAgentServer(redis, { MNEMO_KEY_PREFIX: PREFIX });
+    client = agentClients(server.port);
+  });
+
+  afterAll(async () => {
+    client.close();
+    await server.stop();
+    await redis.stop();
+  });
+
+  it('fails Set fast with UNAVAILABLE once the breaker is open, and recovers after a restart', async () => {
+    expect(await client.cache.Set({ key: 'outage', value: Buffer.from('before') })).toEqual({
+      stored: true,
+    });
+    const port = redis.port;
+    await redis.stop('SIGKILL');
+
+    // Failed calls (and the router's polling) open the master's breaker.
+    await vi.waitFor(
+      async () => {
+        await rejection(client.cache.Set({ key: 'outage', value: Buffer.from('down') }));
+        expect(server.router.nodes()[0]?.breaker).toBe('open');
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    const started = performance.now();
+    const error = await rejection(client.cache.Set({ key: 'outage', value: Buffer.from('down') }));
+    const elapsed = performance.now() - started;
+    expect(error.code).toBe(status.UNAVAILABLE);
+    expect(elapsed).toBeLessThan(200);
+
+    redis = await RedisProcess.start({ port });
+    await vi.waitFor(
+      async () => {
+        expect(await client.cache.Set({ key: 'outage', value: Buffer.from('after') })).toEqual({
+          stored: true,
+        });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect((await client.cache.Get({ key: 'outage' })).value.toString()).toBe('after');
   });
 });

@@ -10,6 +10,7 @@ import { AgentServices } from '../../src/app/AgentServices.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { AuditOptions } from '../../src/audit/AuditService.js';
 import { loadConfig } from '../../src/config/config.js';
+import { DEFAULT_ROUTER_OPTIONS, RedisRouter } from '../../src/retrieval/RedisRouter.js';
 import { createRedisClient } from '../../src/storage/redisClient.js';
 import { GrpcServer } from '../../src/transport/GrpcServer.js';
 import { mnemoPackageDefinition } from '../../src/transport/protoDescriptors.js';
@@ -33,6 +34,8 @@ export async function startOwnRedis(): Promise<RedisProcess> {
 export interface AgentServer {
   readonly port: number;
   readonly services: AgentServices;
+  /** The router every command of the services goes through (its breaker state, for tests). */
+  readonly router: RedisRouter;
   /** A plain client of the same Redis, for looking behind the services' backs. */
   readonly raw: Redis;
   stop(): Promise<void>;
@@ -46,7 +49,20 @@ export async function startAgentServer(
   const config = loadConfig({ MNEMO_REDIS_URL: redis.url, ...env });
   const command = createRedisClient(redis.url, 'mnemo', quietLog);
   await command.connect();
-  const services = AgentServices.create(command, redis.url, config, quietLog, auditTuning);
+  const router = new RedisRouter(
+    { name: `127.0.0.1:${redis.port}`, client: command },
+    [],
+    null,
+    {
+      ...DEFAULT_ROUTER_OPTIONS,
+      maxReplicaLagMs: 1000,
+      writeMinReplicas: 0,
+      writeReplicaTimeoutMs: 1000,
+    },
+    quietLog,
+  );
+  await router.start();
+  const services = AgentServices.create(router, redis.url, config, quietLog, auditTuning);
   const server = new GrpcServer();
   services.register(server);
   const port = await server.listen('127.0.0.1:0');
@@ -54,11 +70,13 @@ export async function startAgentServer(
   return {
     port,
     services,
+    router,
     raw,
     async stop() {
       services.endTails();
       await server.stop(1000);
       await services.close();
+      router.stop();
       await command.quit();
       await raw.quit();
     },

@@ -8,8 +8,17 @@
 -- ARGV[1]   the number of entries n (the n oldest of the stream)
 -- ARGV[2..] per entry, 8 values: stream id, tx_id, timeline member, minus the pnl micro-units,
 --           its bucket index in each of the 4 widths
--- Returns   the number of entries removed: n, or 0 when the head did not match
+-- ARGV[last] the cap: never trim the log below this many entries (another instance may have
+--           trimmed between the caller's XLEN and its XRANGE)
+-- Returns   the number of entries removed (at most n), or 0 when the head did not match
 local n = tonumber(ARGV[1])
+local excess = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[#ARGV])
+if excess <= 0 then
+  return 0
+end
+if excess < n then
+  n = excess
+end
 local head = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', n)
 if #head ~= n then
   return 0
