@@ -31,10 +31,12 @@ export const PALETTE = [
   '#7f7f7f',
 ];
 
-const WIDTH = 960;
+const WIDTH = 1020;
 const HEIGHT = 560;
 const LEFT = 80;
-const RIGHT = 250;
+const RIGHT = 300;
+/** Data are drawn this far inside the frame, so points on the domain's edge stay visible. */
+const INSET = 12;
 const BOTTOM = 64;
 
 export function escapeXml(text: string): string {
@@ -119,14 +121,14 @@ export function lineChart(spec: ChartSpec): string {
   const x = scale(
     points.map((p) => p[0]),
     spec.xLog === true,
-    LEFT,
-    plotRight,
+    LEFT + INSET,
+    plotRight - INSET,
   );
   const y = scale(
     points.map((p) => p[1]),
     spec.yLog === true,
-    plotBottom,
-    top,
+    plotBottom - INSET,
+    top + INSET,
   );
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
