@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import { redactUrl } from '../config/redact.js';
 import { ChangeFollower } from '../index/ChangeFollower.js';
 import { IndexSet } from '../index/IndexSet.js';
+import { IndexSnapshots } from '../index/IndexSnapshots.js';
 import { registry } from '../metrics/metrics.js';
 import { MetricsServer } from '../metrics/MetricsServer.js';
 import { MemoryService } from '../retrieval/MemoryService.js';
@@ -63,6 +64,9 @@ export class App {
     private readonly shutdownGraceMs: number,
     private readonly retrieval: RetrievalParts,
   ) {}
+
+  /** How the index was made ready at start: loaded from its snapshot, or rebuilt from Redis. */
+  indexSource: 'snapshot' | 'rebuild' | 'pending' = 'pending';
 
   /** Id of the last change-stream entry applied to the index. */
   get changePosition(): string {
@@ -184,6 +188,11 @@ export class App {
       blockMs: 1000,
       batchCount: 1000,
       rebuildBatch: 1000,
+      snapshots:
+        config.snapshotIntervalMs > 0
+          ? new IndexSnapshots(join(config.dataDir, 'index', snapshotName(config.keyPrefix)))
+          : null,
+      snapshotIntervalMs: config.snapshotIntervalMs,
     });
     const service = new MemoryService(store, indexes, follower, log, {
       indexApplyTimeoutMs: 10_000,
@@ -243,7 +252,7 @@ export class App {
     );
 
     try {
-      await follower.rebuild();
+      app.indexSource = await follower.load();
     } catch (error) {
       await app.stop(0, false);
       throw error;
@@ -285,4 +294,9 @@ export class App {
 function nodeName(url: string): string {
   const parsed = new URL(url);
   return `${parsed.hostname}:${parsed.port === '' ? '6379' : parsed.port}`;
+}
+
+/** A directory name for the snapshots of one key prefix. */
+function snapshotName(prefix: string): string {
+  return prefix === '' ? 'default' : `prefix-${Buffer.from(prefix).toString('base64url')}`;
 }

@@ -41,6 +41,8 @@ export interface Config {
   readonly writeMinReplicas: number;
   /** How long a write waits for those replicas. */
   readonly writeReplicaTimeoutMs: number;
+  /** How often the index is snapshotted under `dataDir` while changes come in (0 = never). */
+  readonly snapshotIntervalMs: number;
   /** Where Prometheus metrics are served over HTTP (`GET /metrics`). */
   readonly metricsAddress: string;
   /** On SIGTERM/SIGINT, how long calls in flight may take to finish before being cancelled. */
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisSentinelMaster: read(env, 'MNEMO_REDIS_SENTINEL_MASTER') ?? 'mymaster',
     writeMinReplicas: integer(env, 'MNEMO_WRITE_MIN_REPLICAS', 0, 0, 100),
     writeReplicaTimeoutMs: integer(env, 'MNEMO_WRITE_REPLICA_TIMEOUT_MS', 1000, 1, 60_000),
+    snapshotIntervalMs: integer(env, 'MNEMO_SNAPSHOT_INTERVAL_MS', 600_000, 0, 86_400_000),
     metricsAddress: address(env, 'MNEMO_METRICS_ADDRESS', '0.0.0.0:9464'),
     shutdownGraceMs: integer(env, 'MNEMO_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };

@@ -47,6 +47,14 @@ class TagField {
   }
 }
 
+/** The columns of an AttributeIndex, for a snapshot (postings are rebuilt from them). */
+export interface AttributeSnapshot {
+  capacity: number;
+  live: Uint8Array;
+  tags: Record<string, { values: string[]; column: Uint32Array }>;
+  numbers: Record<string, Float64Array>;
+}
+
 /**
  * In-memory attribute columns and tag postings of one kind of memory, indexed by label, for
  * exact filtering next to the ANN graph.
@@ -73,6 +81,44 @@ export class AttributeIndex {
 
   get size(): number {
     return this.liveCount;
+  }
+
+  toSnapshot(): AttributeSnapshot {
+    const tags: AttributeSnapshot['tags'] = {};
+    for (const [field, tag] of this.tags) tags[field] = { values: tag.values, column: tag.column };
+    return {
+      capacity: this.capacity,
+      live: this.live,
+      tags,
+      numbers: Object.fromEntries(this.numbers),
+    };
+  }
+
+  static fromSnapshot(schema: MemorySchema, snapshot: AttributeSnapshot): AttributeIndex {
+    const index = new AttributeIndex(schema, snapshot.capacity);
+    index.live = snapshot.live;
+    for (const field of schema.tagFields) {
+      const saved = snapshot.tags[field];
+      const tag = index.tags.get(field);
+      if (saved === undefined || tag === undefined) throw new Error(`snapshot lacks tag ${field}`);
+      tag.column = saved.column;
+      for (const value of saved.values) tag.code(value);
+    }
+    for (const field of schema.numericFields) {
+      const column = snapshot.numbers[field];
+      if (column === undefined) throw new Error(`snapshot lacks column ${field}`);
+      index.numbers.set(field, column);
+    }
+    for (let label = 0; label < index.live.length; label++) {
+      if (index.live[label] !== 1) continue;
+      index.liveCount++;
+      index.highWater = label + 1;
+      for (const tag of index.tags.values()) {
+        const code = tag.column[label] ?? 0;
+        if (code > 0) tag.postings[code - 1]?.add(label);
+      }
+    }
+    return index;
   }
 
   /** Sets the attributes of a label, replacing any it had. */

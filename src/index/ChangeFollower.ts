@@ -5,6 +5,7 @@ import type { MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
 import { SCHEMAS } from '../model/MemorySchema.js';
 import type { ChangeEntry, MemoryStore } from '../storage/MemoryStore.js';
 import type { IndexSet } from './IndexSet.js';
+import type { IndexSnapshots } from './IndexSnapshots.js';
 import { compareStreamIds } from './streamIds.js';
 
 export interface FollowerOptions {
@@ -14,6 +15,9 @@ export interface FollowerOptions {
   batchCount: number;
   /** Memories read from Redis per rebuild batch. */
   rebuildBatch: number;
+  /** Where snapshots go (null: none), and how often one is written while changes come in. */
+  snapshots: IndexSnapshots | null;
+  snapshotIntervalMs: number;
 }
 
 interface Waiter {
@@ -42,6 +46,11 @@ export class ChangeFollower {
   private loopDone: Promise<void> = Promise.resolve();
   private waiters: Waiter[] = [];
   private resyncReason: string | null = null;
+  private datasetId = '';
+  /** Set once load() has the indexes ready: only then may a snapshot be written. */
+  private loaded = false;
+  private snapshotPosition = '';
+  private snapshotAt = Date.now();
   private readonly hints = new Map<
     string,
     { kind: MemoryKind; records: Map<string, MemoryRecord> }
@@ -58,6 +67,54 @@ export class ChangeFollower {
   /** Id of the last change entry applied. */
   get position(): string {
     return this.lastId;
+  }
+
+  /**
+   * Loads the snapshot if it is of this dataset and every change since it is still in the
+   * stream, then resumes from its position; otherwise rebuilds from Redis. Either way the indexes
+   * are ready when it resolves.
+   */
+  async load(): Promise<'snapshot' | 'rebuild'> {
+    this.datasetId = await this.store.datasetId();
+    const started = Date.now();
+    const snapshot = await this.options.snapshots
+      ?.read(this.indexes.options)
+      .catch((error: unknown) => {
+        this.log.warn({ err: error }, 'index snapshot unreadable: rebuilding');
+        return null;
+      });
+    if (snapshot) {
+      const { position, datasetId } = snapshot.meta;
+      const [held, newest] = await Promise.all([
+        this.store.changesHeldSince(position),
+        this.store.lastChangeId(),
+      ]);
+      const stale =
+        datasetId !== this.datasetId
+          ? 'another dataset'
+          : compareStreamIds(newest, position) < 0
+            ? 'the stream is behind it (data lost)'
+            : !held
+              ? 'changes since it were trimmed from the stream'
+              : null;
+      if (stale === null) {
+        this.indexes.replace('episodic', snapshot.indexes.episodic);
+        this.indexes.replace('semantic', snapshot.indexes.semantic);
+        this.lastId = position;
+        this.snapshotPosition = position;
+        for (const kind of KINDS) metrics.indexSize.set({ kind }, this.indexes.get(kind).size);
+        this.log.info(
+          { ms: Date.now() - started, position, memories: snapshot.indexes.episodic.size },
+          'index loaded from snapshot; replaying the changes since',
+        );
+        this.loaded = true;
+        return 'snapshot';
+      }
+      this.log.warn({ reason: stale }, 'index snapshot is stale: rebuilding');
+    }
+    await this.rebuild();
+    this.loaded = true;
+    return 'rebuild';
   }
 
   /** Builds fresh indexes from every hash in Redis and swaps them in. */
@@ -85,6 +142,7 @@ export class ChangeFollower {
       this.log.info({ kind, memories: fresh.size }, 'index rebuilt');
     }
     this.lastId = startId;
+    this.snapshotAt = 0; // write a snapshot of the fresh indexes soon
     this.log.info({ ms: Date.now() - started, position: startId }, 'indexes rebuilt from Redis');
   }
 
@@ -106,6 +164,10 @@ export class ChangeFollower {
     this.running = false;
     this.connection.disconnect();
     await this.loopDone;
+    // No change is applied any more: the snapshot covers exactly `position`.
+    await this.writeSnapshot().catch((error: unknown) => {
+      this.log.warn({ err: error }, 'could not write the index snapshot at shutdown');
+    });
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
       waiter.resolve(false);
@@ -147,23 +209,32 @@ export class ChangeFollower {
           this.log.warn({ reason: this.resyncReason }, 'resynchronising the index from Redis');
           this.resyncReason = null;
           await this.rebuild();
+          checkGap = true;
+        }
+        if (
+          this.options.snapshots !== null &&
+          this.options.snapshotIntervalMs > 0 &&
+          Date.now() - this.snapshotAt >= this.options.snapshotIntervalMs &&
+          this.snapshotPosition !== this.lastId
+        ) {
+          await this.writeSnapshot();
         }
         if (checkGap) {
-          const [trimmed, newest] = await Promise.all([
-            this.store.maxDeletedChangeId(),
+          const [held, newest] = await Promise.all([
+            this.store.changesHeldSince(this.lastId),
             this.store.lastChangeId(),
           ]);
-          if (compareStreamIds(trimmed, this.lastId) > 0) {
-            this.log.warn(
-              { position: this.lastId, trimmed },
-              'change stream trimmed past position',
-            );
-            await this.rebuild();
-          } else if (compareStreamIds(newest, this.lastId) < 0) {
+          if (compareStreamIds(newest, this.lastId) < 0) {
             // A failover lost entries this index applied (writes no replica had): start over.
             this.log.warn(
               { position: this.lastId, newest },
               'change stream lost entries: rebuilding',
+            );
+            await this.rebuild();
+          } else if (!held) {
+            this.log.warn(
+              { position: this.lastId },
+              'change stream trimmed past position: rebuilding',
             );
             await this.rebuild();
           }
@@ -192,6 +263,23 @@ export class ChangeFollower {
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }
+  }
+
+  /** Writes a snapshot of the indexes as of `position`, if it changed since the last one. */
+  private async writeSnapshot(): Promise<void> {
+    const snapshots = this.options.snapshots;
+    if (snapshots === null || this.options.snapshotIntervalMs === 0) return;
+    if (!this.loaded || this.snapshotPosition === this.lastId) return;
+    const started = Date.now();
+    const position = this.lastId;
+    await snapshots.write(this.indexes, {
+      datasetId: this.datasetId,
+      position,
+      writtenAt: started,
+    });
+    this.snapshotPosition = position;
+    this.snapshotAt = Date.now();
+    this.log.info({ ms: this.snapshotAt - started, position }, 'index snapshot written');
   }
 
   private settleWaiters(): void {

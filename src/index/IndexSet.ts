@@ -6,7 +6,7 @@ import { MemoryIndex, type IndexOptions } from './MemoryIndex.js';
 export class IndexSet {
   private readonly indexes: Record<MemoryKind, MemoryIndex>;
 
-  constructor(private readonly options: IndexOptions) {
+  constructor(readonly options: IndexOptions) {
     this.indexes = { episodic: this.create('episodic'), semantic: this.create('semantic') };
   }
 

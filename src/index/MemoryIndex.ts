@@ -2,7 +2,10 @@ import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemoryFilter } from '../model/MemoryFilter.js';
 import { isEmptyFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
-import { AttributeIndex, type CompiledFilter } from './AttributeIndex.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { AttributeIndex, type AttributeSnapshot, type CompiledFilter } from './AttributeIndex.js';
 import { HnswEngine, type KnnResult } from './HnswEngine.js';
 import { TopK } from './TopK.js';
 
@@ -58,7 +61,7 @@ export class MemoryIndex {
   private pendingFree: number[] = [];
   private nextLabel = 0;
   private inflight = 0;
-  private readonly attributes: AttributeIndex;
+  private attributes: AttributeIndex;
   /** Plan of the most recent search. */
   lastPlan: SearchPlan = 'empty';
 
@@ -82,6 +85,55 @@ export class MemoryIndex {
 
   get size(): number {
     return this.idToLabel.size;
+  }
+
+  /**
+   * Writes the index into `dir` (the graph and a file of maps and columns). No mutation may run
+   * meanwhile; searches may.
+   */
+  async save(dir: string): Promise<void> {
+    await this.engine.save(join(dir, GRAPH_FILE));
+    const state: SavedState = {
+      version: SNAPSHOT_VERSION,
+      kind: this.schema.kind,
+      dim: this.options.dim,
+      labelToId: this.labelToId,
+      freeLabels: [...this.freeLabels, ...this.pendingFree],
+      nextLabel: this.nextLabel,
+      attributes: this.attributes.toSnapshot(),
+    };
+    await writeFile(join(dir, STATE_FILE), serialize(state));
+  }
+
+  /** Reads an index written by `save`; throws when it does not fit the schema or options. */
+  static async load(
+    dir: string,
+    schema: MemorySchema,
+    options: IndexOptions,
+  ): Promise<MemoryIndex> {
+    const state = deserialize(await readFile(join(dir, STATE_FILE))) as SavedState;
+    if (
+      state.version !== SNAPSHOT_VERSION ||
+      state.kind !== schema.kind ||
+      state.dim !== options.dim
+    ) {
+      throw new Error(`snapshot in ${dir} does not fit (${state.kind}, dim ${state.dim})`);
+    }
+    const engine = await HnswEngine.load(join(dir, GRAPH_FILE), {
+      dim: options.dim,
+      m: options.m,
+      efConstruction: options.efConstruction,
+      initialCapacity: Math.max(options.initialCapacity ?? 1024, state.nextLabel),
+    });
+    const index = new MemoryIndex(schema, engine, options);
+    index.attributes = AttributeIndex.fromSnapshot(schema, state.attributes);
+    index.labelToId = state.labelToId;
+    state.labelToId.forEach((id, label) => {
+      if (id !== undefined) index.idToLabel.set(id, label);
+    });
+    index.freeLabels.push(...state.freeLabels);
+    index.nextLabel = state.nextLabel;
+    return index;
   }
 
   has(id: string): boolean {
@@ -322,6 +374,20 @@ export class MemoryIndex {
       this.pendingFree = [];
     }
   }
+}
+
+const SNAPSHOT_VERSION = 1;
+const GRAPH_FILE = 'graph.hnsw';
+const STATE_FILE = 'state.v8';
+
+interface SavedState {
+  version: number;
+  kind: string;
+  dim: number;
+  labelToId: (string | undefined)[];
+  freeLabels: number[];
+  nextLabel: number;
+  attributes: AttributeSnapshot;
 }
 
 type Plan =

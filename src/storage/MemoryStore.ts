@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
@@ -165,6 +166,15 @@ export class MemoryStore {
     } while (cursor !== '0');
   }
 
+  /** The dataset's id, created on first use (a new or flushed Redis gets a new one). */
+  async datasetId(): Promise<string> {
+    const key = this.keys.dataset();
+    return this.redis.master(async (redis) => {
+      await redis.set(key, randomUUID(), 'NX');
+      return (await redis.get(key)) ?? '';
+    });
+  }
+
   /** Id of the newest change entry, or `0-0` when the stream is empty or absent. */
   async lastChangeId(): Promise<string> {
     const newest = await this.redis.master((redis) =>
@@ -174,22 +184,25 @@ export class MemoryStore {
   }
 
   /**
-   * The newest id trimmed out of the change stream (`0-0` if none): a follower whose position is
-   * older than this has missed changes and must rebuild.
+   * Whether every change entry after `position` is still in the stream. Trimming removes the
+   * oldest entries first, so it holds while `position` itself is still there (for `0-0`: while
+   * nothing was ever trimmed). Trimming does not move XINFO's max-deleted-entry-id, hence this.
    */
-  async maxDeletedChangeId(): Promise<string> {
-    try {
-      const info = (await this.redis.master((redis) =>
-        redis.call('XINFO', 'STREAM', this.keys.changes()),
-      )) as unknown[];
-      for (let i = 0; i + 1 < info.length; i += 2) {
-        if (info[i] === 'max-deleted-entry-id') return String(info[i + 1]);
+  async changesHeldSince(position: string): Promise<boolean> {
+    const stream = this.keys.changes();
+    return this.redis.master(async (redis) => {
+      if (position !== '0-0') {
+        return (await redis.xrange(stream, position, position)).length === 1;
       }
-      return '0-0';
-    } catch (error) {
-      if (error instanceof Error && /no such key/i.test(error.message)) return '0-0';
-      throw error;
-    }
+      try {
+        const info = (await redis.call('XINFO', 'STREAM', stream)) as unknown[];
+        const field = (name: string) => Number(info[info.indexOf(name) + 1]);
+        return field('entries-added') === field('length');
+      } catch (error) {
+        if (error instanceof Error && /no such key/i.test(error.message)) return true;
+        throw error;
+      }
+    });
   }
 
   /**

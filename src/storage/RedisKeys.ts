@@ -24,6 +24,11 @@ export class RedisKeys {
     return `${this.prefix}mnemo:changes`;
   }
 
+  /** A random id set once per dataset: a snapshot of another dataset is never loaded. */
+  dataset(): string {
+    return `${this.prefix}mnemo:dataset`;
+  }
+
   /** A CacheService entry (value or hash): `{prefix}cache:{key}`, its whole namespace. */
   cache(key: string): string {
     return `${this.prefix}cache:${key}`;

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { App } from '../../src/app/App.js';
@@ -20,6 +23,7 @@ export function testConfig(redis: RedisProcess, env: Record<string, string> = {}
     MNEMO_METRICS_ADDRESS: '127.0.0.1:0',
     MNEMO_REDIS_URL: redis.url,
     MNEMO_VECTOR_DIM: '8',
+    MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-test-data-')),
     ...env,
   });
 }
