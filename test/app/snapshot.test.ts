@@ -60,7 +60,10 @@ describe('index snapshots', () => {
     await first.stop();
 
     // Another instance (its own data dir) changes the data while the first is down.
-    const other = await startApp(redis, { ...env, MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-other-')) });
+    const other = await startApp(redis, {
+      ...env,
+      MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-other-')),
+    });
     const writer = memoryClient(other.port);
     await writer.UpsertEpisodic({ memories: memories(50, 1000) });
     await writer.DeleteEpisodic({ ids: ['m-1', 'm-2', 'm-3'] });
@@ -77,7 +80,10 @@ describe('index snapshots', () => {
   });
 
   it('rebuilds instead when the changes since the snapshot were trimmed from the stream', async () => {
-    const other = await startApp(redis, { ...env, MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-other-')) });
+    const other = await startApp(redis, {
+      ...env,
+      MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-other-')),
+    });
     const writer = memoryClient(other.port);
     for (let i = 0; i < 1300; i++) await writer.UpsertEpisodic({ memories: memories(1, 5000 + i) });
     writer.close();
