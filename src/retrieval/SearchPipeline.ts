@@ -56,7 +56,6 @@ export class SearchPipeline {
   private executing = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
-  private immediate: NodeJS.Immediate | undefined;
   private readonly idle = new Set<() => void>();
   /** Smoothed execution time of a batch, to flush early enough for deadlines. */
   private batchMs = 1;
@@ -128,15 +127,13 @@ export class SearchPipeline {
   }
 
   private schedule(deadlineMs: number): void {
-    if (this.queue.length >= this.options.maxBatch || this.options.windowMs === 0) {
+    // Full, no window, or nothing executing: run now (a lone search pays no window at all).
+    if (
+      this.queue.length >= this.options.maxBatch ||
+      this.options.windowMs === 0 ||
+      this.executing === 0
+    ) {
       this.flush();
-      return;
-    }
-    if (this.executing === 0) {
-      this.immediate ??= setImmediate(() => {
-        this.immediate = undefined;
-        if (this.executing === 0 && this.queue.length > 0) this.flush();
-      });
       return;
     }
     const margin = Math.max(1, 2 * this.batchMs);

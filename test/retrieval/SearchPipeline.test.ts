@@ -184,7 +184,7 @@ describe('SearchPipeline', () => {
       request(1, { filter: { tags: { agent_id: ['a'] }, ranges: {} } }),
       NO_DEADLINE,
     );
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(10);
     expect(executor.batches.flat()).toHaveLength(6);
     executor.releaseAll();
   });
