@@ -42,6 +42,8 @@ export class BenchContext {
   mnemo: Server | null = null;
   readonly servers: Server[] = [];
   startTiming: StartTiming | null = null;
+  /** Whether the data set is in mnemo's Redis (loaded by this run). */
+  loaded = false;
 
   constructor(
     readonly options: BenchOptions,
@@ -81,7 +83,10 @@ export class BenchContext {
       { name: 'mnemo', redisUrl, dim: o.dim, env: o.serverEnv },
       READY_TIMEOUT_MS,
     );
-    this.cleanup.add('mnemo', () => server.stop());
+    this.cleanup.add('mnemo', async () => {
+      await server.stop();
+      server.dispose();
+    });
     this.startTiming = timing;
     this.mnemo = this.addServer('mnemo', server.address, server, channels);
     return this.mnemo;
@@ -101,6 +106,7 @@ export class BenchContext {
     const redisUrl = this.redisUrl;
     if (redisUrl === null) throw new Error('--compare naive needs mnemo’s Redis');
     status('starting mnemo in naive mode (MNEMO_SEARCH_PIPELINE=naive)', o.quiet);
+    // Ready once it answers with hits: its index holds the loaded data.
     const { server } = await MnemoChild.start(
       {
         name: 'naive',
@@ -109,8 +115,12 @@ export class BenchContext {
         env: { ...o.serverEnv, MNEMO_SEARCH_PIPELINE: 'naive' },
       },
       READY_TIMEOUT_MS,
+      this.loaded ? 1 : 0,
     );
-    this.cleanup.add('mnemo (naive)', () => server.stop());
+    this.cleanup.add('mnemo (naive)', async () => {
+      await server.stop();
+      server.dispose();
+    });
     return this.addServer('naive', server.address, server, channels);
   }
 
@@ -127,7 +137,7 @@ export class BenchContext {
   async load(): Promise<LoadResult | null> {
     const mnemo = this.requireMnemo();
     if (this.options.noLoad || this.dataset.size === 0) return null;
-    return loadDataset(
+    const result = await loadDataset(
       this.dataset,
       (memories) => mnemo.channels.call(RPC.upsert, { memories }, 0, 300_000),
       {
@@ -137,6 +147,8 @@ export class BenchContext {
         label: 'loading',
       },
     );
+    this.loaded = true;
+    return result;
   }
 
   requireMnemo(): Server {
@@ -181,27 +193,54 @@ export function agentFilter(agent: number): EpisodicFilter {
   return { agent_ids: [agentId(agent % AGENTS)] };
 }
 
+/** What the answers of a search target held: a check that every target did the real work. */
+export interface Answers {
+  answers: number;
+  hits: number;
+  /** Answers with no hit at all (every filter of the latency phases passes ≥ k memories). */
+  empty: number;
+}
+
+export interface SearchTarget extends Target {
+  answers: Answers;
+}
+
 /**
  * SearchEpisodic as a workload: worker w's i-th call sends query number `i * workers + w` (all
- * distinct until the pool wraps), with agent w's filter by default.
+ * distinct until the pool wraps), with agent w's filter by default; hits are counted.
  */
 export function searchTarget(
   server: Server,
   queries: readonly Buffer[],
   workers: number,
   request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
-): Target {
+): SearchTarget {
+  const answers: Answers = { answers: 0, hits: 0, empty: 0 };
   return {
     name: server.name,
-    call: (worker, i) => {
+    answers,
+    call: async (worker, i) => {
       const vector = queries[(i * workers + worker) % queries.length];
-      return server.channels.call(
+      const response = await server.channels.call(
         RPC.search,
         { vector: { f32le: vector }, ...request(worker, i) },
         worker,
       );
+      answers.answers++;
+      answers.hits += response.hits.length;
+      if (response.hits.length === 0) answers.empty++;
+      return response;
     },
   };
+}
+
+/** Forgets the answers counted so far (after a warm-up). */
+export function resetAnswers(targets: readonly SearchTarget[]): void {
+  for (const t of targets) {
+    t.answers.answers = 0;
+    t.answers.hits = 0;
+    t.answers.empty = 0;
+  }
 }
 
 /** Warm-up calls (JIT, connections, caches) that are not measured. */

@@ -1,3 +1,4 @@
+import type { Answers } from './context.js';
 import { throughput, type RunResult } from './driver.js';
 import type { Cell } from './report.js';
 import { ratio, round, summarize, type LatencySummary } from './stats.js';
@@ -12,9 +13,13 @@ export interface TargetFigures {
   /** Successful calls per second. */
   throughput: number;
   seconds: number;
+  /** Mean hits per answer (searches only): every target must have done the real search. */
+  hitsPerAnswer: number | null;
+  /** Answers without any hit (searches only). */
+  emptyAnswers: number | null;
 }
 
-export function figures(target: string, run: RunResult): TargetFigures {
+export function figures(target: string, run: RunResult, answers?: Answers): TargetFigures {
   return {
     target,
     calls: run.calls,
@@ -23,6 +28,11 @@ export function figures(target: string, run: RunResult): TargetFigures {
     latencyMs: roundSummary(summarize(run.latencies)),
     throughput: round(throughput(run), 1),
     seconds: round(run.seconds, 3),
+    hitsPerAnswer:
+      answers === undefined || answers.answers === 0
+        ? null
+        : round(answers.hits / answers.answers, 2),
+    emptyAnswers: answers?.empty ?? null,
   };
 }
 
@@ -84,11 +94,12 @@ export const LATENCY_HEADERS = [
   'max ms',
   'calls/s',
   'errors',
+  'hits/answer',
 ];
 
 export function latencyCells(f: TargetFigures): Cell[] {
   const l = f.latencyMs;
-  return [f.calls, l.mean, l.p50, l.p95, l.p99, l.max, f.throughput, f.errors];
+  return [f.calls, l.mean, l.p50, l.p95, l.p99, l.max, f.throughput, f.errors, f.hitsPerAnswer];
 }
 
 export function ratioHeaders(hasNaive: boolean): string[] {
@@ -101,6 +112,20 @@ export function ratioCells(r: Ratios, hasNaive: boolean): Cell[] {
   const cells: Cell[] = [r.p99VsEcho, r.p50VsEcho, r.throughputVsEcho];
   if (hasNaive) cells.push(r.naiveP99VsMnemo, r.throughputVsNaive);
   return cells;
+}
+
+/**
+ * Warnings about answers that did not do the real work: a search target answering fewer hits than
+ * k (every filter of the latency phases passes far more than k memories), e.g. a server that
+ * answered before its index was ready.
+ */
+export function answerNotes(all: readonly TargetFigures[], k: number): string[] {
+  return all
+    .filter((f) => (f.emptyAnswers ?? 0) > 0 || (f.hitsPerAnswer !== null && f.hitsPerAnswer < k))
+    .map(
+      (f) =>
+        `WARNING: ${f.target}: ${f.hitsPerAnswer ?? '?'} hits per answer (k ${k}), ${f.emptyAnswers ?? '?'} empty answers: its figures are not comparable`,
+    );
 }
 
 /** Notes on failed calls, so that figures from a run with errors are not taken at face value. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -119,22 +120,39 @@ export interface MnemoOptions {
   env: Record<string, string>;
 }
 
-/** Timings of one start of a mnemo child. */
+/** How one start of a mnemo child went. */
 export interface StartTiming {
-  /** Spawn until a SearchEpisodic is answered. */
+  /** Spawn until a SearchEpisodic is answered (with hits, when data was loaded). */
   readyMs: number;
-  /** Index rebuild as logged by the server ("indexes rebuilt from Redis"), when it was. */
-  rebuildMs: number | null;
+  /** Where the index came from, as logged: a snapshot or a rebuild from Redis. */
+  source: 'snapshot' | 'rebuild' | null;
+  /** Snapshot load or rebuild time, as logged by the server. */
+  indexMs: number | null;
+}
+
+/** The fields of a JSON log line we read, when it is one. */
+function logEntry(line: string): { msg?: unknown; ms?: unknown } | null {
+  try {
+    return JSON.parse(line) as { msg?: unknown; ms?: unknown };
+  } catch {
+    return null;
+  }
 }
 
 /**
  * A mnemo server as a child process (`node --import tsx src/main.ts`), so that client and server
- * have separate event loops as in production. It is ready when it answers a search.
+ * have separate event loops as in production. Each child has a private MNEMO_DATA_DIR (index
+ * snapshots) unless --server-env sets one, so runs and tests never share snapshots. It is ready
+ * when it answers a search, with at least `minHits` hits.
  */
 export class MnemoChild {
   private child: ChildProcess | null = null;
   private logTail: string[] = [];
-  private rebuildMs: number | null = null;
+  private source: StartTiming['source'] = null;
+  private indexMs: number | null = null;
+  private dataDir: string | null = null;
+  /** Time the server took to write its index snapshot at its last shutdown, as logged. */
+  snapshotWriteMs: number | null = null;
 
   private constructor(
     readonly options: MnemoOptions,
@@ -174,16 +192,26 @@ export class MnemoChild {
   static async start(
     options: MnemoOptions,
     readyTimeoutMs: number,
+    minHits = 0,
   ): Promise<{ server: MnemoChild; timing: StartTiming }> {
     const server = new MnemoChild(options, await freePort(), await freePort());
-    const timing = await server.launch(readyTimeoutMs);
+    const timing = await server.launch(readyTimeoutMs, minHits);
     return { server, timing };
   }
 
-  /** Stops the child and starts it again on the same port and Redis: a restart. */
-  async restart(readyTimeoutMs: number): Promise<StartTiming> {
+  /**
+   * Stops the child (it writes its index snapshot) and starts it again on the same port and
+   * Redis: a restart. With `freshDataDir` the snapshot is out of reach, so the index is rebuilt
+   * from Redis.
+   */
+  async restart(
+    readyTimeoutMs: number,
+    minHits: number,
+    freshDataDir: boolean,
+  ): Promise<StartTiming> {
     await this.stop();
-    return this.launch(readyTimeoutMs);
+    if (freshDataDir) this.dispose();
+    return this.launch(readyTimeoutMs, minHits);
   }
 
   memory(): ProcessMemory | null {
@@ -195,20 +223,31 @@ export class MnemoChild {
     this.child = null;
   }
 
+  /** Removes the private data directory (snapshots). */
+  dispose(): void {
+    if (this.dataDir !== null) rmSync(this.dataDir, { recursive: true, force: true });
+    this.dataDir = null;
+  }
+
   private env(): Record<string, string> {
-    return {
+    const env: Record<string, string> = {
       MNEMO_GRPC_ADDRESS: this.address,
       MNEMO_METRICS_ADDRESS: `127.0.0.1:${this.metricsPort}`,
       MNEMO_REDIS_URL: this.options.redisUrl,
       MNEMO_VECTOR_DIM: String(this.options.dim),
       MNEMO_LOG_LEVEL: 'info',
-      ...this.options.env,
     };
+    if (this.dataDir !== null) env.MNEMO_DATA_DIR = this.dataDir;
+    return { ...env, ...this.options.env };
   }
 
-  private async launch(readyTimeoutMs: number): Promise<StartTiming> {
+  private async launch(readyTimeoutMs: number, minHits: number): Promise<StartTiming> {
     this.logTail = [];
-    this.rebuildMs = null;
+    this.source = null;
+    this.indexMs = null;
+    if (this.dataDir === null && this.options.env.MNEMO_DATA_DIR === undefined) {
+      this.dataDir = mkdtempSync(join(tmpdir(), `mnemo-bench-${this.options.name}-`));
+    }
     const started = performance.now();
     const child = spawnTsx('src/main.ts', this.env());
     this.child = child;
@@ -221,29 +260,35 @@ export class MnemoChild {
     };
     child.stdout?.on('data', onOutput);
     child.stderr?.on('data', onOutput);
-    await this.waitReady(child, readyTimeoutMs);
-    return { readyMs: performance.now() - started, rebuildMs: this.rebuildMs };
+    await this.waitReady(child, readyTimeoutMs, minHits);
+    return { readyMs: performance.now() - started, source: this.source, indexMs: this.indexMs };
   }
 
   private onLine(line: string): void {
     this.logTail.push(line);
     if (this.logTail.length > 30) this.logTail.shift();
-    if (!line.includes('indexes rebuilt from Redis')) return;
-    try {
-      const entry = JSON.parse(line) as { ms?: unknown };
-      if (typeof entry.ms === 'number') this.rebuildMs = entry.ms;
-    } catch {
-      // not a JSON log line
+    const entry = logEntry(line);
+    if (entry === null || typeof entry.msg !== 'string') return;
+    const ms = typeof entry.ms === 'number' ? entry.ms : null;
+    if (entry.msg.startsWith('indexes rebuilt from Redis')) {
+      this.source = 'rebuild';
+      this.indexMs = ms;
+    } else if (entry.msg.startsWith('index loaded from snapshot')) {
+      this.source = 'snapshot';
+      this.indexMs = ms;
+    } else if (entry.msg.startsWith('index snapshot written')) {
+      this.snapshotWriteMs = ms;
     }
   }
 
-  private async waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+  private async waitReady(child: ChildProcess, timeoutMs: number, minHits: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const channels = new Channels(this.address, 1, 5000);
     const probe = {
       vector: { values: Array.from({ length: this.options.dim }, (_, i) => (i % 7) + 1) },
-      k: 1,
+      k: Math.max(1, minHits),
     };
+    let last: string;
     try {
       for (;;) {
         if (child.exitCode !== null || child.signalCode !== null) {
@@ -252,17 +297,18 @@ export class MnemoChild {
           );
         }
         try {
-          await channels.call(RPC.search, probe, 0, 5000);
-          return;
+          const answer = await channels.call(RPC.search, probe, 0, 5000);
+          if (answer.hits.length >= minHits) return;
+          last = `answered ${answer.hits.length} hits, expected ≥ ${minHits}`;
         } catch (error) {
-          if (Date.now() > deadline) {
-            throw new Error(
-              `${this.options.name} server did not answer a search within ${timeoutMs} ms:\n${this.logTail.join('\n')}`,
-              { cause: error },
-            );
-          }
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          last = error instanceof Error ? error.message : String(error);
         }
+        if (Date.now() > deadline) {
+          throw new Error(
+            `${this.options.name} server was not ready within ${timeoutMs} ms (${last}):\n${this.logTail.join('\n')}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     } finally {
       channels.close();

@@ -6,6 +6,7 @@ import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchE
 import {
   agentFilter,
   encodeQueries,
+  resetAnswers,
   searchTarget,
   warmUp,
   type BenchContext,
@@ -13,6 +14,7 @@ import {
 } from '../lib/context.js';
 import { interleaved } from '../lib/driver.js';
 import {
+  answerNotes,
   errorNotes,
   figures,
   LATENCY_HEADERS,
@@ -184,9 +186,10 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const setup = await setUp(ctx, 1, request);
   const targets = setup.servers.map((s) => searchTarget(s, setup.queries, 1, request));
   await warmUp(targets, 1, o.warmup);
+  resetAnswers(targets);
   const before = await snapshot(setup.servers);
   const runs = await interleaved(targets, 1, o.queries, o.rounds);
-  const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun()));
+  const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun(), t.answers));
   const stats = serverStats(before, await snapshot(setup.servers), all);
   const r = ratios(all);
   const hasNaive = o.compare.has('naive');
@@ -211,7 +214,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
     },
     tables,
     charts: [],
-    notes: [...commonNotes(ctx, setup), ...errorNotes(all)],
+    notes: [...commonNotes(ctx, setup), ...errorNotes(all), ...answerNotes(all, o.k)],
   };
 }
 
@@ -238,7 +241,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     const targets = targetsFor(level);
     const before = await snapshot(setup.servers);
     const runs = await interleaved(targets, level, o.queries, o.rounds);
-    const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun()));
+    const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun(), t.answers));
     const stats = serverStats(before, await snapshot(setup.servers), all);
     perLevel.push({ concurrency: level, targets: all, ratios: ratios(all), serverStats: stats });
   }
@@ -300,7 +303,14 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     results: { load: setup.load, payload: setup.payload, levels: perLevel },
     tables,
     charts: [{ name: 'latency', svg }],
-    notes: [...commonNotes(ctx, setup), ...errorNotes(perLevel.flatMap((l) => l.targets))],
+    notes: [
+      ...commonNotes(ctx, setup),
+      ...errorNotes(perLevel.flatMap((l) => l.targets)),
+      ...answerNotes(
+        perLevel.flatMap((l) => l.targets),
+        o.k,
+      ),
+    ],
   };
 }
 

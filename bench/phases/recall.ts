@@ -5,7 +5,12 @@
  */
 import { encodeQueries, type BenchContext } from '../lib/context.js';
 import type { LoadResult } from '../lib/loader.js';
-import { processMemory, redisMemory, type ProcessMemory } from '../lib/processes.js';
+import {
+  processMemory,
+  redisMemory,
+  type ProcessMemory,
+  type StartTiming,
+} from '../lib/processes.js';
 import { status } from '../lib/progress.js';
 import type { Cell, Chart, PhaseOutput, Table } from '../lib/report.js';
 import { round } from '../lib/stats.js';
@@ -165,13 +170,30 @@ export async function recall(ctx: BenchContext): Promise<PhaseOutput> {
   };
 }
 
+/** " (!)" when a restart did not take the expected path (e.g. a snapshot found unusable). */
+function sourceNote(timing: StartTiming | undefined, expected: StartTiming['source']): string {
+  return timing === undefined || timing.source === expected
+    ? ''
+    : ` (!) ${timing.source ?? 'unknown'}`;
+}
+
 interface MemoryFigures {
   serverRss: { empty: number | null; loaded: number | null; restarted: number | null };
   serverPeakRss: number | null;
-  /** (RSS after restart − RSS empty) / memories: the index and everything per memory. */
+  /** (RSS after the rebuild restart − RSS empty) / memories: the index and all per memory. */
   serverBytesPerMemory: number | null;
   redisUsedMemory: { empty: number | null; loaded: number | null };
   redisBytesPerMemory: number | null;
+}
+
+/** The two ways mnemo comes back after a restart, each timed from spawn to a search answered. */
+interface Restarts {
+  /** Writing the index snapshot at shutdown, as logged. */
+  snapshotWriteMs: number | null;
+  /** Restart with its data directory: the snapshot is loaded, changes since replayed. */
+  fromSnapshot: StartTiming;
+  /** Restart without a snapshot: the index is rebuilt from every hash in Redis. */
+  rebuild: StartTiming;
 }
 
 export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
@@ -184,13 +206,22 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
   const load: LoadResult | null = await ctx.load();
   const redisLoaded = redisUrl === null ? null : await redisMemory(redisUrl);
   const rssLoaded = rss();
-  let restart: { readyMs: number; rebuildMs: number | null } | null = null;
+  let restarts: Restarts | null = null;
   let rssRestarted: ProcessMemory | null = null;
   if (mnemo.child !== null) {
-    status(`restarting mnemo (index rebuild of ${ctx.dataset.size} memories)`, o.quiet);
-    const timing = await mnemo.child.restart(30 * 60_000);
-    restart = { readyMs: round(timing.readyMs, 1), rebuildMs: timing.rebuildMs };
+    const child = mnemo.child;
+    const minHits = ctx.loaded ? 1 : 0;
+    status('restarting mnemo: stop (index snapshot written), start on the snapshot', o.quiet);
+    const fromSnapshot = await child.restart(30 * 60_000, minHits, false);
+    const snapshotWriteMs = child.snapshotWriteMs;
+    status(`restarting mnemo without its snapshot: index rebuilt from Redis`, o.quiet);
+    const rebuilt = await child.restart(30 * 60_000, minHits, true);
     rssRestarted = rss();
+    restarts = {
+      snapshotWriteMs,
+      fromSnapshot: { ...fromSnapshot, readyMs: round(fromSnapshot.readyMs, 1) },
+      rebuild: { ...rebuilt, readyMs: round(rebuilt.readyMs, 1) },
+    };
   }
   const n = ctx.dataset.size;
   const perMemory = (a: number | null | undefined, b: number | null | undefined): number | null =>
@@ -227,12 +258,21 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
           load === null ? null : round(load.rate, 0),
         ],
         ['load time (s)', load === null ? null : round(load.seconds, 1)],
-        ['restart: spawn → first search answered (ms)', restart?.readyMs ?? null],
-        ['  of which index rebuild, as logged (ms)', restart?.rebuildMs ?? null],
+        ['shutdown: index snapshot written (ms, as logged)', restarts?.snapshotWriteMs ?? null],
+        [
+          `restart on the snapshot: spawn → search answered (ms)${sourceNote(restarts?.fromSnapshot, 'snapshot')}`,
+          restarts === null ? null : restarts.fromSnapshot.readyMs,
+        ],
+        ['  of which snapshot load (ms, as logged)', restarts?.fromSnapshot.indexMs ?? null],
+        [
+          `restart without snapshot: spawn → search answered (ms)${sourceNote(restarts?.rebuild, 'rebuild')}`,
+          restarts === null ? null : restarts.rebuild.readyMs,
+        ],
+        ['  of which index rebuild from Redis (ms, as logged)', restarts?.rebuild.indexMs ?? null],
         ['server RSS empty (MiB)', mib(memory.serverRss.empty)],
         ['server RSS after load (MiB)', mib(memory.serverRss.loaded)],
-        ['server RSS after restart (MiB)', mib(memory.serverRss.restarted)],
-        ['server bytes per memory (RSS after restart − empty)', memory.serverBytesPerMemory],
+        ['server RSS after rebuild restart (MiB)', mib(memory.serverRss.restarted)],
+        ['server bytes per memory (RSS after rebuild − empty)', memory.serverBytesPerMemory],
         ['Redis used_memory after load (MiB)', mib(memory.redisUsedMemory.loaded)],
         ['Redis bytes per memory (used_memory delta)', memory.redisBytesPerMemory],
       ],
@@ -275,7 +315,7 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
   return {
     results: {
       load,
-      restart,
+      restarts,
       memory,
       operatingPoints: operating,
       exact: s.truths.map((t) => t.point),

@@ -17,6 +17,7 @@ import {
 } from '../lib/context.js';
 import { agentId, attributesOf, payloadOf } from '../lib/dataset.js';
 import {
+  answerNotes,
   errorNotes,
   figures,
   LATENCY_HEADERS,
@@ -87,6 +88,8 @@ class Played {
   firstError: string | null = null;
   realSeconds = 0;
   trades = 0;
+  /** Hits of the search answers (see Answers). */
+  readonly answers = { answers: 0, hits: 0, empty: 0 };
   readonly perAgentSearches: number[];
 
   constructor(agents: number) {
@@ -176,6 +179,9 @@ async function play(
   }
   await Promise.all([...inFlight]);
   played.realSeconds += (lastDone - started) / 1000;
+  played.answers.answers += search.answers.answers;
+  played.answers.hits += search.answers.hits;
+  played.answers.empty += search.answers.empty;
 }
 
 function result(ctx: BenchContext, target: string, p: Played): SimResult {
@@ -184,13 +190,17 @@ function result(ctx: BenchContext, target: string, p: Played): SimResult {
   const fromSchedule = summarize(p.fromSchedule);
   return {
     target,
-    searches: figures(target, {
-      latencies: p.searchLatencies,
-      seconds: p.realSeconds,
-      calls: p.searches,
-      errors: p.searchErrors,
-      firstError: p.firstError,
-    }),
+    searches: figures(
+      target,
+      {
+        latencies: p.searchLatencies,
+        seconds: p.realSeconds,
+        calls: p.searches,
+        errors: p.searchErrors,
+        firstError: p.firstError,
+      },
+      p.answers,
+    ),
     writes: figures(`${target} writes`, {
       latencies: p.writeLatencies,
       seconds: p.realSeconds,
@@ -305,6 +315,13 @@ export async function phase3(ctx: BenchContext): Promise<PhaseOutput> {
     results: { load, simulations: results },
     tables,
     charts: [],
-    notes: [...notes, ...errorNotes(results.flatMap((r) => [r.searches, r.writes]))],
+    notes: [
+      ...notes,
+      ...errorNotes(results.flatMap((r) => [r.searches, r.writes])),
+      ...answerNotes(
+        results.map((r) => r.searches),
+        o.k,
+      ),
+    ],
   };
 }

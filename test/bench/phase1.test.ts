@@ -7,6 +7,8 @@ interface Figures {
   errors: number;
   latencyMs: Latency;
   throughput: number;
+  hitsPerAnswer: number | null;
+  emptyAnswers: number | null;
 }
 
 describe('bench phase1 (tiny)', () => {
@@ -39,6 +41,9 @@ describe('bench phase1 (tiny)', () => {
       expect(t.errors).toBe(0);
       expect(t.throughput).toBeGreaterThan(0);
       expectOrderedLatency(t.latencyMs);
+      // Every target answered full results (the naive child only once its index was ready).
+      expect(t.hitsPerAnswer).toBe(10);
+      expect(t.emptyAnswers).toBe(0);
     }
     for (const name of ['p99VsEcho', 'throughputVsEcho', 'naiveP99VsMnemo', 'throughputVsNaive']) {
       expect(results.ratios[name]).toBeGreaterThan(0);

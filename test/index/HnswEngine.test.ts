@@ -3,29 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HnswEngine, type HnswOptions, type KnnResult } from '../../src/index/HnswEngine.js';
+import { cosineDistance, gaussian, rng } from '../../bench/lib/syntheticData.js';
 
 // ---------------------------------------------------------------------------
 // Seeded synthetic data
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussianSource(seed: number): () => number {
-  const rand = mulberry32(seed);
-  return () => {
-    const u = 1 - rand();
-    const v = rand();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-}
 
 /** Gaussian clusters: centres ~ N(0, 1), points = centre + spread * N(0, 1). */
 class Clusters {
@@ -39,8 +20,9 @@ class Clusters {
     seed: number,
     readonly spread = 0.35,
   ) {
-    this.#gauss = gaussianSource(seed);
-    this.#pick = mulberry32(seed ^ 0x9e3779b9);
+    const normal = rng(seed);
+    this.#gauss = () => gaussian(normal);
+    this.#pick = rng(seed ^ 0x9e3779b9);
     this.centres = Float32Array.from({ length: dim * count }, () => this.#gauss());
   }
 
@@ -61,20 +43,6 @@ class Clusters {
 
 function row(data: Float32Array, i: number, dim: number): Float32Array {
   return data.subarray(i * dim, (i + 1) * dim);
-}
-
-function cosineDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return 1 - dot / Math.sqrt(na * nb);
 }
 
 function normalised(v: Float32Array): Float32Array {
@@ -275,7 +243,7 @@ describe('HnswEngine', () => {
   describe('filter bitmap', () => {
     for (const selectivity of [0.01, 0.5]) {
       it(`never returns a label outside the bitmap at ${selectivity * 100}% selectivity`, async () => {
-        const pick = mulberry32(selectivity * 1000);
+        const pick = rng(selectivity * 1000);
         const allowed = new Set(Array.from(labels).filter(() => pick() < selectivity));
         const bitmap = bitmapOf(allowed, words);
         const results = await shared.search(queries, K, 64, bitmap);
@@ -312,7 +280,7 @@ describe('HnswEngine', () => {
 
   describe('searchExact with candidates', () => {
     it('returns exactly the JS brute-force top-k over the candidate subset', async () => {
-      const pick = mulberry32(99);
+      const pick = rng(99);
       const subset = Array.from(labels).filter(() => pick() < 0.1);
       // duplicates and unknown labels are tolerated
       const candidates = Uint32Array.from([...subset, ...subset.slice(0, 20), 1, 2, 4_000_000]);
@@ -445,7 +413,7 @@ describe('HnswEngine', () => {
       const live = 500;
       const capacity = 600;
       const { e, t } = await smallEngine(live, capacity);
-      const pick = mulberry32(2024);
+      const pick = rng(2024);
       let next = live;
       const removedNow = new Set<number>();
       for (let round = 0; round < 12; round++) {
