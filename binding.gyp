@@ -14,7 +14,7 @@
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
-      "cflags": ["-O3", "-march=native"],
+      "cflags": ["-O3", "-march=<!(node -p \"process.env.MNEMO_NATIVE_MARCH || 'native'\")"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
