@@ -8,6 +8,7 @@ import { deserialize, serialize } from 'node:v8';
 import { AttributeIndex, type AttributeSnapshot, type CompiledFilter } from './AttributeIndex.js';
 import { HnswEngine, type KnnResult } from './HnswEngine.js';
 import { TopK } from './TopK.js';
+import { metrics } from '../metrics/metrics.js';
 
 export interface IndexOptions {
   dim: number;
@@ -215,6 +216,7 @@ export class MemoryIndex {
     this.inflight++;
     try {
       const plans = queries.map((query) => this.plan(query));
+      for (const plan of plans) metrics.searchPlans.inc({ plan: plan.kind });
       const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
       const groups = new Map<string, number[]>();
       plans.forEach((plan, i) => {

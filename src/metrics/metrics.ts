@@ -67,6 +67,12 @@ export const metrics = {
     labelNames: ['node', 'role'] as const,
     registers: [registry],
   }),
+  searchPlans: new Counter({
+    name: 'mnemo_search_plans_total',
+    help: 'Index searches by plan: exact (brute force), hnsw, hnsw_filtered, empty',
+    labelNames: ['plan'] as const,
+    registers: [registry],
+  }),
   indexRebuilding: new Gauge({
     name: 'mnemo_index_rebuilding',
     help: '1 while the index of a kind is being rebuilt from Redis',

@@ -129,7 +129,7 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
     // A Tail of an agent with no entries blocks until the deadline ends it.
     const error = await new Promise<ServiceError>((resolve) => {
       audit
-        .Tail({ after_id: '$', agent_id: 'nobody' }, { deadline: Date.now() + 200 })
+        .Tail({ after_id: '$', agent_id: 'nobody' }, { deadline: Date.now() + 1000 })
         .on('error', resolve);
     });
     audit.close();
@@ -208,6 +208,7 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
       'role',
       'kind',
       'decision',
+      'plan',
       'result',
       'service',
       'le',
