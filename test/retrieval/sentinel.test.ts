@@ -58,6 +58,7 @@ describe('Sentinel failover', () => {
         const victim = [topology.master, ...topology.replicas].find((p) => p.port === killedPort);
         await victim?.stop('SIGKILL');
         killedAt = Date.now();
+        streak = 0;
       }
       const id = `w-${i}`;
       try {
