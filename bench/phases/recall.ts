@@ -3,6 +3,7 @@
  * ef_runtime and filter selectivity, with QPS; scale: the same at 100k–1M memories plus load
  * rate, memory per memory and restart (rebuild) time, and QPS/p99 at the target recall.
  */
+import { loadConfig } from '../../src/config/config.js';
 import { encodeQueries, type BenchContext } from '../lib/context.js';
 import type { LoadResult } from '../lib/loader.js';
 import {
@@ -34,8 +35,9 @@ interface Study {
   redisearch: RedisearchComparison | null;
 }
 
+/** The server's brute-force threshold: its config, parsed as the server parses it. */
 function exactLimit(ctx: BenchContext): number {
-  return Number(ctx.options.serverEnv.MNEMO_EXACT_SEARCH_MAX_CANDIDATES ?? 4096);
+  return loadConfig(ctx.options.serverEnv).exactSearchMaxCandidates;
 }
 
 /** Exact truth, the ef sweep and (when asked) the RediSearch comparison, on loaded data. */

@@ -161,7 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     exactSearchMaxCandidates: integer(
       env,
       'MNEMO_EXACT_SEARCH_MAX_CANDIDATES',
-      4096,
+      8192,
       0,
       10_000_000,
     ),

@@ -215,8 +215,11 @@ export class AttributeIndex {
   /** Calls `visit` for every live label matching the filter. */
   forEachMatch(filter: CompiledFilter, visit: (label: number) => void): void {
     if (filter.driver !== null) {
+      // Postings hold live labels only: with the driver as the one clause, all of them match.
+      const alone = filter.tagClauses.length === 1 && filter.rangeClauses.length === 0;
       for (const posting of filter.driver.postings) {
-        for (const label of posting) if (this.matches(label, filter)) visit(label);
+        if (alone) for (const label of posting) visit(label);
+        else for (const label of posting) if (this.matches(label, filter)) visit(label);
       }
       return;
     }

@@ -307,13 +307,19 @@ export class MemoryIndex {
       if (query.exact || this.size <= exactLimit) return { kind: 'exact', candidates: null };
       return { kind: 'hnsw', ef };
     }
-    const candidates = this.collect(compiled);
-    if (candidates.length === 0) return { kind: 'empty' };
-    if (query.exact || candidates.length <= exactLimit) return { kind: 'exact', candidates };
-    const bitmap = new Uint32Array((this.nextLabel + 31) >>> 5);
-    for (const label of candidates) {
-      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
+    if (query.exact || this.attributes.estimate(compiled) <= exactLimit) {
+      const candidates = this.collect(compiled);
+      return candidates.length === 0 ? { kind: 'empty' } : { kind: 'exact', candidates };
     }
+    // Many candidates: one pass builds the graph's filter bitmap (and counts), no label list.
+    const bitmap = new Uint32Array((this.nextLabel + 31) >>> 5);
+    let count = 0;
+    this.attributes.forEachMatch(compiled, (label) => {
+      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
+      count++;
+    });
+    if (count === 0) return { kind: 'empty' };
+    if (count <= exactLimit) return { kind: 'exact', candidates: this.collect(compiled) };
     return { kind: 'hnsw_filtered', ef, bitmap };
   }
 
