@@ -200,6 +200,7 @@ export class App {
       pipeline: config.searchPipeline,
       batchWindowMs: config.batchWindowMs,
       batchMax: config.batchMax,
+      batchConcurrency: config.batchConcurrency,
     });
 
     // Health: every service NOT_SERVING until Redis answers (and, for MemoryService, until the

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { redactUrl } from './redact.js';
 
 /** Service configuration, parsed once from the environment at start and frozen. */
@@ -28,6 +29,8 @@ export interface Config {
   readonly batchWindowMs: number;
   /** Most searches executed as one batch. */
   readonly batchMax: number;
+  /** Batches executing at once (default: the number of cores). */
+  readonly batchConcurrency: number;
   /** `batched` (window + dedup) or `naive` (one search at a time, one round trip per hit). */
   readonly searchPipeline: 'batched' | 'naive';
   /** Read replicas, as redis:// URLs; reads go round-robin over the healthy ones. */
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPoolSize: integer(env, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
     batchWindowMs: integer(env, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
     batchMax: integer(env, 'MNEMO_BATCH_MAX', 64, 1, 4096),
+    batchConcurrency: integer(env, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
     searchPipeline: pipeline(env),
     redisReplicaUrls: urlList(env, 'MNEMO_REDIS_REPLICA_URLS'),
     maxReplicaLagMs: integer(env, 'MNEMO_MAX_REPLICA_LAG_MS', 1000, 1, 3_600_000),

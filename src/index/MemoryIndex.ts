@@ -215,12 +215,15 @@ export class MemoryIndex {
   async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
     this.inflight++;
     try {
-      const plans = queries.map((query) => this.plan(query));
-      for (const plan of plans) metrics.searchPlans.inc({ plan: plan.kind });
       const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
       const groups = new Map<string, number[]>();
-      plans.forEach((plan, i) => {
-        const query = queries[i] as SearchQuery;
+      const plans: Plan[] = [];
+      // Each query goes to the engine as soon as it is planned, so the threads work while the
+      // next one is planned; unfiltered graph searches sharing k and ef wait to go as one call.
+      queries.forEach((query, i) => {
+        const plan = this.plan(query);
+        plans.push(plan);
+        metrics.searchPlans.inc({ plan: plan.kind });
         switch (plan.kind) {
           case 'empty':
             results[i] = Promise.resolve(EMPTY_RESULT);

@@ -45,6 +45,8 @@ export interface MemoryServiceOptions {
   pipeline: 'batched' | 'naive';
   batchWindowMs: number;
   batchMax: number;
+  /** Batches executing at once. */
+  batchConcurrency: number;
 }
 
 const NO_DEADLINE: SearchContext = { deadlineMs: Infinity };
@@ -71,6 +73,7 @@ export class MemoryService {
       {
         windowMs: options.batchWindowMs,
         maxBatch: options.batchMax,
+        maxConcurrentBatches: options.batchConcurrency,
         position: () => follower.position,
       },
     );

@@ -22,6 +22,11 @@ export interface PipelineOptions {
   windowMs: number;
   /** Most searches in one batch. */
   maxBatch: number;
+  /**
+   * Batches that may execute at once: while one waits on Redis another uses the cores. A search
+   * arriving while fewer run starts a batch at once; otherwise it waits for a slot or the window.
+   */
+  maxConcurrentBatches: number;
   /** Position of the index's change follower: a search may join another in flight only if no write was applied since that one started (read-your-writes). */
   position: () => string;
 }
@@ -47,7 +52,7 @@ interface Entry {
 /**
  * Every search goes through here: identical searches in flight are executed once
  * (deduplication), and searches arriving close together run as one batch — flushed when full,
- * when the window ends, before a member's deadline, or at once when nothing is executing, so a
+ * when the window ends, before a member's deadline, or at once when a batch slot is free, so a
  * lone search pays no window.
  */
 export class SearchPipeline {
@@ -127,11 +132,11 @@ export class SearchPipeline {
   }
 
   private schedule(deadlineMs: number): void {
-    // Full, no window, or nothing executing: run now (a lone search pays no window at all).
+    // Full, no window, or a free batch slot: run now (a lone search pays no window at all).
     if (
       this.queue.length >= this.options.maxBatch ||
       this.options.windowMs === 0 ||
-      this.executing === 0
+      this.executing < this.options.maxConcurrentBatches
     ) {
       this.flush();
       return;
@@ -209,7 +214,7 @@ export class SearchPipeline {
     );
     this.batchMs = 0.8 * this.batchMs + 0.2 * (performance.now() - started);
     this.executing--;
-    if (this.queue.length > 0 && this.executing === 0) this.flush();
+    if (this.queue.length > 0 && this.executing < this.options.maxConcurrentBatches) this.flush();
     if (this.executing === 0 && this.queue.length === 0) {
       for (const resolve of this.idle) resolve();
       this.idle.clear();

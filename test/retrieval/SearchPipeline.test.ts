@@ -62,8 +62,18 @@ describe('SearchPipeline', () => {
     vi.useRealTimers();
   });
 
-  function pipeline(executor: ReturnType<typeof recordingExecutor>, windowMs = 10, maxBatch = 4) {
-    return new SearchPipeline(executor.execute, { windowMs, maxBatch, position: () => position });
+  function pipeline(
+    executor: ReturnType<typeof recordingExecutor>,
+    windowMs = 10,
+    maxBatch = 4,
+    maxConcurrentBatches = 1,
+  ) {
+    return new SearchPipeline(executor.execute, {
+      windowMs,
+      maxBatch,
+      maxConcurrentBatches,
+      position: () => position,
+    });
   }
 
   it('runs a lone search at once: it pays no window', async () => {
@@ -88,6 +98,20 @@ describe('SearchPipeline', () => {
     executor.releaseAll();
     const answers = await Promise.all([first, ...rest]);
     expect(answers.map((a) => a[0]?.record.id)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `hit-${i}`));
+  });
+
+  it('starts a batch at once while a batch slot is free, then gathers the rest', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64, 2);
+    const all = [0, 1, 2, 3, 4].map((i) => p.submit('episodic', request(i), NO_DEADLINE));
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 1]);
+    executor.releaseAll();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 1, 3]);
+    executor.releaseAll();
+    expect((await Promise.all(all)).map((a) => a[0]?.record.id)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `hit-${i}`),
+    );
   });
 
   it('flushes a batch as soon as it is full', async () => {
