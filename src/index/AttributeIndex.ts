@@ -9,6 +9,8 @@ interface TagClause {
   codes: Set<number>;
   /** Postings of the allowed values. */
   postings: Set<number>[];
+  /** Bitmaps of the allowed values (undefined for a value too rare to keep one). */
+  bitmaps: (Uint32Array | undefined)[];
   size: number;
 }
 
@@ -25,14 +27,53 @@ export interface CompiledFilter {
   readonly driver: TagClause | null;
 }
 
+/** A value keeps a bitmap of its labels once it holds at least 1/64 of the capacity. */
+const DENSE_SHARE_SHIFT = 6;
+const DENSE_MIN = 1024;
+
 class TagField {
   readonly codes = new Map<string, number>();
   readonly values: string[] = [];
   readonly postings: Set<number>[] = [];
+  /**
+   * Bitmaps of the dense values, so that a filter on one of them hands the graph its bitmap
+   * as is. At most 64 values of a field can be dense: memory stays ≤ 8 bytes per label.
+   */
+  readonly bitmaps: (Uint32Array | undefined)[] = [];
   column: Uint32Array;
 
   constructor(capacity: number) {
     this.column = new Uint32Array(capacity);
+  }
+
+  add(label: number, code: number): void {
+    const posting = this.postings[code - 1];
+    if (posting === undefined) return;
+    posting.add(label);
+    const bitmap = this.bitmaps[code - 1];
+    if (bitmap !== undefined) {
+      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
+    } else if (posting.size >= Math.max(DENSE_MIN, this.column.length >>> DENSE_SHARE_SHIFT)) {
+      const built = new Uint32Array((this.column.length + 31) >>> 5);
+      for (const member of posting) {
+        built[member >>> 5] = (built[member >>> 5] ?? 0) | (1 << (member & 31));
+      }
+      this.bitmaps[code - 1] = built;
+    }
+  }
+
+  delete(label: number, code: number): void {
+    this.postings[code - 1]?.delete(label);
+    const bitmap = this.bitmaps[code - 1];
+    if (bitmap !== undefined)
+      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) & ~(1 << (label & 31));
+  }
+
+  grow(capacity: number): void {
+    this.column = grow(this.column, capacity);
+    this.bitmaps.forEach((bitmap, i) => {
+      if (bitmap !== undefined) this.bitmaps[i] = grow(bitmap, (capacity + 31) >>> 5);
+    });
   }
 
   code(value: string): number {
@@ -115,7 +156,7 @@ export class AttributeIndex {
       index.highWater = label + 1;
       for (const tag of index.tags.values()) {
         const code = tag.column[label] ?? 0;
-        if (code > 0) tag.postings[code - 1]?.add(label);
+        if (code > 0) tag.add(label, code);
       }
     }
     return index;
@@ -131,7 +172,7 @@ export class AttributeIndex {
     for (const [field, tag] of this.tags) {
       const code = tag.code(attributes.tags[field] ?? '');
       tag.column[label] = code;
-      tag.postings[code - 1]?.add(label);
+      tag.add(label, code);
     }
     for (const [field, column] of this.numbers) column[label] = attributes.numbers[field] ?? 0;
   }
@@ -169,6 +210,7 @@ export class AttributeIndex {
       if (tag === undefined) throw new Error(`unknown tag field ${field} for ${this.schema.kind}`);
       const codes = new Set<number>();
       const postings: Set<number>[] = [];
+      const bitmaps: (Uint32Array | undefined)[] = [];
       let size = 0;
       for (const value of values) {
         const code = tag.codes.get(value);
@@ -177,10 +219,11 @@ export class AttributeIndex {
         if (posting === undefined || posting.size === 0) continue;
         codes.add(code);
         postings.push(posting);
+        bitmaps.push(tag.bitmaps[code - 1]);
         size += posting.size;
       }
       if (size === 0) return null;
-      tagClauses.push({ column: tag.column, codes, postings, size });
+      tagClauses.push({ column: tag.column, codes, postings, bitmaps, size });
     }
     const rangeClauses: RangeClause[] = [];
     for (const [field, range] of Object.entries(filter.ranges)) {
@@ -212,6 +255,26 @@ export class AttributeIndex {
     return true;
   }
 
+  /**
+   * The filter's bitmap without visiting labels, when it is one tag clause whose values all keep
+   * bitmaps (their OR; the value's own bitmap when there is one value: do not modify it). Null
+   * otherwise. Its population is the clause's `size`.
+   */
+  bitmapOf(filter: CompiledFilter): Uint32Array | null {
+    const clause = filter.driver;
+    if (clause === null || filter.tagClauses.length !== 1 || filter.rangeClauses.length > 0) {
+      return null;
+    }
+    if (clause.bitmaps.some((bitmap) => bitmap === undefined)) return null;
+    const bitmaps = clause.bitmaps as Uint32Array[];
+    if (bitmaps.length === 1) return bitmaps[0] ?? null;
+    const union = new Uint32Array(Math.max(...bitmaps.map((b) => b.length)));
+    for (const bitmap of bitmaps) {
+      for (let i = 0; i < bitmap.length; i++) union[i] = (union[i] ?? 0) | (bitmap[i] ?? 0);
+    }
+    return union;
+  }
+
   /** Calls `visit` for every live label matching the filter. */
   forEachMatch(filter: CompiledFilter, visit: (label: number) => void): void {
     if (filter.driver !== null) {
@@ -231,7 +294,7 @@ export class AttributeIndex {
   private unlink(label: number): void {
     for (const tag of this.tags.values()) {
       const code = tag.column[label] ?? 0;
-      if (code > 0) tag.postings[code - 1]?.delete(label);
+      if (code > 0) tag.delete(label, code);
       tag.column[label] = 0;
     }
   }
@@ -241,7 +304,7 @@ export class AttributeIndex {
     let capacity = this.capacity;
     while (capacity < needed) capacity *= 2;
     this.live = grow(this.live, capacity);
-    for (const tag of this.tags.values()) tag.column = grow(tag.column, capacity);
+    for (const tag of this.tags.values()) tag.grow(capacity);
     for (const [field, column] of this.numbers) this.numbers.set(field, grow(column, capacity));
     this.capacity = capacity;
   }

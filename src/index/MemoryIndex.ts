@@ -314,6 +314,9 @@ export class MemoryIndex {
       const candidates = this.collect(compiled);
       return candidates.length === 0 ? { kind: 'empty' } : { kind: 'exact', candidates };
     }
+    // A dense tag value keeps its bitmap: hand it to the graph as is (the engine copies it).
+    const kept = this.attributes.bitmapOf(compiled);
+    if (kept !== null) return { kind: 'hnsw_filtered', ef, bitmap: kept };
     // Many candidates: one pass builds the graph's filter bitmap (and counts), no label list.
     const bitmap = new Uint32Array((this.nextLabel + 31) >>> 5);
     let count = 0;
