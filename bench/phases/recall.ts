@@ -35,6 +35,20 @@ interface Study {
   redisearch: RedisearchComparison | null;
 }
 
+/** Columns of a sweep or operating-point table. */
+function sweepHeaders(k: number): string[] {
+  return [
+    'filter',
+    'pass %',
+    'planner (inferred)',
+    'ef_runtime',
+    `recall@${k}`,
+    'QPS',
+    'p50 ms',
+    'p99 ms',
+  ];
+}
+
 /** The server's brute-force threshold: its config, parsed as the server parses it. */
 function exactLimit(ctx: BenchContext): number {
   return loadConfig(ctx.options.serverEnv).exactSearchMaxCandidates;
@@ -97,16 +111,7 @@ function sweepTable(ctx: BenchContext, s: Study): Table {
   }
   return {
     title: `recall@${o.k} vs exact (the server's exact: true), ${o.queries} queries per setting, ${o.inflight} in flight`,
-    headers: [
-      'filter',
-      'pass %',
-      'planner (inferred)',
-      'ef_runtime',
-      `recall@${o.k}`,
-      'QPS',
-      'p50 ms',
-      'p99 ms',
-    ],
+    headers: sweepHeaders(o.k),
     rows,
   };
 }
@@ -281,16 +286,7 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
     },
     {
       title: `operating points: smallest ef_runtime with recall@${o.k} ≥ ${o.targetRecall} (${o.inflight} in flight)`,
-      headers: [
-        'filter',
-        'pass %',
-        'planner (inferred)',
-        'ef_runtime',
-        `recall@${o.k}`,
-        'QPS',
-        'p50 ms',
-        'p99 ms',
-      ],
+      headers: sweepHeaders(o.k),
       rows: operating.map((x) => {
         const head = [x.filter, round(100 * x.share, 2), plannerPath(x.share, n, exactLimit(ctx))];
         return x.point === null

@@ -10,7 +10,6 @@ import { IndexSnapshots } from '../index/IndexSnapshots.js';
 import { registry } from '../metrics/metrics.js';
 import { MetricsServer } from '../metrics/MetricsServer.js';
 import { MemoryService } from '../retrieval/MemoryService.js';
-import { defineScripts } from '../storage/luaScripts.js';
 import { MemoryStore } from '../storage/MemoryStore.js';
 import { createBlockingPool, closeBlockingPool } from '../storage/blockingPool.js';
 import {
@@ -142,7 +141,6 @@ export class App {
     const redis = createRedisClient(target, 'mnemo', log);
     const followerConnection = createBlockingClient(target, 'mnemo-follower', log);
     await Promise.all([redis.connect(), followerConnection.connect()]);
-    defineScripts(redis);
     const replicas = config.redisReplicaUrls.map((url) => {
       const client = createRedisClient(url, 'mnemo-replica', log);
       client.connect().catch(() => undefined); // the router keeps it out of rotation until it answers

@@ -5,6 +5,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
+import { promisify, type PromiseClient } from './promiseClient.js';
 import { pino } from 'pino';
 import { AgentServices } from '../../src/app/AgentServices.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
@@ -81,37 +82,6 @@ export async function startAgentServer(
       await raw.quit();
     },
   };
-}
-
-type Callback<R> = (error: ServiceError | null, response?: R) => void;
-type Unary<Req, Res> = (request: Req, callback: Callback<Res>) => unknown;
-
-/** A client whose unary methods return promises. */
-export type PromiseClient<C> = {
-  [M in keyof C as C[M] extends Unary<never, unknown> ? M : never]: C[M] extends {
-    (request: infer Req, callback: Callback<infer Res>): unknown;
-  }
-    ? (request: Req) => Promise<Res>
-    : never;
-};
-
-function promisify<C extends object>(client: C): PromiseClient<C> {
-  return new Proxy(
-    {},
-    {
-      get(_target, name: string) {
-        const method = (client as unknown as Record<string, Unary<unknown, unknown>>)[name];
-        if (typeof method !== 'function') return undefined;
-        return (request: unknown) =>
-          new Promise((resolve, reject) => {
-            method.call(client, request, (error: ServiceError | null, response?: unknown) => {
-              if (error) reject(error);
-              else resolve(response);
-            });
-          });
-      },
-    },
-  ) as PromiseClient<C>;
 }
 
 export interface AgentClients {

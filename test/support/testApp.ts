@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { App } from '../../src/app/App.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { mnemoPackageDefinition } from '../../src/transport/protoDescriptors.js';
 import type { ProtoGrpcType } from '../../src/generated/memory.js';
 import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
+import { promisify, type PromiseClient } from './promiseClient.js';
 
 export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -35,42 +36,11 @@ export async function startApp(
   return App.start(testConfig(redis, env), quietLog);
 }
 
-type Callback<R> = (error: ServiceError | null, response?: R) => void;
-type Unary<Req, Res> = (request: Req, callback: Callback<Res>) => unknown;
-
-/** MemoryService client whose methods return promises. */
-export type PromiseClient<C> = {
-  [M in keyof C as C[M] extends Unary<never, unknown> ? M : never]: C[M] extends {
-    (request: infer Req, callback: Callback<infer Res>): unknown;
-  }
-    ? (request: Req) => Promise<Res>
-    : never;
-};
-
 export function memoryClient(port: number): PromiseClient<MemoryServiceClient> & { close(): void } {
   const proto = loadPackageDefinition(mnemoPackageDefinition()) as unknown as ProtoGrpcType;
   const client = new proto.mnemo.v1.MemoryService(
     `127.0.0.1:${port}`,
     credentials.createInsecure(),
   );
-  return new Proxy(
-    {},
-    {
-      get(_target, name: string) {
-        if (name === 'close')
-          return () => {
-            client.close();
-          };
-        const method = (client as unknown as Record<string, Unary<unknown, unknown>>)[name];
-        if (typeof method !== 'function') return undefined;
-        return (request: unknown) =>
-          new Promise((resolve, reject) => {
-            method.call(client, request, (error: ServiceError | null, response?: unknown) => {
-              if (error) reject(error);
-              else resolve(response);
-            });
-          });
-      },
-    },
-  ) as PromiseClient<MemoryServiceClient> & { close(): void };
+  return promisify(client);
 }
