@@ -186,17 +186,62 @@ class TopK {
   std::priority_queue<std::pair<float, uint32_t>> heap_;
 };
 
-// Bitmap filter: bit (label & 31) of word (label >> 5) set = label allowed.
-class BitmapFilter : public hnswlib::BaseFilterFunctor {
+// A range over a numeric column of the caller's (indexed by label):
+// low <= value <= high, strictly on an open side.
+struct RangeBound {
+  const double* values;
+  size_t length;
+  double low;
+  double high;
+  bool low_open;
+  bool high_open;
+};
+
+// Which labels a filtered search may return: those set in the bitmap (bit
+// (label & 31) of word (label >> 5); no bitmap = every label) whose values lie
+// in every range. The columns belong to JS, which may write to them while a
+// search runs: values are read with relaxed atomic loads, and the caller
+// re-checks every hit.
+class LabelFilter {
  public:
-  explicit BitmapFilter(const std::vector<uint32_t>& words) : words_(words) {}
-  bool operator()(labeltype label) override {
-    const size_t word = static_cast<size_t>(label >> 5);
-    return word < words_.size() && ((words_[word] >> (label & 31)) & 1u) != 0;
+  LabelFilter(const std::vector<uint32_t>* words, const std::vector<RangeBound>& ranges)
+      : words_(words), ranges_(ranges) {}
+  bool Allows(labeltype label) const {
+    if (words_ != nullptr) {
+      const size_t word = static_cast<size_t>(label >> 5);
+      if (word >= words_->size() || (((*words_)[word] >> (label & 31)) & 1u) == 0) return false;
+    }
+    for (const RangeBound& r : ranges_) {
+      if (label >= r.length) return false;
+      const uint64_t bits = __atomic_load_n(
+          reinterpret_cast<const uint64_t*>(r.values + label), __ATOMIC_RELAXED);
+      double value;
+      std::memcpy(&value, &bits, sizeof value);
+      if (!(value >= r.low && value <= r.high)) return false;
+      if ((r.low_open && value == r.low) || (r.high_open && value == r.high)) return false;
+    }
+    return true;
   }
 
  private:
-  const std::vector<uint32_t>& words_;
+  const std::vector<uint32_t>* words_;
+  const std::vector<RangeBound>& ranges_;
+};
+
+// A visited list of hnswlib's pool, returned to the pool on every exit.
+class VisitedLease {
+ public:
+  explicit VisitedLease(hnswlib::VisitedListPool& pool)
+      : pool_(pool), list_(pool.getFreeVisitedList()) {}
+  ~VisitedLease() { pool_.releaseVisitedList(list_); }
+  VisitedLease(const VisitedLease&) = delete;
+  VisitedLease& operator=(const VisitedLease&) = delete;
+  hnswlib::vl_type* marks() const { return list_->mass; }
+  hnswlib::vl_type tag() const { return list_->curV; }
+
+ private:
+  hnswlib::VisitedListPool& pool_;
+  hnswlib::VisitedList* list_;
 };
 
 struct Candidate {
@@ -312,21 +357,24 @@ class IndexCore {
     return true;
   }
 
-  // Approximate KNN with a per-call ef: the greedy descent of searchKnn
-  // followed by searchBaseLayerST with our ef (hnswlib's shared ef_ is unused).
-  void Knn(const float* query, size_t k, size_t ef, hnswlib::BaseFilterFunctor* filter,
-           std::vector<Hit>& out) const {
+  // Approximate KNN with a per-call ef: the greedy descent of hnswlib's
+  // searchKnn followed by our SearchBaseLayer with our ef (hnswlib's shared ef_
+  // is unused). Returns the distances computed, entry point and descent
+  // included.
+  size_t Knn(const float* query, size_t k, size_t ef, const LabelFilter* filter,
+             std::vector<Hit>& out) const {
     out.clear();
     std::shared_lock<FairSharedMutex> layout(layout_mu_);
     const Hnsw& h = *hnsw_;
-    if (h.cur_element_count == 0) return;
+    if (h.cur_element_count == 0) return 0;
     // maxlevel_ and enterpoint_node_ are updated together, without a lock that
     // readers could take, when a new top-level element arrives; clamp the
     // descent to the entry point's own level so a mixed read stays in bounds.
     const int max_level = h.maxlevel_;
     const tableint entry = h.enterpoint_node_;
-    if (max_level < 0 || entry == static_cast<tableint>(-1)) return;  // first insert in flight
+    if (max_level < 0 || entry == static_cast<tableint>(-1)) return 0;  // first insert in flight
 
+    size_t computations = 1;
     tableint current = entry;
     float current_dist = h.fstdistfunc_(query, h.getDataByInternalId(current), h.dist_func_param_);
     for (int level = std::min(max_level, h.element_levels_[entry]); level > 0; --level) {
@@ -336,6 +384,7 @@ class IndexCore {
         hnswlib::linklistsizeint* list = h.get_linklist(current, level);
         const size_t count = h.getListCount(list);
         const tableint* neighbours = reinterpret_cast<const tableint*>(list + 1);
+        computations += count;
         for (size_t i = 0; i < count; ++i) {
           const tableint candidate = neighbours[i];
           const float d =
@@ -351,8 +400,10 @@ class IndexCore {
 
     const size_t beam = std::max(ef, k);
     const bool bare = filter == nullptr && h.num_deleted_.load() == 0;
-    auto top = bare ? h.searchBaseLayerST<true>(current, query, beam, nullptr)
-                    : h.searchBaseLayerST<false>(current, query, beam, filter);
+    Queue top = bare ? SearchBaseLayer<true>(h, current, current_dist, query, beam, nullptr,
+                                             &computations)
+                     : SearchBaseLayer<false>(h, current, current_dist, query, beam, filter,
+                                              &computations);
     while (top.size() > k) top.pop();
     out.resize(top.size());
     for (size_t i = out.size(); i-- > 0;) {
@@ -360,6 +411,7 @@ class IndexCore {
                    static_cast<uint32_t>(h.getExternalLabel(top.top().second))};
       top.pop();
     }
+    return computations;
   }
 
   // Maps candidate labels to slots (deduplicated by slot). Unknown labels are
@@ -383,21 +435,44 @@ class IndexCore {
     return out;
   }
 
+  static constexpr size_t kExactPrefetchAhead = 2;
+
+  // Hints the cache to load a whole element of level 0 (links, vector, label).
+  static void PrefetchElement(const Hnsw& h, tableint slot) {
+#ifdef USE_SSE
+    const char* start = h.data_level0_memory_ + slot * h.size_data_per_element_;
+    for (size_t offset = 0; offset < h.size_data_per_element_; offset += 64) {
+      _mm_prefetch(start + offset, _MM_HINT_T0);
+    }
+#else
+    (void)h;
+    (void)slot;
+#endif
+  }
+
   // Exact KNN with the space's SIMD distance over the vectors stored in the
-  // graph; candidates == nullptr scans every live slot.
-  void Exact(const float* query, size_t k, const std::vector<Candidate>* candidates,
-             std::vector<Hit>& out) const {
+  // graph; candidates == nullptr scans every live slot. Returns the distances
+  // computed: one per live candidate.
+  size_t Exact(const float* query, size_t k, const std::vector<Candidate>* candidates,
+               std::vector<Hit>& out) const {
     out.clear();
     std::shared_lock<FairSharedMutex> layout(layout_mu_);
     const Hnsw& h = *hnsw_;
     TopK top(k);
+    size_t computations = 0;
     if (candidates != nullptr) {
-      for (const Candidate& c : *candidates) {
+      const std::vector<Candidate>& list = *candidates;
+      const size_t n = list.size();
+      for (size_t i = 0; i < n; ++i) {
+        // Candidates are scattered over the graph: fetch one ahead while this one is scored.
+        if (i + kExactPrefetchAhead < n) PrefetchElement(h, list[i + kExactPrefetchAhead].slot);
+        const Candidate& c = list[i];
         if (!IsReady(c.slot) || h.isMarkedDeleted(c.slot)) continue;
         // The slot may have been handed to another label since resolution.
         if (h.getExternalLabel(c.slot) != c.label) continue;
         top.Offer(h.fstdistfunc_(query, h.getDataByInternalId(c.slot), h.dist_func_param_),
                   c.label);
+        ++computations;
       }
     } else {
       const size_t count = h.cur_element_count;
@@ -406,9 +481,11 @@ class IndexCore {
         if (!IsReady(slot) || h.isMarkedDeleted(slot)) continue;
         top.Offer(h.fstdistfunc_(query, h.getDataByInternalId(slot), h.dist_func_param_),
                   static_cast<uint32_t>(h.getExternalLabel(slot)));
+        ++computations;
       }
     }
     top.DrainAscending(out);
+    return computations;
   }
 
   void Save(const std::string& path) {
@@ -438,6 +515,87 @@ class IndexCore {
   }
 
  private:
+  using Queue = std::priority_queue<std::pair<float, tableint>,
+                                    std::vector<std::pair<float, tableint>>, Hnsw::CompareByFirst>;
+
+  // hnswlib's searchBaseLayerST (without a stop condition), step for step, so
+  // it returns the same elements, plus a count of the distances it computes.
+  // entry_dist is the entry point's distance, known from the descent. kBare
+  // (no filter, no removed element) admits every element visited, as
+  // hnswlib's bare_bone_search; otherwise an element joins the result only if
+  // it is not removed and passes the filter, but is explored either way.
+  template <bool kBare>
+  Queue SearchBaseLayer(const Hnsw& h, tableint entry, float entry_dist, const float* query,
+                        size_t ef, const LabelFilter* filter, size_t* computations) const {
+    const auto admits = [&](tableint slot) {
+      return kBare || (!h.isMarkedDeleted(slot) &&
+                       (filter == nullptr || filter->Allows(h.getExternalLabel(slot))));
+    };
+    VisitedLease lease(*h.visited_list_pool_);
+    hnswlib::vl_type* const visited = lease.marks();
+    const hnswlib::vl_type tag = lease.tag();
+    Queue top;         // the best admitted elements, worst on top
+    Queue candidates;  // to explore, nearest on top (distances negated)
+    size_t count = 0;
+
+    float lower_bound;
+    if (admits(entry)) {
+      lower_bound = entry_dist;
+      top.emplace(entry_dist, entry);
+      candidates.emplace(-entry_dist, entry);
+    } else {
+      lower_bound = std::numeric_limits<float>::max();
+      candidates.emplace(-lower_bound, entry);
+    }
+    visited[entry] = tag;
+
+    while (!candidates.empty()) {
+      const std::pair<float, tableint> nearest = candidates.top();
+      const float nearest_dist = -nearest.first;
+      const bool stop = kBare ? nearest_dist > lower_bound
+                              : nearest_dist > lower_bound && top.size() == ef;
+      if (stop) break;
+      candidates.pop();
+
+      hnswlib::linklistsizeint* list = h.get_linklist0(nearest.second);
+      const size_t size = h.getListCount(list);
+      const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+#ifdef USE_SSE
+      _mm_prefetch(reinterpret_cast<const char*>(visited + links[0]), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(visited + links[0] + 64), _MM_HINT_T0);
+      _mm_prefetch(h.data_level0_memory_ + links[0] * h.size_data_per_element_ + h.offsetData_,
+                   _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(links + 1), _MM_HINT_T0);
+#endif
+      for (size_t j = 0; j < size; ++j) {
+        const tableint id = links[j];
+#ifdef USE_SSE
+        // links[size] is past the list, as in hnswlib: a harmless hint.
+        _mm_prefetch(reinterpret_cast<const char*>(visited + links[j + 1]), _MM_HINT_T0);
+        _mm_prefetch(
+            h.data_level0_memory_ + links[j + 1] * h.size_data_per_element_ + h.offsetData_,
+            _MM_HINT_T0);
+#endif
+        if (visited[id] == tag) continue;
+        visited[id] = tag;
+        const float dist = h.fstdistfunc_(query, h.getDataByInternalId(id), h.dist_func_param_);
+        ++count;
+        if (!(top.size() < ef || lower_bound > dist)) continue;
+        candidates.emplace(-dist, id);
+#ifdef USE_SSE
+        _mm_prefetch(h.data_level0_memory_ + candidates.top().second * h.size_data_per_element_ +
+                         h.offsetLevel0_,
+                     _MM_HINT_T0);
+#endif
+        if (admits(id)) top.emplace(dist, id);
+        while (top.size() > ef) top.pop();
+        if (!top.empty()) lower_bound = top.top().first;
+      }
+    }
+    *computations += count;
+    return top;
+  }
+
   enum class PlanKind { kUpdate, kRevive, kReuse, kNew, kGrow };
   struct Plan {
     PlanKind kind;
@@ -706,6 +864,8 @@ class SearchWorkerBase : public PromiseWorker {
     return row;
   }
 
+  // { labels, distances, offsets }: query q's hits are [offsets[q], offsets[q + 1]);
+  // computations[q]: the distances computed for query q.
   Napi::Value Result(Napi::Env env) override {
     const size_t nq = results_.size();
     size_t total = 0;
@@ -713,9 +873,11 @@ class SearchWorkerBase : public PromiseWorker {
     Napi::Uint32Array labels = Napi::Uint32Array::New(env, total);
     Napi::Float32Array distances = Napi::Float32Array::New(env, total);
     Napi::Uint32Array offsets = Napi::Uint32Array::New(env, nq + 1);
+    Napi::Float64Array computations = Napi::Float64Array::New(env, nq);
     size_t pos = 0;
     for (size_t q = 0; q < nq; ++q) {
       offsets[q] = static_cast<uint32_t>(pos);
+      computations[q] = static_cast<double>(computations_[q]);
       for (const Hit& hit : results_[q]) {
         labels[pos] = hit.label;
         distances[pos] = hit.distance;
@@ -727,6 +889,7 @@ class SearchWorkerBase : public PromiseWorker {
     out.Set("labels", labels);
     out.Set("distances", distances);
     out.Set("offsets", offsets);
+    out.Set("computations", computations);
     return out;
   }
 
@@ -735,37 +898,46 @@ class SearchWorkerBase : public PromiseWorker {
   size_t k_;
   size_t threads_;
   std::vector<std::vector<Hit>> results_;
+  std::vector<size_t> computations_;  // distances computed per query
 };
 
 class SearchWorker : public SearchWorkerBase {
  public:
   SearchWorker(Napi::Env env, CorePtr core, std::vector<float> queries, size_t k, size_t ef,
-               bool has_filter, std::vector<uint32_t> filter, size_t threads)
+               bool has_bitmap, std::vector<uint32_t> bitmap, std::vector<RangeBound> ranges,
+               std::vector<Napi::ObjectReference> columns, size_t threads)
       : SearchWorkerBase(env, "mnemo_hnsw.search", std::move(core), std::move(queries), k,
                          threads),
         ef_(ef),
-        has_filter_(has_filter),
-        filter_words_(std::move(filter)) {}
+        has_bitmap_(has_bitmap),
+        bitmap_(std::move(bitmap)),
+        ranges_(std::move(ranges)),
+        columns_(std::move(columns)) {}
 
  protected:
   void Run() override {
     const size_t nq = QueryCount();
     results_.assign(nq, {});
-    BitmapFilter filter(filter_words_);
-    hnswlib::BaseFilterFunctor* functor = has_filter_ ? &filter : nullptr;
-    if (has_filter_ && std::all_of(filter_words_.begin(), filter_words_.end(),
-                                   [](uint32_t w) { return w == 0; })) {
+    computations_.assign(nq, 0);
+    const LabelFilter filter(has_bitmap_ ? &bitmap_ : nullptr, ranges_);
+    const LabelFilter* allowed = has_bitmap_ || !ranges_.empty() ? &filter : nullptr;
+    if (has_bitmap_ &&
+        std::all_of(bitmap_.begin(), bitmap_.end(), [](uint32_t w) { return w == 0; })) {
       for (size_t q = 0; q < nq; ++q) PrepareQuery(q);  // still validate the input
       return;                                           // nothing is allowed
     }
-    ParallelFor(nq, ThreadsFor(nq, threads_, 2),
-                [&](size_t q) { core_->Knn(PrepareQuery(q), k_, ef_, functor, results_[q]); });
+    ParallelFor(nq, ThreadsFor(nq, threads_, 2), [&](size_t q) {
+      computations_[q] = core_->Knn(PrepareQuery(q), k_, ef_, allowed, results_[q]);
+    });
   }
 
  private:
   size_t ef_;
-  bool has_filter_;
-  std::vector<uint32_t> filter_words_;
+  bool has_bitmap_;
+  std::vector<uint32_t> bitmap_;
+  std::vector<RangeBound> ranges_;
+  // Keep the range columns alive until the search is done (released on the JS thread).
+  std::vector<Napi::ObjectReference> columns_;
 };
 
 class ExactWorker : public SearchWorkerBase {
@@ -781,11 +953,13 @@ class ExactWorker : public SearchWorkerBase {
   void Run() override {
     const size_t nq = QueryCount();
     results_.assign(nq, {});
+    computations_.assign(nq, 0);
     std::vector<Candidate> resolved;
     if (has_candidates_) resolved = core_->ResolveCandidates(candidate_labels_);
     const std::vector<Candidate>* candidates = has_candidates_ ? &resolved : nullptr;
-    ParallelFor(nq, ThreadsFor(nq, threads_, 1),
-                [&](size_t q) { core_->Exact(PrepareQuery(q), k_, candidates, results_[q]); });
+    ParallelFor(nq, ThreadsFor(nq, threads_, 1), [&](size_t q) {
+      computations_[q] = core_->Exact(PrepareQuery(q), k_, candidates, results_[q]);
+    });
   }
 
  private:
@@ -892,19 +1066,48 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
     return CopyOf(queries);
   }
 
-  // search(queries, k, ef, filter: Uint32Array | null, threads)
+  // search(queries, k, ef, filter: Uint32Array | null,
+  //        ranges: {column: Float64Array, low, high, lowOpen, highOpen}[] | null, threads)
   Napi::Value Search(const Napi::CallbackInfo& info) {
     std::vector<float> queries = Queries(info);
     const size_t k = UintArg(info, 1, "k", 1, 0xFFFFFFFFu);
     const size_t ef = UintArg(info, 2, "ef", 0, 0xFFFFFFFFu);
-    const bool has_filter = !IsNullish(info[3]);
-    std::vector<uint32_t> filter;
-    if (has_filter) {
-      filter = CopyOf(TypedArg<uint32_t>(info, 3, napi_uint32_array, "filter", "Uint32Array"));
+    const bool has_bitmap = !IsNullish(info[3]);
+    std::vector<uint32_t> bitmap;
+    if (has_bitmap) {
+      bitmap = CopyOf(TypedArg<uint32_t>(info, 3, napi_uint32_array, "filter", "Uint32Array"));
     }
-    const size_t threads = Threads(info, 4);
-    auto* worker = new SearchWorker(info.Env(), core_, std::move(queries), k, ef, has_filter,
-                                    std::move(filter), threads);
+    std::vector<RangeBound> ranges;
+    std::vector<Napi::ObjectReference> columns;
+    if (!IsNullish(info[4])) {
+      if (!info[4].IsArray()) ThrowType(info.Env(), "ranges must be an array or null");
+      const Napi::Array list = info[4].As<Napi::Array>();
+      for (uint32_t i = 0; i < list.Length(); ++i) {
+        const Napi::Value item = list.Get(i);
+        if (!item.IsObject()) ThrowType(info.Env(), "ranges[] must be objects");
+        const Napi::Object range = item.As<Napi::Object>();
+        const Napi::Value column = range.Get("column");
+        if (!column.IsTypedArray() ||
+            column.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+          ThrowType(info.Env(), "ranges[].column must be a Float64Array");
+        }
+        const Napi::Value low = range.Get("low");
+        const Napi::Value high = range.Get("high");
+        if (!low.IsNumber() || !high.IsNumber()) {
+          ThrowType(info.Env(), "ranges[].low and ranges[].high must be numbers");
+        }
+        const auto values = column.As<Napi::Float64Array>();
+        ranges.push_back({values.Data(), values.ElementLength(), low.As<Napi::Number>().DoubleValue(),
+                          high.As<Napi::Number>().DoubleValue(),
+                          range.Get("lowOpen").ToBoolean().Value(),
+                          range.Get("highOpen").ToBoolean().Value()});
+        columns.push_back(Napi::Persistent(column.As<Napi::Object>()));
+      }
+    }
+    const size_t threads = Threads(info, 5);
+    auto* worker =
+        new SearchWorker(info.Env(), core_, std::move(queries), k, ef, has_bitmap,
+                         std::move(bitmap), std::move(ranges), std::move(columns), threads);
     return worker->Start();
   }
 

@@ -386,6 +386,24 @@ export function parseMetrics(text: string): Record<string, number> {
   return samples;
 }
 
+/**
+ * Vector distances the index computed per search over a measurement, from a metrics delta:
+ * mnemo_index_distance_computations_total over mnemo_search_plans_total (plans exact, hnsw and
+ * hnsw_filtered; an empty plan computes nothing). Null when the server reported no computations
+ * (a server without the metric) or no such searches.
+ */
+export function distancesPerSearch(delta: Record<string, number>): number | null {
+  let computations = 0;
+  let searches = 0;
+  for (const [name, value] of Object.entries(delta)) {
+    if (name.startsWith('mnemo_index_distance_computations_total')) computations += value;
+    if (name.startsWith('mnemo_search_plans_total') && !name.includes('plan="empty"')) {
+      searches += value;
+    }
+  }
+  return computations > 0 && searches > 0 ? Math.round((10 * computations) / searches) / 10 : null;
+}
+
 /** after − before for every sample (counters and sums over a measurement). */
 export function metricsDelta(
   before: Record<string, number>,

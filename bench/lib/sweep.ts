@@ -2,6 +2,7 @@ import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter
 import type { Server } from './context.js';
 import { SELECTIVITY_FILTERS, selectivityFilter, type SelectivityFilter } from './dataset.js';
 import { mergeRuns, pooled, splitEvenly, throughput, type RunResult } from './driver.js';
+import { distancesPerSearch, metricsDelta } from './processes.js';
 import { status } from './progress.js';
 import { RPC } from './rpc.js';
 import { round, summarize, type LatencySummary } from './stats.js';
@@ -17,11 +18,14 @@ export interface Searcher {
     ef: number,
     exact: boolean,
   ): Promise<string[]>;
+  /** The server's metrics (parseMetrics samples), when it has an endpoint the harness reads. */
+  metrics?(): Promise<Record<string, number>>;
 }
 
 /** mnemo through gRPC, spreading calls over the server's channels (connections). */
 export function mnemoSearcher(server: Server): Searcher {
   let calls = 0;
+  const child = server.child;
   return {
     name: server.name,
     async search(query, filter, k, ef, exact) {
@@ -32,6 +36,7 @@ export function mnemoSearcher(server: Server): Searcher {
       );
       return response.hits.map((h) => h.memory?.id ?? '');
     },
+    ...(child === null ? {} : { metrics: () => child.metrics() }),
   };
 }
 
@@ -47,6 +52,11 @@ export interface SweepPoint {
   qps: number;
   latencyMs: LatencySummary;
   errors: number;
+  /**
+   * Vector distances the server's index computed per search (its /metrics over the setting's
+   * runs); null when the server does not report them.
+   */
+  distancesPerQuery: number | null;
 }
 
 /** Ids of the exact k nearest per query, for one filter. */
@@ -81,6 +91,7 @@ function point(
   ef: number | 'exact',
   recall: number,
   run: RunResult,
+  delta: Record<string, number>,
 ): SweepPoint {
   const l = summarize(run.latencies);
   return {
@@ -100,10 +111,19 @@ function point(
       max: round(l.max, 3),
     },
     errors: run.errors,
+    distancesPerQuery: distancesPerSearch(delta),
   };
 }
 
-/** Runs every query once with `inflight` calls in flight; answers the ids per query. */
+/** Adds every sample of `delta` into `total`. */
+function accumulate(total: Record<string, number>, delta: Record<string, number>): void {
+  for (const [name, value] of Object.entries(delta)) total[name] = (total[name] ?? 0) + value;
+}
+
+/**
+ * Runs every query once with `inflight` calls in flight; answers the ids per query, and the
+ * server's metrics delta over the run (empty when the searcher has no metrics).
+ */
 export async function runQueries(
   searcher: Searcher,
   queries: readonly Buffer[],
@@ -112,12 +132,14 @@ export async function runQueries(
   ef: number,
   exact: boolean,
   inflight: number,
-): Promise<{ ids: string[][]; run: RunResult }> {
+): Promise<{ ids: string[][]; run: RunResult; delta: Record<string, number> }> {
   const ids: string[][] = queries.map(() => []);
+  const before = (await searcher.metrics?.()) ?? {};
   const run = await pooled(queries.length, inflight, async (q) => {
     ids[q] = await searcher.search(queries[q] ?? Buffer.alloc(0), filter, k, ef, exact);
   });
-  return { ids, run };
+  const after = (await searcher.metrics?.()) ?? {};
+  return { ids, run, delta: metricsDelta(before, after) };
 }
 
 /** The exact answers (the server's `exact: true`) for every filter. */
@@ -133,16 +155,32 @@ export async function exactTruth(
   const truths: Truth[] = [];
   for (const filter of filters) {
     status(`exact truth: ${filter.name}`, quiet);
-    const { ids, run } = await runQueries(searcher, queries, filter.filter, k, 0, true, inflight);
+    const { ids, run, delta } = await runQueries(
+      searcher,
+      queries,
+      filter.filter,
+      k,
+      0,
+      true,
+      inflight,
+    );
     const share = shares.get(filter.name) ?? filter.share;
     truths.push({
       filter,
       share,
       ids,
-      point: point(searcher.name, filter, share, 'exact', 1, run),
+      point: point(searcher.name, filter, share, 'exact', 1, run, delta),
     });
   }
   return truths;
+}
+
+/** What the runs of one setting found and cost, gathered over the sweep's rounds. */
+interface SettingRuns {
+  ids: string[][];
+  runs: RunResult[];
+  /** The server's metrics deltas, summed over the runs. */
+  delta: Record<string, number>;
 }
 
 /**
@@ -163,14 +201,14 @@ export async function sweep(
   const points: SweepPoint[] = [];
   for (const truth of truths) {
     status(`${searcher.name} sweep: ${truth.filter.name}, ef ${efs.join(',')}`, quiet);
-    const results = new Map(
-      efs.map((ef) => [ef, { ids: queries.map((): string[] => []), runs: [] as RunResult[] }]),
+    const results = new Map<number, SettingRuns>(
+      efs.map((ef) => [ef, { ids: queries.map((): string[] => []), runs: [], delta: {} }]),
     );
     let start = 0;
     for (const [round, part] of splitEvenly(queries.length, rounds).entries()) {
       const chunk = queries.slice(start, start + part);
       for (const ef of round % 2 === 0 ? efs : [...efs].reverse()) {
-        const { ids, run } = await runQueries(
+        const { ids, run, delta } = await runQueries(
           searcher,
           chunk,
           truth.filter.filter,
@@ -182,6 +220,7 @@ export async function sweep(
         const result = results.get(ef);
         ids.forEach((found, q) => result?.ids.splice(start + q, 1, found));
         result?.runs.push(run);
+        if (result !== undefined) accumulate(result.delta, delta);
       }
       start += part;
     }
@@ -196,6 +235,7 @@ export async function sweep(
           ef,
           recallOf(truth.ids, result.ids),
           mergeRuns(result.runs),
+          result.delta,
         ),
       );
     }
@@ -212,7 +252,7 @@ export async function measurePoint(
   k: number,
   inflight: number,
 ): Promise<SweepPoint> {
-  const { ids, run } = await runQueries(
+  const { ids, run, delta } = await runQueries(
     searcher,
     queries,
     truth.filter.filter,
@@ -221,7 +261,7 @@ export async function measurePoint(
     false,
     inflight,
   );
-  return point(searcher.name, truth.filter, truth.share, ef, recallOf(truth.ids, ids), run);
+  return point(searcher.name, truth.filter, truth.share, ef, recallOf(truth.ids, ids), run, delta);
 }
 
 /**

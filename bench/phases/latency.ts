@@ -26,7 +26,7 @@ import {
   type TargetFigures,
 } from '../lib/figures.js';
 import type { LoadResult } from '../lib/loader.js';
-import { metricsDelta } from '../lib/processes.js';
+import { distancesPerSearch, metricsDelta } from '../lib/processes.js';
 import type { PhaseOutput, Table } from '../lib/report.js';
 import { RPC } from '../lib/rpc.js';
 import { lineChart, PALETTE, type Series } from '../lib/svg.js';
@@ -80,6 +80,11 @@ export interface ServerStats {
   redisReadsPerCall: number | null;
   /** Mean search time inside the server (its query histogram), ms. */
   serverMeanMs: number | null;
+  /**
+   * Vector distances the index computed per index search (not per call: coalesced calls and
+   * empty plans search nothing); null when the server does not report them.
+   */
+  distancesPerQuery: number | null;
   /** Every changed mnemo_* sample (deltas over the measurement). */
   delta: Record<string, number>;
 }
@@ -134,6 +139,7 @@ function serverStats(
       coalesced: sumOf(delta, 'mnemo_dedup_coalesced_total'),
       redisReadsPerCall: calls > 0 && reads > 0 ? Math.round((100 * reads) / calls) / 100 : null,
       serverMeanMs: serverMean(delta),
+      distancesPerQuery: distancesPerSearch(delta),
       delta,
     });
   }
@@ -151,6 +157,7 @@ function statsTable(title: string, rows: { level: number | null; stats: ServerSt
       'coalesced',
       'redis reads/call',
       'server mean ms',
+      'distances/query',
     ],
     rows: rows.flatMap((r) =>
       r.stats.map((s) => [
@@ -161,6 +168,7 @@ function statsTable(title: string, rows: { level: number | null; stats: ServerSt
         s.coalesced,
         s.redisReadsPerCall,
         s.serverMeanMs,
+        s.distancesPerQuery,
       ]),
     ),
   };
@@ -171,6 +179,7 @@ function commonNotes(ctx: BenchContext, setup: Setup): string[] {
     `data: ${ctx.dataset.description}`,
     `payload: request ${setup.payload.requestBytes} B, response ${setup.payload.responseBytes} B (${setup.payload.hitsPerResponse} hits); echo = bare grpc-js server in a child process answering that response`,
     `measured interleaved in ${ctx.options.rounds} rounds (targets run A B C, then C B A, …) on a shared machine: compare ratios, not absolute figures across runs`,
+    "distances/query (mnemo's own metrics): vector distances the index computed per index search, mnemo_index_distance_computations_total / mnemo_search_plans_total (empty plans aside); per search, not per call",
   ];
   if (ctx.options.compare.has('naive')) {
     notes.push(

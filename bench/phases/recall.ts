@@ -44,6 +44,7 @@ function sweepHeaders(k: number): string[] {
     'ef_runtime',
     `recall@${k}`,
     'QPS',
+    'distances/query',
     'p50 ms',
     'p99 ms',
   ];
@@ -93,6 +94,7 @@ function sweepTable(ctx: BenchContext, s: Study): Table {
       'exact',
       1,
       e.qps,
+      e.distancesPerQuery,
       e.latencyMs.p50,
       e.latencyMs.p99,
     ]);
@@ -104,6 +106,7 @@ function sweepTable(ctx: BenchContext, s: Study): Table {
         String(p.ef),
         p.recall,
         p.qps,
+        p.distancesPerQuery,
         p.latencyMs.p50,
         p.latencyMs.p99,
       ]);
@@ -154,6 +157,7 @@ function studyNotes(ctx: BenchContext): string[] {
   return [
     `data: ${ctx.dataset.description}`,
     `planner column: mnemo searches filters with ≤ ${exactLimit(ctx)} candidates (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) by brute force, so ef_runtime does not matter there`,
+    "distances/query: vector distances mnemo's index computed per search over the setting's runs (mnemo_index_distance_computations_total / mnemo_search_plans_total from its /metrics); empty when the server does not report them",
   ];
 }
 
@@ -290,12 +294,13 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
       rows: operating.map((x) => {
         const head = [x.filter, round(100 * x.share, 2), plannerPath(x.share, n, exactLimit(ctx))];
         return x.point === null
-          ? [...head, `not reached (ef ≤ ${Math.max(...o.efs)})`, null, null, null, null]
+          ? [...head, `not reached (ef ≤ ${Math.max(...o.efs)})`, null, null, null, null, null]
           : [
               ...head,
               String(x.point.ef),
               x.point.recall,
               x.point.qps,
+              x.point.distancesPerQuery,
               x.point.latencyMs.p50,
               x.point.latencyMs.p99,
             ];

@@ -2,6 +2,7 @@ import type { MemoryAttributes } from '../model/MemoryRecord.js';
 import type { MemoryFilter, NumericRange } from '../model/MemoryFilter.js';
 import { inRange } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
+import type { ColumnRange } from './HnswEngine.js';
 
 interface TagClause {
   column: Uint32Array;
@@ -18,6 +19,11 @@ interface RangeClause {
   column: Float64Array;
   range: NumericRange;
 }
+
+/** The labels a filter matches: a list, or a bitmap (bit `label & 31` of word `label >>> 5`). */
+export type Selection =
+  | { readonly count: number; readonly labels: Uint32Array; readonly bitmap: null }
+  | { readonly count: number; readonly labels: null; readonly bitmap: Uint32Array };
 
 /** A filter resolved against the attribute index; `null` from compile means nothing matches. */
 export interface CompiledFilter {
@@ -188,14 +194,16 @@ export class AttributeIndex {
     return label < this.capacity && this.live[label] === 1;
   }
 
-  get(label: number): MemoryAttributes | null {
-    if (!this.isLive(label)) return null;
-    const attributes: MemoryAttributes = { tags: {}, numbers: {} };
+  /** Whether a live label holds exactly these attributes (in every field of the schema). */
+  sameAs(label: number, attributes: MemoryAttributes): boolean {
+    if (!this.isLive(label)) return false;
     for (const [field, tag] of this.tags) {
-      attributes.tags[field] = tag.values[(tag.column[label] ?? 1) - 1] ?? '';
+      if (attributes.tags[field] !== tag.values[(tag.column[label] ?? 1) - 1]) return false;
     }
-    for (const [field, column] of this.numbers) attributes.numbers[field] = column[label] ?? 0;
-    return attributes;
+    for (const [field, column] of this.numbers) {
+      if (attributes.numbers[field] !== column[label]) return false;
+    }
+    return true;
   }
 
   numeric(field: string, label: number): number {
@@ -239,11 +247,6 @@ export class AttributeIndex {
     return { tagClauses, rangeClauses, driver };
   }
 
-  /** Upper bound of the number of labels the filter can match. */
-  estimate(filter: CompiledFilter): number {
-    return filter.driver?.size ?? this.liveCount;
-  }
-
   matches(label: number, filter: CompiledFilter): boolean {
     if (this.live[label] !== 1) return false;
     for (const clause of filter.tagClauses) {
@@ -256,39 +259,141 @@ export class AttributeIndex {
   }
 
   /**
-   * The filter's bitmap without visiting labels, when it is one tag clause whose values all keep
-   * bitmaps (their OR; the value's own bitmap when there is one value: do not modify it). Null
-   * otherwise. Its population is the clause's `size`.
+   * The live labels matching the filter. A filter led by a rare tag value (at most
+   * `listLimit` labels, and no bitmap kept for it) walks that value's postings and comes back as
+   * a label list; any other is computed a word at a time over bitmaps — kept value bitmaps ORed
+   * within a clause and ANDed across clauses, range columns scanned only where the tags leave
+   * labels — and comes back as a bitmap. A filter that is exactly one dense tag value returns
+   * that value's own bitmap: read it, never modify it.
    */
-  bitmapOf(filter: CompiledFilter): Uint32Array | null {
-    const clause = filter.driver;
-    if (clause === null || filter.tagClauses.length !== 1 || filter.rangeClauses.length > 0) {
-      return null;
+  select(filter: CompiledFilter, listLimit: number): Selection {
+    const driver = filter.driver;
+    if (driver !== null && driver.size <= listLimit && driver.bitmaps.includes(undefined)) {
+      const labels = new Uint32Array(driver.size);
+      let n = 0;
+      const alone = filter.tagClauses.length === 1 && filter.rangeClauses.length === 0;
+      for (const posting of driver.postings) {
+        for (const label of posting) if (alone || this.matches(label, filter)) labels[n++] = label;
+      }
+      return { count: n, labels: labels.subarray(0, n), bitmap: null };
     }
-    if (clause.bitmaps.some((bitmap) => bitmap === undefined)) return null;
-    const bitmaps = clause.bitmaps as Uint32Array[];
-    if (bitmaps.length === 1) return bitmaps[0] ?? null;
-    const union = new Uint32Array(Math.max(...bitmaps.map((b) => b.length)));
-    for (const bitmap of bitmaps) {
-      for (let i = 0; i < bitmap.length; i++) union[i] = (union[i] ?? 0) | (bitmap[i] ?? 0);
+    const lone = filter.tagClauses.length === 1 && filter.rangeClauses.length === 0;
+    const loneBitmap = lone && driver?.bitmaps.length === 1 ? driver.bitmaps[0] : undefined;
+    if (loneBitmap !== undefined && driver !== null) {
+      return { count: driver.size, labels: null, bitmap: loneBitmap };
     }
-    return union;
+    const words = (this.highWater + 31) >>> 5;
+    const clauses = [...filter.tagClauses].sort((a, b) => a.size - b.size);
+    let bitmap: Uint32Array | null = null;
+    let shared = false;
+    for (const clause of clauses) {
+      const own = clause.bitmaps.length === 1 ? clause.bitmaps[0] : undefined;
+      if (bitmap === null) {
+        if (own !== undefined) {
+          bitmap = own;
+          shared = true;
+        } else {
+          bitmap = clauseBitmap(clause, words);
+        }
+        continue;
+      }
+      if (shared) {
+        bitmap = bitmap.slice(0, words);
+        shared = false;
+      }
+      const other = own ?? clauseBitmap(clause, words);
+      for (let i = 0; i < words; i++) bitmap[i] = (bitmap[i] ?? 0) & (other[i] ?? 0);
+    }
+    const ranges = filter.rangeClauses.map(compileRange);
+    if (ranges.length === 0 && bitmap !== null) {
+      const count = shared && clauses.length === 1 ? (clauses[0]?.size ?? 0) : populationOf(bitmap);
+      return { count, labels: null, bitmap };
+    }
+    if (bitmap === null) return this.scanRanges(ranges, words);
+    if (shared) bitmap = bitmap.slice(0, words);
+    let count = 0;
+    for (let i = 0; i < words; i++) {
+      let rest = bitmap[i] ?? 0;
+      if (rest === 0) continue;
+      let kept = rest;
+      while (rest !== 0) {
+        const lowest = rest & -rest;
+        rest ^= lowest;
+        if (!inRanges(ranges, (i << 5) + 31 - Math.clz32(lowest))) kept &= ~lowest;
+      }
+      bitmap[i] = kept;
+      count += popcount(kept);
+    }
+    return { count, labels: null, bitmap };
+  }
+
+  /** Every live label within the ranges (all live labels for none), a word at a time. */
+  private scanRanges(ranges: readonly ColumnRange[], words: number): Selection {
+    const bitmap = new Uint32Array(words);
+    const live = this.live;
+    const [only] = ranges;
+    let count = 0;
+    for (let i = 0; i < words; i++) {
+      let word = 0;
+      const base = i << 5;
+      const end = Math.min(32, this.highWater - base);
+      if (ranges.length === 0) {
+        for (let b = 0; b < end; b++) if (live[base + b] === 1) word |= 1 << b;
+      } else if (ranges.length === 1 && only !== undefined) {
+        // One range (the common case), its bounds in locals.
+        const { column, low, high, lowOpen, highOpen } = only;
+        for (let b = 0; b < end; b++) {
+          const value = column[base + b] ?? 0;
+          if (
+            live[base + b] === 1 &&
+            value >= low &&
+            value <= high &&
+            !(lowOpen && value === low) &&
+            !(highOpen && value === high)
+          ) {
+            word |= 1 << b;
+          }
+        }
+      } else {
+        for (let b = 0; b < end; b++) {
+          if (live[base + b] === 1 && inRanges(ranges, base + b)) word |= 1 << b;
+        }
+      }
+      bitmap[i] = word;
+      if (word !== 0) count += popcount(word);
+    }
+    return { count, labels: null, bitmap };
+  }
+
+  /** The filter's range clauses as bounds over their columns. */
+  rangeBounds(filter: CompiledFilter): ColumnRange[] {
+    return filter.rangeClauses.map(compileRange);
+  }
+
+  /**
+   * How many live labels the filter matches, estimated from `samples` labels spread evenly over
+   * the label space (so ranges correlated with insertion order are sampled fairly).
+   */
+  estimateMatches(filter: CompiledFilter, samples = 1024): number {
+    if (this.highWater === 0) return 0;
+    const step = Math.max(1, this.highWater / samples);
+    let tried = 0;
+    let passed = 0;
+    for (let at = step / 2; at < this.highWater; at += step) {
+      tried++;
+      if (this.matches(Math.floor(at), filter)) passed++;
+    }
+    return Math.round((passed / tried) * this.highWater);
   }
 
   /** Calls `visit` for every live label matching the filter. */
   forEachMatch(filter: CompiledFilter, visit: (label: number) => void): void {
-    if (filter.driver !== null) {
-      // Postings hold live labels only: with the driver as the one clause, all of them match.
-      const alone = filter.tagClauses.length === 1 && filter.rangeClauses.length === 0;
-      for (const posting of filter.driver.postings) {
-        if (alone) for (const label of posting) visit(label);
-        else for (const label of posting) if (this.matches(label, filter)) visit(label);
-      }
+    const selection = this.select(filter, Infinity);
+    if (selection.labels !== null) {
+      for (const label of selection.labels) visit(label);
       return;
     }
-    for (let label = 0; label < this.highWater; label++) {
-      if (this.matches(label, filter)) visit(label);
-    }
+    forEachBit(selection.bitmap, visit);
   }
 
   private unlink(label: number): void {
@@ -314,4 +419,80 @@ function grow<T extends Uint8Array | Uint32Array | Float64Array>(array: T, capac
   const larger = new (array.constructor as new (n: number) => T)(capacity);
   larger.set(array);
   return larger;
+}
+
+function compileRange(clause: RangeClause): ColumnRange {
+  const { range } = clause;
+  return {
+    column: clause.column,
+    low: range.min ?? -Infinity,
+    high: range.max ?? Infinity,
+    lowOpen: range.minExclusive && range.min !== undefined,
+    highOpen: range.maxExclusive && range.max !== undefined,
+  };
+}
+
+function inRanges(ranges: readonly ColumnRange[], label: number): boolean {
+  for (const r of ranges) {
+    const value = r.column[label] ?? 0;
+    if (value < r.low || value > r.high) return false;
+    if ((r.lowOpen && value === r.low) || (r.highOpen && value === r.high)) return false;
+  }
+  return true;
+}
+
+/** The OR of a tag clause's values, as a bitmap of `words` words. */
+function clauseBitmap(clause: TagClause, words: number): Uint32Array {
+  const bitmap = new Uint32Array(words);
+  clause.bitmaps.forEach((kept, i) => {
+    if (kept !== undefined) {
+      const n = Math.min(words, kept.length);
+      for (let w = 0; w < n; w++) bitmap[w] = (bitmap[w] ?? 0) | (kept[w] ?? 0);
+      return;
+    }
+    for (const label of clause.postings[i] ?? []) {
+      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
+    }
+  });
+  return bitmap;
+}
+
+function popcount(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+function populationOf(bitmap: Uint32Array): number {
+  let count = 0;
+  for (const word of bitmap) if (word !== 0) count += popcount(word);
+  return count;
+}
+
+/** Calls `visit` with every set bit's label, ascending. */
+export function forEachBit(bitmap: Uint32Array, visit: (label: number) => void): void {
+  for (let i = 0; i < bitmap.length; i++) {
+    let rest = bitmap[i] ?? 0;
+    while (rest !== 0) {
+      const lowest = rest & -rest;
+      rest ^= lowest;
+      visit((i << 5) + 31 - Math.clz32(lowest));
+    }
+  }
+}
+
+/** The labels of the set bits, ascending (`count` of them). */
+export function labelsOf(bitmap: Uint32Array, count: number): Uint32Array {
+  const labels = new Uint32Array(count);
+  let n = 0;
+  for (let i = 0; i < bitmap.length && n < count; i++) {
+    let rest = bitmap[i] ?? 0;
+    while (rest !== 0) {
+      const lowest = rest & -rest;
+      rest ^= lowest;
+      labels[n++] = (i << 5) + 31 - Math.clz32(lowest);
+    }
+  }
+  return labels.subarray(0, n);
 }

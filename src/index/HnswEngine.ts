@@ -24,6 +24,12 @@ export interface KnnResult {
   labels: Uint32Array;
   /** Cosine distances 1 − cos(a, b), in [0, 2], aligned with `labels`. */
   distances: Float32Array;
+  /**
+   * Vector distances computed for this query: by {@link HnswEngine.search}, every one of the graph
+   * search (entry point and upper-layer descent included); by {@link HnswEngine.searchExact}, one
+   * per live candidate.
+   */
+  computations: number;
 }
 
 /** Diagnostic counters of an {@link HnswEngine}. */
@@ -42,6 +48,21 @@ interface NativeBatch {
   labels: Uint32Array;
   distances: Float32Array;
   offsets: Uint32Array;
+  /** Distances computed per query. */
+  computations: Float64Array;
+}
+
+/**
+ * Labels whose value in `column` (indexed by label) lies in [low, high], strictly on an open
+ * side. The engine reads the column while it searches and keeps it alive until then; values
+ * written meanwhile may or may not be seen, so callers re-check the hits.
+ */
+export interface ColumnRange {
+  readonly column: Float64Array;
+  readonly low: number;
+  readonly high: number;
+  readonly lowOpen: boolean;
+  readonly highOpen: boolean;
 }
 
 interface NativeIndex {
@@ -54,6 +75,7 @@ interface NativeIndex {
     k: number,
     ef: number,
     filter: Uint32Array | null,
+    ranges: readonly ColumnRange[] | null,
     threads: number,
   ): Promise<NativeBatch>;
   searchExact(
@@ -131,12 +153,16 @@ function checkFloats(name: string, values: unknown): Float32Array {
 }
 
 function splitBatch(batch: NativeBatch): KnnResult[] {
-  const { labels, distances, offsets } = batch;
+  const { labels, distances, offsets, computations } = batch;
   const out: KnnResult[] = new Array<KnnResult>(offsets.length - 1);
   for (let q = 0; q < out.length; q++) {
     const start = offsets[q] ?? 0;
     const end = offsets[q + 1] ?? start;
-    out[q] = { labels: labels.subarray(start, end), distances: distances.subarray(start, end) };
+    out[q] = {
+      labels: labels.subarray(start, end),
+      distances: distances.subarray(start, end),
+      computations: computations[q] ?? 0,
+    };
   }
   return out;
 }
@@ -200,14 +226,17 @@ export class HnswEngine {
    * Approximate KNN for nq queries (row-major), each with its own result. ef = max(ef, k) is per
    * call, so concurrent searches with different ef do not interfere. filter: optional bitmap over
    * labels (bit i&31 of word i>>>5 set = label i allowed; labels beyond the bitmap are not
-   * allowed). Removed labels are never returned. Runs off the JS thread; a batch of queries is
-   * split over the cores. Rejects with a TypeError if a query is zero or non-finite.
+   * allowed). ranges: labels must also lie in every range (checked as the graph is walked, so a
+   * wide range costs no pass over the labels). Removed labels are never returned. Runs off the
+   * JS thread; a batch of queries is split over the cores. Rejects with a TypeError if a query is
+   * zero or non-finite.
    */
   async search(
     queries: Float32Array,
     k: number,
     ef: number,
     filter?: Uint32Array | null,
+    ranges: readonly ColumnRange[] = [],
   ): Promise<KnnResult[]> {
     this.#checkQueries(queries);
     checkInteger('k', k, 1);
@@ -216,7 +245,13 @@ export class HnswEngine {
       throw new TypeError('filter must be a Uint32Array bitmap, null or undefined');
     }
     if (queries.length === 0) return [];
-    return splitBatch(await this.#native.search(queries, k, ef, filter ?? null, THREADS));
+    for (const range of ranges) {
+      if (!(range.column instanceof Float64Array)) {
+        throw new TypeError('ranges[].column must be a Float64Array');
+      }
+    }
+    const columns = ranges.length === 0 ? null : ranges;
+    return splitBatch(await this.#native.search(queries, k, ef, filter ?? null, columns, THREADS));
   }
 
   /**

@@ -5,8 +5,8 @@ import type { MemorySchema } from '../model/MemorySchema.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { AttributeIndex, type AttributeSnapshot, type CompiledFilter } from './AttributeIndex.js';
-import { HnswEngine, type KnnResult } from './HnswEngine.js';
+import { AttributeIndex, labelsOf, type AttributeSnapshot } from './AttributeIndex.js';
+import { HnswEngine, type ColumnRange, type KnnResult } from './HnswEngine.js';
 import { TopK } from './TopK.js';
 import { metrics } from '../metrics/metrics.js';
 
@@ -141,9 +141,14 @@ export class MemoryIndex {
     return this.idToLabel.has(id);
   }
 
-  attributesOf(id: string): MemoryAttributes | null {
+  /**
+   * Whether a stored copy of a memory is as new as the index: true for a memory the index does
+   * not hold, false for a missing copy of one it holds or a copy whose attributes differ.
+   */
+  isCurrent(id: string, stored: MemoryAttributes | null): boolean {
     const label = this.idToLabel.get(id);
-    return label === undefined ? null : this.attributes.get(label);
+    if (label === undefined) return true;
+    return stored !== null && this.attributes.sameAs(label, stored);
   }
 
   /** Inserts or replaces memories (the last one wins where an id repeats). */
@@ -235,7 +240,7 @@ export class MemoryIndex {
             break;
           case 'hnsw_filtered':
             results[i] = this.engine
-              .search(query.vector, query.k, plan.ef, plan.bitmap)
+              .search(query.vector, query.k, plan.ef, plan.bitmap, plan.ranges)
               .then(first);
             break;
           case 'hnsw': {
@@ -261,6 +266,10 @@ export class MemoryIndex {
       }
       const found = await Promise.all(results);
       this.lastPlan = plans[plans.length - 1]?.kind ?? 'empty';
+      found.forEach((result, i) => {
+        const plan = plans[i]?.kind ?? 'empty';
+        if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
+      });
       return found.map((result, i) => this.toHits(result, (queries[i] as SearchQuery).filter));
     } finally {
       this.release();
@@ -310,32 +319,35 @@ export class MemoryIndex {
       if (query.exact || this.size <= exactLimit) return { kind: 'exact', candidates: null };
       return { kind: 'hnsw', ef };
     }
-    if (query.exact || this.attributes.estimate(compiled) <= exactLimit) {
-      const candidates = this.collect(compiled);
-      return candidates.length === 0 ? { kind: 'empty' } : { kind: 'exact', candidates };
+    // A wide range: the engine checks the range columns as it walks the graph, instead of a pass
+    // over every label building a bitmap for each query; tag clauses still go as a bitmap.
+    const tagBound = compiled.driver?.size ?? this.attributes.size;
+    if (
+      !query.exact &&
+      compiled.rangeClauses.length > 0 &&
+      tagBound > WIDE_RANGE_FACTOR * exactLimit &&
+      this.attributes.estimateMatches(compiled) > 2 * exactLimit
+    ) {
+      const ranges = this.attributes.rangeBounds(compiled);
+      if (compiled.tagClauses.length === 0)
+        return { kind: 'hnsw_filtered', ef, bitmap: null, ranges };
+      const tags = this.attributes.select({ ...compiled, rangeClauses: [] }, 0);
+      if (tags.count === 0) return { kind: 'empty' };
+      return { kind: 'hnsw_filtered', ef, bitmap: tags.bitmap ?? bitmapOf(tags.labels), ranges };
     }
-    // A dense tag value keeps its bitmap: hand it to the graph as is (the engine copies it).
-    const kept = this.attributes.bitmapOf(compiled);
-    if (kept !== null) return { kind: 'hnsw_filtered', ef, bitmap: kept };
-    // Many candidates: one pass builds the graph's filter bitmap (and counts), no label list.
-    const bitmap = new Uint32Array((this.nextLabel + 31) >>> 5);
-    let count = 0;
-    this.attributes.forEachMatch(compiled, (label) => {
-      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
-      count++;
-    });
-    if (count === 0) return { kind: 'empty' };
-    if (count <= exactLimit) return { kind: 'exact', candidates: this.collect(compiled) };
-    return { kind: 'hnsw_filtered', ef, bitmap };
-  }
-
-  private collect(compiled: CompiledFilter): Uint32Array {
-    const labels = new Uint32Array(this.attributes.estimate(compiled));
-    let n = 0;
-    this.attributes.forEachMatch(compiled, (label) => {
-      labels[n++] = label;
-    });
-    return labels.subarray(0, n);
+    const selection = this.attributes.select(compiled, exactLimit);
+    if (selection.count === 0) return { kind: 'empty' };
+    if (query.exact || selection.count <= exactLimit) {
+      const candidates = selection.labels ?? labelsOf(selection.bitmap, selection.count);
+      return { kind: 'exact', candidates };
+    }
+    // The engine copies the bitmap at the call, so a dense value's own bitmap can go as is.
+    return {
+      kind: 'hnsw_filtered',
+      ef,
+      bitmap: selection.bitmap ?? bitmapOf(selection.labels),
+      ranges: [],
+    };
   }
 
   /** Maps labels to ids, dropping any that changed while the search ran or left the filter. */
@@ -408,9 +420,33 @@ type Plan =
   | { kind: 'empty' }
   | { kind: 'exact'; candidates: Uint32Array | null }
   | { kind: 'hnsw'; ef: number }
-  | { kind: 'hnsw_filtered'; ef: number; bitmap: Uint32Array };
+  | {
+      kind: 'hnsw_filtered';
+      ef: number;
+      bitmap: Uint32Array | null;
+      ranges: readonly ColumnRange[];
+    };
 
-const EMPTY_RESULT: KnnResult = { labels: new Uint32Array(0), distances: new Float32Array(0) };
+/**
+ * Range filters whose tags leave more than this many times the exact-search limit, and that
+ * are estimated to pass more than twice it, are checked by the engine during the graph walk.
+ */
+const WIDE_RANGE_FACTOR = 4;
+
+const EMPTY_RESULT: KnnResult = {
+  labels: new Uint32Array(0),
+  distances: new Float32Array(0),
+  computations: 0,
+};
+
+function bitmapOf(labels: Uint32Array): Uint32Array {
+  let highest = 0;
+  for (const label of labels) highest = Math.max(highest, label);
+  const bitmap = new Uint32Array((highest + 32) >>> 5);
+  for (const label of labels)
+    bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
+  return bitmap;
+}
 
 function first(results: KnnResult[]): KnnResult {
   return results[0] ?? EMPTY_RESULT;

@@ -73,6 +73,12 @@ export const metrics = {
     labelNames: ['plan'] as const,
     registers: [registry],
   }),
+  distanceComputations: new Counter({
+    name: 'mnemo_index_distance_computations_total',
+    help: 'Vector distance computations by the index, by search plan: exact, hnsw, hnsw_filtered',
+    labelNames: ['plan'] as const,
+    registers: [registry],
+  }),
   indexRebuilding: new Gauge({
     name: 'mnemo_index_rebuilding',
     help: '1 while the index of a kind is being rebuilt from Redis',
@@ -147,3 +153,8 @@ export const metrics = {
     registers: [registry],
   }),
 };
+
+// Every plan's series from the start, at 0, so that distances per search can be charted before a
+// plan has run (the index counts them: metrics.distanceComputations.inc({ plan }, n)).
+for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
+  metrics.distanceComputations.inc({ plan }, 0);

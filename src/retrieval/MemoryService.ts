@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { unavailable } from '../model/errors.js';
 import type { MemoryFilter } from '../model/MemoryFilter.js';
 import { isEmptyFilter, matchesFilter } from '../model/MemoryFilter.js';
-import type { MemoryAttributes, MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
+import type { MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
 import { SCHEMAS } from '../model/MemorySchema.js';
 import type { ChangeFollower } from '../index/ChangeFollower.js';
 import type { IndexSet } from '../index/IndexSet.js';
@@ -220,8 +220,7 @@ export class MemoryService {
     const stale: string[] = [];
     fromReplica.forEach((record, i) => {
       const id = ids[i] ?? '';
-      const known = index.attributesOf(id);
-      if (known !== null && (record === null || !sameAttributes(record, known))) stale.push(id);
+      if (!index.isCurrent(id, record)) stale.push(id);
       else if (record !== null) records.set(id, record);
     });
     if (stale.length > 0) {
@@ -278,15 +277,6 @@ function queryType(kind: MemoryKind, request: SearchRequest): string {
   const filtered = !isEmptyFilter(request.filter);
   if (kind === 'episodic') return filtered ? 'hybrid' : 'vector_similarity';
   return filtered ? 'semantic_hybrid' : 'semantic_similarity';
-}
-
-function sameAttributes(record: MemoryRecord, known: MemoryAttributes): boolean {
-  for (const [field, value] of Object.entries(known.tags))
-    if (record.tags[field] !== value) return false;
-  for (const [field, value] of Object.entries(known.numbers)) {
-    if (record.numbers[field] !== value) return false;
-  }
-  return true;
 }
 
 /** A touched hit is updated in place: give it a record of its own when batches share records. */

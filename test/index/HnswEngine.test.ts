@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,52 @@ class Clusters {
     }
     return out;
   }
+}
+
+/**
+ * Unit vectors whose dot products float32 computes exactly, in any summation order: integer
+ * components with squares summing to 256², divided by 256. Each product and each partial sum of a
+ * dot product is then a multiple of 2^-16 of magnitude at most 1, so every distance is exact
+ * whichever SIMD width the CPU has, and a graph built from them one insert at a time (no thread
+ * races) is the same on every machine. Clustered: `centres` Gaussian centres plus noise, rounded;
+ * the remainder of 256² goes to the last four components as a sum of four squares.
+ */
+function exactUnitVectors(n: number, dim: number, centres: number, seed: number): Float32Array {
+  const random = rng(seed);
+  const centre = Array.from({ length: centres }, () =>
+    Float64Array.from({ length: dim - 4 }, () => gaussian(random)),
+  );
+  const radius2 = 256 * 256;
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const c = centre[Math.floor(random() * centres)] ?? new Float64Array(dim - 4);
+    const raw = c.map((x) => x + 0.4 * gaussian(random));
+    const norm2 = raw.reduce((s, x) => s + x * x, 0);
+    let scale = Math.sqrt((0.95 * radius2) / norm2);
+    let ints: number[];
+    let sum: number;
+    do {
+      ints = Array.from(raw, (x) => Math.round(x * scale));
+      sum = ints.reduce((s, x) => s + x * x, 0);
+      scale *= 0.99;
+    } while (sum > radius2);
+    const rest = fourSquares(radius2 - sum).map((x) => (random() < 0.5 ? -x : x));
+    [...ints, ...rest].forEach((x, d) => (out[i * dim + d] = x / 256));
+  }
+  return out;
+}
+
+/** Four non-negative integers whose squares sum to r (Lagrange: they always exist). */
+function fourSquares(r: number): number[] {
+  for (let a = Math.floor(Math.sqrt(r)); a >= 0; a--) {
+    for (let b = Math.min(a, Math.floor(Math.sqrt(r - a * a))); b >= 0; b--) {
+      for (let c = Math.min(b, Math.floor(Math.sqrt(r - a * a - b * b))); c >= 0; c--) {
+        const d = Math.round(Math.sqrt(r - a * a - b * b - c * c));
+        if (d <= c && a * a + b * b + c * c + d * d === r) return [a, b, c, d];
+      }
+    }
+  }
+  throw new Error(`no four squares sum to ${r}`);
 }
 
 // ---------------------------------------------------------------------------
@@ -122,7 +168,13 @@ function labelRange(start: number, count: number, step = 1): Uint32Array {
 }
 
 const OPTIONS = { m: 16, efConstruction: 200 } as const;
-const EMPTY: KnnResult = { labels: new Uint32Array(0), distances: new Float32Array(0) };
+/** hnswlib's own answers on the fixed graph of the base-layer test (see referenceAnswers). */
+const REFERENCE_PATH = join(import.meta.dirname, 'fixtures', 'hnswlibNeighbours.json');
+const EMPTY: KnnResult = {
+  labels: new Uint32Array(0),
+  distances: new Float32Array(0),
+  computations: 0,
+};
 
 function engine(dim: number, initialCapacity: number, seed?: number): HnswEngine {
   const options: HnswOptions = { dim, ...OPTIONS, initialCapacity };
@@ -275,6 +327,87 @@ describe('HnswEngine', () => {
     it('returns nothing for an empty bitmap', async () => {
       const results = await shared.search(queries.subarray(0, 5 * DIM), K, 64, new Uint32Array(0));
       for (const res of results) expect(res.labels).toHaveLength(0);
+    });
+  });
+
+  describe('column ranges', () => {
+    // One value per label: uniform in [-1, 1), a few set exactly on the bounds.
+    const column = new Float64Array(maxLabel);
+    const pick = rng(5);
+    for (const label of labels) column[label] = Math.round((pick() * 2 - 1) * 100) / 100;
+
+    const cases = [
+      {
+        name: 'a half-open range (value >= 0)',
+        low: 0,
+        high: Infinity,
+        lowOpen: false,
+        highOpen: false,
+      },
+      {
+        name: 'an open range (-0.5 < value < -0.4)',
+        low: -0.5,
+        high: -0.4,
+        lowOpen: true,
+        highOpen: true,
+      },
+      { name: 'a point (value = 0.25)', low: 0.25, high: 0.25, lowOpen: false, highOpen: false },
+    ];
+    for (const c of cases) {
+      it(`returns only labels within ${c.name}, with the recall of the same filter as a bitmap`, async () => {
+        const inside = (label: number): boolean => {
+          const value = column[label] ?? 0;
+          return (
+            value >= c.low &&
+            value <= c.high &&
+            !(c.lowOpen && value === c.low) &&
+            !(c.highOpen && value === c.high)
+          );
+        };
+        const allowed = new Set(Array.from(labels).filter(inside));
+        expect(allowed.size).toBeGreaterThan(10);
+        const ranged = await shared.search(queries, K, 64, null, [{ column, ...c }]);
+        const bitmapped = await shared.search(queries, K, 64, bitmapOf(allowed, words));
+        const expected: number[][] = [];
+        ranged.forEach((res, q) => {
+          expectWellFormed(res, K);
+          for (const label of res.labels) expect(allowed.has(label)).toBe(true);
+          expected.push(truth.topK(row(queries, q, DIM), K, (l) => allowed.has(l)));
+        });
+        expect(ranged.map((r) => Array.from(r.labels))).toEqual(
+          bitmapped.map((r) => Array.from(r.labels)),
+        );
+        expect(
+          recall(
+            ranged.map((r) => r.labels),
+            expected,
+          ),
+        ).toBeGreaterThanOrEqual(0.95);
+      });
+    }
+
+    it('applies a bitmap and ranges together, and treats labels past the column as outside', async () => {
+      const evenWords = new Uint32Array(words).fill(0x55555555); // even labels
+      const short = column.subarray(0, Math.floor(maxLabel / 2));
+      const results = await shared.search(queries.subarray(0, 50 * DIM), K, 64, evenWords, [
+        { column: short, low: -1, high: 1, lowOpen: false, highOpen: false },
+      ]);
+      for (const res of results) {
+        expect(res.labels.length).toBeGreaterThan(0);
+        for (const label of res.labels) {
+          expect(label % 2).toBe(0);
+          expect(label).toBeLessThan(short.length);
+        }
+      }
+    });
+
+    it('rejects a range over anything but a Float64Array', async () => {
+      const column32 = new Float32Array(maxLabel) as unknown as Float64Array;
+      await expect(
+        shared.search(queries.subarray(0, DIM), K, 64, null, [
+          { column: column32, low: 0, high: 1, lowOpen: false, highOpen: false },
+        ]),
+      ).rejects.toThrow(TypeError);
     });
   });
 
@@ -550,6 +683,138 @@ describe('HnswEngine', () => {
           expected,
         ),
       ).toBeGreaterThanOrEqual(0.97);
+    });
+  });
+
+  describe('distance computations', () => {
+    const sum = (results: KnnResult[]) => results.reduce((s, r) => s + r.computations, 0);
+
+    it('counts the distances a graph search computed, per query', async () => {
+      const results = await shared.search(queries, K, 64);
+      for (const res of results) {
+        expect(Number.isInteger(res.computations)).toBe(true);
+        // At least the k results and the entry point, far fewer than a scan of all N.
+        expect(res.computations).toBeGreaterThan(K);
+        expect(res.computations).toBeLessThan(N);
+      }
+    });
+
+    it('counts each query on its own: the same alone as within a batch', async () => {
+      const batch = await shared.search(queries.subarray(0, 20 * DIM), K, 32);
+      for (let q = 0; q < 20; q++) {
+        const [alone] = await shared.search(row(queries, q, DIM), K, 32);
+        expect(alone?.computations).toBe(batch[q]?.computations);
+      }
+    });
+
+    it('grows with ef', async () => {
+      const narrow = await shared.search(queries, K, 16);
+      const wide = await shared.search(queries, K, 128);
+      expect(sum(wide)).toBeGreaterThan(sum(narrow));
+    });
+
+    it('costs more with a selective (5%) filter than the same search unfiltered', async () => {
+      const pick = rng(55);
+      const bitmap = bitmapOf(
+        Array.from(labels).filter(() => pick() < 0.05),
+        words,
+      );
+      const unfiltered = await shared.search(queries, K, 64);
+      const filtered = await shared.search(queries, K, 64, bitmap);
+      expect(sum(filtered)).toBeGreaterThan(sum(unfiltered));
+    });
+
+    it('is zero when nothing is searched, one for a graph of one element', async () => {
+      const [none] = await shared.search(row(queries, 0, DIM), K, 64, new Uint32Array(0));
+      expect(none?.computations).toBe(0);
+      const e = engine(DIM, 16);
+      const [empty] = await e.search(row(queries, 0, DIM), K, 64);
+      expect(empty?.computations).toBe(0);
+      await e.add(Uint32Array.of(1), row(data, 0, DIM));
+      const [one] = await e.search(row(queries, 0, DIM), K, 64);
+      expect(one?.computations).toBe(1);
+    });
+
+    it('is one per live candidate for an exact search over given candidates', async () => {
+      const pick = rng(77);
+      const subset = Array.from(labels).filter(() => pick() < 0.2);
+      // Duplicates and unknown labels cost nothing.
+      const candidates = Uint32Array.from([...subset, ...subset.slice(0, 30), 1, 4_000_000]);
+      const results = await shared.searchExact(queries.subarray(0, 10 * DIM), K, candidates);
+      for (const res of results) expect(res.computations).toBe(subset.length);
+    });
+
+    it('skips removed candidates, and counts every live element for candidates null', async () => {
+      const c = new Clusters(16, 4, 8);
+      const e = engine(16, 64);
+      await e.add(labelRange(0, 300), c.sample(300));
+      e.remove(labelRange(0, 60, 5)); // 60 removed: 0, 5, …, 295
+      const q = c.sample(3);
+      for (const res of await e.searchExact(q, K, labelRange(0, 100))) {
+        expect(res.computations).toBe(80);
+      }
+      for (const res of await e.searchExact(q, K, null)) {
+        expect(res.computations).toBe(e.size);
+        expect(res.computations).toBe(240);
+      }
+    });
+  });
+
+  describe('base-layer search', () => {
+    const RDIM = 32;
+    const RN = 2000;
+    const RQ = 50;
+
+    /**
+     * The neighbours of 50 queries on a fixed graph, in several settings, one line of labels per
+     * query; recorded with hnswlib's own searchBaseLayerST, which the addon called before it had
+     * a base-layer search of its own. The vectors make every distance exact (exactUnitVectors),
+     * so the graph and these answers do not depend on the CPU.
+     */
+    async function referenceAnswers(): Promise<Record<string, string[]>> {
+      const e = engine(RDIM, RN, 1234);
+      const vectors = exactUnitVectors(RN, RDIM, 12, 77);
+      // One insert per call: a single thread, so the graph is deterministic.
+      for (let i = 0; i < RN; i++) {
+        await e.add(Uint32Array.of(i), row(vectors, i, RDIM));
+      }
+      const queries = exactUnitVectors(RQ, RDIM, 12, 78);
+      const pick = rng(5);
+      const tenth = bitmapOf(
+        Array.from(labelRange(0, RN)).filter(() => pick() < 0.1),
+        RN / 32,
+      );
+      const third = bitmapOf(
+        Array.from(labelRange(0, RN)).filter(() => pick() < 0.3),
+        RN / 32,
+      );
+      const hundredth = bitmapOf(
+        Array.from(labelRange(0, RN)).filter(() => pick() < 0.01),
+        RN / 32,
+      );
+      const lines = (results: KnnResult[]) => results.map((r) => Array.from(r.labels).join(' '));
+      const answers: Record<string, string[]> = {
+        'k 10, ef 10': lines(await e.search(queries, 10, 10)),
+        'k 10, ef 64': lines(await e.search(queries, 10, 64)),
+        'k 3, ef 0': lines(await e.search(queries, 3, 0)),
+        'k 10, ef 32, 10% filter': lines(await e.search(queries, 10, 32, tenth)),
+        'k 10, ef 16, 1% filter': lines(await e.search(queries, 10, 16, hundredth)),
+      };
+      e.remove(labelRange(0, RN / 10, 10));
+      answers['removed, k 10, ef 16'] = lines(await e.search(queries, 10, 16));
+      answers['removed, k 10, ef 32, 30% filter'] = lines(await e.search(queries, 10, 32, third));
+      answers['removed, k 10, ef 10, 1% filter'] = lines(
+        await e.search(queries, 10, 10, hundredth),
+      );
+      return answers;
+    }
+
+    it("returns exactly the neighbours hnswlib's own base-layer search returned", async () => {
+      const recorded = JSON.parse(await readFile(REFERENCE_PATH, 'utf8')) as Record<
+        string,
+        string[]
+      >;
+      expect(await referenceAnswers()).toEqual(recorded);
     });
   });
 
