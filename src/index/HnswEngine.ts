@@ -111,7 +111,9 @@ function loadNative(): NativeModule {
     const root = projectRoot();
     const addonPath = join(root, 'build', 'Release', 'mnemo_hnsw.node');
     if (!existsSync(addonPath)) {
-      throw new Error(`native addon ${addonPath} is missing: run \`npx node-gyp rebuild\``);
+      throw new Error(
+        `native addon ${addonPath} is missing: run \`npm run install\` (node-gyp rebuild)`,
+      );
     }
     nativeModule = createRequire(import.meta.url)(addonPath) as NativeModule;
   }
