@@ -328,9 +328,11 @@ export class ChangeFollower {
       else if (action.op === 'a' && index.has(action.id)) attributeReads.push(action.id);
       else fullReads.push(action.id);
     }
+    // From the master, which the change stream comes from: a lagging replica may not hold the
+    // change yet, and a memory it lacks would be taken for a deleted one.
     const [full, attributes] = await Promise.all([
-      this.store.get(schema, fullReads, true),
-      this.store.get(schema, attributeReads, false),
+      this.store.get(schema, fullReads, true, 'master'),
+      this.store.get(schema, attributeReads, false, 'master'),
     ]);
     full.forEach((record, i) => {
       if (record === null) removals.push(fullReads[i] ?? '');
