@@ -199,6 +199,7 @@ export class App {
       batchWindowMs: config.batchWindowMs,
       batchMax: config.batchMax,
       batchConcurrency: config.batchConcurrency,
+      recordCacheMaxBytes: config.recordCacheMaxBytes,
     });
 
     // Health: every service NOT_SERVING until Redis answers (and, for MemoryService, until the

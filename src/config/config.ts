@@ -31,6 +31,8 @@ export interface Config {
   readonly batchMax: number;
   /** Batches executing at once (default: the number of cores). */
   readonly batchConcurrency: number;
+  /** Bytes of search hits (memories without vectors) kept in process; 0 = no cache. */
+  readonly recordCacheMaxBytes: number;
   /** `batched` (window + dedup) or `naive` (one search at a time, one round trip per hit). */
   readonly searchPipeline: 'batched' | 'naive';
   /** Read replicas, as redis:// URLs; reads go round-robin over the healthy ones. */
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     batchWindowMs: integer(env, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
     batchMax: integer(env, 'MNEMO_BATCH_MAX', 64, 1, 4096),
     batchConcurrency: integer(env, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
+    recordCacheMaxBytes: integer(env, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
     searchPipeline: pipeline(env),
     redisReplicaUrls: urlList(env, 'MNEMO_REDIS_REPLICA_URLS'),
     maxReplicaLagMs: integer(env, 'MNEMO_MAX_REPLICA_LAG_MS', 1000, 1, 3_600_000),

@@ -63,6 +63,10 @@ export class MemoryIndex {
   private nextLabel = 0;
   private inflight = 0;
   private attributes: AttributeIndex;
+  /** Per label: the revision of its last change (unique in the process, see revisionOf). */
+  private revisions: number[] = [];
+  /** Per label: a fingerprint of the payload it holds (0 = not known). */
+  private payloadPrints: number[] = [];
   /** Plan of the most recent search. */
   lastPlan: SearchPlan = 'empty';
 
@@ -101,6 +105,7 @@ export class MemoryIndex {
       labelToId: this.labelToId,
       freeLabels: [...this.freeLabels, ...this.pendingFree],
       nextLabel: this.nextLabel,
+      payloadPrints: this.payloadPrints,
       attributes: this.attributes.toSnapshot(),
     };
     await writeFile(join(dir, STATE_FILE), serialize(state));
@@ -134,6 +139,10 @@ export class MemoryIndex {
     });
     index.freeLabels.push(...state.freeLabels);
     index.nextLabel = state.nextLabel;
+    index.payloadPrints = state.payloadPrints;
+    state.labelToId.forEach((id, label) => {
+      if (id !== undefined) index.revisions[label] = ++revisionClock;
+    });
     return index;
   }
 
@@ -145,10 +154,12 @@ export class MemoryIndex {
    * Whether a stored copy of a memory is as new as the index: true for a memory the index does
    * not hold, false for a missing copy of one it holds or a copy whose attributes differ.
    */
-  isCurrent(id: string, stored: MemoryAttributes | null): boolean {
+  isCurrent(id: string, stored: (MemoryAttributes & { payload?: Buffer }) | null): boolean {
     const label = this.idToLabel.get(id);
     if (label === undefined) return true;
-    return stored !== null && this.attributes.sameAs(label, stored);
+    if (stored === null || !this.attributes.sameAs(label, stored)) return false;
+    const print = this.payloadPrints[label] ?? 0;
+    return print === 0 || stored.payload === undefined || payloadPrint(stored.payload) === print;
   }
 
   /** Inserts or replaces memories (the last one wins where an id repeats). */
@@ -160,6 +171,7 @@ export class MemoryIndex {
       const label = this.idToLabel.get(record.id);
       if (label !== undefined && this.sameVector(label, record.vector)) {
         this.attributes.set(label, record);
+        this.changed(label, record.payload);
         continue;
       }
       if (label !== undefined) this.removeLabel(record.id, label);
@@ -178,15 +190,29 @@ export class MemoryIndex {
       this.idToLabel.set(record.id, label);
       this.labelToId[label] = record.id;
       this.attributes.set(label, record);
+      this.changed(label, record.payload);
     });
   }
 
-  /** Replaces the attributes of a memory whose vector is unchanged; false if it is unknown. */
-  setAttributes(id: string, attributes: MemoryAttributes): boolean {
+  /**
+   * Replaces the attributes (and the payload, when given) of a memory whose vector is unchanged;
+   * false if it is unknown.
+   */
+  setAttributes(id: string, attributes: MemoryAttributes & { payload?: Buffer }): boolean {
     const label = this.idToLabel.get(id);
     if (label === undefined) return false;
     this.attributes.set(label, attributes);
+    this.changed(label, attributes.payload);
     return true;
+  }
+
+  /**
+   * The revision of a memory: a number that changes with every change the index applies to it
+   * and is never reused in the process (across rebuilds too); -1 for a memory it does not hold.
+   */
+  revisionOf(id: string): number {
+    const label = this.idToLabel.get(id);
+    return label === undefined ? -1 : (this.revisions[label] ?? -1);
   }
 
   remove(ids: readonly string[]): void {
@@ -401,9 +427,16 @@ export class MemoryIndex {
     return this.freeLabels.pop() ?? this.nextLabel++;
   }
 
+  private changed(label: number, payload: Buffer | undefined): void {
+    this.revisions[label] = ++revisionClock;
+    if (payload !== undefined) this.payloadPrints[label] = payloadPrint(payload);
+  }
+
   private removeLabel(id: string, label: number): void {
     this.idToLabel.delete(id);
     this.labelToId[label] = undefined;
+    this.revisions[label] = ++revisionClock;
+    this.payloadPrints[label] = 0;
     this.attributes.remove(label);
     this.engine.remove(Uint32Array.of(label));
     // A search in flight may still hold this label: reuse it only once none is.
@@ -420,7 +453,19 @@ export class MemoryIndex {
   }
 }
 
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
+
+/** Revisions of every index of the process, so that a revision is never seen twice. */
+let revisionClock = 0;
+
+/** FNV-1a over the payload's bytes, never 0 (0 = unknown). */
+function payloadPrint(payload: Buffer): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < payload.length; i++) {
+    hash = Math.imul(hash ^ (payload[i] ?? 0), 0x01000193);
+  }
+  return (hash | 1) >>> 0;
+}
 const GRAPH_FILE = 'graph.hnsw';
 const STATE_FILE = 'state.v8';
 
@@ -431,6 +476,7 @@ interface SavedState {
   labelToId: (string | undefined)[];
   freeLabels: number[];
   nextLabel: number;
+  payloadPrints: number[];
   attributes: AttributeSnapshot;
 }
 

@@ -79,6 +79,17 @@ export const metrics = {
     labelNames: ['plan'] as const,
     registers: [registry],
   }),
+  recordCacheLookups: new Counter({
+    name: 'mnemo_record_cache_lookups_total',
+    help: 'Search hits looked up in the in-process record cache: hit (served without Redis) or miss',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+  recordCacheBytes: new Gauge({
+    name: 'mnemo_record_cache_bytes',
+    help: 'Estimated bytes held by the in-process record cache',
+    registers: [registry],
+  }),
   indexRebuilding: new Gauge({
     name: 'mnemo_index_rebuilding',
     help: '1 while the index of a kind is being rebuilt from Redis',
@@ -158,3 +169,4 @@ export const metrics = {
 // plan has run (the index counts them: metrics.distanceComputations.inc({ plan }, n)).
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
+for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);

@@ -10,6 +10,7 @@ import type { IndexSet } from '../index/IndexSet.js';
 import type { RecentCursor, SearchQuery } from '../index/MemoryIndex.js';
 import { metrics } from '../metrics/metrics.js';
 import type { MemoryStore } from '../storage/MemoryStore.js';
+import { RecordCache } from './RecordCache.js';
 import { SearchPipeline, type SearchContext } from './SearchPipeline.js';
 
 export interface SearchRequest extends SearchQuery {
@@ -47,6 +48,8 @@ export interface MemoryServiceOptions {
   batchMax: number;
   /** Batches executing at once. */
   batchConcurrency: number;
+  /** Bytes of search hits kept in process to skip Redis for hot hits (0 = off). */
+  recordCacheMaxBytes: number;
 }
 
 const NO_DEADLINE: SearchContext = { deadlineMs: Infinity };
@@ -60,6 +63,7 @@ export class MemoryService {
   private readonly instance = randomUUID().slice(0, 8);
   private sequence = 0;
   private readonly pipeline: SearchPipeline;
+  private readonly cache: RecordCache;
 
   constructor(
     private readonly store: MemoryStore,
@@ -68,6 +72,7 @@ export class MemoryService {
     private readonly log: Logger,
     private readonly options: MemoryServiceOptions,
   ) {
+    this.cache = new RecordCache(options.recordCacheMaxBytes);
     this.pipeline = new SearchPipeline(
       (kind, requests, deadlineMs) => this.searchBatch(kind, requests, deadlineMs),
       {
@@ -205,7 +210,11 @@ export class MemoryService {
     return answer;
   }
 
-  /** Reads memories from a replica, falling back to the master for any the replica lags on. */
+  /**
+   * Reads memories from the record cache (without vectors) or else from a replica, falling back
+   * to the master for any the replica lags on; what was read is cached at the revision the index
+   * had when the read began, unless the index changed the memory meanwhile.
+   */
   private async read(
     kind: MemoryKind,
     ids: readonly string[],
@@ -216,17 +225,47 @@ export class MemoryService {
     if (ids.length === 0) return records;
     const schema = SCHEMAS[kind];
     const index = this.indexes.get(kind);
-    const fromReplica = await this.store.get(schema, ids, includeVectors, 'replica', deadlineMs);
+    const cache = includeVectors || !this.cache.enabled ? null : this.cache;
+    const revisions = new Map<string, number>();
+    let missing: readonly string[] = ids;
+    if (cache !== null) {
+      const uncached: string[] = [];
+      for (const id of ids) {
+        const revision = index.revisionOf(id);
+        const cached = cache.get(kind, id, revision);
+        if (cached !== undefined) records.set(id, cached);
+        else {
+          uncached.push(id);
+          revisions.set(id, revision);
+        }
+      }
+      if (uncached.length === 0) return records;
+      missing = uncached;
+    }
+    const keep = (id: string, record: MemoryRecord): void => {
+      records.set(id, record);
+      const revision = revisions.get(id);
+      if (cache !== null && revision !== undefined && index.revisionOf(id) === revision) {
+        cache.set(kind, record, revision);
+      }
+    };
+    const fromReplica = await this.store.get(
+      schema,
+      missing,
+      includeVectors,
+      'replica',
+      deadlineMs,
+    );
     const stale: string[] = [];
     fromReplica.forEach((record, i) => {
-      const id = ids[i] ?? '';
+      const id = missing[i] ?? '';
       if (!index.isCurrent(id, record)) stale.push(id);
-      else if (record !== null) records.set(id, record);
+      else if (record !== null) keep(id, record);
     });
     if (stale.length > 0) {
       const fromMaster = await this.store.get(schema, stale, includeVectors, 'master');
       fromMaster.forEach((record, i) => {
-        if (record !== null) records.set(stale[i] ?? '', record);
+        if (record !== null) keep(stale[i] ?? '', record);
       });
     }
     return records;

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MemoryIndex } from '../../src/index/MemoryIndex.js';
+import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
+import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
+
+const DIM = 4;
+const OPTIONS = {
+  dim: DIM,
+  m: 8,
+  efConstruction: 32,
+  efRuntime: 16,
+  exactSearchMaxCandidates: 100,
+};
+
+function memory(id: string, payload: string, agent = 'a'): MemoryRecord {
+  return {
+    id,
+    vector: Float32Array.of(1, id.length, 0.5, 0.25),
+    tags: { agent_id: agent, product_id: 'p', regime: 'r', terminal: 'false' },
+    numbers: { reward: 1, timestamp: 2 },
+    payload: Buffer.from(payload),
+  };
+}
+
+describe('MemoryIndex', () => {
+  it('tells a stored copy with an older payload or attributes from the one it applied', async () => {
+    const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    await index.upsert([memory('m1', 'old')]);
+    await index.upsert([memory('m1', 'new')]); // same vector and attributes
+    expect(index.isCurrent('m1', memory('m1', 'new'))).toBe(true);
+    expect(index.isCurrent('m1', memory('m1', 'old'))).toBe(false);
+    expect(index.isCurrent('m1', memory('m1', 'new', 'b'))).toBe(false);
+    expect(index.isCurrent('m1', null)).toBe(false);
+    expect(index.isCurrent('unknown', null)).toBe(true);
+  });
+
+  it('gives a memory a new revision with every change, and never one seen before', async () => {
+    const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    const seen = new Set<number>();
+    const note = (id: string): number => {
+      const revision = index.revisionOf(id);
+      expect(seen.has(revision)).toBe(false);
+      seen.add(revision);
+      return revision;
+    };
+    await index.upsert([memory('m1', 'a')]);
+    note('m1');
+    await index.upsert([memory('m1', 'a')]);
+    note('m1');
+    index.setAttributes('m1', memory('m1', 'a', 'b'));
+    note('m1');
+    index.remove(['m1']);
+    expect(index.revisionOf('m1')).toBe(-1);
+    await index.upsert([memory('m2', 'a')]); // may take m1's label
+    note('m2');
+    // Another index (a rebuild) never hands out a revision this one did.
+    const rebuilt = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    await rebuilt.upsert([memory('m2', 'a')]);
+    expect(seen.has(rebuilt.revisionOf('m2'))).toBe(false);
+  });
+
+  it('keeps the payload fingerprints through a snapshot, with fresh revisions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-index-'));
+    try {
+      const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+      await index.upsert([memory('m1', 'current')]);
+      await index.save(dir);
+      const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS);
+      expect(loaded.isCurrent('m1', memory('m1', 'current'))).toBe(true);
+      expect(loaded.isCurrent('m1', memory('m1', 'stale'))).toBe(false);
+      expect(loaded.revisionOf('m1')).toBeGreaterThan(index.revisionOf('m1'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
