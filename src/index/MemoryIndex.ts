@@ -152,7 +152,8 @@ export class MemoryIndex {
 
   /**
    * Whether a stored copy of a memory is as new as the index: true for a memory the index does
-   * not hold, false for a missing copy of one it holds or a copy whose attributes differ.
+   * not hold, false for a missing copy of one it holds or a copy whose attributes differ, or whose
+   * payload differs (by fingerprint) from the one the index applied.
    */
   isCurrent(id: string, stored: (MemoryAttributes & { payload?: Buffer }) | null): boolean {
     const label = this.idToLabel.get(id);
@@ -340,7 +341,6 @@ export class MemoryIndex {
     const compiled = empty ? null : this.attributes.compile(query.filter);
     if (!empty && compiled === null) return { kind: 'empty' };
     const ef = Math.max(query.efRuntime > 0 ? query.efRuntime : this.options.efRuntime, query.k);
-    const filteredEf = (passing: number): number => this.filteredEf(query, passing);
     const exactLimit = this.options.exactSearchMaxCandidates;
     if (compiled === null) {
       if (query.exact || this.size <= exactLimit) return { kind: 'exact', candidates: null };
@@ -355,7 +355,7 @@ export class MemoryIndex {
         : 0;
     if (estimate > 2 * exactLimit) {
       const ranges = this.attributes.rangeBounds(compiled);
-      const wideEf = filteredEf(estimate);
+      const wideEf = this.filteredEf(query, estimate);
       if (compiled.tagClauses.length === 0) {
         return { kind: 'hnsw_filtered', ef: wideEf, bitmap: null, ranges };
       }
@@ -373,7 +373,7 @@ export class MemoryIndex {
     // The engine copies the bitmap at the call, so a dense value's own bitmap can go as is.
     return {
       kind: 'hnsw_filtered',
-      ef: filteredEf(selection.count),
+      ef: this.filteredEf(query, selection.count),
       bitmap: selection.bitmap ?? bitmapOf(selection.labels),
       ranges: [],
     };
