@@ -41,6 +41,7 @@ describe('Sentinel failover', () => {
     const acknowledged: string[] = [];
     let failed = 0;
     let killedAt = 0;
+    let longestAfterKillMs = 0;
     let killedPort = 0;
     const currentMasterPort = async (): Promise<number> => {
       const [, port] = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as [
@@ -61,6 +62,7 @@ describe('Sentinel failover', () => {
         streak = 0;
       }
       const id = `w-${i}`;
+      const started = Date.now();
       try {
         await client.UpsertEpisodic({
           memories: [
@@ -74,10 +76,13 @@ describe('Sentinel failover', () => {
         streak = 0;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      if (killedAt > 0) longestAfterKillMs = Math.max(longestAfterKillMs, Date.now() - started);
       if (killedAt > 0 && Date.now() - killedAt > 30_000) throw new Error('writes never resumed');
     }
     expect(killedAt).toBeGreaterThan(0);
-    expect(failed).toBeGreaterThan(0);
+    // The outage was felt: writes failed, or one was held until the new master was known (a
+    // write during the failover may wait in the client's queue rather than fail).
+    expect(failed > 0 || longestAfterKillMs >= 1000).toBe(true);
     expect(acknowledged.length).toBeGreaterThanOrEqual(70);
 
     const [host, port] = (await sentinel.call(

@@ -78,8 +78,10 @@ export class Topology {
           'bind 127.0.0.1',
           `dir ${this.dir}`,
           `sentinel monitor ${name} 127.0.0.1 ${this.masterPort} 2`,
-          `sentinel down-after-milliseconds ${name} 500`,
-          `sentinel failover-timeout ${name} 3000`,
+          // Long enough that a master slowed by a loaded machine (CI runs test files in
+          // parallel) is not failed over before the test kills it.
+          `sentinel down-after-milliseconds ${name} 1000`,
+          `sentinel failover-timeout ${name} 4000`,
           `sentinel parallel-syncs ${name} 2`,
           '',
         ].join('\n'),
