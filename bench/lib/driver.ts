@@ -22,16 +22,34 @@ export async function closedLoop(
   call: Call,
   offset = 0,
 ): Promise<RunResult> {
+  const made = new Array<number>(workers).fill(0);
+  return drive(workers, workers * calls, (worker) => {
+    const i = made[worker] ?? 0;
+    if (i >= calls) return null;
+    made[worker] = i + 1;
+    return () => call(worker, offset + i);
+  });
+}
+
+/**
+ * `workers` concurrent loops, each making the calls `next` hands it until it hands none; every
+ * call is timed, a failed one counted instead.
+ */
+async function drive(
+  workers: number,
+  calls: number,
+  next: (worker: number) => (() => Promise<unknown>) | null,
+): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | null = null;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
-      for (let i = 0; i < calls; i++) {
+      for (let call = next(worker); call !== null; call = next(worker)) {
         const t = performance.now();
         try {
-          await call(worker, offset + i);
+          await call();
           latencies.push(performance.now() - t);
         } catch (error) {
           errors++;
@@ -43,7 +61,7 @@ export async function closedLoop(
   return {
     latencies,
     seconds: (performance.now() - started) / 1000,
-    calls: workers * calls,
+    calls,
     errors,
     firstError,
   };
@@ -110,30 +128,10 @@ export async function pooled(
   concurrency: number,
   call: (index: number) => Promise<unknown>,
 ): Promise<RunResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | null = null;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, total) }, async () => {
-      for (let index = next++; index < total; index = next++) {
-        const t = performance.now();
-        try {
-          await call(index);
-          latencies.push(performance.now() - t);
-        } catch (error) {
-          errors++;
-          firstError ??= error instanceof Error ? error.message : String(error);
-        }
-      }
-    }),
-  );
-  return {
-    latencies,
-    seconds: (performance.now() - started) / 1000,
-    calls: total,
-    errors,
-    firstError,
-  };
+  let taken = 0;
+  return drive(Math.min(concurrency, total), total, () => {
+    if (taken >= total) return null;
+    const index = taken++;
+    return () => call(index);
+  });
 }

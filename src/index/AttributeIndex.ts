@@ -22,8 +22,13 @@ interface RangeClause {
 
 /** The labels a filter matches: a list, or a bitmap (bit `label & 31` of word `label >>> 5`). */
 export type Selection =
-  | { readonly count: number; readonly labels: Uint32Array; readonly bitmap: null }
-  | { readonly count: number; readonly labels: null; readonly bitmap: Uint32Array };
+  { readonly count: number; readonly labels: Uint32Array; readonly bitmap: null } | BitmapSelection;
+
+export interface BitmapSelection {
+  readonly count: number;
+  readonly labels: null;
+  readonly bitmap: Uint32Array;
+}
 
 /** A filter resolved against the attribute index; `null` from compile means nothing matches. */
 export interface CompiledFilter {
@@ -263,21 +268,22 @@ export class AttributeIndex {
    * `listLimit` labels, and no bitmap kept for it) walks that value's postings and comes back as
    * a label list; any other is computed a word at a time over bitmaps — kept value bitmaps ORed
    * within a clause and ANDed across clauses, range columns scanned only where the tags leave
-   * labels — and comes back as a bitmap. A filter that is exactly one dense tag value returns
-   * that value's own bitmap: read it, never modify it.
+   * labels — and comes back as a bitmap (always, with a list limit of 0). A filter that is exactly
+   * one dense tag value returns that value's own bitmap: read it, never modify it.
    */
+  select(filter: CompiledFilter, listLimit: 0): BitmapSelection;
+  select(filter: CompiledFilter, listLimit: number): Selection;
   select(filter: CompiledFilter, listLimit: number): Selection {
     const driver = filter.driver;
+    const lone = filter.tagClauses.length === 1 && filter.rangeClauses.length === 0;
     if (driver !== null && driver.size <= listLimit && driver.bitmaps.includes(undefined)) {
       const labels = new Uint32Array(driver.size);
       let n = 0;
-      const alone = filter.tagClauses.length === 1 && filter.rangeClauses.length === 0;
       for (const posting of driver.postings) {
-        for (const label of posting) if (alone || this.matches(label, filter)) labels[n++] = label;
+        for (const label of posting) if (lone || this.matches(label, filter)) labels[n++] = label;
       }
       return { count: n, labels: labels.subarray(0, n), bitmap: null };
     }
-    const lone = filter.tagClauses.length === 1 && filter.rangeClauses.length === 0;
     const loneBitmap = lone && driver?.bitmaps.length === 1 ? driver.bitmaps[0] : undefined;
     if (loneBitmap !== undefined && driver !== null) {
       return { count: driver.size, labels: null, bitmap: loneBitmap };
@@ -304,10 +310,10 @@ export class AttributeIndex {
       const other = own ?? clauseBitmap(clause, words);
       for (let i = 0; i < words; i++) bitmap[i] = (bitmap[i] ?? 0) & (other[i] ?? 0);
     }
-    const ranges = filter.rangeClauses.map(compileRange);
+    const ranges = this.rangeBounds(filter);
+    // (A lone kept bitmap returned above: one built here is the filter's own.)
     if (ranges.length === 0 && bitmap !== null) {
-      const count = shared && clauses.length === 1 ? (clauses[0]?.size ?? 0) : populationOf(bitmap);
-      return { count, labels: null, bitmap };
+      return { count: populationOf(bitmap), labels: null, bitmap };
     }
     if (bitmap === null) return this.scanRanges(ranges, words);
     if (shared) bitmap = bitmap.slice(0, words);
@@ -328,7 +334,7 @@ export class AttributeIndex {
   }
 
   /** Every live label within the ranges (all live labels for none), a word at a time. */
-  private scanRanges(ranges: readonly ColumnRange[], words: number): Selection {
+  private scanRanges(ranges: readonly ColumnRange[], words: number): BitmapSelection {
     const bitmap = new Uint32Array(words);
     const live = this.live;
     const [only] = ranges;
@@ -337,9 +343,7 @@ export class AttributeIndex {
       let word = 0;
       const base = i << 5;
       const end = Math.min(32, this.highWater - base);
-      if (ranges.length === 0) {
-        for (let b = 0; b < end; b++) if (live[base + b] === 1) word |= 1 << b;
-      } else if (ranges.length === 1 && only !== undefined) {
+      if (ranges.length === 1 && only !== undefined) {
         // One range (the common case), its bounds in locals.
         const { column, low, high, lowOpen, highOpen } = only;
         for (let b = 0; b < end; b++) {
@@ -486,13 +490,8 @@ export function forEachBit(bitmap: Uint32Array, visit: (label: number) => void):
 export function labelsOf(bitmap: Uint32Array, count: number): Uint32Array {
   const labels = new Uint32Array(count);
   let n = 0;
-  for (let i = 0; i < bitmap.length && n < count; i++) {
-    let rest = bitmap[i] ?? 0;
-    while (rest !== 0) {
-      const lowest = rest & -rest;
-      rest ^= lowest;
-      labels[n++] = (i << 5) + 31 - Math.clz32(lowest);
-    }
-  }
+  forEachBit(bitmap, (label) => {
+    labels[n++] = label;
+  });
   return labels.subarray(0, n);
 }

@@ -361,12 +361,12 @@ export class MemoryIndex {
       }
       const tags = this.attributes.select({ ...compiled, rangeClauses: [] }, 0);
       if (tags.count === 0) return { kind: 'empty' };
-      const bitmap = tags.bitmap ?? bitmapOf(tags.labels);
-      return { kind: 'hnsw_filtered', ef: wideEf, bitmap, ranges };
+      return { kind: 'hnsw_filtered', ef: wideEf, bitmap: tags.bitmap, ranges };
     }
     const selection = this.attributes.select(compiled, exactLimit);
     if (selection.count === 0) return { kind: 'empty' };
-    if (query.exact || selection.count <= exactLimit) {
+    // A label list is only made within the limit.
+    if (query.exact || selection.count <= exactLimit || selection.bitmap === null) {
       const candidates = selection.labels ?? labelsOf(selection.bitmap, selection.count);
       return { kind: 'exact', candidates };
     }
@@ -374,7 +374,7 @@ export class MemoryIndex {
     return {
       kind: 'hnsw_filtered',
       ef: this.filteredEf(query, selection.count),
-      bitmap: selection.bitmap ?? bitmapOf(selection.labels),
+      bitmap: selection.bitmap,
       ranges: [],
     };
   }
@@ -505,15 +505,6 @@ const EMPTY_RESULT: KnnResult = {
   distances: new Float32Array(0),
   computations: 0,
 };
-
-function bitmapOf(labels: Uint32Array): Uint32Array {
-  let highest = 0;
-  for (const label of labels) highest = Math.max(highest, label);
-  const bitmap = new Uint32Array((highest + 32) >>> 5);
-  for (const label of labels)
-    bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
-  return bitmap;
-}
 
 function first(results: KnnResult[]): KnnResult {
   return results[0] ?? EMPTY_RESULT;

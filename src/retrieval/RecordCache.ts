@@ -67,13 +67,6 @@ export class RecordCache {
     metrics.recordCacheBytes.set(this.bytes);
   }
 
-  /** Forgets everything (shutdown, tests). */
-  clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
-    metrics.recordCacheBytes.set(0);
-  }
-
   get size(): number {
     return this.entries.size;
   }
