@@ -239,6 +239,8 @@ export class MemoryService {
           revisions.set(id, revision);
         }
       }
+      if (records.size > 0) metrics.recordCacheLookups.inc({ result: 'hit' }, records.size);
+      if (uncached.length > 0) metrics.recordCacheLookups.inc({ result: 'miss' }, uncached.length);
       if (uncached.length === 0) return records;
       missing = uncached;
     }
