@@ -83,7 +83,8 @@ options:
                            Redis with the Query Engine, FT.SEARCH KNN (recall, scale)
   --redisearch-url url     a running Redis with the Query Engine (RediSearch >= 2.6)
   --redisearch-module path start our own redis-server with this module for the comparison
-  --ef 10,20,...           ef_runtime values of the recall sweep (10,16,32,64,128,256,512)
+  --ef 10,20,...           ef_runtime values of the recall sweep (10,16,32,64,128,256,512);
+                           0 = the server's default (mnemo only)
   --filters names          recall filters, by selectivity (0.1%,1%,5%,10%,50%,100%)
   --inflight N             calls in flight for recall/scale/redisearch QPS (50)
   --target-recall R        recall the scale phase and the comparison must reach (0.98)
@@ -116,8 +117,8 @@ function positiveNumber(option: string, raw: string): number {
   return value;
 }
 
-function intList(option: string, raw: string): number[] {
-  const values = raw.split(',').map((s) => positiveInt(option, s.trim()));
+function intList(option: string, raw: string, min = 1): number[] {
+  const values = raw.split(',').map((s) => positiveInt(option, s.trim(), min));
   if (values.length === 0) throw new Error(`--${option} needs at least one value`);
   return values;
 }
@@ -250,7 +251,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     compare,
     redisearchUrl,
     redisearchModule,
-    efs: intList('ef', values.ef),
+    efs: intList('ef', values.ef, 0),
     filters: values.filters.split(',').map((s) => s.trim()),
     inflight: positiveInt('inflight', values.inflight),
     targetRecall,

@@ -266,7 +266,7 @@ export async function measurePoint(
 
 /**
  * The cheapest setting reaching the target recall for one filter: the smallest ef that reaches it
- * (QPS falls as ef grows); null when no ef of the sweep does.
+ * (QPS falls as ef grows; the server's default, ef 0, is not a setting); null when none does.
  */
 export function operatingPoint(
   points: readonly SweepPoint[],
@@ -274,7 +274,10 @@ export function operatingPoint(
   targetRecall: number,
 ): SweepPoint | null {
   const candidates = points
-    .filter((p) => p.filter === filter && typeof p.ef === 'number' && p.recall >= targetRecall)
+    .filter(
+      (p) =>
+        p.filter === filter && typeof p.ef === 'number' && p.ef > 0 && p.recall >= targetRecall,
+    )
     .sort((a, b) => (a.ef as number) - (b.ef as number));
   return candidates[0] ?? null;
 }

@@ -103,7 +103,7 @@ function sweepTable(ctx: BenchContext, s: Study): Table {
         p.filter,
         round(100 * p.share, 2),
         path,
-        String(p.ef),
+        p.ef === 0 ? 'default' : String(p.ef),
         p.recall,
         p.qps,
         p.distancesPerQuery,

@@ -157,7 +157,7 @@ export async function compareRedisearch(
     searcher,
     queries,
     truths,
-    o.efs,
+    o.efs.filter((ef) => ef > 0),
     o.k,
     o.inflight,
     o.quiet,

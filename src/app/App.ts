@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { redactUrl } from '../config/redact.js';
 import { ChangeFollower } from '../index/ChangeFollower.js';
+import { EfCalibrator } from '../index/EfCalibrator.js';
 import { IndexSet } from '../index/IndexSet.js';
 import { IndexSnapshots } from '../index/IndexSnapshots.js';
 import { registry } from '../metrics/metrics.js';
@@ -32,6 +33,8 @@ import { RedisProbe } from './RedisProbe.js';
 import { RedisProcess } from './RedisProcess.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** Queries per ef calibration (recent searches, or points near stored vectors). */
+const EF_CALIBRATION_SAMPLES = 128;
 
 /** The retrieval pipeline's parts the App stops. */
 interface RetrievalParts {
@@ -39,6 +42,7 @@ interface RetrievalParts {
   router: RedisRouter;
   replicas: Redis[];
   writePool: Pool<Redis> | null;
+  calibrator: EfCalibrator;
 }
 
 /**
@@ -192,6 +196,15 @@ export class App {
           : null,
       snapshotIntervalMs: config.snapshotIntervalMs,
     });
+    const calibrator = new EfCalibrator(
+      indexes,
+      {
+        targetRecall: config.targetRecall,
+        checkIntervalMs: config.efCalibrationIntervalMs,
+        samples: EF_CALIBRATION_SAMPLES,
+      },
+      log,
+    );
     const service = new MemoryService(store, indexes, follower, log, {
       indexApplyTimeoutMs: 10_000,
       deleteChunk: 1000,
@@ -244,7 +257,7 @@ export class App {
       probe,
       metricsServer,
       config.shutdownGraceMs,
-      { service, router, replicas: replicas.map((r) => r.client), writePool },
+      { service, router, replicas: replicas.map((r) => r.client), writePool, calibrator },
     );
     log.info(
       { address: config.grpcAddress, port },
@@ -261,6 +274,7 @@ export class App {
       follower.requestResync('the Redis master changed');
     });
     follower.start();
+    calibrator.start();
     readiness.indexReady();
     log.info({ address: config.grpcAddress, port }, 'mnemo serving gRPC');
     return app;
@@ -277,6 +291,7 @@ export class App {
     this.agents.endTails();
     await this.server.stop(graceMs);
     await this.retrieval.service.drain();
+    await this.retrieval.calibrator.stop();
     await this.agents.close();
     await this.follower.stop();
     this.retrieval.router.stop();

@@ -13,6 +13,10 @@ export interface Config {
   readonly hnswM: number;
   readonly hnswEfConstruction: number;
   readonly efRuntime: number;
+  /** Recall@10 the calibrated default ef of unfiltered searches must reach; 0 = no calibration. */
+  readonly targetRecall: number;
+  /** How often index sizes are checked for a new ef calibration. */
+  readonly efCalibrationIntervalMs: number;
   readonly exactSearchMaxCandidates: number;
   readonly changeStreamMaxLen: number;
   readonly dataDir: string;
@@ -83,6 +87,18 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   }
   return value;
+}
+
+/** A number in [0, 1), such as 0.98. */
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^(0|0?\.\d+)$/.test(raw)) {
+    throw new ConfigError(
+      `${name} must be a number from 0 to below 1 (such as 0.98), got "${raw}"`,
+    );
+  }
+  return Number(raw);
 }
 
 function address(env: Env, name: string, fallback: string): string {
@@ -163,6 +179,14 @@ export function loadConfig(env: Env = process.env): Config {
     hnswM: integer(env, 'MNEMO_HNSW_M', 16, 4, 128),
     hnswEfConstruction: integer(env, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
     efRuntime: integer(env, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),
+    targetRecall: fraction(env, 'MNEMO_TARGET_RECALL', 0.98),
+    efCalibrationIntervalMs: integer(
+      env,
+      'MNEMO_EF_CALIBRATION_INTERVAL_MS',
+      30_000,
+      1000,
+      86_400_000,
+    ),
     exactSearchMaxCandidates: integer(
       env,
       'MNEMO_EXACT_SEARCH_MAX_CANDIDATES',

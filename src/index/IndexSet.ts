@@ -18,7 +18,9 @@ export class IndexSet {
     return MemoryIndex.create(SCHEMAS[kind], this.options);
   }
 
+  /** Swaps in a rebuilt index, which keeps the old one's ef calibration until it has its own. */
   replace(kind: MemoryKind, index: MemoryIndex): void {
+    index.inheritCalibration(this.indexes[kind]);
     this.indexes[kind] = index;
   }
 }

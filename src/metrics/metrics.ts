@@ -113,6 +113,18 @@ export const metrics = {
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
+  efDefault: new Gauge({
+    name: 'mnemo_index_ef_default',
+    help: 'ef of unfiltered graph searches that set none (calibrated to the target recall), by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  recallEstimate: new Gauge({
+    name: 'mnemo_index_recall_estimate',
+    help: 'Recall@10 of unfiltered graph searches at the default ef, as last measured, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
   rateLimitDecisions: new Counter({
     name: 'mnemo_ratelimit_decisions_total',
     help: 'Token-bucket acquisitions by decision (admitted, denied)',

@@ -19,13 +19,17 @@ describe('loadConfig', () => {
       MNEMO_VECTOR_DIM: '768',
       MNEMO_MAX_K: '50',
       MNEMO_KEY_PREFIX: 'desk1:',
+      MNEMO_TARGET_RECALL: '0.995',
     });
     expect(config).toMatchObject({
       grpcAddress: '127.0.0.1:7000',
       vectorDim: 768,
       maxK: 50,
       keyPrefix: 'desk1:',
+      targetRecall: 0.995,
     });
+    expect(loadConfig({}).targetRecall).toBe(0.98);
+    expect(loadConfig({ MNEMO_TARGET_RECALL: '0' }).targetRecall).toBe(0);
   });
 
   it.each([
@@ -36,6 +40,8 @@ describe('loadConfig', () => {
     ['MNEMO_REDIS_URL', 'http://x', /MNEMO_REDIS_URL must be a redis/],
     ['MNEMO_KEY_PREFIX', 'a*', /MNEMO_KEY_PREFIX must not contain/],
     ['MNEMO_LOG_LEVEL', 'loud', /MNEMO_LOG_LEVEL must be one of/],
+    ['MNEMO_TARGET_RECALL', '1', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
+    ['MNEMO_TARGET_RECALL', '98%', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

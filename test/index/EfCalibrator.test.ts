@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EfCalibrator } from '../../src/index/EfCalibrator.js';
+import { IndexSet } from '../../src/index/IndexSet.js';
+import { MemoryIndex, type IndexOptions } from '../../src/index/MemoryIndex.js';
+import { registry } from '../../src/metrics/metrics.js';
+import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
+import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
+import { ClusteredData, cosineDistance, rng } from '../../bench/lib/syntheticData.js';
+
+const DIM = 64;
+const N = 8000;
+const K = 10;
+const TARGET = 0.95;
+/**
+ * A sparse graph (M 4) on hard data (24 local dimensions per cluster) whose configured default
+ * (ef 1, i.e. k + 1) is far from the target: the calibration has something to find.
+ */
+const OPTIONS: IndexOptions = {
+  dim: DIM,
+  m: 4,
+  efConstruction: 40,
+  efRuntime: 1,
+  exactSearchMaxCandidates: 100,
+  initialCapacity: N,
+};
+
+const data = new ClusteredData(DIM, 40, 11, 24);
+
+function records(from: number, count: number): MemoryRecord[] {
+  return data.sample(count, 1000 + from).map((vector, i) => ({
+    id: `m-${from + i}`,
+    vector,
+    tags: { agent_id: 'a', product_id: 'p', regime: 'r', terminal: 'false' },
+    numbers: { reward: 0, timestamp: from + i },
+    payload: Buffer.alloc(0),
+  }));
+}
+
+const silent = pino({ level: 'silent' });
+
+async function defaultRecall(
+  index: MemoryIndex,
+  stored: MemoryRecord[],
+  seed: number,
+): Promise<number> {
+  const queries = data.sample(150, seed);
+  let found = 0;
+  for (const query of queries) {
+    const truth = stored
+      .map((r) => ({ id: r.id, d: cosineDistance(query, r.vector) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, K)
+      .map((x) => x.id);
+    const hits = await index.search({
+      vector: query,
+      k: K,
+      filter: { tags: {}, ranges: {} },
+      efRuntime: 0,
+      exact: false,
+    });
+    const got = new Set(hits.map((h) => h.id));
+    found += truth.filter((id) => got.has(id)).length;
+  }
+  return found / (queries.length * K);
+}
+
+async function build(stored: MemoryRecord[]): Promise<MemoryIndex> {
+  const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+  for (let i = 0; i < stored.length; i += 2000) await index.upsert(stored.slice(i, i + 2000));
+  return index;
+}
+
+describe('MemoryIndex.calibrateEf', () => {
+  let index: MemoryIndex;
+  const stored = records(0, N);
+
+  beforeAll(async () => {
+    index = await build(stored);
+  }, 60_000);
+
+  it('raises the default ef until the searches clients make reach the target recall', async () => {
+    // These searches are the calibration's queries (the index keeps the last ones it served).
+    expect(await defaultRecall(index, stored, 5)).toBeLessThan(TARGET - 0.1);
+    const calibration = await index.calibrateEf(TARGET, 128, undefined, rng(3));
+    expect(calibration).not.toBeNull();
+    expect(calibration?.recall).toBeGreaterThanOrEqual(TARGET);
+    expect(calibration?.size).toBe(N);
+    expect(index.defaultEf).toBe(calibration?.ef);
+    expect(index.defaultEf).toBeGreaterThan(K);
+    // Other queries from the same distribution: within the estimate's error of the target.
+    expect(await defaultRecall(index, stored, 6)).toBeGreaterThanOrEqual(TARGET - 0.03);
+  });
+
+  it('before any search, calibrates on points near stored vectors, not on stored vectors themselves', async () => {
+    const fresh = await build(stored);
+    const calibration = await fresh.calibrateEf(TARGET, 128, undefined, rng(4));
+    expect(calibration?.recall).toBeGreaterThanOrEqual(TARGET);
+    expect(await defaultRecall(fresh, stored, 7)).toBeGreaterThanOrEqual(TARGET - 0.03);
+  });
+
+  it('keeps the configured default while unfiltered searches are exact', async () => {
+    const small = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    await small.upsert(stored.slice(0, 100));
+    expect(await small.calibrateEf(TARGET, 64)).toBeNull();
+    expect(small.defaultEf).toBe(OPTIONS.efRuntime);
+  });
+
+  it('changes nothing when stopped midway', async () => {
+    const other = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    await other.upsert(stored.slice(0, 2000));
+    const stop = new AbortController();
+    stop.abort();
+    expect(await other.calibrateEf(TARGET, 64, stop.signal)).toBeNull();
+    expect(other.efCalibration).toBeNull();
+  });
+
+  it('keeps its calibration in the snapshot, and a rebuilt index inherits it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-ef-'));
+    try {
+      await index.save(dir);
+      const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS);
+      expect(loaded.efCalibration).toEqual(index.efCalibration);
+      expect(loaded.defaultEf).toBe(index.defaultEf);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const set = new IndexSet(OPTIONS);
+    set.replace('episodic', index);
+    const rebuilt = set.create('episodic');
+    set.replace('episodic', rebuilt);
+    expect(rebuilt.defaultEf).toBe(index.defaultEf);
+  });
+});
+
+describe('EfCalibrator', () => {
+  async function gauge(name: string): Promise<number | undefined> {
+    const metric = await registry.getSingleMetric(name)?.get();
+    return metric?.values.find((v) => v.labels.kind === 'episodic')?.value;
+  }
+
+  it('calibrates an index once it needs the graph, and again only after it grew by a quarter', async () => {
+    const set = new IndexSet(OPTIONS);
+    const index = set.get('episodic');
+    const calibrator = new EfCalibrator(
+      set,
+      { targetRecall: TARGET, checkIntervalMs: 60_000, samples: 32 },
+      silent,
+    );
+    await index.upsert(records(0, 50));
+    await calibrator.check();
+    expect(index.efCalibration).toBeNull(); // 50 memories: unfiltered searches are exact
+
+    await index.upsert(records(50, 2950));
+    await calibrator.check();
+    const first = index.efCalibration;
+    expect(first?.size).toBe(3000);
+    expect(await gauge('mnemo_index_ef_default')).toBe(first?.ef);
+    expect(await gauge('mnemo_index_recall_estimate')).toBe(first?.recall);
+
+    await index.upsert(records(3000, 500)); // +17%: not yet
+    await calibrator.check();
+    expect(index.efCalibration).toBe(first);
+
+    await index.upsert(records(3500, 500)); // +33%
+    await calibrator.check();
+    expect(index.efCalibration?.size).toBe(4000);
+    await calibrator.stop();
+  }, 60_000);
+});
