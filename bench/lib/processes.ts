@@ -130,10 +130,28 @@ export interface StartTiming {
   indexMs: number | null;
 }
 
+/** A calibration of the default ef, as the server logged it. */
+export interface EfCalibrationLog {
+  kind: string;
+  ef: number;
+  recall: number;
+  size: number;
+  ms: number;
+}
+
+interface LogEntry {
+  msg?: unknown;
+  ms?: unknown;
+  kind?: unknown;
+  ef?: unknown;
+  recall?: unknown;
+  size?: unknown;
+}
+
 /** The fields of a JSON log line we read, when it is one. */
-function logEntry(line: string): { msg?: unknown; ms?: unknown } | null {
+function logEntry(line: string): LogEntry | null {
   try {
-    return JSON.parse(line) as { msg?: unknown; ms?: unknown };
+    return JSON.parse(line) as LogEntry;
   } catch {
     return null;
   }
@@ -153,6 +171,8 @@ export class MnemoChild {
   private dataDir: string | null = null;
   /** Time the server took to write its index snapshot at its last shutdown, as logged. */
   snapshotWriteMs: number | null = null;
+  /** The server's calibrations of its default ef, as logged, oldest first. */
+  readonly calibrations: EfCalibrationLog[] = [];
 
   private constructor(
     readonly options: MnemoOptions,
@@ -278,6 +298,14 @@ export class MnemoChild {
       this.indexMs = ms;
     } else if (entry.msg.startsWith('index snapshot written')) {
       this.snapshotWriteMs = ms;
+    } else if (entry.msg.startsWith('default ef calibrated')) {
+      this.calibrations.push({
+        kind: String(entry.kind),
+        ef: Number(entry.ef),
+        recall: Number(entry.recall),
+        size: Number(entry.size),
+        ms: ms ?? 0,
+      });
     }
   }
 

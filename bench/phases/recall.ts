@@ -9,6 +9,7 @@ import type { LoadResult } from '../lib/loader.js';
 import {
   processMemory,
   redisMemory,
+  type MnemoChild,
   type ProcessMemory,
   type StartTiming,
 } from '../lib/processes.js';
@@ -74,6 +75,10 @@ async function study(ctx: BenchContext): Promise<Study> {
     o.inflight,
   );
   const truths = await exactTruth(searcher, queries, filters, shares, o.k, o.inflight, o.quiet);
+  if (o.efs.includes(0) && mnemo.child !== null) {
+    status('waiting for the server to calibrate its default ef (ef 0) on these searches', o.quiet);
+    await calibrated(mnemo.child, 0.8 * ctx.dataset.size, CALIBRATION_WAIT_MS);
+  }
   const points = await sweep(searcher, queries, truths, o.efs, o.k, o.inflight, o.quiet, o.rounds);
   const redisearch = o.compare.has('redisearch')
     ? await compareRedisearch(ctx, searcher, points, queries, truths)
@@ -153,12 +158,33 @@ function recallChart(ctx: BenchContext, s: Study): Chart {
   };
 }
 
+/** Longest the sweep waits for the server's ef calibration (its check interval is 30 s). */
+const CALIBRATION_WAIT_MS = 180_000;
+
+/** Resolves once the child logged a calibration of an index of at least `size` memories. */
+async function calibrated(child: MnemoChild, size: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.calibrations.some((c) => c.kind === 'episodic' && c.size >= size)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
 function studyNotes(ctx: BenchContext): string[] {
-  return [
+  const notes = [
     `data: ${ctx.dataset.description}`,
     `planner column: mnemo searches filters with ≤ ${exactLimit(ctx)} candidates (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) by brute force, so ef_runtime does not matter there`,
     "distances/query: vector distances mnemo's index computed per search over the setting's runs (mnemo_index_distance_computations_total / mnemo_search_plans_total from its /metrics); empty when the server does not report them",
   ];
+  const calibrations = (ctx.mnemo?.child?.calibrations ?? []).filter((c) => c.kind === 'episodic');
+  const last = calibrations[calibrations.length - 1];
+  if (last !== undefined) {
+    notes.push(
+      `ef "default" = the server's calibrated default (MNEMO_TARGET_RECALL): calibrated ${calibrations.length} times during the run; the last at ${last.size} memories chose ef ${last.ef} at an estimated recall@10 of ${last.recall} and took ${last.ms} ms`,
+    );
+  }
+  return notes;
 }
 
 export async function recall(ctx: BenchContext): Promise<PhaseOutput> {

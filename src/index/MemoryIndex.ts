@@ -180,13 +180,13 @@ export class MemoryIndex {
   /**
    * Measures recall@10 of unfiltered graph searches against exact search and makes the smallest
    * ef reaching `targetRecall` the default of queries that set none. The queries are `samples` of
-   * the last RECENT_QUERIES searches' vectors (what clients ask) or, until there are that many,
-   * stored vectors moved by the data's spacing (not in the graph: a stored vector itself would be
-   * found through its own links, an optimistic estimate; the moved points err the other way). ef
-   * doubles from IndexOptions.efRuntime until the mean recall, less one standard error of that
-   * mean, reaches the target (at most EF_CALIBRATION_MAX), then two bisection steps narrow it.
-   * Exact searches go one at a time, so live searches keep the engine's threads. Null, changing
-   * nothing, while unfiltered searches are exact or once `signal` is aborted.
+   * the vectors of the last RECENT_QUERIES searches served, i.e. what clients ask (stored vectors
+   * would not do: each is found through its own links, an optimistic estimate, and points made up
+   * near them miss how real queries sit in the data). ef doubles from IndexOptions.efRuntime
+   * until the mean recall, less one standard error of that mean, reaches the target (at most
+   * EF_CALIBRATION_MAX), then two bisection steps narrow it. Exact searches go one at a time, so
+   * live searches keep the engine's threads. Null, changing nothing, while unfiltered searches
+   * are exact, before `samples` searches were served, or once `signal` is aborted.
    */
   async calibrateEf(
     targetRecall: number,
@@ -197,10 +197,8 @@ export class MemoryIndex {
     const k = CALIBRATION_K;
     const size = this.size;
     if (size <= this.options.exactSearchMaxCandidates || size <= 2 * k) return null;
-    const vectors =
-      this.recentQueries.length >= samples
-        ? pick(this.recentQueries, samples, random)
-        : await this.pointsNearStoredVectors(samples, random, signal);
+    if (this.recentQueries.length < samples) return null;
+    const vectors = pick(this.recentQueries, samples, random);
     const queries: { vector: Float32Array; truth: Set<number> }[] = [];
     for (const vector of vectors) {
       if (signal?.aborted) return null;
@@ -248,51 +246,6 @@ export class MemoryIndex {
     const recall = at.recall;
     this.calibration = { ef, recall, size };
     return this.calibration;
-  }
-
-  /**
-   * Up to `count` query-like points: a random stored vector moved in a random direction by its
-   * distance to its nearest neighbour, normalised (a new point at the data's own spacing).
-   */
-  private async pointsNearStoredVectors(
-    count: number,
-    random: () => number,
-    signal?: AbortSignal,
-  ): Promise<Float32Array[]> {
-    const points: Float32Array[] = [];
-    for (let attempt = 0; points.length < count && attempt < 20 * count; attempt++) {
-      if (signal?.aborted) break;
-      const label = Math.floor(random() * this.nextLabel);
-      if (this.labelToId[label] === undefined) continue;
-      const vector = this.engine.getVector(label);
-      if (vector === null) continue;
-      // Its nearest neighbour (from the graph: only the spacing matters here).
-      const [nearest] = await this.engine.search(vector, 2, NEIGHBOUR_EF);
-      const neighbour = [...(nearest?.labels ?? [])].find((l) => l !== label);
-      const other = neighbour === undefined ? null : this.engine.getVector(neighbour);
-      if (other === null) continue;
-      // A random direction, as far from the vector as its nearest neighbour is.
-      const noise = new Float32Array(vector.length);
-      let spacing = 0;
-      let noiseNorm = 0;
-      for (let i = 0; i < noise.length; i++) {
-        noise[i] = gaussian(random);
-        spacing += ((vector[i] ?? 0) - (other[i] ?? 0)) ** 2;
-        noiseNorm += (noise[i] ?? 0) ** 2;
-      }
-      const step = Math.sqrt(spacing / Math.max(noiseNorm, Number.MIN_VALUE));
-      const point = new Float32Array(vector.length);
-      let norm = 0;
-      for (let i = 0; i < point.length; i++) {
-        point[i] = (vector[i] ?? 0) + step * (noise[i] ?? 0);
-        norm += (point[i] ?? 0) ** 2;
-      }
-      if (norm === 0) continue;
-      const scale = 1 / Math.sqrt(norm);
-      for (let i = 0; i < point.length; i++) point[i] = (point[i] ?? 0) * scale;
-      points.push(point);
-    }
-    return points;
   }
 
   has(id: string): boolean {
@@ -662,9 +615,6 @@ const WIDE_RANGE_FACTOR = 4;
 /** Neighbours per query of an ef calibration (recall@10). */
 const CALIBRATION_K = 10;
 
-/** ef of the graph search finding a stored vector's neighbour for a calibration query. */
-const NEIGHBOUR_EF = 64;
-
 /** Searches whose vectors are kept as the queries of the next ef calibration. */
 const RECENT_QUERIES = 256;
 
@@ -688,12 +638,6 @@ function pick<T>(items: readonly T[], count: number, random: () => number): T[] 
     [pool[i], pool[j]] = [pool[j] as T, pool[i] as T];
   }
   return pool.slice(0, count);
-}
-
-/** A standard normal draw (Box–Muller). */
-function gaussian(random: () => number): number {
-  const u = Math.max(random(), Number.MIN_VALUE);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
 function first(results: KnnResult[]): KnnResult {
