@@ -179,7 +179,8 @@ export class MemoryIndex {
 
   /**
    * Measures recall@10 of unfiltered graph searches against exact search and makes the smallest
-   * ef reaching `targetRecall` the default of queries that set none. The queries are `samples` of
+   * ef reaching `targetRecall` the default of queries that set none (or, where recall levels off
+   * below the target, the ef past which doubling gains less than PLATEAU_GAIN). The queries are `samples` of
    * the vectors of the last RECENT_QUERIES searches served, i.e. what clients ask (stored vectors
    * would not do: each is found through its own links, an optimistic estimate, and points made up
    * near them miss how real queries sit in the data). ef doubles from IndexOptions.efRuntime
@@ -207,8 +208,9 @@ export class MemoryIndex {
       if (truth.size > 0) queries.push({ vector, truth });
     }
     if (queries.length === 0) return null;
-    // Mean recall over the queries, and whether it reaches the target even one standard error
-    // (of the mean of per-query recalls) lower: the ef chosen is not one a lucky sample passed.
+    // Mean recall@k over the queries (the same at every ef: differences are paired), and whether
+    // it reaches the target even one standard error of that mean lower, so that the ef chosen is
+    // not one that a lucky sample passed.
     const measure = async (ef: number): Promise<{ recall: number; reaches: boolean }> => {
       const perQuery: number[] = [];
       for (const query of queries) {
@@ -226,9 +228,13 @@ export class MemoryIndex {
     let at = await measure(ef);
     let failing = 0;
     while (!at.reaches && ef < EF_CALIBRATION_MAX && !signal?.aborted) {
+      const next = Math.min(EF_CALIBRATION_MAX, 2 * ef);
+      const atNext = await measure(next);
+      // Doubling ef hardly helps: the graph's reach, not ef, bounds recall; stay cheap.
+      if (atNext.recall - at.recall < PLATEAU_GAIN) break;
       failing = ef;
-      ef = Math.min(EF_CALIBRATION_MAX, 2 * ef);
-      at = await measure(ef);
+      ef = next;
+      at = atNext;
     }
     for (let step = 0; step < 2 && failing > 0 && at.reaches; step++) {
       if (signal?.aborted) return null;
@@ -242,8 +248,8 @@ export class MemoryIndex {
         failing = middle;
       }
     }
-    if (signal?.aborted) return null;
     const recall = at.recall;
+    if (signal?.aborted) return null;
     this.calibration = { ef, recall, size };
     return this.calibration;
   }
@@ -614,6 +620,9 @@ const WIDE_RANGE_FACTOR = 4;
 
 /** Neighbours per query of an ef calibration (recall@10). */
 const CALIBRATION_K = 10;
+
+/** A doubling of ef that gains less recall than this ends a calibration's search (a plateau). */
+const PLATEAU_GAIN = 0.002;
 
 /** Searches whose vectors are kept as the queries of the next ef calibration. */
 const RECENT_QUERIES = 256;

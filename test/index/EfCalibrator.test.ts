@@ -5,7 +5,7 @@ import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EfCalibrator } from '../../src/index/EfCalibrator.js';
 import { IndexSet } from '../../src/index/IndexSet.js';
-import { MemoryIndex, type IndexOptions } from '../../src/index/MemoryIndex.js';
+import { EF_CALIBRATION_MAX, MemoryIndex, type IndexOptions } from '../../src/index/MemoryIndex.js';
 import { registry } from '../../src/metrics/metrics.js';
 import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
@@ -81,8 +81,8 @@ async function searchSome(index: MemoryIndex, count: number): Promise<void> {
   }
 }
 
-async function build(stored: MemoryRecord[]): Promise<MemoryIndex> {
-  const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+async function build(stored: MemoryRecord[], options = OPTIONS): Promise<MemoryIndex> {
+  const index = MemoryIndex.create(EPISODIC_SCHEMA, options);
   for (let i = 0; i < stored.length; i += 2000) await index.upsert(stored.slice(i, i + 2000));
   return index;
 }
@@ -112,6 +112,19 @@ describe('MemoryIndex.calibrateEf', () => {
     const fresh = await build(stored.slice(0, 4000));
     expect(await fresh.calibrateEf(TARGET, 128, undefined, rng(4))).toBeNull();
     expect(fresh.defaultEf).toBe(OPTIONS.efRuntime);
+  });
+
+  it('stops raising ef where recall levels off below the target', async () => {
+    // Every vector stored four times: among equal distances, which copies a search returns is
+    // arbitrary, so recall levels off below 1 whatever the ef (a dense graph gets there early).
+    const copies = records(0, 2500).flatMap((r) =>
+      [0, 1, 2, 3].map((c) => ({ ...r, id: `${r.id}-${c}` })),
+    );
+    const tied = await build(copies, { ...OPTIONS, m: 16, efConstruction: 100, efRuntime: 16 });
+    await searchSome(tied, 128);
+    const calibration = await tied.calibrateEf(TARGET, 128, undefined, rng(5));
+    expect(calibration?.recall).toBeLessThan(TARGET);
+    expect(calibration?.ef).toBeLessThan(EF_CALIBRATION_MAX);
   });
 
   it('keeps the configured default while unfiltered searches are exact', async () => {
