@@ -1,5 +1,7 @@
 // mnemo_hnsw: N-API wrapper around hnswlib::HierarchicalNSW<float> with an
-// InnerProductSpace over L2-normalised vectors (distance = 1 - cos).
+// InnerProductSpace over L2-normalised vectors (distance = 1 - cos), the
+// vectors stored as float32 or, to halve their memory traffic, as IEEE
+// float16 (HalfInnerProductSpace).
 //
 // Locking model (see IndexCore):
 //   layout_mu_    shared by every operation that touches index memory
@@ -55,6 +57,10 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include "hnswlib.h"
 #pragma GCC diagnostic pop
+
+#if defined(__F16C__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace {
 
@@ -154,6 +160,116 @@ bool Normalise(const float* src, float* dst, size_t dim) {
 }
 
 inline float ClampDistance(float d) { return std::min(2.0f, std::max(0.0f, d)); }
+
+// IEEE 754 binary16, round to nearest even (F16C where the CPU has it).
+inline uint16_t FloatToHalf(float value) {
+#if defined(__F16C__)
+  return _cvtss_sh(value, _MM_FROUND_TO_NEAREST_INT);
+#else
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  const uint32_t sign = (bits >> 16) & 0x8000u;
+  const uint32_t magnitude = bits & 0x7FFFFFFFu;
+  if (magnitude >= 0x7F800000u) {  // inf or NaN
+    return static_cast<uint16_t>(sign | 0x7C00u | (magnitude > 0x7F800000u ? 0x200u : 0u));
+  }
+  if (magnitude >= 0x477FF000u) return static_cast<uint16_t>(sign | 0x7C00u);  // overflow
+  if (magnitude < 0x38800000u) {  // subnormal half or zero
+    if (magnitude < 0x33000000u) return static_cast<uint16_t>(sign);
+    const uint32_t exponent = magnitude >> 23;
+    const uint32_t mantissa = (magnitude & 0x7FFFFFu) | 0x800000u;
+    const uint32_t shift = 126 - exponent;
+    uint32_t half = mantissa >> shift;
+    const uint32_t rest = mantissa & ((1u << shift) - 1);
+    const uint32_t midway = 1u << (shift - 1);
+    if (rest > midway || (rest == midway && (half & 1u))) ++half;
+    return static_cast<uint16_t>(sign | half);
+  }
+  uint32_t half = ((magnitude - 0x38000000u) >> 13);
+  const uint32_t rest = magnitude & 0x1FFFu;
+  if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) ++half;
+  return static_cast<uint16_t>(sign | half);
+#endif
+}
+
+inline float HalfToFloat(uint16_t half) {
+#if defined(__F16C__)
+  return _cvtsh_ss(half);
+#else
+  const uint32_t sign = static_cast<uint32_t>(half & 0x8000u) << 16;
+  const uint32_t exponent = (half >> 10) & 0x1Fu;
+  uint32_t mantissa = half & 0x3FFu;
+  uint32_t bits;
+  if (exponent == 0) {
+    if (mantissa == 0) {
+      bits = sign;
+    } else {  // subnormal: normalise
+      int e = -1;
+      do {
+        ++e;
+        mantissa <<= 1;
+      } while ((mantissa & 0x400u) == 0);
+      bits = sign | (static_cast<uint32_t>(112 - e) << 23) | ((mantissa & 0x3FFu) << 13);
+    }
+  } else if (exponent == 0x1F) {
+    bits = sign | 0x7F800000u | (mantissa << 13);
+  } else {
+    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+  }
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+#endif
+}
+
+// 1 - <a, b> over float16 vectors (dimension at *param).
+#pragma GCC diagnostic push
+// GCC 12 false positive inside _mm512_reduce_add_ps (as in hnswlib).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+float HalfInnerProductDistance(const void* a, const void* b, const void* param) {
+  const size_t dim = *static_cast<const size_t*>(param);
+  const uint16_t* x = static_cast<const uint16_t*>(a);
+  const uint16_t* y = static_cast<const uint16_t*>(b);
+  size_t i = 0;
+  float dot = 0.0f;
+#if defined(__AVX512F__)
+  __m512 sum = _mm512_setzero_ps();
+  for (; i + 16 <= dim; i += 16) {
+    const __m512 vx = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i)));
+    const __m512 vy = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(y + i)));
+    sum = _mm512_fmadd_ps(vx, vy, sum);
+  }
+  dot = _mm512_reduce_add_ps(sum);
+#elif defined(__F16C__) && defined(__FMA__)
+  __m256 sum = _mm256_setzero_ps();
+  for (; i + 8 <= dim; i += 8) {
+    const __m256 vx = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)));
+    const __m256 vy = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(y + i)));
+    sum = _mm256_fmadd_ps(vx, vy, sum);
+  }
+  __m128 low = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
+  low = _mm_add_ps(low, _mm_movehl_ps(low, low));
+  low = _mm_add_ss(low, _mm_shuffle_ps(low, low, 1));
+  dot = _mm_cvtss_f32(low);
+#endif
+  for (; i < dim; ++i) dot += HalfToFloat(x[i]) * HalfToFloat(y[i]);
+  return 1.0f - dot;
+}
+#pragma GCC diagnostic pop
+
+// Inner-product distance over vectors stored as float16 (half the bytes of
+// hnswlib's InnerProductSpace, so half the memory read per distance).
+class HalfInnerProductSpace : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit HalfInnerProductSpace(size_t dim) : dim_(dim) {}
+  size_t get_data_size() override { return dim_ * sizeof(uint16_t); }
+  hnswlib::DISTFUNC<float> get_dist_func() override { return &HalfInnerProductDistance; }
+  void* get_dist_func_param() override { return &dim_; }
+
+ private:
+  size_t dim_;
+};
 
 struct Hit {
   float distance;
@@ -258,12 +374,26 @@ struct Stats {
 
 class IndexCore {
  public:
-  explicit IndexCore(size_t dim) : dim_(dim), space_(dim) {}
+  IndexCore(size_t dim, bool half)
+      : dim_(dim),
+        half_(half),
+        space_(half ? std::unique_ptr<hnswlib::SpaceInterface<float>>(
+                          std::make_unique<HalfInnerProductSpace>(dim))
+                    : std::make_unique<hnswlib::InnerProductSpace>(dim)) {}
 
   size_t dim() const { return dim_; }
 
+  // The stored form of a normalised vector: the vector itself (float32), or
+  // its float16 rounding written into `scratch`.
+  const void* Encode(const float* normalised, std::vector<uint16_t>& scratch) const {
+    if (!half_) return normalised;
+    scratch.resize(dim_);
+    for (size_t i = 0; i < dim_; ++i) scratch[i] = FloatToHalf(normalised[i]);
+    return scratch.data();
+  }
+
   void Create(size_t m, size_t ef_construction, size_t capacity, size_t seed) {
-    hnsw_ = std::make_unique<Hnsw>(&space_, std::max<size_t>(1, capacity), m, ef_construction,
+    hnsw_ = std::make_unique<Hnsw>(space_.get(), std::max<size_t>(1, capacity), m, ef_construction,
                                    seed, /*allow_replace_deleted=*/false);
     InitBookkeeping();
   }
@@ -271,7 +401,7 @@ class IndexCore {
   void Load(const std::string& path, size_t capacity, size_t seed) {
     std::unique_ptr<Hnsw> loaded;
     try {
-      loaded = std::make_unique<Hnsw>(&space_, path, false, capacity, false);
+      loaded = std::make_unique<Hnsw>(space_.get(), path, false, capacity, false);
     } catch (const std::exception& e) {
       throw std::runtime_error("cannot load HNSW index from '" + path + "': " + e.what());
     }
@@ -283,10 +413,12 @@ class IndexCore {
       throw std::runtime_error("cannot load HNSW index from '" + path +
                                "': unsupported or corrupted layout");
     }
-    const size_t file_dim = (h.label_offset_ - h.offsetData_) / sizeof(float);
-    if (h.label_offset_ - h.offsetData_ != dim_ * sizeof(float)) {
-      throw InvalidInput("HNSW index at '" + path + "' has dimension " +
-                         std::to_string(file_dim) + ", expected " + std::to_string(dim_));
+    const size_t element_bytes = dim_ * (half_ ? sizeof(uint16_t) : sizeof(float));
+    if (h.label_offset_ - h.offsetData_ != element_bytes) {
+      throw InvalidInput("HNSW index at '" + path + "' holds vectors of " +
+                         std::to_string(h.label_offset_ - h.offsetData_) + " bytes, expected " +
+                         std::to_string(element_bytes) + " (dimension " + std::to_string(dim_) +
+                         (half_ ? ", float16)" : ", float32)"));
     }
     loaded->level_generator_.seed(seed);
     loaded->update_probability_generator_.seed(seed + 1);
@@ -296,7 +428,9 @@ class IndexCore {
 
   // Insert or replace one (already normalised) vector. See the semantics
   // summary in PlanInsert.
-  void Upsert(uint32_t label, const float* vec) {
+  void Upsert(uint32_t label, const float* normalised) {
+    std::vector<uint16_t> scratch;
+    const void* vec = Encode(normalised, scratch);
     std::shared_lock<FairSharedMutex> mutation(mutation_mu_);
     for (;;) {
       std::shared_lock<FairSharedMutex> layout(layout_mu_);
@@ -353,7 +487,13 @@ class IndexCore {
     std::lock_guard<std::mutex> label_lock(hnsw_->getLabelOpMutex(label));
     tableint slot;
     if (!FindSlot(label, &slot) || !IsReady(slot) || hnsw_->isMarkedDeleted(slot)) return false;
-    std::memcpy(out, hnsw_->getDataByInternalId(slot), hnsw_->data_size_);
+    const char* stored = hnsw_->getDataByInternalId(slot);
+    if (half_) {
+      const uint16_t* halves = reinterpret_cast<const uint16_t*>(stored);
+      for (size_t i = 0; i < dim_; ++i) out[i] = HalfToFloat(halves[i]);
+    } else {
+      std::memcpy(out, stored, hnsw_->data_size_);
+    }
     return true;
   }
 
@@ -361,7 +501,8 @@ class IndexCore {
   // searchKnn followed by our SearchBaseLayer with our ef (hnswlib's shared ef_
   // is unused). Returns the distances computed, entry point and descent
   // included.
-  size_t Knn(const float* query, size_t k, size_t ef, const LabelFilter* filter,
+  // `query` is in the stored form (see Encode).
+  size_t Knn(const void* query, size_t k, size_t ef, const LabelFilter* filter,
              std::vector<Hit>& out) const {
     out.clear();
     std::shared_lock<FairSharedMutex> layout(layout_mu_);
@@ -453,7 +594,8 @@ class IndexCore {
   // Exact KNN with the space's SIMD distance over the vectors stored in the
   // graph; candidates == nullptr scans every live slot. Returns the distances
   // computed: one per live candidate.
-  size_t Exact(const float* query, size_t k, const std::vector<Candidate>* candidates,
+  // `query` is in the stored form (see Encode).
+  size_t Exact(const void* query, size_t k, const std::vector<Candidate>* candidates,
                std::vector<Hit>& out) const {
     out.clear();
     std::shared_lock<FairSharedMutex> layout(layout_mu_);
@@ -525,7 +667,7 @@ class IndexCore {
   // hnswlib's bare_bone_search; otherwise an element joins the result only if
   // it is not removed and passes the filter, but is explored either way.
   template <bool kBare>
-  Queue SearchBaseLayer(const Hnsw& h, tableint entry, float entry_dist, const float* query,
+  Queue SearchBaseLayer(const Hnsw& h, tableint entry, float entry_dist, const void* query,
                         size_t ef, const LabelFilter* filter, size_t* computations) const {
     const auto admits = [&](tableint slot) {
       return kBare || (!h.isMarkedDeleted(slot) &&
@@ -685,7 +827,8 @@ class IndexCore {
   bool IsReady(tableint slot) const { return ready_[slot].load(std::memory_order_acquire) != 0; }
 
   const size_t dim_;
-  hnswlib::InnerProductSpace space_;  // must outlive hnsw_
+  const bool half_;
+  std::unique_ptr<hnswlib::SpaceInterface<float>> space_;  // must outlive hnsw_
   std::unique_ptr<Hnsw> hnsw_;
   mutable FairSharedMutex layout_mu_;
   FairSharedMutex mutation_mu_;
@@ -717,6 +860,12 @@ Napi::TypedArrayOf<T> TypedArg(const Napi::CallbackInfo& info, size_t i, napi_ty
 }
 
 bool IsNullish(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+
+bool BoolArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  const Napi::Value v = info[i];
+  if (!v.IsBoolean()) ThrowType(info.Env(), std::string(name) + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
 
 uint64_t UintArg(const Napi::CallbackInfo& info, size_t i, const char* name, uint64_t min,
                  uint64_t max) {
@@ -927,7 +1076,9 @@ class SearchWorker : public SearchWorkerBase {
       return;                                           // nothing is allowed
     }
     ParallelFor(nq, ThreadsFor(nq, threads_, 2), [&](size_t q) {
-      computations_[q] = core_->Knn(PrepareQuery(q), k_, ef_, allowed, results_[q]);
+      std::vector<uint16_t> scratch;
+      const void* query = core_->Encode(PrepareQuery(q), scratch);
+      computations_[q] = core_->Knn(query, k_, ef_, allowed, results_[q]);
     });
   }
 
@@ -958,7 +1109,9 @@ class ExactWorker : public SearchWorkerBase {
     if (has_candidates_) resolved = core_->ResolveCandidates(candidate_labels_);
     const std::vector<Candidate>* candidates = has_candidates_ ? &resolved : nullptr;
     ParallelFor(nq, ThreadsFor(nq, threads_, 1), [&](size_t q) {
-      computations_[q] = core_->Exact(PrepareQuery(q), k_, candidates, results_[q]);
+      std::vector<uint16_t> scratch;
+      const void* query = core_->Encode(PrepareQuery(q), scratch);
+      computations_[q] = core_->Exact(query, k_, candidates, results_[q]);
     });
   }
 
@@ -1004,7 +1157,7 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
                        });
   }
 
-  // new HnswIndex(dim, m, efConstruction, capacity, seed)
+  // new HnswIndex(dim, m, efConstruction, capacity, seed, half)
   // new HnswIndex(External<CorePtr>)   (internal, used by load)
   explicit HnswIndexWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<HnswIndexWrap>(info) {
     if (info.Length() == 1 && info[0].IsExternal()) {
@@ -1016,7 +1169,7 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
     const size_t ef_construction = UintArg(info, 2, "efConstruction", 1, 1u << 20);
     const size_t capacity = UintArg(info, 3, "initialCapacity", 0, kMaxCapacity);
     const size_t seed = UintArg(info, 4, "seed", 0, 0xFFFFFFFFu);
-    auto core = std::make_shared<IndexCore>(dim);
+    auto core = std::make_shared<IndexCore>(dim, BoolArg(info, 5, "half"));
     core->Create(m, ef_construction, capacity, seed);
     core_ = std::move(core);
   }
@@ -1182,7 +1335,7 @@ class HnswIndexWrap::LoadWorker : public PromiseWorker {
   size_t seed_;
 };
 
-// load(path, dim, initialCapacity, seed): Promise<HnswIndex>
+// load(path, dim, initialCapacity, seed, half): Promise<HnswIndex>
 Napi::Value HnswIndexWrap::Load(const Napi::CallbackInfo& info) {
   if (!info[0].IsString()) ThrowType(info.Env(), "path must be a string");
   const std::string path = info[0].As<Napi::String>().Utf8Value();
@@ -1191,7 +1344,7 @@ Napi::Value HnswIndexWrap::Load(const Napi::CallbackInfo& info) {
   const size_t seed = UintArg(info, 3, "seed", 0, 0xFFFFFFFFu);
   // The space is built here, on the JS thread: its constructor writes
   // hnswlib's file-static SIMD function pointers.
-  auto core = std::make_shared<IndexCore>(dim);
+  auto core = std::make_shared<IndexCore>(dim, BoolArg(info, 4, "half"));
   auto* worker = new LoadWorker(info.Env(), std::move(core), path, capacity, seed);
   return worker->Start();
 }

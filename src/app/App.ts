@@ -185,6 +185,7 @@ export class App {
       efConstruction: config.hnswEfConstruction,
       efRuntime: config.efRuntime,
       exactSearchMaxCandidates: config.exactSearchMaxCandidates,
+      vectorPrecision: config.vectorPrecision,
     });
     const follower = new ChangeFollower(store, followerConnection, indexes, log, {
       blockMs: 1000,

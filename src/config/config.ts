@@ -8,6 +8,8 @@ export interface Config {
   readonly redisUrl: string | null;
   readonly keyPrefix: string;
   readonly vectorDim: number;
+  /** How the in-process index stores vectors: float32, or float16 (half the memory). */
+  readonly vectorPrecision: 'float32' | 'float16';
   readonly maxK: number;
   readonly maxBatch: number;
   readonly hnswM: number;
@@ -165,6 +167,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (/[\s*?[\]]/.test(keyPrefix)) {
     throw new ConfigError('MNEMO_KEY_PREFIX must not contain spaces or glob characters (* ? [ ])');
   }
+  const vectorPrecision = (read(env, 'MNEMO_VECTOR_PRECISION') ?? 'float32') as
+    'float32' | 'float16';
+  if (vectorPrecision !== 'float32' && vectorPrecision !== 'float16') {
+    throw new ConfigError(
+      `MNEMO_VECTOR_PRECISION must be float32 or float16, got "${String(vectorPrecision)}"`,
+    );
+  }
   const logLevel = (read(env, 'MNEMO_LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`MNEMO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -174,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: redisUrl(env, 'MNEMO_REDIS_URL'),
     keyPrefix,
     vectorDim: integer(env, 'MNEMO_VECTOR_DIM', 256, 2, 4096),
+    vectorPrecision,
     maxK: integer(env, 'MNEMO_MAX_K', 1000, 1, 100_000),
     maxBatch: integer(env, 'MNEMO_MAX_BATCH', 1000, 1, 100_000),
     hnswM: integer(env, 'MNEMO_HNSW_M', 16, 4, 128),

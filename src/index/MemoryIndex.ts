@@ -6,7 +6,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { AttributeIndex, labelsOf, type AttributeSnapshot } from './AttributeIndex.js';
-import { HnswEngine, type ColumnRange, type KnnResult } from './HnswEngine.js';
+import {
+  HnswEngine,
+  type ColumnRange,
+  type KnnResult,
+  type VectorPrecision,
+} from './HnswEngine.js';
 import { TopK } from './TopK.js';
 import { metrics } from '../metrics/metrics.js';
 
@@ -19,6 +24,8 @@ export interface IndexOptions {
   /** Filtered candidate sets up to this size are searched exactly (brute force). */
   exactSearchMaxCandidates: number;
   initialCapacity?: number;
+  /** How the graph stores vectors (default float32). */
+  vectorPrecision?: VectorPrecision;
 }
 
 export interface SearchQuery {
@@ -99,6 +106,7 @@ export class MemoryIndex {
       m: options.m,
       efConstruction: options.efConstruction,
       initialCapacity: options.initialCapacity ?? 1024,
+      precision: options.vectorPrecision ?? 'float32',
     });
     return new MemoryIndex(schema, engine, options);
   }
@@ -117,6 +125,7 @@ export class MemoryIndex {
       version: SNAPSHOT_VERSION,
       kind: this.schema.kind,
       dim: this.options.dim,
+      precision: this.engine.precision,
       labelToId: this.labelToId,
       freeLabels: [...this.freeLabels, ...this.pendingFree],
       nextLabel: this.nextLabel,
@@ -134,18 +143,23 @@ export class MemoryIndex {
     options: IndexOptions,
   ): Promise<MemoryIndex> {
     const state = deserialize(await readFile(join(dir, STATE_FILE))) as SavedState;
+    const precision = options.vectorPrecision ?? 'float32';
     if (
       state.version !== SNAPSHOT_VERSION ||
       state.kind !== schema.kind ||
-      state.dim !== options.dim
+      state.dim !== options.dim ||
+      (state.precision ?? 'float32') !== precision
     ) {
-      throw new Error(`snapshot in ${dir} does not fit (${state.kind}, dim ${state.dim})`);
+      throw new Error(
+        `snapshot in ${dir} does not fit (${state.kind}, dim ${state.dim}, ${state.precision ?? 'float32'})`,
+      );
     }
     const engine = await HnswEngine.load(join(dir, GRAPH_FILE), {
       dim: options.dim,
       m: options.m,
       efConstruction: options.efConstruction,
       initialCapacity: Math.max(options.initialCapacity ?? 1024, state.nextLabel),
+      precision,
     });
     const index = new MemoryIndex(schema, engine, options);
     index.attributes = AttributeIndex.fromSnapshot(schema, state.attributes);
@@ -530,8 +544,12 @@ export class MemoryIndex {
     let norm = 0;
     for (const x of vector) norm += x * x;
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const half = this.engine.precision === 'float16';
     for (let i = 0; i < vector.length; i++) {
-      if (Math.abs((vector[i] ?? 0) * scale - (stored[i] ?? 0)) > 1e-6) return false;
+      const expected = (vector[i] ?? 0) * scale;
+      // float16 keeps 11 significant bits: a stored value is within half a unit of them.
+      const tolerance = half ? Math.max(Math.abs(expected) * HALF_ROUNDING, HALF_SUBNORMAL) : 0;
+      if (Math.abs(expected - (stored[i] ?? 0)) > tolerance + 1e-6) return false;
     }
     return true;
   }
@@ -599,6 +617,8 @@ interface SavedState {
   attributes: AttributeSnapshot;
   /** Absent in snapshots written before calibration existed. */
   efCalibration?: EfCalibration | null;
+  /** Absent in snapshots written before float16 existed (float32). */
+  precision?: VectorPrecision;
 }
 
 type Plan =
@@ -617,6 +637,11 @@ type Plan =
  * are estimated to pass more than twice it, are checked by the engine during the graph walk.
  */
 const WIDE_RANGE_FACTOR = 4;
+
+/** Largest relative rounding error of a float16 (normal) value: half a unit in the last place. */
+const HALF_ROUNDING = 2 ** -11;
+/** Largest absolute rounding error of a float16 subnormal value. */
+const HALF_SUBNORMAL = 2 ** -25;
 
 /** Neighbours per query of an ef calibration (recall@10). */
 const CALIBRATION_K = 10;

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       MNEMO_MAX_K: '50',
       MNEMO_KEY_PREFIX: 'desk1:',
       MNEMO_TARGET_RECALL: '0.995',
+      MNEMO_VECTOR_PRECISION: 'float16',
     });
     expect(config).toMatchObject({
       grpcAddress: '127.0.0.1:7000',
@@ -27,7 +28,9 @@ describe('loadConfig', () => {
       maxK: 50,
       keyPrefix: 'desk1:',
       targetRecall: 0.995,
+      vectorPrecision: 'float16',
     });
+    expect(loadConfig({}).vectorPrecision).toBe('float32');
     expect(loadConfig({}).targetRecall).toBe(0.98);
     expect(loadConfig({ MNEMO_TARGET_RECALL: '0' }).targetRecall).toBe(0);
   });
@@ -41,6 +44,7 @@ describe('loadConfig', () => {
     ['MNEMO_KEY_PREFIX', 'a*', /MNEMO_KEY_PREFIX must not contain/],
     ['MNEMO_LOG_LEVEL', 'loud', /MNEMO_LOG_LEVEL must be one of/],
     ['MNEMO_TARGET_RECALL', '1', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
+    ['MNEMO_VECTOR_PRECISION', 'int8', /MNEMO_VECTOR_PRECISION must be float32 or float16/],
     ['MNEMO_TARGET_RECALL', '98%', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

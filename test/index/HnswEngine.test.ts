@@ -874,7 +874,7 @@ describe('HnswEngine', () => {
       await e.save(path);
       await expect(
         HnswEngine.load(path, { dim: 32, ...OPTIONS, initialCapacity: 0 }),
-      ).rejects.toThrow(/has dimension 16, expected 32/);
+      ).rejects.toThrow(/holds vectors of 64 bytes, expected 128 \(dimension 32, float32\)/);
       await expect(
         HnswEngine.load(join(dir, 'missing.hnsw'), { dim: 16, ...OPTIONS, initialCapacity: 0 }),
       ).rejects.toThrow(/cannot load HNSW index/);
@@ -950,5 +950,94 @@ describe('HnswEngine', () => {
       await expect(e.searchExact(Float32Array.of(0, 0, 0, 0), 1, null)).rejects.toThrow(TypeError);
       expect(await e.search(new Float32Array(0), 1, 10)).toEqual([]);
     });
+  });
+});
+
+describe('HnswEngine with float16 storage', () => {
+  const DIM = 64;
+  const N = 3000;
+  const K = 10;
+  const clusters = new Clusters(DIM, 20, 43);
+  const data = clusters.sample(N);
+  const labels = labelRange(0, N);
+  const queries = clusters.sample(100);
+  const truth = new Truth(DIM);
+  truth.set(labels, data);
+  const half: HnswOptions = { dim: DIM, ...OPTIONS, initialCapacity: N, precision: 'float16' };
+  let e: HnswEngine;
+  let dir: string;
+
+  beforeAll(async () => {
+    e = new HnswEngine(half);
+    await e.add(labels, data);
+    dir = await mkdtemp(join(tmpdir(), 'mnemo-hnsw16-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps each vector to float16 precision (11 significant bits)', () => {
+    for (const label of [0, 1, 1500, N - 1]) {
+      const raw = row(data, label, DIM);
+      const norm = Math.sqrt(raw.reduce((s, x) => s + x * x, 0));
+      const stored = e.getVector(label) ?? new Float32Array(0);
+      expect(stored).toHaveLength(DIM);
+      stored.forEach((x, i) => {
+        const expected = (raw[i] ?? 0) / norm;
+        expect(Math.abs(x - expected)).toBeLessThanOrEqual(
+          Math.abs(expected) * 2 ** -11 + 2 ** -25,
+        );
+      });
+    }
+  });
+
+  it('finds the float32 brute-force neighbours, with distances within 1e-3 of them', async () => {
+    const approx = await e.search(queries, K, 64);
+    const expected = Array.from({ length: 100 }, (_, q) => truth.topK(row(queries, q, DIM), K));
+    expect(
+      recall(
+        approx.map((r) => r.labels),
+        expected,
+      ),
+    ).toBeGreaterThanOrEqual(0.98);
+    const exact = await e.searchExact(queries, K, null);
+    expect(
+      recall(
+        exact.map((r) => r.labels),
+        expected,
+      ),
+    ).toBeGreaterThanOrEqual(0.99);
+    approx.forEach((res, q) => {
+      res.labels.forEach((label, i) => {
+        const stored = truth.vectors.get(label) ?? new Float32Array(DIM);
+        const d = cosineDistance(row(queries, q, DIM), stored);
+        expect(Math.abs((res.distances[i] ?? Number.NaN) - d)).toBeLessThan(1e-3);
+      });
+    });
+  });
+
+  it('saves and loads as float16, and refuses to load as float32', async () => {
+    const path = join(dir, 'half.hnsw');
+    await e.save(path);
+    const full = new HnswEngine({ ...half, precision: 'float32' });
+    await full.add(labels, data);
+    await full.save(join(dir, 'full.hnsw'));
+    // Two bytes less per dimension and element; the links are the same size.
+    const saved = (await stat(path)).size;
+    expect((await stat(join(dir, 'full.hnsw'))).size - saved).toBe(N * DIM * 2);
+    const loaded = await HnswEngine.load(path, half);
+    const q = queries.subarray(0, 20 * DIM);
+    const [a, b] = await Promise.all([e.search(q, K, 64), loaded.search(q, K, 64)]);
+    expect(b.map((r) => Array.from(r.labels))).toEqual(a.map((r) => Array.from(r.labels)));
+    expect(loaded.getVector(7)).toEqual(e.getVector(7));
+    await expect(HnswEngine.load(path, { ...half, precision: 'float32' })).rejects.toThrow(
+      /holds vectors of 128 bytes, expected 256 \(dimension 64, float32\)/,
+    );
+  });
+
+  it('rejects an unknown precision', () => {
+    expect(() => new HnswEngine({ ...half, precision: 'int8' as never })).toThrow(
+      /options.precision must be float32 or float16/,
+    );
   });
 });

@@ -76,4 +76,27 @@ describe('MemoryIndex', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stores vectors as float16 when asked, and loads such a snapshot only as float16', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-index16-'));
+    const half = { ...OPTIONS, vectorPrecision: 'float16' as const };
+    try {
+      const index = MemoryIndex.create(EPISODIC_SCHEMA, half);
+      await index.upsert([memory('m1', 'a'), memory('m22', 'b')]);
+      const query = { k: 2, filter: { tags: {}, ranges: {} }, efRuntime: 0, exact: false };
+      const [hit] = await index.search({ ...query, vector: memory('m22', '').vector });
+      expect(hit?.id).toBe('m22');
+      expect(hit?.distance).toBeLessThan(1e-3);
+      await index.save(dir);
+      const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, half);
+      expect((await loaded.search({ ...query, vector: memory('m1', '').vector }))[0]?.id).toBe(
+        'm1',
+      );
+      await expect(MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS)).rejects.toThrow(
+        /does not fit .*float16/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -37,14 +37,22 @@ describe('MemoryIndex recall on clustered data', () => {
   let index: MemoryIndex;
   /** Brute force only below 50 candidates: every filter here goes through the graph. */
   let graphOnly: MemoryIndex;
+  /** Default settings with the vectors stored as float16. */
+  let half: MemoryIndex;
 
   beforeAll(async () => {
     const options = { dim: DIM, m: 16, efConstruction: 200, efRuntime: 64, initialCapacity: N };
     index = MemoryIndex.create(EPISODIC_SCHEMA, { ...options, exactSearchMaxCandidates: 4096 });
     graphOnly = MemoryIndex.create(EPISODIC_SCHEMA, { ...options, exactSearchMaxCandidates: 50 });
+    half = MemoryIndex.create(EPISODIC_SCHEMA, {
+      ...options,
+      exactSearchMaxCandidates: 4096,
+      vectorPrecision: 'float16',
+    });
     for (let i = 0; i < N; i += 2000) {
       await index.upsert(records.slice(i, i + 2000));
       await graphOnly.upsert(records.slice(i, i + 2000));
+      await half.upsert(records.slice(i, i + 2000));
     }
   }, 120_000);
 
@@ -115,6 +123,12 @@ describe('MemoryIndex recall on clustered data', () => {
     it(`keeps recall@10 ≥ 0.98 through the graph alone at selectivity ${name}, with the default ef scaled to the share`, async () => {
       expect(await recallOf(graphOnly, filter, predicate)).toBeGreaterThanOrEqual(0.98);
       expect(graphOnly.lastPlan).toBe(name.startsWith('100%') ? 'hnsw' : 'hnsw_filtered');
+    });
+  }
+
+  for (const [name, filter, predicate] of cases) {
+    it(`keeps recall@10 ≥ 0.98 against float32 truth with float16 storage at selectivity ${name}`, async () => {
+      expect(await recallOf(half, filter, predicate)).toBeGreaterThanOrEqual(0.98);
     });
   }
 
