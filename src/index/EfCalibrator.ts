@@ -15,10 +15,11 @@ export interface EfCalibratorOptions {
 const KINDS: readonly MemoryKind[] = ['episodic', 'semantic'];
 
 /**
- * A graph index answers worse at a fixed ef as it grows, so the default ef of unfiltered
- * searches is measured rather than fixed: each index is calibrated (MemoryIndex.calibrateEf)
- * when it is first large enough for graph searches and again whenever its size has changed by
- * a quarter since, one index at a time, in the background.
+ * A graph index answers worse at a fixed ef as it grows, so the default ef is measured rather
+ * than fixed: each index is calibrated (MemoryIndex.calibrateEf) when it is first large enough
+ * for graph searches, again whenever its size has changed by a quarter since, and once more when
+ * filtered searches arrive after a calibration that had none, one index at a time, in the
+ * background.
  */
 export class EfCalibrator {
   private timer: NodeJS.Timeout | undefined;
@@ -60,7 +61,14 @@ export class EfCalibrator {
       if (this.stopping.signal.aborted) return;
       const index = this.indexes.get(kind);
       const last = index.efCalibration;
-      if (last !== null && index.size < 1.25 * last.size && index.size > last.size / 1.25) continue;
+      const sameSize =
+        last !== null && index.size < 1.25 * last.size && index.size > last.size / 1.25;
+      // Filtered searches that came after the last calibration, which had none to measure.
+      const filteredDue =
+        last !== null &&
+        last.filteredRecall === null &&
+        index.recentFilteredSearches >= this.options.samples / 4;
+      if (sameSize && !filteredDue) continue;
       const startedAt = performance.now();
       try {
         const result = await index.calibrateEf(
@@ -76,6 +84,9 @@ export class EfCalibrator {
             kind,
             ef: result.ef,
             recall: Number(result.recall.toFixed(4)),
+            filteredScale: result.filteredScale,
+            filteredRecall:
+              result.filteredRecall === null ? null : Number(result.filteredRecall.toFixed(4)),
             size: result.size,
             ms: Math.round(performance.now() - startedAt),
           },
@@ -90,6 +101,7 @@ export class EfCalibrator {
   private publish(kind: MemoryKind): void {
     const index = this.indexes.get(kind);
     metrics.efDefault.set({ kind }, index.defaultEf);
+    metrics.filteredEfScale.set({ kind }, index.efCalibration?.filteredScale ?? 1);
     const recall = index.efCalibration?.recall;
     if (recall !== undefined) metrics.recallEstimate.set({ kind }, recall);
   }

@@ -62,6 +62,13 @@ export interface EfCalibration {
   readonly recall: number;
   /** Live memories when it was measured. */
   readonly size: number;
+  /**
+   * Factor on the default ef of filtered graph searches, measured on the filtered searches served
+   * (1 until enough of them were).
+   */
+  readonly filteredScale: number;
+  /** Estimated recall@10 of filtered graph searches at that factor; null if not measured. */
+  readonly filteredRecall: number | null;
 }
 
 /** How one search was planned (exposed for tests and metrics). */
@@ -89,7 +96,7 @@ export class MemoryIndex {
   /** The last calibration of the default ef; null = not calibrated (IndexOptions.efRuntime). */
   private calibration: EfCalibration | null = null;
   /** Vectors of the last RECENT_QUERIES searches (a ring), the queries of a calibration. */
-  private readonly recentQueries: Float32Array[] = [];
+  private readonly recentQueries: RecentQuery[] = [];
   private recentNext = 0;
 
   constructor(
@@ -186,6 +193,11 @@ export class MemoryIndex {
     return this.calibration;
   }
 
+  /** Recent searches that went through the graph with a filter (what calibrates filtered ef). */
+  get recentFilteredSearches(): number {
+    return this.recentQueries.reduce((n, q) => n + (q.graphFiltered ? 1 : 0), 0);
+  }
+
   /** Takes over another index's calibration (a rebuilt index, until it is calibrated itself). */
   inheritCalibration(from: MemoryIndex): void {
     this.calibration ??= from.calibration;
@@ -213,7 +225,7 @@ export class MemoryIndex {
     const size = this.size;
     if (size <= this.options.exactSearchMaxCandidates || size <= 2 * k) return null;
     if (this.recentQueries.length < samples) return null;
-    const vectors = pick(this.recentQueries, samples, random);
+    const vectors = pick(this.recentQueries, samples, random).map((q) => q.vector);
     const queries: { vector: Float32Array; truth: Set<number> }[] = [];
     for (const vector of vectors) {
       if (signal?.aborted) return null;
@@ -233,10 +245,8 @@ export class MemoryIndex {
         for (const label of result?.labels ?? []) if (query.truth.has(label)) found++;
         perQuery.push(found / query.truth.size);
       }
-      const n = perQuery.length;
-      const mean = perQuery.reduce((sum, r) => sum + r, 0) / n;
-      const variance = perQuery.reduce((sum, r) => sum + (r - mean) ** 2, 0) / Math.max(1, n - 1);
-      return { recall: mean, reaches: mean - Math.sqrt(variance / n) >= targetRecall };
+      const { mean, standardError } = meanOf(perQuery);
+      return { recall: mean, reaches: mean - standardError >= targetRecall };
     };
     let ef = Math.max(this.options.efRuntime, k);
     let at = await measure(ef);
@@ -264,8 +274,81 @@ export class MemoryIndex {
     }
     const recall = at.recall;
     if (signal?.aborted) return null;
-    this.calibration = { ef, recall, size };
+    // The filtered default is measured with the new unfiltered one in place (it enters it).
+    const previous = this.calibration;
+    this.calibration = {
+      ef,
+      recall,
+      size,
+      filteredScale: previous?.filteredScale ?? 1,
+      filteredRecall: previous?.filteredRecall ?? null,
+    };
+    const filtered = await this.calibrateFilteredScale(targetRecall, samples, signal, random);
+    if (signal?.aborted) {
+      this.calibration = previous;
+      return null;
+    }
+    if (filtered !== null) {
+      this.calibration = {
+        ...this.calibration,
+        filteredScale: filtered.scale,
+        filteredRecall: filtered.recall,
+      };
+    }
     return this.calibration;
+  }
+
+  /**
+   * The factor on the default ef of filtered graph searches: the smallest of FILTERED_SCALES at
+   * which the recent filtered searches that go through the graph, replayed with their own filters,
+   * reach `targetRecall` less one standard error (or, if none does, the smallest within
+   * PLATEAU_GAIN of the best). Null while fewer than a quarter of `samples` such searches are
+   * known.
+   */
+  private async calibrateFilteredScale(
+    targetRecall: number,
+    samples: number,
+    signal: AbortSignal | undefined,
+    random: () => number,
+  ): Promise<{ scale: number; recall: number } | null> {
+    const k = CALIBRATION_K;
+    const recent = this.recentQueries.filter((q) => q.graphFiltered);
+    const queries: { query: SearchQuery; truth: Set<number> }[] = [];
+    for (const { vector, filter } of pick(recent, samples, random)) {
+      if (signal?.aborted) return null;
+      const query: SearchQuery = { vector, filter, k, efRuntime: 0, exact: false };
+      if (this.plan(query).kind !== 'hnsw_filtered') continue;
+      const truthPlan = this.plan({ ...query, exact: true });
+      if (truthPlan.kind !== 'exact') continue;
+      const [exact] = await this.engine.searchExact(vector, k, truthPlan.candidates);
+      const truth = new Set(exact?.labels ?? []);
+      if (truth.size > 0) queries.push({ query, truth });
+    }
+    if (queries.length < samples / 4) return null;
+    const measured: { scale: number; recall: number }[] = [];
+    for (const scale of FILTERED_SCALES) {
+      if (signal?.aborted) return null;
+      const perQuery: number[] = [];
+      for (const { query, truth } of queries) {
+        const plan = this.plan(query, scale);
+        if (plan.kind !== 'hnsw_filtered') continue;
+        const [result] = await this.engine.search(
+          query.vector,
+          k,
+          plan.ef,
+          plan.bitmap,
+          plan.ranges,
+        );
+        let found = 0;
+        for (const label of result?.labels ?? []) if (truth.has(label)) found++;
+        perQuery.push(found / truth.size);
+      }
+      const { mean, standardError } = meanOf(perQuery);
+      measured.push({ scale, recall: mean });
+      if (mean - standardError >= targetRecall) return { scale, recall: mean };
+    }
+    const best = Math.max(...measured.map((m) => m.recall));
+    return measured.find((m) => m.recall >= best - PLATEAU_GAIN) ?? null;
   }
 
   has(id: string): boolean {
@@ -375,8 +458,8 @@ export class MemoryIndex {
       // Each query goes to the engine as soon as it is planned, so the threads work while the
       // next one is planned; unfiltered graph searches sharing k and ef wait to go as one call.
       queries.forEach((query, i) => {
-        this.remember(query.vector);
         const plan = this.plan(query);
+        this.remember(query, plan.kind === 'hnsw_filtered');
         plans.push(plan);
         metrics.searchPlans.inc({ plan: plan.kind });
         switch (plan.kind) {
@@ -459,7 +542,7 @@ export class MemoryIndex {
   }
 
   /** Chooses how one query runs: brute force over few candidates, the graph otherwise. */
-  private plan(query: SearchQuery): Plan {
+  private plan(query: SearchQuery, filteredScale = this.filteredScale): Plan {
     const empty = isEmptyFilter(query.filter);
     const compiled = empty ? null : this.attributes.compile(query.filter);
     if (!empty && compiled === null) return { kind: 'empty' };
@@ -478,7 +561,7 @@ export class MemoryIndex {
         : 0;
     if (estimate > 2 * exactLimit) {
       const ranges = this.attributes.rangeBounds(compiled);
-      const wideEf = this.filteredEf(query, estimate);
+      const wideEf = this.filteredEf(query, estimate, filteredScale);
       if (compiled.tagClauses.length === 0) {
         return { kind: 'hnsw_filtered', ef: wideEf, bitmap: null, ranges };
       }
@@ -496,7 +579,7 @@ export class MemoryIndex {
     // The engine copies the bitmap at the call, so a dense value's own bitmap can go as is.
     return {
       kind: 'hnsw_filtered',
-      ef: this.filteredEf(query, selection.count),
+      ef: this.filteredEf(query, selection.count, filteredScale),
       bitmap: selection.bitmap,
       ranges: [],
     };
@@ -512,13 +595,18 @@ export class MemoryIndex {
    * unfiltered default. Measured on clustered data at 100k: recall@10 ≥ 0.98 at every share from
    * 1% to 100% at the sizes this gives (`npm run bench -- recall`).
    */
-  private filteredEf(query: SearchQuery, passing: number): number {
+  private filteredEf(query: SearchQuery, passing: number, scale: number): number {
     if (query.efRuntime > 0) return Math.max(query.efRuntime, query.k);
     const share = Math.min(1, passing / Math.max(1, this.size));
     const scaled = Math.ceil(this.options.efRuntime * Math.sqrt(share));
     const calibrated = Math.ceil(this.defaultEf * share);
     const ef = Math.max(FILTERED_EF_FLOOR, scaled, calibrated);
-    return Math.max(query.k, Math.min(Math.max(this.options.efRuntime, this.defaultEf), ef));
+    const capped = Math.min(Math.max(this.options.efRuntime, this.defaultEf), ef);
+    return Math.max(query.k, Math.ceil(scale * capped));
+  }
+
+  private get filteredScale(): number {
+    return this.calibration?.filteredScale ?? 1;
   }
 
   /** Maps labels to ids, dropping any that changed while the search ran or left the filter. */
@@ -575,9 +663,10 @@ export class MemoryIndex {
     else this.pendingFree.push(label);
   }
 
-  private remember(vector: Float32Array): void {
-    if (this.recentQueries.length < RECENT_QUERIES) this.recentQueries.push(vector);
-    else this.recentQueries[this.recentNext] = vector;
+  private remember(query: SearchQuery, graphFiltered: boolean): void {
+    const recent = { vector: query.vector, filter: query.filter, graphFiltered };
+    if (this.recentQueries.length < RECENT_QUERIES) this.recentQueries.push(recent);
+    else this.recentQueries[this.recentNext] = recent;
     this.recentNext = (this.recentNext + 1) % RECENT_QUERIES;
   }
 
@@ -649,6 +738,9 @@ const CALIBRATION_K = 10;
 /** A doubling of ef that gains less recall than this ends a calibration's search (a plateau). */
 const PLATEAU_GAIN = 0.002;
 
+/** Factors on the filtered default ef a calibration tries, smallest first. */
+const FILTERED_SCALES = [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8];
+
 /** Searches whose vectors are kept as the queries of the next ef calibration. */
 const RECENT_QUERIES = 256;
 
@@ -663,6 +755,23 @@ const EMPTY_RESULT: KnnResult = {
   distances: new Float32Array(0),
   computations: 0,
 };
+
+/** A search served, as kept for calibrations. */
+interface RecentQuery {
+  vector: Float32Array;
+  filter: MemoryFilter;
+  /** Planned as a filtered graph search when it was served. */
+  graphFiltered: boolean;
+}
+
+/** Mean of per-query recalls and the standard error of that mean. */
+function meanOf(values: readonly number[]): { mean: number; standardError: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, standardError: 0 };
+  const mean = values.reduce((sum, v) => sum + v, 0) / n;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / Math.max(1, n - 1);
+  return { mean, standardError: Math.sqrt(variance / n) };
+}
 
 /** `count` distinct items of `items` at random (all of them if there are fewer). */
 function pick<T>(items: readonly T[], count: number, random: () => number): T[] {

@@ -119,6 +119,12 @@ export const metrics = {
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
+  filteredEfScale: new Gauge({
+    name: 'mnemo_index_filtered_ef_scale',
+    help: 'Factor on the default ef of filtered graph searches (calibrated on the filtered searches served), by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
   recallEstimate: new Gauge({
     name: 'mnemo_index_recall_estimate',
     help: 'Recall@10 of unfiltered graph searches at the default ef, as last measured, by kind',

@@ -7,6 +7,7 @@ import { EfCalibrator } from '../../src/index/EfCalibrator.js';
 import { IndexSet } from '../../src/index/IndexSet.js';
 import { EF_CALIBRATION_MAX, MemoryIndex, type IndexOptions } from '../../src/index/MemoryIndex.js';
 import { registry } from '../../src/metrics/metrics.js';
+import type { MemoryFilter } from '../../src/model/MemoryFilter.js';
 import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
 import { ClusteredData, cosineDistance, rng } from '../../bench/lib/syntheticData.js';
@@ -30,11 +31,12 @@ const OPTIONS: IndexOptions = {
 
 const data = new ClusteredData(DIM, 40, 11, 24);
 
+/** Memories of 10 agents, a0 … a9, 10% each. */
 function records(from: number, count: number): MemoryRecord[] {
   return data.sample(count, 1000 + from).map((vector, i) => ({
     id: `m-${from + i}`,
     vector,
-    tags: { agent_id: 'a', product_id: 'p', regime: 'r', terminal: 'false' },
+    tags: { agent_id: `a${(from + i) % 10}`, product_id: 'p', regime: 'r', terminal: 'false' },
     numbers: { reward: 0, timestamp: from + i },
     payload: Buffer.alloc(0),
   }));
@@ -42,42 +44,37 @@ function records(from: number, count: number): MemoryRecord[] {
 
 const silent = pino({ level: 'silent' });
 
+/** Recall@10 at the default ef of 150 new queries, each filtered on agent `agent` if given. */
 async function defaultRecall(
   index: MemoryIndex,
   stored: MemoryRecord[],
   seed: number,
+  agent?: string,
 ): Promise<number> {
   const queries = data.sample(150, seed);
+  const tags: Record<string, string[]> = agent === undefined ? {} : { agent_id: [agent] };
+  const filter: MemoryFilter = { tags, ranges: {} };
   let found = 0;
   for (const query of queries) {
     const truth = stored
+      .filter((r) => agent === undefined || r.tags.agent_id === agent)
       .map((r) => ({ id: r.id, d: cosineDistance(query, r.vector) }))
       .sort((a, b) => a.d - b.d)
       .slice(0, K)
       .map((x) => x.id);
-    const hits = await index.search({
-      vector: query,
-      k: K,
-      filter: { tags: {}, ranges: {} },
-      efRuntime: 0,
-      exact: false,
-    });
+    const hits = await index.search({ vector: query, k: K, filter, efRuntime: 0, exact: false });
     const got = new Set(hits.map((h) => h.id));
     found += truth.filter((id) => got.has(id)).length;
   }
   return found / (queries.length * K);
 }
 
-/** Serves `count` unfiltered searches (the queries a calibration draws from). */
-async function searchSome(index: MemoryIndex, count: number): Promise<void> {
-  for (const vector of data.sample(count, 9)) {
-    await index.search({
-      vector,
-      k: K,
-      filter: { tags: {}, ranges: {} },
-      efRuntime: 0,
-      exact: false,
-    });
+/** Serves `count` searches (what a calibration draws from), unfiltered or each on one agent. */
+async function searchSome(index: MemoryIndex, count: number, byAgent = false): Promise<void> {
+  const vectors = data.sample(count, byAgent ? 10 : 9);
+  for (const [i, vector] of vectors.entries()) {
+    const filter: MemoryFilter = { tags: byAgent ? { agent_id: [`a${i % 10}`] } : {}, ranges: {} };
+    await index.search({ vector, k: K, filter, efRuntime: 0, exact: false });
   }
 }
 
@@ -106,6 +103,24 @@ describe('MemoryIndex.calibrateEf', () => {
     expect(index.defaultEf).toBeGreaterThan(K);
     // Other queries from the same distribution: within the estimate's error of the target.
     expect(await defaultRecall(index, stored, 6)).toBeGreaterThanOrEqual(TARGET - 0.03);
+    // No filtered search was served: nothing to measure the filtered default on.
+    expect(calibration?.filteredScale).toBe(1);
+    expect(calibration?.filteredRecall).toBeNull();
+  });
+
+  it('scales the filtered default ef to the filtered searches served', async () => {
+    const filtered = await build(stored);
+    await searchSome(filtered, 128);
+    await searchSome(filtered, 128, true); // each on one agent's 10%: through the graph
+    const calibration = await filtered.calibrateEf(TARGET, 128, undefined, rng(8));
+    expect(calibration?.filteredRecall).toBeGreaterThanOrEqual(TARGET);
+    // This sparse graph needs a wider filtered walk than the unscaled default gives.
+    expect(calibration?.filteredScale).toBeGreaterThan(1);
+    for (const agent of ['a3', 'a7']) {
+      expect(await defaultRecall(filtered, stored, 11, agent)).toBeGreaterThanOrEqual(
+        TARGET - 0.03,
+      );
+    }
   });
 
   it('waits for searches to calibrate on: stored vectors are no stand-in for queries', async () => {
@@ -197,7 +212,15 @@ describe('EfCalibrator', () => {
 
     await index.upsert(records(3500, 500)); // +33%
     await calibrator.check();
-    expect(index.efCalibration?.size).toBe(4000);
+    const second = index.efCalibration;
+    expect(second?.size).toBe(4000);
+    expect(second?.filteredRecall).toBeNull();
+
+    await searchSome(index, 16, true); // filtered searches, at the same size: measured once
+    await calibrator.check();
+    expect(index.efCalibration).not.toBe(second);
+    expect(index.efCalibration?.filteredRecall).not.toBeNull();
+    expect(await gauge('mnemo_index_filtered_ef_scale')).toBe(index.efCalibration?.filteredScale);
     await calibrator.stop();
   }, 60_000);
 });
