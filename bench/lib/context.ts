@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config/config.js';
 import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import { AGENTS, agentId, Dataset } from './dataset.js';
@@ -28,6 +29,9 @@ export interface Server {
   channels: Channels;
 }
 
+/** Longest a run waits for the servers' ef calibration (their check interval is 30 s). */
+const CALIBRATION_WAIT_MS = 180_000;
+
 /** How long a mnemo child may take to answer its first search (index rebuild included). */
 const READY_TIMEOUT_MS = 30 * 60_000;
 
@@ -56,6 +60,31 @@ export class BenchContext {
       options.memories,
       options.clusters,
     );
+  }
+
+  /**
+   * Waits (at most CALIBRATION_WAIT_MS) until every mnemo child this run started has calibrated
+   * its default ef at the loaded size, so that measurements see the steady state rather than the
+   * configured default; at once where the server would not calibrate (a data set small enough for
+   * exact search, MNEMO_TARGET_RECALL=0, or a --target). Call it after a warm-up: a calibration
+   * is made on the searches served.
+   */
+  async calibrated(): Promise<void> {
+    const config = loadConfig(this.options.serverEnv);
+    const size = this.dataset.size;
+    if (config.targetRecall <= 0 || size <= config.exactSearchMaxCandidates) return;
+    const children = this.servers.flatMap((s) => (s.child === null ? [] : [s.child]));
+    if (children.length === 0) return;
+    status(
+      'waiting for the servers to calibrate their default ef on the warm-up',
+      this.options.quiet,
+    );
+    const deadline = Date.now() + CALIBRATION_WAIT_MS;
+    const done = (child: MnemoChild): boolean =>
+      child.calibrations.some((c) => c.kind === 'episodic' && c.size >= 0.8 * size);
+    while (Date.now() < deadline && !children.every(done)) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   /** Redis of mnemo: ours, --redis-url, or unknown (a target without --redis-url). */

@@ -195,6 +195,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const setup = await setUp(ctx, 1, request);
   const targets = setup.servers.map((s) => searchTarget(s, setup.queries, 1, request));
   await warmUp(targets, 1, o.warmup);
+  await ctx.calibrated();
   resetAnswers(targets);
   const before = await snapshot(setup.servers);
   const runs = await interleaved(targets, 1, o.queries, o.rounds);
@@ -240,6 +241,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
   const targetsFor = (workers: number) =>
     setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
   await warmUp(targetsFor(maxLevel), maxLevel, Math.max(o.warmup, maxLevel));
+  await ctx.calibrated();
   const perLevel: {
     concurrency: number;
     targets: TargetFigures[];

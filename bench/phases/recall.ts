@@ -9,7 +9,6 @@ import type { LoadResult } from '../lib/loader.js';
 import {
   processMemory,
   redisMemory,
-  type MnemoChild,
   type ProcessMemory,
   type StartTiming,
 } from '../lib/processes.js';
@@ -75,10 +74,7 @@ async function study(ctx: BenchContext): Promise<Study> {
     o.inflight,
   );
   const truths = await exactTruth(searcher, queries, filters, shares, o.k, o.inflight, o.quiet);
-  if (o.efs.includes(0) && mnemo.child !== null) {
-    status('waiting for the server to calibrate its default ef (ef 0) on these searches', o.quiet);
-    await calibrated(mnemo.child, 0.8 * ctx.dataset.size, CALIBRATION_WAIT_MS);
-  }
+  await ctx.calibrated();
   const points = await sweep(searcher, queries, truths, o.efs, o.k, o.inflight, o.quiet, o.rounds);
   const redisearch = o.compare.has('redisearch')
     ? await compareRedisearch(ctx, searcher, points, queries, truths)
@@ -156,19 +152,6 @@ function recallChart(ctx: BenchContext, s: Study): Chart {
       series,
     }),
   };
-}
-
-/** Longest the sweep waits for the server's ef calibration (its check interval is 30 s). */
-const CALIBRATION_WAIT_MS = 180_000;
-
-/** Resolves once the child logged a calibration of an index of at least `size` memories. */
-async function calibrated(child: MnemoChild, size: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.calibrations.some((c) => c.kind === 'episodic' && c.size >= size)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return false;
 }
 
 function studyNotes(ctx: BenchContext): string[] {
