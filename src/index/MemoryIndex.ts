@@ -301,7 +301,8 @@ export class MemoryIndex {
   /**
    * The factor on the default ef of filtered graph searches: the smallest of FILTERED_SCALES at
    * which the recent filtered searches that go through the graph, replayed with their own filters,
-   * reach `targetRecall` less one standard error (or, if none does, the smallest within
+   * reach `targetRecall` less one standard error, all together and in every band of shares
+   * (SHARE_BOUNDS) that holds MIN_BAND_QUERIES of them (or, if none does, the smallest within
    * PLATEAU_GAIN of the best). Null while fewer than a quarter of `samples` such searches are
    * known.
    */
@@ -329,6 +330,7 @@ export class MemoryIndex {
     for (const scale of FILTERED_SCALES) {
       if (signal?.aborted) return null;
       const perQuery: number[] = [];
+      const byShare: number[][] = SHARE_BOUNDS.map(() => []);
       for (const { query, truth } of queries) {
         const plan = this.plan(query, scale);
         if (plan.kind !== 'hnsw_filtered') continue;
@@ -342,10 +344,21 @@ export class MemoryIndex {
         let found = 0;
         for (const label of result?.labels ?? []) if (truth.has(label)) found++;
         perQuery.push(found / truth.size);
+        const share = plan.passing / Math.max(1, this.size);
+        byShare[SHARE_BOUNDS.findIndex((bound) => share < bound)]?.push(found / truth.size);
       }
-      const { mean, standardError } = meanOf(perQuery);
+      const { mean } = meanOf(perQuery);
       measured.push({ scale, recall: mean });
-      if (mean - standardError >= targetRecall) return { scale, recall: mean };
+      // The mix, and each band of shares well represented in it, must reach the target: one
+      // factor serves them all, so a band of narrow filters does not hide behind wide ones.
+      const reaches = [
+        perQuery,
+        ...byShare.filter((band) => band.length >= MIN_BAND_QUERIES),
+      ].every((band) => {
+        const m = meanOf(band);
+        return m.mean - m.standardError >= targetRecall;
+      });
+      if (reaches) return { scale, recall: mean };
     }
     const best = Math.max(...measured.map((m) => m.recall));
     return measured.find((m) => m.recall >= best - PLATEAU_GAIN) ?? null;
@@ -563,11 +576,11 @@ export class MemoryIndex {
       const ranges = this.attributes.rangeBounds(compiled);
       const wideEf = this.filteredEf(query, estimate, filteredScale);
       if (compiled.tagClauses.length === 0) {
-        return { kind: 'hnsw_filtered', ef: wideEf, bitmap: null, ranges };
+        return { kind: 'hnsw_filtered', ef: wideEf, bitmap: null, ranges, passing: estimate };
       }
       const tags = this.attributes.select({ ...compiled, rangeClauses: [] }, 0);
       if (tags.count === 0) return { kind: 'empty' };
-      return { kind: 'hnsw_filtered', ef: wideEf, bitmap: tags.bitmap, ranges };
+      return { kind: 'hnsw_filtered', ef: wideEf, bitmap: tags.bitmap, ranges, passing: estimate };
     }
     const selection = this.attributes.select(compiled, exactLimit);
     if (selection.count === 0) return { kind: 'empty' };
@@ -582,6 +595,7 @@ export class MemoryIndex {
       ef: this.filteredEf(query, selection.count, filteredScale),
       bitmap: selection.bitmap,
       ranges: [],
+      passing: selection.count,
     };
   }
 
@@ -719,6 +733,8 @@ type Plan =
       ef: number;
       bitmap: Uint32Array | null;
       ranges: readonly ColumnRange[];
+      /** Memories the filter passes (estimated for a wide range). */
+      passing: number;
     };
 
 /**
@@ -737,6 +753,12 @@ const CALIBRATION_K = 10;
 
 /** A doubling of ef that gains less recall than this ends a calibration's search (a plateau). */
 const PLATEAU_GAIN = 0.002;
+
+/** Upper bounds of the bands of filter shares a filtered calibration checks on their own. */
+const SHARE_BOUNDS = [0.03, 0.3, Infinity];
+
+/** Queries a band needs to be checked on its own. */
+const MIN_BAND_QUERIES = 16;
 
 /** Factors on the filtered default ef a calibration tries, smallest first. */
 const FILTERED_SCALES = [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8];
