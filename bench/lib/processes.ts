@@ -135,6 +135,8 @@ export interface EfCalibrationLog {
   kind: string;
   ef: number;
   recall: number;
+  /** Factor on the filtered default ef (1 when none was measured). */
+  filteredScale: number;
   size: number;
   ms: number;
 }
@@ -145,6 +147,7 @@ interface LogEntry {
   kind?: unknown;
   ef?: unknown;
   recall?: unknown;
+  filteredScale?: unknown;
   size?: unknown;
 }
 
@@ -303,6 +306,7 @@ export class MnemoChild {
         kind: String(entry.kind),
         ef: Number(entry.ef),
         recall: Number(entry.recall),
+        filteredScale: typeof entry.filteredScale === 'number' ? entry.filteredScale : 1,
         size: Number(entry.size),
         ms: ms ?? 0,
       });

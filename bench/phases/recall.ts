@@ -164,7 +164,7 @@ function studyNotes(ctx: BenchContext): string[] {
   const last = calibrations[calibrations.length - 1];
   if (last !== undefined) {
     notes.push(
-      `ef "default" = the server's calibrated default (MNEMO_TARGET_RECALL): calibrated ${calibrations.length} times during the run; the last at ${last.size} memories chose ef ${last.ef} at an estimated recall@10 of ${last.recall} and took ${last.ms} ms`,
+      `ef "default" = the server's calibrated default (MNEMO_TARGET_RECALL): calibrated ${calibrations.length} times during the run; the last at ${last.size} memories chose ef ${last.ef} at an estimated recall@10 of ${last.recall} (filtered default × ${last.filteredScale}) and took ${last.ms} ms`,
     );
   }
   return notes;
