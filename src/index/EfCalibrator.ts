@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
 import type { MemoryKind } from '../model/MemoryRecord.js';
 import type { IndexSet } from './IndexSet.js';
+import type { EfCalibration } from './MemoryIndex.js';
 
 export interface EfCalibratorOptions {
   /** Recall@10 the default ef must reach; 0 = no calibration (the configured ef stays). */
@@ -25,6 +26,8 @@ export class EfCalibrator {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private readonly stopping = new AbortController();
+  /** Calibrations without a filtered measurement that filtered searches were already tried on. */
+  private readonly filteredTried = new WeakSet<EfCalibration>();
 
   constructor(
     private readonly indexes: IndexSet,
@@ -67,6 +70,7 @@ export class EfCalibrator {
       const filteredDue =
         last !== null &&
         last.filteredRecall === null &&
+        !this.filteredTried.has(last) &&
         index.recentFilteredSearches >= this.options.samples / 4;
       if (sameSize && !filteredDue) continue;
       const startedAt = performance.now();
@@ -77,6 +81,8 @@ export class EfCalibrator {
           this.stopping.signal,
         );
         if (result === null) continue;
+        // Tried once: only a change of size calibrates again (no retry every check).
+        if (result.filteredRecall === null && filteredDue) this.filteredTried.add(result);
         // A rebuild may have swapped the index meanwhile: the new one calibrates on a later check.
         this.publish(kind);
         this.log.info(
