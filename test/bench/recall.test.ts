@@ -20,7 +20,7 @@ describe('bench recall (tiny)', () => {
       '--queries',
       '30',
       '--ef',
-      '10,64',
+      '0,10,64',
       '--inflight',
       '8',
       '--warmup',
@@ -28,11 +28,15 @@ describe('bench recall (tiny)', () => {
       // The graph for every filter, even tiny ones (else they are brute force: recall 1).
       '--server-env',
       'MNEMO_EXACT_SEARCH_MAX_CANDIDATES=0',
+      // ef 0 is the server's calibrated default: the run waits for that calibration.
+      '--server-env',
+      'MNEMO_EF_CALIBRATION_INTERVAL_MS=1000',
     ]);
     expectRecordedContext(doc, 'recall');
     const results = doc.results as { exact: Point[]; sweep: Point[] };
     expect(results.exact).toHaveLength(6);
-    expect(results.sweep).toHaveLength(6 * 2);
+    expect(results.sweep).toHaveLength(6 * 3);
+    expect(results.sweep.filter((p) => p.ef === 0)).toHaveLength(6);
     for (const p of [...results.exact, ...results.sweep]) {
       expect(p.recall).toBeGreaterThanOrEqual(0);
       expect(p.recall).toBeLessThanOrEqual(1);
