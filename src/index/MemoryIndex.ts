@@ -241,12 +241,9 @@ export class MemoryIndex {
       const perQuery: number[] = [];
       for (const query of queries) {
         const [result] = await this.engine.search(query.vector, k, ef);
-        let found = 0;
-        for (const label of result?.labels ?? []) if (query.truth.has(label)) found++;
-        perQuery.push(found / query.truth.size);
+        perQuery.push(recallOf(result, query.truth));
       }
-      const { mean, standardError } = meanOf(perQuery);
-      return { recall: mean, reaches: mean - standardError >= targetRecall };
+      return { recall: meanOf(perQuery).mean, reaches: reaches(perQuery, targetRecall) };
     };
     let ef = Math.max(this.options.efRuntime, k);
     let at = await measure(ef);
@@ -314,16 +311,19 @@ export class MemoryIndex {
   ): Promise<{ scale: number; recall: number } | null> {
     const k = CALIBRATION_K;
     const recent = this.recentQueries.filter((q) => q.graphFiltered);
-    const queries: { query: SearchQuery; truth: Set<number> }[] = [];
+    // Each query is planned once, unscaled: a factor changes only its ef (as in filteredEf; the
+    // unscaled ef is at least k here, the default having just been calibrated to at least k).
+    const queries: { vector: Float32Array; plan: FilteredPlan; truth: Set<number> }[] = [];
     for (const { vector, filter } of pick(recent, samples, random)) {
       if (signal?.aborted) return null;
       const query: SearchQuery = { vector, filter, k, efRuntime: 0, exact: false };
-      if (this.plan(query).kind !== 'hnsw_filtered') continue;
+      const plan = this.plan(query, 1);
+      if (plan.kind !== 'hnsw_filtered') continue;
       const truthPlan = this.plan({ ...query, exact: true });
       if (truthPlan.kind !== 'exact') continue;
       const [exact] = await this.engine.searchExact(vector, k, truthPlan.candidates);
       const truth = new Set(exact?.labels ?? []);
-      if (truth.size > 0) queries.push({ query, truth });
+      if (truth.size > 0) queries.push({ vector, plan, truth });
     }
     if (queries.length < samples / 4) return null;
     const measured: { scale: number; recall: number }[] = [];
@@ -331,34 +331,22 @@ export class MemoryIndex {
       if (signal?.aborted) return null;
       const perQuery: number[] = [];
       const byShare: number[][] = SHARE_BOUNDS.map(() => []);
-      for (const { query, truth } of queries) {
-        const plan = this.plan(query, scale);
-        if (plan.kind !== 'hnsw_filtered') continue;
-        const [result] = await this.engine.search(
-          query.vector,
-          k,
-          plan.ef,
-          plan.bitmap,
-          plan.ranges,
-        );
-        let found = 0;
-        for (const label of result?.labels ?? []) if (truth.has(label)) found++;
-        perQuery.push(found / truth.size);
+      for (const { vector, plan, truth } of queries) {
+        const ef = scaledEf(plan.ef, scale, k);
+        const [result] = await this.engine.search(vector, k, ef, plan.bitmap, plan.ranges);
+        const recall = recallOf(result, truth);
+        perQuery.push(recall);
         const share = plan.passing / Math.max(1, this.size);
-        byShare[SHARE_BOUNDS.findIndex((bound) => share < bound)]?.push(found / truth.size);
+        byShare[SHARE_BOUNDS.findIndex((bound) => share < bound)]?.push(recall);
       }
       const { mean } = meanOf(perQuery);
       measured.push({ scale, recall: mean });
       // The mix, and each band of shares well represented in it, must reach the target: one
       // factor serves them all, so a band of narrow filters does not hide behind wide ones.
-      const reaches = [
-        perQuery,
-        ...byShare.filter((band) => band.length >= MIN_BAND_QUERIES),
-      ].every((band) => {
-        const m = meanOf(band);
-        return m.mean - m.standardError >= targetRecall;
-      });
-      if (reaches) return { scale, recall: mean };
+      const bands = byShare.filter((band) => band.length >= MIN_BAND_QUERIES);
+      if ([perQuery, ...bands].every((band) => reaches(band, targetRecall))) {
+        return { scale, recall: mean };
+      }
     }
     const best = Math.max(...measured.map((m) => m.recall));
     return measured.find((m) => m.recall >= best - PLATEAU_GAIN) ?? null;
@@ -616,7 +604,7 @@ export class MemoryIndex {
     const calibrated = Math.ceil(this.defaultEf * share);
     const ef = Math.max(FILTERED_EF_FLOOR, scaled, calibrated);
     const capped = Math.min(Math.max(this.options.efRuntime, this.defaultEf), ef);
-    return Math.max(query.k, Math.ceil(scale * capped));
+    return scaledEf(capped, scale, query.k);
   }
 
   private get filteredScale(): number {
@@ -724,18 +712,20 @@ interface SavedState {
   precision?: VectorPrecision;
 }
 
+interface FilteredPlan {
+  kind: 'hnsw_filtered';
+  ef: number;
+  bitmap: Uint32Array | null;
+  ranges: readonly ColumnRange[];
+  /** Memories the filter passes (estimated for a wide range). */
+  passing: number;
+}
+
 type Plan =
   | { kind: 'empty' }
   | { kind: 'exact'; candidates: Uint32Array | null }
   | { kind: 'hnsw'; ef: number }
-  | {
-      kind: 'hnsw_filtered';
-      ef: number;
-      bitmap: Uint32Array | null;
-      ranges: readonly ColumnRange[];
-      /** Memories the filter passes (estimated for a wide range). */
-      passing: number;
-    };
+  | FilteredPlan;
 
 /**
  * Range filters whose tags leave more than this many times the exact-search limit, and that
@@ -784,6 +774,24 @@ interface RecentQuery {
   filter: MemoryFilter;
   /** Planned as a filtered graph search when it was served. */
   graphFiltered: boolean;
+}
+
+/** The filtered default ef `base` under a calibrated factor, never below k. */
+function scaledEf(base: number, scale: number, k: number): number {
+  return Math.max(k, Math.ceil(scale * base));
+}
+
+/** Share of `truth` among a result's labels. */
+function recallOf(result: KnnResult | undefined, truth: ReadonlySet<number>): number {
+  let found = 0;
+  for (const label of result?.labels ?? []) if (truth.has(label)) found++;
+  return found / truth.size;
+}
+
+/** Whether recalls reach the target even one standard error of their mean lower. */
+function reaches(recalls: readonly number[], target: number): boolean {
+  const { mean, standardError } = meanOf(recalls);
+  return mean - standardError >= target;
 }
 
 /** Mean of per-query recalls and the standard error of that mean. */
