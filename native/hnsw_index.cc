@@ -1065,17 +1065,27 @@ class SearchWorkerBase : public PromiseWorker {
   std::vector<size_t> computations_;  // distances computed per query
 };
 
+// Which labels one or more queries of a search may return.
+struct FilterSpec {
+  bool has_bitmap = false;
+  std::vector<uint32_t> bitmap;
+  std::vector<RangeBound> ranges;
+};
+
 class SearchWorker : public SearchWorkerBase {
  public:
-  SearchWorker(Napi::Env env, CorePtr core, std::vector<float> queries, size_t k, size_t ef,
-               bool has_bitmap, std::vector<uint32_t> bitmap, std::vector<RangeBound> ranges,
-               std::vector<Napi::ObjectReference> columns, size_t threads)
-      : SearchWorkerBase(env, "mnemo_hnsw.search", std::move(core), std::move(queries), k,
+  // Query q returns ks[q] hits with a beam of efs[q], filtered by filters[filter_of[q] - 1]
+  // (0: unfiltered).
+  SearchWorker(Napi::Env env, CorePtr core, std::vector<float> queries, std::vector<uint32_t> ks,
+               std::vector<uint32_t> efs, std::vector<FilterSpec> filters,
+               std::vector<uint32_t> filter_of, std::vector<Napi::ObjectReference> columns,
+               size_t threads)
+      : SearchWorkerBase(env, "mnemo_hnsw.search", std::move(core), std::move(queries), 0,
                          threads),
-        ef_(ef),
-        has_bitmap_(has_bitmap),
-        bitmap_(std::move(bitmap)),
-        ranges_(std::move(ranges)),
+        ks_(std::move(ks)),
+        efs_(std::move(efs)),
+        filters_(std::move(filters)),
+        filter_of_(std::move(filter_of)),
         columns_(std::move(columns)) {}
 
  protected:
@@ -1083,25 +1093,31 @@ class SearchWorker : public SearchWorkerBase {
     const size_t nq = QueryCount();
     results_.assign(nq, {});
     computations_.assign(nq, 0);
-    const LabelFilter filter(has_bitmap_ ? &bitmap_ : nullptr, ranges_);
-    const LabelFilter* allowed = has_bitmap_ || !ranges_.empty() ? &filter : nullptr;
-    if (has_bitmap_ &&
-        std::all_of(bitmap_.begin(), bitmap_.end(), [](uint32_t w) { return w == 0; })) {
-      for (size_t q = 0; q < nq; ++q) PrepareQuery(q);  // still validate the input
-      return;                                           // nothing is allowed
+    std::vector<LabelFilter> allowed;
+    std::vector<bool> nothing;  // a bitmap allowing no label at all
+    allowed.reserve(filters_.size());
+    for (const FilterSpec& f : filters_) {
+      allowed.emplace_back(f.has_bitmap ? &f.bitmap : nullptr, f.ranges);
+      nothing.push_back(f.has_bitmap && std::all_of(f.bitmap.begin(), f.bitmap.end(),
+                                                    [](uint32_t w) { return w == 0; }));
     }
     ParallelFor(nq, ThreadsFor(nq, threads_, 2), [&](size_t q) {
       std::vector<uint16_t> scratch;
-      const void* query = core_->Encode(PrepareQuery(q), scratch);
-      computations_[q] = core_->Knn(query, k_, ef_, allowed, results_[q]);
+      const void* query = core_->Encode(PrepareQuery(q), scratch);  // validates every query
+      const size_t f = filter_of_[q];
+      if (f > 0 && nothing[f - 1]) return;
+      const FilterSpec* spec = f > 0 ? &filters_[f - 1] : nullptr;
+      const bool filtered = spec != nullptr && (spec->has_bitmap || !spec->ranges.empty());
+      computations_[q] =
+          core_->Knn(query, ks_[q], efs_[q], filtered ? &allowed[f - 1] : nullptr, results_[q]);
     });
   }
 
  private:
-  size_t ef_;
-  bool has_bitmap_;
-  std::vector<uint32_t> bitmap_;
-  std::vector<RangeBound> ranges_;
+  std::vector<uint32_t> ks_;
+  std::vector<uint32_t> efs_;
+  std::vector<FilterSpec> filters_;
+  std::vector<uint32_t> filter_of_;
   // Keep the range columns alive until the search is done (released on the JS thread).
   std::vector<Napi::ObjectReference> columns_;
 };
@@ -1165,6 +1181,7 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
                            InstanceMethod<&HnswIndexWrap::Add>("add"),
                            InstanceMethod<&HnswIndexWrap::Remove>("remove"),
                            InstanceMethod<&HnswIndexWrap::Search>("search"),
+                           InstanceMethod<&HnswIndexWrap::SearchEach>("searchEach"),
                            InstanceMethod<&HnswIndexWrap::SearchExact>("searchExact"),
                            InstanceMethod<&HnswIndexWrap::GetVector>("getVector"),
                            InstanceMethod<&HnswIndexWrap::Save>("save"),
@@ -1234,48 +1251,96 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
     return CopyOf(queries);
   }
 
+  // A filter's bitmap (nullish: none) and ranges ({column: Float64Array, low, high, lowOpen,
+  // highOpen}[], nullish: none), read into spec; the columns are kept alive in columns.
+  static void ParseFilter(Napi::Env env, const Napi::Value& bitmap, const Napi::Value& ranges,
+                          FilterSpec& spec, std::vector<Napi::ObjectReference>& columns) {
+    spec.has_bitmap = !IsNullish(bitmap);
+    if (spec.has_bitmap) {
+      if (!bitmap.IsTypedArray() ||
+          bitmap.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+        ThrowType(env, "filter must be a Uint32Array");
+      }
+      spec.bitmap = CopyOf(bitmap.As<Napi::Uint32Array>());
+    }
+    if (IsNullish(ranges)) return;
+    if (!ranges.IsArray()) ThrowType(env, "ranges must be an array or null");
+    const Napi::Array list = ranges.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      const Napi::Value item = list.Get(i);
+      if (!item.IsObject()) ThrowType(env, "ranges[] must be objects");
+      const Napi::Object range = item.As<Napi::Object>();
+      const Napi::Value column = range.Get("column");
+      if (!column.IsTypedArray() ||
+          column.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+        ThrowType(env, "ranges[].column must be a Float64Array");
+      }
+      const Napi::Value low = range.Get("low");
+      const Napi::Value high = range.Get("high");
+      if (!low.IsNumber() || !high.IsNumber()) {
+        ThrowType(env, "ranges[].low and ranges[].high must be numbers");
+      }
+      const auto values = column.As<Napi::Float64Array>();
+      spec.ranges.push_back({values.Data(), values.ElementLength(),
+                             low.As<Napi::Number>().DoubleValue(),
+                             high.As<Napi::Number>().DoubleValue(),
+                             range.Get("lowOpen").ToBoolean().Value(),
+                             range.Get("highOpen").ToBoolean().Value()});
+      columns.push_back(Napi::Persistent(column.As<Napi::Object>()));
+    }
+  }
+
   // search(queries, k, ef, filter: Uint32Array | null,
   //        ranges: {column: Float64Array, low, high, lowOpen, highOpen}[] | null, threads)
   Napi::Value Search(const Napi::CallbackInfo& info) {
     std::vector<float> queries = Queries(info);
-    const size_t k = UintArg(info, 1, "k", 1, 0xFFFFFFFFu);
-    const size_t ef = UintArg(info, 2, "ef", 0, 0xFFFFFFFFu);
-    const bool has_bitmap = !IsNullish(info[3]);
-    std::vector<uint32_t> bitmap;
-    if (has_bitmap) {
-      bitmap = CopyOf(TypedArg<uint32_t>(info, 3, napi_uint32_array, "filter", "Uint32Array"));
-    }
-    std::vector<RangeBound> ranges;
+    const size_t nq = queries.size() / core_->dim();
+    const auto k = static_cast<uint32_t>(UintArg(info, 1, "k", 1, 0xFFFFFFFFu));
+    const auto ef = static_cast<uint32_t>(UintArg(info, 2, "ef", 0, 0xFFFFFFFFu));
+    std::vector<FilterSpec> filters(1);
     std::vector<Napi::ObjectReference> columns;
-    if (!IsNullish(info[4])) {
-      if (!info[4].IsArray()) ThrowType(info.Env(), "ranges must be an array or null");
-      const Napi::Array list = info[4].As<Napi::Array>();
-      for (uint32_t i = 0; i < list.Length(); ++i) {
-        const Napi::Value item = list.Get(i);
-        if (!item.IsObject()) ThrowType(info.Env(), "ranges[] must be objects");
-        const Napi::Object range = item.As<Napi::Object>();
-        const Napi::Value column = range.Get("column");
-        if (!column.IsTypedArray() ||
-            column.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-          ThrowType(info.Env(), "ranges[].column must be a Float64Array");
-        }
-        const Napi::Value low = range.Get("low");
-        const Napi::Value high = range.Get("high");
-        if (!low.IsNumber() || !high.IsNumber()) {
-          ThrowType(info.Env(), "ranges[].low and ranges[].high must be numbers");
-        }
-        const auto values = column.As<Napi::Float64Array>();
-        ranges.push_back({values.Data(), values.ElementLength(), low.As<Napi::Number>().DoubleValue(),
-                          high.As<Napi::Number>().DoubleValue(),
-                          range.Get("lowOpen").ToBoolean().Value(),
-                          range.Get("highOpen").ToBoolean().Value()});
-        columns.push_back(Napi::Persistent(column.As<Napi::Object>()));
-      }
+    ParseFilter(info.Env(), info[3], info[4], filters[0], columns);
+    const size_t threads = Threads(info, 5);
+    auto* worker = new SearchWorker(info.Env(), core_, std::move(queries),
+                                    std::vector<uint32_t>(nq, k), std::vector<uint32_t>(nq, ef),
+                                    std::move(filters), std::vector<uint32_t>(nq, 1),
+                                    std::move(columns), threads);
+    return worker->Start();
+  }
+
+  // searchEach(queries, ks: Uint32Array, efs: Uint32Array,
+  //            filters: {bitmap: Uint32Array | null, ranges: [...] | null}[],
+  //            filterOf: Uint32Array (query q uses filters[filterOf[q] - 1]; 0: none), threads)
+  Napi::Value SearchEach(const Napi::CallbackInfo& info) {
+    std::vector<float> queries = Queries(info);
+    const size_t nq = queries.size() / core_->dim();
+    std::vector<uint32_t> ks =
+        CopyOf(TypedArg<uint32_t>(info, 1, napi_uint32_array, "ks", "Uint32Array"));
+    std::vector<uint32_t> efs =
+        CopyOf(TypedArg<uint32_t>(info, 2, napi_uint32_array, "efs", "Uint32Array"));
+    if (!info[3].IsArray()) ThrowType(info.Env(), "filters must be an array");
+    const Napi::Array list = info[3].As<Napi::Array>();
+    std::vector<FilterSpec> filters(list.Length());
+    std::vector<Napi::ObjectReference> columns;
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      const Napi::Value item = list.Get(i);
+      if (!item.IsObject()) ThrowType(info.Env(), "filters[] must be objects");
+      const Napi::Object filter = item.As<Napi::Object>();
+      ParseFilter(info.Env(), filter.Get("bitmap"), filter.Get("ranges"), filters[i], columns);
+    }
+    std::vector<uint32_t> filter_of =
+        CopyOf(TypedArg<uint32_t>(info, 4, napi_uint32_array, "filterOf", "Uint32Array"));
+    if (ks.size() != nq || efs.size() != nq || filter_of.size() != nq) {
+      ThrowType(info.Env(), "ks, efs and filterOf must have one entry per query");
+    }
+    for (size_t q = 0; q < nq; ++q) {
+      if (ks[q] < 1) ThrowType(info.Env(), "ks[] must be at least 1");
+      if (filter_of[q] > filters.size()) ThrowType(info.Env(), "filterOf[] must index filters");
     }
     const size_t threads = Threads(info, 5);
-    auto* worker =
-        new SearchWorker(info.Env(), core_, std::move(queries), k, ef, has_bitmap,
-                         std::move(bitmap), std::move(ranges), std::move(columns), threads);
+    auto* worker = new SearchWorker(info.Env(), core_, std::move(queries), std::move(ks),
+                                    std::move(efs), std::move(filters), std::move(filter_of),
+                                    std::move(columns), threads);
     return worker->Start();
   }
 

@@ -60,6 +60,21 @@ interface NativeBatch {
   computations: Float64Array;
 }
 
+interface NativeFilter {
+  bitmap: Uint32Array | null;
+  ranges: readonly ColumnRange[] | null;
+}
+
+/** One query of {@link HnswEngine.searchEach}, with its own k, ef and filter. */
+export interface GraphQuery {
+  readonly vector: Float32Array;
+  readonly k: number;
+  readonly ef: number;
+  /** Bitmap of the labels allowed, as for {@link HnswEngine.search}; null: any label. */
+  readonly filter: Uint32Array | null;
+  readonly ranges: readonly ColumnRange[];
+}
+
 /**
  * Labels whose value in `column` (indexed by label) lies in [low, high], strictly on an open
  * side. The engine reads the column while it searches and keeps it alive until then; values
@@ -84,6 +99,14 @@ interface NativeIndex {
     ef: number,
     filter: Uint32Array | null,
     ranges: readonly ColumnRange[] | null,
+    threads: number,
+  ): Promise<NativeBatch>;
+  searchEach(
+    queries: Float32Array,
+    ks: Uint32Array,
+    efs: Uint32Array,
+    filters: readonly NativeFilter[],
+    filterOf: Uint32Array,
     threads: number,
   ): Promise<NativeBatch>;
   searchExact(
@@ -286,6 +309,68 @@ export class HnswEngine {
     }
     const columns = ranges.length === 0 ? null : ranges;
     return splitBatch(await this.#native.search(queries, k, ef, filter ?? null, columns, THREADS));
+  }
+
+  /**
+   * Approximate KNN for queries that each have their own k, ef and filter (as {@link search}
+   * does for one), in as few native calls as there are cores, each on one libuv pool thread:
+   * a search call per query costs a thread hand-off and a completion of its own. A bitmap
+   * shared by several queries (the same array) is copied once.
+   */
+  async searchEach(queries: readonly GraphQuery[]): Promise<KnnResult[]> {
+    const dim = this.dim;
+    for (const query of queries) {
+      if (!(query.vector instanceof Float32Array) || query.vector.length !== dim) {
+        throw new TypeError(`queries[].vector must be a Float32Array of ${dim} values`);
+      }
+      checkInteger('queries[].k', query.k, 1);
+      checkInteger('queries[].ef', query.ef, 0);
+      if (query.filter !== null && !(query.filter instanceof Uint32Array)) {
+        throw new TypeError('queries[].filter must be a Uint32Array bitmap or null');
+      }
+      for (const range of query.ranges) {
+        if (!(range.column instanceof Float64Array)) {
+          throw new TypeError('queries[].ranges[].column must be a Float64Array');
+        }
+      }
+    }
+    const calls = Math.min(THREADS, queries.length);
+    const parts: Promise<KnnResult[]>[] = [];
+    for (let c = 0; c < calls; c++) {
+      const from = Math.floor((c * queries.length) / calls);
+      const to = Math.floor(((c + 1) * queries.length) / calls);
+      parts.push(this.#searchPart(queries.slice(from, to)));
+    }
+    return (await Promise.all(parts)).flat();
+  }
+
+  async #searchPart(queries: readonly GraphQuery[]): Promise<KnnResult[]> {
+    const dim = this.dim;
+    const vectors = new Float32Array(queries.length * dim);
+    const ks = new Uint32Array(queries.length);
+    const efs = new Uint32Array(queries.length);
+    const filterOf = new Uint32Array(queries.length);
+    const filters: NativeFilter[] = [];
+    const bitmaps = new Map<Uint32Array, number>();
+    queries.forEach((query, q) => {
+      vectors.set(query.vector, q * dim);
+      ks[q] = query.k;
+      efs[q] = query.ef;
+      if (query.filter === null && query.ranges.length === 0) return;
+      const shared = query.ranges.length === 0 && query.filter !== null;
+      const known = shared ? bitmaps.get(query.filter) : undefined;
+      if (known !== undefined) {
+        filterOf[q] = known;
+        return;
+      }
+      filters.push({
+        bitmap: query.filter,
+        ranges: query.ranges.length === 0 ? null : query.ranges,
+      });
+      filterOf[q] = filters.length;
+      if (shared) bitmaps.set(query.filter, filters.length);
+    });
+    return splitBatch(await this.#native.searchEach(vectors, ks, efs, filters, filterOf, 1));
   }
 
   /**

@@ -9,6 +9,7 @@ import { AttributeIndex, labelsOf, type AttributeSnapshot } from './AttributeInd
 import {
   HnswEngine,
   type ColumnRange,
+  type GraphQuery,
   type KnnResult,
   type VectorPrecision,
 } from './HnswEngine.js';
@@ -447,17 +448,17 @@ export class MemoryIndex {
   }
 
   /**
-   * Several searches at once: each is planned on its own; unfiltered graph searches sharing k and
-   * ef go to the engine as one multi-query call (spread over the cores), the rest run beside it.
+   * Several searches at once: each is planned on its own; the graph searches, filtered or not,
+   * go to the engine together (one call per core), exact ones each beside them.
    */
   async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
     this.inflight++;
     try {
       const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
-      const groups = new Map<string, number[]>();
       const plans: Plan[] = [];
-      // Each query goes to the engine as soon as it is planned, so the threads work while the
-      // next one is planned; unfiltered graph searches sharing k and ef wait to go as one call.
+      // Graph searches go to the engine together, in one call per core; exact ones each alone.
+      const graph: GraphQuery[] = [];
+      const graphOf: number[] = [];
       queries.forEach((query, i) => {
         const plan = this.plan(query);
         this.remember(query, plan.kind === 'hnsw_filtered');
@@ -473,28 +474,24 @@ export class MemoryIndex {
               .then(first);
             break;
           case 'hnsw_filtered':
-            results[i] = this.engine
-              .search(query.vector, query.k, plan.ef, plan.bitmap, plan.ranges)
-              .then(first);
+            graph.push({
+              vector: query.vector,
+              k: query.k,
+              ef: plan.ef,
+              filter: plan.bitmap,
+              ranges: plan.ranges,
+            });
+            graphOf.push(i);
             break;
-          case 'hnsw': {
-            const key = `${query.k}:${plan.ef}`;
-            const group = groups.get(key) ?? [];
-            group.push(i);
-            groups.set(key, group);
+          case 'hnsw':
+            graph.push({ vector: query.vector, k: query.k, ef: plan.ef, filter: null, ranges: [] });
+            graphOf.push(i);
             break;
-          }
         }
       });
-      for (const members of groups.values()) {
-        const head = queries[members[0] ?? 0] as SearchQuery;
-        const vectors = new Float32Array(members.length * this.options.dim);
-        members.forEach((i, j) => {
-          vectors.set((queries[i] as SearchQuery).vector, j * this.options.dim);
-        });
-        const ef = (plans[members[0] ?? 0] as { ef: number }).ef;
-        const batch = this.engine.search(vectors, head.k, ef);
-        members.forEach((i, j) => {
+      if (graph.length > 0) {
+        const batch = this.engine.searchEach(graph);
+        graphOf.forEach((i, j) => {
           results[i] = batch.then((all) => all[j] ?? EMPTY_RESULT);
         });
       }

@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HnswEngine, type HnswOptions, type KnnResult } from '../../src/index/HnswEngine.js';
+import {
+  HnswEngine,
+  type ColumnRange,
+  type HnswOptions,
+  type KnnResult,
+} from '../../src/index/HnswEngine.js';
 import { cosineDistance, gaussian, rng } from '../../bench/lib/syntheticData.js';
 
 // ---------------------------------------------------------------------------
@@ -408,6 +413,85 @@ describe('HnswEngine', () => {
           { column: column32, low: 0, high: 1, lowOpen: false, highOpen: false },
         ]),
       ).rejects.toThrow(TypeError);
+    });
+  });
+
+  describe('searchEach', () => {
+    const pick = rng(11);
+    const half = bitmapOf(
+      Array.from(labels).filter(() => pick() < 0.5),
+      words,
+    );
+    const tenth = bitmapOf(
+      Array.from(labels).filter(() => pick() < 0.1),
+      words,
+    );
+    const column = new Float64Array(maxLabel);
+    for (const label of labels) column[label] = pick() * 2 - 1;
+    const positive: ColumnRange[] = [
+      { column, low: 0, high: Infinity, lowOpen: false, highOpen: false },
+    ];
+
+    it('answers each query with its own k, ef and filter, as a search of that query alone', async () => {
+      const settings = [
+        { k: 10, ef: 64, filter: null, ranges: [] },
+        { k: 3, ef: 16, filter: half, ranges: [] },
+        { k: 10, ef: 128, filter: tenth, ranges: [] },
+        { k: 5, ef: 32, filter: null, ranges: positive },
+        { k: 10, ef: 64, filter: half, ranges: positive },
+        { k: 1, ef: 0, filter: new Uint32Array(words), ranges: [] },
+      ];
+      const batch = Array.from({ length: 36 }, (_, q) => ({
+        vector: row(queries, q, DIM),
+        ...(settings[q % settings.length] ?? { k: 1, ef: 0, filter: null, ranges: [] }),
+      }));
+      const together = await shared.searchEach(batch);
+      expect(together).toHaveLength(batch.length);
+      for (const [q, query] of batch.entries()) {
+        const [alone] = await shared.search(
+          query.vector,
+          query.k,
+          query.ef,
+          query.filter,
+          query.ranges,
+        );
+        expect(Array.from(together[q]?.labels ?? [])).toEqual(Array.from(alone?.labels ?? []));
+        expect(together[q]?.computations).toBe(alone?.computations);
+      }
+      expect(together[5]?.labels).toHaveLength(0);
+    });
+
+    it('returns nothing for no queries', async () => {
+      await expect(shared.searchEach([])).resolves.toEqual([]);
+    });
+
+    it('rejects a bad vector, k, ef, filter or range column, naming it', async () => {
+      const good = { vector: row(queries, 0, DIM), k: 10, ef: 64, filter: null, ranges: [] };
+      const bad = [
+        [{ ...good, vector: new Float32Array(DIM + 1) }, /vector/],
+        [{ ...good, k: 0 }, /k/],
+        [{ ...good, ef: -1 }, /ef/],
+        [{ ...good, filter: [1, 2] as unknown as Uint32Array }, /filter/],
+        [
+          {
+            ...good,
+            ranges: [
+              {
+                column: new Float32Array(4) as unknown as Float64Array,
+                low: 0,
+                high: 1,
+                lowOpen: false,
+                highOpen: false,
+              },
+            ],
+          },
+          /column/,
+        ],
+        [{ ...good, vector: new Float32Array(DIM) }, /zero norm/],
+      ] as const;
+      for (const [query, message] of bad) {
+        await expect(shared.searchEach([good, query])).rejects.toThrow(message);
+      }
     });
   });
 
