@@ -41,6 +41,8 @@ export interface SearchQuery {
 export interface IndexHit {
   id: string;
   distance: number;
+  /** The revision of the memory the index held when the search returned (see revisionOf). */
+  revision: number;
 }
 
 /** Position after which a recency page continues. */
@@ -620,7 +622,7 @@ export class MemoryIndex {
       if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
       if (recheck === null && !isEmptyFilter(filter)) continue;
       seen.add(id);
-      hits.push({ id, distance: result.distances[i] ?? 0 });
+      hits.push({ id, distance: result.distances[i] ?? 0, revision: this.revisions[label] ?? -1 });
     }
     return hits;
   }

@@ -165,15 +165,16 @@ export class MemoryService {
   ): Promise<SearchHit[][]> {
     const index = this.indexes.get(kind);
     const found = await index.searchMany(requests);
-    const withVectors = new Set<string>();
-    const without = new Set<string>();
+    // Each hit's id once, with the revision it had when found (the record cache's key).
+    const withVectors = new Map<string, number>();
+    const without = new Map<string, number>();
     found.forEach((hits, i) => {
       const target = requests[i]?.includeVectors ? withVectors : without;
-      for (const hit of hits) target.add(hit.id);
+      for (const hit of hits) target.set(hit.id, hit.revision);
     });
     const [full, plain] = await Promise.all([
-      this.read(kind, [...withVectors], true, deadlineMs),
-      this.read(kind, [...without], false, deadlineMs),
+      this.read(kind, [...withVectors.keys()], [], true, deadlineMs),
+      this.read(kind, [...without.keys()], [...without.values()], false, deadlineMs),
     ]);
     const results = found.map((hits, i) => {
       const request = requests[i] as SearchRequest;
@@ -212,12 +213,14 @@ export class MemoryService {
 
   /**
    * Reads memories from the record cache (without vectors) or else from a replica, falling back
-   * to the master for any the replica lags on; what was read is cached at the revision the index
-   * had when the read began, unless the index changed the memory meanwhile.
+   * to the master for any the replica lags on. `found[i]` is the revision the index had for
+   * `ids[i]` when it found it (needed without vectors only): a cached record of that revision
+   * answers, and a record read is cached at it unless the index changed the memory meanwhile.
    */
   private async read(
     kind: MemoryKind,
     ids: readonly string[],
+    found: readonly number[],
     includeVectors: boolean,
     deadlineMs: number,
   ): Promise<Map<string, MemoryRecord>> {
@@ -230,15 +233,15 @@ export class MemoryService {
     let missing: readonly string[] = ids;
     if (cache !== null) {
       const uncached: string[] = [];
-      for (const id of ids) {
-        const revision = index.revisionOf(id);
+      ids.forEach((id, i) => {
+        const revision = found[i] ?? -1;
         const cached = cache.get(kind, id, revision);
         if (cached !== undefined) records.set(id, cached);
         else {
           uncached.push(id);
           revisions.set(id, revision);
         }
-      }
+      });
       if (records.size > 0) metrics.recordCacheLookups.inc({ result: 'hit' }, records.size);
       if (uncached.length > 0) metrics.recordCacheLookups.inc({ result: 'miss' }, uncached.length);
       if (uncached.length === 0) return records;

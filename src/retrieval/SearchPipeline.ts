@@ -83,7 +83,11 @@ export class SearchPipeline {
       };
       const key = request.touch ? null : dedupKey(kind, request);
       const existing = key === null ? undefined : this.pending.get(key);
-      if (existing !== undefined && this.canJoin(existing)) {
+      if (
+        existing !== undefined &&
+        this.canJoin(existing) &&
+        sameVector(existing.request.vector, request.vector)
+      ) {
         metrics.dedupCoalesced.inc();
         this.attach(existing, waiter);
         return;
@@ -231,15 +235,34 @@ export class SearchPipeline {
   }
 }
 
+/**
+ * Identical searches share a key. The vector enters it as a 52-bit hash (hashing a 1 KiB string
+ * key per search cost more than the rest of the lookup), so a search joins another only if the
+ * vectors are also equal (sameVector).
+ */
 function dedupKey(kind: MemoryKind, request: SearchRequest): string {
-  const vector = Buffer.from(
-    request.vector.buffer,
-    request.vector.byteOffset,
-    request.vector.byteLength,
-  ).toString('latin1');
   return `${kind}|${request.k}|${request.efRuntime}|${request.exact ? 1 : 0}|${
     request.includeVectors ? 1 : 0
-  }|${JSON.stringify(request.filter)}|${vector}`;
+  }|${JSON.stringify(request.filter)}|${vectorHash(request.vector)}`;
+}
+
+/** Two 32-bit FNV-1a style lanes over the float bits, combined into 52 bits. */
+function vectorHash(vector: Float32Array): number {
+  const bits = new Uint32Array(vector.buffer, vector.byteOffset, vector.length);
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < bits.length; i++) {
+    const w = bits[i] ?? 0;
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul(b ^ (w >>> 16) ^ (w << 16), 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+}
+
+function sameVector(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 function cancelled(): DomainError {

@@ -213,6 +213,25 @@ describe('SearchPipeline', () => {
     executor.releaseAll();
   });
 
+  it('merges equal vectors wherever they lie in memory, and never vectors that differ at all', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64);
+    const inside = new Float32Array(12);
+    inside.set([7, 1, 2, 3], 5);
+    const variants = [
+      Float32Array.of(7, 1, 2, 3),
+      inside.subarray(5, 9), // the same values at another offset of another buffer: merged
+      Float32Array.of(7, 1, 2, 3.0000002), // one ulp away
+      Float32Array.of(7, 1, 2, 3, 0), // one more component
+      Float32Array.of(7, 1, -0, 3),
+      Float32Array.of(7, 1, 0, 3),
+    ];
+    for (const vector of variants) void p.submit('episodic', request(0, { vector }), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(executor.batches.flat()).toHaveLength(5);
+    executor.releaseAll();
+  });
+
   it('does not let a search join one that started before a write was applied', async () => {
     const executor = recordingExecutor();
     const p = pipeline(executor, 10, 64);
