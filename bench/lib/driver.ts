@@ -7,6 +7,8 @@ export interface RunResult {
   calls: number;
   errors: number;
   firstError: string | null;
+  /** Throughput (calls/s) of each interleaved round a merged result was made of. */
+  roundThroughputs?: number[];
 }
 
 /** One call of a workload: worker w's i-th call. */
@@ -74,6 +76,7 @@ export function mergeRuns(runs: readonly RunResult[]): RunResult {
     calls: runs.reduce((s, r) => s + r.calls, 0),
     errors: runs.reduce((s, r) => s + r.errors, 0),
     firstError: runs.find((r) => r.firstError !== null)?.firstError ?? null,
+    roundThroughputs: runs.map(throughput),
   };
 }
 

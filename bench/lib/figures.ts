@@ -17,6 +17,8 @@ export interface TargetFigures {
   hitsPerAnswer: number | null;
   /** Answers without any hit (searches only). */
   emptyAnswers: number | null;
+  /** Successful calls per second in each interleaved round (one entry when not interleaved). */
+  roundThroughputs: number[];
 }
 
 export function figures(target: string, run: RunResult, answers?: Answers): TargetFigures {
@@ -27,6 +29,7 @@ export function figures(target: string, run: RunResult, answers?: Answers): Targ
     firstError: run.firstError,
     latencyMs: roundSummary(summarize(run.latencies)),
     throughput: round(throughput(run), 1),
+    roundThroughputs: (run.roundThroughputs ?? [throughput(run)]).map((t) => round(t, 1)),
     seconds: round(run.seconds, 3),
     hitsPerAnswer:
       answers === undefined || answers.answers === 0
@@ -63,6 +66,12 @@ export interface Ratios {
   naiveP99VsMnemo: number | null;
   /** mnemo throughput / naive throughput. */
   throughputVsNaive: number | null;
+  /**
+   * Lowest and highest of the throughput ratios of the single rounds (each round runs every
+   * target back to back): how much the machine's drift moved the ratio; null with one round.
+   */
+  throughputVsEchoRange: [number, number] | null;
+  throughputVsNaiveRange: [number, number] | null;
 }
 
 export function ratios(all: readonly TargetFigures[]): Ratios {
@@ -78,7 +87,21 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     throughputVsEcho: r(mnemo?.throughput, echo?.throughput),
     naiveP99VsMnemo: r(naive?.latencyMs.p99, mnemo?.latencyMs.p99),
     throughputVsNaive: r(mnemo?.throughput, naive?.throughput),
+    throughputVsEchoRange: roundRange(mnemo, echo),
+    throughputVsNaiveRange: roundRange(mnemo, naive),
   };
+}
+
+function roundRange(
+  a: TargetFigures | undefined,
+  b: TargetFigures | undefined,
+): [number, number] | null {
+  const x = a?.roundThroughputs ?? [];
+  const y = b?.roundThroughputs ?? [];
+  if (x.length < 2 || x.length !== y.length) return null;
+  const each = x.map((t, i) => ratio(t, y[i] ?? 0)).filter((v): v is number => v !== null);
+  if (each.length !== x.length) return null;
+  return [round(Math.min(...each), 3), round(Math.max(...each), 3)];
 }
 
 function nullableRound(x: number | null): number | null {
@@ -109,9 +132,21 @@ export function ratioHeaders(hasNaive: boolean): string[] {
 }
 
 export function ratioCells(r: Ratios, hasNaive: boolean): Cell[] {
-  const cells: Cell[] = [r.p99VsEcho, r.p50VsEcho, r.throughputVsEcho];
-  if (hasNaive) cells.push(r.naiveP99VsMnemo, r.throughputVsNaive);
+  const cells: Cell[] = [
+    r.p99VsEcho,
+    r.p50VsEcho,
+    withRange(r.throughputVsEcho, r.throughputVsEchoRange),
+  ];
+  if (hasNaive) {
+    cells.push(r.naiveP99VsMnemo, withRange(r.throughputVsNaive, r.throughputVsNaiveRange));
+  }
   return cells;
+}
+
+/** `0.61 (0.57–0.66)`: the ratio over all rounds, and its lowest and highest single round. */
+function withRange(value: number | null, range: [number, number] | null): Cell {
+  if (value === null || range === null) return value;
+  return `${value} (${range[0]}–${range[1]})`;
 }
 
 /**

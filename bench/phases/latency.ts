@@ -178,7 +178,7 @@ function commonNotes(ctx: BenchContext, setup: Setup): string[] {
   const notes = [
     `data: ${ctx.dataset.description}`,
     `payload: request ${setup.payload.requestBytes} B, response ${setup.payload.responseBytes} B (${setup.payload.hitsPerResponse} hits); echo = bare grpc-js server in a child process answering that response`,
-    `measured interleaved in ${ctx.options.rounds} rounds (targets run A B C, then C B A, …) on a shared machine: compare ratios, not absolute figures across runs`,
+    `measured interleaved in ${ctx.options.rounds} rounds (targets run A B C, then C B A, …) on a shared machine: compare ratios, not absolute figures across runs; a calls/s ratio is followed by its lowest and highest single round, the drift the machine added`,
     "distances/query (mnemo's own metrics): vector distances the index computed per index search, mnemo_index_distance_computations_total / mnemo_search_plans_total (empty plans aside); per search, not per call",
   ];
   if (ctx.options.compare.has('naive')) {

@@ -13,6 +13,7 @@ import {
   type KnnResult,
   type VectorPrecision,
 } from './HnswEngine.js';
+import { chooseEf, PLATEAU_GAIN, type EfMeasurement } from './chooseEf.js';
 import { TopK } from './TopK.js';
 import { metrics } from '../metrics/metrics.js';
 
@@ -209,12 +210,12 @@ export class MemoryIndex {
   /**
    * Measures recall@10 of unfiltered graph searches against exact search and makes the smallest
    * ef reaching `targetRecall` the default of queries that set none (or, where recall levels off
-   * below the target, the ef past which doubling gains less than PLATEAU_GAIN). The queries are `samples` of
+   * below the target, the ef before the plateau: see chooseEf). The queries are `samples` of
    * the vectors of the last RECENT_QUERIES searches served, i.e. what clients ask (stored vectors
    * would not do: each is found through its own links, an optimistic estimate, and points made up
    * near them miss how real queries sit in the data). ef doubles from IndexOptions.efRuntime
    * until the mean recall, less one standard error of that mean, reaches the target (at most
-   * EF_CALIBRATION_MAX), then two bisection steps narrow it. Exact searches go one at a time, so
+   * EF_CALIBRATION_MAX), then two bisection steps narrow it (chooseEf). Exact searches go one at a time, so
    * live searches keep the engine's threads. Null, changing nothing, while unfiltered searches
    * are exact, before `samples` searches were served, or once `signal` is aborted.
    */
@@ -240,7 +241,7 @@ export class MemoryIndex {
     // Mean recall@k over the queries (the same at every ef: differences are paired), and whether
     // it reaches the target even one standard error of that mean lower, so that the ef chosen is
     // not one that a lucky sample passed.
-    const measure = async (ef: number): Promise<{ recall: number; reaches: boolean }> => {
+    const measure = async (ef: number): Promise<EfMeasurement> => {
       const perQuery: number[] = [];
       for (const query of queries) {
         const [result] = await this.engine.search(query.vector, k, ef);
@@ -248,32 +249,15 @@ export class MemoryIndex {
       }
       return { recall: meanOf(perQuery).mean, reaches: reaches(perQuery, targetRecall) };
     };
-    let ef = Math.max(this.options.efRuntime, k);
-    let at = await measure(ef);
-    let failing = 0;
-    while (!at.reaches && ef < EF_CALIBRATION_MAX && !signal?.aborted) {
-      const next = Math.min(EF_CALIBRATION_MAX, 2 * ef);
-      const atNext = await measure(next);
-      // Doubling ef hardly helps: the graph's reach, not ef, bounds recall; stay cheap.
-      if (atNext.recall - at.recall < PLATEAU_GAIN) break;
-      failing = ef;
-      ef = next;
-      at = atNext;
-    }
-    for (let step = 0; step < 2 && failing > 0 && at.reaches; step++) {
-      if (signal?.aborted) return null;
-      const middle = Math.round((failing + ef) / 2);
-      if (middle <= failing || middle >= ef) break;
-      const atMiddle = await measure(middle);
-      if (atMiddle.reaches) {
-        ef = middle;
-        at = atMiddle;
-      } else {
-        failing = middle;
-      }
-    }
-    const recall = at.recall;
-    if (signal?.aborted) return null;
+    const chosen = await chooseEf(
+      measure,
+      Math.max(this.options.efRuntime, k),
+      EF_CALIBRATION_MAX,
+      signal,
+    );
+    if (chosen === null) return null;
+    const { ef } = chosen;
+    const recall = chosen.measured.recall;
     // The filtered default is measured with the new unfiltered one in place (it enters it).
     const previous = this.calibration;
     this.calibration = {
@@ -739,9 +723,6 @@ const HALF_SUBNORMAL = 2 ** -25;
 
 /** Neighbours per query of an ef calibration (recall@10). */
 const CALIBRATION_K = 10;
-
-/** A doubling of ef that gains less recall than this ends a calibration's search (a plateau). */
-const PLATEAU_GAIN = 0.002;
 
 /** Upper bounds of the bands of filter shares a filtered calibration checks on their own. */
 const SHARE_BOUNDS = [0.03, 0.3, Infinity];

@@ -24,8 +24,13 @@ describe('bench phase2 (tiny)', () => {
           errors: number;
           latencyMs: Latency;
           throughput: number;
+          roundThroughputs: number[];
         }[];
-        ratios: { p99VsEcho: number | null; throughputVsEcho: number | null };
+        ratios: {
+          p99VsEcho: number | null;
+          throughputVsEcho: number | null;
+          throughputVsEchoRange: [number, number] | null;
+        };
       }[];
     };
     expect(results.levels.map((l) => l.concurrency)).toEqual([1, 4]);
@@ -35,10 +40,16 @@ describe('bench phase2 (tiny)', () => {
         expect(t.calls).toBe(level.concurrency * 10);
         expect(t.errors).toBe(0);
         expect(t.throughput).toBeGreaterThan(0);
+        // Two interleaved rounds (the default), each with its own throughput.
+        expect(t.roundThroughputs).toHaveLength(2);
+        for (const each of t.roundThroughputs) expect(each).toBeGreaterThan(0);
         expectOrderedLatency(t.latencyMs);
       }
       expect(level.ratios.p99VsEcho).toBeGreaterThan(0);
       expect(level.ratios.throughputVsEcho).toBeGreaterThan(0);
+      const [low, high] = level.ratios.throughputVsEchoRange ?? [0, -1];
+      expect(low).toBeGreaterThan(0);
+      expect(high).toBeGreaterThanOrEqual(low);
     }
     expect(doc.files.svg).toHaveLength(1);
     expect(doc.files.svg[0]).toMatch(/phase2-\d{8}-\d{6}-latency\.svg$/);

@@ -31,12 +31,12 @@ const OPTIONS: IndexOptions = {
 
 const data = new ClusteredData(DIM, 40, 11, 24);
 
-/** Memories of 10 agents, a0 … a9, 10% each. */
-function records(from: number, count: number): MemoryRecord[] {
+/** Memories of `agents` agents, a0, a1 …, an equal share each. */
+function records(from: number, count: number, agents = 10): MemoryRecord[] {
   return data.sample(count, 1000 + from).map((vector, i) => ({
     id: `m-${from + i}`,
     vector,
-    tags: { agent_id: `a${(from + i) % 10}`, product_id: 'p', regime: 'r', terminal: 'false' },
+    tags: { agent_id: `a${(from + i) % agents}`, product_id: 'p', regime: 'r', terminal: 'false' },
     numbers: { reward: 0, timestamp: from + i },
     payload: Buffer.alloc(0),
   }));
@@ -69,11 +69,22 @@ async function defaultRecall(
   return found / (queries.length * K);
 }
 
-/** Serves `count` searches (what a calibration draws from), unfiltered or each on one agent. */
-async function searchSome(index: MemoryIndex, count: number, byAgent = false): Promise<void> {
+/**
+ * Serves `count` searches (what a calibration draws from), unfiltered or each on one of `agents`
+ * agents.
+ */
+async function searchSome(
+  index: MemoryIndex,
+  count: number,
+  byAgent = false,
+  agents = 10,
+): Promise<void> {
   const vectors = data.sample(count, byAgent ? 10 : 9);
   for (const [i, vector] of vectors.entries()) {
-    const filter: MemoryFilter = { tags: byAgent ? { agent_id: [`a${i % 10}`] } : {}, ranges: {} };
+    const filter: MemoryFilter = {
+      tags: byAgent ? { agent_id: [`a${i % agents}`] } : {},
+      ranges: {},
+    };
     await index.search({ vector, k: K, filter, efRuntime: 0, exact: false });
   }
 }
@@ -109,15 +120,17 @@ describe('MemoryIndex.calibrateEf', () => {
   });
 
   it('scales the filtered default ef to the filtered searches served', async () => {
-    const filtered = await build(stored);
+    // 25 agents of 4% each: a filtered walk of the default's share of ef falls short here.
+    const shared = records(0, N, 25);
+    const filtered = await build(shared);
     await searchSome(filtered, 128);
-    await searchSome(filtered, 128, true); // each on one agent's 10%: through the graph
+    await searchSome(filtered, 128, true, 25); // each on one agent's 4%: through the graph
     const calibration = await filtered.calibrateEf(TARGET, 128, undefined, rng(8));
     expect(calibration?.filteredRecall).toBeGreaterThanOrEqual(TARGET);
     // This sparse graph needs a wider filtered walk than the unscaled default gives.
     expect(calibration?.filteredScale).toBeGreaterThan(1);
-    for (const agent of ['a3', 'a7']) {
-      expect(await defaultRecall(filtered, stored, 11, agent)).toBeGreaterThanOrEqual(
+    for (const agent of ['a3', 'a17']) {
+      expect(await defaultRecall(filtered, shared, 11, agent)).toBeGreaterThanOrEqual(
         TARGET - 0.03,
       );
     }
