@@ -1007,11 +1007,10 @@ class AddWorker : public PromiseWorker {
 class SearchWorkerBase : public PromiseWorker {
  public:
   SearchWorkerBase(Napi::Env env, const char* name, CorePtr core, std::vector<float> queries,
-                   size_t k, size_t threads)
+                   size_t threads)
       : PromiseWorker(env, name),
         core_(std::move(core)),
         queries_(std::move(queries)),
-        k_(k),
         threads_(threads) {}
 
  protected:
@@ -1059,7 +1058,6 @@ class SearchWorkerBase : public PromiseWorker {
 
   CorePtr core_;
   std::vector<float> queries_;
-  size_t k_;
   size_t threads_;
   std::vector<std::vector<Hit>> results_;
   std::vector<size_t> computations_;  // distances computed per query
@@ -1080,8 +1078,7 @@ class SearchWorker : public SearchWorkerBase {
                std::vector<uint32_t> efs, std::vector<FilterSpec> filters,
                std::vector<uint32_t> filter_of, std::vector<Napi::ObjectReference> columns,
                size_t threads)
-      : SearchWorkerBase(env, "mnemo_hnsw.search", std::move(core), std::move(queries), 0,
-                         threads),
+      : SearchWorkerBase(env, "mnemo_hnsw.search", std::move(core), std::move(queries), threads),
         ks_(std::move(ks)),
         efs_(std::move(efs)),
         filters_(std::move(filters)),
@@ -1126,8 +1123,9 @@ class ExactWorker : public SearchWorkerBase {
  public:
   ExactWorker(Napi::Env env, CorePtr core, std::vector<float> queries, size_t k,
               bool has_candidates, std::vector<uint32_t> candidates, size_t threads)
-      : SearchWorkerBase(env, "mnemo_hnsw.searchExact", std::move(core), std::move(queries), k,
+      : SearchWorkerBase(env, "mnemo_hnsw.searchExact", std::move(core), std::move(queries),
                          threads),
+        k_(k),
         has_candidates_(has_candidates),
         candidate_labels_(std::move(candidates)) {}
 
@@ -1147,6 +1145,7 @@ class ExactWorker : public SearchWorkerBase {
   }
 
  private:
+  size_t k_;
   bool has_candidates_;
   std::vector<uint32_t> candidate_labels_;
 };
@@ -1180,7 +1179,6 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
                            InstanceAccessor<&HnswIndexWrap::Size>("size"),
                            InstanceMethod<&HnswIndexWrap::Add>("add"),
                            InstanceMethod<&HnswIndexWrap::Remove>("remove"),
-                           InstanceMethod<&HnswIndexWrap::Search>("search"),
                            InstanceMethod<&HnswIndexWrap::SearchEach>("searchEach"),
                            InstanceMethod<&HnswIndexWrap::SearchExact>("searchExact"),
                            InstanceMethod<&HnswIndexWrap::GetVector>("getVector"),
@@ -1288,24 +1286,6 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
                              range.Get("highOpen").ToBoolean().Value()});
       columns.push_back(Napi::Persistent(column.As<Napi::Object>()));
     }
-  }
-
-  // search(queries, k, ef, filter: Uint32Array | null,
-  //        ranges: {column: Float64Array, low, high, lowOpen, highOpen}[] | null, threads)
-  Napi::Value Search(const Napi::CallbackInfo& info) {
-    std::vector<float> queries = Queries(info);
-    const size_t nq = queries.size() / core_->dim();
-    const auto k = static_cast<uint32_t>(UintArg(info, 1, "k", 1, 0xFFFFFFFFu));
-    const auto ef = static_cast<uint32_t>(UintArg(info, 2, "ef", 0, 0xFFFFFFFFu));
-    std::vector<FilterSpec> filters(1);
-    std::vector<Napi::ObjectReference> columns;
-    ParseFilter(info.Env(), info[3], info[4], filters[0], columns);
-    const size_t threads = Threads(info, 5);
-    auto* worker = new SearchWorker(info.Env(), core_, std::move(queries),
-                                    std::vector<uint32_t>(nq, k), std::vector<uint32_t>(nq, ef),
-                                    std::move(filters), std::vector<uint32_t>(nq, 1),
-                                    std::move(columns), threads);
-    return worker->Start();
   }
 
   // searchEach(queries, ks: Uint32Array, efs: Uint32Array,

@@ -33,7 +33,7 @@ import { RedisProbe } from './RedisProbe.js';
 import { RedisProcess } from './RedisProcess.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-/** Queries per ef calibration (recent searches, or points near stored vectors). */
+/** Queries per ef calibration, drawn from the recent searches served. */
 const EF_CALIBRATION_SAMPLES = 128;
 
 /** The retrieval pipeline's parts the App stops. */

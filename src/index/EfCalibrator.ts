@@ -9,7 +9,7 @@ export interface EfCalibratorOptions {
   targetRecall: number;
   /** How often the indexes' sizes are looked at. */
   checkIntervalMs: number;
-  /** Stored vectors used as queries per calibration. */
+  /** Recent searches replayed as the queries of one calibration. */
   samples: number;
 }
 

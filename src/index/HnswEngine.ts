@@ -93,14 +93,6 @@ interface NativeIndex {
   readonly size: number;
   add(labels: Uint32Array, vectors: Float32Array, threads: number): Promise<void>;
   remove(labels: Uint32Array): void;
-  search(
-    queries: Float32Array,
-    k: number,
-    ef: number,
-    filter: Uint32Array | null,
-    ranges: readonly ColumnRange[] | null,
-    threads: number,
-  ): Promise<NativeBatch>;
   searchEach(
     queries: Float32Array,
     ks: Uint32Array,
@@ -191,6 +183,18 @@ function checkLabels(name: string, labels: unknown): Uint32Array {
     throw new TypeError(`${name} must be a Uint32Array of integer labels in [0, 2^32)`);
   }
   return labels;
+}
+
+function checkRanges(name: string, ranges: readonly ColumnRange[]): void {
+  for (const range of ranges) {
+    if (!(range.column instanceof Float64Array)) {
+      throw new TypeError(`${name}[].column must be a Float64Array`);
+    }
+  }
+}
+
+function nativeFilter(bitmap: Uint32Array | null, ranges: readonly ColumnRange[]): NativeFilter {
+  return { bitmap, ranges: ranges.length === 0 ? null : ranges };
 }
 
 function checkFloats(name: string, values: unknown): Float32Array {
@@ -301,14 +305,21 @@ export class HnswEngine {
     if (filter !== undefined && filter !== null && !(filter instanceof Uint32Array)) {
       throw new TypeError('filter must be a Uint32Array bitmap, null or undefined');
     }
+    checkRanges('ranges', ranges);
     if (queries.length === 0) return [];
-    for (const range of ranges) {
-      if (!(range.column instanceof Float64Array)) {
-        throw new TypeError('ranges[].column must be a Float64Array');
-      }
-    }
-    const columns = ranges.length === 0 ? null : ranges;
-    return splitBatch(await this.#native.search(queries, k, ef, filter ?? null, columns, THREADS));
+    const nq = queries.length / this.dim;
+    const filtered = (filter ?? null) !== null || ranges.length > 0;
+    const filters = filtered ? [nativeFilter(filter ?? null, ranges)] : [];
+    return splitBatch(
+      await this.#native.searchEach(
+        queries,
+        new Uint32Array(nq).fill(k),
+        new Uint32Array(nq).fill(ef),
+        filters,
+        new Uint32Array(nq).fill(filtered ? 1 : 0),
+        THREADS,
+      ),
+    );
   }
 
   /**
@@ -328,11 +339,7 @@ export class HnswEngine {
       if (query.filter !== null && !(query.filter instanceof Uint32Array)) {
         throw new TypeError('queries[].filter must be a Uint32Array bitmap or null');
       }
-      for (const range of query.ranges) {
-        if (!(range.column instanceof Float64Array)) {
-          throw new TypeError('queries[].ranges[].column must be a Float64Array');
-        }
-      }
+      checkRanges('queries[].ranges', query.ranges);
     }
     const calls = Math.min(THREADS, queries.length);
     const parts: Promise<KnnResult[]>[] = [];
@@ -363,10 +370,7 @@ export class HnswEngine {
         filterOf[q] = known;
         return;
       }
-      filters.push({
-        bitmap: query.filter,
-        ranges: query.ranges.length === 0 ? null : query.ranges,
-      });
+      filters.push(nativeFilter(query.filter, query.ranges));
       filterOf[q] = filters.length;
       if (shared) bitmaps.set(query.filter, filters.length);
     });
@@ -416,9 +420,9 @@ export class HnswEngine {
 
   /**
    * Restore a graph written by {@link HnswEngine.save} (off the JS thread). options.dim and
-   * options.precision must match the file; M and efConstruction come from the file; capacity is initialCapacity, or the saved
-   * capacity if initialCapacity is below the stored slot count. Removed elements stay removed and
-   * their slots are reused by later inserts.
+   * options.precision must match the file; M and efConstruction come from the file; capacity is
+   * initialCapacity, or the saved capacity if initialCapacity is below the stored slot count.
+   * Removed elements stay removed and their slots are reused by later inserts.
    */
   static async load(path: string, options: HnswOptions): Promise<HnswEngine> {
     if (typeof path !== 'string' || path.length === 0) {

@@ -215,8 +215,8 @@ export class MemoryIndex {
    * would not do: each is found through its own links, an optimistic estimate, and points made up
    * near them miss how real queries sit in the data). ef doubles from IndexOptions.efRuntime
    * until the mean recall, less one standard error of that mean, reaches the target (at most
-   * EF_CALIBRATION_MAX), then two bisection steps narrow it (chooseEf). Exact searches go one at a time, so
-   * live searches keep the engine's threads. Null, changing nothing, while unfiltered searches
+   * EF_CALIBRATION_MAX), then two bisection steps narrow it (chooseEf). Exact searches go one at
+   * a time, so live searches keep the engine's threads. Null, changing nothing, while unfiltered searches
    * are exact, before `samples` searches were served, or once `signal` is aborted.
    */
   async calibrateEf(
