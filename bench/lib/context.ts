@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
 import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import { AGENTS, agentId, Dataset } from './dataset.js';
@@ -63,16 +63,24 @@ export class BenchContext {
   }
 
   /**
+   * Warm-up calls per target: --warmup, and at least the searches a server's ef calibration
+   * replays where it will calibrate (it waits for that many to be served).
+   */
+  warmupCalls(): number {
+    const config = this.calibratingConfig();
+    return Math.max(this.options.warmup, config === null ? 0 : config.efCalibrationSamples);
+  }
+
+  /**
    * Waits (at most CALIBRATION_WAIT_MS) until every mnemo child this run started has calibrated
    * its default ef at the loaded size, so that measurements see the steady state rather than the
    * configured default; at once where the server would not calibrate (a data set small enough for
-   * exact search, MNEMO_TARGET_RECALL=0, or a --target). Call it after a warm-up: a calibration
-   * is made on the searches served.
+   * exact search, MNEMO_TARGET_RECALL=0, or a --target). Call it after a warm-up of
+   * warmupCalls(): a calibration is made on the searches served.
    */
   async calibrated(): Promise<void> {
-    const config = loadConfig(this.options.serverEnv);
+    if (this.calibratingConfig() === null) return;
     const size = this.dataset.size;
-    if (config.targetRecall <= 0 || size <= config.exactSearchMaxCandidates) return;
     const children = this.servers.flatMap((s) => (s.child === null ? [] : [s.child]));
     if (children.length === 0) return;
     status(
@@ -85,6 +93,15 @@ export class BenchContext {
     while (Date.now() < deadline && !children.every(done)) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+  }
+
+  /** The self-started servers' config where they will calibrate their default ef; else null. */
+  private calibratingConfig(): Config | null {
+    const config = loadConfig(this.options.serverEnv);
+    if (this.options.target !== null) return null;
+    if (config.targetRecall <= 0 || this.dataset.size <= config.exactSearchMaxCandidates)
+      return null;
+    return config;
   }
 
   /** Redis of mnemo: ours, --redis-url, or unknown (a target without --redis-url). */

@@ -194,7 +194,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const request = (): Omit<SearchEpisodicRequest, 'vector'> => ({ k: o.k, filter: agentFilter(0) });
   const setup = await setUp(ctx, 1, request);
   const targets = setup.servers.map((s) => searchTarget(s, setup.queries, 1, request));
-  await warmUp(targets, 1, o.warmup);
+  await warmUp(targets, 1, ctx.warmupCalls());
   await ctx.calibrated();
   resetAnswers(targets);
   const before = await snapshot(setup.servers);
@@ -240,7 +240,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
   const setup = await setUp(ctx, maxLevel, request);
   const targetsFor = (workers: number) =>
     setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
-  await warmUp(targetsFor(maxLevel), maxLevel, Math.max(o.warmup, maxLevel));
+  await warmUp(targetsFor(maxLevel), maxLevel, Math.max(ctx.warmupCalls(), maxLevel));
   await ctx.calibrated();
   const perLevel: {
     concurrency: number;

@@ -64,9 +64,14 @@ async function study(ctx: BenchContext): Promise<Study> {
   const queries = encodeQueries(ctx.dataset.queries(o.queries));
   const searcher = mnemoSearcher(mnemo);
   status('warming up', o.quiet);
+  // The queries again as needed: a calibration waits for its number of searches.
+  const warmup = Array.from(
+    { length: Math.max(1, ctx.warmupCalls()) },
+    (_, i) => queries[i % queries.length],
+  );
   await runQueries(
     searcher,
-    queries.slice(0, Math.max(1, o.warmup)),
+    warmup.filter((q) => q !== undefined),
     {},
     o.k,
     0,

@@ -228,7 +228,7 @@ export async function phase3(ctx: BenchContext): Promise<PhaseOutput> {
       searchTarget(s, queries, o.agents, (agent) => ({ k: o.k, filter: agentFilter(agent) })),
     ),
     o.agents,
-    o.warmup,
+    ctx.warmupCalls(),
   );
   // One schedule for every target; the simulated time is cut in --rounds segments, each played
   // on every target in turn, the order alternating (A B, B A, …).

@@ -33,8 +33,6 @@ import { RedisProbe } from './RedisProbe.js';
 import { RedisProcess } from './RedisProcess.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-/** Queries per ef calibration, drawn from the recent searches served. */
-const EF_CALIBRATION_SAMPLES = 128;
 
 /** The retrieval pipeline's parts the App stops. */
 interface RetrievalParts {
@@ -202,7 +200,7 @@ export class App {
       {
         targetRecall: config.targetRecall,
         checkIntervalMs: config.efCalibrationIntervalMs,
-        samples: EF_CALIBRATION_SAMPLES,
+        samples: config.efCalibrationSamples,
       },
       log,
     );

@@ -19,6 +19,8 @@ export interface Config {
   readonly targetRecall: number;
   /** How often index sizes are checked for a new ef calibration. */
   readonly efCalibrationIntervalMs: number;
+  /** Recent searches an ef calibration replays (at most the 512 an index keeps). */
+  readonly efCalibrationSamples: number;
   readonly exactSearchMaxCandidates: number;
   readonly changeStreamMaxLen: number;
   readonly dataDir: string;
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
       1000,
       86_400_000,
     ),
+    efCalibrationSamples: integer(env, 'MNEMO_EF_CALIBRATION_SAMPLES', 256, 16, 512),
     exactSearchMaxCandidates: integer(
       env,
       'MNEMO_EXACT_SEARCH_MAX_CANDIDATES',

@@ -18,8 +18,9 @@ const KINDS: readonly MemoryKind[] = ['episodic', 'semantic'];
 /**
  * A graph index answers worse at a fixed ef as it grows, so the default ef is measured rather
  * than fixed: each index is calibrated (MemoryIndex.calibrateEf) when it is first large enough
- * for graph searches, again whenever its size has changed by a quarter since, and once more when
- * filtered searches arrive after a calibration that had none, one index at a time, in the
+ * for graph searches, again whenever its size has changed by a quarter since, once more when
+ * filtered searches arrive after a calibration that had none, and once a rebuilt index that took
+ * over its predecessor's calibration can be measured itself; one index at a time, in the
  * background.
  */
 export class EfCalibrator {
@@ -72,7 +73,7 @@ export class EfCalibrator {
         last.filteredRecall === null &&
         !this.filteredTried.has(last) &&
         index.recentFilteredSearches >= this.options.samples / 4;
-      if (sameSize && !filteredDue) continue;
+      if (sameSize && !filteredDue && !index.calibrationInherited) continue;
       const startedAt = performance.now();
       try {
         const result = await index.calibrateEf(

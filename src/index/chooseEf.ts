@@ -1,4 +1,4 @@
-/** Mean recall of a sample at one ef, and whether it reaches the target less one standard error. */
+/** Mean recall of a sample at one ef, and whether it reaches the target less its margin. */
 export interface EfMeasurement {
   recall: number;
   reaches: boolean;
@@ -8,23 +8,38 @@ export interface EfMeasurement {
 export const PLATEAU_GAIN = 0.002;
 
 /**
- * The smallest ef whose measurement reaches the target, searched by doubling from `start` (at
- * most `max`) and then two bisection steps; or, where recall levels off first, the ef before the
- * plateau. A doubling that gains less than PLATEAU_GAIN is looked past once: the plateau is
- * taken only if the next doubling too leaves the gain over both under twice PLATEAU_GAIN (or if
- * there is no next one within `max`). Per-query recall is heavy-tailed, and a sample may gain
- * nothing from one doubling and much from the next (at 1M memories, 128 → 256 gained 0.001 on
- * the calibration's sample, 256 → 512 gained 0.018). Null once `signal` is aborted.
+ * The smallest ef (at least `min`, at most `max`) whose measurement reaches the target: from
+ * `start`, halved while the target is still reached, or else doubled until it is; then two
+ * bisection steps between the last ef that fell short and the first that reached. Where recall
+ * levels off below the target first, the ef before the plateau. A doubling that gains less than
+ * PLATEAU_GAIN is looked past once: the plateau is taken only if the next doubling too leaves the
+ * gain over both under twice PLATEAU_GAIN (or if there is no next one within `max`). Per-query
+ * recall is heavy-tailed, and a sample may gain nothing from one doubling and much from the next
+ * (at 1M memories, 128 → 256 gained 0.001 on the calibration's sample, 256 → 512 gained 0.018).
+ * Null once `signal` is aborted.
  */
 export async function chooseEf(
   measure: (ef: number) => Promise<EfMeasurement>,
   start: number,
+  min: number,
   max: number,
   signal?: AbortSignal,
 ): Promise<{ ef: number; measured: EfMeasurement } | null> {
-  let ef = start;
+  let ef = Math.min(max, Math.max(min, start));
   let at = await measure(ef);
   let failing = 0;
+  // An easy index (small, or well clustered) reaches the target below the configured ef.
+  while (at.reaches && ef > min) {
+    if (signal?.aborted) return null;
+    const lower = Math.max(min, Math.floor(ef / 2));
+    const atLower = await measure(lower);
+    if (!atLower.reaches) {
+      failing = lower;
+      break;
+    }
+    ef = lower;
+    at = atLower;
+  }
   while (!at.reaches && ef < max) {
     if (signal?.aborted) return null;
     const next = Math.min(max, 2 * ef);

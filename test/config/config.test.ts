@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       MNEMO_KEY_PREFIX: 'desk1:',
       MNEMO_TARGET_RECALL: '0.995',
       MNEMO_VECTOR_PRECISION: 'float16',
+      MNEMO_EF_CALIBRATION_SAMPLES: '512',
     });
     expect(config).toMatchObject({
       grpcAddress: '127.0.0.1:7000',
@@ -29,9 +30,11 @@ describe('loadConfig', () => {
       keyPrefix: 'desk1:',
       targetRecall: 0.995,
       vectorPrecision: 'float16',
+      efCalibrationSamples: 512,
     });
     expect(loadConfig({}).vectorPrecision).toBe('float32');
     expect(loadConfig({}).targetRecall).toBe(0.98);
+    expect(loadConfig({}).efCalibrationSamples).toBe(256);
     expect(loadConfig({ MNEMO_TARGET_RECALL: '0' }).targetRecall).toBe(0);
   });
 
@@ -45,6 +48,11 @@ describe('loadConfig', () => {
     ['MNEMO_LOG_LEVEL', 'loud', /MNEMO_LOG_LEVEL must be one of/],
     ['MNEMO_TARGET_RECALL', '1', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
     ['MNEMO_VECTOR_PRECISION', 'int8', /MNEMO_VECTOR_PRECISION must be float32 or float16/],
+    [
+      'MNEMO_EF_CALIBRATION_SAMPLES',
+      '1000',
+      /MNEMO_EF_CALIBRATION_SAMPLES must be between 16 and 512/,
+    ],
     ['MNEMO_TARGET_RECALL', '98%', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

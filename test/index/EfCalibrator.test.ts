@@ -119,6 +119,16 @@ describe('MemoryIndex.calibrateEf', () => {
     expect(calibration?.filteredRecall).toBeNull();
   });
 
+  it('lowers the default ef where the configured one is more than the target needs', async () => {
+    const easy = await build(stored, { ...OPTIONS, m: 16, efConstruction: 100, efRuntime: 256 });
+    await searchSome(easy, 128);
+    const calibration = await easy.calibrateEf(TARGET, 128, undefined, rng(12));
+    expect(calibration?.recall).toBeGreaterThanOrEqual(TARGET);
+    expect(easy.defaultEf).toBe(calibration?.ef);
+    expect(easy.defaultEf).toBeLessThan(128);
+    expect(await defaultRecall(easy, stored, 13)).toBeGreaterThanOrEqual(TARGET - 0.03);
+  });
+
   it('scales the filtered default ef to the filtered searches served', async () => {
     // 25 agents of 4% each: a filtered walk of the default's share of ef falls short here.
     const shared = records(0, N, 25);
@@ -234,6 +244,33 @@ describe('EfCalibrator', () => {
     expect(index.efCalibration).not.toBe(second);
     expect(index.efCalibration?.filteredRecall).not.toBeNull();
     expect(await gauge('mnemo_index_filtered_ef_scale')).toBe(index.efCalibration?.filteredScale);
+    await calibrator.stop();
+  }, 60_000);
+
+  it('measures a rebuilt index on its own graph at the next check, on the searches served before', async () => {
+    const set = new IndexSet(OPTIONS);
+    const calibrator = new EfCalibrator(
+      set,
+      { targetRecall: TARGET, checkIntervalMs: 60_000, samples: 32 },
+      silent,
+    );
+    const old = set.get('episodic');
+    await old.upsert(records(0, 3000));
+    await searchSome(old, 32);
+    await calibrator.check();
+    const first = old.efCalibration;
+    expect(first?.size).toBe(3000);
+
+    const rebuilt = set.create('episodic');
+    await rebuilt.upsert(records(0, 3000));
+    set.replace('episodic', rebuilt);
+    expect(rebuilt.efCalibration).toBe(first); // until measured: the old graph's default
+    expect(rebuilt.calibrationInherited).toBe(true);
+    await calibrator.check(); // same size, and no search served since the swap
+    expect(rebuilt.efCalibration).not.toBe(first);
+    expect(rebuilt.efCalibration?.size).toBe(3000);
+    expect(rebuilt.calibrationInherited).toBe(false);
+    expect(await gauge('mnemo_index_ef_default')).toBe(rebuilt.defaultEf);
     await calibrator.stop();
   }, 60_000);
 });

@@ -33,17 +33,33 @@ function curve(points: Record<number, number>): {
 describe('chooseEf', () => {
   it('doubles until the target is reached, then narrows by bisection', async () => {
     const c = curve({ 64: 0.95, 128: 0.975, 256: 0.985 });
-    const chosen = await chooseEf(c.measure, 64, 1024);
+    const chosen = await chooseEf(c.measure, 64, 10, 1024);
     expect(c.measured.slice(0, 3)).toEqual([64, 128, 256]);
     expect(chosen?.measured.reaches).toBe(true);
     expect(chosen?.ef).toBeGreaterThan(128);
     expect(chosen?.ef).toBeLessThan(256);
   });
 
+  it('halves while the target is still reached, then narrows by bisection', async () => {
+    const c = curve({ 10: 0.9, 16: 0.97, 32: 0.985, 64: 0.995 });
+    const chosen = await chooseEf(c.measure, 64, 10, 1024);
+    expect(c.measured.slice(0, 3)).toEqual([64, 32, 16]);
+    expect(chosen?.measured.reaches).toBe(true);
+    expect(chosen?.ef).toBeGreaterThan(16);
+    expect(chosen?.ef).toBeLessThan(32);
+  });
+
+  it('goes no lower than the minimum', async () => {
+    const c = curve({ 10: 0.99, 64: 1 });
+    const chosen = await chooseEf(c.measure, 64, 10, 1024);
+    expect(chosen?.ef).toBe(10);
+    expect(Math.min(...c.measured)).toBe(10);
+  });
+
   it('does not take one weak doubling for a plateau when the next one gains', async () => {
     // The shape measured at 1M memories: flat from 128 to 256, then a jump.
     const c = curve({ 64: 0.957, 128: 0.967, 256: 0.968, 512: 0.995 });
-    const chosen = await chooseEf(c.measure, 64, 1024);
+    const chosen = await chooseEf(c.measure, 64, 10, 1024);
     expect(chosen?.measured.reaches).toBe(true);
     expect(chosen?.ef).toBeGreaterThan(256);
     expect(chosen?.ef).toBeLessThanOrEqual(512);
@@ -51,7 +67,7 @@ describe('chooseEf', () => {
 
   it('stops where a weak doubling and the next gain little together, at the ef before them', async () => {
     const c = curve({ 64: 0.95, 128: 0.96, 256: 0.961, 512: 0.9615, 1024: 0.999 });
-    const chosen = await chooseEf(c.measure, 64, 1024);
+    const chosen = await chooseEf(c.measure, 64, 10, 1024);
     expect(chosen?.ef).toBe(128);
     expect(chosen?.measured.recall).toBeCloseTo(0.96, 6);
     expect(c.measured).not.toContain(1024);
@@ -59,13 +75,13 @@ describe('chooseEf', () => {
 
   it('keeps the cheaper ef when the last doubling, up to the maximum, was weak', async () => {
     const c = curve({ 64: 0.95, 128: 0.96, 256: 0.9605 });
-    const chosen = await chooseEf(c.measure, 64, 256);
+    const chosen = await chooseEf(c.measure, 64, 10, 256);
     expect(chosen?.ef).toBe(128);
   });
 
   it('stops at the maximum while every doubling still gains', async () => {
     const c = curve({ 64: 0.9, 128: 0.92, 256: 0.94 });
-    const chosen = await chooseEf(c.measure, 64, 256);
+    const chosen = await chooseEf(c.measure, 64, 10, 256);
     expect(chosen?.ef).toBe(256);
     expect(chosen?.measured.reaches).toBe(false);
   });
@@ -77,6 +93,6 @@ describe('chooseEf', () => {
       stop.abort();
       return c.measure(ef);
     };
-    expect(await chooseEf(measure, 64, 1024, stop.signal)).toBeNull();
+    expect(await chooseEf(measure, 64, 10, 1024, stop.signal)).toBeNull();
   });
 });
