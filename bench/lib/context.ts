@@ -95,6 +95,16 @@ export class BenchContext {
     }
   }
 
+  /** What the mnemo child's last ef calibration chose, as a note; null if it made none. */
+  calibrationNote(): string | null {
+    const calibrations = (this.mnemo?.child?.calibrations ?? []).filter(
+      (c) => c.kind === 'episodic',
+    );
+    const last = calibrations[calibrations.length - 1];
+    if (last === undefined) return null;
+    return `the server's default ef, calibrated to MNEMO_TARGET_RECALL ${calibrations.length} times during the run: the last, at ${last.size} memories, chose ef ${last.ef} at an estimated recall@10 of ${last.recall} (filtered default × ${last.filteredScale}) and took ${last.ms} ms`;
+  }
+
   /** The self-started servers' config where they will calibrate their default ef; else null. */
   private calibratingConfig(): Config | null {
     const config = loadConfig(this.options.serverEnv);

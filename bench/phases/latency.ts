@@ -186,6 +186,8 @@ function commonNotes(ctx: BenchContext, setup: Setup): string[] {
       'naive = second mnemo child with MNEMO_SEARCH_PIPELINE=naive on the same Redis; a server without that mode ignores the variable and the ratio is ≈ 1',
     );
   }
+  const calibration = ctx.calibrationNote();
+  if (calibration !== null) notes.push(calibration);
   return notes;
 }
 

@@ -165,13 +165,8 @@ function studyNotes(ctx: BenchContext): string[] {
     `planner column: mnemo searches filters with ≤ ${exactLimit(ctx)} candidates (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) by brute force, so ef_runtime does not matter there`,
     "distances/query: vector distances mnemo's index computed per search over the setting's runs (mnemo_index_distance_computations_total / mnemo_search_plans_total from its /metrics); empty when the server does not report them",
   ];
-  const calibrations = (ctx.mnemo?.child?.calibrations ?? []).filter((c) => c.kind === 'episodic');
-  const last = calibrations[calibrations.length - 1];
-  if (last !== undefined) {
-    notes.push(
-      `ef "default" = the server's calibrated default (MNEMO_TARGET_RECALL): calibrated ${calibrations.length} times during the run; the last at ${last.size} memories chose ef ${last.ef} at an estimated recall@10 of ${last.recall} (filtered default × ${last.filteredScale}) and took ${last.ms} ms`,
-    );
-  }
+  const calibration = ctx.calibrationNote();
+  if (calibration !== null) notes.push(`ef "default" = ${calibration}`);
   return notes;
 }
 
