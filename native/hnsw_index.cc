@@ -913,6 +913,22 @@ class PromiseWorker : public Napi::AsyncWorker {
     return promise;
   }
 
+  // Does the work on the calling (JS) thread and returns its result, throwing what the promise
+  // would reject with: for work smaller than a hand-off to the thread pool and back.
+  Napi::Value RunNow() {
+    Napi::Env env = Env();
+    try {
+      Run();
+    } catch (const InvalidInput& e) {
+      throw Napi::TypeError::New(env, e.what());
+    } catch (const std::bad_alloc&) {
+      throw Napi::Error::New(env, "out of memory");
+    } catch (const std::exception& e) {
+      throw Napi::Error::New(env, e.what());
+    }
+    return Result(env);
+  }
+
  protected:
   virtual void Run() = 0;
   virtual Napi::Value Result(Napi::Env env) { return env.Undefined(); }
@@ -1181,6 +1197,7 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
                            InstanceMethod<&HnswIndexWrap::Remove>("remove"),
                            InstanceMethod<&HnswIndexWrap::SearchEach>("searchEach"),
                            InstanceMethod<&HnswIndexWrap::SearchExact>("searchExact"),
+                           InstanceMethod<&HnswIndexWrap::SearchExactNow>("searchExactNow"),
                            InstanceMethod<&HnswIndexWrap::GetVector>("getVector"),
                            InstanceMethod<&HnswIndexWrap::Save>("save"),
                            InstanceMethod<&HnswIndexWrap::GetStats>("stats"),
@@ -1326,6 +1343,16 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
 
   // searchExact(queries, k, candidates: Uint32Array | null, threads)
   Napi::Value SearchExact(const Napi::CallbackInfo& info) {
+    return ExactWorkerOf(info, Threads(info, 3))->Start();
+  }
+
+  // searchExactNow(queries, k, candidates): searchExact's result, computed on the JS thread.
+  Napi::Value SearchExactNow(const Napi::CallbackInfo& info) {
+    std::unique_ptr<ExactWorker> worker(ExactWorkerOf(info, 1));
+    return worker->RunNow();
+  }
+
+  ExactWorker* ExactWorkerOf(const Napi::CallbackInfo& info, size_t threads) {
     std::vector<float> queries = Queries(info);
     const size_t k = UintArg(info, 1, "k", 1, 0xFFFFFFFFu);
     const bool has_candidates = !IsNullish(info[2]);
@@ -1334,10 +1361,8 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
       candidates = CopyOf(
           TypedArg<uint32_t>(info, 2, napi_uint32_array, "candidates", "Uint32Array"));
     }
-    const size_t threads = Threads(info, 3);
-    auto* worker = new ExactWorker(info.Env(), core_, std::move(queries), k, has_candidates,
-                                   std::move(candidates), threads);
-    return worker->Start();
+    return new ExactWorker(info.Env(), core_, std::move(queries), k, has_candidates,
+                           std::move(candidates), threads);
   }
 
   // getVector(label): Float32Array | null

@@ -107,6 +107,7 @@ interface NativeIndex {
     candidates: Uint32Array | null,
     threads: number,
   ): Promise<NativeBatch>;
+  searchExactNow(queries: Float32Array, k: number, candidates: Uint32Array | null): NativeBatch;
   getVector(label: number): Float32Array | null;
   save(path: string): Promise<void>;
   stats(): HnswStats;
@@ -392,6 +393,19 @@ export class HnswEngine {
     if (candidates !== null) checkLabels('candidates', candidates);
     if (queries.length === 0) return [];
     return splitBatch(await this.#native.searchExact(queries, k, candidates, THREADS));
+  }
+
+  /**
+   * {@link HnswEngine.searchExact} on the calling thread, blocking it meanwhile: for a search
+   * smaller than the hand-off to a worker thread and back (tens of microseconds, more when the
+   * threads were idle), e.g. a lone search over a thousand candidates.
+   */
+  searchExactNow(queries: Float32Array, k: number, candidates: Uint32Array | null): KnnResult[] {
+    this.#checkQueries(queries);
+    checkInteger('k', k, 1);
+    if (candidates !== null) checkLabels('candidates', candidates);
+    if (queries.length === 0) return [];
+    return splitBatch(this.#native.searchExactNow(queries, k, candidates));
   }
 
   /** The stored (normalised; with float16, rounded to it) vector of a live label, or null. */

@@ -519,6 +519,20 @@ describe('HnswEngine', () => {
       const [none] = await shared.searchExact(row(queries, 0, DIM), K, new Uint32Array(0));
       expect(none?.labels).toHaveLength(0);
     });
+
+    it('answers the same on the calling thread (searchExactNow) as off it', async () => {
+      const candidates = labels.filter((_, i) => i % 7 === 0);
+      for (const subset of [candidates, null]) {
+        const q = queries.subarray(0, 20 * DIM);
+        const off = await shared.searchExact(q, K, subset);
+        const now = shared.searchExactNow(q, K, subset);
+        expect(now.map((r) => Array.from(r.labels))).toEqual(off.map((r) => Array.from(r.labels)));
+        expect(now.map((r) => Array.from(r.distances))).toEqual(
+          off.map((r) => Array.from(r.distances)),
+        );
+        expect(now.map((r) => r.computations)).toEqual(off.map((r) => r.computations));
+      }
+    });
   });
 
   describe('mutations', () => {
@@ -1032,6 +1046,14 @@ describe('HnswEngine', () => {
         /candidates must be a Uint32Array/,
       );
       await expect(e.searchExact(Float32Array.of(0, 0, 0, 0), 1, null)).rejects.toThrow(TypeError);
+      expect(() => e.searchExactNow(one, 0, null)).toThrow(/k must be an integer/);
+      expect(() => e.searchExactNow(one, 1, [1] as unknown as Uint32Array)).toThrow(
+        /candidates must be a Uint32Array/,
+      );
+      expect(() => e.searchExactNow(Float32Array.of(0, 0, 0, 0), 1, null)).toThrow(
+        /query 0 has zero norm/,
+      );
+      expect(() => e.searchExactNow(Float32Array.of(0, 0, 0, 0), 1, null)).toThrow(TypeError);
       expect(await e.search(new Float32Array(0), 1, 10)).toEqual([]);
     });
   });
