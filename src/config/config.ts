@@ -19,7 +19,7 @@ export interface Config {
   readonly targetRecall: number;
   /** How often index sizes are checked for a new ef calibration. */
   readonly efCalibrationIntervalMs: number;
-  /** Recent searches an ef calibration replays (at most the 512 an index keeps). */
+  /** Recent searches an ef calibration replays (at most the 1,024 an index keeps). */
   readonly efCalibrationSamples: number;
   readonly exactSearchMaxCandidates: number;
   readonly changeStreamMaxLen: number;
@@ -199,7 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
       1000,
       86_400_000,
     ),
-    efCalibrationSamples: integer(env, 'MNEMO_EF_CALIBRATION_SAMPLES', 256, 16, 512),
+    efCalibrationSamples: integer(env, 'MNEMO_EF_CALIBRATION_SAMPLES', 512, 16, 1024),
     exactSearchMaxCandidates: integer(
       env,
       'MNEMO_EXACT_SEARCH_MAX_CANDIDATES',

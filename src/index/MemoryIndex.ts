@@ -752,8 +752,10 @@ const CALIBRATION_K = 10;
 
 /**
  * Standard errors of the mean a calibration's recall must clear the target by. Per-query recall
- * is heavy-tailed and the chosen ef is the first of several tried to pass: with one, the estimate
- * at 1M memories ran 0.013 above the recall of 500 other queries at the same ef.
+ * is heavy-tailed and the chosen ef is the first of several tried to pass: with one (on 128
+ * queries), the estimate at 1M memories ran 0.013 above the recall of 500 other queries at the
+ * same ef. The margin shrinks with more queries (MNEMO_EF_CALIBRATION_SAMPLES): on 256, a 10%
+ * filter at 1M once needed 4× the ef that 500 other queries showed to be enough.
  */
 const RECALL_MARGIN_SE = 2;
 
@@ -767,7 +769,7 @@ const MIN_BAND_QUERIES = 16;
 const FILTERED_SCALES = [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8];
 
 /** Searches whose vectors are kept as the queries of the next ef calibration. */
-const RECENT_QUERIES = 512;
+const RECENT_QUERIES = 1024;
 
 /** The largest default ef a calibration may choose. */
 export const EF_CALIBRATION_MAX = 1024;

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       MNEMO_KEY_PREFIX: 'desk1:',
       MNEMO_TARGET_RECALL: '0.995',
       MNEMO_VECTOR_PRECISION: 'float16',
-      MNEMO_EF_CALIBRATION_SAMPLES: '512',
+      MNEMO_EF_CALIBRATION_SAMPLES: '1024',
     });
     expect(config).toMatchObject({
       grpcAddress: '127.0.0.1:7000',
@@ -30,11 +30,11 @@ describe('loadConfig', () => {
       keyPrefix: 'desk1:',
       targetRecall: 0.995,
       vectorPrecision: 'float16',
-      efCalibrationSamples: 512,
+      efCalibrationSamples: 1024,
     });
     expect(loadConfig({}).vectorPrecision).toBe('float32');
     expect(loadConfig({}).targetRecall).toBe(0.98);
-    expect(loadConfig({}).efCalibrationSamples).toBe(256);
+    expect(loadConfig({}).efCalibrationSamples).toBe(512);
     expect(loadConfig({ MNEMO_TARGET_RECALL: '0' }).targetRecall).toBe(0);
   });
 
@@ -50,8 +50,8 @@ describe('loadConfig', () => {
     ['MNEMO_VECTOR_PRECISION', 'int8', /MNEMO_VECTOR_PRECISION must be float32 or float16/],
     [
       'MNEMO_EF_CALIBRATION_SAMPLES',
-      '1000',
-      /MNEMO_EF_CALIBRATION_SAMPLES must be between 16 and 512/,
+      '2000',
+      /MNEMO_EF_CALIBRATION_SAMPLES must be between 16 and 1024/,
     ],
     ['MNEMO_TARGET_RECALL', '98%', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
