@@ -39,6 +39,8 @@ interface SideFigures {
   ef: number;
   recall: number;
   qps: number;
+  /** QPS of each of the side's runs, in the order they ran (the machine's drift, and warm-up). */
+  qpsByRun: number[];
   p50: number;
   p99: number;
   errors: number;
@@ -80,6 +82,7 @@ function side(ef: number, recall: number, run: RunResult): SideFigures {
     ef,
     recall: round(recall, 4),
     qps: round(run.seconds > 0 ? run.latencies.length / run.seconds : 0, 1),
+    qpsByRun: (run.roundThroughputs ?? []).map((q) => Math.round(q)),
     p50: round(l.p50, 3),
     p99: round(l.p99, 3),
     errors: run.errors,
@@ -238,6 +241,7 @@ export function redisearchTables(
       s.mnemo.p50,
       s.mnemo.p99,
       s.mnemo.errors,
+      s.mnemo.qpsByRun.join(' '),
     ],
     [
       s.filter,
@@ -248,6 +252,7 @@ export function redisearchTables(
       s.redisearch.p50,
       s.redisearch.p99,
       s.redisearch.errors,
+      s.redisearch.qpsByRun.join(' '),
     ],
   ]);
   return [
@@ -265,7 +270,17 @@ export function redisearchTables(
     },
     {
       title: `mnemo vs RediSearch at recall ≥ ${targetRecall} (smallest ef reaching it; ${inflight} in flight, run A B, B A, … over all queries)`,
-      headers: ['filter', 'system', 'setting', 'recall', 'QPS', 'p50 ms', 'p99 ms', 'errors'],
+      headers: [
+        'filter',
+        'system',
+        'setting',
+        'recall',
+        'QPS',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'QPS by run',
+      ],
       rows,
     },
     {

@@ -40,8 +40,8 @@ describe('bench --compare redisearch (tiny)', () => {
           sweep: { recall: number; qps: number }[];
           sideBySide: {
             filter: string;
-            mnemo: { recall: number; qps: number };
-            redisearch: { recall: number; qps: number };
+            mnemo: { recall: number; qps: number; qpsByRun: number[] };
+            redisearch: { recall: number; qps: number; qpsByRun: number[] };
           }[];
         };
       }
@@ -57,6 +57,11 @@ describe('bench --compare redisearch (tiny)', () => {
       expect(s.redisearch.recall).toBeGreaterThanOrEqual(0.9);
       expect(s.redisearch.qps).toBeGreaterThan(0);
       expect(s.mnemo.qps).toBeGreaterThan(0);
+      // Two rounds (A B, B A): each side's two runs, each with its own throughput.
+      for (const side of [s.mnemo, s.redisearch]) {
+        expect(side.qpsByRun).toHaveLength(2);
+        for (const qps of side.qpsByRun) expect(qps).toBeGreaterThan(0);
+      }
     }
   });
 });
