@@ -231,9 +231,9 @@ export class MemoryIndex {
    * near them miss how real queries sit in the data). From IndexOptions.efRuntime, ef halves
    * while (down to k), or doubles until (at most EF_CALIBRATION_MAX), the mean recall less
    * RECALL_MARGIN_SE standard errors of that mean reaches the target, then two bisection steps
-   * narrow it (chooseEf). Exact searches go one at
-   * a time, so live searches keep the engine's threads. Null, changing nothing, while unfiltered searches
-   * are exact, before `samples` searches were served, or once `signal` is aborted.
+   * narrow it (chooseEf). Exact searches go one at a time, so live searches keep the engine's
+   * threads. Null, changing nothing, while unfiltered searches are exact, before `samples`
+   * searches were served, or once `signal` is aborted.
    */
   async calibrateEf(
     targetRecall: number,
@@ -297,10 +297,10 @@ export class MemoryIndex {
   /**
    * The factor on the default ef of filtered graph searches: the smallest of FILTERED_SCALES at
    * which the recent filtered searches that go through the graph, replayed with their own filters,
-   * reach `targetRecall` less RECALL_MARGIN_SE standard errors, all together and in every band of shares
-   * (SHARE_BOUNDS) that holds MIN_BAND_QUERIES of them (or, if none does, the smallest within
-   * PLATEAU_GAIN of the best). Null while fewer than a quarter of `samples` such searches are
-   * known.
+   * reach `targetRecall` less RECALL_MARGIN_SE standard errors, all together and in every band
+   * of shares (SHARE_BOUNDS) that holds MIN_BAND_QUERIES of them (or, if none does, the smallest
+   * within PLATEAU_GAIN of the best). Null while fewer than a quarter of `samples` such searches
+   * are known.
    */
   private async calibrateFilteredScale(
     targetRecall: number,
