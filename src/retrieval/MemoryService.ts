@@ -173,8 +173,8 @@ export class MemoryService {
       for (const hit of hits) target.set(hit.id, hit.revision);
     });
     const [full, plain] = await Promise.all([
-      this.read(kind, [...withVectors.keys()], [], true, deadlineMs),
-      this.read(kind, [...without.keys()], [...without.values()], false, deadlineMs),
+      this.read(kind, withVectors, true, deadlineMs),
+      this.read(kind, without, false, deadlineMs),
     ]);
     const results = found.map((hits, i) => {
       const request = requests[i] as SearchRequest;
@@ -213,35 +213,30 @@ export class MemoryService {
 
   /**
    * Reads memories from the record cache (without vectors) or else from a replica, falling back
-   * to the master for any the replica lags on. `found[i]` is the revision the index had for
-   * `ids[i]` when it found it (needed without vectors only): a cached record of that revision
+   * to the master for any the replica lags on. `found` maps each id to the revision the index
+   * had for it when it found it (used without vectors only): a cached record of that revision
    * answers, and a record read is cached at it unless the index changed the memory meanwhile.
    */
   private async read(
     kind: MemoryKind,
-    ids: readonly string[],
-    found: readonly number[],
+    found: ReadonlyMap<string, number>,
     includeVectors: boolean,
     deadlineMs: number,
   ): Promise<Map<string, MemoryRecord>> {
     const records = new Map<string, MemoryRecord>();
-    if (ids.length === 0) return records;
+    if (found.size === 0) return records;
+    const ids = [...found.keys()];
     const schema = SCHEMAS[kind];
     const index = this.indexes.get(kind);
     const cache = includeVectors || !this.cache.enabled ? null : this.cache;
-    const revisions = new Map<string, number>();
     let missing: readonly string[] = ids;
     if (cache !== null) {
       const uncached: string[] = [];
-      ids.forEach((id, i) => {
-        const revision = found[i] ?? -1;
+      for (const [id, revision] of found) {
         const cached = cache.get(kind, id, revision);
         if (cached !== undefined) records.set(id, cached);
-        else {
-          uncached.push(id);
-          revisions.set(id, revision);
-        }
-      });
+        else uncached.push(id);
+      }
       if (records.size > 0) metrics.recordCacheLookups.inc({ result: 'hit' }, records.size);
       if (uncached.length > 0) metrics.recordCacheLookups.inc({ result: 'miss' }, uncached.length);
       if (uncached.length === 0) return records;
@@ -249,7 +244,7 @@ export class MemoryService {
     }
     const keep = (id: string, record: MemoryRecord): void => {
       records.set(id, record);
-      const revision = revisions.get(id);
+      const revision = found.get(id);
       if (cache !== null && revision !== undefined && index.revisionOf(id) === revision) {
         cache.set(kind, record, revision);
       }
