@@ -19,7 +19,7 @@ ENV MNEMO_NATIVE_MARCH=x86-64-v3
 RUN npm install --no-audit --no-fund
 
 # The rest of the sources (see .dockerignore), then the TypeScript build into dist/. proto/ and
-# src/storage/lua/ are read at run time from the project root, so they stay in the image.
+# src/redis/lua/ are read at run time from the project root, so they stay in the image.
 COPY . .
 RUN npm run build
 

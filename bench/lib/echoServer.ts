@@ -12,7 +12,7 @@ import {
   type ServerUnaryCall,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import { SERVER_OPTIONS } from '../../src/transport/GrpcServer.js';
+import { SERVER_OPTIONS } from '../../src/api/GrpcServer.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
 import { RPC } from './rpc.js';

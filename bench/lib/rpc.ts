@@ -5,7 +5,7 @@ import {
   type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { serviceDefinition } from '../../src/transport/protoDescriptors.js';
+import { serviceDefinition } from '../../src/api/protos.js';
 import type { AuditServiceAppendRequest } from '../../src/generated/mnemo/v1/AuditServiceAppendRequest.js';
 import type { AuditServiceAppendResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceAppendResponse.js';
 import type { RateLimitServiceAcquireRequest } from '../../src/generated/mnemo/v1/RateLimitServiceAcquireRequest.js';

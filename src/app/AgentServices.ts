@@ -1,19 +1,19 @@
 import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
-import type { RedisTarget } from '../storage/redisClient.js';
+import type { RedisTarget } from '../redis/clients.js';
 import type { Logger } from 'pino';
-import { AuditService, type AuditOptions } from '../audit/AuditService.js';
-import { CacheService } from '../cache/CacheService.js';
+import { AuditService, type AuditOptions } from '../services/audit/AuditService.js';
+import { CacheService } from '../services/cache/CacheService.js';
 import type { Config } from '../config/config.js';
-import { RateLimitService } from '../ratelimit/RateLimitService.js';
-import { closeBlockingPool, createBlockingPool } from '../storage/blockingPool.js';
-import type { RedisAccess } from '../storage/RedisAccess.js';
-import { RedisKeys } from '../storage/RedisKeys.js';
-import { auditHandlers } from '../transport/auditHandlers.js';
-import { cacheHandlers } from '../transport/cacheHandlers.js';
-import type { GrpcServer } from '../transport/GrpcServer.js';
-import { serviceDefinition } from '../transport/protoDescriptors.js';
-import { rateLimitHandlers } from '../transport/rateLimitHandlers.js';
+import { RateLimitService } from '../services/ratelimit/RateLimitService.js';
+import { closeBlockingPool, createBlockingPool } from '../redis/blockingPool.js';
+import type { RedisAccess } from '../redis/RedisAccess.js';
+import { RedisKeys } from '../redis/RedisKeys.js';
+import { auditHandlers } from '../api/audit/handlers.js';
+import { cacheHandlers } from '../api/cache/handlers.js';
+import type { GrpcServer } from '../api/GrpcServer.js';
+import { serviceDefinition } from '../api/protos.js';
+import { rateLimitHandlers } from '../api/ratelimit/handlers.js';
 
 /** The settings the agent infrastructure services read. */
 export type AgentServicesConfig = Pick<

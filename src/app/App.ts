@@ -4,32 +4,32 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { redactUrl } from '../config/redact.js';
-import { ChangeFollower } from '../index/ChangeFollower.js';
-import { EfCalibrator } from '../index/EfCalibrator.js';
+import { ChangeFollower } from '../sync/ChangeFollower.js';
+import { EfCalibrator } from '../sync/EfCalibrator.js';
 import { IndexSet } from '../index/IndexSet.js';
-import { IndexSnapshots } from '../index/IndexSnapshots.js';
+import { IndexSnapshots } from '../sync/IndexSnapshots.js';
 import { registry } from '../metrics/metrics.js';
 import { MetricsServer } from '../metrics/MetricsServer.js';
-import { MemoryService } from '../retrieval/MemoryService.js';
-import { MemoryStore } from '../storage/MemoryStore.js';
-import { createBlockingPool, closeBlockingPool } from '../storage/blockingPool.js';
+import { MemoryService } from '../services/memory/MemoryService.js';
+import { MemoryStore } from '../redis/MemoryStore.js';
+import { createBlockingPool, closeBlockingPool } from '../redis/blockingPool.js';
 import {
   createBlockingClient,
   createRedisClient,
   redisAnswers,
   type RedisTarget,
-} from '../storage/redisClient.js';
-import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../retrieval/RedisRouter.js';
-import { RedisKeys } from '../storage/RedisKeys.js';
-import { GrpcServer } from '../transport/GrpcServer.js';
-import { HealthService } from '../transport/healthService.js';
-import { memoryHandlers } from '../transport/memoryHandlers.js';
-import { serviceDefinition } from '../transport/protoDescriptors.js';
-import { gated } from '../transport/readinessGate.js';
-import { registerReflection } from '../transport/reflection.js';
+} from '../redis/clients.js';
+import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../redis/RedisRouter.js';
+import { RedisKeys } from '../redis/RedisKeys.js';
+import { GrpcServer } from '../api/GrpcServer.js';
+import { HealthService } from '../api/health.js';
+import { memoryHandlers } from '../api/memory/handlers.js';
+import { serviceDefinition } from '../api/protos.js';
+import { gated } from '../api/middleware/readiness.js';
+import { registerReflection } from '../api/reflection.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
-import { RedisProbe } from './RedisProbe.js';
+import { RedisProbe } from '../redis/RedisProbe.js';
 import { RedisProcess } from './RedisProcess.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HealthService } from '../transport/healthService.js';
+import type { HealthService } from '../api/health.js';
 
 /** The mnemo services, as grpc.health.v1 names them. */
 export const MEMORY_SERVICE = 'mnemo.v1.MemoryService';

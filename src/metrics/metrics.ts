@@ -144,7 +144,7 @@ export const metrics = {
     registers: [registry],
   }),
   // The gRPC server metrics of the usual convention (go-grpc-prometheus), set by one interceptor
-  // (src/transport/grpcMetrics.ts) for every call: unary and streaming, health and reflection too.
+  // (src/api/middleware/metrics.ts) for every call: unary and streaming, health and reflection too.
   grpcStarted: new Counter({
     name: 'grpc_server_started_total',
     help: 'RPCs started on the server',
@@ -164,7 +164,7 @@ export const metrics = {
     buckets: [...LATENCY_BUCKETS, 5, 10, 30],
     registers: [registry],
   }),
-  // Polled from the Redis master's INFO by src/app/RedisProbe.ts.
+  // Polled from the Redis master's INFO by src/redis/RedisProbe.ts.
   redisMemoryUsage: new Gauge({
     name: 'redis_memory_usage_bytes',
     help: 'Memory used by the Redis master (INFO used_memory)',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { registry } from '../../src/metrics/metrics.js';
-import { mnemoPackageDefinition } from '../../src/transport/protoDescriptors.js';
+import { mnemoPackageDefinition } from '../../src/api/protos.js';
 import type { ProtoGrpcType as AuditProto } from '../../src/generated/audit.js';
 import {
   parseSamples,
@@ -228,7 +228,7 @@ async function redisInfo(redis: RedisProcess): Promise<Map<string, string>> {
   const { Redis } = await import('ioredis');
   const client = new Redis(redis.url);
   try {
-    const { parseInfo } = await import('../../src/app/RedisProbe.js');
+    const { parseInfo } = await import('../../src/redis/RedisProbe.js');
     return parseInfo(await client.info('memory'));
   } finally {
     client.disconnect();

@@ -14,8 +14,8 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { healthPackageDefinition } from '../../src/transport/healthService.js';
-import { PROTO_OPTIONS } from '../../src/transport/protoDescriptors.js';
+import { healthPackageDefinition } from '../../src/api/health.js';
+import { PROTO_OPTIONS } from '../../src/api/protos.js';
 
 /** Every metric the design doc, the dashboard and the operators rely on, with its type. */
 export const REQUIRED_METRICS: Readonly<Record<string, string>> = {

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { App } from '../../src/app/App.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { mnemoPackageDefinition } from '../../src/transport/protoDescriptors.js';
+import { mnemoPackageDefinition } from '../../src/api/protos.js';
 import type { ProtoGrpcType } from '../../src/generated/memory.js';
 import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
 import { promisify, type PromiseClient } from './promiseClient.js';

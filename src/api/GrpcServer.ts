@@ -1,0 +1,69 @@
+import {
+  Server,
+  ServerCredentials,
+  type ChannelOptions,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { initializeMethodMetrics, metricsInterceptor } from './middleware/metrics.js';
+
+/**
+ * Server options, chosen deliberately (see README, Operations, for what clients should set).
+ * These are all grpc-js servers honour of the kind: grpc-js has no ping-strike policy (it answers
+ * a client's keepalive pings at any rate, with or without calls), so the C-core options
+ * `grpc.keepalive_permit_without_calls` and `grpc.http2.min_ping_interval_without_data_ms`
+ * would be silently ignored and are not set.
+ */
+export const SERVER_OPTIONS: ChannelOptions = {
+  // MNEMO_MAX_BATCH (1000) memories of 4096 float32 dimensions are 16 MiB: twice that.
+  'grpc.max_receive_message_length': 32 * 1024 * 1024,
+  // Answers are larger (k hits with vectors, batch searches); clients must accept as much.
+  'grpc.max_send_message_length': 64 * 1024 * 1024,
+  // Calls in flight on one HTTP/2 connection: an agent multiplexes everything on one channel.
+  'grpc.max_concurrent_streams': 1000,
+  // A ping every 60 s on each connection, which is dropped if one is not answered in 20 s: a
+  // vanished peer (crashed host, dropped NAT entry) frees its calls and audit Tails.
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+};
+
+/** The gRPC edge: services registered before start, bound to one address. */
+export class GrpcServer {
+  // One interceptor records the gRPC metrics of every call, of every service.
+  private readonly server = new Server({ ...SERVER_OPTIONS, interceptors: [metricsInterceptor] });
+  private boundPort = 0;
+
+  add(definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {
+    this.server.addService(definition, implementation);
+    initializeMethodMetrics(definition);
+  }
+
+  /** Binds and serves; returns the bound port (useful with port 0). */
+  async listen(address: string): Promise<number> {
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+        if (error) reject(error);
+        else resolve(port);
+      });
+    });
+    return this.boundPort;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Stops accepting calls, lets calls in flight finish up to graceMs, then cancels the rest. */
+  async stop(graceMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

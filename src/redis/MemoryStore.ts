@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { MemoryRecord } from '../model/MemoryRecord.js';
+import type { MemorySchema } from '../model/MemorySchema.js';
+import type { RedisAccess } from './RedisAccess.js';
+import type { RedisKeys } from './RedisKeys.js';
+import { runScript } from './scripts.js';
+
+/** One entry of the change stream. */
+export interface ChangeEntry {
+  /** Stream id, `ms-seq`. */
+  streamId: string;
+  kind: string;
+  /** u = upserted (vector may have changed), a = attributes only, d = deleted. */
+  op: 'u' | 'a' | 'd';
+  /** Token of the write that made it (instance + sequence). */
+  writeToken: string;
+  ids: string[];
+}
+
+export interface TouchResult {
+  streamId: string | null;
+  /** Redis time of the touch, unix seconds. */
+  now: number;
+  /** New access_count per id, -1 where the memory no longer exists. */
+  accessCounts: number[];
+}
+
+export interface StoreOptions {
+  changeStreamMaxLen: number;
+}
+
+/** Where a read goes: a replica (the router's choice) or the master. */
+export type ReadSource = 'replica' | 'master';
+
+/** Memories as Redis hashes, plus the change stream every write appends to. */
+export class MemoryStore {
+  constructor(
+    private readonly redis: RedisAccess,
+    readonly keys: RedisKeys,
+    private readonly options: StoreOptions,
+  ) {}
+
+  /** Writes memories (replacing whole hashes) and one change entry in one transaction. */
+  async upsert(
+    schema: MemorySchema,
+    records: readonly MemoryRecord[],
+    writeToken: string,
+  ): Promise<string> {
+    return this.redis.replicatedWrite((redis) => this.upsertOn(redis, schema, records, writeToken));
+  }
+
+  private async upsertOn(
+    redis: Redis,
+    schema: MemorySchema,
+    records: readonly MemoryRecord[],
+    writeToken: string,
+  ): Promise<string> {
+    const tx = redis.multi();
+    for (const record of records) {
+      const key = this.keys.memory(schema.kind, record.id);
+      tx.del(key);
+      tx.hset(key, encodeHash(schema, record));
+    }
+    tx.xadd(
+      this.keys.changes(),
+      'MAXLEN',
+      '~',
+      String(this.options.changeStreamMaxLen),
+      '*',
+      'k',
+      schema.kind,
+      'op',
+      'u',
+      'w',
+      writeToken,
+      'ids',
+      JSON.stringify(records.map((r) => r.id)),
+    );
+    const replies = pipelineReplies(await tx.exec());
+    return String(replies[replies.length - 1]);
+  }
+
+  /** Reads memories by id; null where a memory does not exist. */
+  async get(
+    schema: MemorySchema,
+    ids: readonly string[],
+    includeVector: boolean,
+    source: ReadSource = 'replica',
+    deadlineMs = Infinity,
+  ): Promise<(MemoryRecord | null)[]> {
+    if (ids.length === 0) return [];
+    const fields = hashFields(schema, includeVector);
+    const read = async (redis: Redis) => {
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hmgetBuffer(this.keys.memory(schema.kind, id), ...fields);
+      // Inside the operation, so that the router sees a failed pipeline and can retry it.
+      return pipelineReplies(await pipeline.exec()) as (Buffer | null)[][];
+    };
+    const results =
+      source === 'master' ? await this.redis.master(read) : await this.redis.read(read, deadlineMs);
+    return results.map((values, i) => decodeHash(schema, ids[i] ?? '', fields, values));
+  }
+
+  /** Deletes memories by id; returns how many existed, and the change entry's id. */
+  async delete(
+    schema: MemorySchema,
+    ids: readonly string[],
+    writeToken: string,
+  ): Promise<{ deleted: number; streamId: string | null }> {
+    if (ids.length === 0) return { deleted: 0, streamId: null };
+    const reply = (await this.redis.replicatedWrite((redis) =>
+      runScript(
+        redis,
+        'deleteMemories',
+        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
+        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+      ),
+    )) as [number, string | null];
+    return { deleted: reply[0], streamId: reply[1] ?? null };
+  }
+
+  /** Counts one recall of each semantic memory (access_count + 1, last_accessed = now). */
+  async touch(
+    schema: MemorySchema,
+    ids: readonly string[],
+    writeToken: string,
+  ): Promise<TouchResult> {
+    const reply = (await this.redis.replicatedWrite((redis) =>
+      runScript(
+        redis,
+        'touchMemories',
+        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
+        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
+      ),
+    )) as [string | null, string, number[]];
+    return { streamId: reply[0] ?? null, now: Number(reply[1]), accessCounts: reply[2] };
+  }
+
+  /** Every memory of a kind, in batches, with vectors (for rebuilding an index). */
+  async *scan(schema: MemorySchema, batchSize: number): AsyncGenerator<MemoryRecord[]> {
+    const prefixLength = this.keys.memoryPrefix(schema.kind).length;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.master((redis) =>
+        redis.scan(
+          cursor,
+          'MATCH',
+          this.keys.memoryPattern(schema.kind),
+          'COUNT',
+          batchSize,
+          'TYPE',
+          'hash',
+        ),
+      );
+      cursor = next;
+      if (keys.length === 0) continue;
+      const records = await this.get(
+        schema,
+        keys.map((key) => key.slice(prefixLength)),
+        true,
+        'master',
+      );
+      const present = records.filter((r): r is MemoryRecord => r !== null);
+      if (present.length > 0) yield present;
+    } while (cursor !== '0');
+  }
+
+  /** The dataset's id, created on first use (a new or flushed Redis gets a new one). */
+  async datasetId(): Promise<string> {
+    const key = this.keys.dataset();
+    return this.redis.master(async (redis) => {
+      await redis.set(key, randomUUID(), 'NX');
+      return (await redis.get(key)) ?? '';
+    });
+  }
+
+  /** Id of the newest change entry, or `0-0` when the stream is empty or absent. */
+  async lastChangeId(): Promise<string> {
+    const newest = await this.redis.master((redis) =>
+      redis.xrevrange(this.keys.changes(), '+', '-', 'COUNT', 1),
+    );
+    return newest[0]?.[0] ?? '0-0';
+  }
+
+  /**
+   * Whether every change entry after `position` is still in the stream. Trimming removes the
+   * oldest entries first, so it holds while `position` itself is still there (for `0-0`: while
+   * nothing was ever trimmed). Trimming does not move XINFO's max-deleted-entry-id, hence this.
+   */
+  async changesHeldSince(position: string): Promise<boolean> {
+    const stream = this.keys.changes();
+    return this.redis.master(async (redis) => {
+      if (position !== '0-0') {
+        return (await redis.xrange(stream, position, position)).length === 1;
+      }
+      try {
+        const info = (await redis.call('XINFO', 'STREAM', stream)) as unknown[];
+        const field = (name: string) => Number(info[info.indexOf(name) + 1]);
+        return field('entries-added') === field('length');
+      } catch (error) {
+        if (error instanceof Error && /no such key/i.test(error.message)) return true;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Reads change entries after `afterId` on the given (dedicated, blocking) connection, waiting up
+   * to `blockMs` for the first one. Returns [] on timeout.
+   */
+  async readChanges(
+    connection: Redis,
+    afterId: string,
+    blockMs: number,
+    count: number,
+  ): Promise<ChangeEntry[]> {
+    const reply = await connection.xread(
+      'COUNT',
+      count,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.keys.changes(),
+      afterId,
+    );
+    if (reply === null) return [];
+    const entries: ChangeEntry[] = [];
+    for (const [, items] of reply) {
+      for (const [streamId, flat] of items) entries.push(parseChange(streamId, flat));
+    }
+    return entries;
+  }
+}
+
+/** The replies of a pipeline, or its first error. */
+function pipelineReplies(results: [Error | null, unknown][] | null): unknown[] {
+  if (results === null) throw new Error('pipeline was aborted');
+  return results.map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
+}
+
+function parseChange(streamId: string, flat: string[]): ChangeEntry {
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? '', flat[i + 1] ?? '');
+  const op = fields.get('op');
+  let ids: unknown;
+  try {
+    ids = JSON.parse(fields.get('ids') ?? '[]');
+  } catch {
+    ids = [];
+  }
+  return {
+    streamId,
+    kind: fields.get('k') ?? '',
+    op: op === 'd' || op === 'a' ? op : 'u',
+    writeToken: fields.get('w') ?? '',
+    ids: Array.isArray(ids) ? ids.map(String) : [],
+  };
+}
+
+function hashFields(schema: MemorySchema, includeVector: boolean): string[] {
+  const fields = ['id', ...schema.tagFields, ...schema.numericFields, 'payload'];
+  if (includeVector) fields.push(schema.vectorField);
+  return fields;
+}
+
+function encodeHash(schema: MemorySchema, record: MemoryRecord): Record<string, string | Buffer> {
+  const hash: Record<string, string | Buffer> = { id: record.id };
+  for (const field of schema.tagFields) hash[field] = record.tags[field] ?? '';
+  for (const field of schema.numericFields) hash[field] = String(record.numbers[field] ?? 0);
+  hash[schema.vectorField] = Buffer.from(
+    record.vector.buffer,
+    record.vector.byteOffset,
+    record.vector.byteLength,
+  );
+  hash.payload = record.payload;
+  return hash;
+}
+
+function decodeHash(
+  schema: MemorySchema,
+  id: string,
+  fields: readonly string[],
+  values: readonly (Buffer | null)[],
+): MemoryRecord | null {
+  if (values.every((v) => v === null)) return null;
+  const record: MemoryRecord = {
+    id,
+    vector: new Float32Array(0),
+    tags: {},
+    numbers: {},
+    payload: Buffer.alloc(0),
+  };
+  const tagFields = new Set(schema.tagFields);
+  const numericFields = new Set(schema.numericFields);
+  fields.forEach((field, i) => {
+    const value = values[i];
+    if (value === null || value === undefined) return;
+    if (field === 'payload') record.payload = value;
+    else if (field === schema.vectorField) record.vector = float32FromBytes(value);
+    else if (tagFields.has(field)) record.tags[field] = value.toString('utf8');
+    else if (numericFields.has(field)) record.numbers[field] = Number(value.toString('latin1'));
+  });
+  return record;
+}
+
+/** Copies little-endian float32 bytes into an aligned Float32Array. */
+export function float32FromBytes(bytes: Buffer): Float32Array {
+  const vector = new Float32Array(bytes.length >>> 2);
+  new Uint8Array(vector.buffer).set(bytes.subarray(0, vector.length * 4));
+  return vector;
+}

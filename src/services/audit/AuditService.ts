@@ -1,0 +1,404 @@
+import type { Pool } from 'generic-pool';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { metrics } from '../../metrics/metrics.js';
+import type { AuditEntry, AuditRecord } from '../../model/AuditEntry.js';
+import { DomainError, unavailable } from '../../model/errors.js';
+import { runScript } from '../../redis/scripts.js';
+import type { RedisAccess } from '../../redis/RedisAccess.js';
+import type { RedisKeys } from '../../redis/RedisKeys.js';
+import {
+  BUCKET_WIDTHS,
+  MICRO,
+  bucketIndexes,
+  fromMicroUnits,
+  planPnlQuery,
+  toMicroUnits,
+} from './pnlBuckets.js';
+
+export interface AuditOptions {
+  /** The log is trimmed back to this many entries (oldest first)... */
+  maxLen: number;
+  /** ...once it holds maxLen + trimBatch: the log keeps between maxLen and maxLen + trimBatch. */
+  trimBatch: number;
+  /** Most entries one Range call scans when filtering (a page may then be short). */
+  rangeScanLimit: number;
+  /** How long one blocking read of a tail waits before it is issued again. */
+  tailBlockMs: number;
+  /** Most entries one blocking read of a tail returns. */
+  tailReadCount: number;
+}
+
+export interface AppendResult {
+  id: string;
+  duplicate: boolean;
+}
+
+export interface RangeQuery {
+  /** Inclusive; null = start of the log. */
+  startId: string | null;
+  /** Inclusive; null = end of the log. */
+  endId: string | null;
+  /** wall_time bounds, inclusive; null = unbounded. */
+  fromTime: number | null;
+  toTime: number | null;
+  count: number;
+  agentId: string | null;
+  action: string | null;
+}
+
+export interface RangePage {
+  records: AuditRecord[];
+  /** Where the next page starts; null when the range is exhausted. */
+  nextStartId: string | null;
+}
+
+export interface TailQuery {
+  /** Follow entries after this id; null = only entries appended from now on. */
+  afterId: string | null;
+  agentId: string | null;
+}
+
+export interface PnlTotal {
+  totalPnl: number;
+  entries: number;
+}
+
+const MAX_TRIM_CHUNK = 1000;
+const MAX_RANGE_CHUNK = 1000;
+
+/**
+ * The audit log: append-only entries in one Redis Stream, deduplicated by tx_id, with per-agent
+ * P&L aggregates maintained by the same scripts that append and trim, so that AgentPnl reads a
+ * few hundred numbers instead of replaying the log. Inputs are validated by the transport codec.
+ *
+ * Every command goes through the router: appends and trims as replicated writes, reads on the
+ * master (a caller reads back what it has just appended; a replica may not have it yet). Tails
+ * block on connections of their own pool, which the router does not route.
+ */
+export class AuditService {
+  private trimming: Promise<number> | undefined;
+  private readonly closing = new AbortController();
+
+  constructor(
+    private readonly redis: RedisAccess,
+    private readonly keys: RedisKeys,
+    private readonly tailPool: Pool<Redis>,
+    private readonly log: Logger,
+    private readonly options: AuditOptions,
+  ) {}
+
+  async append(entry: AuditEntry): Promise<AppendResult> {
+    const [result] = await this.appendMany([entry]);
+    if (result === undefined) throw new Error('audit append returned no result');
+    return result;
+  }
+
+  /**
+   * Appends entries in order in one script call (each one atomic with its dedup check and
+   * aggregates). wall_time 0 means now.
+   */
+  async appendMany(entries: readonly AuditEntry[]): Promise<AppendResult[]> {
+    if (entries.length === 0) return [];
+    const now = Date.now() / 1000;
+    const keys = [this.keys.auditLog(), this.keys.auditTxIndex()];
+    const args: string[] = [String(entries.length)];
+    for (const entry of entries) {
+      const wallTime = entry.wallTime === 0 ? now : entry.wallTime;
+      keys.push(...this.agentKeys(entry.agentId));
+      args.push(
+        entry.agentId,
+        entry.action,
+        entry.market,
+        String(entry.amount),
+        entry.status,
+        entry.txId,
+        String(entry.pnl),
+        String(wallTime),
+        entry.meta,
+        toMicroUnits(entry.pnl).toString(),
+        ...bucketIndexes(wallTime).map(String),
+      );
+    }
+    const reply = (await this.redis.replicatedWrite((redis) =>
+      runScript(redis, 'auditAppend', keys, args),
+    )) as (string | number)[];
+    const results: AppendResult[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const duplicate = reply[2 * i + 1] === 1;
+      results.push({ id: String(reply[2 * i]), duplicate });
+      metrics.auditAppends.inc({ result: duplicate ? 'duplicate' : 'appended' });
+    }
+    const length = Number(reply[reply.length - 1]);
+    if (length >= this.options.maxLen + this.options.trimBatch) {
+      try {
+        await this.trim();
+      } catch (error) {
+        this.log.error({ err: error }, 'audit log trim failed');
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Removes the oldest entries until the log holds maxLen, with their dedup entries and their
+   * share of the aggregates. One trim at a time per instance; across instances a trim whose
+   * view of the log's head is stale does nothing and looks again.
+   */
+  trim(): Promise<number> {
+    this.trimming ??= this.trimLoop().finally(() => {
+      this.trimming = undefined;
+    });
+    return this.trimming;
+  }
+
+  private async trimLoop(): Promise<number> {
+    const stream = this.keys.auditLog();
+    let removed = 0;
+    for (;;) {
+      const excess = (await this.redis.master((redis) => redis.xlen(stream))) - this.options.maxLen;
+      if (excess <= 0) return removed;
+      const head = await this.redis.master((redis) =>
+        redis.xrange(stream, '-', '+', 'COUNT', Math.min(excess, MAX_TRIM_CHUNK)),
+      );
+      const keys = [stream, this.keys.auditTxIndex()];
+      const args: string[] = [String(head.length)];
+      for (const [id, flat] of head) {
+        const entry = parseEntry(flat);
+        const micro = toMicroUnits(entry.pnl);
+        keys.push(...this.agentKeys(entry.agentId));
+        args.push(
+          id,
+          entry.txId,
+          `${micro}:${id}`,
+          (-micro).toString(),
+          ...bucketIndexes(entry.wallTime).map(String),
+        );
+      }
+      args.push(String(this.options.maxLen));
+      removed += Number(
+        await this.redis.replicatedWrite((redis) => runScript(redis, 'auditTrim', keys, args)),
+      );
+    }
+  }
+
+  /** Entries in log order within bounds and filters, one page at most `count` long. */
+  async range(query: RangeQuery): Promise<RangePage> {
+    const stream = this.keys.auditLog();
+    const filtered =
+      query.agentId !== null ||
+      query.action !== null ||
+      query.fromTime !== null ||
+      query.toTime !== null;
+    const records: AuditRecord[] = [];
+    let start = query.startId ?? '-';
+    const end = query.endId ?? '+';
+    let scanned = 0;
+    for (;;) {
+      const chunk = filtered
+        ? Math.min(MAX_RANGE_CHUNK, Math.max(1, this.options.rangeScanLimit - scanned))
+        : query.count - records.length + 1;
+      const from = start;
+      const items = await this.redis.master((redis) =>
+        redis.xrange(stream, from, end, 'COUNT', chunk),
+      );
+      for (let i = 0; i < items.length; i++) {
+        const [id, flat] = items[i] ?? ['', []];
+        scanned++;
+        const entry = parseEntry(flat);
+        if (!matches(entry, query)) continue;
+        records.push({ id, entry });
+        if (records.length === query.count) {
+          const more = i < items.length - 1 || items.length === chunk;
+          return { records, nextStartId: more ? nextStreamId(id) : null };
+        }
+      }
+      const last = items[items.length - 1];
+      if (items.length < chunk || last === undefined) return { records, nextStartId: null };
+      start = nextStreamId(last[0]);
+      if (filtered && scanned >= this.options.rangeScanLimit) {
+        return { records, nextStartId: start };
+      }
+    }
+  }
+
+  /**
+   * Follows the log: delivers every entry after `afterId` (or after the current end) in order,
+   * as it is appended, until `signal` aborts or the service closes. Each tail holds one pooled
+   * blocking connection; when none is free the tail is refused at once. Cancelling interrupts
+   * the blocked read by destroying that connection (the pool opens a fresh one later).
+   */
+  async tail(
+    query: TailQuery,
+    signal: AbortSignal,
+    deliver: (record: AuditRecord) => Promise<void>,
+  ): Promise<void> {
+    if (this.closing.signal.aborted) throw unavailable('the server is shutting down', 1000);
+    const pool = this.tailPool;
+    if (pool.borrowed + pool.pending >= pool.max) {
+      throw new DomainError(
+        'resource_exhausted',
+        `all ${pool.max} tail connections are in use; retry later`,
+        1000,
+      );
+    }
+    const acquiring = pool.acquire();
+    let connection: Redis;
+    try {
+      connection = await acquiring;
+    } catch (error) {
+      this.log.warn({ err: error }, 'no Redis connection for an audit tail');
+      throw unavailable('no Redis connection is available for the tail', 1000);
+    }
+    const stop = AbortSignal.any([signal, this.closing.signal]);
+    let interrupted = false;
+    const interrupt = (): void => {
+      interrupted = true;
+      connection.disconnect();
+    };
+    stop.addEventListener('abort', interrupt, { once: true });
+    try {
+      let position = query.afterId ?? (await this.lastId());
+      const stream = this.keys.auditLog();
+      while (!stop.aborted) {
+        let reply;
+        try {
+          reply = await connection.xread(
+            'COUNT',
+            this.options.tailReadCount,
+            'BLOCK',
+            this.options.tailBlockMs,
+            'STREAMS',
+            stream,
+            position,
+          );
+        } catch (error) {
+          if (stop.aborted) break;
+          throw error;
+        }
+        if (reply === null) continue;
+        for (const [, items] of reply) {
+          for (const [id, flat] of items) {
+            position = id;
+            const entry = parseEntry(flat);
+            if (query.agentId !== null && entry.agentId !== query.agentId) continue;
+            await deliver({ id, entry });
+            if (stop.aborted) break;
+          }
+        }
+      }
+    } finally {
+      stop.removeEventListener('abort', interrupt);
+      if (interrupted) await pool.destroy(connection);
+      else await pool.release(connection);
+    }
+    if (this.closing.signal.aborted && !signal.aborted) {
+      throw unavailable('the server is shutting down; resume the tail after the last id seen');
+    }
+  }
+
+  /** The exact sum of an agent's pnl with wall_time in [from, to] (null = unbounded). */
+  async agentPnl(agentId: string, from: number | null, to: number | null): Promise<PnlTotal> {
+    const plan = planPnlQuery(from, to);
+    const args: (string | number)[] = [
+      plan.dayLo,
+      plan.dayHi,
+      plan.countMin,
+      plan.countMax,
+      plan.edges.length,
+      ...plan.edges.flat(),
+    ];
+    for (const level of plan.buckets) args.push(level.length, ...level);
+    const agentKeys = this.agentKeys(agentId);
+    const [entries, sums, high, low] = (await this.redis.master((redis) =>
+      runScript(redis, 'auditPnl', agentKeys, args),
+    )) as [number, string[], string, string];
+    let micro = BigInt(high) * MICRO + BigInt(low);
+    for (const sum of sums) micro += BigInt(sum);
+    return { totalPnl: fromMicroUnits(micro), entries };
+  }
+
+  /** Ends every live tail (they answer UNAVAILABLE) and refuses new ones. */
+  close(): void {
+    this.closing.abort();
+  }
+
+  private async lastId(): Promise<string> {
+    const newest = await this.redis.master((redis) =>
+      redis.xrevrange(this.keys.auditLog(), '+', '-', 'COUNT', 1),
+    );
+    return newest[0]?.[0] ?? '0-0';
+  }
+
+  /** The agent's timeline and P&L hashes, in the order the scripts expect. */
+  private agentKeys(agentId: string): string[] {
+    return [
+      this.keys.auditAgentTimeline(agentId),
+      ...BUCKET_WIDTHS.map((w) => this.keys.auditAgentPnl(agentId, w)),
+    ];
+  }
+}
+
+function matches(entry: AuditEntry, query: RangeQuery): boolean {
+  if (query.agentId !== null && entry.agentId !== query.agentId) return false;
+  if (query.action !== null && entry.action !== query.action) return false;
+  if (query.fromTime !== null && !(entry.wallTime >= query.fromTime)) return false;
+  if (query.toTime !== null && !(entry.wallTime <= query.toTime)) return false;
+  return true;
+}
+
+/** A stream entry's flat field list as an AuditEntry (unknown fields ignored). */
+export function parseEntry(flat: readonly string[]): AuditEntry {
+  const entry: AuditEntry = {
+    agentId: '',
+    action: '',
+    market: '',
+    amount: 0,
+    status: '',
+    txId: '',
+    pnl: 0,
+    wallTime: 0,
+    meta: '',
+  };
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const value = flat[i + 1] ?? '';
+    switch (flat[i]) {
+      case 'agent_id':
+        entry.agentId = value;
+        break;
+      case 'action':
+        entry.action = value;
+        break;
+      case 'market':
+        entry.market = value;
+        break;
+      case 'amount':
+        entry.amount = Number(value);
+        break;
+      case 'status':
+        entry.status = value;
+        break;
+      case 'tx_id':
+        entry.txId = value;
+        break;
+      case 'pnl':
+        entry.pnl = Number(value);
+        break;
+      case 'wall_time':
+        entry.wallTime = Number(value);
+        break;
+      case 'meta':
+        entry.meta = value;
+        break;
+    }
+  }
+  return entry;
+}
+
+/** The smallest stream id after `id` (`ms-seq`, or `ms` meaning `ms-0`). */
+export function nextStreamId(id: string): string {
+  const [ms = '0', seq = '0'] = id.split('-');
+  const next = BigInt(seq) + 1n;
+  if (next > 0xffff_ffff_ffff_ffffn) return `${BigInt(ms) + 1n}-0`;
+  return `${ms}-${next}`;
+}

@@ -1,0 +1,115 @@
+import { metrics } from '../../metrics/metrics.js';
+import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
+
+interface Entry {
+  revision: number;
+  record: MemoryRecord;
+  bytes: number;
+  /** Insertion order across both kinds: the oldest entry is evicted first. */
+  seq: number;
+  /** Used since it was (re)inserted: gets a second chance at eviction. */
+  used: boolean;
+}
+
+/** Rough heap cost of a cached record besides its strings and payload. */
+const ENTRY_OVERHEAD_BYTES = 320;
+
+/**
+ * Memories (without vectors) as last read from Redis, each tagged with the index revision it was
+ * read at, so that searches can skip Redis for hot hits. An entry is used only while the index
+ * still holds the memory at that revision: any change the index applies (every instance applies
+ * every change) makes it a miss, so the cache never answers with a version the index has moved
+ * past. Past `maxBytes`, the least recently used entries go first (second-chance order: a hit
+ * only marks its entry, so a lookup costs one map read); 0 disables the cache. Records handed
+ * out are shared: never modify them.
+ */
+export class RecordCache {
+  private readonly entries: Record<MemoryKind, Map<string, Entry>> = {
+    episodic: new Map(),
+    semantic: new Map(),
+  };
+  private bytes = 0;
+  private seq = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
+  /** The cached record of a memory at this revision, if any. */
+  get(kind: MemoryKind, id: string, revision: number): MemoryRecord | undefined {
+    const entry = this.entries[kind].get(id);
+    if (entry === undefined || entry.revision !== revision) return undefined;
+    entry.used = true;
+    return entry.record;
+  }
+
+  /** Keeps a record read at `revision` (a copy of its payload, so no read buffer is retained). */
+  set(kind: MemoryKind, record: MemoryRecord, revision: number): void {
+    if (!this.enabled || revision < 0) return;
+    const stored: MemoryRecord = {
+      id: record.id,
+      vector: new Float32Array(0),
+      tags: { ...record.tags },
+      numbers: { ...record.numbers },
+      payload: Buffer.from(record.payload),
+    };
+    const bytes = sizeOf(stored);
+    if (bytes > this.maxBytes) return;
+    const map = this.entries[kind];
+    this.drop(map, record.id);
+    map.set(record.id, { revision, record: stored, bytes, seq: ++this.seq, used: false });
+    this.bytes += bytes;
+    while (this.bytes > this.maxBytes) this.evictOne();
+    metrics.recordCacheBytes.set(this.bytes);
+  }
+
+  get size(): number {
+    return this.entries.episodic.size + this.entries.semantic.size;
+  }
+
+  /** Drops the oldest entry of either kind, moving used ones to the back once instead. */
+  private evictOne(): void {
+    for (;;) {
+      const episodic = oldest(this.entries.episodic);
+      const semantic = oldest(this.entries.semantic);
+      const pick =
+        episodic === undefined || (semantic !== undefined && semantic[1].seq < episodic[1].seq)
+          ? semantic
+          : episodic;
+      if (pick === undefined) return;
+      const map = pick === episodic ? this.entries.episodic : this.entries.semantic;
+      const [id, entry] = pick;
+      map.delete(id);
+      if (entry.used) {
+        entry.used = false;
+        entry.seq = ++this.seq;
+        map.set(id, entry);
+        continue;
+      }
+      this.bytes -= entry.bytes;
+      return;
+    }
+  }
+
+  private drop(map: Map<string, Entry>, id: string): void {
+    const entry = map.get(id);
+    if (entry === undefined) return;
+    map.delete(id);
+    this.bytes -= entry.bytes;
+  }
+}
+
+function oldest(map: Map<string, Entry>): [string, Entry] | undefined {
+  for (const item of map) return item;
+  return undefined;
+}
+
+function sizeOf(record: MemoryRecord): number {
+  let bytes = ENTRY_OVERHEAD_BYTES + 2 * record.id.length + record.payload.length;
+  for (const [field, value] of Object.entries(record.tags))
+    bytes += 2 * (field.length + value.length) + 16;
+  bytes += 24 * Object.keys(record.numbers).length;
+  return bytes;
+}

@@ -1,0 +1,274 @@
+import { metrics } from '../../metrics/metrics.js';
+import { DomainError } from '../../model/errors.js';
+import type { MemoryKind } from '../../model/MemoryRecord.js';
+import type { SearchHit, SearchRequest } from './MemoryService.js';
+
+/** What the pipeline knows of the call behind a search. */
+export interface SearchContext {
+  /** Absolute deadline, epoch ms (Infinity = none). */
+  readonly deadlineMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Executes one batch of searches of one kind; results in request order. */
+export type BatchExecutor = (
+  kind: MemoryKind,
+  requests: readonly SearchRequest[],
+  deadlineMs: number,
+) => Promise<SearchHit[][]>;
+
+export interface PipelineOptions {
+  /** Longest a search waits for others to join its batch (an upper bound, not a toll). */
+  windowMs: number;
+  /** Most searches in one batch. */
+  maxBatch: number;
+  /**
+   * Batches that may execute at once: while one waits on Redis another uses the cores. A search
+   * arriving while fewer run starts a batch at once; otherwise it waits for a slot or the window.
+   */
+  maxConcurrentBatches: number;
+  /** Position of the index's change follower: a search may join another in flight only if no write was applied since that one started (read-your-writes). */
+  position: () => string;
+}
+
+interface Waiter {
+  resolve: (hits: SearchHit[]) => void;
+  reject: (error: Error) => void;
+  deadlineMs: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+interface Entry {
+  kind: MemoryKind;
+  request: SearchRequest;
+  /** Dedup key; null for searches never merged (touch). */
+  key: string | null;
+  waiters: Waiter[];
+  /** Follower position when the entry started executing (null while queued). */
+  startedAt: string | null;
+}
+
+/**
+ * Every search goes through here: identical searches in flight are executed once
+ * (deduplication), and searches arriving close together run as one batch — flushed when full,
+ * when the window ends, before a member's deadline, or at once when a batch slot is free, so a
+ * lone search pays no window.
+ */
+export class SearchPipeline {
+  private queue: Entry[] = [];
+  private readonly pending = new Map<string, Entry>();
+  private executing = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private readonly idle = new Set<() => void>();
+  /** Smoothed execution time of a batch, to flush early enough for deadlines. */
+  private batchMs = 1;
+
+  constructor(
+    private readonly execute: BatchExecutor,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  submit(kind: MemoryKind, request: SearchRequest, context: SearchContext): Promise<SearchHit[]> {
+    if (context.signal?.aborted) return Promise.reject(cancelled());
+    if (Date.now() >= context.deadlineMs) return Promise.reject(deadlineExceeded());
+    return new Promise<SearchHit[]>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        deadlineMs: context.deadlineMs,
+        signal: context.signal,
+        onAbort: undefined,
+      };
+      const key = request.touch ? null : dedupKey(kind, request);
+      const existing = key === null ? undefined : this.pending.get(key);
+      if (
+        existing !== undefined &&
+        this.canJoin(existing) &&
+        sameVector(existing.request.vector, request.vector)
+      ) {
+        metrics.dedupCoalesced.inc();
+        this.attach(existing, waiter);
+        return;
+      }
+      const entry: Entry = { kind, request, key, waiters: [], startedAt: null };
+      this.attach(entry, waiter);
+      if (key !== null) this.pending.set(key, entry);
+      this.queue.push(entry);
+      this.schedule(context.deadlineMs);
+    });
+  }
+
+  /** Runs everything queued now and resolves once no batch is executing (for shutdown). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) this.flush();
+    if (this.executing === 0) return;
+    await new Promise<void>((resolve) => this.idle.add(resolve));
+  }
+
+  private canJoin(entry: Entry): boolean {
+    return entry.startedAt === null || entry.startedAt === this.options.position();
+  }
+
+  private attach(entry: Entry, waiter: Waiter): void {
+    entry.waiters.push(waiter);
+    if (waiter.signal !== undefined) {
+      waiter.onAbort = () => {
+        this.detach(entry, waiter);
+        waiter.reject(cancelled());
+      };
+      waiter.signal.addEventListener('abort', waiter.onAbort, { once: true });
+    }
+  }
+
+  private detach(entry: Entry, waiter: Waiter): void {
+    entry.waiters = entry.waiters.filter((w) => w !== waiter);
+    if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    if (entry.waiters.length === 0 && entry.startedAt === null) {
+      this.queue = this.queue.filter((e) => e !== entry);
+      this.forget(entry);
+    }
+  }
+
+  private forget(entry: Entry): void {
+    if (entry.key !== null && this.pending.get(entry.key) === entry) this.pending.delete(entry.key);
+  }
+
+  private schedule(deadlineMs: number): void {
+    // Full, no window, or a free batch slot: run now (a lone search pays no window at all).
+    if (
+      this.queue.length >= this.options.maxBatch ||
+      this.options.windowMs === 0 ||
+      this.executing < this.options.maxConcurrentBatches
+    ) {
+      this.flush();
+      return;
+    }
+    const margin = Math.max(1, 2 * this.batchMs);
+    const at = Math.min(Date.now() + this.options.windowMs, deadlineMs - margin);
+    if (at >= this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        if (this.queue.length > 0) this.flush();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  private flush(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+    }
+    const now = Date.now();
+    const batch: Entry[] = [];
+    while (this.queue.length > 0 && batch.length < this.options.maxBatch) {
+      const entry = this.queue.shift() as Entry;
+      for (const waiter of entry.waiters) {
+        if (now >= waiter.deadlineMs) {
+          this.detach(entry, waiter);
+          waiter.reject(deadlineExceeded());
+        }
+      }
+      if (entry.waiters.length > 0) batch.push(entry);
+    }
+    if (batch.length > 0) void this.run(batch);
+  }
+
+  private async run(batch: Entry[]): Promise<void> {
+    this.executing++;
+    metrics.batchSize.observe(batch.length);
+    const position = this.options.position();
+    for (const entry of batch) entry.startedAt = position;
+    const started = performance.now();
+    const kinds = new Map<MemoryKind, Entry[]>();
+    for (const entry of batch) {
+      const group = kinds.get(entry.kind) ?? [];
+      group.push(entry);
+      kinds.set(entry.kind, group);
+    }
+    await Promise.all(
+      [...kinds].map(async ([kind, entries]) => {
+        const deadlineMs = Math.max(...entries.flatMap((e) => e.waiters.map((w) => w.deadlineMs)));
+        try {
+          const results = await this.execute(
+            kind,
+            entries.map((e) => e.request),
+            deadlineMs,
+          );
+          entries.forEach((entry, i) => {
+            this.settle(entry, (w) => {
+              w.resolve(results[i] ?? []);
+            });
+          });
+        } catch (error) {
+          for (const entry of entries) {
+            this.settle(entry, (w) => {
+              w.reject(error instanceof Error ? error : new Error(String(error)));
+            });
+          }
+        }
+      }),
+    );
+    this.batchMs = 0.8 * this.batchMs + 0.2 * (performance.now() - started);
+    this.executing--;
+    if (this.queue.length > 0 && this.executing < this.options.maxConcurrentBatches) this.flush();
+    if (this.executing === 0 && this.queue.length === 0) {
+      for (const resolve of this.idle) resolve();
+      this.idle.clear();
+    }
+  }
+
+  private settle(entry: Entry, outcome: (waiter: Waiter) => void): void {
+    this.forget(entry);
+    for (const waiter of entry.waiters) {
+      if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      outcome(waiter);
+    }
+    entry.waiters = [];
+  }
+}
+
+/**
+ * Identical searches share a key. The vector enters it as a 52-bit hash (hashing a 1 KiB string
+ * key per search cost more than the rest of the lookup), so a search joins another only if the
+ * vectors are also equal (sameVector).
+ */
+function dedupKey(kind: MemoryKind, request: SearchRequest): string {
+  return `${kind}|${request.k}|${request.efRuntime}|${request.exact ? 1 : 0}|${
+    request.includeVectors ? 1 : 0
+  }|${JSON.stringify(request.filter)}|${vectorHash(request.vector)}`;
+}
+
+/** Two 32-bit FNV-1a style lanes over the float bits, combined into 52 bits. */
+function vectorHash(vector: Float32Array): number {
+  const bits = new Uint32Array(vector.buffer, vector.byteOffset, vector.length);
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < bits.length; i++) {
+    const w = bits[i] ?? 0;
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul(b ^ (w >>> 16) ^ (w << 16), 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+}
+
+function sameVector(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function cancelled(): DomainError {
+  return new DomainError('cancelled', 'the call was cancelled');
+}
+
+function deadlineExceeded(): DomainError {
+  return new DomainError('deadline_exceeded', 'the deadline passed before the search could run');
+}

@@ -1,0 +1,66 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MemoryKind } from '../model/MemoryRecord.js';
+import { SCHEMAS } from '../model/MemorySchema.js';
+import type { IndexSet } from '../index/IndexSet.js';
+import { MemoryIndex, type IndexOptions } from '../index/MemoryIndex.js';
+
+const KINDS: readonly MemoryKind[] = ['episodic', 'semantic'];
+
+/** What a snapshot covers: the dataset it was taken of and the last change entry applied. */
+export interface SnapshotMeta {
+  datasetId: string;
+  position: string;
+  writtenAt: number;
+}
+
+export interface LoadedSnapshot {
+  meta: SnapshotMeta;
+  indexes: Record<MemoryKind, MemoryIndex>;
+}
+
+/**
+ * The indexes on disk, so that a restart loads them and replays only the changes since, instead
+ * of rebuilding from every hash. One directory holds the current snapshot; a new one is written
+ * beside it and swapped in by rename, so a crash never leaves a half-written snapshot current.
+ */
+export class IndexSnapshots {
+  constructor(private readonly dir: string) {}
+
+  private get current(): string {
+    return join(this.dir, 'current');
+  }
+
+  async write(indexes: IndexSet, meta: SnapshotMeta): Promise<void> {
+    const next = join(this.dir, `next-${process.pid}`);
+    const old = join(this.dir, `old-${process.pid}`);
+    await rm(next, { recursive: true, force: true });
+    for (const kind of KINDS) {
+      await mkdir(join(next, kind), { recursive: true });
+      await indexes.get(kind).save(join(next, kind));
+    }
+    // Written last: a directory without it is incomplete and never loaded.
+    await writeFile(join(next, 'meta.json'), JSON.stringify(meta));
+    await rm(old, { recursive: true, force: true });
+    await rename(this.current, old).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    });
+    await rename(next, this.current);
+    await rm(old, { recursive: true, force: true });
+  }
+
+  /** The current snapshot, or null when there is none (or it cannot be read). */
+  async read(options: IndexOptions): Promise<LoadedSnapshot | null> {
+    let meta: SnapshotMeta;
+    try {
+      meta = JSON.parse(await readFile(join(this.current, 'meta.json'), 'utf8')) as SnapshotMeta;
+    } catch {
+      return null;
+    }
+    const [episodic, semantic] = await Promise.all(
+      KINDS.map((kind) => MemoryIndex.load(join(this.current, kind), SCHEMAS[kind], options)),
+    );
+    if (episodic === undefined || semantic === undefined) return null;
+    return { meta, indexes: { episodic, semantic } };
+  }
+}

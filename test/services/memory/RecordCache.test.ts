@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { MemoryRecord } from '../../../src/model/MemoryRecord.js';
+import { RecordCache } from '../../../src/services/memory/RecordCache.js';
+
+function record(id: string, payloadBytes = 10): MemoryRecord {
+  return {
+    id,
+    vector: new Float32Array(0),
+    tags: { agent_id: 'a' },
+    numbers: { reward: 1 },
+    payload: Buffer.alloc(payloadBytes, 7),
+  };
+}
+
+describe('RecordCache', () => {
+  it('answers only at the revision a record was kept at', () => {
+    const cache = new RecordCache(1 << 20);
+    cache.set('episodic', record('m1'), 5);
+    expect(cache.get('episodic', 'm1', 5)?.id).toBe('m1');
+    expect(cache.get('episodic', 'm1', 6)).toBeUndefined();
+    expect(cache.get('semantic', 'm1', 5)).toBeUndefined();
+  });
+
+  it('never keeps a record of a memory the index does not hold (revision -1)', () => {
+    const cache = new RecordCache(1 << 20);
+    cache.set('episodic', record('m1'), -1);
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps a copy, so neither the read buffer nor later changes to the record leak in', () => {
+    const cache = new RecordCache(1 << 20);
+    const original = record('m1');
+    cache.set('episodic', original, 1);
+    original.payload.fill(9);
+    original.tags.agent_id = 'changed';
+    const cached = cache.get('episodic', 'm1', 1);
+    expect(cached?.payload.every((b) => b === 7)).toBe(true);
+    expect(cached?.tags.agent_id).toBe('a');
+  });
+
+  it('evicts the least recently used records past its byte budget', () => {
+    const cache = new RecordCache(4000);
+    for (let i = 0; i < 20; i++) cache.set('episodic', record(`m${i}`, 500), i);
+    expect(cache.size).toBeLessThan(20);
+    expect(cache.size).toBeGreaterThan(0);
+    // The newest survive, the oldest went first.
+    expect(cache.get('episodic', 'm19', 19)).toBeDefined();
+    expect(cache.get('episodic', 'm0', 0)).toBeUndefined();
+    // A use makes a record recent again: m19's neighbour goes before it.
+    const kept = cache.size;
+    cache.get('episodic', `m${20 - kept}`, 20 - kept);
+    cache.set('episodic', record('new', 500), 100);
+    expect(cache.get('episodic', `m${20 - kept}`, 20 - kept)).toBeDefined();
+    expect(cache.get('episodic', `m${21 - kept}`, 21 - kept)).toBeUndefined();
+  });
+
+  it('keeps nothing when its budget is 0', () => {
+    const cache = new RecordCache(0);
+    cache.set('episodic', record('m1'), 1);
+    expect(cache.enabled).toBe(false);
+    expect(cache.get('episodic', 'm1', 1)).toBeUndefined();
+  });
+});

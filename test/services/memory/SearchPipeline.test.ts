@@ -1,0 +1,247 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DomainError } from '../../../src/model/errors.js';
+import type { MemoryKind } from '../../../src/model/MemoryRecord.js';
+import type { SearchHit, SearchRequest } from '../../../src/services/memory/MemoryService.js';
+import { SearchPipeline } from '../../../src/services/memory/SearchPipeline.js';
+
+function request(seed: number, overrides: Partial<SearchRequest> = {}): SearchRequest {
+  return {
+    vector: Float32Array.of(seed, 1, 2, 3),
+    k: 5,
+    filter: { tags: {}, ranges: {} },
+    efRuntime: 0,
+    exact: false,
+    includeVectors: false,
+    touch: false,
+    ...overrides,
+  };
+}
+
+/** An executor that records its batches and answers when the test says so. */
+function recordingExecutor() {
+  const batches: SearchRequest[][] = [];
+  const releases: (() => void)[] = [];
+  const execute = vi.fn(
+    (_kind: MemoryKind, requests: readonly SearchRequest[]): Promise<SearchHit[][]> => {
+      batches.push([...requests]);
+      return new Promise((resolve) => {
+        releases.push(() => {
+          resolve(
+            requests.map((r) => [
+              {
+                record: {
+                  id: `hit-${r.vector[0]}`,
+                  vector: r.vector,
+                  tags: {},
+                  numbers: {},
+                  payload: Buffer.alloc(0),
+                },
+                distance: 0,
+              },
+            ]),
+          );
+        });
+      });
+    },
+  );
+  const releaseAll = () => {
+    for (const release of releases.splice(0)) release();
+  };
+  return { execute, batches, releaseAll };
+}
+
+const NO_DEADLINE = { deadlineMs: Infinity };
+
+describe('SearchPipeline', () => {
+  let position = '1-0';
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+    position = '1-0';
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function pipeline(
+    executor: ReturnType<typeof recordingExecutor>,
+    windowMs = 10,
+    maxBatch = 4,
+    maxConcurrentBatches = 1,
+  ) {
+    return new SearchPipeline(executor.execute, {
+      windowMs,
+      maxBatch,
+      maxConcurrentBatches,
+      position: () => position,
+    });
+  }
+
+  it('runs a lone search at once: it pays no window', async () => {
+    const executor = recordingExecutor();
+    const search = pipeline(executor).submit('episodic', request(1), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(executor.batches).toHaveLength(1);
+    executor.releaseAll();
+    expect((await search)[0]?.record.id).toBe('hit-1');
+  });
+
+  it('gathers searches arriving while a batch runs into one batch, flushed by the window', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64);
+    const first = p.submit('episodic', request(1), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    const rest = [2, 3, 4, 5, 6].map((i) => p.submit('episodic', request(i), NO_DEADLINE));
+    await vi.advanceTimersByTimeAsync(9);
+    expect(executor.batches).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 5]);
+    executor.releaseAll();
+    const answers = await Promise.all([first, ...rest]);
+    expect(answers.map((a) => a[0]?.record.id)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `hit-${i}`));
+  });
+
+  it('starts a batch at once while a batch slot is free, then gathers the rest', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64, 2);
+    const all = [0, 1, 2, 3, 4].map((i) => p.submit('episodic', request(i), NO_DEADLINE));
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 1]);
+    executor.releaseAll();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 1, 3]);
+    executor.releaseAll();
+    expect((await Promise.all(all)).map((a) => a[0]?.record.id)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `hit-${i}`),
+    );
+  });
+
+  it('flushes a batch as soon as it is full', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 1000, 4);
+    void p.submit('episodic', request(0), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 1; i <= 4; i++) void p.submit('episodic', request(i), NO_DEADLINE);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 4]);
+    executor.releaseAll();
+  });
+
+  it('runs what queued as soon as the running batch ends', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 1000, 64);
+    void p.submit('episodic', request(0), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    void p.submit('episodic', request(1), NO_DEADLINE);
+    void p.submit('episodic', request(2), NO_DEADLINE);
+    executor.releaseAll();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 2]);
+    executor.releaseAll();
+  });
+
+  it('flushes early enough for a search whose deadline falls inside the window', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 50, 64);
+    void p.submit('episodic', request(0), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    const urgent = p.submit('episodic', request(1), { deadlineMs: Date.now() + 20 });
+    await vi.advanceTimersByTimeAsync(18);
+    expect(executor.batches).toHaveLength(2);
+    executor.releaseAll();
+    expect((await urgent)[0]?.record.id).toBe('hit-1');
+  });
+
+  it('drops a search whose deadline has passed with DEADLINE_EXCEEDED, without executing it', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 50, 64);
+    await expect(
+      p.submit('episodic', request(1), { deadlineMs: Date.now() - 1 }),
+    ).rejects.toMatchObject({ kind: 'deadline_exceeded' });
+    void p.submit('episodic', request(0), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    const late = p.submit('episodic', request(2), { deadlineMs: Date.now() + 1 });
+    const outcome = late.catch((error: unknown) => error);
+    vi.setSystemTime(Date.now() + 5);
+    executor.releaseAll();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await outcome).toBeInstanceOf(DomainError);
+    expect(executor.batches.flat().map((r) => r.vector[0])).toEqual([0]);
+  });
+
+  it('drops a cancelled search without executing it', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 50, 64);
+    void p.submit('episodic', request(0), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    const controller = new AbortController();
+    const cancelled = p.submit('episodic', request(1), {
+      deadlineMs: Infinity,
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ kind: 'cancelled' });
+    executor.releaseAll();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(executor.batches.flat().map((r) => r.vector[0])).toEqual([0]);
+  });
+
+  it('executes identical searches in flight once and answers them all', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64);
+    const all = Array.from({ length: 64 }, () => p.submit('episodic', request(7), NO_DEADLINE));
+    await vi.advanceTimersByTimeAsync(0);
+    executor.releaseAll();
+    const answers = await Promise.all(all);
+    expect(executor.execute).toHaveBeenCalledTimes(1);
+    expect(executor.batches.flat()).toHaveLength(1);
+    expect(answers.every((a) => a[0]?.record.id === 'hit-7')).toBe(true);
+  });
+
+  it('never merges touch searches, nor searches of another kind, k or filter', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64);
+    void p.submit('semantic', request(1, { touch: true }), NO_DEADLINE);
+    void p.submit('semantic', request(1, { touch: true }), NO_DEADLINE);
+    void p.submit('episodic', request(1), NO_DEADLINE);
+    void p.submit('semantic', request(1), NO_DEADLINE);
+    void p.submit('episodic', request(1, { k: 6 }), NO_DEADLINE);
+    void p.submit(
+      'episodic',
+      request(1, { filter: { tags: { agent_id: ['a'] }, ranges: {} } }),
+      NO_DEADLINE,
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    expect(executor.batches.flat()).toHaveLength(6);
+    executor.releaseAll();
+  });
+
+  it('merges equal vectors wherever they lie in memory, and never vectors that differ at all', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64);
+    const inside = new Float32Array(12);
+    inside.set([7, 1, 2, 3], 5);
+    const variants = [
+      Float32Array.of(7, 1, 2, 3),
+      inside.subarray(5, 9), // the same values at another offset of another buffer: merged
+      Float32Array.of(7, 1, 2, 3.0000002), // one ulp away
+      Float32Array.of(7, 1, 2, 3, 0), // one more component
+      Float32Array.of(7, 1, -0, 3),
+      Float32Array.of(7, 1, 0, 3),
+    ];
+    for (const vector of variants) void p.submit('episodic', request(0, { vector }), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(executor.batches.flat()).toHaveLength(5);
+    executor.releaseAll();
+  });
+
+  it('does not let a search join one that started before a write was applied', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64);
+    void p.submit('episodic', request(1), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(0);
+    void p.submit('episodic', request(1), NO_DEADLINE);
+    position = '2-0';
+    void p.submit('episodic', request(1), NO_DEADLINE);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 1]);
+    executor.releaseAll();
+  });
+});
