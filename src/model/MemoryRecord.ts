@@ -1,6 +1,9 @@
 /** The two kinds of memory mnemo stores. */
 export type MemoryKind = 'episodic' | 'semantic';
 
+/** Every kind, in the order they are rebuilt, saved and calibrated. */
+export const KINDS: readonly MemoryKind[] = Object.freeze(['episodic', 'semantic']);
+
 /**
  * A memory of either kind in its storage-neutral shape: the vector, the tag attributes (exact
  * match) and the numeric attributes (ranges), by the contract's field names.

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
-import type { MemoryKind, MemoryRecord } from '../model/MemoryRecord.js';
+import { KINDS, type MemoryKind, type MemoryRecord } from '../model/MemoryRecord.js';
 import { SCHEMAS } from '../model/MemorySchema.js';
 import type { ChangeEntry, MemoryStore } from '../redis/MemoryStore.js';
 import type { IndexSet } from '../index/IndexSet.js';
@@ -32,8 +32,6 @@ interface PendingAction {
   op: ChangeEntry['op'];
   record: MemoryRecord | undefined;
 }
-
-const KINDS: readonly MemoryKind[] = ['episodic', 'semantic'];
 
 /**
  * Keeps the in-process indexes equal to Redis: rebuilds them from the hashes, then applies every
@@ -77,12 +75,10 @@ export class ChangeFollower {
   async load(): Promise<'snapshot' | 'rebuild'> {
     this.datasetId = await this.store.datasetId();
     const started = Date.now();
-    const snapshot = await this.options.snapshots
-      ?.read(this.indexes.options)
-      .catch((error: unknown) => {
-        this.log.warn({ err: error }, 'index snapshot unreadable: rebuilding');
-        return null;
-      });
+    const snapshot = await this.options.snapshots?.read(this.indexes).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'index snapshot unreadable: rebuilding');
+      return null;
+    });
     if (snapshot) {
       const { position, datasetId } = snapshot.meta;
       const [held, newest] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
-import type { MemoryKind } from '../model/MemoryRecord.js';
+import { KINDS, type MemoryKind } from '../model/MemoryRecord.js';
 import type { IndexSet } from '../index/IndexSet.js';
 import type { EfCalibration } from '../index/MemoryIndex.js';
 
@@ -12,8 +12,6 @@ export interface EfCalibratorOptions {
   /** Recent searches replayed as the queries of one calibration. */
   samples: number;
 }
-
-const KINDS: readonly MemoryKind[] = ['episodic', 'semantic'];
 
 /**
  * A graph index answers worse at a fixed ef as it grows, so the default ef is measured rather

@@ -1,11 +1,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MemoryKind } from '../model/MemoryRecord.js';
-import { SCHEMAS } from '../model/MemorySchema.js';
+import { KINDS, type MemoryKind } from '../model/MemoryRecord.js';
 import type { IndexSet } from '../index/IndexSet.js';
-import { MemoryIndex, type IndexOptions } from '../index/MemoryIndex.js';
-
-const KINDS: readonly MemoryKind[] = ['episodic', 'semantic'];
+import type { MemoryIndex } from '../index/MemoryIndex.js';
 
 /** What a snapshot covers: the dataset it was taken of and the last change entry applied. */
 export interface SnapshotMeta {
@@ -50,7 +47,7 @@ export class IndexSnapshots {
   }
 
   /** The current snapshot, or null when there is none (or it cannot be read). */
-  async read(options: IndexOptions): Promise<LoadedSnapshot | null> {
+  async read(indexes: IndexSet): Promise<LoadedSnapshot | null> {
     let meta: SnapshotMeta;
     try {
       meta = JSON.parse(await readFile(join(this.current, 'meta.json'), 'utf8')) as SnapshotMeta;
@@ -58,7 +55,7 @@ export class IndexSnapshots {
       return null;
     }
     const [episodic, semantic] = await Promise.all(
-      KINDS.map((kind) => MemoryIndex.load(join(this.current, kind), SCHEMAS[kind], options)),
+      KINDS.map((kind) => indexes.load(kind, join(this.current, kind))),
     );
     if (episodic === undefined || semantic === undefined) return null;
     return { meta, indexes: { episodic, semantic } };

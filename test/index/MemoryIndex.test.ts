@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IndexSet } from '../../src/index/IndexSet.js';
 import { MemoryIndex } from '../../src/index/MemoryIndex.js';
 import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
@@ -56,8 +57,9 @@ describe('MemoryIndex', () => {
     expect(index.revisionOf('m1')).toBe(-1);
     await index.upsert([memory('m2', 'a')]); // may take m1's label
     note('m2');
-    // Another index (a rebuild) never hands out a revision this one did.
-    const rebuilt = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    // Another index on the same clock (a rebuild: see IndexSet) never hands out a revision this
+    // one did.
+    const rebuilt = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS, index.clock);
     await rebuilt.upsert([memory('m2', 'a')]);
     expect(seen.has(rebuilt.revisionOf('m2'))).toBe(false);
   });
@@ -68,7 +70,7 @@ describe('MemoryIndex', () => {
       const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
       await index.upsert([memory('m1', 'current')]);
       await index.save(dir);
-      const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS);
+      const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS, index.clock);
       expect(loaded.isCurrent('m1', memory('m1', 'current'))).toBe(true);
       expect(loaded.isCurrent('m1', memory('m1', 'stale'))).toBe(false);
       expect(loaded.revisionOf('m1')).toBeGreaterThan(index.revisionOf('m1'));
@@ -95,6 +97,26 @@ describe('MemoryIndex', () => {
       await expect(MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS)).rejects.toThrow(
         /does not fit .*float16/,
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('IndexSet', () => {
+  it('never hands out a revision seen before, in a rebuilt or a loaded index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-indexset-'));
+    try {
+      const set = new IndexSet(OPTIONS);
+      await set.get('episodic').upsert([memory('m1', 'a')]);
+      const seen = set.get('episodic').revisionOf('m1');
+      await set.get('episodic').save(dir);
+      const rebuilt = set.create('episodic');
+      await rebuilt.upsert([memory('m1', 'a')]);
+      const loaded = await set.load('episodic', dir);
+      const revisions = [seen, rebuilt.revisionOf('m1'), loaded.revisionOf('m1')];
+      expect(new Set(revisions).size).toBe(3);
+      expect(revisions.every((r) => r > 0)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

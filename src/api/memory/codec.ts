@@ -1,7 +1,7 @@
 import { invalidArgument } from '../../model/errors.js';
 import type { MemoryFilter, NumericRange } from '../../model/MemoryFilter.js';
 import type { MemoryRecord } from '../../model/MemoryRecord.js';
-import type { RecentCursor } from '../../index/MemoryIndex.js';
+import type { RecentCursor } from '../../model/RecentCursor.js';
 import type { SearchRequest } from '../../services/memory/MemoryService.js';
 import type { EpisodicFilter__Output } from '../../generated/mnemo/v1/EpisodicFilter.js';
 import type {
