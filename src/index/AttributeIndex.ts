@@ -2,7 +2,9 @@ import type { MemoryAttributes } from '../model/MemoryRecord.js';
 import type { MemoryFilter, NumericRange } from '../model/MemoryFilter.js';
 import { inRange } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
+import { forEachBit, grow, popcount, populationOf } from './bitmaps.js';
 import type { ColumnRange } from './HnswEngine.js';
+import { TagField } from './TagField.js';
 
 interface TagClause {
   column: Uint32Array;
@@ -36,67 +38,6 @@ export interface CompiledFilter {
   readonly rangeClauses: readonly RangeClause[];
   /** The tag clause with the fewest postings, which drives candidate enumeration. */
   readonly driver: TagClause | null;
-}
-
-/** A value keeps a bitmap of its labels once it holds at least 1/64 of the capacity. */
-const DENSE_SHARE_SHIFT = 6;
-const DENSE_MIN = 1024;
-
-class TagField {
-  readonly codes = new Map<string, number>();
-  readonly values: string[] = [];
-  readonly postings: Set<number>[] = [];
-  /**
-   * Bitmaps of the dense values, so that a filter on one of them hands the graph its bitmap
-   * as is. At most 64 values of a field can be dense: memory stays ≤ 8 bytes per label.
-   */
-  readonly bitmaps: (Uint32Array | undefined)[] = [];
-  column: Uint32Array;
-
-  constructor(capacity: number) {
-    this.column = new Uint32Array(capacity);
-  }
-
-  add(label: number, code: number): void {
-    const posting = this.postings[code - 1];
-    if (posting === undefined) return;
-    posting.add(label);
-    const bitmap = this.bitmaps[code - 1];
-    if (bitmap !== undefined) {
-      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | (1 << (label & 31));
-    } else if (posting.size >= Math.max(DENSE_MIN, this.column.length >>> DENSE_SHARE_SHIFT)) {
-      const built = new Uint32Array((this.column.length + 31) >>> 5);
-      for (const member of posting) {
-        built[member >>> 5] = (built[member >>> 5] ?? 0) | (1 << (member & 31));
-      }
-      this.bitmaps[code - 1] = built;
-    }
-  }
-
-  delete(label: number, code: number): void {
-    this.postings[code - 1]?.delete(label);
-    const bitmap = this.bitmaps[code - 1];
-    if (bitmap !== undefined)
-      bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) & ~(1 << (label & 31));
-  }
-
-  grow(capacity: number): void {
-    this.column = grow(this.column, capacity);
-    this.bitmaps.forEach((bitmap, i) => {
-      if (bitmap !== undefined) this.bitmaps[i] = grow(bitmap, (capacity + 31) >>> 5);
-    });
-  }
-
-  code(value: string): number {
-    let code = this.codes.get(value);
-    if (code === undefined) {
-      this.values.push(value);
-      this.postings.push(new Set());
-      code = this.values.length;
-      this.codes.set(value, code);
-    }
-    return code;
-  }
 }
 
 /** The columns of an AttributeIndex, for a snapshot (postings are rebuilt from them). */
@@ -419,12 +360,6 @@ export class AttributeIndex {
   }
 }
 
-function grow<T extends Uint8Array | Uint32Array | Float64Array>(array: T, capacity: number): T {
-  const larger = new (array.constructor as new (n: number) => T)(capacity);
-  larger.set(array);
-  return larger;
-}
-
 function compileRange(clause: RangeClause): ColumnRange {
   const { range } = clause;
   return {
@@ -459,39 +394,4 @@ function clauseBitmap(clause: TagClause, words: number): Uint32Array {
     }
   });
   return bitmap;
-}
-
-function popcount(word: number): number {
-  let x = word - ((word >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-function populationOf(bitmap: Uint32Array): number {
-  let count = 0;
-  for (const word of bitmap) if (word !== 0) count += popcount(word);
-  return count;
-}
-
-/** Calls `visit` with every set bit's label, ascending. */
-export function forEachBit(bitmap: Uint32Array, visit: (label: number) => void): void {
-  for (let i = 0; i < bitmap.length; i++) {
-    let rest = bitmap[i] ?? 0;
-    while (rest !== 0) {
-      const lowest = rest & -rest;
-      rest ^= lowest;
-      visit((i << 5) + 31 - Math.clz32(lowest));
-    }
-  }
-}
-
-/** The labels of the set bits, ascending (`count` of them). */
-export function labelsOf(bitmap: Uint32Array, count: number): Uint32Array {
-  const labels = new Uint32Array(count);
-  let n = 0;
-  forEachBit(bitmap, (label) => {
-    labels[n++] = label;
-  });
-  return labels.subarray(0, n);
 }

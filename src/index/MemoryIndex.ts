@@ -10,6 +10,7 @@ import { EfTuner, type EfCalibration } from './EfTuner.js';
 import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } from './HnswEngine.js';
 import { GRAPH_FILE, readState, writeState } from './indexFiles.js';
 import { LabelMap, RevisionClock } from './LabelMap.js';
+import { storedAs } from './storedAs.js';
 import {
   planQuery,
   type Plan,
@@ -18,11 +19,6 @@ import {
   type SearchQuery,
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
-
-export type { EfCalibration } from './EfTuner.js';
-export { EF_CALIBRATION_MAX } from './EfTuner.js';
-export type { SearchPlan, SearchQuery } from './QueryPlanner.js';
-export type { RecentPage } from './recentPage.js';
 
 export interface IndexOptions {
   dim: number;
@@ -281,26 +277,15 @@ export class MemoryIndex {
         this.tuner.remember(query, plan.kind === 'hnsw_filtered');
         plans.push(plan);
         metrics.searchPlans.inc({ plan: plan.kind });
-        switch (plan.kind) {
-          case 'empty':
-            results[i] = Promise.resolve(EMPTY_RESULT);
-            break;
-          case 'exact':
-            results[i] = this.exact(query, plan.candidates, queries.length === 1);
-            break;
-          case 'hnsw_filtered':
-          case 'hnsw': {
-            const filtered = plan.kind === 'hnsw_filtered';
-            graph.push({
-              vector: query.vector,
-              k: query.k,
-              ef: plan.ef,
-              filter: filtered ? plan.bitmap : null,
-              ranges: filtered ? plan.ranges : [],
-            });
-            graphOf.push(i);
-            break;
-          }
+        if (plan.kind === 'empty') results[i] = Promise.resolve(EMPTY_RESULT);
+        else if (plan.kind === 'exact') {
+          results[i] = this.exact(query, plan.candidates, queries.length === 1);
+        } else {
+          const filtered = plan.kind === 'hnsw_filtered';
+          const { vector, k } = query;
+          const filter = filtered ? plan.bitmap : null;
+          graph.push({ vector, k, ef: plan.ef, filter, ranges: filtered ? plan.ranges : [] });
+          graphOf.push(i);
         }
       });
       if (graph.length > 0) {
@@ -363,19 +348,7 @@ export class MemoryIndex {
   }
 
   private sameVector(label: number, vector: Float32Array): boolean {
-    const stored = this.engine.getVector(label);
-    if (stored === null || stored.length !== vector.length) return false;
-    let norm = 0;
-    for (const x of vector) norm += x * x;
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    const half = this.engine.precision === 'float16';
-    for (let i = 0; i < vector.length; i++) {
-      const expected = (vector[i] ?? 0) * scale;
-      // float16 keeps 11 significant bits: a stored value is within half a unit of them.
-      const tolerance = half ? Math.max(Math.abs(expected) * HALF_ROUNDING, HALF_SUBNORMAL) : 0;
-      if (Math.abs(expected - (stored[i] ?? 0)) > tolerance + 1e-6) return false;
-    }
-    return true;
+    return storedAs(this.engine.getVector(label), vector, this.engine.precision);
   }
 
   private removeLabel(id: string, label: number): void {
@@ -409,11 +382,6 @@ function engineOptions(options: IndexOptions) {
     precision: options.vectorPrecision ?? 'float32',
   } as const;
 }
-
-/** Largest relative rounding error of a float16 (normal) value: half a unit in the last place. */
-const HALF_ROUNDING = 2 ** -11;
-/** Largest absolute rounding error of a float16 subnormal value. */
-const HALF_SUBNORMAL = 2 ** -25;
 
 /**
  * Most candidates × dimensions of an exact search done on the JS thread when it is the only one

@@ -1,5 +1,6 @@
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
-import { labelsOf, type AttributeIndex } from './AttributeIndex.js';
+import type { AttributeIndex } from './AttributeIndex.js';
+import { labelsOf } from './bitmaps.js';
 import type { ColumnRange } from './HnswEngine.js';
 
 /** One search asked of an index. */

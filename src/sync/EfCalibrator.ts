@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
 import { KINDS, type MemoryKind } from '../model/MemoryRecord.js';
 import type { IndexSet } from '../index/IndexSet.js';
-import type { EfCalibration } from '../index/MemoryIndex.js';
+import type { EfCalibration } from '../index/EfTuner.js';
 
 export interface EfCalibratorOptions {
   /** Recall@10 the default ef must reach; 0 = no calibration (the configured ef stays). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AttributeIndex, labelsOf, type Selection } from '../../src/index/AttributeIndex.js';
+import { AttributeIndex, type Selection } from '../../src/index/AttributeIndex.js';
+import { labelsOf } from '../../src/index/bitmaps.js';
 import type { MemoryFilter, NumericRange } from '../../src/model/MemoryFilter.js';
 import { matchesFilter } from '../../src/model/MemoryFilter.js';
 import type { MemoryAttributes } from '../../src/model/MemoryRecord.js';

@@ -7,7 +7,7 @@ import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
 import { SCHEMAS } from '../../model/MemorySchema.js';
 import type { ChangeFollower } from '../../sync/ChangeFollower.js';
 import type { IndexSet } from '../../index/IndexSet.js';
-import type { SearchQuery } from '../../index/MemoryIndex.js';
+import type { SearchQuery } from '../../index/QueryPlanner.js';
 import type { RecentCursor } from '../../model/RecentCursor.js';
 import { metrics } from '../../metrics/metrics.js';
 import type { MemoryStore } from '../../redis/MemoryStore.js';
