@@ -1,7 +1,5 @@
 import { metrics } from '../../metrics/metrics.js';
 import { DomainError } from '../../model/errors.js';
-import type { MemoryKind } from '../../model/MemoryRecord.js';
-import type { SearchHit, SearchRequest } from './MemoryService.js';
 
 /** What the pipeline knows of the call behind a search. */
 export interface SearchContext {
@@ -10,14 +8,23 @@ export interface SearchContext {
   readonly signal?: AbortSignal;
 }
 
-/** Executes one batch of searches of one kind; results in request order. */
-export type BatchExecutor = (
-  kind: MemoryKind,
-  requests: readonly SearchRequest[],
+/** Executes one batch of searches of one group: one result per request, in request order. */
+export type BatchExecutor<Group, Request, Result> = (
+  group: Group,
+  requests: readonly Request[],
   deadlineMs: number,
-) => Promise<SearchHit[][]>;
+) => Promise<Result[]>;
 
-export interface PipelineOptions {
+/** Which searches are identical, so that one execution answers them all. */
+export interface Dedup<Group, Request> {
+  /** A key equal for identical searches (it may collide); null for one never merged. */
+  key(group: Group, request: Request): string | null;
+  /** Whether two searches of one key are really identical. */
+  same(a: Request, b: Request): boolean;
+}
+
+export interface PipelineOptions<Group, Request> {
+  dedup: Dedup<Group, Request>;
   /** Longest a search waits for others to join its batch (an upper bound, not a toll). */
   windowMs: number;
   /** Most searches in one batch. */
@@ -31,20 +38,20 @@ export interface PipelineOptions {
   position: () => string;
 }
 
-interface Waiter {
-  resolve: (hits: SearchHit[]) => void;
+interface Waiter<Result> {
+  resolve: (result: Result) => void;
   reject: (error: Error) => void;
   deadlineMs: number;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
 
-interface Entry {
-  kind: MemoryKind;
-  request: SearchRequest;
-  /** Dedup key; null for searches never merged (touch). */
+interface Entry<Group, Request, Result> {
+  group: Group;
+  request: Request;
+  /** Dedup key; null for searches never merged. */
   key: string | null;
-  waiters: Waiter[];
+  waiters: Waiter<Result>[];
   /** Follower position when the entry started executing (null while queued). */
   startedAt: string | null;
 }
@@ -55,9 +62,9 @@ interface Entry {
  * when the window ends, before a member's deadline, or at once when a batch slot is free, so a
  * lone search pays no window.
  */
-export class SearchPipeline {
-  private queue: Entry[] = [];
-  private readonly pending = new Map<string, Entry>();
+export class SearchPipeline<Group, Request, Result> {
+  private queue: Entry<Group, Request, Result>[] = [];
+  private readonly pending = new Map<string, Entry<Group, Request, Result>>();
   private executing = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -66,33 +73,39 @@ export class SearchPipeline {
   private batchMs = 1;
 
   constructor(
-    private readonly execute: BatchExecutor,
-    private readonly options: PipelineOptions,
+    private readonly execute: BatchExecutor<Group, Request, Result>,
+    private readonly options: PipelineOptions<Group, Request>,
   ) {}
 
-  submit(kind: MemoryKind, request: SearchRequest, context: SearchContext): Promise<SearchHit[]> {
+  submit(group: Group, request: Request, context: SearchContext): Promise<Result> {
     if (context.signal?.aborted) return Promise.reject(cancelled());
     if (Date.now() >= context.deadlineMs) return Promise.reject(deadlineExceeded());
-    return new Promise<SearchHit[]>((resolve, reject) => {
-      const waiter: Waiter = {
+    return new Promise<Result>((resolve, reject) => {
+      const waiter: Waiter<Result> = {
         resolve,
         reject,
         deadlineMs: context.deadlineMs,
         signal: context.signal,
         onAbort: undefined,
       };
-      const key = request.touch ? null : dedupKey(kind, request);
+      const key = this.options.dedup.key(group, request);
       const existing = key === null ? undefined : this.pending.get(key);
       if (
         existing !== undefined &&
         this.canJoin(existing) &&
-        sameVector(existing.request.vector, request.vector)
+        this.options.dedup.same(existing.request, request)
       ) {
         metrics.dedupCoalesced.inc();
         this.attach(existing, waiter);
         return;
       }
-      const entry: Entry = { kind, request, key, waiters: [], startedAt: null };
+      const entry: Entry<Group, Request, Result> = {
+        group,
+        request,
+        key,
+        waiters: [],
+        startedAt: null,
+      };
       this.attach(entry, waiter);
       if (key !== null) this.pending.set(key, entry);
       this.queue.push(entry);
@@ -107,11 +120,11 @@ export class SearchPipeline {
     await new Promise<void>((resolve) => this.idle.add(resolve));
   }
 
-  private canJoin(entry: Entry): boolean {
+  private canJoin(entry: Entry<Group, Request, Result>): boolean {
     return entry.startedAt === null || entry.startedAt === this.options.position();
   }
 
-  private attach(entry: Entry, waiter: Waiter): void {
+  private attach(entry: Entry<Group, Request, Result>, waiter: Waiter<Result>): void {
     entry.waiters.push(waiter);
     if (waiter.signal !== undefined) {
       waiter.onAbort = () => {
@@ -122,7 +135,7 @@ export class SearchPipeline {
     }
   }
 
-  private detach(entry: Entry, waiter: Waiter): void {
+  private detach(entry: Entry<Group, Request, Result>, waiter: Waiter<Result>): void {
     entry.waiters = entry.waiters.filter((w) => w !== waiter);
     if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
     if (entry.waiters.length === 0 && entry.startedAt === null) {
@@ -131,7 +144,7 @@ export class SearchPipeline {
     }
   }
 
-  private forget(entry: Entry): void {
+  private forget(entry: Entry<Group, Request, Result>): void {
     if (entry.key !== null && this.pending.get(entry.key) === entry) this.pending.delete(entry.key);
   }
 
@@ -167,9 +180,9 @@ export class SearchPipeline {
       this.timerAt = Infinity;
     }
     const now = Date.now();
-    const batch: Entry[] = [];
+    const batch: Entry<Group, Request, Result>[] = [];
     while (this.queue.length > 0 && batch.length < this.options.maxBatch) {
-      const entry = this.queue.shift() as Entry;
+      const entry = this.queue.shift() as Entry<Group, Request, Result>;
       for (const waiter of entry.waiters) {
         if (now >= waiter.deadlineMs) {
           this.detach(entry, waiter);
@@ -181,30 +194,30 @@ export class SearchPipeline {
     if (batch.length > 0) void this.run(batch);
   }
 
-  private async run(batch: Entry[]): Promise<void> {
+  private async run(batch: Entry<Group, Request, Result>[]): Promise<void> {
     this.executing++;
     metrics.batchSize.observe(batch.length);
     const position = this.options.position();
     for (const entry of batch) entry.startedAt = position;
     const started = performance.now();
-    const kinds = new Map<MemoryKind, Entry[]>();
+    const groups = new Map<Group, Entry<Group, Request, Result>[]>();
     for (const entry of batch) {
-      const group = kinds.get(entry.kind) ?? [];
-      group.push(entry);
-      kinds.set(entry.kind, group);
+      const members = groups.get(entry.group) ?? [];
+      members.push(entry);
+      groups.set(entry.group, members);
     }
     await Promise.all(
-      [...kinds].map(async ([kind, entries]) => {
+      [...groups].map(async ([group, entries]) => {
         const deadlineMs = Math.max(...entries.flatMap((e) => e.waiters.map((w) => w.deadlineMs)));
         try {
           const results = await this.execute(
-            kind,
+            group,
             entries.map((e) => e.request),
             deadlineMs,
           );
           entries.forEach((entry, i) => {
             this.settle(entry, (w) => {
-              w.resolve(results[i] ?? []);
+              w.resolve(results[i] as Result);
             });
           });
         } catch (error) {
@@ -225,7 +238,10 @@ export class SearchPipeline {
     }
   }
 
-  private settle(entry: Entry, outcome: (waiter: Waiter) => void): void {
+  private settle(
+    entry: Entry<Group, Request, Result>,
+    outcome: (waiter: Waiter<Result>) => void,
+  ): void {
     this.forget(entry);
     for (const waiter of entry.waiters) {
       if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
@@ -233,36 +249,6 @@ export class SearchPipeline {
     }
     entry.waiters = [];
   }
-}
-
-/**
- * Identical searches share a key. The vector enters it as a 52-bit hash (hashing a 1 KiB string
- * key per search cost more than the rest of the lookup), so a search joins another only if the
- * vectors are also equal (sameVector).
- */
-function dedupKey(kind: MemoryKind, request: SearchRequest): string {
-  return `${kind}|${request.k}|${request.efRuntime}|${request.exact ? 1 : 0}|${
-    request.includeVectors ? 1 : 0
-  }|${JSON.stringify(request.filter)}|${vectorHash(request.vector)}`;
-}
-
-/** Two 32-bit FNV-1a style lanes over the float bits, combined into 52 bits. */
-function vectorHash(vector: Float32Array): number {
-  const bits = new Uint32Array(vector.buffer, vector.byteOffset, vector.length);
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < bits.length; i++) {
-    const w = bits[i] ?? 0;
-    a = Math.imul(a ^ w, 0x01000193);
-    b = Math.imul(b ^ (w >>> 16) ^ (w << 16), 0x5bd1e995);
-  }
-  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
-}
-
-function sameVector(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
 }
 
 function cancelled(): DomainError {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../../../src/model/errors.js';
 import type { MemoryKind } from '../../../src/model/MemoryRecord.js';
 import type { SearchHit, SearchRequest } from '../../../src/services/memory/MemoryService.js';
+import { searchDedup } from '../../../src/services/memory/searchDedup.js';
 import { SearchPipeline } from '../../../src/services/memory/SearchPipeline.js';
 
 function request(seed: number, overrides: Partial<SearchRequest> = {}): SearchRequest {
@@ -69,6 +70,7 @@ describe('SearchPipeline', () => {
     maxConcurrentBatches = 1,
   ) {
     return new SearchPipeline(executor.execute, {
+      dedup: searchDedup,
       windowMs,
       maxBatch,
       maxConcurrentBatches,

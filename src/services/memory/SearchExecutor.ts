@@ -1,0 +1,142 @@
+import type { IndexSet } from '../../index/IndexSet.js';
+import { metrics } from '../../metrics/metrics.js';
+import { matchesFilter } from '../../model/MemoryFilter.js';
+import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
+import { SCHEMAS } from '../../model/MemorySchema.js';
+import type { MemoryStore } from '../../redis/MemoryStore.js';
+import type { RecordCache } from './RecordCache.js';
+import type { SearchHit, SearchRequest } from './types.js';
+import type { WriteTracker } from './WriteTracker.js';
+
+/**
+ * Executes a batch of searches of one kind: one multi-query call into the index, then one Redis
+ * pipeline (per vector need) reading every hit's stored memory from a replica; hits a replica
+ * lacks or holds in an older version than the index are read again from the master. The stored
+ * memory is the truth: a hit whose memory left the filter since the index saw it is dropped.
+ */
+export class SearchExecutor {
+  constructor(
+    private readonly indexes: IndexSet,
+    private readonly store: MemoryStore,
+    private readonly cache: RecordCache,
+    private readonly writes: WriteTracker,
+  ) {}
+
+  async execute(
+    kind: MemoryKind,
+    requests: readonly SearchRequest[],
+    deadlineMs: number,
+  ): Promise<SearchHit[][]> {
+    const found = await this.indexes.get(kind).searchMany(requests);
+    // Each hit's id once, with the revision it had when found (the record cache's key).
+    const withVectors = new Map<string, number>();
+    const without = new Map<string, number>();
+    found.forEach((hits, i) => {
+      const target = requests[i]?.includeVectors ? withVectors : without;
+      for (const hit of hits) target.set(hit.id, hit.revision);
+    });
+    const [full, plain] = await Promise.all([
+      this.read(kind, withVectors, true, deadlineMs),
+      this.read(kind, without, false, deadlineMs),
+    ]);
+    const results = found.map((hits, i) => {
+      const request = requests[i] as SearchRequest;
+      const records = request.includeVectors ? full : plain;
+      const answer: SearchHit[] = [];
+      for (const hit of hits) {
+        const record = records.get(hit.id);
+        if (record && matchesFilter(record, request.filter)) {
+          answer.push({ record: cloneIfShared(record, request.touch), distance: hit.distance });
+        }
+      }
+      return answer;
+    });
+    await Promise.all(
+      results.map((hits, i) =>
+        requests[i]?.touch && hits.length > 0 ? this.touch(kind, hits) : Promise.resolve(),
+      ),
+    );
+    return results;
+  }
+
+  /** Counts one recall of each hit in Redis and updates the hits' access fields in place. */
+  async touch(kind: MemoryKind, hits: SearchHit[]): Promise<void> {
+    const result = await this.store.touch(
+      SCHEMAS[kind],
+      hits.map((h) => h.record.id),
+      this.writes.token(),
+    );
+    hits.forEach((hit, i) => {
+      const count = result.accessCounts[i] ?? -1;
+      if (count >= 0) {
+        hit.record.numbers.access_count = count;
+        hit.record.numbers.last_accessed = result.now;
+      }
+    });
+    if (result.streamId !== null) await this.writes.settle(result.streamId);
+  }
+
+  /**
+   * Reads memories from the record cache (without vectors) or else from a replica, falling back
+   * to the master for any the replica lags on. `found` maps each id to the revision the index
+   * had for it when it found it (used without vectors only): a cached record of that revision
+   * answers, and a record read is cached at it unless the index changed the memory meanwhile.
+   */
+  private async read(
+    kind: MemoryKind,
+    found: ReadonlyMap<string, number>,
+    includeVectors: boolean,
+    deadlineMs: number,
+  ): Promise<Map<string, MemoryRecord>> {
+    const records = new Map<string, MemoryRecord>();
+    if (found.size === 0) return records;
+    const schema = SCHEMAS[kind];
+    const index = this.indexes.get(kind);
+    const cache = includeVectors || !this.cache.enabled ? null : this.cache;
+    let missing: readonly string[] = [...found.keys()];
+    if (cache !== null) {
+      const uncached: string[] = [];
+      for (const [id, revision] of found) {
+        const cached = cache.get(kind, id, revision);
+        if (cached !== undefined) records.set(id, cached);
+        else uncached.push(id);
+      }
+      if (records.size > 0) metrics.recordCacheLookups.inc({ result: 'hit' }, records.size);
+      if (uncached.length > 0) metrics.recordCacheLookups.inc({ result: 'miss' }, uncached.length);
+      if (uncached.length === 0) return records;
+      missing = uncached;
+    }
+    const keep = (id: string, record: MemoryRecord): void => {
+      records.set(id, record);
+      const revision = found.get(id);
+      if (cache !== null && revision !== undefined && index.revisionOf(id) === revision) {
+        cache.set(kind, record, revision);
+      }
+    };
+    const fromReplica = await this.store.get(
+      schema,
+      missing,
+      includeVectors,
+      'replica',
+      deadlineMs,
+    );
+    const stale: string[] = [];
+    fromReplica.forEach((record, i) => {
+      const id = missing[i] ?? '';
+      if (!index.isCurrent(id, record)) stale.push(id);
+      else if (record !== null) keep(id, record);
+    });
+    if (stale.length > 0) {
+      const fromMaster = await this.store.get(schema, stale, includeVectors, 'master');
+      fromMaster.forEach((record, i) => {
+        if (record !== null) keep(stale[i] ?? '', record);
+      });
+    }
+    return records;
+  }
+}
+
+/** A touched hit is updated in place: give it a record of its own when batches share records. */
+function cloneIfShared(record: MemoryRecord, touch: boolean): MemoryRecord {
+  return touch ? { ...record, numbers: { ...record.numbers } } : record;
+}

@@ -1,0 +1,43 @@
+import type { SearchQuery } from '../../index/QueryPlanner.js';
+import type { MemoryFilter } from '../../model/MemoryFilter.js';
+import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
+import type { RecentCursor } from '../../model/RecentCursor.js';
+
+export interface SearchRequest extends SearchQuery {
+  includeVectors: boolean;
+  /** Semantic only: count the recall on every hit. */
+  touch: boolean;
+}
+
+export interface SearchHit {
+  record: MemoryRecord;
+  distance: number;
+}
+
+export interface RecentRequest {
+  filter: MemoryFilter;
+  /** Numeric field to sort by, descending (ties by id ascending). */
+  orderField: string;
+  limit: number;
+  after: RecentCursor | null;
+}
+
+export interface RecentResult {
+  records: MemoryRecord[];
+  next: RecentCursor | null;
+}
+
+/**
+ * What the memory service needs of whatever keeps the local indexes equal to Redis (the change
+ * follower of src/sync/, injected by the app): to announce its writes, and to wait until a change
+ * entry is applied.
+ */
+export interface IndexFollower {
+  /** Id of the last change entry applied. */
+  readonly position: string;
+  /** Announces a write about to be made, so its entry is applied without reading Redis. */
+  expect(writeToken: string, kind: MemoryKind, records: readonly MemoryRecord[]): void;
+  forget(writeToken: string): void;
+  /** Resolves true once the entry is applied, false after `timeoutMs` or on stop. */
+  waitFor(streamId: string, timeoutMs: number): Promise<boolean>;
+}
