@@ -5,10 +5,11 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { initializeMethodMetrics, metricsInterceptor } from './middleware/metrics.js';
+import { EDGE_INTERCEPTORS } from './middleware/chain.js';
+import { initializeMethodMetrics } from './middleware/metrics.js';
 
 /**
- * Server options, chosen deliberately (see README, Operations, for what clients should set).
+ * Server options, chosen deliberately (see docs/operations.md, for what clients should set).
  * These are all grpc-js servers honour of the kind: grpc-js has no ping-strike policy (it answers
  * a client's keepalive pings at any rate, with or without calls), so the C-core options
  * `grpc.keepalive_permit_without_calls` and `grpc.http2.min_ping_interval_without_data_ms`
@@ -29,8 +30,11 @@ export const SERVER_OPTIONS: ChannelOptions = {
 
 /** The gRPC edge: services registered before start, bound to one address. */
 export class GrpcServer {
-  // One interceptor records the gRPC metrics of every call, of every service.
-  private readonly server = new Server({ ...SERVER_OPTIONS, interceptors: [metricsInterceptor] });
+  // The edge's interceptors (metrics) see every call of every service (middleware/chain.ts).
+  private readonly server = new Server({
+    ...SERVER_OPTIONS,
+    interceptors: [...EDGE_INTERCEPTORS],
+  });
   private boundPort = 0;
 
   add(definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {

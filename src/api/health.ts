@@ -1,6 +1,8 @@
 import {
   loadPackageDefinition,
   type GrpcObject,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
@@ -9,7 +11,8 @@ import { protoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
 import { DomainError, unavailable } from '../model/errors.js';
-import { serverStream, unary } from './middleware/adapter.js';
+import { bindService } from './middleware/adapter.js';
+import { serviceChain } from './middleware/chain.js';
 import { PROTO_OPTIONS } from './protos.js';
 
 /** What a service can be set to. */
@@ -24,6 +27,13 @@ interface HealthCheckRequest {
 
 interface HealthCheckResponse {
   status: WireStatus;
+}
+
+/** grpc.health.v1.Health, as the generated `*Handlers` of our own services type them. */
+interface HealthHandlers extends UntypedServiceImplementation {
+  Check: handleUnaryCall<HealthCheckRequest, HealthCheckResponse>;
+  Watch: handleServerStreamingCall<HealthCheckRequest, HealthCheckResponse>;
+  List: handleUnaryCall<unknown, { statuses: Record<string, HealthCheckResponse> }>;
 }
 
 let cached: PackageDefinition | undefined;
@@ -87,25 +97,18 @@ export class HealthService {
   }
 
   register(server: ServiceRegistry, log: Logger): void {
-    server.add(healthDefinition(), {
-      Check: unary(
-        'Health.Check',
-        (request: HealthCheckRequest): Promise<HealthCheckResponse> => {
+    const definition = healthDefinition();
+    const handlers = bindService<HealthHandlers>(
+      definition,
+      {
+        Check: (request) => {
           const status = this.statuses.get(request.service);
           if (status === undefined) {
             throw new DomainError('not_found', `unknown service "${request.service}"`);
           }
           return Promise.resolve({ status });
         },
-        log,
-      ),
-      Watch: serverStream(
-        'Health.Watch',
-        async (
-          request: HealthCheckRequest,
-          context,
-          send: (m: HealthCheckResponse) => Promise<void>,
-        ) => {
+        Watch: async (request, context, send) => {
           let sent: WireStatus | null = null;
           while (!context.signal.aborted) {
             // Taken before sending, so that a change made while a send waits is not missed.
@@ -121,19 +124,17 @@ export class HealthService {
             await changed;
           }
         },
-        log,
-      ),
-      List: unary(
-        'Health.List',
-        (): Promise<{ statuses: Record<string, HealthCheckResponse> }> =>
+        List: () =>
           Promise.resolve({
             statuses: Object.fromEntries(
               [...this.statuses].map(([service, status]) => [service, { status }]),
             ),
           }),
-        log,
-      ),
-    });
+      },
+      serviceChain(),
+      log,
+    );
+    server.add(definition, handlers);
   }
 
   /** Resolves at the next change of any status, at close, or when the signal aborts. */

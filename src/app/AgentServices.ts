@@ -9,11 +9,8 @@ import { RateLimitService } from '../services/ratelimit/RateLimitService.js';
 import { closeBlockingPool, createBlockingPool } from '../redis/blockingPool.js';
 import type { RedisAccess } from '../redis/RedisAccess.js';
 import { RedisKeys } from '../redis/RedisKeys.js';
-import { auditHandlers } from '../api/audit/handlers.js';
-import { cacheHandlers } from '../api/cache/handlers.js';
 import type { GrpcServer } from '../api/GrpcServer.js';
-import { serviceDefinition } from '../api/protos.js';
-import { rateLimitHandlers } from '../api/ratelimit/handlers.js';
+import { serveAgentServices } from '../api/services.js';
 
 /** The settings the agent infrastructure services read. */
 export type AgentServicesConfig = Pick<
@@ -80,9 +77,7 @@ export class AgentServices {
   }
 
   register(server: GrpcServer): void {
-    server.add(serviceDefinition('CacheService'), cacheHandlers(this.cache, this.config, this.log));
-    server.add(serviceDefinition('RateLimitService'), rateLimitHandlers(this.rateLimit, this.log));
-    server.add(serviceDefinition('AuditService'), auditHandlers(this.audit, this.config, this.log));
+    serveAgentServices(server, this, this.config, this.log);
   }
 
   /** Ends live audit tails (UNAVAILABLE, resume after the last id) and refuses new ones. */

@@ -23,9 +23,7 @@ import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../redis/Re
 import { RedisKeys } from '../redis/RedisKeys.js';
 import { GrpcServer } from '../api/GrpcServer.js';
 import { HealthService } from '../api/health.js';
-import { memoryHandlers } from '../api/memory/handlers.js';
-import { serviceDefinition } from '../api/protos.js';
-import { gated } from '../api/middleware/readiness.js';
+import { serveMemory } from '../api/services.js';
 import { registerReflection } from '../api/reflection.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
@@ -232,13 +230,7 @@ export class App {
     const server = new GrpcServer();
     health.register(server, log);
     registerReflection(server);
-    const memoryDefinition = serviceDefinition('MemoryService');
-    server.add(
-      memoryDefinition,
-      gated(memoryDefinition, memoryHandlers(service, config, log), () =>
-        readiness.memoryRefusal(),
-      ),
-    );
+    serveMemory(server, service, config, () => readiness.memoryRefusal(), log);
     const agents = AgentServices.create(router, target, config, log);
     agents.register(server);
     const port = await server.listen(config.grpcAddress);

@@ -1,29 +1,46 @@
 import { setMaxListeners } from 'node:events';
 import type {
-  Metadata,
-  handleServerStreamingCall,
-  handleUnaryCall,
   sendUnaryData,
   ServerUnaryCall,
   ServerWritableStream,
+  ServiceDefinition,
+  UntypedHandleCall,
+  UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { statusFromError } from './errors.js';
+import type {
+  AsyncHandlers,
+  CallContext,
+  Middleware,
+  ServerStreamHandler,
+  UnaryHandler,
+} from './types.js';
 
-/** What a handler knows of its call besides the request. */
-export interface CallContext {
-  readonly method: string;
-  readonly metadata: Metadata;
-  /** Absolute deadline in ms since the epoch, or Infinity. */
-  readonly deadlineMs: number;
-  /** Aborted when the client cancels. */
-  readonly signal: AbortSignal;
+/**
+ * Binds a service's async handlers to grpc-js: every call runs through `middleware` in order,
+ * then its handler, and is answered exactly once; a rejection anywhere becomes a status through
+ * the one error mapping (statusFromError). Unary and server-streaming methods are supported.
+ */
+export function bindService<H extends UntypedServiceImplementation>(
+  definition: ServiceDefinition,
+  handlers: AsyncHandlers<H>,
+  middleware: readonly Middleware[],
+  log: Logger,
+): H {
+  const bound: UntypedServiceImplementation = {};
+  for (const [name, handler] of Object.entries<unknown>(handlers)) {
+    const method = definition[name];
+    if (method === undefined) throw new Error(`bindService: no method ${name} in the definition`);
+    if (method.requestStream) throw new Error(`bindService: ${name} streams requests`);
+    const [, service = '', rpc = ''] = method.path.split('/');
+    const label = `${service.split('.').pop() ?? service}.${rpc}`;
+    bound[name] = method.responseStream
+      ? serverStream(label, handler as ServerStreamHandler<unknown, unknown>, middleware, log)
+      : unary(label, handler as UnaryHandler<unknown, unknown>, middleware, log);
+  }
+  return bound as H;
 }
-
-export type UnaryHandler<Request, Response> = (
-  request: Request,
-  context: CallContext,
-) => Promise<Response>;
 
 function deadlineOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'>): number {
   const deadline = call.getDeadline();
@@ -58,52 +75,54 @@ function callContext(
   return { context, controller, answered: () => call.off('cancelled', onCancel) };
 }
 
-/** Adapts an async handler to grpc-js, answering exactly once, with errors mapped to statuses. */
-export function unary<Request, Response>(
+/** Runs the middleware in order, then `last`. */
+function runChain(
+  middleware: readonly Middleware[],
+  context: CallContext,
+  last: () => Promise<unknown>,
+): Promise<unknown> {
+  const step = (i: number): Promise<unknown> => {
+    const current = middleware[i];
+    return current === undefined ? last() : current(context, () => step(i + 1));
+  };
+  // Through a promise so that a step throwing synchronously is answered like a rejection.
+  return Promise.resolve().then(() => step(0));
+}
+
+function unary(
   method: string,
-  handler: UnaryHandler<Request, Response>,
+  handler: UnaryHandler<unknown, unknown>,
+  middleware: readonly Middleware[],
   log: Logger,
-): handleUnaryCall<Request, Response> {
-  return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
+): UntypedHandleCall {
+  return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     const { context, answered } = callContext(method, call);
-    // Through a promise so that a handler throwing synchronously is answered like a rejection.
-    Promise.resolve(call.request)
-      .then((request) => handler(request, context))
-      .then(
-        (response) => {
-          answered();
-          callback(null, response);
-        },
-        (error: unknown) => {
-          answered();
-          callback(statusFromError(error, log, method));
-        },
-      );
+    runChain(middleware, context, () => handler(call.request, context)).then(
+      (response) => {
+        answered();
+        callback(null, response);
+      },
+      (error: unknown) => {
+        answered();
+        callback(statusFromError(error, log, method));
+      },
+    );
   };
 }
 
 /**
- * A server-streaming handler: sends messages with `send` (which waits while the client is slow
- * to read, and resolves at once after a cancel) and resolves when the stream is complete.
+ * The stream ends OK when the handler resolves, with the mapped status when it rejects, and not
+ * at all once the client cancelled.
  */
-export type ServerStreamHandler<Request, Response> = (
-  request: Request,
-  context: CallContext,
-  send: (message: Response) => Promise<void>,
-) => Promise<void>;
-
-/**
- * Adapts an async server-streaming handler to grpc-js: the stream ends OK when the handler
- * resolves, with the mapped status when it rejects, and not at all once the client cancelled.
- */
-export function serverStream<Request, Response>(
+function serverStream(
   method: string,
-  handler: ServerStreamHandler<Request, Response>,
+  handler: ServerStreamHandler<unknown, unknown>,
+  middleware: readonly Middleware[],
   log: Logger,
-): handleServerStreamingCall<Request, Response> {
-  return (call: ServerWritableStream<Request, Response>) => {
+): UntypedHandleCall {
+  return (call: ServerWritableStream<unknown, unknown>) => {
     const { context, controller, answered } = callContext(method, call);
-    const send = (message: Response): Promise<void> => {
+    const send = (message: unknown): Promise<void> => {
       if (controller.signal.aborted || call.write(message)) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const done = (): void => {
@@ -115,18 +134,15 @@ export function serverStream<Request, Response>(
         controller.signal.addEventListener('abort', done, { once: true });
       });
     };
-    // Through a promise so that a handler throwing synchronously is answered like a rejection.
-    Promise.resolve(call.request)
-      .then((request) => handler(request, context, send))
-      .then(
-        () => {
-          answered();
-          if (!controller.signal.aborted) call.end();
-        },
-        (error: unknown) => {
-          answered();
-          if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
-        },
-      );
+    runChain(middleware, context, () => handler(call.request, context, send)).then(
+      () => {
+        answered();
+        if (!controller.signal.aborted) call.end();
+      },
+      (error: unknown) => {
+        answered();
+        if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
+      },
+    );
   };
 }

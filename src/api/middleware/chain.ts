@@ -1,0 +1,22 @@
+import type { ServerInterceptor } from '@grpc/grpc-js';
+import { deadline } from './deadline.js';
+import { metricsInterceptor } from './metrics.js';
+import { readiness, type Refusal } from './readiness.js';
+import type { Middleware } from './types.js';
+
+/**
+ * The edge's one chain, in the order a call meets it:
+ * 1. metrics: every call of every service, reflection's included, is counted with the status
+ *    sent. It is a grpc-js interceptor rather than a Middleware, because statuses grpc-js sends
+ *    itself (undecodable requests, message sizes, deadlines it enforces) never reach a handler;
+ * 2. readiness (services that need the index): UNAVAILABLE with a pushback while refused;
+ * 3. deadline: a call whose deadline passed before it starts does not run;
+ * 4. the handler; errors from any step are mapped to a status once (errors.ts, in bindService).
+ * Authentication joins here, between metrics and readiness.
+ */
+export const EDGE_INTERCEPTORS: readonly ServerInterceptor[] = [metricsInterceptor];
+
+/** The middleware of a service; `refusal` for services that must wait for readiness. */
+export function serviceChain(refusal: Refusal | null = null): readonly Middleware[] {
+  return refusal === null ? [deadline] : [readiness(refusal), deadline];
+}

@@ -1,0 +1,54 @@
+import type {
+  Metadata,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+
+/** What a handler knows of its call besides the request. */
+export interface CallContext {
+  /** `Service.Method`, e.g. `MemoryService.SearchEpisodic`. */
+  readonly method: string;
+  readonly metadata: Metadata;
+  /** Absolute deadline in ms since the epoch, or Infinity. */
+  readonly deadlineMs: number;
+  /** Aborted when the client cancels (or grpc-js ends the call at its deadline). */
+  readonly signal: AbortSignal;
+}
+
+export type UnaryHandler<Request, Response> = (
+  request: Request,
+  context: CallContext,
+) => Promise<Response>;
+
+/**
+ * A server-streaming handler: sends messages with `send` (which waits while the client is slow
+ * to read, and resolves at once after a cancel) and resolves when the stream is complete.
+ */
+export type ServerStreamHandler<Request, Response> = (
+  request: Request,
+  context: CallContext,
+  send: (message: Response) => Promise<void>,
+) => Promise<void>;
+
+/**
+ * The async handlers of a service, typed from its generated `*Handlers` interface: one per RPC,
+ * with the request and response types of the protos.
+ */
+export type AsyncHandlers<H extends UntypedServiceImplementation> = {
+  [M in keyof H as string extends M ? never : M]: H[M] extends handleUnaryCall<
+    infer Request,
+    infer Response
+  >
+    ? UnaryHandler<Request, Response>
+    : H[M] extends handleServerStreamingCall<infer Request, infer Response>
+      ? ServerStreamHandler<Request, Response>
+      : never;
+};
+
+/**
+ * A step every call of a service goes through before its handler, koa-style: it may refuse the
+ * call by throwing a DomainError (mapped to its status by the chain's one error mapping), or
+ * observe it around `next()` (which resolves when the handler, or the whole stream, is done).
+ */
+export type Middleware = (context: CallContext, next: () => Promise<unknown>) => Promise<unknown>;

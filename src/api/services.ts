@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { AuditServiceHandlers } from '../generated/mnemo/v1/AuditService.js';
+import type { CacheServiceHandlers } from '../generated/mnemo/v1/CacheService.js';
+import type { MemoryServiceHandlers } from '../generated/mnemo/v1/MemoryService.js';
+import type { RateLimitServiceHandlers } from '../generated/mnemo/v1/RateLimitService.js';
+import type { AuditService } from '../services/audit/AuditService.js';
+import type { CacheService } from '../services/cache/CacheService.js';
+import type { MemoryService } from '../services/memory/MemoryService.js';
+import type { RateLimitService } from '../services/ratelimit/RateLimitService.js';
+import { auditHandlers } from './audit/handlers.js';
+import type { AuditLimits } from './audit/codec.js';
+import { cacheHandlers } from './cache/handlers.js';
+import type { CacheLimits } from './cache/codec.js';
+import type { ServiceRegistry } from './health.js';
+import type { CodecLimits } from './memory/codec.js';
+import { memoryHandlers } from './memory/handlers.js';
+import { bindService } from './middleware/adapter.js';
+import { serviceChain } from './middleware/chain.js';
+import type { Refusal } from './middleware/readiness.js';
+import { serviceDefinition } from './protos.js';
+import { rateLimitHandlers } from './ratelimit/handlers.js';
+
+/** Serves mnemo.v1.MemoryService; calls are refused while `refusal` says so (index rebuild). */
+export function serveMemory(
+  server: ServiceRegistry,
+  service: MemoryService,
+  limits: CodecLimits,
+  refusal: Refusal,
+  log: Logger,
+): void {
+  const definition = serviceDefinition('MemoryService');
+  const handlers = memoryHandlers(service, limits);
+  server.add(
+    definition,
+    bindService<MemoryServiceHandlers>(definition, handlers, serviceChain(refusal), log),
+  );
+}
+
+/** The agent infrastructure services a server serves. */
+export interface AgentServiceSet {
+  readonly cache: CacheService;
+  readonly rateLimit: RateLimitService;
+  readonly audit: AuditService;
+}
+
+/** Serves mnemo.v1.CacheService, RateLimitService and AuditService. */
+export function serveAgentServices(
+  server: ServiceRegistry,
+  services: AgentServiceSet,
+  limits: CacheLimits & AuditLimits,
+  log: Logger,
+): void {
+  const chain = serviceChain();
+  const cache = serviceDefinition('CacheService');
+  const cacheBound = cacheHandlers(services.cache, limits);
+  server.add(cache, bindService<CacheServiceHandlers>(cache, cacheBound, chain, log));
+  const rateLimit = serviceDefinition('RateLimitService');
+  const rateLimitBound = rateLimitHandlers(services.rateLimit);
+  server.add(
+    rateLimit,
+    bindService<RateLimitServiceHandlers>(rateLimit, rateLimitBound, chain, log),
+  );
+  const audit = serviceDefinition('AuditService');
+  const auditBound = auditHandlers(services.audit, limits);
+  server.add(audit, bindService<AuditServiceHandlers>(audit, auditBound, chain, log));
+}
