@@ -2,11 +2,12 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
 import { KINDS, type MemoryKind, type MemoryRecord } from '../model/MemoryRecord.js';
-import { SCHEMAS } from '../model/MemorySchema.js';
-import type { ChangeEntry, MemoryStore } from '../redis/MemoryStore.js';
+import type { MemoryStore } from '../redis/MemoryStore.js';
 import type { IndexSet } from '../index/IndexSet.js';
 import type { IndexSnapshots } from './IndexSnapshots.js';
 import { compareStreamIds } from '../redis/streamIds.js';
+import { ChangeApplier } from './ChangeApplier.js';
+import { rebuildIndexes } from './rebuild.js';
 
 export interface FollowerOptions {
   /** How long one blocking read of the change stream waits. */
@@ -26,13 +27,6 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-interface PendingAction {
-  kind: MemoryKind;
-  id: string;
-  op: ChangeEntry['op'];
-  record: MemoryRecord | undefined;
-}
-
 /**
  * Keeps the in-process indexes equal to Redis: rebuilds them from the hashes, then applies every
  * change-stream entry in stream order, its own writes included, so every instance converges on
@@ -49,10 +43,7 @@ export class ChangeFollower {
   private loaded = false;
   private snapshotPosition = '';
   private snapshotAt = Date.now();
-  private readonly hints = new Map<
-    string,
-    { kind: MemoryKind; records: Map<string, MemoryRecord> }
-  >();
+  private readonly applier: ChangeApplier;
 
   constructor(
     private readonly store: MemoryStore,
@@ -60,7 +51,9 @@ export class ChangeFollower {
     private readonly indexes: IndexSet,
     private readonly log: Logger,
     private readonly options: FollowerOptions,
-  ) {}
+  ) {
+    this.applier = new ChangeApplier(store, indexes);
+  }
 
   /** Id of the last change entry applied. */
   get position(): string {
@@ -115,31 +108,13 @@ export class ChangeFollower {
 
   /** Builds fresh indexes from every hash in Redis and swaps them in. */
   async rebuild(): Promise<void> {
-    const startId = await this.store.lastChangeId();
-    const started = Date.now();
-    for (const kind of KINDS) {
-      const fresh = this.indexes.create(kind);
-      let loaded = 0;
-      let lastLog = Date.now();
-      metrics.indexRebuilding.set({ kind }, 1);
-      metrics.indexRebuildLoaded.set({ kind }, 0);
-      for await (const batch of this.store.scan(SCHEMAS[kind], this.options.rebuildBatch)) {
-        await fresh.upsert(batch);
-        loaded += batch.length;
-        metrics.indexRebuildLoaded.set({ kind }, loaded);
-        if (Date.now() - lastLog >= 2000) {
-          lastLog = Date.now();
-          this.log.info({ kind, loaded }, 'rebuilding index');
-        }
-      }
-      this.indexes.replace(kind, fresh);
-      metrics.indexRebuilding.set({ kind }, 0);
-      metrics.indexSize.set({ kind }, fresh.size);
-      this.log.info({ kind, memories: fresh.size }, 'index rebuilt');
-    }
-    this.lastId = startId;
+    this.lastId = await rebuildIndexes(
+      this.store,
+      this.indexes,
+      this.options.rebuildBatch,
+      this.log,
+    );
     this.snapshotAt = 0; // write a snapshot of the fresh indexes soon
-    this.log.info({ ms: Date.now() - started, position: startId }, 'indexes rebuilt from Redis');
   }
 
   /**
@@ -173,11 +148,11 @@ export class ChangeFollower {
 
   /** Announces a write about to be made, so its entry is applied without reading Redis. */
   expect(writeToken: string, kind: MemoryKind, records: readonly MemoryRecord[]): void {
-    this.hints.set(writeToken, { kind, records: new Map(records.map((r) => [r.id, r])) });
+    this.applier.expect(writeToken, kind, records);
   }
 
   forget(writeToken: string): void {
-    this.hints.delete(writeToken);
+    this.applier.forget(writeToken);
   }
 
   /** Resolves true once the entry is applied, false after `timeoutMs` or on stop. */
@@ -213,7 +188,12 @@ export class ChangeFollower {
           Date.now() - this.snapshotAt >= this.options.snapshotIntervalMs &&
           this.snapshotPosition !== this.lastId
         ) {
-          await this.writeSnapshot();
+          // A snapshot is an optimisation of restarts: failing to write one never stops changes
+          // from being applied; it is tried again an interval later.
+          await this.writeSnapshot().catch((error: unknown) => {
+            this.snapshotAt = Date.now();
+            this.log.warn({ err: error }, 'could not write the index snapshot: retrying later');
+          });
         }
         if (checkGap) {
           const [held, newest] = await Promise.all([
@@ -244,7 +224,7 @@ export class ChangeFollower {
         );
         backoffMs = 50;
         if (entries.length === 0) continue;
-        await this.apply(entries);
+        await this.applier.apply(entries);
         this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
         metrics.changeStreamLagSeconds.set(
           Math.max(0, Date.now() - Number(this.lastId.split('-')[0])) / 1000,
@@ -289,58 +269,5 @@ export class ChangeFollower {
       }
     }
     this.waiters = remaining;
-  }
-
-  /** Applies entries: the last entry touching an id decides what is done with it. */
-  private async apply(entries: readonly ChangeEntry[]): Promise<void> {
-    const actions = new Map<string, PendingAction>();
-    for (const entry of entries) {
-      if (entry.kind !== 'episodic' && entry.kind !== 'semantic') continue;
-      const hint = this.hints.get(entry.writeToken);
-      const kind: MemoryKind = entry.kind;
-      for (const id of entry.ids) {
-        const key = `${kind}\u0000${id}`;
-        actions.delete(key);
-        const record = hint?.kind === kind && entry.op === 'u' ? hint.records.get(id) : undefined;
-        actions.set(key, { kind, id, op: entry.op, record });
-      }
-    }
-    for (const kind of KINDS) {
-      const mine = [...actions.values()].filter((a) => a.kind === kind);
-      if (mine.length > 0) await this.applyKind(kind, mine);
-    }
-  }
-
-  private async applyKind(kind: MemoryKind, actions: readonly PendingAction[]): Promise<void> {
-    const index = this.indexes.get(kind);
-    const schema = SCHEMAS[kind];
-    const removals: string[] = [];
-    const upserts: MemoryRecord[] = [];
-    const fullReads: string[] = [];
-    const attributeReads: string[] = [];
-    for (const action of actions) {
-      if (action.op === 'd') removals.push(action.id);
-      else if (action.record !== undefined) upserts.push(action.record);
-      else if (action.op === 'a' && index.has(action.id)) attributeReads.push(action.id);
-      else fullReads.push(action.id);
-    }
-    // From the master, which the change stream comes from: a lagging replica may not hold the
-    // change yet, and a memory it lacks would be taken for a deleted one.
-    const [full, attributes] = await Promise.all([
-      this.store.get(schema, fullReads, true, 'master'),
-      this.store.get(schema, attributeReads, false, 'master'),
-    ]);
-    full.forEach((record, i) => {
-      if (record === null) removals.push(fullReads[i] ?? '');
-      else upserts.push(record);
-    });
-    attributes.forEach((record, i) => {
-      const id = attributeReads[i] ?? '';
-      if (record === null) removals.push(id);
-      else index.setAttributes(id, record);
-    });
-    index.remove(removals);
-    await index.upsert(upserts);
-    metrics.indexSize.set({ kind }, index.size);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -104,6 +104,30 @@ describe('index snapshots', () => {
       await app.stop();
     } finally {
       await fresh.stop();
+    }
+  });
+
+  it('keeps applying writes when the snapshot directory cannot be written', async () => {
+    const blocked = join(dataDir, 'a-file');
+    writeFileSync(blocked, 'not a directory');
+    const app = await startApp(redis, {
+      ...env,
+      MNEMO_KEY_PREFIX: 'snap-blocked:',
+      MNEMO_DATA_DIR: join(blocked, 'data'),
+      MNEMO_SNAPSHOT_INTERVAL_MS: '20',
+    });
+    const client = memoryClient(app.port);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const batch = memories(20, 1000 + 20 * round);
+        await client.UpsertEpisodic({ memories: batch });
+        const found = await client.GetEpisodic({ ids: batch.map((m) => m.id ?? '') });
+        expect(found.memories).toHaveLength(20);
+      }
+      expect(app.indexes.get('episodic').size).toBe(60);
+    } finally {
+      client.close();
+      await app.stop();
     }
   });
 });
