@@ -4,7 +4,11 @@ import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RedisAccess } from './RedisAccess.js';
 import type { RedisKeys } from './RedisKeys.js';
-import { runScript } from './scripts.js';
+import { deleteMemories, type DeleteMemoriesResult } from './scripts/deleteMemories.js';
+import type { MemoryChangeInput } from './scripts/memoryChanges.js';
+import { touchMemories, type TouchResult } from './scripts/touchMemories.js';
+
+export type { TouchResult } from './scripts/touchMemories.js';
 
 /** One entry of the change stream. */
 export interface ChangeEntry {
@@ -16,14 +20,6 @@ export interface ChangeEntry {
   /** Token of the write that made it (instance + sequence). */
   writeToken: string;
   ids: string[];
-}
-
-export interface TouchResult {
-  streamId: string | null;
-  /** Redis time of the touch, unix seconds. */
-  now: number;
-  /** New access_count per id, -1 where the memory no longer exists. */
-  accessCounts: number[];
 }
 
 export interface StoreOptions {
@@ -107,17 +103,10 @@ export class MemoryStore {
     schema: MemorySchema,
     ids: readonly string[],
     writeToken: string,
-  ): Promise<{ deleted: number; streamId: string | null }> {
+  ): Promise<DeleteMemoriesResult> {
     if (ids.length === 0) return { deleted: 0, streamId: null };
-    const reply = (await this.redis.replicatedWrite((redis) =>
-      runScript(
-        redis,
-        'deleteMemories',
-        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
-        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
-      ),
-    )) as [number, string | null];
-    return { deleted: reply[0], streamId: reply[1] ?? null };
+    const input = this.changeInput(schema, ids, writeToken);
+    return this.redis.replicatedWrite((redis) => deleteMemories(redis, input));
   }
 
   /** Counts one recall of each semantic memory (access_count + 1, last_accessed = now). */
@@ -126,15 +115,23 @@ export class MemoryStore {
     ids: readonly string[],
     writeToken: string,
   ): Promise<TouchResult> {
-    const reply = (await this.redis.replicatedWrite((redis) =>
-      runScript(
-        redis,
-        'touchMemories',
-        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
-        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
-      ),
-    )) as [string | null, string, number[]];
-    return { streamId: reply[0] ?? null, now: Number(reply[1]), accessCounts: reply[2] };
+    const input = this.changeInput(schema, ids, writeToken);
+    return this.redis.replicatedWrite((redis) => touchMemories(redis, input));
+  }
+
+  /** What the scripts that change memories and log the change take. */
+  private changeInput(
+    schema: MemorySchema,
+    ids: readonly string[],
+    writeToken: string,
+  ): MemoryChangeInput {
+    return {
+      stream: this.keys.changes(),
+      maxLen: this.options.changeStreamMaxLen,
+      kind: schema.kind,
+      writeToken,
+      memories: ids.map((id) => ({ id, key: this.keys.memory(schema.kind, id) })),
+    };
   }
 
   /** Every memory of a kind, in batches, with vectors (for rebuilding an index). */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
 import { DomainError, unavailable } from '../model/errors.js';
 import type { RedisAccess } from './RedisAccess.js';
+import { ScriptReplyError } from './scripts/reply.js';
 
 type Operation = (redis: Redis) => Promise<unknown>;
 
@@ -15,7 +16,7 @@ function isReplyError(error: unknown): error is Error {
 
 /** Errors that say nothing about a node's health. */
 function isOutcome(error: unknown): error is Error {
-  return error instanceof DomainError || isReplyError(error);
+  return error instanceof DomainError || error instanceof ScriptReplyError || isReplyError(error);
 }
 
 export interface RouterOptions {
