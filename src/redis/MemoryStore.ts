@@ -2,25 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
+import { changeXaddArgs, parseChange, type Change, type ChangeEntry } from './changeStream.js';
 import type { RedisAccess } from './RedisAccess.js';
 import type { RedisKeys } from './RedisKeys.js';
 import { deleteMemories, type DeleteMemoriesResult } from './scripts/deleteMemories.js';
 import type { MemoryChangeInput } from './scripts/memoryChanges.js';
 import { touchMemories, type TouchResult } from './scripts/touchMemories.js';
 
+export type { ChangeEntry } from './changeStream.js';
 export type { TouchResult } from './scripts/touchMemories.js';
-
-/** One entry of the change stream. */
-export interface ChangeEntry {
-  /** Stream id, `ms-seq`. */
-  streamId: string;
-  kind: string;
-  /** u = upserted (vector may have changed), a = attributes only, d = deleted. */
-  op: 'u' | 'a' | 'd';
-  /** Token of the write that made it (instance + sequence). */
-  writeToken: string;
-  ids: string[];
-}
 
 export interface StoreOptions {
   changeStreamMaxLen: number;
@@ -58,21 +48,13 @@ export class MemoryStore {
       tx.del(key);
       tx.hset(key, encodeHash(schema, record));
     }
-    tx.xadd(
-      this.keys.changes(),
-      'MAXLEN',
-      '~',
-      String(this.options.changeStreamMaxLen),
-      '*',
-      'k',
-      schema.kind,
-      'op',
-      'u',
-      'w',
+    const change: Change = {
+      kind: schema.kind,
+      op: 'u',
       writeToken,
-      'ids',
-      JSON.stringify(records.map((r) => r.id)),
-    );
+      ids: records.map((r) => r.id),
+    };
+    tx.xadd(this.keys.changes(), ...changeXaddArgs(change, this.options.changeStreamMaxLen));
     const replies = pipelineReplies(await tx.exec());
     return String(replies[replies.length - 1]);
   }
@@ -237,25 +219,6 @@ function pipelineReplies(results: [Error | null, unknown][] | null): unknown[] {
     if (error) throw error;
     return reply;
   });
-}
-
-function parseChange(streamId: string, flat: string[]): ChangeEntry {
-  const fields = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? '', flat[i + 1] ?? '');
-  const op = fields.get('op');
-  let ids: unknown;
-  try {
-    ids = JSON.parse(fields.get('ids') ?? '[]');
-  } catch {
-    ids = [];
-  }
-  return {
-    streamId,
-    kind: fields.get('k') ?? '',
-    op: op === 'd' || op === 'a' ? op : 'u',
-    writeToken: fields.get('w') ?? '',
-    ids: Array.isArray(ids) ? ids.map(String) : [],
-  };
 }
 
 function hashFields(schema: MemorySchema, includeVector: boolean): string[] {
