@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
+import { parseInfo } from './info.js';
 
 export interface RedisProbeOptions {
   /** How often INFO is sent. */
@@ -12,16 +13,6 @@ export interface RedisProbeOptions {
    * at once): one slow answer under a burst of traffic is not an outage.
    */
   failuresToUnready: number;
-}
-
-/** `field:value` lines of an INFO reply. */
-export function parseInfo(text: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1));
-  }
-  return fields;
 }
 
 /**
