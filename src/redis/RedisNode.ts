@@ -54,12 +54,14 @@ export class RedisNode {
   lagMs = Number.POSITIVE_INFINITY;
   replicaOffset = 0;
 
+  /** `onBreakerChange` is called after each transition of the breaker. */
   constructor(
     readonly name: string,
     readonly role: 'master' | 'replica',
     readonly client: Redis,
     options: BreakerOptions,
     log: Logger,
+    onBreakerChange: () => void,
   ) {
     this.calls = metrics.replicaReads.labels({ node: name, role });
     this.breaker = new CircuitBreaker((operation: Operation) => operation(client), {
@@ -76,13 +78,16 @@ export class RedisNode {
     this.breaker.on('open', () => {
       gauge.set(2);
       log.warn({ node: name, role }, 'circuit breaker opened');
+      onBreakerChange();
     });
     this.breaker.on('halfOpen', () => {
       gauge.set(1);
+      onBreakerChange();
     });
     this.breaker.on('close', () => {
       gauge.set(0);
       log.info({ node: name, role }, 'circuit breaker closed');
+      onBreakerChange();
     });
   }
 

@@ -2,6 +2,7 @@ import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { unavailable } from '../model/errors.js';
+import { MasterProbe } from './MasterProbe.js';
 import type { RedisAccess } from './RedisAccess.js';
 import { isOutcome, RedisNode, type BreakerOptions, type NodeState } from './RedisNode.js';
 import { ReplicationMonitor } from './ReplicationMonitor.js';
@@ -16,6 +17,11 @@ export interface RouterOptions extends BreakerOptions {
   /** Replicas a replicated write waits for (0 = none) and for how long. */
   writeMinReplicas: number;
   writeReplicaTimeoutMs: number;
+  /** The master's probe: INFO every `probeIntervalMs`, failed when not answered in time… */
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  /** …and the master unable to serve after this many failed probes in a row. */
+  probeFailuresToUnready: number;
 }
 
 export const DEFAULT_ROUTER_OPTIONS: Omit<
@@ -28,18 +34,30 @@ export const DEFAULT_ROUTER_OPTIONS: Omit<
   breakerMinRequests: 3,
   breakerResetMs: 1000,
   operationTimeoutMs: 10_000,
+  probeIntervalMs: 1000,
+  probeTimeoutMs: 2000,
+  probeFailuresToUnready: 3,
 };
 
 /**
- * The one way to Redis: writes to the master, reads round-robin over the replicas whose link is
- * up and whose lag is within bounds (the master when there is none, a stale replica when the
- * master is down too), a circuit breaker per node, one retry of a failed read on another node.
+ * The one way to Redis, and the one owner of its nodes' health.
+ *
+ * Routing: writes to the master, reads round-robin over the replicas whose link is up and whose
+ * lag is within bounds (the master when there is none, a stale replica when the master is down
+ * too), a circuit breaker per node, one retry of a failed read on another node.
+ *
+ * Health: `canServeReads()` and `onHealthChange()` are the view of whether Redis can serve
+ * reads, from the breakers, the replication monitor and the master's probe (which also sets the
+ * Redis memory and connection gauges).
  */
 export class RedisRouter implements RedisAccess {
   private readonly master_: RedisNode;
   private readonly replicas: RedisNode[];
+  private readonly probe: MasterProbe;
   private readonly replication: ReplicationMonitor;
   private next = 0;
+  private readsWere = false;
+  private readonly healthListeners: ((canServeReads: boolean) => void)[] = [];
 
   constructor(
     master: { name: string; client: Redis },
@@ -48,18 +66,30 @@ export class RedisRouter implements RedisAccess {
     private readonly options: RouterOptions,
     private readonly log: Logger,
   ) {
-    this.master_ = new RedisNode(master.name, 'master', master.client, options, log);
-    this.replicas = replicas.map((r) => new RedisNode(r.name, 'replica', r.client, options, log));
+    const changed = () => {
+      this.healthMayHaveChanged();
+    };
+    this.probe = new MasterProbe(master.client, log, {
+      intervalMs: options.probeIntervalMs,
+      timeoutMs: options.probeTimeoutMs,
+      failuresToUnready: options.probeFailuresToUnready,
+    });
+    this.probe.onChange(changed);
+    this.master_ = new RedisNode(master.name, 'master', master.client, options, log, changed);
+    this.replicas = replicas.map(
+      (r) => new RedisNode(r.name, 'replica', r.client, options, log, changed),
+    );
     this.replication = new ReplicationMonitor(this.master_, this.replicas, options.pollMs, log);
   }
 
-  /** Starts polling replication state (and probing nodes through their breakers). */
+  /** Polls replication state and probes the master once, then keeps doing so on timers. */
   async start(): Promise<void> {
-    await this.replication.start();
+    await Promise.all([this.replication.start(), this.probe.start()]);
   }
 
   stop(): void {
     this.replication.stop();
+    this.probe.stop();
     for (const node of [this.master_, ...this.replicas]) node.breaker.shutdown();
   }
 
@@ -81,9 +111,18 @@ export class RedisRouter implements RedisAccess {
     this.replication.onMasterChange(listener);
   }
 
-  /** Whether some node can serve reads now. */
+  /**
+   * Whether Redis can serve reads now: the master, when its breaker is not open and its probe
+   * finds it ready (connected, and INFO answered by one of the last `probeFailuresToUnready`
+   * probes), or else a replica whose breaker is not open. False until `start()`.
+   */
   canServeReads(): boolean {
-    return this.master_.available || this.replicas.some((r) => r.available);
+    return (this.master_.available && this.probe.ready()) || this.replicas.some((r) => r.available);
+  }
+
+  /** Calls `listener` with `canServeReads()` each time that changes. */
+  onHealthChange(listener: (canServeReads: boolean) => void): void {
+    this.healthListeners.push(listener);
   }
 
   /** Whether the master takes writes now (its breaker is not open). */
@@ -132,6 +171,13 @@ export class RedisRouter implements RedisAccess {
         throw this.unreachable(retryError, second);
       }
     }
+  }
+
+  private healthMayHaveChanged(): void {
+    const now = this.canServeReads();
+    if (now === this.readsWere) return;
+    this.readsWere = now;
+    for (const listener of this.healthListeners) listener(now);
   }
 
   private async onMaster<T>(operation: (redis: Redis) => Promise<T>): Promise<T> {
