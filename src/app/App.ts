@@ -27,7 +27,6 @@ import { serveMemory } from '../api/services.js';
 import { registerReflection } from '../api/reflection.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
-import { RedisProbe } from '../redis/RedisProbe.js';
 import { RedisProcess } from './RedisProcess.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -58,7 +57,6 @@ export class App {
     private readonly agents: AgentServices,
     readonly health: HealthService,
     private readonly readiness: Readiness,
-    private readonly probe: RedisProbe,
     private readonly metricsServer: MetricsServer,
     private readonly shutdownGraceMs: number,
     private readonly retrieval: RetrievalParts,
@@ -213,18 +211,12 @@ export class App {
     });
 
     // Health: every service NOT_SERVING until Redis answers (and, for MemoryService, until the
-    // index is rebuilt). Redis readiness is injected: the master client and its probe for now.
+    // index is rebuilt). Redis readiness is injected: the router's health view.
     const health = new HealthService(HEALTH_SERVICES);
-    const probe = new RedisProbe(redis, log, {
-      intervalMs: 1000,
-      timeoutMs: 2000,
-      failuresToUnready: 3,
-    });
     const readiness = new Readiness(health, () => router.canServeReads(), log, { pollMs: 500 });
-    probe.onChange(() => {
+    router.onHealthChange(() => {
       readiness.refresh();
     });
-    await probe.start();
     readiness.start();
 
     const server = new GrpcServer();
@@ -245,7 +237,6 @@ export class App {
       agents,
       health,
       readiness,
-      probe,
       metricsServer,
       config.shutdownGraceMs,
       { service, router, replicas: replicas.map((r) => r.client), writePool, calibrator },
@@ -288,7 +279,6 @@ export class App {
     this.retrieval.router.stop();
     if (this.retrieval.writePool !== null) await closeBlockingPool(this.retrieval.writePool);
     for (const replica of this.retrieval.replicas) replica.disconnect();
-    this.probe.stop();
     await this.redis.quit().catch(() => undefined);
     await this.localRedis?.stop();
     if (closeMetrics) await this.metricsServer.close();

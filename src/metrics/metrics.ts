@@ -164,7 +164,7 @@ export const metrics = {
     buckets: [...LATENCY_BUCKETS, 5, 10, 30],
     registers: [registry],
   }),
-  // Polled from the Redis master's INFO by src/redis/RedisProbe.ts.
+  // Polled from the Redis master's INFO by src/redis/MasterProbe.ts (owned by the router).
   redisMemoryUsage: new Gauge({
     name: 'redis_memory_usage_bytes',
     help: 'Memory used by the Redis master (INFO used_memory)',

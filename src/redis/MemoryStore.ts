@@ -2,29 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
+import { changeXaddArgs, parseChange, type Change, type ChangeEntry } from './changeStream.js';
 import type { RedisAccess } from './RedisAccess.js';
 import type { RedisKeys } from './RedisKeys.js';
-import { runScript } from './scripts.js';
+import { deleteMemories, type DeleteMemoriesResult } from './scripts/deleteMemories.js';
+import type { MemoryChangeInput } from './scripts/memoryChanges.js';
+import { touchMemories, type TouchResult } from './scripts/touchMemories.js';
 
-/** One entry of the change stream. */
-export interface ChangeEntry {
-  /** Stream id, `ms-seq`. */
-  streamId: string;
-  kind: string;
-  /** u = upserted (vector may have changed), a = attributes only, d = deleted. */
-  op: 'u' | 'a' | 'd';
-  /** Token of the write that made it (instance + sequence). */
-  writeToken: string;
-  ids: string[];
-}
-
-export interface TouchResult {
-  streamId: string | null;
-  /** Redis time of the touch, unix seconds. */
-  now: number;
-  /** New access_count per id, -1 where the memory no longer exists. */
-  accessCounts: number[];
-}
+export type { ChangeEntry } from './changeStream.js';
+export type { TouchResult } from './scripts/touchMemories.js';
 
 export interface StoreOptions {
   changeStreamMaxLen: number;
@@ -62,21 +48,13 @@ export class MemoryStore {
       tx.del(key);
       tx.hset(key, encodeHash(schema, record));
     }
-    tx.xadd(
-      this.keys.changes(),
-      'MAXLEN',
-      '~',
-      String(this.options.changeStreamMaxLen),
-      '*',
-      'k',
-      schema.kind,
-      'op',
-      'u',
-      'w',
+    const change: Change = {
+      kind: schema.kind,
+      op: 'u',
       writeToken,
-      'ids',
-      JSON.stringify(records.map((r) => r.id)),
-    );
+      ids: records.map((r) => r.id),
+    };
+    tx.xadd(this.keys.changes(), ...changeXaddArgs(change, this.options.changeStreamMaxLen));
     const replies = pipelineReplies(await tx.exec());
     return String(replies[replies.length - 1]);
   }
@@ -107,17 +85,10 @@ export class MemoryStore {
     schema: MemorySchema,
     ids: readonly string[],
     writeToken: string,
-  ): Promise<{ deleted: number; streamId: string | null }> {
+  ): Promise<DeleteMemoriesResult> {
     if (ids.length === 0) return { deleted: 0, streamId: null };
-    const reply = (await this.redis.replicatedWrite((redis) =>
-      runScript(
-        redis,
-        'deleteMemories',
-        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
-        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
-      ),
-    )) as [number, string | null];
-    return { deleted: reply[0], streamId: reply[1] ?? null };
+    const input = this.changeInput(schema, ids, writeToken);
+    return this.redis.replicatedWrite((redis) => deleteMemories(redis, input));
   }
 
   /** Counts one recall of each semantic memory (access_count + 1, last_accessed = now). */
@@ -126,15 +97,23 @@ export class MemoryStore {
     ids: readonly string[],
     writeToken: string,
   ): Promise<TouchResult> {
-    const reply = (await this.redis.replicatedWrite((redis) =>
-      runScript(
-        redis,
-        'touchMemories',
-        [this.keys.changes(), ...ids.map((id) => this.keys.memory(schema.kind, id))],
-        [this.options.changeStreamMaxLen, schema.kind, writeToken, ...ids],
-      ),
-    )) as [string | null, string, number[]];
-    return { streamId: reply[0] ?? null, now: Number(reply[1]), accessCounts: reply[2] };
+    const input = this.changeInput(schema, ids, writeToken);
+    return this.redis.replicatedWrite((redis) => touchMemories(redis, input));
+  }
+
+  /** What the scripts that change memories and log the change take. */
+  private changeInput(
+    schema: MemorySchema,
+    ids: readonly string[],
+    writeToken: string,
+  ): MemoryChangeInput {
+    return {
+      stream: this.keys.changes(),
+      maxLen: this.options.changeStreamMaxLen,
+      kind: schema.kind,
+      writeToken,
+      memories: ids.map((id) => ({ id, key: this.keys.memory(schema.kind, id) })),
+    };
   }
 
   /** Every memory of a kind, in batches, with vectors (for rebuilding an index). */
@@ -240,25 +219,6 @@ function pipelineReplies(results: [Error | null, unknown][] | null): unknown[] {
     if (error) throw error;
     return reply;
   });
-}
-
-function parseChange(streamId: string, flat: string[]): ChangeEntry {
-  const fields = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] ?? '', flat[i + 1] ?? '');
-  const op = fields.get('op');
-  let ids: unknown;
-  try {
-    ids = JSON.parse(fields.get('ids') ?? '[]');
-  } catch {
-    ids = [];
-  }
-  return {
-    streamId,
-    kind: fields.get('k') ?? '',
-    op: op === 'd' || op === 'a' ? op : 'u',
-    writeToken: fields.get('w') ?? '',
-    ids: Array.isArray(ids) ? ids.map(String) : [],
-  };
 }
 
 function hashFields(schema: MemorySchema, includeVector: boolean): string[] {

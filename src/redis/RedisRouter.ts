@@ -1,24 +1,15 @@
 import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
-import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
-import { metrics } from '../metrics/metrics.js';
-import { DomainError, unavailable } from '../model/errors.js';
+import { unavailable } from '../model/errors.js';
+import { MasterProbe } from './MasterProbe.js';
 import type { RedisAccess } from './RedisAccess.js';
+import { isOutcome, RedisNode, type BreakerOptions, type NodeState } from './RedisNode.js';
+import { ReplicationMonitor } from './ReplicationMonitor.js';
 
-type Operation = (redis: Redis) => Promise<unknown>;
+export type { NodeState } from './RedisNode.js';
 
-/** Redis answered with an error (the node is up): not an outage. */
-function isReplyError(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'ReplyError';
-}
-
-/** Errors that say nothing about a node's health. */
-function isOutcome(error: unknown): error is Error {
-  return error instanceof DomainError || isReplyError(error);
-}
-
-export interface RouterOptions {
+export interface RouterOptions extends BreakerOptions {
   /** A replica lagging more than this leaves the read rotation. */
   maxReplicaLagMs: number;
   /** How often replication state is polled. */
@@ -26,15 +17,11 @@ export interface RouterOptions {
   /** Replicas a replicated write waits for (0 = none) and for how long. */
   writeMinReplicas: number;
   writeReplicaTimeoutMs: number;
-  /** Breaker: failures counted over this window… */
-  breakerWindowMs: number;
-  /** …open it past this percentage, once at least `breakerMinRequests` were made… */
-  breakerErrorPercent: number;
-  breakerMinRequests: number;
-  /** …and let one probe through after this long open. */
-  breakerResetMs: number;
-  /** An operation taking longer than this counts as failed. */
-  operationTimeoutMs: number;
+  /** The master's probe: INFO every `probeIntervalMs`, failed when not answered in time… */
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  /** …and the master unable to serve after this many failed probes in a row. */
+  probeFailuresToUnready: number;
 }
 
 export const DEFAULT_ROUTER_OPTIONS: Omit<
@@ -47,92 +34,30 @@ export const DEFAULT_ROUTER_OPTIONS: Omit<
   breakerMinRequests: 3,
   breakerResetMs: 1000,
   operationTimeoutMs: 10_000,
+  probeIntervalMs: 1000,
+  probeTimeoutMs: 2000,
+  probeFailuresToUnready: 3,
 };
 
-/** What the router knows of one node (exposed for health, metrics and tests). */
-export interface NodeState {
-  readonly name: string;
-  readonly role: 'master' | 'replica';
-  readonly breaker: 'closed' | 'half_open' | 'open';
-  /** Replicas: link to the master up and lag within bounds. */
-  readonly inRotation: boolean;
-  readonly lagMs: number;
-}
-
-interface Offset {
-  at: number;
-  offset: number;
-}
-
-class RedisNode {
-  readonly breaker: CircuitBreaker<[Operation]>;
-  /** This node's series of mnemo_redis_reads_total, resolved once (it is counted per call). */
-  readonly calls: { inc(): void };
-  linkUp = false;
-  lagMs = Number.POSITIVE_INFINITY;
-  replicaOffset = 0;
-
-  constructor(
-    readonly name: string,
-    readonly role: 'master' | 'replica',
-    readonly client: Redis,
-    options: RouterOptions,
-    log: Logger,
-  ) {
-    this.calls = metrics.replicaReads.labels({ node: name, role });
-    this.breaker = new CircuitBreaker((operation: Operation) => operation(client), {
-      timeout: options.operationTimeoutMs,
-      resetTimeout: options.breakerResetMs,
-      errorThresholdPercentage: options.breakerErrorPercent,
-      volumeThreshold: options.breakerMinRequests,
-      rollingCountTimeout: options.breakerWindowMs,
-      // The node answered: a reply error or a domain outcome is not an outage.
-      errorFilter: isOutcome,
-    });
-    const gauge = metrics.breakerState.labels({ node: name });
-    gauge.set(0);
-    this.breaker.on('open', () => {
-      gauge.set(2);
-      log.warn({ node: name, role }, 'circuit breaker opened');
-    });
-    this.breaker.on('halfOpen', () => {
-      gauge.set(1);
-    });
-    this.breaker.on('close', () => {
-      gauge.set(0);
-      log.info({ node: name, role }, 'circuit breaker closed');
-    });
-  }
-
-  get state(): NodeState['breaker'] {
-    if (this.breaker.opened) return 'open';
-    if (this.breaker.halfOpen) return 'half_open';
-    return 'closed';
-  }
-
-  get available(): boolean {
-    return !this.breaker.opened;
-  }
-
-  run<T>(operation: (redis: Redis) => Promise<T>): Promise<T> {
-    return this.breaker.fire(operation) as Promise<T>;
-  }
-}
-
 /**
- * The one way to Redis: writes to the master, reads round-robin over the replicas whose link is
- * up and whose lag is within bounds (the master when there is none, a stale replica when the
- * master is down too), a circuit breaker per node, one retry of a failed read on another node.
+ * The one way to Redis, and the one owner of its nodes' health.
+ *
+ * Routing: writes to the master, reads round-robin over the replicas whose link is up and whose
+ * lag is within bounds (the master when there is none, a stale replica when the master is down
+ * too), a circuit breaker per node, one retry of a failed read on another node.
+ *
+ * Health: `canServeReads()` and `onHealthChange()` are the view of whether Redis can serve
+ * reads, from the breakers, the replication monitor and the master's probe (which also sets the
+ * Redis memory and connection gauges).
  */
 export class RedisRouter implements RedisAccess {
   private readonly master_: RedisNode;
   private readonly replicas: RedisNode[];
+  private readonly probe: MasterProbe;
+  private readonly replication: ReplicationMonitor;
   private next = 0;
-  private readonly offsets: Offset[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private polling = false;
-  private masterReplId: string | undefined;
-  private readonly masterChangeListeners: (() => void)[] = [];
+  private readsWere = false;
+  private readonly healthListeners: ((canServeReads: boolean) => void)[] = [];
 
   constructor(
     master: { name: string; client: Redis },
@@ -141,19 +66,30 @@ export class RedisRouter implements RedisAccess {
     private readonly options: RouterOptions,
     private readonly log: Logger,
   ) {
-    this.master_ = new RedisNode(master.name, 'master', master.client, options, log);
-    this.replicas = replicas.map((r) => new RedisNode(r.name, 'replica', r.client, options, log));
+    const changed = () => {
+      this.healthMayHaveChanged();
+    };
+    this.probe = new MasterProbe(master.client, log, {
+      intervalMs: options.probeIntervalMs,
+      timeoutMs: options.probeTimeoutMs,
+      failuresToUnready: options.probeFailuresToUnready,
+    });
+    this.probe.onChange(changed);
+    this.master_ = new RedisNode(master.name, 'master', master.client, options, log, changed);
+    this.replicas = replicas.map(
+      (r) => new RedisNode(r.name, 'replica', r.client, options, log, changed),
+    );
+    this.replication = new ReplicationMonitor(this.master_, this.replicas, options.pollMs, log);
   }
 
-  /** Starts polling replication state (and probing nodes through their breakers). */
+  /** Polls replication state and probes the master once, then keeps doing so on timers. */
   async start(): Promise<void> {
-    await this.poll();
-    this.timer = setInterval(() => void this.poll(), this.options.pollMs);
-    this.timer.unref();
+    await Promise.all([this.replication.start(), this.probe.start()]);
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    this.replication.stop();
+    this.probe.stop();
     for (const node of [this.master_, ...this.replicas]) node.breaker.shutdown();
   }
 
@@ -172,12 +108,21 @@ export class RedisRouter implements RedisAccess {
    * master restarted (and may have lost its latest writes).
    */
   onMasterChange(listener: () => void): void {
-    this.masterChangeListeners.push(listener);
+    this.replication.onMasterChange(listener);
   }
 
-  /** Whether some node can serve reads now. */
+  /**
+   * Whether Redis can serve reads now: the master, when its breaker is not open and its probe
+   * finds it ready (connected, and INFO answered by one of the last `probeFailuresToUnready`
+   * probes), or else a replica whose breaker is not open. False until `start()`.
+   */
   canServeReads(): boolean {
-    return this.master_.available || this.replicas.some((r) => r.available);
+    return (this.master_.available && this.probe.ready()) || this.replicas.some((r) => r.available);
+  }
+
+  /** Calls `listener` with `canServeReads()` each time that changes. */
+  onHealthChange(listener: (canServeReads: boolean) => void): void {
+    this.healthListeners.push(listener);
   }
 
   /** Whether the master takes writes now (its breaker is not open). */
@@ -228,6 +173,13 @@ export class RedisRouter implements RedisAccess {
     }
   }
 
+  private healthMayHaveChanged(): void {
+    const now = this.canServeReads();
+    if (now === this.readsWere) return;
+    this.readsWere = now;
+    for (const listener of this.healthListeners) listener(now);
+  }
+
   private async onMaster<T>(operation: (redis: Redis) => Promise<T>): Promise<T> {
     if (!this.master_.available) {
       throw unavailable('Redis master is unavailable; retry later', this.options.breakerResetMs);
@@ -272,73 +224,5 @@ export class RedisRouter implements RedisAccess {
     if (this.master_ !== exclude && this.master_.available) return this.master_;
     const stale = this.replicas.find((r) => r !== exclude && r.available);
     return stale ?? this.master_;
-  }
-
-  private async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      const now = Date.now();
-      const masterInfo = await this.info(this.master_);
-      const replId = masterInfo?.get('master_replid');
-      if (replId !== undefined) {
-        if (this.masterReplId !== undefined && replId !== this.masterReplId) {
-          this.log.warn({ replId }, 'the Redis master changed (failover or restart)');
-          for (const listener of this.masterChangeListeners) listener();
-        }
-        this.masterReplId = replId;
-      }
-      const masterOffset = Number(masterInfo?.get('master_repl_offset'));
-      if (Number.isFinite(masterOffset)) {
-        this.offsets.push({ at: now, offset: masterOffset });
-        while (this.offsets.length > 0 && (this.offsets[0]?.at ?? now) < now - 60_000) {
-          this.offsets.shift();
-        }
-      }
-      await Promise.all(
-        this.replicas.map(async (replica) => {
-          const info = await this.info(replica);
-          replica.linkUp = info?.get('master_link_status') === 'up';
-          replica.replicaOffset = Number(info?.get('slave_repl_offset') ?? 0);
-          replica.lagMs = this.lagOf(replica.replicaOffset, Date.now());
-        }),
-      );
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  /** How far behind the master a replica at `offset` is, from the sampled master offsets. */
-  private lagOf(offset: number, now: number): number {
-    const latest = this.offsets[this.offsets.length - 1];
-    if (latest === undefined) return Number.POSITIVE_INFINITY;
-    if (offset >= latest.offset) return 0;
-    for (let i = this.offsets.length - 1; i >= 0; i--) {
-      const sample = this.offsets[i];
-      if (sample !== undefined && sample.offset <= offset) return now - sample.at;
-    }
-    return now - (this.offsets[0]?.at ?? now);
-  }
-
-  private async info(node: RedisNode): Promise<Map<string, string> | null> {
-    if (!node.available && !node.breaker.halfOpen) {
-      // Let the breaker's reset timer decide when to probe again.
-      try {
-        await node.run((redis) => redis.ping());
-      } catch {
-        return null;
-      }
-    }
-    try {
-      const text = await node.run((redis) => redis.info('replication'));
-      const fields = new Map<string, string>();
-      for (const line of text.split('\r\n')) {
-        const colon = line.indexOf(':');
-        if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
-      }
-      return fields;
-    } catch {
-      return null;
-    }
   }
 }

@@ -228,7 +228,7 @@ async function redisInfo(redis: RedisProcess): Promise<Map<string, string>> {
   const { Redis } = await import('ioredis');
   const client = new Redis(redis.url);
   try {
-    const { parseInfo } = await import('../../src/redis/RedisProbe.js');
+    const { parseInfo } = await import('../../src/redis/info.js');
     return parseInfo(await client.info('memory'));
   } finally {
     client.disconnect();

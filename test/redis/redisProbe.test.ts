@@ -1,27 +1,27 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
-import { RedisProbe } from '../../src/redis/RedisProbe.js';
 import { registry } from '../../src/metrics/metrics.js';
+import { DEFAULT_ROUTER_OPTIONS, RedisRouter } from '../../src/redis/RedisRouter.js';
 import { quietLog, startRedis } from '../support/testApp.js';
 
-/** `ready()` sampled every few ms for `ms`: whether it was ever false. */
-async function everUnready(probe: RedisProbe, ms: number): Promise<boolean> {
+/** `canServeReads()` sampled every few ms for `ms`: whether it was ever false. */
+async function everUnready(router: RedisRouter, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   let unready = false;
   while (Date.now() < end) {
-    unready ||= !probe.ready();
+    unready ||= !router.canServeReads();
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return unready;
 }
 
-describe('RedisProbe on a real redis-server', () => {
+describe("the router's health view (its master probe) on a real redis-server", () => {
   let redis: RedisProcess;
   let client: Redis;
   let admin: Redis;
-  let probe: RedisProbe;
-  /** `ready()` at each change the probe announced. */
+  let router: RedisRouter;
+  /** `canServeReads()` at each change the router announced. */
   const states: boolean[] = [];
   let unreadyAt = 0;
 
@@ -32,27 +32,37 @@ describe('RedisProbe on a real redis-server', () => {
     await client.connect();
     admin = new Redis(redis.url);
     await admin.ping();
-    probe = new RedisProbe(client, quietLog, {
-      intervalMs: 50,
-      timeoutMs: 100,
-      failuresToUnready: 3,
+    router = new RedisRouter(
+      { name: `127.0.0.1:${redis.port}`, client },
+      [],
+      null,
+      {
+        ...DEFAULT_ROUTER_OPTIONS,
+        maxReplicaLagMs: 1000,
+        writeMinReplicas: 0,
+        writeReplicaTimeoutMs: 1000,
+        probeIntervalMs: 50,
+        probeTimeoutMs: 100,
+        probeFailuresToUnready: 3,
+      },
+      quietLog,
+    );
+    router.onHealthChange(() => {
+      states.push(router.canServeReads());
+      if (!router.canServeReads()) unreadyAt = Date.now();
     });
-    probe.onChange(() => {
-      states.push(probe.ready());
-      if (!probe.ready()) unreadyAt = Date.now();
-    });
-    await probe.start();
+    await router.start();
   });
 
   afterAll(async () => {
-    probe.stop();
+    router.stop();
     client.disconnect();
     admin.disconnect();
     await redis.stop();
   });
 
   it('is ready once INFO is answered, and sets the Redis gauges from it', async () => {
-    expect(probe.ready()).toBe(true);
+    expect(router.canServeReads()).toBe(true);
     const gauges = await registry.getMetricsAsJSON();
     const value = (name: string): number =>
       gauges.find((m) => m.name === name)?.values[0]?.value ?? 0;
@@ -63,7 +73,7 @@ describe('RedisProbe on a real redis-server', () => {
   it('stays ready through one slow answer (a burst is not an outage)', async () => {
     // Every command waits 120 ms: at most two probes time out.
     await admin.call('CLIENT', 'PAUSE', '120', 'ALL');
-    expect(await everUnready(probe, 500)).toBe(false);
+    expect(await everUnready(router, 500)).toBe(false);
   });
 
   it('is unready after probes fail in a row, and ready again on its own', async () => {
@@ -71,13 +81,13 @@ describe('RedisProbe on a real redis-server', () => {
     await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
     await vi.waitFor(
       () => {
-        expect(probe.ready()).toBe(false);
+        expect(router.canServeReads()).toBe(false);
       },
       { timeout: 1400, interval: 10 },
     );
     await vi.waitFor(
       () => {
-        expect(probe.ready()).toBe(true);
+        expect(router.canServeReads()).toBe(true);
       },
       { timeout: 3000, interval: 10 },
     );
@@ -97,6 +107,6 @@ describe('RedisProbe on a real redis-server', () => {
     );
     // Not three failed probes (300 ms at least): the dropped connection itself.
     expect(unreadyAt - killedAt).toBeLessThan(250);
-    expect(probe.ready()).toBe(true);
+    expect(router.canServeReads()).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
 -- ARGV[3]   write token of the calling instance
 -- ARGV[4..] memory ids, in the order of KEYS[2..]
 -- Returns   { number deleted, stream id or false }
+--#include lib/changeStream.lua
 local deleted = {}
 for i = 2, #KEYS do
   if redis.call('DEL', KEYS[i]) == 1 then
@@ -14,7 +15,6 @@ for i = 2, #KEYS do
 end
 local id = false
 if #deleted > 0 then
-  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
-    'k', ARGV[2], 'op', 'd', 'w', ARGV[3], 'ids', cjson.encode(deleted))
+  id = append_change(KEYS[1], ARGV[1], ARGV[2], CHANGE_OP.deleted, ARGV[3], deleted)
 end
 return { #deleted, id }

@@ -7,6 +7,7 @@
 -- ARGV[3]   write token of the calling instance
 -- ARGV[4..] memory ids, in the order of KEYS[2..]
 -- Returns   { stream id or false, now as text, access_count of each key (-1 when missing) }
+--#include lib/changeStream.lua
 local t = redis.call('TIME')
 local now = t[1] .. '.' .. string.format('%06d', tonumber(t[2]))
 local counts = {}
@@ -22,7 +23,6 @@ for i = 2, #KEYS do
 end
 local id = false
 if #touched > 0 then
-  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
-    'k', ARGV[2], 'op', 'a', 'w', ARGV[3], 'ids', cjson.encode(touched))
+  id = append_change(KEYS[1], ARGV[1], ARGV[2], CHANGE_OP.attributes, ARGV[3], touched)
 end
 return { id, now, counts }

@@ -4,12 +4,14 @@ import type { Logger } from 'pino';
 import { metrics } from '../../metrics/metrics.js';
 import type { AuditEntry, AuditRecord } from '../../model/AuditEntry.js';
 import { DomainError, unavailable } from '../../model/errors.js';
-import { runScript } from '../../redis/scripts.js';
 import type { RedisAccess } from '../../redis/RedisAccess.js';
 import type { RedisKeys } from '../../redis/RedisKeys.js';
+import { auditAppend } from '../../redis/scripts/auditAppend.js';
+import type { AuditAgentKeys } from '../../redis/scripts/auditKeys.js';
+import { auditPnl } from '../../redis/scripts/auditPnl.js';
+import { auditTrim } from '../../redis/scripts/auditTrim.js';
 import {
   BUCKET_WIDTHS,
-  MICRO,
   bucketIndexes,
   fromMicroUnits,
   planPnlQuery,
@@ -101,35 +103,25 @@ export class AuditService {
   async appendMany(entries: readonly AuditEntry[]): Promise<AppendResult[]> {
     if (entries.length === 0) return [];
     const now = Date.now() / 1000;
-    const keys = [this.keys.auditLog(), this.keys.auditTxIndex()];
-    const args: string[] = [String(entries.length)];
-    for (const entry of entries) {
-      const wallTime = entry.wallTime === 0 ? now : entry.wallTime;
-      keys.push(...this.agentKeys(entry.agentId));
-      args.push(
-        entry.agentId,
-        entry.action,
-        entry.market,
-        String(entry.amount),
-        entry.status,
-        entry.txId,
-        String(entry.pnl),
-        String(wallTime),
-        entry.meta,
-        toMicroUnits(entry.pnl).toString(),
-        ...bucketIndexes(wallTime).map(String),
-      );
-    }
-    const reply = (await this.redis.replicatedWrite((redis) =>
-      runScript(redis, 'auditAppend', keys, args),
-    )) as (string | number)[];
-    const results: AppendResult[] = [];
-    for (let i = 0; i < entries.length; i++) {
-      const duplicate = reply[2 * i + 1] === 1;
-      results.push({ id: String(reply[2 * i]), duplicate });
+    const input = {
+      log: this.keys.auditLog(),
+      txIndex: this.keys.auditTxIndex(),
+      entries: entries.map((entry) => {
+        const wallTime = entry.wallTime === 0 ? now : entry.wallTime;
+        return {
+          entry: { ...entry, wallTime },
+          pnlMicro: toMicroUnits(entry.pnl),
+          buckets: bucketIndexes(wallTime),
+          keys: this.agentKeys(entry.agentId),
+        };
+      }),
+    };
+    const { appended: results, length } = await this.redis.replicatedWrite((redis) =>
+      auditAppend(redis, input),
+    );
+    for (const { duplicate } of results) {
       metrics.auditAppends.inc({ result: duplicate ? 'duplicate' : 'appended' });
     }
-    const length = Number(reply[reply.length - 1]);
     if (length >= this.options.maxLen + this.options.trimBatch) {
       try {
         await this.trim();
@@ -161,24 +153,22 @@ export class AuditService {
       const head = await this.redis.master((redis) =>
         redis.xrange(stream, '-', '+', 'COUNT', Math.min(excess, MAX_TRIM_CHUNK)),
       );
-      const keys = [stream, this.keys.auditTxIndex()];
-      const args: string[] = [String(head.length)];
-      for (const [id, flat] of head) {
-        const entry = parseEntry(flat);
-        const micro = toMicroUnits(entry.pnl);
-        keys.push(...this.agentKeys(entry.agentId));
-        args.push(
-          id,
-          entry.txId,
-          `${micro}:${id}`,
-          (-micro).toString(),
-          ...bucketIndexes(entry.wallTime).map(String),
-        );
-      }
-      args.push(String(this.options.maxLen));
-      removed += Number(
-        await this.redis.replicatedWrite((redis) => runScript(redis, 'auditTrim', keys, args)),
-      );
+      const input = {
+        log: stream,
+        txIndex: this.keys.auditTxIndex(),
+        entries: head.map(([id, flat]) => {
+          const entry = parseEntry(flat);
+          return {
+            id,
+            txId: entry.txId,
+            pnlMicro: toMicroUnits(entry.pnl),
+            buckets: bucketIndexes(entry.wallTime),
+            keys: this.agentKeys(entry.agentId),
+          };
+        }),
+        keep: this.options.maxLen,
+      };
+      removed += await this.redis.replicatedWrite((redis) => auditTrim(redis, input));
     }
   }
 
@@ -300,22 +290,9 @@ export class AuditService {
   /** The exact sum of an agent's pnl with wall_time in [from, to] (null = unbounded). */
   async agentPnl(agentId: string, from: number | null, to: number | null): Promise<PnlTotal> {
     const plan = planPnlQuery(from, to);
-    const args: (string | number)[] = [
-      plan.dayLo,
-      plan.dayHi,
-      plan.countMin,
-      plan.countMax,
-      plan.edges.length,
-      ...plan.edges.flat(),
-    ];
-    for (const level of plan.buckets) args.push(level.length, ...level);
-    const agentKeys = this.agentKeys(agentId);
-    const [entries, sums, high, low] = (await this.redis.master((redis) =>
-      runScript(redis, 'auditPnl', agentKeys, args),
-    )) as [number, string[], string, string];
-    let micro = BigInt(high) * MICRO + BigInt(low);
-    for (const sum of sums) micro += BigInt(sum);
-    return { totalPnl: fromMicroUnits(micro), entries };
+    const keys = this.agentKeys(agentId);
+    const { entries, pnlMicro } = await this.redis.master((redis) => auditPnl(redis, keys, plan));
+    return { totalPnl: fromMicroUnits(pnlMicro), entries };
   }
 
   /** Ends every live tail (they answer UNAVAILABLE) and refuses new ones. */
@@ -330,12 +307,14 @@ export class AuditService {
     return newest[0]?.[0] ?? '0-0';
   }
 
-  /** The agent's timeline and P&L hashes, in the order the scripts expect. */
-  private agentKeys(agentId: string): string[] {
-    return [
-      this.keys.auditAgentTimeline(agentId),
-      ...BUCKET_WIDTHS.map((w) => this.keys.auditAgentPnl(agentId, w)),
-    ];
+  /** The agent's timeline and P&L hashes (one per bucket width, coarsest first). */
+  private agentKeys(agentId: string): AuditAgentKeys {
+    const pnl = (width: number) => this.keys.auditAgentPnl(agentId, width);
+    const [day, hour, minute, second] = BUCKET_WIDTHS;
+    return {
+      timeline: this.keys.auditAgentTimeline(agentId),
+      pnl: [pnl(day), pnl(hour), pnl(minute), pnl(second)],
+    };
   }
 }
 

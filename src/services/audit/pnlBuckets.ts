@@ -29,8 +29,14 @@ export function bucketIndex(t: number, width: number): number {
 }
 
 /** The bucket index of `t` at every width, coarsest first. */
-export function bucketIndexes(t: number): number[] {
-  return BUCKET_WIDTHS.map((w) => bucketIndex(t, w));
+export function bucketIndexes(t: number): [number, number, number, number] {
+  const [day, hour, minute, second] = BUCKET_WIDTHS;
+  return [
+    bucketIndex(t, day),
+    bucketIndex(t, hour),
+    bucketIndex(t, minute),
+    bucketIndex(t, second),
+  ];
 }
 
 /** `x` rounded to the nearest micro-unit (ties away from zero), exactly. |x| < 1e21. */

@@ -1,9 +1,10 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { metrics } from '../../metrics/metrics.js';
 import { DomainError } from '../../model/errors.js';
-import { runScript } from '../../redis/scripts.js';
 import type { RedisAccess } from '../../redis/RedisAccess.js';
 import type { RedisKeys } from '../../redis/RedisKeys.js';
+import { cacheIncrementBy } from '../../redis/scripts/cacheIncrementBy.js';
+import { cacheSetHash } from '../../redis/scripts/cacheSetHash.js';
 
 /** A cached value: `ttlMs` is -1 when it has no expiry (or was not found). */
 export interface CachedValue {
@@ -97,28 +98,20 @@ export class CacheService {
     fields: Readonly<Record<string, string>>,
     ttlMs: number,
   ): Promise<void> {
-    const args: string[] = [String(ttlMs)];
-    for (const [field, value] of Object.entries(fields)) args.push(field, value);
     await this.run(key, () =>
       this.redis.replicatedWrite((redis) =>
-        runScript(redis, 'cacheSetHash', [this.keys.cache(key)], args),
+        cacheSetHash(redis, { key: this.keys.cache(key), fields, ttlMs }),
       ),
     );
   }
 
   /** Adds `delta` to a hash field atomically; `ttlMs` > 0 sets the hash's expiry. */
   async incrementBy(key: string, field: string, delta: number, ttlMs: number): Promise<number> {
-    const reply = await this.run(key, () =>
+    return this.run(key, () =>
       this.redis.replicatedWrite((redis) =>
-        runScript(
-          redis,
-          'cacheIncrementBy',
-          [this.keys.cache(key)],
-          [field, String(delta), String(ttlMs)],
-        ),
+        cacheIncrementBy(redis, { key: this.keys.cache(key), field, delta, ttlMs }),
       ),
     );
-    return Number(reply);
   }
 
   /**

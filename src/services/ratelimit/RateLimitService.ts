@@ -1,7 +1,7 @@
 import { metrics } from '../../metrics/metrics.js';
-import { runScript } from '../../redis/scripts.js';
 import type { RedisAccess } from '../../redis/RedisAccess.js';
 import type { RedisKeys } from '../../redis/RedisKeys.js';
+import { rateLimitAcquire } from '../../redis/scripts/rateLimitAcquire.js';
 
 export interface AcquireRequest {
   bucket: string;
@@ -38,15 +38,15 @@ export class RateLimitService {
   ) {}
 
   async acquire(request: AcquireRequest): Promise<AcquireResult> {
-    const [allowed, remaining, retryAfterMs] = (await this.redis.master((redis) =>
-      runScript(
-        redis,
-        'rateLimitAcquire',
-        [this.keys.rateLimitBucket(request.bucket)],
-        [String(request.capacity), String(request.refillPerSecond), String(request.tokens)],
-      ),
-    )) as [number, string, number];
-    metrics.rateLimitDecisions.inc({ decision: allowed === 1 ? 'admitted' : 'denied' });
-    return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs };
+    const decision = await this.redis.master((redis) =>
+      rateLimitAcquire(redis, {
+        key: this.keys.rateLimitBucket(request.bucket),
+        capacity: request.capacity,
+        refillPerSecond: request.refillPerSecond,
+        tokens: request.tokens,
+      }),
+    );
+    metrics.rateLimitDecisions.inc({ decision: decision.allowed ? 'admitted' : 'denied' });
+    return decision;
   }
 }

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
+import { parseInfo } from './info.js';
 
-export interface RedisProbeOptions {
+export interface MasterProbeOptions {
   /** How often INFO is sent. */
   intervalMs: number;
   /** An INFO not answered within this counts as a failed probe. */
@@ -14,43 +15,35 @@ export interface RedisProbeOptions {
   failuresToUnready: number;
 }
 
-/** `field:value` lines of an INFO reply. */
-export function parseInfo(text: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1));
-  }
-  return fields;
-}
-
 /**
- * Watches one Redis (the master) through the client mnemo sends its commands on: one INFO per
+ * The router's watch of the master, through the client mnemo sends its commands on: one INFO per
  * interval, at most one at a time and bounded by a timeout. `ready()` is true while that client is
  * connected and INFO is answered (false at once when the connection drops, or after
  * `failuresToUnready` failed probes in a row); each answer also sets `redis_memory_usage_bytes`
  * (used_memory) and `redis_connections_active` (connected_clients: every client of that Redis,
  * all mnemo instances included). One small command per interval whatever the traffic.
  */
-export class RedisProbe {
+export class MasterProbe {
   private ok = false;
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
+  // A dropped connection is known at once, not at the next probe.
+  private readonly onClose = (): void => {
+    this.update(false);
+  };
+  private readonly onReady = (): void => {
+    void this.probe();
+  };
 
   constructor(
     private readonly redis: Redis,
     private readonly log: Logger,
-    private readonly options: RedisProbeOptions,
+    private readonly options: MasterProbeOptions,
   ) {
-    // A dropped connection is known at once, not at the next probe.
-    redis.on('close', () => {
-      this.update(false);
-    });
-    redis.on('ready', () => {
-      void this.probe();
-    });
+    redis.on('close', this.onClose);
+    redis.on('ready', this.onReady);
   }
 
   /** Probes once (so `ready()` is meaningful at once), then every interval. */
@@ -62,9 +55,12 @@ export class RedisProbe {
     this.timer.unref();
   }
 
+  /** Stops probing and watching the connection; `ready()` keeps its last value. */
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.redis.off('close', this.onClose);
+    this.redis.off('ready', this.onReady);
   }
 
   ready(): boolean {

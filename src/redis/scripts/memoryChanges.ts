@@ -1,0 +1,24 @@
+/**
+ * The input shared by the scripts that change memories and append one change-stream entry for
+ * them (deleteMemories, touchMemories): KEYS = the stream, then one hash per memory; ARGV = the
+ * stream's MAXLEN, the kind, the write token, then the ids in the order of their hashes.
+ */
+export interface MemoryChangeInput {
+  /** The change stream's key. */
+  stream: string;
+  /** The stream's approximate MAXLEN. */
+  maxLen: number;
+  kind: string;
+  /** Token of the write (instance + sequence), recorded in the entry. */
+  writeToken: string;
+  /** The memories, each with its hash's key. */
+  memories: readonly { id: string; key: string }[];
+}
+
+export function memoryChangeKeys(input: MemoryChangeInput): string[] {
+  return [input.stream, ...input.memories.map((m) => m.key)];
+}
+
+export function memoryChangeArgs(input: MemoryChangeInput): string[] {
+  return [String(input.maxLen), input.kind, input.writeToken, ...input.memories.map((m) => m.id)];
+}
