@@ -17,8 +17,8 @@ export interface ReadinessOptions {
 
 /**
  * Decides the health statuses from three facts:
- * - whether Redis can serve reads: an injected `redisReady` (today the master client's state and
- *   its probe; tomorrow the replica router's view), asked every `pollMs` and on `refresh()`;
+ * - whether Redis can serve reads: an injected `redisReady` (the Redis router's one health view:
+ *   see RedisRouter.canServeReads), asked every `pollMs` and on `refresh()`;
  * - whether the index has been built (false from start until the first rebuild ends);
  * - whether shutdown has begun (then everything is NOT_SERVING, for good).
  *
