@@ -1,8 +1,8 @@
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../../src/config/projectRoot.js';
 import type { DataKind } from './dataset.js';
-import { loopbackAddress, loopbackRedisUrl } from './rpc.js';
+import { loopbackAddress, loopbackRedisUrl } from './loopback.js';
+import { repoRoot } from './repoRoot.js';
 
 export const PHASES = ['phase1', 'phase2', 'phase3', 'recall', 'scale', 'agents'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -242,7 +242,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     seed: positiveInt('seed', values.seed, 0),
     k: positiveInt('k', values.k),
     json: values.json,
-    outDir: isAbsolute(outDir) ? outDir : join(projectRoot(), outDir),
+    outDir: isAbsolute(outDir) ? outDir : join(repoRoot(), outDir),
     concurrency: intList('concurrency', values.concurrency),
     queries:
       values.queries === undefined ? defaults.queries : positiveInt('queries', values.queries),
