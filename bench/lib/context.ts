@@ -6,14 +6,10 @@ import { closedLoop, type Target } from './driver.js';
 import type { Environment } from './environment.js';
 import { loadDataset, type LoadResult } from './loader.js';
 import type { BenchOptions } from './options.js';
-import {
-  Cleanup,
-  EchoChild,
-  MnemoChild,
-  startRedis,
-  type RedisHandle,
-  type StartTiming,
-} from './processes.js';
+import { Cleanup } from './cleanup.js';
+import { EchoChild } from './echoChild.js';
+import { MnemoChild, type StartTiming } from './mnemoChild.js';
+import { startRedis, type RedisHandle } from './redisServer.js';
 import { status } from './progress.js';
 import { Channels, RAW_SEARCH, RPC } from './rpc.js';
 import { f32le } from './syntheticData.js';

@@ -26,7 +26,7 @@ import {
   type TargetFigures,
 } from '../lib/figures.js';
 import type { LoadResult } from '../lib/loader.js';
-import { distancesPerSearch, metricsDelta } from '../lib/processes.js';
+import { distancesPerSearch, metricsDelta } from '../lib/serverMetrics.js';
 import type { PhaseOutput, Table } from '../lib/report.js';
 import { RPC } from '../lib/rpc.js';
 import { lineChart, PALETTE, type Series } from '../lib/svg.js';

@@ -6,12 +6,8 @@
 import { loadConfig } from '../../src/config/config.js';
 import { encodeQueries, type BenchContext } from '../lib/context.js';
 import type { LoadResult } from '../lib/loader.js';
-import {
-  processMemory,
-  redisMemory,
-  type ProcessMemory,
-  type StartTiming,
-} from '../lib/processes.js';
+import { processMemory, redisMemory, type ProcessMemory } from '../lib/memoryFigures.js';
+import type { StartTiming } from '../lib/mnemoChild.js';
 import { status } from '../lib/progress.js';
 import type { Cell, Chart, PhaseOutput, Table } from '../lib/report.js';
 import { round } from '../lib/stats.js';

@@ -1,115 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
-import { freePort, RedisProcess } from '../../src/app/RedisProcess.js';
-import { projectRoot } from '../../src/config/projectRoot.js';
+import { spawnTsx, stopChild } from './children.js';
+import { processMemory, type ProcessMemory } from './memoryFigures.js';
+import { freePort } from './redisServer.js';
 import { Channels, RPC } from './rpc.js';
-
-/** Everything started by a run, stopped in reverse order at its end (or on a signal). */
-export class Cleanup {
-  private readonly tasks: { name: string; run: () => Promise<void> }[] = [];
-
-  add(name: string, run: () => Promise<void>): void {
-    this.tasks.push({ name, run });
-  }
-
-  async runAll(): Promise<void> {
-    while (this.tasks.length > 0) {
-      const task = this.tasks.pop();
-      if (task === undefined) break;
-      try {
-        await task.run();
-      } catch (error) {
-        process.stderr.write(`bench: stopping ${task.name} failed: ${String(error)}\n`);
-      }
-    }
-  }
-}
-
-/** Memory figures of a process, from /proc/<pid>/status (Linux), in bytes. */
-export interface ProcessMemory {
-  rss: number;
-  /** Peak RSS. */
-  hwm: number;
-}
-
-export function processMemory(pid: number | undefined): ProcessMemory | null {
-  if (pid === undefined) return null;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string): number => {
-      const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-      return match === null ? 0 : Number(match[1]) * 1024;
-    };
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-  } catch {
-    return null;
-  }
-}
-
-/** Redis `INFO memory` used_memory (bytes) and the number of keys. */
-export async function redisMemory(url: string): Promise<{ usedMemory: number; keys: number }> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const info = await client.info('memory');
-    const used = /^used_memory:(\d+)/m.exec(info);
-    const keys = await client.dbsize();
-    return { usedMemory: Number(used?.[1] ?? 0), keys };
-  } finally {
-    client.disconnect();
-  }
-}
-
-export interface RedisHandle {
-  url: string;
-  pid: number | undefined;
-  stop(): Promise<void>;
-}
-
-/** A redis-server of our own on a free loopback port, no persistence, optional modules. */
-export async function startRedis(modules: readonly string[] = []): Promise<RedisHandle> {
-  const args = modules.flatMap((path) => ['--loadmodule', path]);
-  const redis = await RedisProcess.start({ args });
-  return { url: redis.url, pid: redis.pid, stop: () => redis.stop() };
-}
-
-/** Environment of a child: ours without MNEMO_* settings (the harness sets those explicitly). */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('MNEMO_') && name !== 'NODE_OPTIONS') env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
-/** Spawns `node --import tsx <script>` in the project root. */
-function spawnTsx(script: string, env: Record<string, string>, ipc = false): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: projectRoot(),
-    env: childEnv(env),
-    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    child.kill('SIGKILL');
-  }, graceMs);
-  await exited;
-  clearTimeout(timer);
-}
+import { scrapeMetrics } from './serverMetrics.js';
 
 export interface MnemoOptions {
   /** Label in tables: "mnemo", "naive". */
@@ -193,15 +91,7 @@ export class MnemoChild {
    * none or does not answer.
    */
   async metrics(): Promise<Record<string, number>> {
-    try {
-      const response = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`, {
-        signal: AbortSignal.timeout(5000),
-      });
-      if (!response.ok) return {};
-      return parseMetrics(await response.text());
-    } catch {
-      return {};
-    }
+    return (await scrapeMetrics(`127.0.0.1:${this.metricsPort}`)) ?? {};
   }
 
   get pid(): number | undefined {
@@ -346,105 +236,4 @@ export class MnemoChild {
       channels.close();
     }
   }
-}
-
-/**
- * The transport floor: a bare grpc-js server (bench/lib/echoServer.ts) in a child process that
- * answers SearchEpisodic with a fixed response of the size mnemo answers, through the same
- * protobuf definitions.
- */
-export class EchoChild {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {}
-
-  get address(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  static async start(response: Buffer, timeoutMs = 30_000): Promise<EchoChild> {
-    const child = spawnTsx(join('bench', 'lib', 'echoServer.ts'), {}, true);
-    let output = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (output.length < 10_000) output += chunk.toString();
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`echo server did not start: ${output}`));
-      }, timeoutMs);
-      child.once('message', (message: { port?: unknown }) => {
-        clearTimeout(timer);
-        if (typeof message.port === 'number') resolve(message.port);
-        else reject(new Error('echo server sent no port'));
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`echo server exited with ${String(code)}: ${output}`));
-      });
-      child.send({ response: response.toString('base64') });
-    });
-    return new EchoChild(child, port);
-  }
-
-  async stop(): Promise<void> {
-    await stopChild(this.child, 5000);
-  }
-}
-
-/** Metric families the harness keeps: mnemo's own, and the server-side search latency. */
-const KEPT_METRICS = [
-  'mnemo_',
-  'redis_memory_query_seconds_sum',
-  'redis_memory_query_seconds_count',
-];
-
-/** Samples of the kept metrics (no histogram buckets) from the Prometheus text format. */
-export function parseMetrics(text: string): Record<string, number> {
-  const samples: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    if (!KEPT_METRICS.some((prefix) => line.startsWith(prefix)) || line.includes('_bucket{')) {
-      continue;
-    }
-    const space = line.lastIndexOf(' ');
-    const value = Number(line.slice(space + 1));
-    if (space > 0 && Number.isFinite(value)) samples[line.slice(0, space)] = value;
-  }
-  return samples;
-}
-
-/**
- * Vector distances the index computed per search over a measurement, from a metrics delta:
- * mnemo_index_distance_computations_total over mnemo_search_plans_total (plans exact, hnsw and
- * hnsw_filtered; an empty plan computes nothing). Null when the server reported no computations
- * (a server without the metric) or no such searches.
- */
-export function distancesPerSearch(delta: Record<string, number>): number | null {
-  let computations = 0;
-  let searches = 0;
-  for (const [name, value] of Object.entries(delta)) {
-    if (name.startsWith('mnemo_index_distance_computations_total')) computations += value;
-    if (name.startsWith('mnemo_search_plans_total') && !name.includes('plan="empty"')) {
-      searches += value;
-    }
-  }
-  return computations > 0 && searches > 0 ? Math.round((10 * computations) / searches) / 10 : null;
-}
-
-/** after − before for every sample (counters and sums over a measurement). */
-export function metricsDelta(
-  before: Record<string, number>,
-  after: Record<string, number>,
-): Record<string, number> {
-  const delta: Record<string, number> = {};
-  for (const [name, value] of Object.entries(after)) {
-    const d = value - (before[name] ?? 0);
-    if (d !== 0) delta[name] = Math.round(d * 1e6) / 1e6;
-  }
-  return delta;
 }
