@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { DataKind } from './dataset.js';
 import { loopbackAddress, loopbackRedisUrl } from './loopback.js';
 import { repoRoot } from './repoRoot.js';
+import { serverSettings, type ServerSettings } from './serverSettings.js';
 
 export const PHASES = ['phase1', 'phase2', 'phase3', 'recall', 'scale', 'agents'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -44,6 +45,8 @@ export interface BenchOptions {
   loadBatch: number;
   loadInflight: number;
   serverEnv: Record<string, string>;
+  /** What the harness plans by of the self-started servers' settings (from serverEnv). */
+  serverSettings: ServerSettings;
   noLoad: boolean;
   maxMinutes: number;
   quiet: boolean;
@@ -263,6 +266,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     loadBatch: positiveInt('load-batch', values['load-batch']),
     loadInflight: positiveInt('load-inflight', values['load-inflight']),
     serverEnv,
+    serverSettings: serverSettings(serverEnv),
     noLoad: values['no-load'],
     maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
     quiet: values.quiet,

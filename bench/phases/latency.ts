@@ -174,7 +174,7 @@ function statsTable(title: string, rows: { level: number | null; stats: ServerSt
   };
 }
 
-function commonNotes(ctx: BenchContext, setup: Setup): string[] {
+async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
   const notes = [
     `data: ${ctx.dataset.description}`,
     `payload: request ${setup.payload.requestBytes} B, response ${setup.payload.responseBytes} B (${setup.payload.hitsPerResponse} hits); echo = bare grpc-js server in a child process answering that response`,
@@ -186,7 +186,7 @@ function commonNotes(ctx: BenchContext, setup: Setup): string[] {
       'naive = second mnemo child with MNEMO_SEARCH_PIPELINE=naive on the same Redis; a server without that mode ignores the variable and the ratio is ≈ 1',
     );
   }
-  const calibration = ctx.calibrationNote();
+  const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(calibration);
   return notes;
 }
@@ -226,7 +226,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
     },
     tables,
     charts: [],
-    notes: [...commonNotes(ctx, setup), ...errorNotes(all), ...answerNotes(all, o.k)],
+    notes: [...(await commonNotes(ctx, setup)), ...errorNotes(all), ...answerNotes(all, o.k)],
   };
 }
 
@@ -317,7 +317,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     tables,
     charts: [{ name: 'latency', svg }],
     notes: [
-      ...commonNotes(ctx, setup),
+      ...(await commonNotes(ctx, setup)),
       ...errorNotes(perLevel.flatMap((l) => l.targets)),
       ...answerNotes(
         perLevel.flatMap((l) => l.targets),

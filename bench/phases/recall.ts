@@ -3,7 +3,6 @@
  * ef_runtime and filter selectivity, with QPS; scale: the same at 100k–1M memories plus load
  * rate, memory per memory and restart (rebuild) time, and QPS/p99 at the target recall.
  */
-import { loadConfig } from '../../src/config/config.js';
 import { encodeQueries, type BenchContext } from '../lib/context.js';
 import type { LoadResult } from '../lib/loader.js';
 import { processMemory, redisMemory, type ProcessMemory } from '../lib/memoryFigures.js';
@@ -46,9 +45,9 @@ function sweepHeaders(k: number): string[] {
   ];
 }
 
-/** The server's brute-force threshold: its config, parsed as the server parses it. */
+/** The server's brute-force threshold (MNEMO_EXACT_SEARCH_MAX_CANDIDATES). */
 function exactLimit(ctx: BenchContext): number {
-  return loadConfig(ctx.options.serverEnv).exactSearchMaxCandidates;
+  return ctx.options.serverSettings.exactSearchMaxCandidates;
 }
 
 /** Exact truth, the ef sweep and (when asked) the RediSearch comparison, on loaded data. */
@@ -155,13 +154,13 @@ function recallChart(ctx: BenchContext, s: Study): Chart {
   };
 }
 
-function studyNotes(ctx: BenchContext): string[] {
+async function studyNotes(ctx: BenchContext): Promise<string[]> {
   const notes = [
     `data: ${ctx.dataset.description}`,
     `planner column: mnemo searches filters with ≤ ${exactLimit(ctx)} candidates (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) by brute force, so ef_runtime does not matter there`,
     "distances/query: vector distances mnemo's index computed per search over the setting's runs (mnemo_index_distance_computations_total / mnemo_search_plans_total from its /metrics); empty when the server does not report them",
   ];
-  const calibration = ctx.calibrationNote();
+  const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(`ef "default" = ${calibration}`);
   return notes;
 }
@@ -182,7 +181,7 @@ export async function recall(ctx: BenchContext): Promise<PhaseOutput> {
     },
     tables,
     charts: [recallChart(ctx, s)],
-    notes: studyNotes(ctx),
+    notes: await studyNotes(ctx),
   };
 }
 
@@ -315,7 +314,7 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
   ];
   if (s.redisearch !== null)
     tables.push(...redisearchTables(s.redisearch, o.targetRecall, o.inflight));
-  const notes = studyNotes(ctx);
+  const notes = await studyNotes(ctx);
   if (load?.generationTimed === true) {
     notes.push('load rate includes generating the vectors in the harness (data set over 256 MiB)');
   }
