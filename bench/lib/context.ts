@@ -8,7 +8,8 @@ import { loadDataset, type LoadResult } from './loader.js';
 import type { BenchOptions } from './options.js';
 import { Cleanup } from './cleanup.js';
 import { EchoChild } from './echoChild.js';
-import { MnemoChild, type StartTiming } from './mnemoChild.js';
+import { MnemoChild } from './mnemoChild.js';
+import type { StartTiming } from './readiness.js';
 import { startRedis, type RedisHandle } from './redisServer.js';
 import { status } from './progress.js';
 import { Channels, RAW_SEARCH, RPC } from './rpc.js';
@@ -138,7 +139,7 @@ export class BenchContext {
     const redisUrl = this.redisUrl;
     if (redisUrl === null) throw new Error('--compare naive needs mnemo’s Redis');
     status('starting mnemo in naive mode (MNEMO_SEARCH_PIPELINE=naive)', o.quiet);
-    // Ready once it answers with hits: its index holds the loaded data.
+    // Ready once its index holds the loaded data.
     const { server } = await MnemoChild.start(
       {
         name: 'naive',
@@ -147,7 +148,7 @@ export class BenchContext {
         env: { ...o.serverEnv, MNEMO_SEARCH_PIPELINE: 'naive' },
       },
       READY_TIMEOUT_MS,
-      this.loaded ? 1 : 0,
+      this.loaded ? this.dataset.size : 0,
     );
     this.cleanup.add('mnemo (naive)', async () => {
       await server.stop();

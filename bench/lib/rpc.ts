@@ -65,14 +65,16 @@ const CHANNEL_OPTIONS: ChannelOptions = {
 export class Channels {
   private readonly clients: Client[];
 
+  /** `options` are added to (or override) the harness's channel options. */
   constructor(
     readonly address: string,
     count: number,
     private readonly deadlineMs = 60_000,
+    options: ChannelOptions = {},
   ) {
     this.clients = Array.from(
       { length: Math.max(1, count) },
-      () => new Client(address, credentials.createInsecure(), CHANNEL_OPTIONS),
+      () => new Client(address, credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...options }),
     );
   }
 

@@ -6,7 +6,7 @@
 import { encodeQueries, type BenchContext } from '../lib/context.js';
 import type { LoadResult } from '../lib/loader.js';
 import { processMemory, redisMemory, type ProcessMemory } from '../lib/memoryFigures.js';
-import type { StartTiming } from '../lib/mnemoChild.js';
+import type { StartTiming } from '../lib/readiness.js';
 import { status } from '../lib/progress.js';
 import type { Cell, Chart, PhaseOutput, Table } from '../lib/report.js';
 import { round } from '../lib/stats.js';
@@ -192,6 +192,16 @@ function sourceNote(timing: StartTiming | undefined, expected: StartTiming['sour
     : ` (!) ${timing.source ?? 'unknown'}`;
 }
 
+function roundTiming(t: StartTiming): StartTiming {
+  const ms = (x: number | null): number | null => (x === null ? null : round(x, 1));
+  return {
+    ...t,
+    readyMs: round(t.readyMs, 1),
+    metricsUpMs: ms(t.metricsUpMs),
+    indexMs: ms(t.indexMs),
+  };
+}
+
 interface MemoryFigures {
   serverRss: { empty: number | null; loaded: number | null; restarted: number | null };
   serverPeakRss: number | null;
@@ -201,10 +211,10 @@ interface MemoryFigures {
   redisBytesPerMemory: number | null;
 }
 
-/** The two ways mnemo comes back after a restart, each timed from spawn to a search answered. */
+/** The two ways mnemo comes back after a restart, each timed from spawn to MemoryService SERVING. */
 interface Restarts {
-  /** Writing the index snapshot at shutdown, as logged. */
-  snapshotWriteMs: number | null;
+  /** SIGTERM → exit of the first stop: calls drained, index snapshot written, Redis closed. */
+  shutdownMs: number;
   /** Restart with its data directory: the snapshot is loaded, changes since replayed. */
   fromSnapshot: StartTiming;
   /** Restart without a snapshot: the index is rebuilt from every hash in Redis. */
@@ -225,17 +235,16 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
   let rssRestarted: ProcessMemory | null = null;
   if (mnemo.child !== null) {
     const child = mnemo.child;
-    const minHits = ctx.loaded ? 1 : 0;
+    const minMemories = ctx.loaded ? ctx.dataset.size : 0;
     status('restarting mnemo: stop (index snapshot written), start on the snapshot', o.quiet);
-    const fromSnapshot = await child.restart(30 * 60_000, minHits, false);
-    const snapshotWriteMs = child.snapshotWriteMs;
+    const fromSnapshot = await child.restart(30 * 60_000, minMemories, false);
     status(`restarting mnemo without its snapshot: index rebuilt from Redis`, o.quiet);
-    const rebuilt = await child.restart(30 * 60_000, minHits, true);
+    const rebuilt = await child.restart(30 * 60_000, minMemories, true);
     rssRestarted = rss();
     restarts = {
-      snapshotWriteMs,
-      fromSnapshot: { ...fromSnapshot, readyMs: round(fromSnapshot.readyMs, 1) },
-      rebuild: { ...rebuilt, readyMs: round(rebuilt.readyMs, 1) },
+      shutdownMs: round(fromSnapshot.shutdownMs, 1),
+      fromSnapshot: roundTiming(fromSnapshot.timing),
+      rebuild: roundTiming(rebuilt.timing),
     };
   }
   const n = ctx.dataset.size;
@@ -273,17 +282,23 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
           load === null ? null : round(load.rate, 0),
         ],
         ['load time (s)', load === null ? null : round(load.seconds, 1)],
-        ['shutdown: index snapshot written (ms, as logged)', restarts?.snapshotWriteMs ?? null],
+        ['shutdown: SIGTERM → exit, index snapshot written (ms)', restarts?.shutdownMs ?? null],
         [
-          `restart on the snapshot: spawn → search answered (ms)${sourceNote(restarts?.fromSnapshot, 'snapshot')}`,
+          `restart on the snapshot: spawn → MemoryService SERVING (ms)${sourceNote(restarts?.fromSnapshot, 'snapshot')}`,
           restarts === null ? null : restarts.fromSnapshot.readyMs,
         ],
-        ['  of which snapshot load (ms, as logged)', restarts?.fromSnapshot.indexMs ?? null],
         [
-          `restart without snapshot: spawn → search answered (ms)${sourceNote(restarts?.rebuild, 'rebuild')}`,
+          '  of which /metrics up → SERVING: snapshot load (ms)',
+          restarts?.fromSnapshot.indexMs ?? null,
+        ],
+        [
+          `restart without snapshot: spawn → MemoryService SERVING (ms)${sourceNote(restarts?.rebuild, 'rebuild')}`,
           restarts === null ? null : restarts.rebuild.readyMs,
         ],
-        ['  of which index rebuild from Redis (ms, as logged)', restarts?.rebuild.indexMs ?? null],
+        [
+          '  of which /metrics up → SERVING: rebuild from Redis (ms)',
+          restarts?.rebuild.indexMs ?? null,
+        ],
         ['server RSS empty (MiB)', mib(memory.serverRss.empty)],
         ['server RSS after load (MiB)', mib(memory.serverRss.loaded)],
         ['server RSS after rebuild restart (MiB)', mib(memory.serverRss.restarted)],
