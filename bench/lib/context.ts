@@ -26,7 +26,7 @@ export interface Server {
   channels: Channels;
 }
 
-/** How long a mnemo child may take to answer its first search (index rebuild included). */
+/** How long a mnemo child may take to get ready (index rebuild included). */
 const READY_TIMEOUT_MS = 30 * 60_000;
 
 /**

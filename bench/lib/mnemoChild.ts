@@ -29,7 +29,7 @@ export interface MnemoOptions {
 }
 
 /**
- * A mnemo server as a child process (`node --import tsx src/main.ts`), so that client and server
+ * A mnemo server as a child process (SERVER_ENTRY run through tsx), so that client and server
  * have separate event loops as in production. Its gRPC and /metrics ports are free loopback
  * ports. Each child has a private directory holding its MNEMO_DATA_DIR (index snapshots; unless
  * --server-env sets one, so that runs and tests never share snapshots) and server.log, its
