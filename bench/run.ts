@@ -18,7 +18,8 @@ import {
 import { renderTable, timestamp, writeOutputs, type PhaseOutput } from './lib/report.js';
 import { agents } from './phases/agents.js';
 import { phase1, phase2 } from './phases/latency.js';
-import { recall, scale } from './phases/recall.js';
+import { recall } from './phases/recall.js';
+import { scale } from './phases/scale.js';
 import { phase3 } from './phases/simulation.js';
 
 const PHASES: Record<Phase, (ctx: BenchContext) => Promise<PhaseOutput>> = {

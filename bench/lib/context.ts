@@ -1,19 +1,16 @@
-import { loadConfig, type Config } from '../../src/config/config.js';
 import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
+import { calibrationNote, waitCalibrated, willCalibrate } from './calibration.js';
 import { AGENTS, agentId, Dataset } from './dataset.js';
 import { closedLoop, type Target } from './driver.js';
 import type { Environment } from './environment.js';
 import { loadDataset, type LoadResult } from './loader.js';
 import type { BenchOptions } from './options.js';
-import {
-  Cleanup,
-  EchoChild,
-  MnemoChild,
-  startRedis,
-  type RedisHandle,
-  type StartTiming,
-} from './processes.js';
+import { Cleanup } from './cleanup.js';
+import { EchoChild } from './echoChild.js';
+import { MnemoChild } from './mnemoChild.js';
+import type { StartTiming } from './readiness.js';
+import { startRedis, type RedisHandle } from './redisServer.js';
 import { status } from './progress.js';
 import { Channels, RAW_SEARCH, RPC } from './rpc.js';
 import { f32le } from './syntheticData.js';
@@ -29,10 +26,7 @@ export interface Server {
   channels: Channels;
 }
 
-/** Longest a run waits for the servers' ef calibration (their check interval is 30 s). */
-const CALIBRATION_WAIT_MS = 180_000;
-
-/** How long a mnemo child may take to answer its first search (index rebuild included). */
+/** How long a mnemo child may take to get ready (index rebuild included). */
 const READY_TIMEOUT_MS = 30 * 60_000;
 
 /**
@@ -67,51 +61,34 @@ export class BenchContext {
    * replays where it will calibrate (it waits for that many to be served).
    */
   warmupCalls(): number {
-    const config = this.calibratingConfig();
-    return Math.max(this.options.warmup, config === null ? 0 : config.efCalibrationSamples);
+    const calibrating = this.calibrating();
+    const samples = this.options.serverSettings.efCalibrationSamples;
+    return Math.max(this.options.warmup, calibrating ? samples : 0);
   }
 
   /**
-   * Waits (at most CALIBRATION_WAIT_MS) until every mnemo child this run started has calibrated
-   * its default ef at the loaded size, so that measurements see the steady state rather than the
-   * configured default; at once where the server would not calibrate (a data set small enough for
-   * exact search, MNEMO_TARGET_RECALL=0, or a --target). Call it after a warm-up of
-   * warmupCalls(): a calibration is made on the searches served.
+   * Waits until every mnemo child this run started has calibrated its default ef on the loaded
+   * data (calibration.ts), so that measurements see the steady state rather than the configured
+   * default; at once where the server would not calibrate (a data set small enough for exact
+   * search, MNEMO_TARGET_RECALL=0, or a --target). Call it after a warm-up of warmupCalls().
    */
   async calibrated(): Promise<void> {
-    if (this.calibratingConfig() === null) return;
-    const size = this.dataset.size;
+    if (!this.calibrating()) return;
     const children = this.servers.flatMap((s) => (s.child === null ? [] : [s.child]));
-    if (children.length === 0) return;
-    status(
-      'waiting for the servers to calibrate their default ef on the warm-up',
-      this.options.quiet,
-    );
-    const deadline = Date.now() + CALIBRATION_WAIT_MS;
-    const done = (child: MnemoChild): boolean =>
-      child.calibrations.some((c) => c.kind === 'episodic' && c.size >= 0.8 * size);
-    while (Date.now() < deadline && !children.every(done)) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await waitCalibrated(children, this.options.quiet);
   }
 
-  /** What the mnemo child's last ef calibration chose, as a note; null if it made none. */
-  calibrationNote(): string | null {
-    const calibrations = (this.mnemo?.child?.calibrations ?? []).filter(
-      (c) => c.kind === 'episodic',
-    );
-    const last = calibrations[calibrations.length - 1];
-    if (last === undefined) return null;
-    return `the server's default ef, calibrated to MNEMO_TARGET_RECALL ${calibrations.length} times during the run: the last, at ${last.size} memories, chose ef ${last.ef} at an estimated recall@10 of ${last.recall} (filtered default × ${last.filteredScale}) and took ${last.ms} ms`;
+  /** What the mnemo child's ef calibration chose, as a note; null if it made none. */
+  async calibrationNote(): Promise<string | null> {
+    const child = this.mnemo?.child ?? null;
+    return child === null ? null : calibrationNote(child);
   }
 
-  /** The self-started servers' config where they will calibrate their default ef; else null. */
-  private calibratingConfig(): Config | null {
-    const config = loadConfig(this.options.serverEnv);
-    if (this.options.target !== null) return null;
-    if (config.targetRecall <= 0 || this.dataset.size <= config.exactSearchMaxCandidates)
-      return null;
-    return config;
+  /** Whether the self-started servers will calibrate their default ef on the data set. */
+  private calibrating(): boolean {
+    return (
+      this.options.target === null && willCalibrate(this.options.serverSettings, this.dataset.size)
+    );
   }
 
   /** Redis of mnemo: ours, --redis-url, or unknown (a target without --redis-url). */
@@ -162,7 +139,7 @@ export class BenchContext {
     const redisUrl = this.redisUrl;
     if (redisUrl === null) throw new Error('--compare naive needs mnemo’s Redis');
     status('starting mnemo in naive mode (MNEMO_SEARCH_PIPELINE=naive)', o.quiet);
-    // Ready once it answers with hits: its index holds the loaded data.
+    // Ready once its index holds the loaded data.
     const { server } = await MnemoChild.start(
       {
         name: 'naive',
@@ -171,7 +148,7 @@ export class BenchContext {
         env: { ...o.serverEnv, MNEMO_SEARCH_PIPELINE: 'naive' },
       },
       READY_TIMEOUT_MS,
-      this.loaded ? 1 : 0,
+      this.loaded ? this.dataset.size : 0,
     );
     this.cleanup.add('mnemo (naive)', async () => {
       await server.stop();

@@ -8,14 +8,27 @@
 import {
   Server,
   ServerCredentials,
+  type ChannelOptions,
   type sendUnaryData,
   type ServerUnaryCall,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import { SERVER_OPTIONS } from '../../src/api/GrpcServer.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
 import { RPC } from './rpc.js';
+
+/**
+ * The options mnemo's gRPC server is created with (its SERVER_OPTIONS), copied: the floor must
+ * pay what mnemo's transport pays and no less, for the comparison to be fair. Keep them equal to
+ * the server's.
+ */
+const SERVER_OPTIONS: ChannelOptions = {
+  'grpc.max_receive_message_length': 32 * 1024 * 1024,
+  'grpc.max_send_message_length': 64 * 1024 * 1024,
+  'grpc.max_concurrent_streams': 1000,
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+};
 
 function serve(responseBytes: Buffer): void {
   const response = RPC.search.responseDeserialize(responseBytes);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/config/projectRoot.js';
+import { repoRoot } from './repoRoot.js';
 
 /** The machine and software a run measured on, recorded beside every figure. */
 export interface Environment {
@@ -38,7 +38,7 @@ export interface Environment {
 function run(command: string, args: string[]): string {
   try {
     return execFileSync(command, args, {
-      cwd: projectRoot(),
+      cwd: repoRoot(),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 10_000,
@@ -50,7 +50,7 @@ function run(command: string, args: string[]): string {
 
 function packageVersion(name: string): string {
   try {
-    const text = readFileSync(join(projectRoot(), 'node_modules', name, 'package.json'), 'utf8');
+    const text = readFileSync(join(repoRoot(), 'node_modules', name, 'package.json'), 'utf8');
     return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
   } catch {
     return 'unknown';
@@ -71,7 +71,7 @@ function workingTreeHash(): string | null {
     .sort()) {
     hash.update(`\0${file}\0`);
     try {
-      hash.update(readFileSync(join(projectRoot(), file)));
+      hash.update(readFileSync(join(repoRoot(), file)));
     } catch {
       hash.update('(unreadable)');
     }

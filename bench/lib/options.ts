@@ -1,8 +1,9 @@
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../../src/config/projectRoot.js';
 import type { DataKind } from './dataset.js';
-import { loopbackAddress, loopbackRedisUrl } from './rpc.js';
+import { loopbackAddress, loopbackRedisUrl } from './loopback.js';
+import { repoRoot } from './repoRoot.js';
+import { serverSettings, type ServerSettings } from './serverSettings.js';
 
 export const PHASES = ['phase1', 'phase2', 'phase3', 'recall', 'scale', 'agents'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -44,6 +45,8 @@ export interface BenchOptions {
   loadBatch: number;
   loadInflight: number;
   serverEnv: Record<string, string>;
+  /** What the harness plans by of the self-started servers' settings (from serverEnv). */
+  serverSettings: ServerSettings;
   noLoad: boolean;
   maxMinutes: number;
   quiet: boolean;
@@ -242,7 +245,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     seed: positiveInt('seed', values.seed, 0),
     k: positiveInt('k', values.k),
     json: values.json,
-    outDir: isAbsolute(outDir) ? outDir : join(projectRoot(), outDir),
+    outDir: isAbsolute(outDir) ? outDir : join(repoRoot(), outDir),
     concurrency: intList('concurrency', values.concurrency),
     queries:
       values.queries === undefined ? defaults.queries : positiveInt('queries', values.queries),
@@ -263,6 +266,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     loadBatch: positiveInt('load-batch', values['load-batch']),
     loadInflight: positiveInt('load-inflight', values['load-inflight']),
     serverEnv,
+    serverSettings: serverSettings(serverEnv),
     noLoad: values['no-load'],
     maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
     quiet: values.quiet,

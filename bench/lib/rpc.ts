@@ -5,7 +5,6 @@ import {
   type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { serviceDefinition } from '../../src/api/protos.js';
 import type { AuditServiceAppendRequest } from '../../src/generated/mnemo/v1/AuditServiceAppendRequest.js';
 import type { AuditServiceAppendResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceAppendResponse.js';
 import type { RateLimitServiceAcquireRequest } from '../../src/generated/mnemo/v1/RateLimitServiceAcquireRequest.js';
@@ -14,31 +13,35 @@ import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchE
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
 import type { UpsertEpisodicRequest } from '../../src/generated/mnemo/v1/UpsertEpisodicRequest.js';
 import type { UpsertEpisodicResponse__Output } from '../../src/generated/mnemo/v1/UpsertEpisodicResponse.js';
+import { healthMethod, mnemoMethod } from './protos.js';
 
-function method<Req, Res>(service: string, name: string): MethodDefinition<Req, Res> {
-  const definition = serviceDefinition(service)[name] as MethodDefinition<Req, Res> | undefined;
-  if (definition === undefined) throw new Error(`no method ${service}.${name}`);
-  return definition;
+/** grpc.health.v1 HealthCheckRequest / HealthCheckResponse (enums as strings). */
+export interface HealthCheckRequest {
+  service: string;
+}
+export interface HealthCheckResponse {
+  status: 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 }
 
 /** The RPCs the harness calls, with the protobuf (de)serializers of the real contract. */
 export const RPC = {
-  search: method<SearchEpisodicRequest, SearchEpisodicResponse__Output>(
+  search: mnemoMethod<SearchEpisodicRequest, SearchEpisodicResponse__Output>(
     'MemoryService',
     'SearchEpisodic',
   ),
-  upsert: method<UpsertEpisodicRequest, UpsertEpisodicResponse__Output>(
+  upsert: mnemoMethod<UpsertEpisodicRequest, UpsertEpisodicResponse__Output>(
     'MemoryService',
     'UpsertEpisodic',
   ),
-  acquire: method<RateLimitServiceAcquireRequest, RateLimitServiceAcquireResponse__Output>(
+  acquire: mnemoMethod<RateLimitServiceAcquireRequest, RateLimitServiceAcquireResponse__Output>(
     'RateLimitService',
     'Acquire',
   ),
-  append: method<AuditServiceAppendRequest, AuditServiceAppendResponse__Output>(
+  append: mnemoMethod<AuditServiceAppendRequest, AuditServiceAppendResponse__Output>(
     'AuditService',
     'Append',
   ),
+  health: healthMethod<HealthCheckRequest, HealthCheckResponse>('Check'),
 };
 
 /** SearchEpisodic answering its raw response bytes (to size the echo server's reply). */
@@ -62,14 +65,16 @@ const CHANNEL_OPTIONS: ChannelOptions = {
 export class Channels {
   private readonly clients: Client[];
 
+  /** `options` are added to (or override) the harness's channel options. */
   constructor(
     readonly address: string,
     count: number,
     private readonly deadlineMs = 60_000,
+    options: ChannelOptions = {},
   ) {
     this.clients = Array.from(
       { length: Math.max(1, count) },
-      () => new Client(address, credentials.createInsecure(), CHANNEL_OPTIONS),
+      () => new Client(address, credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...options }),
     );
   }
 
@@ -120,30 +125,4 @@ export class Channels {
   close(): void {
     for (const client of this.clients) client.close();
   }
-}
-
-/** host:port of a loopback address, or an error naming the option. */
-export function loopbackAddress(option: string, value: string): string {
-  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
-  if (match === null) throw new Error(`${option} must be host:port, got "${value}"`);
-  assertLoopback(option, (match[1] ?? '').replace(/^\[|\]$/g, ''));
-  return value;
-}
-
-/** A redis:// URL on a loopback address, or an error naming the option. */
-export function loopbackRedisUrl(option: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${option} must be a redis:// URL, got "${value}"`);
-  }
-  if (url.protocol !== 'redis:') throw new Error(`${option} must be a redis:// URL`);
-  assertLoopback(option, url.hostname.replace(/^\[|\]$/g, ''));
-  return value;
-}
-
-function assertLoopback(option: string, host: string): void {
-  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return;
-  throw new Error(`${option}: the benchmark only talks to loopback addresses, not "${host}"`);
 }

@@ -2,7 +2,7 @@ import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter
 import type { Server } from './context.js';
 import { SELECTIVITY_FILTERS, selectivityFilter, type SelectivityFilter } from './dataset.js';
 import { mergeRuns, pooled, splitEvenly, throughput, type RunResult } from './driver.js';
-import { distancesPerSearch, metricsDelta } from './processes.js';
+import { distancesPerSearch, metricsDelta } from './serverMetrics.js';
 import { status } from './progress.js';
 import { RPC } from './rpc.js';
 import { round, summarize, type LatencySummary } from './stats.js';

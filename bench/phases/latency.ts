@@ -26,9 +26,9 @@ import {
   type TargetFigures,
 } from '../lib/figures.js';
 import type { LoadResult } from '../lib/loader.js';
-import { distancesPerSearch, metricsDelta } from '../lib/processes.js';
 import type { PhaseOutput, Table } from '../lib/report.js';
 import { RPC } from '../lib/rpc.js';
+import { serverStats, snapshot, statsTable, type ServerStats } from '../lib/serverStats.js';
 import { lineChart, PALETTE, type Series } from '../lib/svg.js';
 
 /** Distinct query vectors per run (calls beyond this reuse them, far apart in time). */
@@ -71,110 +71,7 @@ async function setUp(
   };
 }
 
-/** What mnemo's own metrics say about a measurement: batching, dedup, Redis round trips. */
-export interface ServerStats {
-  target: string;
-  batches: number;
-  meanBatchSize: number | null;
-  coalesced: number;
-  redisReadsPerCall: number | null;
-  /** Mean search time inside the server (its query histogram), ms. */
-  serverMeanMs: number | null;
-  /**
-   * Vector distances the index computed per index search (not per call: coalesced calls and
-   * empty plans search nothing); null when the server does not report them.
-   */
-  distancesPerQuery: number | null;
-  /** Every changed mnemo_* sample (deltas over the measurement). */
-  delta: Record<string, number>;
-}
-
-type Snapshot = Map<string, Record<string, number>>;
-
-async function snapshot(servers: readonly Server[]): Promise<Snapshot> {
-  const entries = await Promise.all(
-    servers.map(async (s) => [s.name, (await s.child?.metrics()) ?? {}] as const),
-  );
-  return new Map(entries);
-}
-
-function sumOf(delta: Record<string, number>, prefix: string): number {
-  let sum = 0;
-  for (const [name, value] of Object.entries(delta)) if (name.startsWith(prefix)) sum += value;
-  return sum;
-}
-
-/** Mean of the server's search latency histogram over the measurement, in ms. */
-function serverMean(delta: Record<string, number>): number | null {
-  let sum = 0;
-  let count = 0;
-  for (const [name, value] of Object.entries(delta)) {
-    // Episodic searches: query_type "hybrid" (filtered) or "vector_similarity".
-    const search = !name.includes('semantic');
-    if (search && name.startsWith('redis_memory_query_seconds_sum')) sum += value;
-    if (search && name.startsWith('redis_memory_query_seconds_count')) count += value;
-  }
-  return count > 0 ? Math.round((1e6 * sum) / count) / 1000 : null;
-}
-
-function serverStats(
-  before: Snapshot,
-  after: Snapshot,
-  all: readonly TargetFigures[],
-): ServerStats[] {
-  const stats: ServerStats[] = [];
-  for (const [name, end] of after) {
-    if (Object.keys(end).length === 0) continue;
-    const delta = metricsDelta(before.get(name) ?? {}, end);
-    const batches = sumOf(delta, 'mnemo_batch_size_count');
-    const calls = all.find((f) => f.target === name)?.calls ?? 0;
-    const reads = sumOf(delta, 'mnemo_redis_reads_total');
-    stats.push({
-      target: name,
-      batches,
-      meanBatchSize:
-        batches > 0
-          ? Math.round((100 * sumOf(delta, 'mnemo_batch_size_sum')) / batches) / 100
-          : null,
-      coalesced: sumOf(delta, 'mnemo_dedup_coalesced_total'),
-      redisReadsPerCall: calls > 0 && reads > 0 ? Math.round((100 * reads) / calls) / 100 : null,
-      serverMeanMs: serverMean(delta),
-      distancesPerQuery: distancesPerSearch(delta),
-      delta,
-    });
-  }
-  return stats;
-}
-
-function statsTable(title: string, rows: { level: number | null; stats: ServerStats[] }[]): Table {
-  return {
-    title,
-    headers: [
-      'agents',
-      'target',
-      'batches',
-      'mean batch',
-      'coalesced',
-      'redis reads/call',
-      'server mean ms',
-      'distances/query',
-    ],
-    rows: rows.flatMap((r) =>
-      r.stats.map((s) => [
-        r.level,
-        s.target,
-        s.batches,
-        s.meanBatchSize,
-        s.coalesced,
-        s.redisReadsPerCall,
-        s.serverMeanMs,
-        s.distancesPerQuery,
-      ]),
-    ),
-  };
-}
-
-function commonNotes(ctx: BenchContext, setup: Setup): string[] {
+async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
   const notes = [
     `data: ${ctx.dataset.description}`,
     `payload: request ${setup.payload.requestBytes} B, response ${setup.payload.responseBytes} B (${setup.payload.hitsPerResponse} hits); echo = bare grpc-js server in a child process answering that response`,
@@ -186,7 +83,7 @@ function commonNotes(ctx: BenchContext, setup: Setup): string[] {
       'naive = second mnemo child with MNEMO_SEARCH_PIPELINE=naive on the same Redis; a server without that mode ignores the variable and the ratio is ≈ 1',
     );
   }
-  const calibration = ctx.calibrationNote();
+  const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(calibration);
   return notes;
 }
@@ -226,7 +123,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
     },
     tables,
     charts: [],
-    notes: [...commonNotes(ctx, setup), ...errorNotes(all), ...answerNotes(all, o.k)],
+    notes: [...(await commonNotes(ctx, setup)), ...errorNotes(all), ...answerNotes(all, o.k)],
   };
 }
 
@@ -317,7 +214,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     tables,
     charts: [{ name: 'latency', svg }],
     notes: [
-      ...commonNotes(ctx, setup),
+      ...(await commonNotes(ctx, setup)),
       ...errorNotes(perLevel.flatMap((l) => l.targets)),
       ...answerNotes(
         perLevel.flatMap((l) => l.targets),

@@ -1,17 +1,8 @@
 /**
  * recall: recall@k of mnemo's default (approximate) search against its exact search, per
- * ef_runtime and filter selectivity, with QPS; scale: the same at 100k–1M memories plus load
- * rate, memory per memory and restart (rebuild) time, and QPS/p99 at the target recall.
+ * ef_runtime and filter selectivity, with QPS; the study scale.ts repeats at 100k–1M memories.
  */
-import { loadConfig } from '../../src/config/config.js';
 import { encodeQueries, type BenchContext } from '../lib/context.js';
-import type { LoadResult } from '../lib/loader.js';
-import {
-  processMemory,
-  redisMemory,
-  type ProcessMemory,
-  type StartTiming,
-} from '../lib/processes.js';
 import { status } from '../lib/progress.js';
 import type { Cell, Chart, PhaseOutput, Table } from '../lib/report.js';
 import { round } from '../lib/stats.js';
@@ -20,7 +11,6 @@ import {
   chosenFilters,
   exactTruth,
   mnemoSearcher,
-  operatingPoint,
   plannerPath,
   runQueries,
   sweep,
@@ -29,14 +19,15 @@ import {
 } from '../lib/sweep.js';
 import { compareRedisearch, redisearchTables, type RedisearchComparison } from './redisearch.js';
 
-interface Study {
+/** What the recall study measured on the loaded data. */
+export interface Study {
   truths: Truth[];
   points: SweepPoint[];
   redisearch: RedisearchComparison | null;
 }
 
 /** Columns of a sweep or operating-point table. */
-function sweepHeaders(k: number): string[] {
+export function sweepHeaders(k: number): string[] {
   return [
     'filter',
     'pass %',
@@ -50,13 +41,13 @@ function sweepHeaders(k: number): string[] {
   ];
 }
 
-/** The server's brute-force threshold: its config, parsed as the server parses it. */
-function exactLimit(ctx: BenchContext): number {
-  return loadConfig(ctx.options.serverEnv).exactSearchMaxCandidates;
+/** The server's brute-force threshold (MNEMO_EXACT_SEARCH_MAX_CANDIDATES). */
+export function exactLimit(ctx: BenchContext): number {
+  return ctx.options.serverSettings.exactSearchMaxCandidates;
 }
 
 /** Exact truth, the ef sweep and (when asked) the RediSearch comparison, on loaded data. */
-async function study(ctx: BenchContext): Promise<Study> {
+export async function study(ctx: BenchContext): Promise<Study> {
   const o = ctx.options;
   const mnemo = ctx.requireMnemo();
   const filters = chosenFilters(o.filters);
@@ -87,7 +78,7 @@ async function study(ctx: BenchContext): Promise<Study> {
   return { truths, points, redisearch };
 }
 
-function sweepTable(ctx: BenchContext, s: Study): Table {
+export function sweepTable(ctx: BenchContext, s: Study): Table {
   const o = ctx.options;
   const rows: Cell[][] = [];
   for (const truth of s.truths) {
@@ -125,7 +116,7 @@ function sweepTable(ctx: BenchContext, s: Study): Table {
   };
 }
 
-function recallChart(ctx: BenchContext, s: Study): Chart {
+export function recallChart(ctx: BenchContext, s: Study): Chart {
   const series: Series[] = s.truths.map((truth, i) => ({
     name: `mnemo ${truth.filter.name}`,
     color: PALETTE[i % PALETTE.length] ?? '#000000',
@@ -159,13 +150,13 @@ function recallChart(ctx: BenchContext, s: Study): Chart {
   };
 }
 
-function studyNotes(ctx: BenchContext): string[] {
+export async function studyNotes(ctx: BenchContext): Promise<string[]> {
   const notes = [
     `data: ${ctx.dataset.description}`,
     `planner column: mnemo searches filters with ≤ ${exactLimit(ctx)} candidates (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) by brute force, so ef_runtime does not matter there`,
     "distances/query: vector distances mnemo's index computed per search over the setting's runs (mnemo_index_distance_computations_total / mnemo_search_plans_total from its /metrics); empty when the server does not report them",
   ];
-  const calibration = ctx.calibrationNote();
+  const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(`ef "default" = ${calibration}`);
   return notes;
 }
@@ -186,156 +177,6 @@ export async function recall(ctx: BenchContext): Promise<PhaseOutput> {
     },
     tables,
     charts: [recallChart(ctx, s)],
-    notes: studyNotes(ctx),
-  };
-}
-
-/** " (!)" when a restart did not take the expected path (e.g. a snapshot found unusable). */
-function sourceNote(timing: StartTiming | undefined, expected: StartTiming['source']): string {
-  return timing === undefined || timing.source === expected
-    ? ''
-    : ` (!) ${timing.source ?? 'unknown'}`;
-}
-
-interface MemoryFigures {
-  serverRss: { empty: number | null; loaded: number | null; restarted: number | null };
-  serverPeakRss: number | null;
-  /** (RSS after the rebuild restart − RSS empty) / memories: the index and all per memory. */
-  serverBytesPerMemory: number | null;
-  redisUsedMemory: { empty: number | null; loaded: number | null };
-  redisBytesPerMemory: number | null;
-}
-
-/** The two ways mnemo comes back after a restart, each timed from spawn to a search answered. */
-interface Restarts {
-  /** Writing the index snapshot at shutdown, as logged. */
-  snapshotWriteMs: number | null;
-  /** Restart with its data directory: the snapshot is loaded, changes since replayed. */
-  fromSnapshot: StartTiming;
-  /** Restart without a snapshot: the index is rebuilt from every hash in Redis. */
-  rebuild: StartTiming;
-}
-
-export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
-  const o = ctx.options;
-  const mnemo = await ctx.startMnemo(o.inflight);
-  const redisUrl = ctx.redisUrl;
-  const rss = (): ProcessMemory | null => processMemory(mnemo.child?.pid);
-  const redisBefore = redisUrl === null ? null : await redisMemory(redisUrl);
-  const rssEmpty = rss();
-  const load: LoadResult | null = await ctx.load();
-  const redisLoaded = redisUrl === null ? null : await redisMemory(redisUrl);
-  const rssLoaded = rss();
-  let restarts: Restarts | null = null;
-  let rssRestarted: ProcessMemory | null = null;
-  if (mnemo.child !== null) {
-    const child = mnemo.child;
-    const minHits = ctx.loaded ? 1 : 0;
-    status('restarting mnemo: stop (index snapshot written), start on the snapshot', o.quiet);
-    const fromSnapshot = await child.restart(30 * 60_000, minHits, false);
-    const snapshotWriteMs = child.snapshotWriteMs;
-    status(`restarting mnemo without its snapshot: index rebuilt from Redis`, o.quiet);
-    const rebuilt = await child.restart(30 * 60_000, minHits, true);
-    rssRestarted = rss();
-    restarts = {
-      snapshotWriteMs,
-      fromSnapshot: { ...fromSnapshot, readyMs: round(fromSnapshot.readyMs, 1) },
-      rebuild: { ...rebuilt, readyMs: round(rebuilt.readyMs, 1) },
-    };
-  }
-  const n = ctx.dataset.size;
-  const perMemory = (a: number | null | undefined, b: number | null | undefined): number | null =>
-    a === null || a === undefined || b === null || b === undefined || n === 0
-      ? null
-      : round((a - b) / n, 1);
-  const memory: MemoryFigures = {
-    serverRss: {
-      empty: rssEmpty?.rss ?? null,
-      loaded: rssLoaded?.rss ?? null,
-      restarted: rssRestarted?.rss ?? null,
-    },
-    serverPeakRss: rssLoaded?.hwm ?? null,
-    serverBytesPerMemory: perMemory(rssRestarted?.rss, rssEmpty?.rss),
-    redisUsedMemory: {
-      empty: redisBefore?.usedMemory ?? null,
-      loaded: redisLoaded?.usedMemory ?? null,
-    },
-    redisBytesPerMemory: perMemory(redisLoaded?.usedMemory, redisBefore?.usedMemory),
-  };
-  const s = await study(ctx);
-  const operating = s.truths.map((t) => {
-    const p = operatingPoint(s.points, t.filter.name, o.targetRecall);
-    return { filter: t.filter.name, share: t.share, point: p };
-  });
-  const mib = (b: number | null): Cell => (b === null ? null : round(b / 2 ** 20, 1));
-  const tables: Table[] = [
-    {
-      title: `scale: ${n} memories × ${o.dim} dims (${o.data})`,
-      headers: ['figure', 'value'],
-      rows: [
-        [
-          'load rate (memories/s, UpsertEpisodic through mnemo)',
-          load === null ? null : round(load.rate, 0),
-        ],
-        ['load time (s)', load === null ? null : round(load.seconds, 1)],
-        ['shutdown: index snapshot written (ms, as logged)', restarts?.snapshotWriteMs ?? null],
-        [
-          `restart on the snapshot: spawn → search answered (ms)${sourceNote(restarts?.fromSnapshot, 'snapshot')}`,
-          restarts === null ? null : restarts.fromSnapshot.readyMs,
-        ],
-        ['  of which snapshot load (ms, as logged)', restarts?.fromSnapshot.indexMs ?? null],
-        [
-          `restart without snapshot: spawn → search answered (ms)${sourceNote(restarts?.rebuild, 'rebuild')}`,
-          restarts === null ? null : restarts.rebuild.readyMs,
-        ],
-        ['  of which index rebuild from Redis (ms, as logged)', restarts?.rebuild.indexMs ?? null],
-        ['server RSS empty (MiB)', mib(memory.serverRss.empty)],
-        ['server RSS after load (MiB)', mib(memory.serverRss.loaded)],
-        ['server RSS after rebuild restart (MiB)', mib(memory.serverRss.restarted)],
-        ['server bytes per memory (RSS after rebuild − empty)', memory.serverBytesPerMemory],
-        ['Redis used_memory after load (MiB)', mib(memory.redisUsedMemory.loaded)],
-        ['Redis bytes per memory (used_memory delta)', memory.redisBytesPerMemory],
-      ],
-    },
-    {
-      title: `operating points: smallest ef_runtime with recall@${o.k} ≥ ${o.targetRecall} (${o.inflight} in flight)`,
-      headers: sweepHeaders(o.k),
-      rows: operating.map((x) => {
-        const head = [x.filter, round(100 * x.share, 2), plannerPath(x.share, n, exactLimit(ctx))];
-        return x.point === null
-          ? [...head, `not reached (ef ≤ ${Math.max(...o.efs)})`, null, null, null, null, null]
-          : [
-              ...head,
-              String(x.point.ef),
-              x.point.recall,
-              x.point.qps,
-              x.point.distancesPerQuery,
-              x.point.latencyMs.p50,
-              x.point.latencyMs.p99,
-            ];
-      }),
-    },
-    sweepTable(ctx, s),
-  ];
-  if (s.redisearch !== null)
-    tables.push(...redisearchTables(s.redisearch, o.targetRecall, o.inflight));
-  const notes = studyNotes(ctx);
-  if (load?.generationTimed === true) {
-    notes.push('load rate includes generating the vectors in the harness (data set over 256 MiB)');
-  }
-  if (mnemo.child === null) notes.push('--target: server RSS and restart time are not measured');
-  return {
-    results: {
-      load,
-      restarts,
-      memory,
-      operatingPoints: operating,
-      exact: s.truths.map((t) => t.point),
-      sweep: s.points,
-      redisearch: s.redisearch,
-    },
-    tables,
-    charts: [recallChart(ctx, s)],
-    notes,
+    notes: await studyNotes(ctx),
   };
 }

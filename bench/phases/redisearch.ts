@@ -7,9 +7,10 @@ import { performance } from 'node:perf_hooks';
 import type { BenchContext } from '../lib/context.js';
 import { mergeRuns, type RunResult } from '../lib/driver.js';
 import { loadDataset, type LoadResult } from '../lib/loader.js';
-import { processMemory, redisMemory, startRedis } from '../lib/processes.js';
+import { processMemory, redisMemory } from '../lib/memoryFigures.js';
 import { status } from '../lib/progress.js';
 import { RedisearchTarget } from '../lib/redisearch.js';
+import { startRedis } from '../lib/redisServer.js';
 import type { Cell, Table } from '../lib/report.js';
 import { ratio, round, summarize } from '../lib/stats.js';
 import {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { projectRoot } from '../../src/config/projectRoot.js';
+import { repoRoot } from '../../bench/lib/repoRoot.js';
 
 export interface BenchRun {
   /** The JSON document the run wrote (--json). */
@@ -47,7 +47,7 @@ export async function runBench(args: readonly string[], timeoutMs = 45_000): Pro
         '--max-minutes',
         '2',
       ],
-      { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';

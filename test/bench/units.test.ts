@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { attributesOf, Dataset, SELECTIVITY_FILTERS } from '../../bench/lib/dataset.js';
 import { parseOptions } from '../../bench/lib/options.js';
 import { createIndexArgs, escapeTag, knnQuery } from '../../bench/lib/redisearch.js';
+import { efCalibration, willCalibrate } from '../../bench/lib/calibration.js';
 import { splitEvenly } from '../../bench/lib/driver.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
 import { lineChart } from '../../bench/lib/svg.js';
 import { recallOf } from '../../bench/lib/sweep.js';
+import { episodic, parseMetrics } from '../../bench/lib/serverMetrics.js';
 import { expectWellFormedSvg } from './harness.js';
 
 describe('bench building blocks', () => {
@@ -105,5 +107,50 @@ describe('bench building blocks', () => {
     expect(() => parseOptions(['phase1', '--target', '10.0.0.5:50051'])).toThrow(/loopback/);
     expect(() => parseOptions(['recall', '--compare', 'redisearch'])).toThrow(/redisearch-url/);
     expect(() => parseOptions(['nope'])).toThrow(/phase/);
+  });
+
+  it("plans by the servers' settings from --server-env, else their defaults", () => {
+    expect(parseOptions(['recall']).serverSettings).toEqual({
+      targetRecall: 0.98,
+      efCalibrationSamples: 512,
+      exactSearchMaxCandidates: 8192,
+    });
+    const o = parseOptions(['recall', '--server-env', 'MNEMO_EXACT_SEARCH_MAX_CANDIDATES=0']);
+    expect(o.serverSettings.exactSearchMaxCandidates).toBe(0);
+    expect(willCalibrate(o.serverSettings, 100)).toBe(true);
+    expect(willCalibrate(parseOptions(['recall']).serverSettings, 8192)).toBe(false);
+    expect(() => parseOptions(['recall', '--server-env', 'MNEMO_TARGET_RECALL=x'])).toThrow(
+      /MNEMO_TARGET_RECALL/,
+    );
+  });
+
+  it('reads the ef calibration from /metrics: none until a recall estimate is reported', () => {
+    const before = parseMetrics(
+      [
+        '# HELP mnemo_index_ef_default ef of unfiltered graph searches',
+        '# TYPE mnemo_index_ef_default gauge',
+        'mnemo_index_ef_default{kind="episodic"} 64',
+        'mnemo_index_filtered_ef_scale{kind="episodic"} 1',
+        'mnemo_index_memories{kind="episodic"} 1500',
+        'mnemo_batch_size_bucket{le="1"} 3',
+        'process_cpu_seconds_total 1.5',
+      ].join('\n'),
+    );
+    expect(Object.keys(before)).not.toContain('mnemo_batch_size_bucket{le="1"}');
+    expect(Object.keys(before)).not.toContain('process_cpu_seconds_total');
+    expect(episodic(before, 'mnemo_index_memories')).toBe(1500);
+    expect(efCalibration(before)).toBeNull();
+    const after = {
+      ...before,
+      'mnemo_index_ef_default{kind="episodic"}': 40,
+      'mnemo_index_filtered_ef_scale{kind="episodic"}': 1.5,
+      'mnemo_index_recall_estimate{kind="episodic"}': 0.985,
+    };
+    expect(efCalibration(after)).toEqual({
+      ef: 40,
+      recall: 0.985,
+      filteredScale: 1.5,
+      memories: 1500,
+    });
   });
 });

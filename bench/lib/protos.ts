@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import {
+  loadPackageDefinition,
+  type GrpcObject,
+  type MethodDefinition,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import { loadSync, type Options } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { repoRoot } from './repoRoot.js';
+
+/**
+ * proto-loader options: the ones the generated types under src/generated were made with
+ * (`npm run gen:proto`), so that the messages decoded here have those types.
+ */
+const PROTO_OPTIONS: Options = {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+/** The contract's files, under the repository's proto/. */
+const MNEMO_PROTOS = [
+  'mnemo/v1/memory.proto',
+  'mnemo/v1/cache.proto',
+  'mnemo/v1/rate_limit.proto',
+  'mnemo/v1/audit.proto',
+];
+
+let mnemo: GrpcObject | undefined;
+let health: GrpcObject | undefined;
+
+function serviceOf(pkg: GrpcObject, name: string, label: string): ServiceDefinition {
+  const service = pkg[name] as { service?: ServiceDefinition } | undefined;
+  if (service?.service === undefined) throw new Error(`no service ${label} in the protos`);
+  return service.service;
+}
+
+function methodOf<Req, Res>(
+  service: ServiceDefinition,
+  name: string,
+  label: string,
+): MethodDefinition<Req, Res> {
+  const method = service[name] as MethodDefinition<Req, Res> | undefined;
+  if (method === undefined) throw new Error(`no method ${label}.${name} in the protos`);
+  return method;
+}
+
+/** Method `name` of `mnemo.v1.<service>`, from the .proto files under proto/. */
+export function mnemoMethod<Req, Res>(service: string, name: string): MethodDefinition<Req, Res> {
+  mnemo ??= loadPackageDefinition(
+    loadSync(MNEMO_PROTOS, { ...PROTO_OPTIONS, includeDirs: [join(repoRoot(), 'proto')] }),
+  );
+  const v1 = (mnemo.mnemo as GrpcObject).v1 as GrpcObject;
+  return methodOf(serviceOf(v1, service, `mnemo.v1.${service}`), name, `mnemo.v1.${service}`);
+}
+
+/** Method `name` of `grpc.health.v1.Health`, from the health.proto grpc-health-check ships. */
+export function healthMethod<Req, Res>(name: string): MethodDefinition<Req, Res> {
+  health ??= loadPackageDefinition(loadSync(healthProtoPath, PROTO_OPTIONS));
+  const v1 = ((health.grpc as GrpcObject).health as GrpcObject).v1 as GrpcObject;
+  return methodOf(serviceOf(v1, 'Health', 'grpc.health.v1.Health'), name, 'grpc.health.v1.Health');
+}
