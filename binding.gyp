@@ -5,7 +5,7 @@
       "sources": ["native/hnsw_index.cc"],
       "include_dirs": [
         "<!(node -p \"require('path').dirname(require.resolve('node-addon-api/package.json'))\")",
-        "<!(node -p \"require('path').join(require('path').dirname(require.resolve('hnswlib-node/package.json')), 'src', 'hnswlib')\")"
+        "native/vendor"
       ],
       "defines": [
         "NAPI_VERSION=8",

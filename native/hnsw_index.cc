@@ -55,7 +55,7 @@
 #pragma GCC diagnostic ignored "-Wcast-function-type"
 // GCC 12 false positive inside _mm512_reduce_add_ps (used by hnswlib).
 #pragma GCC diagnostic ignored "-Wuninitialized"
-#include "hnswlib.h"
+#include "hnswlib/hnswlib.h"
 #pragma GCC diagnostic pop
 
 #if defined(__F16C__) || defined(__AVX512F__)
