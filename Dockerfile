@@ -1,7 +1,7 @@
 # mnemo: the gRPC memory retrieval service. Built by docker-compose.yml (service "mnemo").
 FROM node:20-bookworm-slim
 
-# The native HNSW addon (binding.gyp, and hnswlib-node's own) is compiled by node-gyp during npm install.
+# The native HNSW addon (binding.gyp) is compiled by node-gyp during npm install.
 RUN apt-get update \
   && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make python3 \
   && rm -rf /var/lib/apt/lists/*

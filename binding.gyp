@@ -2,10 +2,25 @@
   "targets": [
     {
       "target_name": "mnemo_hnsw",
-      "sources": ["native/hnsw_index.cc"],
+      "sources": [
+        "native/core/batch.cc",
+        "native/core/exact_search.cc",
+        "native/core/graph_search.cc",
+        "native/core/half_space.cc",
+        "native/core/index_core.cc",
+        "native/core/normalise.cc",
+        "native/core/persistence.cc",
+        "native/binding/addon.cc",
+        "native/binding/args.cc",
+        "native/binding/filter_args.cc",
+        "native/binding/hnsw_index_wrap.cc",
+        "native/binding/promise_worker.cc",
+        "native/binding/workers.cc"
+      ],
       "include_dirs": [
         "<!(node -p \"require('path').dirname(require.resolve('node-addon-api/package.json'))\")",
-        "<!(node -p \"require('path').join(require('path').dirname(require.resolve('hnswlib-node/package.json')), 'src', 'hnswlib')\")"
+        "native",
+        "native/vendor"
       ],
       "defines": [
         "NAPI_VERSION=8",

@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { projectRoot } from '../config/projectRoot.js';
+import {
+  nativeAddon,
+  type NativeBatch,
+  type NativeFilter,
+  type NativeIndex,
+} from './nativeAddon.js';
 
 /** Construction options of an {@link HnswEngine}. */
 export interface HnswOptions {
@@ -52,19 +54,6 @@ export interface HnswStats {
   capacity: number;
 }
 
-interface NativeBatch {
-  labels: Uint32Array;
-  distances: Float32Array;
-  offsets: Uint32Array;
-  /** Distances computed per query. */
-  computations: Float64Array;
-}
-
-interface NativeFilter {
-  bitmap: Uint32Array | null;
-  ranges: readonly ColumnRange[] | null;
-}
-
 /** One query of {@link HnswEngine.searchEach}, with its own k, ef and filter. */
 export interface GraphQuery {
   readonly vector: Float32Array;
@@ -88,68 +77,9 @@ export interface ColumnRange {
   readonly highOpen: boolean;
 }
 
-interface NativeIndex {
-  readonly dim: number;
-  readonly size: number;
-  add(labels: Uint32Array, vectors: Float32Array, threads: number): Promise<void>;
-  remove(labels: Uint32Array): void;
-  searchEach(
-    queries: Float32Array,
-    ks: Uint32Array,
-    efs: Uint32Array,
-    filters: readonly NativeFilter[],
-    filterOf: Uint32Array,
-    threads: number,
-  ): Promise<NativeBatch>;
-  searchExact(
-    queries: Float32Array,
-    k: number,
-    candidates: Uint32Array | null,
-    threads: number,
-  ): Promise<NativeBatch>;
-  searchExactNow(queries: Float32Array, k: number, candidates: Uint32Array | null): NativeBatch;
-  getVector(label: number): Float32Array | null;
-  save(path: string): Promise<void>;
-  stats(): HnswStats;
-}
-
-interface NativeModule {
-  HnswIndex: new (
-    dim: number,
-    m: number,
-    efConstruction: number,
-    initialCapacity: number,
-    seed: number,
-    half: boolean,
-  ) => NativeIndex;
-  load(
-    path: string,
-    dim: number,
-    initialCapacity: number,
-    seed: number,
-    half: boolean,
-  ): Promise<NativeIndex>;
-}
-
 const DEFAULT_SEED = 100;
 const MAX_UINT32 = 0xffff_ffff;
 const THREADS = Math.max(1, availableParallelism());
-
-let nativeModule: NativeModule | undefined;
-
-function loadNative(): NativeModule {
-  if (nativeModule === undefined) {
-    const root = projectRoot();
-    const addonPath = join(root, 'build', 'Release', 'mnemo_hnsw.node');
-    if (!existsSync(addonPath)) {
-      throw new Error(
-        `native addon ${addonPath} is missing: run \`npm run install\` (node-gyp rebuild)`,
-      );
-    }
-    nativeModule = createRequire(import.meta.url)(addonPath) as NativeModule;
-  }
-  return nativeModule;
-}
 
 function checkInteger(name: string, value: unknown, min: number, max = MAX_UINT32): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -220,8 +150,6 @@ function splitBatch(batch: NativeBatch): KnnResult[] {
   return out;
 }
 
-let adoptedNative: NativeIndex | undefined;
-
 /**
  * Approximate nearest-neighbour engine: hnswlib's HNSW graph over L2-normalised vectors with
  * inner-product distance, i.e. cosine distance 1 − cos. Searches may run concurrently with each
@@ -233,16 +161,17 @@ export class HnswEngine {
   readonly precision: VectorPrecision;
   readonly #native: NativeIndex;
 
-  /** Creates an empty index (throws TypeError on invalid options). */
-  constructor(options: HnswOptions) {
-    const adopted = adoptedNative;
-    adoptedNative = undefined;
+  /**
+   * Creates an empty index (throws TypeError on invalid options), or wraps `loaded`, an index that
+   * {@link HnswEngine.load} read and that `options` describe.
+   */
+  constructor(options: HnswOptions, loaded?: NativeIndex) {
     const o = checkOptions(options);
     this.dim = o.dim;
     this.precision = o.precision;
     this.#native =
-      adopted ??
-      new (loadNative().HnswIndex)(
+      loaded ??
+      new (nativeAddon().HnswIndex)(
         o.dim,
         o.m,
         o.efConstruction,
@@ -261,10 +190,11 @@ export class HnswEngine {
    * Insert vectors (row-major, labels.length*dim floats, not necessarily normalised: the engine
    * normalises a copy). A label that is live gets its vector replaced; a label that was removed
    * earlier may be added again (into its old slot unless that was reused meanwhile); a new label
-   * takes the slot of some removed label if one is free, so memory stays bounded under churn. If a label occurs twice in
-   * one batch the last row wins. Runs off the JS thread (libuv pool); a large batch is split over
-   * os.availableParallelism() threads. Capacity grows as needed. Rejects with a TypeError, before
-   * inserting anything, if a vector is zero or has non-finite components.
+   * takes the slot of some removed label if one is free, so memory stays bounded under churn. If
+   * a label occurs twice in one batch the last row wins. Runs off the JS thread (libuv pool); a
+   * large batch is split over os.availableParallelism() threads. Capacity grows as needed.
+   * Rejects with a TypeError, before inserting anything, if a vector is zero or has non-finite
+   * components.
    */
   async add(labels: Uint32Array, vectors: Float32Array): Promise<void> {
     checkLabels('labels', labels);
@@ -397,8 +327,8 @@ export class HnswEngine {
 
   /**
    * {@link HnswEngine.searchExact} on the calling thread, blocking it meanwhile: for a search
-   * smaller than the hand-off to a worker thread and back (tens of microseconds, more when the
-   * threads were idle), e.g. a lone search over a thousand candidates.
+   * that costs less than the hand-off to a worker thread and back, e.g. a lone search over a small
+   * candidate set.
    */
   searchExactNow(queries: Float32Array, k: number, candidates: Uint32Array | null): KnnResult[] {
     this.#checkQueries(queries);
@@ -443,15 +373,14 @@ export class HnswEngine {
       throw new TypeError('path must be a non-empty string');
     }
     const o = checkOptions(options);
-    const native = await loadNative().load(
+    const loaded = await nativeAddon().load(
       path,
       o.dim,
       o.initialCapacity,
       o.seed,
       o.precision === 'float16',
     );
-    adoptedNative = native;
-    return new HnswEngine(o);
+    return new HnswEngine(o, loaded);
   }
 
   #checkQueries(queries: unknown): void {
