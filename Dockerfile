@@ -1,7 +1,7 @@
 # mnemo: the gRPC memory retrieval service. Built by docker-compose.yml (service "mnemo").
 FROM node:20-bookworm-slim
 
-# The native HNSW addon (binding.gyp) is compiled by node-gyp during npm install.
+# The native HNSW addon (binding.gyp, native/) is compiled by node-gyp during npm ci.
 RUN apt-get update \
   && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make python3 \
   && rm -rf /var/lib/apt/lists/*
@@ -9,14 +9,14 @@ RUN apt-get update \
 WORKDIR /app
 
 # Dependencies first, so the layer is reused until the lockfile or the addon's sources change.
-# npm install runs the package's install script (node-gyp rebuild), which needs binding.gyp and native/.
+# npm ci runs the package's install script (node-gyp rebuild), which needs binding.gyp and native/.
 COPY package.json package-lock.json binding.gyp ./
 COPY native ./native
 # The image may run on another CPU than the one that builds it: target x86-64-v3 (AVX2, FMA)
 # rather than the build machine's own (-march=native, the default outside Docker).
 ENV MNEMO_NATIVE_MARCH=x86-64-v3
-# npm ci rejects the lock file this npm writes (other platforms' optional packages are omitted).
-RUN npm install --no-audit --no-fund
+# Exactly the lock, as any CI does.
+RUN npm ci --no-audit --no-fund
 
 # The rest of the sources (see .dockerignore), then the TypeScript build into dist/. proto/ and
 # src/redis/lua/ are read at run time from the project root, so they stay in the image.

@@ -261,11 +261,11 @@ describe('Dockerfile and .dockerignore', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
     expect(dockerfile).toMatch(/apt-get install .*\bg\+\+ make python3\b/);
-    expect(dockerfile).toMatch(/^RUN npm install\b/m);
+    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
-    // The install script (node-gyp rebuild) runs inside npm install: its inputs must be there first.
-    const install = dockerfile.indexOf('RUN npm install');
+    // The install script (node-gyp rebuild) runs inside npm ci: its inputs must be there first.
+    const install = dockerfile.indexOf('RUN npm ci');
     expect(dockerfile.indexOf('binding.gyp')).toBeLessThan(install);
     expect(dockerfile.indexOf('COPY native')).toBeLessThan(install);
   });
