@@ -11,6 +11,7 @@ export default tseslint.config(
       'bench/results',
       'src/generated',
       'eslint.config.js',
+      '.dependency-cruiser.cjs',
     ],
   },
   js.configs.recommended,
