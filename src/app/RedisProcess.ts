@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { redisAnswers } from '../redis/clients.js';
 
 export interface RedisProcessOptions {
   /** 0 = a free port chosen by the OS. */
@@ -113,27 +113,14 @@ export class RedisProcess {
     return process;
   }
 
-  /** Polls PING until the server answers. */
+  /** Polls PING until the server answers; fails when it exits or after `timeoutMs`. */
   async waitReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error('redis-server exited');
-      const client = new Redis(this.port, '127.0.0.1', {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.ping();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      } finally {
-        client.disconnect();
-      }
+      if (await redisAnswers(this.url, 500)) return;
+      if (Date.now() > deadline) throw new Error(`redis-server did not answer in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
 
