@@ -43,10 +43,15 @@ function finite(field: string, value: number): number {
   return value;
 }
 
-/** A time bound in unix seconds: 0 = unbounded (null). */
+/** A time bound in unix seconds within [0, MAX_WALL_TIME], as wall_time is: 0 = unbounded (null). */
 function timeBound(field: string, value: number): number | null {
   finite(field, value);
-  if (value < 0) throw invalidArgument(field, `must be >= 0 (unix seconds), got ${value}`);
+  if (value < 0 || value > MAX_WALL_TIME) {
+    throw invalidArgument(
+      field,
+      `must be unix seconds in [0, ${MAX_WALL_TIME}] (0 = unbounded), got ${value}`,
+    );
+  }
   return value === 0 ? null : value;
 }
 
