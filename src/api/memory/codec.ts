@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../model/errors.js';
+import { invalidArgument, quote } from '../../model/errors.js';
 import type { MemoryFilter, NumericRange } from '../../model/MemoryFilter.js';
 import type { MemoryRecord } from '../../model/MemoryRecord.js';
 import type { RecentCursor } from '../../model/RecentCursor.js';
@@ -145,7 +145,7 @@ function memoryType(field: string, value: unknown): string {
   if (tagValue === undefined) {
     throw invalidArgument(
       field,
-      `must be MEMORY_TYPE_PATTERN, _REGIME or _STRATEGY, got ${String(value)}`,
+      `must be MEMORY_TYPE_PATTERN, _REGIME or _STRATEGY, got ${quote(value)}`,
     );
   }
   return tagValue;
@@ -215,7 +215,7 @@ function decodeRange(field: string, range: NumericRange__Output | null): Numeric
   if (min !== undefined && Number.isNaN(min)) throw invalidArgument(`${field}.min`, 'is NaN');
   if (max !== undefined && Number.isNaN(max)) throw invalidArgument(`${field}.max`, 'is NaN');
   if (min !== undefined && max !== undefined && min > max) {
-    throw invalidArgument(field, `min ${min} is above max ${max}`);
+    throw invalidArgument(field, `min ${quote(min)} is above max ${quote(max)}`);
   }
   const decoded: NumericRange = {
     minExclusive: range.min_exclusive,
@@ -283,7 +283,7 @@ export function decodeSemanticFilter(
 
 function decodeK(field: string, k: number, limits: CodecLimits): number {
   if (k < 1 || k > limits.maxK)
-    throw invalidArgument(field, `must be between 1 and ${limits.maxK}, got ${k}`);
+    throw invalidArgument(field, `must be between 1 and ${limits.maxK}, got ${quote(k)}`);
   return k;
 }
 
@@ -331,7 +331,7 @@ const RECENT_ORDERS: Readonly<Record<string, string>> = {
 
 export function decodeRecentOrder(field: string, order: unknown): string {
   const decoded = typeof order === 'string' ? RECENT_ORDERS[order] : undefined;
-  if (decoded === undefined) throw invalidArgument(field, `unknown order ${String(order)}`);
+  if (decoded === undefined) throw invalidArgument(field, `unknown order ${quote(order)}`);
   return decoded;
 }
 

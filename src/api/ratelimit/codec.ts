@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../model/errors.js';
+import { invalidArgument, quote } from '../../model/errors.js';
 import type { AcquireRequest } from '../../services/ratelimit/RateLimitService.js';
 import type { RateLimitServiceAcquireRequest__Output } from '../../generated/mnemo/v1/RateLimitServiceAcquireRequest.js';
 
@@ -12,19 +12,22 @@ export function decodeAcquire(request: RateLimitServiceAcquireRequest__Output): 
     throw invalidArgument('bucket', `is ${bytes} bytes, at most ${MAX_BUCKET_BYTES} are allowed`);
   }
   if (!Number.isFinite(capacity) || capacity <= 0) {
-    throw invalidArgument('capacity', `must be a finite number above 0, got ${capacity}`);
+    throw invalidArgument('capacity', `must be a finite number above 0, got ${quote(capacity)}`);
   }
   if (!Number.isFinite(refill) || refill < 0) {
-    throw invalidArgument('refill_per_second', `must be a finite number >= 0, got ${refill}`);
+    throw invalidArgument(
+      'refill_per_second',
+      `must be a finite number >= 0, got ${quote(refill)}`,
+    );
   }
   if (!Number.isFinite(request.tokens) || request.tokens < 0) {
-    throw invalidArgument('tokens', `must be a finite number >= 0, got ${request.tokens}`);
+    throw invalidArgument('tokens', `must be a finite number >= 0, got ${quote(request.tokens)}`);
   }
   const tokens = request.tokens === 0 ? 1 : request.tokens;
   if (tokens > capacity) {
     throw invalidArgument(
       'tokens',
-      `${tokens}${request.tokens === 0 ? ' (the default)' : ''} exceeds the capacity ${capacity}`,
+      `${quote(tokens)}${request.tokens === 0 ? ' (the default)' : ''} exceeds the capacity ${quote(capacity)}`,
     );
   }
   return { bucket, capacity, refillPerSecond: refill, tokens };

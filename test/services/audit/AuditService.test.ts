@@ -267,6 +267,17 @@ describe('AuditService', () => {
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.details.startsWith(`${field}: `)).toBe(true);
     });
+
+    it.each([
+      ['start_id', { start_id: 'x'.repeat(10_000) }],
+      ['end_id', { end_id: `${'9'.repeat(10_000)}-0` }],
+    ])('quotes only a prefix of a 10 kB bad %s in its INVALID_ARGUMENT', async (field, request) => {
+      const error = await rejection(client.audit.Range(request));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details.startsWith(`${field}: "`)).toBe(true);
+      expect(error.details).toContain('…"');
+      expect(error.details.length).toBeLessThan(200);
+    });
   });
 
   describe('Tail', () => {

@@ -289,10 +289,16 @@ describe('CacheService', () => {
         () => client.cache.IncrementBy({ key: 'h', field: 'a', delta: Infinity }),
         'delta',
       ],
+      [
+        'a hash field name above 1024 bytes',
+        () => client.cache.SetHash({ key: 'h', fields: { ['n'.repeat(2000)]: '1' } }),
+        'fields[',
+      ],
     ])('rejects %s with INVALID_ARGUMENT naming the field', async (_name, call, field) => {
       const error = await rejection(call());
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details.startsWith(`${field}: `)).toBe(true);
+      expect(error.details.startsWith(field.endsWith('[') ? field : `${field}: `)).toBe(true);
+      expect(error.details.length).toBeLessThan(200);
     });
 
     it('writes nothing for a rejected Set', async () => {
