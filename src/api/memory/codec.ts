@@ -226,13 +226,25 @@ function decodeRange(field: string, range: NumericRange__Output | null): Numeric
   return decoded;
 }
 
+/** A filter field's values: at most MNEMO_MAX_BATCH of them, checked before any is looked at. */
+function filterValues<T>(path: string, values: readonly T[], limits: CodecLimits): readonly T[] {
+  if (values.length > limits.maxBatch) {
+    throw invalidArgument(
+      path,
+      `has ${values.length} values, at most ${limits.maxBatch} are allowed`,
+    );
+  }
+  return values;
+}
+
 function addTags(
   filter: MemoryFilter,
   field: string,
   path: string,
   values: readonly string[],
+  limits: CodecLimits,
 ): void {
-  if (values.length === 0) return;
+  if (filterValues(path, values, limits).length === 0) return;
   values.forEach((value, i) => tag(`${path}[${i}]`, value));
   filter.tags[field] = [...new Set(values)];
 }
@@ -250,12 +262,13 @@ function addRange(
 export function decodeEpisodicFilter(
   field: string,
   filter: EpisodicFilter__Output | null,
+  limits: CodecLimits,
 ): MemoryFilter {
   const decoded: MemoryFilter = { tags: {}, ranges: {} };
   if (filter === null) return decoded;
-  addTags(decoded, 'agent_id', `${field}.agent_ids`, filter.agent_ids);
-  addTags(decoded, 'product_id', `${field}.product_ids`, filter.product_ids);
-  addTags(decoded, 'regime', `${field}.regimes`, filter.regimes);
+  addTags(decoded, 'agent_id', `${field}.agent_ids`, filter.agent_ids, limits);
+  addTags(decoded, 'product_id', `${field}.product_ids`, filter.product_ids, limits);
+  addTags(decoded, 'regime', `${field}.regimes`, filter.regimes, limits);
   addRange(decoded, 'reward', `${field}.reward`, filter.reward);
   addRange(decoded, 'timestamp', `${field}.timestamp`, filter.timestamp);
   if (filter.terminal !== undefined) decoded.tags.terminal = [filter.terminal ? 'true' : 'false'];
@@ -265,15 +278,16 @@ export function decodeEpisodicFilter(
 export function decodeSemanticFilter(
   field: string,
   filter: SemanticFilter__Output | null,
+  limits: CodecLimits,
 ): MemoryFilter {
   const decoded: MemoryFilter = { tags: {}, ranges: {} };
   if (filter === null) return decoded;
-  if (filter.memory_types.length > 0) {
+  if (filterValues(`${field}.memory_types`, filter.memory_types, limits).length > 0) {
     decoded.tags.memory_type = [
       ...new Set(filter.memory_types.map((t, i) => memoryType(`${field}.memory_types[${i}]`, t))),
     ];
   }
-  addTags(decoded, 'regime_name', `${field}.regime_names`, filter.regime_names);
+  addTags(decoded, 'regime_name', `${field}.regime_names`, filter.regime_names, limits);
   addRange(decoded, 'sharpe_ratio', `${field}.sharpe_ratio`, filter.sharpe_ratio);
   addRange(decoded, 'win_rate', `${field}.win_rate`, filter.win_rate);
   addRange(decoded, 'access_count', `${field}.access_count`, filter.access_count);
@@ -300,7 +314,7 @@ export function decodeSearchEpisodic(
   return {
     vector: decodeVector(`${path}vector`, request.vector, limits),
     k: decodeK(`${path}k`, request.k, limits),
-    filter: decodeEpisodicFilter(`${path}filter`, request.filter),
+    filter: decodeEpisodicFilter(`${path}filter`, request.filter, limits),
     efRuntime: decodeEf(`${path}ef_runtime`, request.ef_runtime),
     exact: request.exact,
     includeVectors: request.include_vectors,
@@ -315,7 +329,7 @@ export function decodeSearchSemantic(
   return {
     vector: decodeVector('vector', request.vector, limits),
     k: decodeK('k', request.k, limits),
-    filter: decodeSemanticFilter('filter', request.filter),
+    filter: decodeSemanticFilter('filter', request.filter, limits),
     efRuntime: decodeEf('ef_runtime', request.ef_runtime),
     exact: request.exact,
     includeVectors: request.include_vectors,

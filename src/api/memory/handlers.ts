@@ -55,7 +55,7 @@ export function memoryHandlers(
       deleted: await service.delete('semantic', decodeIds('ids', request.ids, limits)),
     }),
     DeleteEpisodicByFilter: async (request) => {
-      const filter = decodeEpisodicFilter('filter', request.filter);
+      const filter = decodeEpisodicFilter('filter', request.filter, limits);
       if (isEmptyFilter(filter)) {
         throw invalidArgument(
           'filter',
@@ -90,7 +90,7 @@ export function memoryHandlers(
     RecentEpisodic: async (request) => {
       const orderField = decodeRecentOrder('order', request.order);
       const result = await service.recent('episodic', {
-        filter: decodeEpisodicFilter('filter', request.filter),
+        filter: decodeEpisodicFilter('filter', request.filter, limits),
         orderField,
         limit: decodeLimit('limit', request.limit, limits),
         after: decodePageToken('page_token', request.page_token, orderField),
