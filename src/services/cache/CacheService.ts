@@ -159,6 +159,13 @@ function translate(key: string, error: unknown): unknown {
       `key: ${quote(key)} holds another kind of entry (a value where a hash is expected, or the reverse)`,
     );
   }
+  if (error.message.includes('mnemo: the result would not be finite')) {
+    return new DomainError(
+      'failed_precondition',
+      `delta: added to the field of ${quote(key)} it would make a number that is not finite; ` +
+        'nothing was stored',
+    );
+  }
   if (/not a (valid )?float|NaN or Infinity/i.test(error.message)) {
     return new DomainError(
       'failed_precondition',
