@@ -8,6 +8,9 @@ import {
 import { EDGE_INTERCEPTORS } from './middleware/chain.js';
 import { initializeMethodMetrics } from './middleware/metrics.js';
 
+/** The largest answer the server sends; requests that could need more are refused up front. */
+export const MAX_SEND_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 /**
  * Server options, chosen deliberately (see docs/operations.md, for what clients should set).
  * These are all grpc-js servers honour of the kind: grpc-js has no ping-strike policy (it answers
@@ -19,7 +22,7 @@ export const SERVER_OPTIONS: ChannelOptions = {
   // MNEMO_MAX_BATCH (1000) memories of 4096 float32 dimensions are 16 MiB: twice that.
   'grpc.max_receive_message_length': 32 * 1024 * 1024,
   // Answers are larger (k hits with vectors, batch searches); clients must accept as much.
-  'grpc.max_send_message_length': 64 * 1024 * 1024,
+  'grpc.max_send_message_length': MAX_SEND_MESSAGE_BYTES,
   // Calls in flight on one HTTP/2 connection: an agent multiplexes everything on one channel.
   'grpc.max_concurrent_streams': 1000,
   // A ping every 60 s on each connection, which is dropped if one is not answered in 20 s: a

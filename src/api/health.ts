@@ -10,7 +10,7 @@ import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
-import { DomainError, unavailable } from '../model/errors.js';
+import { DomainError, quote, unavailable } from '../model/errors.js';
 import { bindService } from './middleware/adapter.js';
 import { serviceChain } from './middleware/chain.js';
 import { PROTO_OPTIONS } from './protos.js';
@@ -104,7 +104,7 @@ export class HealthService {
         Check: (request) => {
           const status = this.statuses.get(request.service);
           if (status === undefined) {
-            throw new DomainError('not_found', `unknown service "${request.service}"`);
+            throw new DomainError('not_found', `unknown service ${quote(request.service)}`);
           }
           return Promise.resolve({ status });
         },

@@ -25,6 +25,22 @@ export class DomainError extends Error {
   }
 }
 
+/** Most characters of a client's value an error message quotes. */
+export const QUOTE_MAX_CHARS = 64;
+
+/**
+ * A client's value for an error message: a string in double quotes, anything else as text, cut
+ * to its first QUOTE_MAX_CHARS characters (code points) followed by `…`. Every message that
+ * quotes a request value goes through this, so an answer's status stays small whatever was sent.
+ */
+export function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  const head = Array.from(text.slice(0, 2 * QUOTE_MAX_CHARS + 2));
+  const shown =
+    head.length > QUOTE_MAX_CHARS ? `${head.slice(0, QUOTE_MAX_CHARS).join('')}…` : text;
+  return typeof value === 'string' ? `"${shown}"` : shown;
+}
+
 /** A request field is invalid; the message starts with the field's path. */
 export function invalidArgument(field: string, problem: string): DomainError {
   return new DomainError('invalid_argument', `${field}: ${problem}`);

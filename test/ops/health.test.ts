@@ -80,6 +80,12 @@ describe('grpc.health.v1 and reflection', () => {
     watch.cancel();
   });
 
+  it('answers NOT_FOUND quoting only a prefix of a 10 kB service name', async () => {
+    const error = await rejection(health.check(`mnemo.v1.${'x'.repeat(10_000)}`));
+    expect(error.code).toBe(status.NOT_FOUND);
+    expect(error.details.length).toBeLessThan(200);
+  });
+
   it('follows Redis down and back up on its own, Watches told of each change', async () => {
     const watches = ALL.map((service) => watchAll(health, service));
     await vi.waitFor(() => {

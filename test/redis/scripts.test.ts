@@ -55,4 +55,15 @@ describe('the Lua scripts and their loader', () => {
       retryAfterMs: 0,
     });
   });
+
+  it('rateLimitAcquire passes PEXPIRE a whole number of ms, however slow the refill', async () => {
+    const key = new RedisKeys('scripts-test:').rateLimitBucket('slow');
+    const input = { key, capacity: 1, refillPerSecond: 1e-15, tokens: 1 };
+    expect(await rateLimitAcquire(client, input)).toEqual({
+      allowed: true,
+      remaining: 0,
+      retryAfterMs: 0,
+    });
+    expect(await client.pttl(key)).toBeGreaterThan(1e17);
+  });
 });

@@ -4,7 +4,7 @@ import type {
   AuditEntry as DomainEntry,
   AuditRecord as DomainRecord,
 } from '../../model/AuditEntry.js';
-import { invalidArgument } from '../../model/errors.js';
+import { invalidArgument, quote } from '../../model/errors.js';
 import type { AuditEntry__Output } from '../../generated/mnemo/v1/AuditEntry.js';
 import type { AuditRecord } from '../../generated/mnemo/v1/AuditRecord.js';
 import type { AuditServiceAgentPnlRequest__Output } from '../../generated/mnemo/v1/AuditServiceAgentPnlRequest.js';
@@ -43,10 +43,15 @@ function finite(field: string, value: number): number {
   return value;
 }
 
-/** A time bound in unix seconds: 0 = unbounded (null). */
+/** A time bound in unix seconds within [0, MAX_WALL_TIME], as wall_time is: 0 = unbounded (null). */
 function timeBound(field: string, value: number): number | null {
   finite(field, value);
-  if (value < 0) throw invalidArgument(field, `must be >= 0 (unix seconds), got ${value}`);
+  if (value < 0 || value > MAX_WALL_TIME) {
+    throw invalidArgument(
+      field,
+      `must be unix seconds in [0, ${MAX_WALL_TIME}] (0 = unbounded), got ${quote(value)}`,
+    );
+  }
   return value === 0 ? null : value;
 }
 
@@ -54,7 +59,7 @@ function timeBounds(fromTime: number, toTime: number): [number | null, number | 
   const from = timeBound('from_time', fromTime);
   const to = timeBound('to_time', toTime);
   if (from !== null && to !== null && from > to) {
-    throw invalidArgument('from_time', `${from} is after to_time ${to}`);
+    throw invalidArgument('from_time', `${quote(from)} is after to_time ${quote(to)}`);
   }
   return [from, to];
 }
@@ -64,11 +69,11 @@ export function decodeStreamId(field: string, value: string): string | null {
   if (value.length === 0) return null;
   const match = STREAM_ID.exec(value);
   if (match === null) {
-    throw invalidArgument(field, `"${value}" is not a stream id (ms or ms-seq)`);
+    throw invalidArgument(field, `${quote(value)} is not a stream id (ms or ms-seq)`);
   }
   for (const part of [match[1], match[2]]) {
     if (part !== undefined && BigInt(part) > U64_MAX) {
-      throw invalidArgument(field, `"${value}" is out of range`);
+      throw invalidArgument(field, `${quote(value)} is out of range`);
     }
   }
   return value;
@@ -82,13 +87,16 @@ export function decodeAuditEntry(
   if (entry === null) throw invalidArgument(field, 'is required');
   const pnl = finite(`${field}.pnl`, entry.pnl);
   if (Math.abs(pnl) > MAX_ABS_PNL) {
-    throw invalidArgument(`${field}.pnl`, `magnitude must be at most ${MAX_ABS_PNL}, got ${pnl}`);
+    throw invalidArgument(
+      `${field}.pnl`,
+      `magnitude must be at most ${MAX_ABS_PNL}, got ${quote(pnl)}`,
+    );
   }
   const wallTime = finite(`${field}.wall_time`, entry.wall_time);
   if (wallTime < 0 || wallTime > MAX_WALL_TIME) {
     throw invalidArgument(
       `${field}.wall_time`,
-      `must be unix seconds in [0, ${MAX_WALL_TIME}] (0 = now), got ${wallTime}`,
+      `must be unix seconds in [0, ${MAX_WALL_TIME}] (0 = now), got ${quote(wallTime)}`,
     );
   }
   if (entry.meta.length > 0) {
@@ -128,7 +136,10 @@ export function decodeRangeQuery(
   limits: AuditLimits,
 ): RangeQuery {
   if (request.count > limits.maxBatch) {
-    throw invalidArgument('count', `must be at most ${limits.maxBatch}, got ${request.count}`);
+    throw invalidArgument(
+      'count',
+      `must be at most ${limits.maxBatch}, got ${quote(request.count)}`,
+    );
   }
   const [fromTime, toTime] = timeBounds(request.from_time, request.to_time);
   return {

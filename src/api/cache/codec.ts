@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../model/errors.js';
+import { invalidArgument, quote } from '../../model/errors.js';
 
 /** Limits the cache decoders enforce, from the service configuration. */
 export interface CacheLimits {
@@ -36,7 +36,10 @@ export function decodeCacheKeys(
 /** A time to live in ms: a whole number >= 0 (0 meaning "none" or "keep", per RPC). */
 export function decodeTtlMs(field: string, ttlMs: number): number {
   if (!Number.isInteger(ttlMs) || ttlMs < 0) {
-    throw invalidArgument(field, `must be a whole number of milliseconds >= 0, got ${ttlMs}`);
+    throw invalidArgument(
+      field,
+      `must be a whole number of milliseconds >= 0, got ${quote(ttlMs)}`,
+    );
   }
   if (ttlMs > MAX_TTL_MS) throw invalidArgument(field, `must be at most ${MAX_TTL_MS}`);
   return ttlMs;
@@ -85,7 +88,7 @@ export function decodeHashFields(
   if (entries.length === 0) throw invalidArgument(field, 'must hold at least one field');
   let bytes = 0;
   for (const [name, value] of entries) {
-    decodeHashFieldName(`${field}["${name}"]`, name);
+    decodeHashFieldName(`${field}[${quote(name)}]`, name);
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
   }
   if (bytes > limits.cacheMaxValueBytes) {

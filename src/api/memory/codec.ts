@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../model/errors.js';
+import { invalidArgument, quote } from '../../model/errors.js';
 import type { MemoryFilter, NumericRange } from '../../model/MemoryFilter.js';
 import type { MemoryRecord } from '../../model/MemoryRecord.js';
 import type { RecentCursor } from '../../model/RecentCursor.js';
@@ -145,7 +145,7 @@ function memoryType(field: string, value: unknown): string {
   if (tagValue === undefined) {
     throw invalidArgument(
       field,
-      `must be MEMORY_TYPE_PATTERN, _REGIME or _STRATEGY, got ${String(value)}`,
+      `must be MEMORY_TYPE_PATTERN, _REGIME or _STRATEGY, got ${quote(value)}`,
     );
   }
   return tagValue;
@@ -215,7 +215,7 @@ function decodeRange(field: string, range: NumericRange__Output | null): Numeric
   if (min !== undefined && Number.isNaN(min)) throw invalidArgument(`${field}.min`, 'is NaN');
   if (max !== undefined && Number.isNaN(max)) throw invalidArgument(`${field}.max`, 'is NaN');
   if (min !== undefined && max !== undefined && min > max) {
-    throw invalidArgument(field, `min ${min} is above max ${max}`);
+    throw invalidArgument(field, `min ${quote(min)} is above max ${quote(max)}`);
   }
   const decoded: NumericRange = {
     minExclusive: range.min_exclusive,
@@ -226,13 +226,25 @@ function decodeRange(field: string, range: NumericRange__Output | null): Numeric
   return decoded;
 }
 
+/** A filter field's values: at most MNEMO_MAX_BATCH of them, checked before any is looked at. */
+function filterValues<T>(path: string, values: readonly T[], limits: CodecLimits): readonly T[] {
+  if (values.length > limits.maxBatch) {
+    throw invalidArgument(
+      path,
+      `has ${values.length} values, at most ${limits.maxBatch} are allowed`,
+    );
+  }
+  return values;
+}
+
 function addTags(
   filter: MemoryFilter,
   field: string,
   path: string,
   values: readonly string[],
+  limits: CodecLimits,
 ): void {
-  if (values.length === 0) return;
+  if (filterValues(path, values, limits).length === 0) return;
   values.forEach((value, i) => tag(`${path}[${i}]`, value));
   filter.tags[field] = [...new Set(values)];
 }
@@ -250,12 +262,13 @@ function addRange(
 export function decodeEpisodicFilter(
   field: string,
   filter: EpisodicFilter__Output | null,
+  limits: CodecLimits,
 ): MemoryFilter {
   const decoded: MemoryFilter = { tags: {}, ranges: {} };
   if (filter === null) return decoded;
-  addTags(decoded, 'agent_id', `${field}.agent_ids`, filter.agent_ids);
-  addTags(decoded, 'product_id', `${field}.product_ids`, filter.product_ids);
-  addTags(decoded, 'regime', `${field}.regimes`, filter.regimes);
+  addTags(decoded, 'agent_id', `${field}.agent_ids`, filter.agent_ids, limits);
+  addTags(decoded, 'product_id', `${field}.product_ids`, filter.product_ids, limits);
+  addTags(decoded, 'regime', `${field}.regimes`, filter.regimes, limits);
   addRange(decoded, 'reward', `${field}.reward`, filter.reward);
   addRange(decoded, 'timestamp', `${field}.timestamp`, filter.timestamp);
   if (filter.terminal !== undefined) decoded.tags.terminal = [filter.terminal ? 'true' : 'false'];
@@ -265,15 +278,16 @@ export function decodeEpisodicFilter(
 export function decodeSemanticFilter(
   field: string,
   filter: SemanticFilter__Output | null,
+  limits: CodecLimits,
 ): MemoryFilter {
   const decoded: MemoryFilter = { tags: {}, ranges: {} };
   if (filter === null) return decoded;
-  if (filter.memory_types.length > 0) {
+  if (filterValues(`${field}.memory_types`, filter.memory_types, limits).length > 0) {
     decoded.tags.memory_type = [
       ...new Set(filter.memory_types.map((t, i) => memoryType(`${field}.memory_types[${i}]`, t))),
     ];
   }
-  addTags(decoded, 'regime_name', `${field}.regime_names`, filter.regime_names);
+  addTags(decoded, 'regime_name', `${field}.regime_names`, filter.regime_names, limits);
   addRange(decoded, 'sharpe_ratio', `${field}.sharpe_ratio`, filter.sharpe_ratio);
   addRange(decoded, 'win_rate', `${field}.win_rate`, filter.win_rate);
   addRange(decoded, 'access_count', `${field}.access_count`, filter.access_count);
@@ -283,7 +297,7 @@ export function decodeSemanticFilter(
 
 function decodeK(field: string, k: number, limits: CodecLimits): number {
   if (k < 1 || k > limits.maxK)
-    throw invalidArgument(field, `must be between 1 and ${limits.maxK}, got ${k}`);
+    throw invalidArgument(field, `must be between 1 and ${limits.maxK}, got ${quote(k)}`);
   return k;
 }
 
@@ -300,7 +314,7 @@ export function decodeSearchEpisodic(
   return {
     vector: decodeVector(`${path}vector`, request.vector, limits),
     k: decodeK(`${path}k`, request.k, limits),
-    filter: decodeEpisodicFilter(`${path}filter`, request.filter),
+    filter: decodeEpisodicFilter(`${path}filter`, request.filter, limits),
     efRuntime: decodeEf(`${path}ef_runtime`, request.ef_runtime),
     exact: request.exact,
     includeVectors: request.include_vectors,
@@ -315,7 +329,7 @@ export function decodeSearchSemantic(
   return {
     vector: decodeVector('vector', request.vector, limits),
     k: decodeK('k', request.k, limits),
-    filter: decodeSemanticFilter('filter', request.filter),
+    filter: decodeSemanticFilter('filter', request.filter, limits),
     efRuntime: decodeEf('ef_runtime', request.ef_runtime),
     exact: request.exact,
     includeVectors: request.include_vectors,
@@ -331,7 +345,7 @@ const RECENT_ORDERS: Readonly<Record<string, string>> = {
 
 export function decodeRecentOrder(field: string, order: unknown): string {
   const decoded = typeof order === 'string' ? RECENT_ORDERS[order] : undefined;
-  if (decoded === undefined) throw invalidArgument(field, `unknown order ${String(order)}`);
+  if (decoded === undefined) throw invalidArgument(field, `unknown order ${quote(order)}`);
   return decoded;
 }
 

@@ -19,6 +19,7 @@ import {
   encodePageToken,
   encodeSemanticMemory,
 } from './codec.js';
+import { answerSize, budgetAnswer } from './answerBudget.js';
 
 function episodicHits(hits: SearchHit[]): SearchEpisodicResponse {
   return {
@@ -40,11 +41,13 @@ export function memoryHandlers(
     }),
     GetEpisodic: async (request) => {
       const ids = decodeIds('ids', request.ids, limits);
+      budgetAnswer('ids', answerSize(ids.length, limits.vectorDim, request.include_vectors));
       const records = await service.get('episodic', ids, request.include_vectors);
       return { memories: records.map(encodeEpisodicMemory) };
     },
     GetSemantic: async (request) => {
       const ids = decodeIds('ids', request.ids, limits);
+      budgetAnswer('ids', answerSize(ids.length, limits.vectorDim, request.include_vectors));
       const records = await service.get('semantic', ids, request.include_vectors);
       return { memories: records.map(encodeSemanticMemory) };
     },
@@ -55,7 +58,7 @@ export function memoryHandlers(
       deleted: await service.delete('semantic', decodeIds('ids', request.ids, limits)),
     }),
     DeleteEpisodicByFilter: async (request) => {
-      const filter = decodeEpisodicFilter('filter', request.filter);
+      const filter = decodeEpisodicFilter('filter', request.filter, limits);
       if (isEmptyFilter(filter)) {
         throw invalidArgument(
           'filter',
@@ -64,12 +67,15 @@ export function memoryHandlers(
       }
       return { deleted: await service.deleteByFilter('episodic', filter) };
     },
-    SearchEpisodic: async (request, context) =>
-      episodicHits(
-        await service.search('episodic', decodeSearchEpisodic(request, limits), context),
-      ),
+    SearchEpisodic: async (request, context) => {
+      const query = decodeSearchEpisodic(request, limits);
+      budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
+      return episodicHits(await service.search('episodic', query, context));
+    },
     SearchSemantic: async (request, context) => {
-      const hits = await service.search('semantic', decodeSearchSemantic(request, limits), context);
+      const query = decodeSearchSemantic(request, limits);
+      budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
+      const hits = await service.search('semantic', query, context);
       return {
         hits: hits.map((h) => ({ memory: encodeSemanticMemory(h.record), distance: h.distance })),
       };
@@ -84,13 +90,18 @@ export function memoryHandlers(
       const queries = request.searches.map((search, i) =>
         decodeSearchEpisodic(search, limits, `searches[${i}].`),
       );
+      const sizes = queries.map((q) => answerSize(q.k, limits.vectorDim, q.includeVectors));
+      budgetAnswer('searches', {
+        memories: sizes.reduce((sum, s) => sum + s.memories, 0),
+        bytes: sizes.reduce((sum, s) => sum + s.bytes, 0),
+      });
       const results = await Promise.all(queries.map((q) => service.search('episodic', q, context)));
       return { results: results.map(episodicHits) };
     },
     RecentEpisodic: async (request) => {
       const orderField = decodeRecentOrder('order', request.order);
       const result = await service.recent('episodic', {
-        filter: decodeEpisodicFilter('filter', request.filter),
+        filter: decodeEpisodicFilter('filter', request.filter, limits),
         orderField,
         limit: decodeLimit('limit', request.limit, limits),
         after: decodePageToken('page_token', request.page_token, orderField),

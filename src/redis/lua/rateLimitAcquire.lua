@@ -2,8 +2,10 @@
 -- takes the tokens or denies, atomically. Callers' clocks play no part. The state expires when
 -- the bucket would be full again (an absent state is a full bucket).
 -- KEYS[1]   the bucket's state: hash { tokens, ts } (ts = last refill, ms since the epoch)
+-- Everything is computed before the first write, so a refusal (an error) changes nothing.
 -- ARGV[1]   capacity, > 0
--- ARGV[2]   refill rate in tokens per second, >= 0 (0 = never refills; the state never expires)
+-- ARGV[2]   refill rate in tokens per second, >= 0 (0 = never refills; the state never expires);
+--           when > 0, capacity / rate is at most 31 days (the caller checks), so the expiry fits
 -- ARGV[3]   tokens wanted, 0 < wanted <= capacity
 -- Returns   { 1 allowed | 0 denied, tokens remaining as text,
 --             ms until the tokens wanted are available (0 when allowed, -1 = never) }
@@ -40,18 +42,25 @@ else
   retry = -1
 end
 
+-- ms until the bucket is full again (nil: it never refills), and the state as text.
+local full_in = nil
 if rate > 0 then
-  local full_in = math.ceil((capacity - tokens) / rate)
-  if full_in < 1 then
-    redis.call('DEL', KEYS[1])
-  else
-    redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens),
-      'ts', string.format('%.17g', ts))
-    redis.call('PEXPIRE', KEYS[1], full_in)
+  full_in = math.ceil((capacity - tokens) / rate)
+  if full_in ~= full_in or full_in == math.huge then
+    return redis.error_reply('rate limit: the refill time is not finite')
   end
-else
-  redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens),
-    'ts', string.format('%.17g', ts))
-  redis.call('PERSIST', KEYS[1])
 end
-return { allowed, string.format('%.17g', tokens), retry }
+local tokens_text = string.format('%.17g', tokens)
+local ts_text = string.format('%.17g', ts)
+
+if full_in == nil then
+  redis.call('HSET', KEYS[1], 'tokens', tokens_text, 'ts', ts_text)
+  redis.call('PERSIST', KEYS[1])
+elseif full_in < 1 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('HSET', KEYS[1], 'tokens', tokens_text, 'ts', ts_text)
+  -- PEXPIRE takes integer text: a Lua number of 1e18 would be sent as "1e+18".
+  redis.call('PEXPIRE', KEYS[1], string.format('%.0f', full_in))
+end
+return { allowed, tokens_text, retry }

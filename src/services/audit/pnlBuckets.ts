@@ -67,9 +67,19 @@ export interface PnlPlan {
 }
 
 /**
+ * Appends the bucket indexes [first, end) to `out`: integers, at most `most` of them (less than
+ * one parent bucket), so the work is bounded by the buckets that exist, not by the range.
+ */
+function pushIndexes(out: number[], first: number, end: number, most: number): void {
+  if (end - first > most) throw new RangeError(`${end - first} buckets exceed ${most}`);
+  for (let i = first; i < end; i++) out.push(i);
+}
+
+/**
  * Splits [from, to] (null = unbounded) into whole buckets and at most two edges. Whole seconds
  * [A, B) with A = ⌈from⌉, B = ⌊to⌋ are covered by the coarsest aligned buckets (at most 2·23
  * hours, 2·59 minutes, 2·59 seconds plus a run of days); [from, A) and [B, to] are the edges.
+ * Bounds must lie in [0, MAX_WALL_TIME] (the codec checks); others throw a RangeError.
  */
 export function planPnlQuery(from: number | null, to: number | null): PnlPlan {
   const countMin = from === null ? '-inf' : String(from);
@@ -84,6 +94,9 @@ export function planPnlQuery(from: number | null, to: number | null): PnlPlan {
   if (from !== null && from < a) edges.push([countMin, `(${a}`]);
   if (to !== null) edges.push([String(b), countMax]);
 
+  if (!(a >= 0 && b <= END_OF_TIME)) {
+    throw new RangeError(`P&L bounds must lie in [0, ${END_OF_TIME}], got [${from}, ${to}]`);
+  }
   let lo = a;
   let hi = b;
   for (let level = BUCKET_WIDTHS.length - 1; level >= 1; level--) {
@@ -91,10 +104,10 @@ export function planPnlQuery(from: number | null, to: number | null): PnlPlan {
     const parent = BUCKET_WIDTHS[level - 1] ?? DAY;
     const out = buckets[level - 1] ?? [];
     const loUp = Math.min(Math.ceil(lo / parent) * parent, hi);
-    for (let t = lo; t < loUp; t += width) out.push(t / width);
+    pushIndexes(out, lo / width, loUp / width, parent / width);
     lo = loUp;
     const hiDown = Math.max(Math.floor(hi / parent) * parent, lo);
-    for (let t = hiDown; t < hi; t += width) out.push(t / width);
+    pushIndexes(out, hiDown / width, hi / width, parent / width);
     hi = hiDown;
   }
   return { dayLo: lo / DAY, dayHi: hi / DAY, countMin, countMax, edges, buckets };

@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { metrics } from '../../metrics/metrics.js';
-import { DomainError } from '../../model/errors.js';
+import { DomainError, quote } from '../../model/errors.js';
 import type { RedisAccess } from '../../redis/RedisAccess.js';
 import type { RedisKeys } from '../../redis/RedisKeys.js';
 import { cacheIncrementBy } from '../../redis/scripts/cacheIncrementBy.js';
@@ -156,13 +156,20 @@ function translate(key: string, error: unknown): unknown {
   if (error.message.includes('WRONGTYPE')) {
     return new DomainError(
       'failed_precondition',
-      `key: "${key}" holds another kind of entry (a value where a hash is expected, or the reverse)`,
+      `key: ${quote(key)} holds another kind of entry (a value where a hash is expected, or the reverse)`,
+    );
+  }
+  if (error.message.includes('mnemo: the result would not be finite')) {
+    return new DomainError(
+      'failed_precondition',
+      `delta: added to the field of ${quote(key)} it would make a number that is not finite; ` +
+        'nothing was stored',
     );
   }
   if (/not a (valid )?float|NaN or Infinity/i.test(error.message)) {
     return new DomainError(
       'failed_precondition',
-      `field: the field of "${key}" does not hold a number, or the result would not be finite`,
+      `field: the field of ${quote(key)} does not hold a number, or the result would not be finite`,
     );
   }
   return error;

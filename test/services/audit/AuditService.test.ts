@@ -267,6 +267,17 @@ describe('AuditService', () => {
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.details.startsWith(`${field}: `)).toBe(true);
     });
+
+    it.each([
+      ['start_id', { start_id: 'x'.repeat(10_000) }],
+      ['end_id', { end_id: `${'9'.repeat(10_000)}-0` }],
+    ])('quotes only a prefix of a 10 kB bad %s in its INVALID_ARGUMENT', async (field, request) => {
+      const error = await rejection(client.audit.Range(request));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details.startsWith(`${field}: "`)).toBe(true);
+      expect(error.details).toContain('…"');
+      expect(error.details.length).toBeLessThan(200);
+    });
   });
 
   describe('Tail', () => {
@@ -415,6 +426,21 @@ describe('AuditService', () => {
           entries: inside.length,
         });
       }
+    });
+
+    it.each([
+      ['to_time 1e16', { to_time: 1e16 }, 'to_time'],
+      ['from_time 1e16', { from_time: 1e16 }, 'from_time'],
+      ['to_time just past 1e10', { from_time: 1, to_time: 1e10 + 1 }, 'to_time'],
+      ['an infinite to_time', { to_time: Infinity }, 'to_time'],
+    ])('refuses %s with INVALID_ARGUMENT and keeps serving', async (_name, bounds, field) => {
+      const error = await rejection(client.audit.AgentPnl({ agent_id: 'pnl-small', ...bounds }));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details.startsWith(`${field}: `)).toBe(true);
+      expect(await client.audit.AgentPnl({ agent_id: 'nobody', to_time: 1e10 })).toEqual({
+        total_pnl: 0,
+        entries: 0,
+      });
     });
 
     it('answers zero for an agent with no entries, and INVALID_ARGUMENT without agent_id', async () => {

@@ -86,3 +86,15 @@ describe('P&L buckets', () => {
     }
   });
 });
+
+describe('planPnlQuery bounds', () => {
+  it('plans the widest range with a bounded number of bucket indexes', () => {
+    const plan = planPnlQuery(0.5, 1e10 - 0.5);
+    expect(plan.buckets.flat().length).toBeLessThanOrEqual(2 * 23 + 2 * 59 + 2 * 59);
+  });
+
+  it('throws a RangeError for bounds beyond the end of time instead of enumerating them', () => {
+    expect(() => planPnlQuery(null, 1e16)).toThrow(RangeError);
+    expect(() => planPnlQuery(1e16 - 1, 1e16)).toThrow(RangeError);
+  });
+});

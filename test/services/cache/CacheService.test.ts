@@ -237,6 +237,29 @@ describe('CacheService', () => {
       expect(error.code).toBe(status.FAILED_PRECONDITION);
       expect((await client.cache.GetHash({ key: 'counts' })).fields.label).toBe('abc');
     });
+
+    it('answers FAILED_PRECONDITION naming delta on an overflow, storing nothing', async () => {
+      const max = Number.MAX_VALUE;
+      await client.cache.IncrementBy({ key: 'huge', field: 'n', delta: max });
+      await client.cache.IncrementBy({ key: 'huge', field: 'm', delta: -max });
+      for (const [field, delta] of [
+        ['n', max],
+        ['n', 1e308],
+        ['m', -1e308],
+      ] as const) {
+        const error = await rejection(
+          client.cache.IncrementBy({ key: 'huge', field, delta, ttl_ms: 60_000 }),
+        );
+        expect(error.code).toBe(status.FAILED_PRECONDITION);
+        expect(error.details).toMatch(/^delta: .*not finite/);
+      }
+      const { fields } = await client.cache.GetHash({ key: 'huge' });
+      expect([Number(fields.n), Number(fields.m)]).toEqual([max, -max]);
+      expect(await server.raw.pttl(`${PREFIX}cache:huge`)).toBe(-1);
+      expect((await client.cache.IncrementBy({ key: 'huge', field: 'n', delta: -max })).value).toBe(
+        0,
+      );
+    });
   });
 
   describe('bad input', () => {
@@ -289,10 +312,16 @@ describe('CacheService', () => {
         () => client.cache.IncrementBy({ key: 'h', field: 'a', delta: Infinity }),
         'delta',
       ],
+      [
+        'a hash field name above 1024 bytes',
+        () => client.cache.SetHash({ key: 'h', fields: { ['n'.repeat(2000)]: '1' } }),
+        'fields[',
+      ],
     ])('rejects %s with INVALID_ARGUMENT naming the field', async (_name, call, field) => {
       const error = await rejection(call());
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details.startsWith(`${field}: `)).toBe(true);
+      expect(error.details.startsWith(field.endsWith('[') ? field : `${field}: `)).toBe(true);
+      expect(error.details.length).toBeLessThan(200);
     });
 
     it('writes nothing for a rejected Set', async () => {

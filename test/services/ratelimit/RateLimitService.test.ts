@@ -165,11 +165,54 @@ describe('RateLimitService', () => {
         'tokens',
       ],
       ['negative tokens', { bucket: 'b', capacity: 2, refill_per_second: 1, tokens: -1 }, 'tokens'],
+      [
+        'a refill of 1e-15 per second',
+        { bucket: 'b', capacity: 1, refill_per_second: 1e-15 },
+        'refill_per_second',
+      ],
+      [
+        'a refill of 1e-12 per second (a 30-year TTL)',
+        { bucket: 'b', capacity: 1, refill_per_second: 1e-12 },
+        'refill_per_second',
+      ],
+      [
+        'a full refill just over 31 days',
+        { bucket: 'b', capacity: 31 * 86_400 + 1, refill_per_second: 1 },
+        'refill_per_second',
+      ],
+      [
+        'an infinite refill',
+        { bucket: 'b', capacity: 1, refill_per_second: Infinity },
+        'refill_per_second',
+      ],
+      [
+        'a capacity above 1e12',
+        { bucket: 'b', capacity: 2e12, refill_per_second: 1e9 },
+        'capacity',
+      ],
+      [
+        'an infinite capacity',
+        { bucket: 'b', capacity: Infinity, refill_per_second: 1 },
+        'capacity',
+      ],
     ])('rejects %s with INVALID_ARGUMENT naming the field', async (_name, request, field) => {
       const error = await rejection(acquire(request));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.details.startsWith(`${field}: `)).toBe(true);
       expect(await server.raw.exists(`${PREFIX}ratelimit:b`)).toBe(0);
+    });
+
+    it('accepts a bucket that refills in exactly 31 days, its state expiring within them', async () => {
+      const request = { bucket: 'month', capacity: 31 * 86_400, refill_per_second: 1 };
+      expect(await acquire(request)).toMatchObject({ allowed: true });
+      const ttl = await server.raw.pttl(`${PREFIX}ratelimit:month`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(1000);
+      const big = await acquire({ ...request, bucket: 'month-big', tokens: 86_400 });
+      expect(big.allowed).toBe(true);
+      const bigTtl = await server.raw.pttl(`${PREFIX}ratelimit:month-big`);
+      expect(bigTtl).toBeGreaterThan(86_000_000);
+      expect(bigTtl).toBeLessThanOrEqual(31 * 86_400_000);
     });
   });
 });
