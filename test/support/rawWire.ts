@@ -118,9 +118,7 @@ export function invalidUtf8Request(
   method: ServedMethod,
 ): { bytes: number[]; path: string } | undefined {
   const pkg = method.service.slice(0, method.service.lastIndexOf('.'));
-  const found = firstString(method.definition.requestType.type as Descriptor, pkg, method, 0);
-  if (found === undefined) return undefined;
-  return found;
+  return firstString(method.definition.requestType.type as Descriptor, pkg, method, 0);
 }
 
 function firstString(
