@@ -1,10 +1,8 @@
-import {
-  loadPackageDefinition,
-  type GrpcObject,
-  type handleServerStreamingCall,
-  type handleUnaryCall,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
+import type {
+  handleServerStreamingCall,
+  handleUnaryCall,
+  ServiceDefinition,
+  UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
@@ -14,6 +12,7 @@ import { DomainError, quote, unavailable } from '../model/errors.js';
 import { bindService } from './middleware/adapter.js';
 import { serviceChain } from './middleware/chain.js';
 import { PROTO_OPTIONS } from './protos.js';
+import { guardedService } from './wire/guard.js';
 
 /** What a service can be set to. */
 export type ServingStatus = 'SERVING' | 'NOT_SERVING';
@@ -44,10 +43,9 @@ export function healthPackageDefinition(): PackageDefinition {
   return cached;
 }
 
+/** grpc.health.v1.Health as served, its requests guarded like ours (wire/guard.ts). */
 function healthDefinition(): ServiceDefinition {
-  const root = loadPackageDefinition(healthPackageDefinition());
-  const v1 = ((root.grpc as GrpcObject).health as GrpcObject).v1 as GrpcObject;
-  return (v1.Health as { service: ServiceDefinition }).service;
+  return guardedService(healthPackageDefinition(), 'grpc.health.v1.Health');
 }
 
 /** Where a service is registered (GrpcServer.add has this shape). */

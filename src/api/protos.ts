@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { loadPackageDefinition, type GrpcObject, type ServiceDefinition } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import { projectRoot } from '../config/projectRoot.js';
+import { guardedService } from './wire/guard.js';
 
 /** proto-loader options; the generated types under src/generated assume exactly these. */
 export const PROTO_OPTIONS: Options = {
@@ -29,11 +30,11 @@ export function mnemoPackageDefinition(): PackageDefinition {
   return cached;
 }
 
-/** The service definition of `mnemo.v1.<name>`. */
+/**
+ * The service definition of `mnemo.v1.<name>`, as served: every method's request deserializer
+ * guarded (wire/guard.ts), so that bytes that are not a valid request are answered
+ * INVALID_ARGUMENT by bindService.
+ */
 export function serviceDefinition(name: string): ServiceDefinition {
-  const root = loadPackageDefinition(mnemoPackageDefinition());
-  const v1 = (root.mnemo as GrpcObject).v1 as GrpcObject;
-  const service = v1[name] as { service?: ServiceDefinition } | undefined;
-  if (service?.service === undefined) throw new Error(`no service mnemo.v1.${name} in the protos`);
-  return service.service;
+  return guardedService(mnemoPackageDefinition(), `mnemo.v1.${name}`);
 }

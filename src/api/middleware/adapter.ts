@@ -8,6 +8,7 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { UndecodableRequest, isGuarded } from '../wire/guard.js';
 import { statusFromError } from './errors.js';
 import type {
   AsyncHandlers,
@@ -21,6 +22,8 @@ import type {
  * Binds a service's async handlers to grpc-js: every call runs through `middleware` in order,
  * then its handler, and is answered exactly once; a rejection anywhere becomes a status through
  * the one error mapping (statusFromError). Unary and server-streaming methods are supported.
+ * The definition must be guarded (wire/guard.ts, as served by protos.ts and health.ts): a request
+ * whose bytes are not a valid message is answered INVALID_ARGUMENT before any middleware runs.
  */
 export function bindService<H extends UntypedServiceImplementation>(
   definition: ServiceDefinition,
@@ -33,6 +36,7 @@ export function bindService<H extends UntypedServiceImplementation>(
     const method = definition[name];
     if (method === undefined) throw new Error(`bindService: no method ${name} in the definition`);
     if (method.requestStream) throw new Error(`bindService: ${name} streams requests`);
+    if (!isGuarded(method)) throw new Error(`bindService: ${name} has an unguarded deserializer`);
     const [, service = '', rpc = ''] = method.path.split('/');
     const label = `${service.split('.').pop() ?? service}.${rpc}`;
     bound[name] = method.responseStream
@@ -96,6 +100,10 @@ function unary(
   log: Logger,
 ): UntypedHandleCall {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    if (call.request instanceof UndecodableRequest) {
+      callback(statusFromError(call.request.error, log, method));
+      return;
+    }
     const { context, answered } = callContext(method, call);
     runChain(middleware, context, () => handler(call.request, context)).then(
       (response) => {
@@ -121,6 +129,10 @@ function serverStream(
   log: Logger,
 ): UntypedHandleCall {
   return (call: ServerWritableStream<unknown, unknown>) => {
+    if (call.request instanceof UndecodableRequest) {
+      call.emit('error', statusFromError(call.request.error, log, method));
+      return;
+    }
     const { context, controller, answered } = callContext(method, call);
     const send = (message: unknown): Promise<void> => {
       if (controller.signal.aborted || call.write(message)) return Promise.resolve();
