@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from '../config/config.js';
+import { servingMode, type Config } from '../config/config.js';
 import { redactUrl } from '../config/redact.js';
 import { ChangeFollower } from '../sync/ChangeFollower.js';
 import { EfCalibrator } from '../sync/EfCalibrator.js';
@@ -245,6 +245,7 @@ export class App {
       { address: config.grpcAddress, port },
       'mnemo listening on gRPC: NOT_SERVING until the index is rebuilt',
     );
+    log.info({ address: config.grpcAddress, port, insecure: config.insecure }, servingMode(config));
 
     try {
       app.indexSource = await follower.load();

@@ -1,9 +1,16 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { redactUrl } from './redact.js';
 
 /** Service configuration, parsed once from the environment at start and frozen. */
 export interface Config {
+  /** gRPC listen address; a loopback one unless `insecure` (protected mode). */
   readonly grpcAddress: string;
+  /**
+   * MNEMO_INSECURE=true: serve plaintext without tokens on a non-loopback `grpcAddress` too.
+   * Without it, a non-loopback address is a configuration error.
+   */
+  readonly insecure: boolean;
   /** Redis URL; null means "the default": 127.0.0.1:6379 if it answers, else a local child. */
   readonly redisUrl: string | null;
   readonly keyPrefix: string;
@@ -113,6 +120,73 @@ function address(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false') {
+    throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  }
+  return raw === 'true';
+}
+
+/**
+ * Whether the host of a `host:port` address (as `address` accepts it) is loopback only: an IPv4
+ * address in 127.0.0.0/8, `::1` (in any spelling, also `::ffff:127.x.x.x`), or `localhost`
+ * (which RFC 6761 reserves for loopback). Other hostnames are never resolved here: what they
+ * resolve to is not known at start for certain and may change, so they count as non-loopback.
+ */
+export function isLoopbackAddress(hostPort: string): boolean {
+  const host = hostPort
+    .slice(0, hostPort.lastIndexOf(':'))
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
+  if (host === 'localhost') return true;
+  if (isIPv4(host)) return host.startsWith('127.');
+  if (!isIPv6(host)) return false;
+  const groups = ipv6Groups(host);
+  if (groups.slice(0, 5).some((g) => g !== 0)) return false;
+  // ::1, or an IPv4-mapped 127.x.x.x (::ffff:127.0.0.1).
+  if (groups[5] === 0) return groups[6] === 0 && groups[7] === 1;
+  return groups[5] === 0xffff && (groups[6] ?? 0) >> 8 === 127;
+}
+
+/** The eight 16-bit groups of an address `isIPv6` accepts (an IPv4 tail counts as two). */
+function ipv6Groups(host: string): number[] {
+  const v4 = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  const text = v4
+    ? `${v4[1]}${((Number(v4[2]) << 8) | Number(v4[3])).toString(16)}:` +
+      ((Number(v4[4]) << 8) | Number(v4[5])).toString(16)
+    : host;
+  const [head = '', tail] = text.split('::');
+  const part = (half: string | undefined): string[] =>
+    half === undefined || half === '' ? [] : half.split(':');
+  const zeros = tail === undefined ? 0 : 8 - part(head).length - part(tail).length;
+  return [...part(head), ...Array<string>(zeros).fill('0'), ...part(tail)].map((g) =>
+    parseInt(g, 16),
+  );
+}
+
+/**
+ * Protected mode, as Redis has it: with neither TLS nor tokens (mnemo has neither yet), gRPC is
+ * served to loopback clients only, unless MNEMO_INSECURE=true says otherwise explicitly.
+ */
+function checkProtectedMode(grpcAddress: string, insecure: boolean): void {
+  if (insecure || isLoopbackAddress(grpcAddress)) return;
+  throw new ConfigError(
+    `MNEMO_GRPC_ADDRESS is ${grpcAddress}, not a loopback address: without TLS or tokens mnemo ` +
+      'serves loopback clients only (protected mode). Bind 127.0.0.1, [::1] or localhost, or ' +
+      `set MNEMO_INSECURE=true to serve plaintext without tokens on ${grpcAddress}`,
+  );
+}
+
+/** The one start log line saying which mode gRPC is served in. */
+export function servingMode(config: Pick<Config, 'grpcAddress' | 'insecure'>): string {
+  if (isLoopbackAddress(config.grpcAddress)) {
+    return 'protected mode: plaintext without tokens, serving loopback clients only';
+  }
+  return `insecure mode: plaintext without tokens on ${config.grpcAddress} (MNEMO_INSECURE=true)`;
+}
+
 function redisUrl(env: Env, name: string): string | null {
   const value = read(env, name);
   if (value === undefined) return null;
@@ -180,8 +254,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`MNEMO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const grpcAddress = address(env, 'MNEMO_GRPC_ADDRESS', '127.0.0.1:50051');
+  const insecure = boolean(env, 'MNEMO_INSECURE', false);
+  checkProtectedMode(grpcAddress, insecure);
   const config: Config = {
-    grpcAddress: address(env, 'MNEMO_GRPC_ADDRESS', '0.0.0.0:50051'),
+    grpcAddress,
+    insecure,
     redisUrl: redisUrl(env, 'MNEMO_REDIS_URL'),
     keyPrefix,
     vectorDim: integer(env, 'MNEMO_VECTOR_DIM', 256, 2, 4096),

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import {
+  ConfigError,
+  isLoopbackAddress,
+  loadConfig,
+  servingMode,
+} from '../../src/config/config.js';
 
 describe('loadConfig', () => {
-  it('needs no configuration: serves on 0.0.0.0:50051 with 256 dimensions', () => {
+  it('needs no configuration: serves on 127.0.0.1:50051 with 256 dimensions', () => {
     const config = loadConfig({});
-    expect(config.grpcAddress).toBe('0.0.0.0:50051');
+    expect(config.grpcAddress).toBe('127.0.0.1:50051');
+    expect(config.insecure).toBe(false);
     expect(config.redisUrl).toBeNull();
     expect(config.vectorDim).toBe(256);
     expect(config.maxK).toBe(1000);
@@ -54,8 +60,66 @@ describe('loadConfig', () => {
       /MNEMO_EF_CALIBRATION_SAMPLES must be between 16 and 1024/,
     ],
     ['MNEMO_TARGET_RECALL', '98%', /MNEMO_TARGET_RECALL must be a number from 0 to below 1/],
+    ['MNEMO_INSECURE', 'yes', /MNEMO_INSECURE must be true or false, got "yes"/],
+    ['MNEMO_INSECURE', 'TRUE', /MNEMO_INSECURE must be true or false/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  describe('protected mode', () => {
+    it.each([
+      '0.0.0.0:50051',
+      '[::]:50051',
+      '192.168.1.20:50051',
+      '10.0.0.1:0',
+      '[fe80::1]:50051',
+      '[::ffff:10.0.0.1]:50051',
+      'mnemo.internal:50051',
+      'localhost.example:50051',
+    ])('refuses MNEMO_GRPC_ADDRESS=%s without MNEMO_INSECURE, naming both', (grpcAddress) => {
+      for (const env of [{}, { MNEMO_INSECURE: 'false' }, { MNEMO_INSECURE: ' ' }]) {
+        const load = () => loadConfig({ MNEMO_GRPC_ADDRESS: grpcAddress, ...env });
+        expect(load).toThrow(ConfigError);
+        expect(load).toThrow(
+          `MNEMO_GRPC_ADDRESS is ${grpcAddress}, not a loopback address: without TLS or tokens`,
+        );
+        expect(load).toThrow(`set MNEMO_INSECURE=true to serve plaintext without tokens`);
+      }
+    });
+
+    it.each([
+      '127.0.0.1:50051',
+      '127.1.2.3:7000',
+      'localhost:50051',
+      'LocalHost:0',
+      '[::1]:50051',
+      '[0:0:0:0:0:0:0:1]:50051',
+      '[::ffff:127.0.0.1]:50051',
+    ])('serves loopback clients on %s without MNEMO_INSECURE', (grpcAddress) => {
+      const config = loadConfig({ MNEMO_GRPC_ADDRESS: grpcAddress });
+      expect(config.grpcAddress).toBe(grpcAddress);
+      expect(isLoopbackAddress(grpcAddress)).toBe(true);
+      expect(servingMode(config)).toBe(
+        'protected mode: plaintext without tokens, serving loopback clients only',
+      );
+    });
+
+    it('starts on a non-loopback address with MNEMO_INSECURE=true, and says so', () => {
+      const config = loadConfig({ MNEMO_GRPC_ADDRESS: '0.0.0.0:50051', MNEMO_INSECURE: 'true' });
+      expect(config).toMatchObject({ grpcAddress: '0.0.0.0:50051', insecure: true });
+      expect(servingMode(config)).toBe(
+        'insecure mode: plaintext without tokens on 0.0.0.0:50051 (MNEMO_INSECURE=true)',
+      );
+      expect(loadConfig({ MNEMO_GRPC_ADDRESS: '[::]:1', MNEMO_INSECURE: ' true ' }).insecure).toBe(
+        true,
+      );
+    });
+
+    it('still checks the address format first', () => {
+      expect(() => loadConfig({ MNEMO_GRPC_ADDRESS: 'nowhere', MNEMO_INSECURE: 'true' })).toThrow(
+        /MNEMO_GRPC_ADDRESS must be host:port/,
+      );
+    });
   });
 });

@@ -342,6 +342,9 @@ describe('docker-compose.yml', () => {
       MNEMO_REDIS_URL: 'redis://redis-master:6379',
       MNEMO_REDIS_REPLICA_URLS: 'redis://redis-replica-1:6379,redis://redis-replica-2:6379',
       MNEMO_METRICS_ADDRESS: '0.0.0.0:9464',
+      // 0.0.0.0 inside the container: allowed explicitly, on the private compose network.
+      MNEMO_GRPC_ADDRESS: '0.0.0.0:50051',
+      MNEMO_INSECURE: 'true',
     });
     expect(mnemo.ports).toEqual(expect.arrayContaining(['50051:50051', '9464:9464']));
     for (const name of redisNames) {

@@ -9,6 +9,19 @@ describe('operations settings', () => {
     expect(config.shutdownGraceMs).toBe(10_000);
   });
 
+  it('binds metrics on their own, tokenless, whatever protected mode says of gRPC', () => {
+    // Loopback gRPC (protected mode) leaves the metrics default alone, and metrics on a
+    // non-loopback address need no MNEMO_INSECURE: /metrics only reads, and Prometheus scrapes it
+    // from another host.
+    expect(loadConfig({ MNEMO_METRICS_ADDRESS: '0.0.0.0:9464' }).grpcAddress).toBe(
+      '127.0.0.1:50051',
+    );
+    expect(() => loadConfig({ MNEMO_METRICS_ADDRESS: '10.0.0.5:9464' })).not.toThrow();
+    expect(() => loadConfig({ MNEMO_GRPC_ADDRESS: '10.0.0.5:50051' })).toThrow(
+      /MNEMO_GRPC_ADDRESS .*MNEMO_INSECURE=true/,
+    );
+  });
+
   it('reads MNEMO_METRICS_ADDRESS and MNEMO_SHUTDOWN_GRACE_MS', () => {
     const config = loadConfig({
       MNEMO_METRICS_ADDRESS: '127.0.0.1:9100',
