@@ -23,6 +23,9 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
+# A container's loopback is its own, so it listens on all of its interfaces. Plaintext without
+# tokens there is refused (protected mode) unless whoever runs the image says MNEMO_INSECURE=true,
+# as docker-compose.yml does for its private network: the image does not decide that for them.
 ENV NODE_ENV=production \
     MNEMO_GRPC_ADDRESS=0.0.0.0:50051
 

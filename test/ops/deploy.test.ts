@@ -44,6 +44,15 @@ describe('deploy files agree with what mnemo does', () => {
     );
   });
 
+  it('allows plaintext gRPC on all interfaces in compose only, not in the image', () => {
+    const config = loadConfig(mnemo.environment ?? {});
+    expect(config).toMatchObject({ grpcAddress: '0.0.0.0:50051', insecure: true });
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/MNEMO_GRPC_ADDRESS=0\.0\.0\.0:50051/);
+    const instructions = dockerfile.split('\n').filter((line) => !line.trim().startsWith('#'));
+    expect(instructions.join('\n')).not.toContain('MNEMO_INSECURE');
+  });
+
   it('provides the Grafana provisioning and dashboard the compose file mounts', () => {
     const grafana = compose.services.grafana ?? {};
     for (const volume of grafana.volumes ?? []) {
