@@ -19,14 +19,18 @@ export class RawClient {
     this.client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
   }
 
-  /** Sends `bytes` to `path`; resolves the status (a stream is cancelled after one message). */
+  /**
+   * Sends `bytes` to `path`; resolves the status (a stream is cancelled after one message). The
+   * call's deadline is `timeoutMs` from now.
+   */
   call(
     path: string,
     bytes: Uint8Array | readonly number[],
     serverStream = false,
+    timeoutMs = 10_000,
   ): Promise<Outcome> {
     const request = Buffer.from(Uint8Array.from(bytes));
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + timeoutMs;
     return new Promise((resolve) => {
       if (!serverStream) {
         this.client.makeUnaryRequest(path, identity, identity, request, { deadline }, (error) => {
