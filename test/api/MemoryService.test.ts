@@ -1,4 +1,4 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
@@ -6,6 +6,7 @@ import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory
 import type { SemanticMemory } from '../../src/generated/mnemo/v1/SemanticMemory.js';
 import { cosineDistance, f32le } from '../../bench/lib/syntheticData.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { rejection } from '../support/promiseClient.js';
 
 const DIM = 8;
 
@@ -43,15 +44,6 @@ function concept(overrides: Partial<SemanticMemory> & { v?: Float32Array } = {})
     last_accessed: 0,
     ...rest,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('MemoryService over gRPC', () => {

@@ -7,7 +7,16 @@ import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { EMPTY_FILTER } from '../../src/model/MemoryFilter.js';
 import { RedisKeys } from '../../src/redis/RedisKeys.js';
-import { RawClient, servedMethods, varint, type ServedMethod } from '../support/rawWire.js';
+import {
+  fieldType,
+  RawClient,
+  requestType,
+  servedMethods,
+  varint,
+  type Descriptor,
+  type Field,
+  type ServedMethod,
+} from '../support/rawWire.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
 
 /*
@@ -59,21 +68,6 @@ class Rng {
   }
 }
 
-interface Field {
-  name: string;
-  number: number;
-  label: string;
-  type: string;
-  typeName: string;
-}
-interface Descriptor {
-  name: string;
-  field: Field[];
-  nestedType: Descriptor[];
-  options?: { mapEntry?: boolean } | null;
-  value?: { name: string; number: number }[];
-}
-
 /** How values are drawn: plausible ones, special floats and odd vectors, or huge repeats. */
 type Mode = 'realistic' | 'special' | 'huge';
 
@@ -115,20 +109,11 @@ class Generator {
   }
 
   private resolve(parent: Descriptor, typeName: string): Descriptor | undefined {
-    const name = typeName.replace(/^\./, '');
-    const last = name.split('.').pop() ?? name;
-    const service = this.method.service;
-    const scope = service.slice(0, service.lastIndexOf('.'));
-    const defs = this.method.packageDefinition;
-    return (
-      parent.nestedType.find((t) => t.name === name || t.name === last) ??
-      (defs[name]?.type as Descriptor | undefined) ??
-      (defs[`${scope}.${name}`]?.type as Descriptor | undefined)
-    );
+    return fieldType(this.method, parent, typeName);
   }
 
   request(): object {
-    return this.message(this.method.definition.requestType.type as Descriptor, 0);
+    return this.message(requestType(this.method), 0);
   }
 
   private vector(): object {

@@ -1,8 +1,9 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { rejection } from '../support/promiseClient.js';
 
 const DIM = 4096;
 const MAX_BATCH = 5000;
@@ -10,15 +11,6 @@ const MAX_K = 100_000;
 const OVER = MAX_BATCH + 1;
 
 const vector = { f32le: Buffer.from(new Float32Array(DIM).fill(0.5).buffer) };
-
-async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function values(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `v${i}`);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
@@ -12,6 +12,7 @@ import { freePort, RedisProcess } from '../../src/app/RedisProcess.js';
 import { projectRoot } from '../../src/config/projectRoot.js';
 import { healthClient, reflect, reflectedServices, type HealthClient } from '../support/ops.js';
 import { memoryClient, startApp, startRedis, testConfig } from '../support/testApp.js';
+import { rejection } from '../support/promiseClient.js';
 
 const MNEMO_SERVICES = [
   'mnemo.v1.AuditService',
@@ -20,15 +21,6 @@ const MNEMO_SERVICES = [
   'mnemo.v1.RateLimitService',
 ];
 const ALL = ['', ...MNEMO_SERVICES];
-
-async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Every status a Watch stream receives, in order. */
 function watchAll(health: HealthClient, service: string): { statuses: string[]; cancel(): void } {

@@ -1,9 +1,4 @@
-import {
-  credentials,
-  loadPackageDefinition,
-  type ClientReadableStream,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, type ClientReadableStream } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { promisify, type PromiseClient } from './promiseClient.js';
 import { pino } from 'pino';
@@ -115,12 +110,4 @@ export function agentClients(port: number): AgentClients {
   };
 }
 
-/** The error a call failed with (fails the test if it succeeded). */
-export async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+export { rejection } from './promiseClient.js';

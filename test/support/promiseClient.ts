@@ -38,3 +38,13 @@ export function promisify<C extends { close(): void }>(
     },
   ) as PromiseClient<C> & { close(): void };
 }
+
+/** The error a call failed with (fails the test if it succeeded). */
+export async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -85,17 +85,47 @@ export function servedMethods(
   return methods;
 }
 
-interface Field {
+/** A field of a message descriptor, as proto-loader gives it. */
+export interface Field {
   name: string;
   number: number;
   label: string;
   type: string;
   typeName: string;
 }
-interface Descriptor {
+
+/** A message (or enum) descriptor, as proto-loader gives it. */
+export interface Descriptor {
   name: string;
   field: Field[];
   nestedType: Descriptor[];
+  options?: { mapEntry?: boolean } | null;
+  value?: { name: string; number: number }[];
+}
+
+/** The request type of a served method. */
+export function requestType(method: ServedMethod): Descriptor {
+  return method.definition.requestType.type as Descriptor;
+}
+
+/**
+ * The descriptor a field of `parent` names (`typeName`): a type nested in `parent`, or one of
+ * the method's package, by full name or relative to the service's package.
+ */
+export function fieldType(
+  method: ServedMethod,
+  parent: Descriptor,
+  typeName: string,
+): Descriptor | undefined {
+  const name = typeName.replace(/^\./, '');
+  const last = name.split('.').pop() ?? name;
+  const scope = method.service.slice(0, method.service.lastIndexOf('.'));
+  const defs = method.packageDefinition;
+  return (
+    parent.nestedType.find((t) => t.name === name || t.name === last) ??
+    (defs[name]?.type as Descriptor | undefined) ??
+    (defs[`${scope}.${name}`]?.type as Descriptor | undefined)
+  );
 }
 
 /** Appends a varint. */
@@ -121,13 +151,11 @@ function delimited(number: number, value: readonly number[]): number[] {
 export function invalidUtf8Request(
   method: ServedMethod,
 ): { bytes: number[]; path: string } | undefined {
-  const pkg = method.service.slice(0, method.service.lastIndexOf('.'));
-  return firstString(method.definition.requestType.type as Descriptor, pkg, method, 0);
+  return firstString(requestType(method), method, 0);
 }
 
 function firstString(
   type: Descriptor,
-  scope: string,
   method: ServedMethod,
   depth: number,
 ): { bytes: number[]; path: string } | undefined {
@@ -138,11 +166,9 @@ function firstString(
       return { bytes: delimited(field.number, bad), path: `${field.name}${index}` };
     }
     if (field.type !== 'TYPE_MESSAGE' || depth > 3) continue;
-    const nested =
-      type.nestedType.find((t) => t.name === field.typeName) ??
-      (method.packageDefinition[`${scope}.${field.typeName}`]?.type as Descriptor | undefined);
+    const nested = fieldType(method, type, field.typeName);
     if (nested === undefined || type.nestedType.includes(nested)) continue; // maps: tested apart
-    const inner = firstString(nested, scope, method, depth + 1);
+    const inner = firstString(nested, method, depth + 1);
     if (inner !== undefined) {
       return {
         bytes: delimited(field.number, inner.bytes),
@@ -159,7 +185,7 @@ function firstString(
  * that is not its own (or wire type 7, which does not exist, for a type without fields).
  */
 export function garbage(method: ServedMethod): Record<string, number[]> {
-  const type = method.definition.requestType.type as Descriptor;
+  const type = requestType(method);
   const first = type.field[0];
   let wrongWireType = [0x0f, 0x00];
   if (first !== undefined) {
