@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { App } from './app/App.js';
+import { App, TokenFileError } from './app/App.js';
 import { RedisBinaryMissing } from './app/RedisProcess.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
@@ -28,6 +28,10 @@ async function main(): Promise<void> {
   try {
     app = await App.start(config, log);
   } catch (error) {
+    if (error instanceof TokenFileError) {
+      process.stderr.write(`mnemo: invalid MNEMO_AUTH_TOKENS_FILE: ${error.message}\n`);
+      process.exit(2);
+    }
     if (error instanceof RedisBinaryMissing) {
       log.fatal(error.message);
       process.stderr.write(`mnemo: ${error.message}\n`);
@@ -59,6 +63,12 @@ async function main(): Promise<void> {
   });
   process.on('SIGINT', () => {
     shutdown('SIGINT');
+  });
+  process.on('SIGHUP', () => {
+    log.info('SIGHUP: reloading');
+    app.reload().catch((error: unknown) => {
+      log.error({ err: error }, 'reload failed');
+    });
   });
 }
 

@@ -23,11 +23,15 @@ import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../redis/Re
 import { RedisKeys } from '../redis/RedisKeys.js';
 import { GrpcServer } from '../api/GrpcServer.js';
 import { HealthService } from '../api/health.js';
+import { TokenStore } from '../api/auth/TokenStore.js';
+import { authenticate } from '../api/middleware/auth.js';
 import { serveMemory } from '../api/services.js';
 import { registerReflection } from '../api/reflection.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
 import { RedisProcess } from './RedisProcess.js';
+
+export { TokenFileError } from '../api/auth/tokenFile.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -60,6 +64,7 @@ export class App {
     private readonly metricsServer: MetricsServer,
     private readonly shutdownGraceMs: number,
     private readonly retrieval: RetrievalParts,
+    private readonly tokens: TokenStore,
   ) {}
 
   /** How the index was made ready at start: loaded from its snapshot, or rebuilt from Redis. */
@@ -89,11 +94,13 @@ export class App {
     log: Logger,
     defaultRedisUrl = DEFAULT_REDIS_URL,
   ): Promise<App> {
-    // First, so that the rebuild's progress can be watched; a taken address stops the start.
+    // A bad token file stops the start before anything listens (TokenFileError says why).
+    const tokens = await TokenStore.open(config.authTokensFile);
+    // Next, so that the rebuild's progress can be watched; a taken address stops the start.
     const metricsServer = await MetricsServer.listen(config.metricsAddress, registry);
     log.info({ address: config.metricsAddress, port: metricsServer.port }, 'serving /metrics');
     try {
-      return await App.startServing(config, log, defaultRedisUrl, metricsServer);
+      return await App.startServing(config, log, defaultRedisUrl, metricsServer, tokens);
     } catch (error) {
       await metricsServer.close();
       throw error;
@@ -105,6 +112,7 @@ export class App {
     log: Logger,
     defaultRedisUrl: string,
     metricsServer: MetricsServer,
+    tokens: TokenStore,
   ): Promise<App> {
     let localRedis: RedisProcess | null = null;
     let redisUrl = config.redisUrl;
@@ -222,9 +230,14 @@ export class App {
     const server = new GrpcServer();
     health.register(server, log);
     registerReflection(server);
-    serveMemory(server, service, config, () => readiness.memoryRefusal(), log);
     const agents = AgentServices.create(router, target, config, log);
-    agents.register(server);
+    const auth = authenticate({
+      tokens: () => tokens.current(),
+      quota: (principal, quota) => agents.rateLimit.acquireQuota(principal.name, quota),
+      log,
+    });
+    serveMemory(server, service, config, () => readiness.memoryRefusal(), auth, log);
+    agents.register(server, auth);
     const port = await server.listen(config.grpcAddress);
     const app = new App(
       log,
@@ -240,6 +253,7 @@ export class App {
       metricsServer,
       config.shutdownGraceMs,
       { service, router, replicas: replicas.map((r) => r.client), writePool, calibrator },
+      tokens,
     );
     log.info(
       { address: config.grpcAddress, port },
@@ -261,6 +275,14 @@ export class App {
     readiness.indexReady();
     log.info({ address: config.grpcAddress, port }, 'mnemo serving gRPC');
     return app;
+  }
+
+  /**
+   * Reloads what SIGHUP reloads: the token file (a bad one keeps the tokens in force, and the
+   * log says why). Calls in flight are not disturbed.
+   */
+  async reload(): Promise<void> {
+    await this.tokens.reload(this.log);
   }
 
   /**

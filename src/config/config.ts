@@ -11,6 +11,11 @@ export interface Config {
    * Without it, a non-loopback address is a configuration error.
    */
   readonly insecure: boolean;
+  /**
+   * MNEMO_AUTH_TOKENS_FILE: the token file (docs/security.md); every call then needs a bearer
+   * token of it. Null: no tokens (protected mode unless TLS or MNEMO_INSECURE).
+   */
+  readonly authTokensFile: string | null;
   /** Redis URL; null means "the default": 127.0.0.1:6379 if it answers, else a local child. */
   readonly redisUrl: string | null;
   readonly keyPrefix: string;
@@ -166,12 +171,18 @@ function ipv6Groups(host: string): number[] {
   );
 }
 
+/** What lifts protected mode: a way to tell clients apart, or the operator's explicit word. */
+interface Protection {
+  readonly tokens: boolean;
+  readonly insecure: boolean;
+}
+
 /**
- * Protected mode, as Redis has it: with neither TLS nor tokens (mnemo has neither yet), gRPC is
- * served to loopback clients only, unless MNEMO_INSECURE=true says otherwise explicitly.
+ * Protected mode, as Redis has it: with neither TLS nor tokens, gRPC is served to loopback
+ * clients only, unless MNEMO_INSECURE=true says otherwise explicitly.
  */
-function checkProtectedMode(grpcAddress: string, insecure: boolean): void {
-  if (insecure || isLoopbackAddress(grpcAddress)) return;
+function checkProtectedMode(grpcAddress: string, protection: Protection): void {
+  if (protection.tokens || protection.insecure || isLoopbackAddress(grpcAddress)) return;
   throw new ConfigError(
     `MNEMO_GRPC_ADDRESS is ${grpcAddress}, not a loopback address: without TLS or tokens mnemo ` +
       'serves loopback clients only (protected mode). Bind 127.0.0.1, [::1] or localhost, or ' +
@@ -180,7 +191,12 @@ function checkProtectedMode(grpcAddress: string, insecure: boolean): void {
 }
 
 /** The one start log line saying which mode gRPC is served in. */
-export function servingMode(config: Pick<Config, 'grpcAddress' | 'insecure'>): string {
+export function servingMode(
+  config: Pick<Config, 'grpcAddress' | 'insecure' | 'authTokensFile'>,
+): string {
+  if (config.authTokensFile !== null) {
+    return `tokens required on ${config.grpcAddress} (MNEMO_AUTH_TOKENS_FILE), plaintext`;
+  }
   if (isLoopbackAddress(config.grpcAddress)) {
     return 'protected mode: plaintext without tokens, serving loopback clients only';
   }
@@ -256,10 +272,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const grpcAddress = address(env, 'MNEMO_GRPC_ADDRESS', '127.0.0.1:50051');
   const insecure = boolean(env, 'MNEMO_INSECURE', false);
-  checkProtectedMode(grpcAddress, insecure);
+  const authTokensFile = read(env, 'MNEMO_AUTH_TOKENS_FILE') ?? null;
+  checkProtectedMode(grpcAddress, { tokens: authTokensFile !== null, insecure });
   const config: Config = {
     grpcAddress,
     insecure,
+    authTokensFile,
     redisUrl: redisUrl(env, 'MNEMO_REDIS_URL'),
     keyPrefix,
     vectorDim: integer(env, 'MNEMO_VECTOR_DIM', 256, 2, 4096),
