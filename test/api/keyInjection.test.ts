@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
@@ -21,6 +21,7 @@ const HOSTILE = [
   ...[P1, P2, `${P1}episodic:ab`, `${P2}episodic:ab`, `${P2}cache:k1`, `${P2}ratelimit:b1`],
   ...['mnemo:changes', '../mnemo:changes', 'mnemo:dataset', `${P1}mnemo:changes`],
   ...['audit:log', 'audit:tx', '__proto__', 'constructor', 'toString'],
+  ...['a', 'b', 'a,b', 'a|b', 'a b', 'a"b', "a'b", '@agent_id:{a}', '%a%', 'nul\0byte'],
 ];
 const LONG = long(512);
 const IDS = [...HOSTILE, LONG];
@@ -87,6 +88,15 @@ describe('key injection', () => {
       }
     }
     expect(await keysOf(P1, 'episodic:')).toEqual(sorted(IDS.map((id) => `${P1}episodic:${id}`)));
+    // Paging (equal rewards: ordered by id) gives every id once.
+    const paged: string[] = [];
+    let page_token = '';
+    do {
+      const page = await m1.RecentEpisodic({ limit: 7, page_token });
+      paged.push(...page.memories.map((m) => m.id));
+      page_token = page.next_page_token;
+    } while (page_token !== '' && paged.length <= IDS.length);
+    expect(sorted(paged)).toEqual(sorted(IDS));
   });
 
   it('stores a semantic id and regime name literally and finds them by id, search and filter', async () => {
@@ -103,9 +113,13 @@ describe('key injection', () => {
         vector: vector(i),
         k: 50,
         filter: { regime_names: [id] },
+        touch: true,
       });
       expect(search.hits.map((h) => [h.memory?.id, h.memory?.regime_name])).toEqual([[id, id]]);
     }
+    // Each search touched its one hit, and only it.
+    const touched = await m1.GetSemantic({ ids: IDS });
+    expect(touched.memories.map((m) => [m.id, m.access_count])).toEqual(IDS.map((id) => [id, 1]));
     expect(await keysOf(P1, 'semantic:')).toEqual(sorted(IDS.map((id) => `${P1}semantic:${id}`)));
   });
 
@@ -136,7 +150,12 @@ describe('key injection', () => {
     expect(found.hits.map((h) => h.memory?.id)).toEqual(['after']);
   });
 
-  it('refuses ids and tags above their limits, counted in UTF-8 bytes', async () => {
+  it('takes ids and tags at their limits and refuses one byte more, in UTF-8 bytes', async () => {
+    const atLimit = { ...episode('t', 0), agent_id: long(1024), regime: long(1024) };
+    await m1.UpsertEpisodic({ memories: [atLimit] });
+    const found = await m1.RecentEpisodic({ filter: { agent_ids: [long(1024)] } });
+    expect(found.memories.map((m) => [m.id, m.regime])).toEqual([['t', long(1024)]]);
+    await m1.DeleteEpisodic({ ids: ['t'] });
     const tooLong = long(512, 'x');
     const id = await rejection(m1.UpsertEpisodic({ memories: [episode(tooLong, 0)] }));
     expect([id.code, id.details]).toEqual([
@@ -148,6 +167,8 @@ describe('key injection', () => {
     expect(agent.details).toBe('memories[0].agent_id: is longer than 1024 bytes');
     const get = await rejection(m1.GetEpisodic({ ids: [tooLong] }));
     expect(get.details).toBe('ids[0]: is longer than 512 bytes');
+    const filter = await rejection(m1.RecentEpisodic({ filter: { regimes: [long(1025)] } }));
+    expect(filter.details).toBe('filter.regimes[0]: is longer than 1024 bytes');
   });
 
   it('stores cache keys and hash fields literally: a Delete of k* leaves k1', async () => {
@@ -182,6 +203,8 @@ describe('key injection', () => {
     expect(await a1.cache.IncrementBy({ key: 'n', field: 'n*', delta: 5 })).toEqual({ value: 5 });
     expect(await raw.hgetall(`${P1}cache:n`)).toEqual({ n1: '1', 'n*': '5' });
     expect(await raw.exists(`${P1}cache:h`)).toBe(0);
+    const over = await rejection(a1.cache.IncrementBy({ key: 'n', field: long(1025), delta: 1 }));
+    expect(over.details).toBe('field: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('keeps each rate-limit bucket name literal: b* does not drain b1', async () => {
@@ -197,6 +220,8 @@ describe('key injection', () => {
     for (const bucket of [...buckets, `../${P1}ratelimit:b1`]) {
       expect((await acquire(bucket, a2)).allowed, bucket).toBe(true);
     }
+    const over = await rejection(acquire(long(1025)));
+    expect(over.details).toBe('bucket: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('keeps audit agent ids and tx ids literal in sums, filters and deduplication', async () => {
@@ -232,6 +257,18 @@ describe('key injection', () => {
     expect(sorted(await raw.hkeys(`${P1}audit:tx`))).toEqual(sorted(agents));
     const over = await rejection(a1.audit.AgentPnl({ agent_id: long(257) }));
     expect(over.details).toBe('agent_id: is 257 bytes, at most 256 are allowed');
+    // Tail of agent `*` from the start of the log: its own entry first, no other agent's.
+    const first = await new Promise<unknown>((resolve, reject) => {
+      const stream = a1.tail({ after_id: '0', agent_id: '*' });
+      stream.on('data', (message: { record: { entry: { agent_id: string } } }) => {
+        resolve(message.record.entry.agent_id);
+        stream.cancel();
+      });
+      stream.on('error', (error: ServiceError) => {
+        if (error.code !== status.CANCELLED) reject(error);
+      });
+    });
+    expect(first).toBe('*');
   });
 
   it('refuses strings that are not UTF-8 in every id, key, tag and name field', async () => {
@@ -361,3 +398,45 @@ const NOT_UTF8: Case[] = [
   ['AuditService', 'Range', { agent_id: '#' }, 'agent_id'],
   ['AuditService', 'AgentPnl', { agent_id: '#' }, 'agent_id'],
 ];
+
+describe('key injection: index rebuild', () => {
+  // Unescaped, the SCAN pattern of `t\{1}:` would match the keys of `t{1}:`, and so on.
+  const PREFIXES = ['t{1}:', 't\\{1}:', 't\\\\{1}:', 't:'];
+  const idsOf = (prefix: string) => [`own ${prefix}`, 'a*', '\\*', `../${PREFIXES[0] ?? ''}x`];
+
+  it('rebuilds each prefix from its own keys only, \\ and {} in the prefix included', async () => {
+    const redis = await startRedis();
+    try {
+      for (const round of ['write', 'rebuild']) {
+        const apps = await Promise.all(
+          PREFIXES.map((p) => startApp(redis, { MNEMO_KEY_PREFIX: p })),
+        );
+        try {
+          for (const [i, prefix] of PREFIXES.entries()) {
+            const client = memoryClient(apps[i]?.port ?? 0);
+            try {
+              const ids = idsOf(prefix);
+              if (round === 'write') await client.UpsertEpisodic({ memories: ids.map(episode) });
+              const hits = await client.SearchEpisodic({ vector: vector(1), k: 100 });
+              expect(
+                sorted(hits.hits.map((h) => h.memory?.id ?? '')),
+                `${round} ${prefix}`,
+              ).toEqual(sorted(ids));
+              const recent = await client.RecentEpisodic({
+                filter: { agent_ids: ['a*'] },
+                limit: 100,
+              });
+              expect(recent.memories.map((m) => m.id)).toEqual(['a*']);
+            } finally {
+              client.close();
+            }
+          }
+        } finally {
+          await Promise.all(apps.map((app) => app.stop()));
+        }
+      }
+    } finally {
+      await redis.stop();
+    }
+  });
+});
