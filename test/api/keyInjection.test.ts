@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { agentClients, rejection, type AgentClients } from '../support/agentServer.js';
 import { RawClient, servedMethods } from '../support/rawWire.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
@@ -401,6 +402,31 @@ const NOT_UTF8: Case[] = [
   ['AuditService', 'Range', { agent_id: '#' }, 'agent_id'],
   ['AuditService', 'AgentPnl', { agent_id: '#' }, 'agent_id'],
 ];
+
+describe('key injection: prefixes', () => {
+  it("refuses a prefix that would lie in a namespace of a shorter prefix's callers", () => {
+    // With `app1:` and `app1:cache:` on one Redis, app1's cache key `episodic:x` is a memory of
+    // the other, and its cache key `mnemo:changes` the other's change stream.
+    expect(() => loadConfig({ MNEMO_KEY_PREFIX: `${P1}cache:` })).toThrow(
+      new ConfigError(
+        'MNEMO_KEY_PREFIX must not contain "cache:": its keys would be in that namespace of ' +
+          `the prefix "${P1}", open to that deployment's callers`,
+      ),
+    );
+    for (const prefix of [
+      'episodic:',
+      `${P2}semantic:x:`,
+      'ratelimit:',
+      'a:audit:time:',
+      'mycache:',
+    ]) {
+      expect(() => loadConfig({ MNEMO_KEY_PREFIX: prefix }), prefix).toThrow(ConfigError);
+    }
+    for (const prefix of ['mnemo:', 'app1:mnemo:', 'caches', '\\{x}:', 'ép:']) {
+      expect(loadConfig({ MNEMO_KEY_PREFIX: prefix }).keyPrefix).toBe(prefix);
+    }
+  });
+});
 
 describe('key injection: index rebuild', () => {
   // Unescaped, the SCAN pattern of `t\{1}:` would match the keys of `t{1}:`, and so on.
