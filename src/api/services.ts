@@ -16,13 +16,19 @@ import type { CodecLimits } from './memory/codec.js';
 import { memoryHandlers } from './memory/handlers.js';
 import { bindService } from './middleware/adapter.js';
 import { serviceChain } from './middleware/chain.js';
+import type { CallLimits } from './middleware/limits.js';
 import type { Refusal } from './middleware/readiness.js';
 import { serviceDefinition } from './protos.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 
+/** Where mnemo's services are served: every call of theirs counts against `callLimits`. */
+export interface LimitedRegistry extends ServiceRegistry {
+  readonly callLimits: CallLimits;
+}
+
 /** Serves mnemo.v1.MemoryService; calls are refused while `refusal` says so (index rebuild). */
 export function serveMemory(
-  server: ServiceRegistry,
+  server: LimitedRegistry,
   service: MemoryService,
   limits: CodecLimits,
   refusal: Refusal,
@@ -32,7 +38,12 @@ export function serveMemory(
   const handlers = memoryHandlers(service, limits);
   server.add(
     definition,
-    bindService<MemoryServiceHandlers>(definition, handlers, serviceChain(refusal), log),
+    bindService<MemoryServiceHandlers>(
+      definition,
+      handlers,
+      serviceChain({ limits: server.callLimits, refusal }),
+      log,
+    ),
   );
 }
 
@@ -45,12 +56,12 @@ export interface AgentServiceSet {
 
 /** Serves mnemo.v1.CacheService, RateLimitService and AuditService. */
 export function serveAgentServices(
-  server: ServiceRegistry,
+  server: LimitedRegistry,
   services: AgentServiceSet,
   limits: CacheLimits & AuditLimits,
   log: Logger,
 ): void {
-  const chain = serviceChain();
+  const chain = serviceChain({ limits: server.callLimits });
   const cache = serviceDefinition('CacheService');
   const cacheBound = cacheHandlers(services.cache, limits);
   server.add(cache, bindService<CacheServiceHandlers>(cache, cacheBound, chain, log));

@@ -59,7 +59,7 @@ export async function startAgentServer(
   );
   await router.start();
   const services = AgentServices.create(router, redis.url, config, quietLog, auditTuning);
-  const server = new GrpcServer();
+  const server = new GrpcServer(config);
   services.register(server);
   const port = await server.listen('127.0.0.1:0');
   const raw = new Redis(redis.url);

@@ -1,5 +1,6 @@
 import type { ServerInterceptor } from '@grpc/grpc-js';
 import { deadline } from './deadline.js';
+import type { CallLimits } from './limits.js';
 import { metricsInterceptor } from './metrics.js';
 import { readiness, type Refusal } from './readiness.js';
 import type { Middleware } from './types.js';
@@ -9,14 +10,29 @@ import type { Middleware } from './types.js';
  * 1. metrics: every call of every service, reflection's included, is counted with the status
  *    sent. It is a grpc-js interceptor rather than a Middleware, because statuses grpc-js sends
  *    itself (undecodable requests, message sizes, deadlines it enforces) never reach a handler;
- * 2. readiness (services that need the index): UNAVAILABLE with a pushback while refused;
- * 3. deadline: a call whose deadline passed before it starts does not run;
- * 4. the handler; errors from any step are mapped to a status once (errors.ts, in bindService).
- * Authentication joins here, between metrics and readiness.
+ * 2. (authentication joins here, right after metrics);
+ * 3. limits (the mnemo services): RESOURCE_EXHAUSTED with a pushback beyond the calls in flight
+ *    in total or on one connection, or the streams open (limits.ts);
+ * 4. readiness (services that need the index): UNAVAILABLE with a pushback while refused;
+ * 5. deadline: a call whose deadline passed before it starts does not run;
+ * 6. the handler; errors from any step are mapped to a status once (errors.ts, in bindService).
  */
 export const EDGE_INTERCEPTORS: readonly ServerInterceptor[] = [metricsInterceptor];
 
-/** The middleware of a service; `refusal` for services that must wait for readiness. */
-export function serviceChain(refusal: Refusal | null = null): readonly Middleware[] {
-  return refusal === null ? [deadline] : [readiness(refusal), deadline];
+/** What a service's chain holds besides the deadline. */
+export interface ChainOptions {
+  /** The server's call limits; health and reflection go without. */
+  readonly limits?: CallLimits;
+  /** For services that must wait for readiness. */
+  readonly refusal?: Refusal;
+}
+
+/** The middleware of a service, in the order above: a plain ordered list. */
+export function serviceChain({ limits, refusal }: ChainOptions = {}): readonly Middleware[] {
+  const steps: Middleware[] = [];
+  // 2. authentication goes here.
+  if (limits !== undefined) steps.push(limits.middleware);
+  if (refusal !== undefined) steps.push(readiness(refusal));
+  steps.push(deadline);
+  return steps;
 }
