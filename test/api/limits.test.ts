@@ -1,6 +1,6 @@
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { connect as connectHttp2 } from 'node:http2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { AuditService } from '../../src/services/audit/AuditService.js';
@@ -103,7 +103,7 @@ describe('MNEMO_MAX_MESSAGE_BYTES (64 KiB here)', () => {
     const client = connect(app);
     const tail = await openTail(app, client);
     // The one pooled tail connection is taken: the handler refuses this one.
-    const refused = await streamError(client.tail({ after_id: '$', agent_id: '' }) as Tail);
+    const refused = await streamError(client.tail({ after_id: '$', agent_id: '' }));
     expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(refused.details).toMatch(/tail connections/);
     const invalid = await rejection(client.cache.Get({ key: '' }));
@@ -144,7 +144,7 @@ describe('calls in flight (3 per connection, 5 in total here)', () => {
     expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(refused.details).toMatch(/this connection has 3 calls in flight/);
     expect(pushbackMs(refused)).toEqual(['250']);
-    const refusedTail = await streamError(first.tail({ after_id: '$', agent_id: '' }) as Tail);
+    const refusedTail = await streamError(first.tail({ after_id: '$', agent_id: '' }));
     expect(refusedTail.code).toBe(status.RESOURCE_EXHAUSTED);
 
     expect((await second.cache.Get({ key: 'k' })).found).toBe(false);
@@ -170,7 +170,7 @@ describe('calls in flight (3 per connection, 5 in total here)', () => {
     expect(app.callCounts()).toEqual({ inflight: 5, streams: 5, connections: 2 });
 
     for (const client of [a, b, c]) {
-      const refused = await rejection(client.rateLimit.Acquire({ key: 'r', capacity: 1 }));
+      const refused = await rejection(client.rateLimit.Acquire({ bucket: 'r', capacity: 1 }));
       expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
       expect(pushbackMs(refused)).toEqual(['250']);
     }
@@ -205,7 +205,7 @@ describe('streams (MNEMO_MAX_STREAMS=2 here)', () => {
     const client = connect(app);
     const held = [await openTail(app, client), await openTail(app, connect(app))];
 
-    const refused = await streamError(client.tail({ after_id: '$', agent_id: '' }) as Tail);
+    const refused = await streamError(client.tail({ after_id: '$', agent_id: '' }));
     expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(refused.details).toMatch(/the server has 2 streams open/);
     expect(pushbackMs(refused)).toEqual(['1000']);
@@ -235,7 +235,9 @@ describe('streams (MNEMO_MAX_STREAMS=2 here)', () => {
     /** What the server hands to the sends of tails, and whether one waits for its client. */
     function watchTails(): { delivered: number; waiting: boolean } {
       const seen = { delivered: 0, waiting: false };
-      const tail = AuditService.prototype.tail;
+      // The unspied method, taken off the prototype as a plain function.
+      const tail = Object.getOwnPropertyDescriptor(AuditService.prototype, 'tail')
+        ?.value as AuditService['tail'];
       vi.spyOn(AuditService.prototype, 'tail').mockImplementation(function (
         this: AuditService,
         query,
