@@ -8,6 +8,13 @@ import { agentClients, rejection, type AgentClients } from '../support/agentServ
 import { healthClient } from '../support/ops.js';
 import { startApp, startRedis } from '../support/testApp.js';
 
+/**
+ * The call limits on a real server: beyond MNEMO_MAX_MESSAGE_BYTES, MNEMO_MAX_INFLIGHT (in total
+ * and per connection) and MNEMO_MAX_STREAMS calls are refused RESOURCE_EXHAUSTED with a pushback,
+ * every slot is released when its call ends, however it ends, and a client slow to read a stream
+ * holds the server to a bounded write buffer. Calls are held in flight with audit Tails.
+ */
+
 /** A connection of its own (clients with equal options would share one). */
 const OWN_CONNECTION = { 'grpc.use_local_subchannel_pool': 1 };
 
@@ -39,7 +46,8 @@ type Tail = ClientReadableStream<unknown>;
 /** Opens a Tail and resolves once the server counts it (the test then holds a call in flight). */
 async function openTail(app: App, client: AgentClients, agentId = ''): Promise<Tail> {
   const before = app.callCounts().streams;
-  // From the start of the log: no entry appended once the test goes on can be missed.
+  // One agent's tail reads from the start of the log, so that no entry appended after it opened
+  // can be missed (`$` is the end of the log whenever the server first reads it).
   const tail = client.tail({ after_id: agentId === '' ? '$' : '0', agent_id: agentId }) as Tail;
   tail.on('error', () => undefined); // its CANCELLED, when the test cancels it
   await vi.waitFor(() => {
