@@ -6,6 +6,7 @@ import type { Principal } from '../../model/Principal.js';
 import { roleMayCall } from '../auth/access.js';
 import type { Quota } from '../auth/tokenFile.js';
 import type { TokenTable } from '../auth/TokenTable.js';
+import { LogThrottle } from './logThrottle.js';
 import type { Middleware } from './types.js';
 
 /** Why a call was denied: the `reason` label of mnemo_auth_denied_total. */
@@ -53,14 +54,20 @@ function bearerToken(metadata: Metadata): string | null {
  * (else RESOURCE_EXHAUSTED with a pushback). The handlers then see the token's principal and
  * confine the call to its agents; a PERMISSION_DENIED they raise is counted and logged here too.
  * Every denial is counted by reason and logged with the token's name and the method, never the
- * token.
+ * token; alike denials log one line a second at most (with how many were not logged).
  */
 export function authenticate(options: AuthOptions): Middleware {
   // Every reason's series exists from the start, at 0, so that rates and alerts see the first.
   for (const reason of REASONS) metrics.authDenied.inc({ reason }, 0);
+  const throttle = new LogThrottle();
   const deny = (reason: DenialReason, method: string, token: string | null): void => {
     metrics.authDenied.inc({ reason });
-    options.log.warn({ token, method, reason }, 'call denied');
+    const suppressed = throttle.admit(`${reason} ${method} ${token ?? ''}`);
+    if (suppressed === null) return;
+    options.log.warn(
+      suppressed > 0 ? { token, method, reason, suppressed } : { token, method, reason },
+      'call denied',
+    );
   };
   return async (context, next) => {
     const table = options.tokens();
