@@ -28,6 +28,12 @@ async function main(): Promise<void> {
   try {
     app = await App.start(config, log);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      // A file a variable names (TLS) is missing or bad: the message names the variable.
+      log.fatal(error.message);
+      process.stderr.write(`mnemo: invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
     if (error instanceof RedisBinaryMissing) {
       log.fatal(error.message);
       process.stderr.write(`mnemo: ${error.message}\n`);
@@ -59,6 +65,21 @@ async function main(): Promise<void> {
   });
   process.on('SIGINT', () => {
     shutdown('SIGINT');
+  });
+  // Reload (TLS certificates): calls in flight go on; bad files leave the previous ones serving.
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    app.reload().then(
+      () => {
+        log.info({ signal: 'SIGHUP' }, 'reloaded');
+      },
+      (error: unknown) => {
+        log.warn(
+          { signal: 'SIGHUP' },
+          `reload failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      },
+    );
   });
 }
 

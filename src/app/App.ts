@@ -25,6 +25,7 @@ import { GrpcServer } from '../api/GrpcServer.js';
 import { HealthService } from '../api/health.js';
 import { serveMemory } from '../api/services.js';
 import { registerReflection } from '../api/reflection.js';
+import { TlsCertificates } from '../api/tls.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
 import { RedisProcess } from './RedisProcess.js';
@@ -60,6 +61,7 @@ export class App {
     private readonly metricsServer: MetricsServer,
     private readonly shutdownGraceMs: number,
     private readonly retrieval: RetrievalParts,
+    private readonly tls: TlsCertificates | null,
   ) {}
 
   /** How the index was made ready at start: loaded from its snapshot, or rebuilt from Redis. */
@@ -89,11 +91,13 @@ export class App {
     log: Logger,
     defaultRedisUrl = DEFAULT_REDIS_URL,
   ): Promise<App> {
+    // Before anything is started: missing or bad TLS files stop the start (a ConfigError).
+    const tls = config.tls === null ? null : await TlsCertificates.load(config.tls);
     // First, so that the rebuild's progress can be watched; a taken address stops the start.
     const metricsServer = await MetricsServer.listen(config.metricsAddress, registry);
     log.info({ address: config.metricsAddress, port: metricsServer.port }, 'serving /metrics');
     try {
-      return await App.startServing(config, log, defaultRedisUrl, metricsServer);
+      return await App.startServing(config, log, defaultRedisUrl, metricsServer, tls);
     } catch (error) {
       await metricsServer.close();
       throw error;
@@ -105,6 +109,7 @@ export class App {
     log: Logger,
     defaultRedisUrl: string,
     metricsServer: MetricsServer,
+    tls: TlsCertificates | null,
   ): Promise<App> {
     let localRedis: RedisProcess | null = null;
     let redisUrl = config.redisUrl;
@@ -225,7 +230,7 @@ export class App {
     serveMemory(server, service, config, () => readiness.memoryRefusal(), log);
     const agents = AgentServices.create(router, target, config, log);
     agents.register(server);
-    const port = await server.listen(config.grpcAddress);
+    const port = await server.listen(config.grpcAddress, tls?.serverCredentials());
     const app = new App(
       log,
       server,
@@ -240,12 +245,21 @@ export class App {
       metricsServer,
       config.shutdownGraceMs,
       { service, router, replicas: replicas.map((r) => r.client), writePool, calibrator },
+      tls,
     );
     log.info(
       { address: config.grpcAddress, port },
       'mnemo listening on gRPC: NOT_SERVING until the index is rebuilt',
     );
-    log.info({ address: config.grpcAddress, port, insecure: config.insecure }, servingMode(config));
+    log.info(
+      {
+        address: config.grpcAddress,
+        port,
+        insecure: config.insecure,
+        ...(tls === null ? {} : { certificate: tls.served }),
+      },
+      servingMode(config),
+    );
 
     try {
       app.indexSource = await follower.load();
@@ -261,6 +275,26 @@ export class App {
     readiness.indexReady();
     log.info({ address: config.grpcAddress, port }, 'mnemo serving gRPC');
     return app;
+  }
+
+  /**
+   * Reloads what can change without a restart (SIGHUP): the TLS certificates and client CA.
+   * Calls in flight and open connections are not disturbed; new connections get what was
+   * reloaded. A part whose files are bad keeps what it had; then this rejects, after every part
+   * was tried, with a ReloadError naming the variables at fault (never a file's content).
+   */
+  async reload(): Promise<void> {
+    const failures: string[] = [];
+    await this.reloadTls().catch((error: unknown) => {
+      failures.push(error instanceof Error ? error.message : String(error));
+    });
+    if (failures.length > 0) throw new ReloadError(failures);
+  }
+
+  private async reloadTls(): Promise<void> {
+    if (this.tls === null) return;
+    const served = await this.tls.reload();
+    this.log.info({ certificate: served }, 'TLS certificates reloaded');
   }
 
   /**
@@ -284,6 +318,15 @@ export class App {
     await this.localRedis?.stop();
     if (closeMetrics) await this.metricsServer.close();
     this.log.info('mnemo stopped');
+  }
+}
+
+/** A reload that left one part or more as it was; the message says which and why. */
+export class ReloadError extends Error {
+  override readonly name = 'ReloadError';
+
+  constructor(readonly failures: readonly string[]) {
+    super(`kept the previous material: ${failures.join('; ')}`);
   }
 }
 
