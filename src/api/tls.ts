@@ -65,11 +65,11 @@ function privateKey(path: string, pem: Buffer): KeyObject {
  * certificates. Throws a ConfigError naming the variable at fault; no file content is quoted.
  */
 export async function readTlsMaterial(files: TlsFiles): Promise<TlsMaterial> {
-  const [certificate, keyPem, clientCa] = await Promise.all([
-    readPem('MNEMO_TLS_CERT', files.certFile),
-    readPem('MNEMO_TLS_KEY', files.keyFile),
-    files.clientCaFile === null ? null : readPem('MNEMO_TLS_CLIENT_CA', files.clientCaFile),
-  ]);
+  // One after the other: the first bad file, in this order, is the one named.
+  const certificate = await readPem('MNEMO_TLS_CERT', files.certFile);
+  const keyPem = await readPem('MNEMO_TLS_KEY', files.keyFile);
+  const clientCa =
+    files.clientCaFile === null ? null : await readPem('MNEMO_TLS_CLIENT_CA', files.clientCaFile);
   const [leaf] = certificates('MNEMO_TLS_CERT', files.certFile, certificate);
   const key = privateKey(files.keyFile, keyPem);
   if (leaf === undefined || !leaf.checkPrivateKey(key)) {

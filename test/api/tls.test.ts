@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { credentials, status, type ChannelCredentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App.js';
@@ -13,6 +11,7 @@ import {
   tlsCredentials,
   type Issued,
   type TestCa,
+  writeTlsFiles,
 } from '../support/certificates.js';
 import { rejection } from '../support/promiseClient.js';
 import { memoryClient, quietLog, startRedis, testConfig } from '../support/testApp.js';
@@ -22,22 +21,6 @@ const SECRET = 'SECRET-MARKER-4f2a';
 
 /** The server is checked against the name "localhost" (its certificates have it, and 127.0.0.1). */
 const BY_NAME = { 'grpc.ssl_target_name_override': 'localhost' };
-
-/** The MNEMO_TLS_* files of one server, in a directory of their own. */
-function tlsFiles(server: Issued, clientCas: readonly TestCa[] = []): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'mnemo-tls-'));
-  const env: Record<string, string> = {
-    MNEMO_TLS_CERT: join(dir, 'server.crt'),
-    MNEMO_TLS_KEY: join(dir, 'server.key'),
-  };
-  writeFileSync(env.MNEMO_TLS_CERT ?? '', server.certPem);
-  writeFileSync(env.MNEMO_TLS_KEY ?? '', server.keyPem);
-  if (clientCas.length > 0) {
-    env.MNEMO_TLS_CLIENT_CA = join(dir, 'client-ca.crt');
-    writeFileSync(env.MNEMO_TLS_CLIENT_CA, clientCas.map((ca) => ca.certPem).join(''));
-  }
-  return env;
-}
 
 /** One GetEpisodic on a new connection: the served certificate's serial, or the error code. */
 async function connect(port: number, channel: ChannelCredentials): Promise<string | number> {
@@ -92,7 +75,7 @@ describe('TLS on the gRPC server', () => {
     let app: App;
 
     beforeAll(async () => {
-      app = await App.start(testConfig(redis, tlsFiles(serverA)), quietLog);
+      app = await App.start(testConfig(redis, writeTlsFiles(serverA)), quietLog);
     });
 
     afterAll(async () => {
@@ -116,7 +99,7 @@ describe('TLS on the gRPC server', () => {
     let app: App;
 
     beforeAll(async () => {
-      app = await App.start(testConfig(redis, tlsFiles(serverA, [caA])), quietLog);
+      app = await App.start(testConfig(redis, writeTlsFiles(serverA, [caA])), quietLog);
     });
 
     afterAll(async () => {
@@ -141,7 +124,7 @@ describe('TLS on the gRPC server', () => {
     let env: Record<string, string>;
 
     beforeAll(async () => {
-      env = tlsFiles(serverA, [caA]);
+      env = writeTlsFiles(serverA, [caA]);
       app = await App.start(testConfig(redis, env), quietLog);
     });
 
@@ -261,7 +244,7 @@ describe('TLS on the gRPC server', () => {
         (files: Record<string, string>) => overwrite(files, 'MNEMO_TLS_CLIENT_CA', brokenPem()),
       ],
     ])('refuses to start when %s is %s, naming it', async (variable, _what, spoil) => {
-      const env = spoil(tlsFiles(serverA, [caA]));
+      const env = spoil(writeTlsFiles(serverA, [caA]));
       const error = await rejection(App.start(testConfig(redis, env), quietLog));
       expect(error).toBeInstanceOf(ConfigError);
       expect(error.message).toContain(variable);

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import * as x509 from '@peculiar/x509';
@@ -119,4 +122,23 @@ export function tlsCredentials(
       },
     },
   );
+}
+
+/** The MNEMO_TLS_* files of one server, in a directory of their own. */
+export function writeTlsFiles(
+  server: Issued,
+  clientCas: readonly TestCa[] = [],
+): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'mnemo-tls-'));
+  const env: Record<string, string> = {
+    MNEMO_TLS_CERT: join(dir, 'server.crt'),
+    MNEMO_TLS_KEY: join(dir, 'server.key'),
+  };
+  writeFileSync(env.MNEMO_TLS_CERT ?? '', server.certPem);
+  writeFileSync(env.MNEMO_TLS_KEY ?? '', server.keyPem);
+  if (clientCas.length > 0) {
+    env.MNEMO_TLS_CLIENT_CA = join(dir, 'client-ca.crt');
+    writeFileSync(env.MNEMO_TLS_CLIENT_CA, clientCas.map((ca) => ca.certPem).join(''));
+  }
+  return env;
 }
