@@ -65,7 +65,7 @@ function privateKey(path: string, pem: Buffer): KeyObject {
  * certificates. Throws a ConfigError naming the variable at fault; no file content is quoted.
  */
 export async function readTlsMaterial(files: TlsFiles): Promise<TlsMaterial> {
-  // One after the other: the first bad file, in this order, is the one named.
+  // One after the other, so that which of several missing files is named never varies.
   const certificate = await readPem('MNEMO_TLS_CERT', files.certFile);
   const keyPem = await readPem('MNEMO_TLS_KEY', files.keyFile);
   const clientCa =
