@@ -24,6 +24,30 @@ async function main(): Promise<void> {
       censor: '[redacted]',
     },
   });
+  // SIGHUP reloads (TLS certificates): calls in flight go on; bad files leave the previous ones
+  // serving. One that comes during the start is acted on once the start is done.
+  let started: App | null = null;
+  let reloadWanted = false;
+  let stopping = false;
+  const reload = (): void => {
+    if (stopping) return;
+    if (started === null) {
+      reloadWanted = true;
+      return;
+    }
+    started.reload().then(
+      () => {
+        log.info({ signal: 'SIGHUP' }, 'reloaded');
+      },
+      (error: unknown) => {
+        log.warn(
+          { signal: 'SIGHUP' },
+          `reload failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      },
+    );
+  };
+  process.on('SIGHUP', reload);
   let app: App;
   try {
     app = await App.start(config, log);
@@ -41,7 +65,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  let stopping = false;
+  started = app;
+  if (reloadWanted) reload();
   const shutdown = (signal: string): void => {
     if (stopping) {
       log.warn({ signal }, 'second signal: exiting without waiting for calls in flight');
@@ -65,21 +90,6 @@ async function main(): Promise<void> {
   });
   process.on('SIGINT', () => {
     shutdown('SIGINT');
-  });
-  // Reload (TLS certificates): calls in flight go on; bad files leave the previous ones serving.
-  process.on('SIGHUP', () => {
-    if (stopping) return;
-    app.reload().then(
-      () => {
-        log.info({ signal: 'SIGHUP' }, 'reloaded');
-      },
-      (error: unknown) => {
-        log.warn(
-          { signal: 'SIGHUP' },
-          `reload failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      },
-    );
   });
 }
 
