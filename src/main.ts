@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { App } from './app/App.js';
+import { App, TokenFileError } from './app/App.js';
 import { RedisBinaryMissing } from './app/RedisProcess.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
       censor: '[redacted]',
     },
   });
-  // SIGHUP reloads (TLS certificates): calls in flight go on; bad files leave the previous ones
-  // serving. One that comes during the start is acted on once the start is done.
+  // SIGHUP reloads the token file and the TLS certificates (App.reload: bad files leave what is
+  // in force, and the log says why). One that comes during the start is acted on after it.
   let started: App | null = null;
   let reloadWanted = false;
   let stopping = false;
@@ -35,17 +35,10 @@ async function main(): Promise<void> {
       reloadWanted = true;
       return;
     }
-    started.reload().then(
-      () => {
-        log.info({ signal: 'SIGHUP' }, 'reloaded');
-      },
-      (error: unknown) => {
-        log.warn(
-          { signal: 'SIGHUP' },
-          `reload failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      },
-    );
+    log.info('SIGHUP: reloading');
+    started.reload().catch((error: unknown) => {
+      log.error({ err: error }, 'reload failed');
+    });
   };
   process.on('SIGHUP', reload);
   let app: App;
@@ -56,6 +49,10 @@ async function main(): Promise<void> {
       // A file a variable names (TLS) is missing or bad: the message names the variable.
       log.fatal(error.message);
       process.stderr.write(`mnemo: invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof TokenFileError) {
+      process.stderr.write(`mnemo: invalid MNEMO_AUTH_TOKENS_FILE: ${error.message}\n`);
       process.exit(2);
     }
     if (error instanceof RedisBinaryMissing) {

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
 import { DomainError, quote, unavailable } from '../model/errors.js';
 import { bindService } from './middleware/adapter.js';
-import { serviceChain } from './middleware/chain.js';
+import { OPEN_CHAIN } from './middleware/chain.js';
 import { PROTO_OPTIONS } from './protos.js';
 import { guardedService } from './wire/guard.js';
 
@@ -129,7 +129,7 @@ export class HealthService {
             ),
           }),
       },
-      serviceChain(),
+      OPEN_CHAIN,
       log,
     );
     server.add(definition, handlers);

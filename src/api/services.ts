@@ -16,23 +16,28 @@ import type { CodecLimits } from './memory/codec.js';
 import { memoryHandlers } from './memory/handlers.js';
 import { bindService } from './middleware/adapter.js';
 import { serviceChain } from './middleware/chain.js';
+import type { Middleware } from './middleware/types.js';
 import type { Refusal } from './middleware/readiness.js';
 import { serviceDefinition } from './protos.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 
-/** Serves mnemo.v1.MemoryService; calls are refused while `refusal` says so (index rebuild). */
+/**
+ * Serves mnemo.v1.MemoryService; calls pass `auth`, and are refused while `refusal` says so
+ * (index rebuild).
+ */
 export function serveMemory(
   server: ServiceRegistry,
   service: MemoryService,
   limits: CodecLimits,
   refusal: Refusal,
+  auth: Middleware,
   log: Logger,
 ): void {
   const definition = serviceDefinition('MemoryService');
   const handlers = memoryHandlers(service, limits);
   server.add(
     definition,
-    bindService<MemoryServiceHandlers>(definition, handlers, serviceChain(refusal), log),
+    bindService<MemoryServiceHandlers>(definition, handlers, serviceChain(auth, refusal), log),
   );
 }
 
@@ -43,14 +48,15 @@ export interface AgentServiceSet {
   readonly audit: AuditService;
 }
 
-/** Serves mnemo.v1.CacheService, RateLimitService and AuditService. */
+/** Serves mnemo.v1.CacheService, RateLimitService and AuditService; calls pass `auth`. */
 export function serveAgentServices(
   server: ServiceRegistry,
   services: AgentServiceSet,
   limits: CacheLimits & AuditLimits,
+  auth: Middleware,
   log: Logger,
 ): void {
-  const chain = serviceChain();
+  const chain = serviceChain(auth);
   const cache = serviceDefinition('CacheService');
   const cacheBound = cacheHandlers(services.cache, limits);
   server.add(cache, bindService<CacheServiceHandlers>(cache, cacheBound, chain, log));

@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import { experimental, type ServerCredentials } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
 import { ConfigError, type TlsFiles } from '../config/config.js';
 
 type CertificateProvider = experimental.CertificateProvider;
@@ -130,15 +131,25 @@ export class TlsCertificates implements CertificateProvider {
   }
 
   /**
-   * Reads the files again. If they are good, new connections are served with them from now on;
-   * if not, this rejects (a ConfigError naming the variable) and the previous ones stay.
+   * Reads the files again. If they are all good, new connections are served with them from now
+   * on (true); if not, the previous ones stay and one warn line says why, naming the variable
+   * and the path, never the content (false).
    */
-  async reload(): Promise<ServedCertificate> {
-    this.material = await readTlsMaterial(this.files);
+  async reload(log: Logger): Promise<boolean> {
+    let material: TlsMaterial;
+    try {
+      material = await readTlsMaterial(this.files);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      log.warn({ problem: error.message }, 'TLS certificates not reloaded: the previous ones stay');
+      return false;
+    }
+    this.material = material;
     // Both updates in one tick: no handshake sees the new CA with the old identity.
     for (const listener of this.caListeners) listener(this.caUpdate());
     for (const listener of this.identityListeners) listener(this.identityUpdate());
-    return this.material.served;
+    log.info({ certificate: material.served }, 'TLS certificates reloaded');
+    return true;
   }
 
   /** Server credentials serving these certificates (and requiring client ones, if mutual). */

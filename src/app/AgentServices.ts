@@ -10,6 +10,7 @@ import { closeBlockingPool, createBlockingPool } from '../redis/blockingPool.js'
 import type { RedisAccess } from '../redis/RedisAccess.js';
 import { RedisKeys } from '../redis/RedisKeys.js';
 import type { GrpcServer } from '../api/GrpcServer.js';
+import type { Middleware } from '../api/middleware/types.js';
 import { serveAgentServices } from '../api/services.js';
 
 /** The settings the agent infrastructure services read. */
@@ -76,8 +77,9 @@ export class AgentServices {
     );
   }
 
-  register(server: GrpcServer): void {
-    serveAgentServices(server, this, this.config, this.log);
+  /** Serves the three services on `server`, every call through `auth`. */
+  register(server: GrpcServer, auth: Middleware): void {
+    serveAgentServices(server, this, this.config, auth, this.log);
   }
 
   /** Ends live audit tails (UNAVAILABLE, resume after the last id) and refuses new ones. */

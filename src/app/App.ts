@@ -23,12 +23,16 @@ import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../redis/Re
 import { RedisKeys } from '../redis/RedisKeys.js';
 import { GrpcServer } from '../api/GrpcServer.js';
 import { HealthService } from '../api/health.js';
+import { TokenStore } from '../api/auth/TokenStore.js';
+import { authenticate } from '../api/middleware/auth.js';
 import { serveMemory } from '../api/services.js';
 import { registerReflection } from '../api/reflection.js';
 import { TlsCertificates } from '../api/tls.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
 import { RedisProcess } from './RedisProcess.js';
+
+export { TokenFileError } from '../api/auth/tokenFile.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -61,6 +65,7 @@ export class App {
     private readonly metricsServer: MetricsServer,
     private readonly shutdownGraceMs: number,
     private readonly retrieval: RetrievalParts,
+    private readonly tokens: TokenStore,
     private readonly tls: TlsCertificates | null,
   ) {}
 
@@ -91,13 +96,15 @@ export class App {
     log: Logger,
     defaultRedisUrl = DEFAULT_REDIS_URL,
   ): Promise<App> {
-    // Before anything is started: missing or bad TLS files stop the start (a ConfigError).
+    // A bad token file stops the start before anything listens (TokenFileError says why), and
+    // so do missing or bad TLS files (a ConfigError naming the variable).
+    const tokens = await TokenStore.open(config.authTokensFile);
     const tls = config.tls === null ? null : await TlsCertificates.load(config.tls);
-    // First, so that the rebuild's progress can be watched; a taken address stops the start.
+    // Next, so that the rebuild's progress can be watched; a taken address stops the start.
     const metricsServer = await MetricsServer.listen(config.metricsAddress, registry);
     log.info({ address: config.metricsAddress, port: metricsServer.port }, 'serving /metrics');
     try {
-      return await App.startServing(config, log, defaultRedisUrl, metricsServer, tls);
+      return await App.startServing(config, log, defaultRedisUrl, metricsServer, tokens, tls);
     } catch (error) {
       await metricsServer.close();
       throw error;
@@ -109,6 +116,7 @@ export class App {
     log: Logger,
     defaultRedisUrl: string,
     metricsServer: MetricsServer,
+    tokens: TokenStore,
     tls: TlsCertificates | null,
   ): Promise<App> {
     let localRedis: RedisProcess | null = null;
@@ -227,9 +235,14 @@ export class App {
     const server = new GrpcServer();
     health.register(server, log);
     registerReflection(server);
-    serveMemory(server, service, config, () => readiness.memoryRefusal(), log);
     const agents = AgentServices.create(router, target, config, log);
-    agents.register(server);
+    const auth = authenticate({
+      tokens: () => tokens.current(),
+      quota: (principal, quota) => agents.rateLimit.acquireQuota(principal.name, quota),
+      log,
+    });
+    serveMemory(server, service, config, () => readiness.memoryRefusal(), auth, log);
+    agents.register(server, auth);
     const port = await server.listen(config.grpcAddress, tls?.serverCredentials());
     const app = new App(
       log,
@@ -245,6 +258,7 @@ export class App {
       metricsServer,
       config.shutdownGraceMs,
       { service, router, replicas: replicas.map((r) => r.client), writePool, calibrator },
+      tokens,
       tls,
     );
     log.info(
@@ -278,23 +292,19 @@ export class App {
   }
 
   /**
-   * Reloads what can change without a restart (SIGHUP): the TLS certificates and client CA.
-   * Calls in flight and open connections are not disturbed; new connections get what was
-   * reloaded. A part whose files are bad keeps what it had; then this rejects, after every part
-   * was tried, with a ReloadError naming the variables at fault (never a file's content).
+   * Reloads what SIGHUP reloads: the token file and the TLS certificates (and client CA). A part
+   * whose files are bad keeps what it had, and the log says why in one warn line (never a file's
+   * content). Calls in flight and open connections are not disturbed; new connections get the
+   * reloaded certificates. Every part is tried; this rejects only on an unexpected failure.
    */
   async reload(): Promise<void> {
-    const failures: string[] = [];
-    await this.reloadTls().catch((error: unknown) => {
-      failures.push(error instanceof Error ? error.message : String(error));
-    });
-    if (failures.length > 0) throw new ReloadError(failures);
-  }
-
-  private async reloadTls(): Promise<void> {
-    if (this.tls === null) return;
-    const served = await this.tls.reload();
-    this.log.info({ certificate: served }, 'TLS certificates reloaded');
+    const outcomes = await Promise.allSettled([
+      this.tokens.reload(this.log),
+      this.tls?.reload(this.log),
+    ]);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+    }
   }
 
   /**
@@ -318,15 +328,6 @@ export class App {
     await this.localRedis?.stop();
     if (closeMetrics) await this.metricsServer.close();
     this.log.info('mnemo stopped');
-  }
-}
-
-/** A reload that left one part or more as it was; the message says which and why. */
-export class ReloadError extends Error {
-  override readonly name = 'ReloadError';
-
-  constructor(readonly failures: readonly string[]) {
-    super(`kept the previous material: ${failures.join('; ')}`);
   }
 }
 

@@ -13,6 +13,11 @@ export interface Config {
   readonly insecure: boolean;
   /** TLS: serve gRPC over TLS with these PEM files (null: plaintext). */
   readonly tls: TlsFiles | null;
+  /**
+   * MNEMO_AUTH_TOKENS_FILE: the token file (docs/security.md); every call then needs a bearer
+   * token of it. Null: no tokens (protected mode unless TLS or MNEMO_INSECURE).
+   */
+  readonly authTokensFile: string | null;
   /** Redis URL; null means "the default": 127.0.0.1:6379 if it answers, else a local child. */
   readonly redisUrl: string | null;
   readonly keyPrefix: string;
@@ -185,6 +190,18 @@ function ipv6Groups(host: string): number[] {
 }
 
 /**
+ * What lifts protected mode, each alone: a way to tell clients apart (TLS, with MNEMO_TLS_CERT
+ * and MNEMO_TLS_KEY; tokens, with MNEMO_AUTH_TOKENS_FILE), or the operator's explicit word
+ * (MNEMO_INSECURE=true).
+ */
+export interface Protection {
+  readonly tls: boolean;
+  readonly tokens: boolean;
+  readonly insecure: boolean;
+}
+
+/**
+/**
  * MNEMO_TLS_CERT and MNEMO_TLS_KEY (both or neither), and MNEMO_TLS_CLIENT_CA (only with them).
  * Only the variables are checked here; the files are read (and checked) when the server starts.
  */
@@ -209,35 +226,35 @@ function tlsFiles(env: Env): TlsFiles | null {
 }
 
 /**
- * What may lift protected mode, each alone: TLS (MNEMO_TLS_CERT and MNEMO_TLS_KEY), or
- * MNEMO_INSECURE=true.
+ * Protected mode, as Redis has it: with neither TLS nor tokens, gRPC is served to loopback
+ * clients only, unless MNEMO_INSECURE=true says otherwise explicitly. Throws a ConfigError
+ * naming MNEMO_GRPC_ADDRESS and the ways to lift it.
  */
-export interface ProtectedModeLifts {
-  readonly tls: boolean;
-  readonly insecure: boolean;
-}
-
-/**
- * Protected mode, as Redis has it: without TLS (or tokens, which mnemo has not yet), gRPC is
- * served to loopback clients only, unless MNEMO_INSECURE=true says otherwise explicitly. Throws
- * a ConfigError naming MNEMO_GRPC_ADDRESS and the ways to lift it.
- */
-export function checkProtectedMode(grpcAddress: string, lifts: ProtectedModeLifts): void {
-  if (lifts.tls || lifts.insecure || isLoopbackAddress(grpcAddress)) return;
+export function checkProtectedMode(grpcAddress: string, protection: Protection): void {
+  if (protection.tls || protection.tokens || protection.insecure) return;
+  if (isLoopbackAddress(grpcAddress)) return;
   throw new ConfigError(
     `MNEMO_GRPC_ADDRESS is ${grpcAddress}, not a loopback address: without TLS or tokens mnemo ` +
       'serves loopback clients only (protected mode). Bind 127.0.0.1, [::1] or localhost, ' +
-      'set MNEMO_TLS_CERT and MNEMO_TLS_KEY to serve TLS, or ' +
+      'set MNEMO_TLS_CERT and MNEMO_TLS_KEY to serve TLS, MNEMO_AUTH_TOKENS_FILE to require ' +
+      'tokens, or ' +
       `set MNEMO_INSECURE=true to serve plaintext without tokens on ${grpcAddress}`,
   );
 }
 
 /** The one start log line saying which mode gRPC is served in. */
-export function servingMode(config: Pick<Config, 'grpcAddress' | 'insecure' | 'tls'>): string {
-  if (config.tls !== null) {
-    const clients =
-      config.tls.clientCaFile === null ? '' : ' (mutual: client certificates required)';
-    return `TLS mode: TLS${clients} on ${config.grpcAddress}`;
+export function servingMode(
+  config: Pick<Config, 'grpcAddress' | 'insecure' | 'tls' | 'authTokensFile'>,
+): string {
+  const tls =
+    config.tls === null
+      ? null
+      : `TLS${config.tls.clientCaFile === null ? '' : ' (mutual: client certificates required)'}`;
+  if (config.authTokensFile !== null) {
+    return `tokens required on ${config.grpcAddress} (MNEMO_AUTH_TOKENS_FILE), ${tls ?? 'plaintext'}`;
+  }
+  if (tls !== null) {
+    return `TLS mode: ${tls} on ${config.grpcAddress}`;
   }
   if (isLoopbackAddress(config.grpcAddress)) {
     return 'protected mode: plaintext without tokens, serving loopback clients only';
@@ -315,11 +332,13 @@ export function loadConfig(env: Env = process.env): Config {
   const grpcAddress = address(env, 'MNEMO_GRPC_ADDRESS', '127.0.0.1:50051');
   const insecure = boolean(env, 'MNEMO_INSECURE', false);
   const tls = tlsFiles(env);
-  checkProtectedMode(grpcAddress, { tls: tls !== null, insecure });
+  const authTokensFile = read(env, 'MNEMO_AUTH_TOKENS_FILE') ?? null;
+  checkProtectedMode(grpcAddress, { tls: tls !== null, tokens: authTokensFile !== null, insecure });
   const config: Config = {
     grpcAddress,
     insecure,
     tls,
+    authTokensFile,
     redisUrl: redisUrl(env, 'MNEMO_REDIS_URL'),
     keyPrefix,
     vectorDim: integer(env, 'MNEMO_VECTOR_DIM', 256, 2, 4096),

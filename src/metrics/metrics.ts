@@ -131,6 +131,12 @@ export const metrics = {
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
+  authDenied: new Counter({
+    name: 'mnemo_auth_denied_total',
+    help: 'Calls denied by authentication or scope, by reason (missing_token, invalid_token, role, scope, quota)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
   rateLimitDecisions: new Counter({
     name: 'mnemo_ratelimit_decisions_total',
     help: 'Token-bucket acquisitions by decision (admitted, denied)',

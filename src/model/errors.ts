@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'deadline_exceeded'
   | 'cancelled'
   | 'unauthenticated'
+  | 'permission_denied'
   | 'failed_precondition';
 
 export class DomainError extends Error {
@@ -44,6 +45,14 @@ export function quote(value: unknown): string {
 /** A request field is invalid; the message starts with the field's path. */
 export function invalidArgument(field: string, problem: string): DomainError {
   return new DomainError('invalid_argument', `${field}: ${problem}`);
+}
+
+/**
+ * The call's token may not do this. `field` names the request field at fault, when one is; the
+ * message never says whether something outside the token's scope exists.
+ */
+export function permissionDenied(field: string | null, problem: string): DomainError {
+  return new DomainError('permission_denied', field === null ? problem : `${field}: ${problem}`);
 }
 
 export function unavailable(message: string, retryAfterMs?: number): DomainError {

@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
-import { changeXaddArgs, parseChange, type Change, type ChangeEntry } from './changeStream.js';
+import { parseChange, type ChangeEntry } from './changeStream.js';
 import type { RedisAccess } from './RedisAccess.js';
 import type { RedisKeys } from './RedisKeys.js';
 import { deleteMemories, type DeleteMemoriesResult } from './scripts/deleteMemories.js';
-import type { MemoryChangeInput } from './scripts/memoryChanges.js';
+import type { MemoryChangeInput, OwnerGuard } from './scripts/memoryChanges.js';
+import { upsertMemories, type UpsertMemoriesResult } from './scripts/upsertMemories.js';
 import { touchMemories, type TouchResult } from './scripts/touchMemories.js';
 
 export type { ChangeEntry } from './changeStream.js';
 export type { TouchResult } from './scripts/touchMemories.js';
+export type { UpsertMemoriesResult } from './scripts/upsertMemories.js';
 
 export interface StoreOptions {
   changeStreamMaxLen: number;
@@ -27,36 +29,24 @@ export class MemoryStore {
     private readonly options: StoreOptions,
   ) {}
 
-  /** Writes memories (replacing whole hashes) and one change entry in one transaction. */
+  /**
+   * Writes memories (replacing whole hashes) and one change entry, atomically. With `owners`,
+   * nothing is written when a memory exists whose owner (schema.ownerField) is not one of them.
+   */
   async upsert(
     schema: MemorySchema,
     records: readonly MemoryRecord[],
     writeToken: string,
-  ): Promise<string> {
-    return this.redis.replicatedWrite((redis) => this.upsertOn(redis, schema, records, writeToken));
-  }
-
-  private async upsertOn(
-    redis: Redis,
-    schema: MemorySchema,
-    records: readonly MemoryRecord[],
-    writeToken: string,
-  ): Promise<string> {
-    const tx = redis.multi();
-    for (const record of records) {
-      const key = this.keys.memory(schema.kind, record.id);
-      tx.del(key);
-      tx.hset(key, encodeHash(schema, record));
-    }
-    const change: Change = {
-      kind: schema.kind,
-      op: 'u',
+    owners: readonly string[] | null = null,
+  ): Promise<UpsertMemoriesResult> {
+    const input = this.changeInput(
+      schema,
+      records.map((r) => r.id),
       writeToken,
-      ids: records.map((r) => r.id),
-    };
-    tx.xadd(this.keys.changes(), ...changeXaddArgs(change, this.options.changeStreamMaxLen));
-    const replies = pipelineReplies(await tx.exec());
-    return String(replies[replies.length - 1]);
+    );
+    const hashes = records.map((record) => encodeHash(schema, record));
+    const guard = ownerGuard(schema, owners);
+    return this.redis.replicatedWrite((redis) => upsertMemories(redis, input, hashes, guard));
   }
 
   /** Reads memories by id; null where a memory does not exist. */
@@ -85,10 +75,12 @@ export class MemoryStore {
     schema: MemorySchema,
     ids: readonly string[],
     writeToken: string,
+    owners: readonly string[] | null = null,
   ): Promise<DeleteMemoriesResult> {
     if (ids.length === 0) return { deleted: 0, streamId: null };
     const input = this.changeInput(schema, ids, writeToken);
-    return this.redis.replicatedWrite((redis) => deleteMemories(redis, input));
+    const guard = ownerGuard(schema, owners);
+    return this.redis.replicatedWrite((redis) => deleteMemories(redis, input, guard));
   }
 
   /** Counts one recall of each semantic memory (access_count + 1, last_accessed = now). */
@@ -225,6 +217,13 @@ function hashFields(schema: MemorySchema, includeVector: boolean): string[] {
   const fields = ['id', ...schema.tagFields, ...schema.numericFields, 'payload'];
   if (includeVector) fields.push(schema.vectorField);
   return fields;
+}
+
+/** The guard confining a write to `owners` (null: unguarded, or a kind without owners). */
+function ownerGuard(schema: MemorySchema, owners: readonly string[] | null): OwnerGuard | null {
+  return owners === null || schema.ownerField === null
+    ? null
+    : { field: schema.ownerField, owners };
 }
 
 function encodeHash(schema: MemorySchema, record: MemoryRecord): Record<string, string | Buffer> {

@@ -1,8 +1,26 @@
 import type { MemoryKind } from '../model/MemoryRecord.js';
 
-/** Every Redis key mnemo uses, built under one configurable prefix. */
+/**
+ * Every Redis key mnemo uses, built under one configurable prefix. Cache keys and rate-limit
+ * buckets live in a namespace: the shared one (`namespace` '') or an auth token's, whose keys
+ * start `{prefix}ns:{namespace}:` — never a shared key's start (`cache:`, `ratelimit:`), and
+ * token names hold no `:`, so no two namespaces meet.
+ */
 export class RedisKeys {
-  constructor(readonly prefix: string) {}
+  constructor(
+    readonly prefix: string,
+    readonly namespace = '',
+  ) {}
+
+  /** The same keys with cache keys and buckets in another namespace. */
+  inNamespace(namespace: string): RedisKeys {
+    return new RedisKeys(this.prefix, namespace);
+  }
+
+  /** Where the namespaced keys start: `{prefix}` or `{prefix}ns:{namespace}:`. */
+  private get spaced(): string {
+    return this.namespace === '' ? this.prefix : `${this.prefix}ns:${this.namespace}:`;
+  }
 
   /** The hash of one memory: `{prefix}episodic:{id}` / `{prefix}semantic:{id}`. */
   memory(kind: MemoryKind, id: string): string {
@@ -29,14 +47,19 @@ export class RedisKeys {
     return `${this.prefix}mnemo:dataset`;
   }
 
-  /** A CacheService entry (value or hash): `{prefix}cache:{key}`, its whole namespace. */
+  /** A CacheService entry (value or hash): `{prefix}[ns:{namespace}:]cache:{key}`. */
   cache(key: string): string {
-    return `${this.prefix}cache:${key}`;
+    return `${this.spaced}cache:${key}`;
   }
 
-  /** The state of one token bucket (hash of tokens and last refill time). */
+  /** The state of one token bucket (hash of tokens and last refill time), in the namespace. */
   rateLimitBucket(bucket: string): string {
-    return `${this.prefix}ratelimit:${bucket}`;
+    return `${this.spaced}ratelimit:${bucket}`;
+  }
+
+  /** The request-quota bucket of one auth token. */
+  tokenQuota(tokenName: string): string {
+    return `${this.prefix}quota:${tokenName}`;
   }
 
   /** The audit log stream. */

@@ -44,11 +44,6 @@ export function changeFields(change: Change): string[] {
   ];
 }
 
-/** The arguments of XADD after the stream's key: append `change`, trim to about `maxLen`. */
-export function changeXaddArgs(change: Change, maxLen: number): string[] {
-  return ['MAXLEN', '~', String(maxLen), '*', ...changeFields(change)];
-}
-
 /**
  * An entry as XREAD/XRANGE return it. Lenient: a missing field reads as empty, unreadable ids as
  * none, and an unknown op as `u` (the index then re-reads the memories, which is always safe).

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { credentials, status, type ChannelCredentials } from '@grpc/grpc-js';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
@@ -15,6 +16,12 @@ import {
 } from '../support/certificates.js';
 import { rejection } from '../support/promiseClient.js';
 import { memoryClient, quietLog, startRedis, testConfig } from '../support/testApp.js';
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
 
 /** What a file may hold that no error message or log line may quote. */
 const SECRET = 'SECRET-MARKER-4f2a';
@@ -122,10 +129,15 @@ describe('TLS on the gRPC server', () => {
   describe('reload (SIGHUP)', () => {
     let app: App;
     let env: Record<string, string>;
+    const lines: string[] = [];
+    /** What was logged since line `from`, parsed. */
+    const loggedSince = (from: number): LogLine[] =>
+      lines.slice(from).map((line) => JSON.parse(line) as LogLine);
 
     beforeAll(async () => {
       env = writeTlsFiles(serverA, [caA]);
-      app = await App.start(testConfig(redis, env), quietLog);
+      const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      app = await App.start(testConfig(redis, env), log);
     });
 
     afterAll(async () => {
@@ -180,7 +192,14 @@ describe('TLS on the gRPC server', () => {
       writeFileSync(env.MNEMO_TLS_KEY ?? '', serverB.keyPem);
       writeFileSync(env.MNEMO_TLS_CLIENT_CA ?? '', caA.certPem + caB.certPem);
       const inFlightAtReload = inFlight;
+      const logged = lines.length;
       await app.reload();
+      expect(loggedSince(logged)).toContainEqual(
+        expect.objectContaining({
+          msg: 'TLS certificates reloaded',
+          certificate: expect.objectContaining({ serialNumber: serverB.serialNumber }) as unknown,
+        }),
+      );
       const okAtReload = ok;
       await until(okAtReload + 300);
       stop = true;
@@ -209,10 +228,17 @@ describe('TLS on the gRPC server', () => {
         const good = readFileSync(path);
         writeFileSync(path, content());
         try {
-          const error = await rejection(app.reload());
-          expect(error.message).toContain(variable);
-          expect(error.message).not.toContain(SECRET);
-          expect(error.message).not.toContain('-----');
+          const logged = lines.length;
+          await app.reload();
+          const warnings = loggedSince(logged).filter((line) => line.level >= 40);
+          expect(warnings).toEqual([
+            expect.objectContaining({
+              msg: 'TLS certificates not reloaded: the previous ones stay',
+              problem: expect.stringContaining(variable) as unknown,
+            }),
+          ]);
+          expect(lines.slice(logged).join('')).not.toContain(SECRET);
+          expect(lines.slice(logged).join('')).not.toContain('-----');
           const channel = watched([caB.certPem], clientB);
           expect(await connect(app.port, channel)).toBe(serverB.serialNumber);
         } finally {

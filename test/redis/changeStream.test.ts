@@ -25,7 +25,7 @@ function names(flat: readonly string[]): string[] {
 }
 
 /**
- * The three writers of change entries (the upsert's MULTI, deleteMemories.lua, touchMemories.lua)
+ * The three writers of change entries (upsertMemories.lua, deleteMemories.lua, touchMemories.lua)
  * write one format, the one src/redis/changeStream.ts defines and parses.
  */
 describe('the change-stream entry format', () => {
@@ -62,7 +62,11 @@ describe('the change-stream entry format', () => {
     const upserted = await store.upsert(SEMANTIC_SCHEMA, ids.map(memory), 'w:1');
     const touched = await store.touch(SEMANTIC_SCHEMA, ids, 'w:2');
     const deleted = await store.delete(SEMANTIC_SCHEMA, ids, 'w:3');
-    const streamIds = [upserted, touched.streamId, deleted.streamId];
+    const streamIds = [
+      'streamId' in upserted ? upserted.streamId : null,
+      touched.streamId,
+      deleted.streamId,
+    ];
 
     const entries = await client.xrange(keys.changes(), '-', '+');
     expect(entries.map(([id]) => id)).toEqual(streamIds);

@@ -2,6 +2,7 @@ import { credentials, loadPackageDefinition, type ClientReadableStream } from '@
 import { Redis } from 'ioredis';
 import { promisify, type PromiseClient } from './promiseClient.js';
 import { pino } from 'pino';
+import { NO_AUTH } from '../../src/api/middleware/auth.js';
 import { AgentServices } from '../../src/app/AgentServices.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { AuditOptions } from '../../src/services/audit/AuditService.js';
@@ -60,7 +61,7 @@ export async function startAgentServer(
   await router.start();
   const services = AgentServices.create(router, redis.url, config, quietLog, auditTuning);
   const server = new GrpcServer();
-  services.register(server);
+  services.register(server, NO_AUTH);
   const port = await server.listen('127.0.0.1:0');
   const raw = new Redis(redis.url);
   return {

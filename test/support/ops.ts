@@ -37,6 +37,7 @@ export const REQUIRED_METRICS: Readonly<Record<string, string>> = {
   mnemo_index_rebuild_loaded: 'gauge',
   mnemo_change_stream_lag_seconds: 'gauge',
   mnemo_ratelimit_decisions_total: 'counter',
+  mnemo_auth_denied_total: 'counter',
   mnemo_audit_appends_total: 'counter',
   mnemo_health_serving: 'gauge',
 };

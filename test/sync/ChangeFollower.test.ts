@@ -91,8 +91,9 @@ describe('ChangeFollower', () => {
     // Written by another instance (no local hint): only the master has version 2 and m2.
     const second = memory('m1', 'agent-new', 'v2');
     const added = memory('m2', 'agent-new', 'v1');
-    const streamId = await masterStore.upsert(EPISODIC_SCHEMA, [second, added], 'other:1');
-    expect(await follower.waitFor(streamId, 5000)).toBe(true);
+    const written = await masterStore.upsert(EPISODIC_SCHEMA, [second, added], 'other:1');
+    if (!('streamId' in written)) throw new Error('the unguarded upsert was refused');
+    expect(await follower.waitFor(written.streamId, 5000)).toBe(true);
     const index = indexes.get('episodic');
     expect(index.isCurrent('m1', second)).toBe(true);
     // A replica without m2 yet must not make the follower drop it.

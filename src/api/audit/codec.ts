@@ -148,15 +148,19 @@ export function decodeRangeQuery(
     fromTime,
     toTime,
     count: request.count === 0 ? Math.min(DEFAULT_RANGE_COUNT, limits.maxBatch) : request.count,
-    agentId: optionalId('agent_id', request.agent_id),
+    agentIds: agentFilter(optionalId('agent_id', request.agent_id)),
     action: optionalId('action', request.action),
   };
+}
+
+function agentFilter(agentId: string | null): string[] | null {
+  return agentId === null ? null : [agentId];
 }
 
 export function decodeTailQuery(request: AuditServiceTailRequest__Output): TailQuery {
   return {
     afterId: request.after_id === '$' ? null : decodeStreamId('after_id', request.after_id),
-    agentId: optionalId('agent_id', request.agent_id),
+    agentIds: agentFilter(optionalId('agent_id', request.agent_id)),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AuditServiceHandlers } from '../../generated/mnemo/v1/AuditService.js';
+import { confineAgents, requireAgent } from '../auth/scope.js';
 import type { AsyncHandlers } from '../middleware/types.js';
 import type { AuditService } from '../../services/audit/AuditService.js';
 import {
@@ -10,27 +11,39 @@ import {
   encodeAuditRecord,
 } from './codec.js';
 
-/** The AuditService RPCs: decode and validate, call the domain service, encode. */
+/**
+ * The AuditService RPCs: decode and validate, confine to the agents of the call's token (it
+ * appends, reads and sums only their entries), call the domain service, encode.
+ */
 export function auditHandlers(
   service: AuditService,
   limits: AuditLimits,
 ): AsyncHandlers<AuditServiceHandlers> {
   return {
-    Append: async (request) => service.append(decodeAuditEntry('entry', request.entry, limits)),
-    Range: async (request) => {
-      const page = await service.range(decodeRangeQuery(request, limits));
+    Append: async (request, context) => {
+      const entry = decodeAuditEntry('entry', request.entry, limits);
+      requireAgent(context.principal, entry.agentId, 'entry.agent_id');
+      return service.append(entry);
+    },
+    Range: async (request, context) => {
+      const query = decodeRangeQuery(request, limits);
+      const agentIds = confineAgents(context.principal, query.agentIds ?? undefined, 'agent_id');
+      const page = await service.range({ ...query, agentIds: agentIds ?? null });
       return {
         records: page.records.map(encodeAuditRecord),
         next_start_id: page.nextStartId ?? '',
       };
     },
     Tail: async (request, context, send) => {
-      await service.tail(decodeTailQuery(request), context.signal, (record) =>
+      const query = decodeTailQuery(request);
+      const agentIds = confineAgents(context.principal, query.agentIds ?? undefined, 'agent_id');
+      await service.tail({ ...query, agentIds: agentIds ?? null }, context.signal, (record) =>
         send({ record: encodeAuditRecord(record) }),
       );
     },
-    AgentPnl: async (request) => {
+    AgentPnl: async (request, context) => {
       const { agentId, from, to } = decodeAgentPnl(request);
+      requireAgent(context.principal, agentId, 'agent_id');
       const total = await service.agentPnl(agentId, from, to);
       return { total_pnl: total.totalPnl, entries: total.entries };
     },

@@ -13,49 +13,64 @@ import {
   decodeTtlMs,
 } from './codec.js';
 
-/** The CacheService RPCs: decode and validate, call the domain service, encode. */
+/**
+ * The CacheService RPCs: decode and validate, call the domain service in the namespace of the
+ * call's token, encode.
+ */
 export function cacheHandlers(
   service: CacheService,
   limits: CacheLimits,
 ): AsyncHandlers<CacheServiceHandlers> {
   return {
-    Get: async (request) => {
-      const result = await service.get(decodeCacheKey('key', request.key));
+    Get: async (request, context) => {
+      const result = await service
+        .in(context.principal.namespace)
+        .get(decodeCacheKey('key', request.key));
       return { found: result.found, value: result.value, ttl_ms: result.ttlMs };
     },
-    Set: async (request) => ({
-      stored: await service.set(
-        decodeCacheKey('key', request.key),
-        decodeCacheValue('value', request.value, limits),
-        decodeTtlMs('ttl_ms', request.ttl_ms),
-        request.only_if_absent,
-      ),
+    Set: async (request, context) => ({
+      stored: await service
+        .in(context.principal.namespace)
+        .set(
+          decodeCacheKey('key', request.key),
+          decodeCacheValue('value', request.value, limits),
+          decodeTtlMs('ttl_ms', request.ttl_ms),
+          request.only_if_absent,
+        ),
     }),
-    Delete: async (request) => ({
-      deleted: await service.delete(decodeCacheKeys('keys', request.keys, limits)),
+    Delete: async (request, context) => ({
+      deleted: await service
+        .in(context.principal.namespace)
+        .delete(decodeCacheKeys('keys', request.keys, limits)),
     }),
-    GetHash: async (request) => {
-      const result = await service.getHash(
-        decodeCacheKey('key', request.key),
-        decodeHashFieldNames('fields', request.fields, limits),
-      );
+    GetHash: async (request, context) => {
+      const result = await service
+        .in(context.principal.namespace)
+        .getHash(
+          decodeCacheKey('key', request.key),
+          decodeHashFieldNames('fields', request.fields, limits),
+        );
       return { found: result.found, fields: result.fields, ttl_ms: result.ttlMs };
     },
-    SetHash: async (request) => {
-      await service.setHash(
-        decodeCacheKey('key', request.key),
-        decodeHashFields('fields', request.fields, limits),
-        decodeTtlMs('ttl_ms', request.ttl_ms),
-      );
+    SetHash: async (request, context) => {
+      await service
+        .in(context.principal.namespace)
+        .setHash(
+          decodeCacheKey('key', request.key),
+          decodeHashFields('fields', request.fields, limits),
+          decodeTtlMs('ttl_ms', request.ttl_ms),
+        );
       return {};
     },
-    IncrementBy: async (request) => ({
-      value: await service.incrementBy(
-        decodeCacheKey('key', request.key),
-        decodeHashFieldName('field', request.field),
-        decodeDelta('delta', request.delta),
-        decodeTtlMs('ttl_ms', request.ttl_ms),
-      ),
+    IncrementBy: async (request, context) => ({
+      value: await service
+        .in(context.principal.namespace)
+        .incrementBy(
+          decodeCacheKey('key', request.key),
+          decodeHashFieldName('field', request.field),
+          decodeDelta('delta', request.delta),
+          decodeTtlMs('ttl_ms', request.ttl_ms),
+        ),
     }),
   };
 }

@@ -1,8 +1,14 @@
 import type { MemoryServiceHandlers } from '../../generated/mnemo/v1/MemoryService.js';
 import type { AsyncHandlers } from '../middleware/types.js';
 import { invalidArgument } from '../../model/errors.js';
-import { isEmptyFilter } from '../../model/MemoryFilter.js';
-import type { MemoryService, SearchHit } from '../../services/memory/MemoryService.js';
+import { isEmptyFilter, type MemoryFilter } from '../../model/MemoryFilter.js';
+import { mayActFor, type Principal } from '../../model/Principal.js';
+import type {
+  MemoryService,
+  SearchHit,
+  SearchRequest,
+} from '../../services/memory/MemoryService.js';
+import { confineAgents, requireAgent, writeOwners } from '../auth/scope.js';
 import type { SearchEpisodicResponse } from '../../generated/mnemo/v1/SearchEpisodicResponse.js';
 import {
   type CodecLimits,
@@ -27,23 +33,47 @@ function episodicHits(hits: SearchHit[]): SearchEpisodicResponse {
   };
 }
 
-/** The MemoryService RPCs: decode and validate, call the domain service, encode. */
+/** An episodic filter confined to the agents of the call's token (auth/scope.ts). */
+function confineFilter(principal: Principal, filter: MemoryFilter, field: string): MemoryFilter {
+  const agents = confineAgents(principal, filter.tags.agent_id, field);
+  return agents === filter.tags.agent_id || agents === undefined
+    ? filter
+    : { ...filter, tags: { ...filter.tags, agent_id: agents } };
+}
+
+function confineSearch(principal: Principal, query: SearchRequest, prefix: string): SearchRequest {
+  const filter = confineFilter(principal, query.filter, `${prefix}filter.agent_ids`);
+  return filter === query.filter ? query : { ...query, filter };
+}
+
+/**
+ * The MemoryService RPCs: decode and validate, confine episodic memories to the agents of the
+ * call's token (writes of their memories only; reads and filters within them; another agent's
+ * memory is as if it did not exist), call the domain service, encode. Semantic memories are
+ * read by every token and written by admin tokens (auth/access.ts).
+ */
 export function memoryHandlers(
   service: MemoryService,
   limits: CodecLimits,
 ): AsyncHandlers<MemoryServiceHandlers> {
   return {
-    UpsertEpisodic: async (request) => ({
-      ids: await service.upsert('episodic', decodeEpisodicMemories(request.memories, limits)),
-    }),
+    UpsertEpisodic: async (request, { principal }) => {
+      const memories = decodeEpisodicMemories(request.memories, limits);
+      memories.forEach((memory, i) => {
+        requireAgent(principal, memory.tags.agent_id ?? '', `memories[${i}].agent_id`);
+      });
+      return { ids: await service.upsert('episodic', memories, writeOwners(principal)) };
+    },
     UpsertSemantic: async (request) => ({
       ids: await service.upsert('semantic', decodeSemanticMemories(request.memories, limits)),
     }),
-    GetEpisodic: async (request) => {
+    GetEpisodic: async (request, { principal }) => {
       const ids = decodeIds('ids', request.ids, limits);
       budgetAnswer('ids', answerSize(ids.length, limits.vectorDim, request.include_vectors));
       const records = await service.get('episodic', ids, request.include_vectors);
-      return { memories: records.map(encodeEpisodicMemory) };
+      // Another agent's memory is answered as if it did not exist.
+      const visible = records.filter((r) => mayActFor(principal, r.tags.agent_id ?? ''));
+      return { memories: visible.map(encodeEpisodicMemory) };
     },
     GetSemantic: async (request) => {
       const ids = decodeIds('ids', request.ids, limits);
@@ -51,13 +81,17 @@ export function memoryHandlers(
       const records = await service.get('semantic', ids, request.include_vectors);
       return { memories: records.map(encodeSemanticMemory) };
     },
-    DeleteEpisodic: async (request) => ({
-      deleted: await service.delete('episodic', decodeIds('ids', request.ids, limits)),
+    DeleteEpisodic: async (request, { principal }) => ({
+      deleted: await service.delete(
+        'episodic',
+        decodeIds('ids', request.ids, limits),
+        writeOwners(principal),
+      ),
     }),
     DeleteSemantic: async (request) => ({
       deleted: await service.delete('semantic', decodeIds('ids', request.ids, limits)),
     }),
-    DeleteEpisodicByFilter: async (request) => {
+    DeleteEpisodicByFilter: async (request, { principal }) => {
       const filter = decodeEpisodicFilter('filter', request.filter, limits);
       if (isEmptyFilter(filter)) {
         throw invalidArgument(
@@ -65,10 +99,13 @@ export function memoryHandlers(
           'must constrain at least one field (it would delete everything)',
         );
       }
-      return { deleted: await service.deleteByFilter('episodic', filter) };
+      const confined = confineFilter(principal, filter, 'filter.agent_ids');
+      return {
+        deleted: await service.deleteByFilter('episodic', confined, writeOwners(principal)),
+      };
     },
     SearchEpisodic: async (request, context) => {
-      const query = decodeSearchEpisodic(request, limits);
+      const query = confineSearch(context.principal, decodeSearchEpisodic(request, limits), '');
       budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
       return episodicHits(await service.search('episodic', query, context));
     },
@@ -88,7 +125,11 @@ export function memoryHandlers(
         );
       }
       const queries = request.searches.map((search, i) =>
-        decodeSearchEpisodic(search, limits, `searches[${i}].`),
+        confineSearch(
+          context.principal,
+          decodeSearchEpisodic(search, limits, `searches[${i}].`),
+          `searches[${i}].`,
+        ),
       );
       const sizes = queries.map((q) => answerSize(q.k, limits.vectorDim, q.includeVectors));
       budgetAnswer('searches', {
@@ -98,10 +139,11 @@ export function memoryHandlers(
       const results = await Promise.all(queries.map((q) => service.search('episodic', q, context)));
       return { results: results.map(episodicHits) };
     },
-    RecentEpisodic: async (request) => {
+    RecentEpisodic: async (request, { principal }) => {
       const orderField = decodeRecentOrder('order', request.order);
+      const filter = decodeEpisodicFilter('filter', request.filter, limits);
       const result = await service.recent('episodic', {
-        filter: decodeEpisodicFilter('filter', request.filter, limits),
+        filter: confineFilter(principal, filter, 'filter.agent_ids'),
         orderField,
         limit: decodeLimit('limit', request.limit, limits),
         after: decodePageToken('page_token', request.page_token, orderField),

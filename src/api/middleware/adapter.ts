@@ -9,6 +9,7 @@ import type {
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { UndecodableRequest, isGuarded } from '../wire/guard.js';
+import { UNRESTRICTED } from '../../model/Principal.js';
 import { statusFromError } from './errors.js';
 import type {
   AsyncHandlers,
@@ -61,7 +62,10 @@ const CANCELLED_BY_CLIENT = Object.freeze(new Error('the client cancelled the ca
  */
 function callContext(
   method: string,
-  call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'metadata' | 'once' | 'off'>,
+  call: Pick<
+    ServerUnaryCall<unknown, unknown>,
+    'getDeadline' | 'getPeer' | 'metadata' | 'once' | 'off'
+  >,
 ): { context: CallContext; controller: AbortController; answered: () => void } {
   const controller = new AbortController();
   // Every search of a batch call listens to this one signal.
@@ -75,22 +79,26 @@ function callContext(
     metadata: call.metadata,
     deadlineMs: deadlineOf(call),
     signal: controller.signal,
+    peer: call.getPeer(),
+    principal: UNRESTRICTED,
   };
   return { context, controller, answered: () => call.off('cancelled', onCancel) };
 }
 
-/** Runs the middleware in order, then `last`. */
+/** Runs the middleware in order, then `last` with the context the last step passed on. */
 function runChain(
   middleware: readonly Middleware[],
   context: CallContext,
-  last: () => Promise<unknown>,
+  last: (context: CallContext) => Promise<unknown>,
 ): Promise<unknown> {
-  const step = (i: number): Promise<unknown> => {
-    const current = middleware[i];
-    return current === undefined ? last() : current(context, () => step(i + 1));
+  const step = (i: number, current: CallContext): Promise<unknown> => {
+    const next = middleware[i];
+    return next === undefined
+      ? last(current)
+      : next(current, (derived = current) => step(i + 1, derived));
   };
   // Through a promise so that a step throwing synchronously is answered like a rejection.
-  return Promise.resolve().then(() => step(0));
+  return Promise.resolve().then(() => step(0, context));
 }
 
 function unary(
@@ -105,7 +113,7 @@ function unary(
       return;
     }
     const { context, answered } = callContext(method, call);
-    runChain(middleware, context, () => handler(call.request, context)).then(
+    runChain(middleware, context, (derived) => handler(call.request, derived)).then(
       (response) => {
         answered();
         callback(null, response);
@@ -146,7 +154,7 @@ function serverStream(
         controller.signal.addEventListener('abort', done, { once: true });
       });
     };
-    runChain(middleware, context, () => handler(call.request, context, send)).then(
+    runChain(middleware, context, (derived) => handler(call.request, derived, send)).then(
       () => {
         answered();
         if (!controller.signal.aborted) call.end();

@@ -10,6 +10,7 @@ const STATUS: Readonly<Record<DomainErrorKind, status>> = {
   deadline_exceeded: status.DEADLINE_EXCEEDED,
   cancelled: status.CANCELLED,
   unauthenticated: status.UNAUTHENTICATED,
+  permission_denied: status.PERMISSION_DENIED,
   failed_precondition: status.FAILED_PRECONDITION,
 };
 

@@ -4,6 +4,7 @@ import type {
   handleUnaryCall,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import type { Principal } from '../../model/Principal.js';
 
 /** What a handler knows of its call besides the request. */
 export interface CallContext {
@@ -14,6 +15,10 @@ export interface CallContext {
   readonly deadlineMs: number;
   /** Aborted when the client cancels (or grpc-js ends the call at its deadline). */
   readonly signal: AbortSignal;
+  /** The client's connection, as grpc-js names it (`ip:port`): one per HTTP/2 connection. */
+  readonly peer: string;
+  /** Who the call acts for: UNRESTRICTED until authentication (middleware/auth.ts) says. */
+  readonly principal: Principal;
 }
 
 export type UnaryHandler<Request, Response> = (
@@ -50,5 +55,10 @@ export type AsyncHandlers<H extends UntypedServiceImplementation> = {
  * A step every call of a service goes through before its handler, koa-style: it may refuse the
  * call by throwing a DomainError (mapped to its status by the chain's one error mapping), or
  * observe it around `next()` (which resolves when the handler, or the whole stream, is done).
+ * `next(context)` hands the later steps and the handler a derived context (e.g. with the
+ * principal authentication found); `next()` passes the one it got.
  */
-export type Middleware = (context: CallContext, next: () => Promise<unknown>) => Promise<unknown>;
+export type Middleware = (
+  context: CallContext,
+  next: (context?: CallContext) => Promise<unknown>,
+) => Promise<unknown>;

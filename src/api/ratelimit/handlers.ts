@@ -3,13 +3,16 @@ import type { AsyncHandlers } from '../middleware/types.js';
 import type { RateLimitService } from '../../services/ratelimit/RateLimitService.js';
 import { decodeAcquire } from './codec.js';
 
-/** The RateLimitService RPCs: decode and validate, call the domain service, encode. */
+/**
+ * The RateLimitService RPCs: decode and validate, take from the bucket in the namespace of the
+ * call's token, encode.
+ */
 export function rateLimitHandlers(
   service: RateLimitService,
 ): AsyncHandlers<RateLimitServiceHandlers> {
   return {
-    Acquire: async (request) => {
-      const result = await service.acquire(decodeAcquire(request));
+    Acquire: async (request, context) => {
+      const result = await service.in(context.principal.namespace).acquire(decodeAcquire(request));
       return {
         allowed: result.allowed,
         remaining: result.remaining,

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { LuaScript } from './loader.js';
-import { memoryChangeArgs, memoryChangeKeys, type MemoryChangeInput } from './memoryChanges.js';
+import {
+  memoryChangeKeys,
+  ownerGuardArgs,
+  type MemoryChangeInput,
+  type OwnerGuard,
+} from './memoryChanges.js';
 import { ReplyReader } from './reply.js';
 
 const script = new LuaScript('deleteMemories');
@@ -13,13 +18,24 @@ export interface DeleteMemoriesResult {
   streamId: string | null;
 }
 
-/** Deletes memory hashes and appends one `d` change entry for those that existed, atomically. */
+/**
+ * Deletes memory hashes and appends one `d` change entry for those that existed, atomically;
+ * with a guard, memories of other owners are left alone and not counted.
+ */
 export async function deleteMemories(
   redis: Redis,
   input: MemoryChangeInput,
+  guard: OwnerGuard | null,
 ): Promise<DeleteMemoriesResult> {
+  const args = [
+    String(input.maxLen),
+    input.kind,
+    input.writeToken,
+    ...ownerGuardArgs(guard),
+    ...input.memories.map((m) => m.id),
+  ];
   const [deleted, streamId] = reply.array(
-    await script.run(redis, memoryChangeKeys(input), memoryChangeArgs(input)),
+    await script.run(redis, memoryChangeKeys(input), args),
     'the reply',
     2,
   );

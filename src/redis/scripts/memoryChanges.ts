@@ -15,6 +15,20 @@ export interface MemoryChangeInput {
   memories: readonly { id: string; key: string }[];
 }
 
+/**
+ * Confines a write to memories owned by some agents: a memory whose `field` holds a value not in
+ * `owners` is not written (upsert: the whole write is refused; delete: it is left alone).
+ */
+export interface OwnerGuard {
+  readonly field: string;
+  readonly owners: readonly string[];
+}
+
+/** The guard's two ARGV values (the field, the owners as JSON); `''` and `[]` for none. */
+export function ownerGuardArgs(guard: OwnerGuard | null): [string, string] {
+  return guard === null ? ['', '[]'] : [guard.field, JSON.stringify(guard.owners)];
+}
+
 export function memoryChangeKeys(input: MemoryChangeInput): string[] {
   return [input.stream, ...input.memories.map((m) => m.key)];
 }

@@ -45,7 +45,8 @@ export interface RangeQuery {
   fromTime: number | null;
   toTime: number | null;
   count: number;
-  agentId: string | null;
+  /** Only entries of these agents; null = every agent. */
+  agentIds: readonly string[] | null;
   action: string | null;
 }
 
@@ -58,7 +59,8 @@ export interface RangePage {
 export interface TailQuery {
   /** Follow entries after this id; null = only entries appended from now on. */
   afterId: string | null;
-  agentId: string | null;
+  /** Only entries of these agents; null = every agent. */
+  agentIds: readonly string[] | null;
 }
 
 export interface PnlTotal {
@@ -176,7 +178,7 @@ export class AuditService {
   async range(query: RangeQuery): Promise<RangePage> {
     const stream = this.keys.auditLog();
     const filtered =
-      query.agentId !== null ||
+      query.agentIds !== null ||
       query.action !== null ||
       query.fromTime !== null ||
       query.toTime !== null;
@@ -271,7 +273,7 @@ export class AuditService {
           for (const [id, flat] of items) {
             position = id;
             const entry = parseEntry(flat);
-            if (query.agentId !== null && entry.agentId !== query.agentId) continue;
+            if (query.agentIds !== null && !query.agentIds.includes(entry.agentId)) continue;
             await deliver({ id, entry });
             if (stop.aborted) break;
           }
@@ -319,7 +321,7 @@ export class AuditService {
 }
 
 function matches(entry: AuditEntry, query: RangeQuery): boolean {
-  if (query.agentId !== null && entry.agentId !== query.agentId) return false;
+  if (query.agentIds !== null && !query.agentIds.includes(entry.agentId)) return false;
   if (query.action !== null && entry.action !== query.action) return false;
   if (query.fromTime !== null && !(entry.wallTime >= query.fromTime)) return false;
   if (query.toTime !== null && !(entry.wallTime <= query.toTime)) return false;

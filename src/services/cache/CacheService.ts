@@ -21,8 +21,9 @@ export interface CachedHash {
 }
 
 /**
- * A TTL cache over Redis for agents' live data. Every key is confined to `{prefix}cache:` (the
- * caller's key is only ever a suffix of it), so nothing else in Redis is reachable. Inputs are
+ * A TTL cache over Redis for agents' live data. Every key is confined to its namespace's
+ * `cache:` (RedisKeys.cache: the caller's key is only ever a suffix of it), so nothing else in
+ * Redis is reachable. Inputs are
  * validated by the transport codec.
  *
  * Every call goes through the router: writes as replicated writes, reads on the master (a caller
@@ -33,6 +34,13 @@ export class CacheService {
     private readonly redis: RedisAccess,
     private readonly keys: RedisKeys,
   ) {}
+
+  /** The same service over the keys of one token namespace ('' = the shared one). */
+  in(namespace: string): CacheService {
+    return namespace === this.keys.namespace
+      ? this
+      : new CacheService(this.redis, this.keys.inNamespace(namespace));
+  }
 
   async get(key: string): Promise<CachedValue> {
     const redisKey = this.keys.cache(key);

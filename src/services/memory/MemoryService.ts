@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IndexSet } from '../../index/IndexSet.js';
 import { metrics } from '../../metrics/metrics.js';
+import { permissionDenied } from '../../model/errors.js';
 import type { MemoryFilter } from '../../model/MemoryFilter.js';
 import { isEmptyFilter, matchesFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
@@ -78,16 +79,30 @@ export class MemoryService {
     return this.pipeline.drain();
   }
 
-  /** Stores the memories, generating ids where empty; returns ids in the order given. */
-  async upsert(kind: MemoryKind, records: MemoryRecord[]): Promise<string[]> {
+  /**
+   * Stores the memories, generating ids where empty; returns ids in the order given. With
+   * `owners` (an agent token's agents), nothing is stored when one of the ids is a memory of
+   * another agent: PERMISSION_DENIED naming that memory's id.
+   */
+  async upsert(
+    kind: MemoryKind,
+    records: MemoryRecord[],
+    owners: readonly string[] | null = null,
+  ): Promise<string[]> {
     for (const record of records) if (record.id === '') record.id = randomUUID();
     if (records.length === 0) return [];
     const token = this.writes.token();
     const follower = this.writes.follower;
     follower.expect(token, kind, records);
     try {
-      const streamId = await this.store.upsert(SCHEMAS[kind], records, token);
-      await this.writes.settle(streamId);
+      const result = await this.store.upsert(SCHEMAS[kind], records, token, owners);
+      if ('refused' in result) {
+        throw permissionDenied(
+          `memories[${result.refused}].id`,
+          "is a memory this token's agents may not write",
+        );
+      }
+      await this.writes.settle(result.streamId);
     } finally {
       follower.forget(token);
     }
@@ -104,18 +119,31 @@ export class MemoryService {
     return records.filter((r): r is MemoryRecord => r !== null);
   }
 
-  async delete(kind: MemoryKind, ids: readonly string[]): Promise<number> {
-    const { deleted, streamId } = await this.store.delete(SCHEMAS[kind], ids, this.writes.token());
+  /**
+   * Deletes the memories with these ids; returns how many existed. With `owners`, memories of
+   * other agents are left alone and counted as if they did not exist.
+   */
+  async delete(
+    kind: MemoryKind,
+    ids: readonly string[],
+    owners: readonly string[] | null = null,
+  ): Promise<number> {
+    const token = this.writes.token();
+    const { deleted, streamId } = await this.store.delete(SCHEMAS[kind], ids, token, owners);
     if (streamId !== null) await this.writes.settle(streamId);
     return deleted;
   }
 
   /** Deletes every memory the filter matches, in chunks of one transaction each. */
-  async deleteByFilter(kind: MemoryKind, filter: MemoryFilter): Promise<number> {
+  async deleteByFilter(
+    kind: MemoryKind,
+    filter: MemoryFilter,
+    owners: readonly string[] | null = null,
+  ): Promise<number> {
     const ids = this.indexes.get(kind).matchingIds(filter);
     let deleted = 0;
     for (let i = 0; i < ids.length; i += this.options.deleteChunk) {
-      deleted += await this.delete(kind, ids.slice(i, i + this.options.deleteChunk));
+      deleted += await this.delete(kind, ids.slice(i, i + this.options.deleteChunk), owners);
     }
     return deleted;
   }

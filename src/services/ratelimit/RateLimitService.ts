@@ -38,15 +38,41 @@ export class RateLimitService {
   ) {}
 
   async acquire(request: AcquireRequest): Promise<AcquireResult> {
-    const decision = await this.redis.master((redis) =>
+    const decision = await this.take(this.keys.rateLimitBucket(request.bucket), request);
+    metrics.rateLimitDecisions.inc({ decision: decision.allowed ? 'admitted' : 'denied' });
+    return decision;
+  }
+
+  /**
+   * One request of an auth token's quota: a bucket of `burst` requests refilled at
+   * `requestsPerSecond`, per token name, shared by every mnemo of one Redis.
+   */
+  async acquireQuota(
+    tokenName: string,
+    quota: { requestsPerSecond: number; burst: number },
+  ): Promise<AcquireResult> {
+    return this.take(this.keys.tokenQuota(tokenName), {
+      capacity: quota.burst,
+      refillPerSecond: quota.requestsPerSecond,
+      tokens: 1,
+    });
+  }
+
+  /** The same service over the buckets of one token namespace ('' = the shared one). */
+  in(namespace: string): RateLimitService {
+    return namespace === this.keys.namespace
+      ? this
+      : new RateLimitService(this.redis, this.keys.inNamespace(namespace));
+  }
+
+  private take(key: string, request: Omit<AcquireRequest, 'bucket'>): Promise<AcquireResult> {
+    return this.redis.master((redis) =>
       rateLimitAcquire(redis, {
-        key: this.keys.rateLimitBucket(request.bucket),
+        key,
         capacity: request.capacity,
         refillPerSecond: request.refillPerSecond,
         tokens: request.tokens,
       }),
     );
-    metrics.rateLimitDecisions.inc({ decision: decision.allowed ? 'admitted' : 'denied' });
-    return decision;
   }
 }
