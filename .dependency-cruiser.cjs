@@ -1,7 +1,7 @@
 /**
  * The floors of the code (docs/architecture.md): imports point down only.
  *
- *   app → api → services → { index, redis }      sync → { index, redis }
+ *   app → api → services → { index, redis }      sync → { index, redis }      cli → api
  *   model, config, metrics, generated: leaves
  *
  * `npm run check` runs this over src/ and bench/; a violation names the importing file, the
@@ -34,6 +34,7 @@ function leaf(name) {
 
 module.exports = {
   forbidden: [
+    floor('cli', 'src/cli/ (operator commands)', ['api']),
     floor('api', 'src/api/ (the gRPC edge)', ['services']),
     floor('services', 'src/services/', ['index', 'redis']),
     floor('sync', 'src/sync/ (keeps indexes equal to Redis)', ['index', 'redis']),

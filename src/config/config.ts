@@ -312,11 +312,26 @@ function pipeline(env: Env): 'batched' | 'naive' {
   return value;
 }
 
+/**
+ * The namespaces of src/redis/RedisKeys.ts whose keys end in a caller's text (memory ids, cache
+ * keys, bucket names, audit agent ids). A prefix holding one would nest under a shorter prefix:
+ * with `desk:` and `desk:cache:` on one Redis, a cache key `episodic:x` of the first is a memory
+ * of the second.
+ */
+const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:/;
+
 /** Parses and validates the MNEMO_* environment variables. */
 export function loadConfig(env: Env = process.env): Config {
   const keyPrefix = env.MNEMO_KEY_PREFIX ?? '';
   if (/[\s*?[\]]/.test(keyPrefix)) {
     throw new ConfigError('MNEMO_KEY_PREFIX must not contain spaces or glob characters (* ? [ ])');
+  }
+  const nested = CALLER_NAMESPACES.exec(keyPrefix);
+  if (nested !== null) {
+    throw new ConfigError(
+      `MNEMO_KEY_PREFIX must not contain "${nested[0]}": its keys would be in that namespace ` +
+        `of the prefix "${keyPrefix.slice(0, nested.index)}", open to that deployment's callers`,
+    );
   }
   const vectorPrecision = (read(env, 'MNEMO_VECTOR_PRECISION') ?? 'float32') as
     'float32' | 'float16';

@@ -85,9 +85,9 @@ export function writeTokenFile(
 ): { path: string; secrets: Record<string, string> } {
   const secrets: Record<string, string> = {};
   const lines = tokens.map((t) => {
-    const { token, line } = makeToken(t.name, t.role, t.agentIds);
+    const { token, line } = makeToken(t.name, t.role, t.agentIds, t.quota);
     secrets[t.name] = token;
-    return t.quota === undefined ? line : { ...line, quota: t.quota };
+    return line;
   });
   writeFileSync(path, JSON.stringify({ tokens: lines }));
   return { path, secrets };

@@ -168,11 +168,15 @@ export function tokenDigest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-/** A new random token (256 bits) and its line for the token file. */
+/**
+ * A new random token (256 bits) and its line for the token file, with `quota` when given;
+ * TokenFileError when the line would not be valid.
+ */
 export function makeToken(
   name: string,
   role: Role,
   agentIds: readonly string[] = [],
+  quota?: { requests_per_second: number; burst?: number },
 ): { token: string; line: Record<string, unknown> } {
   const token = `mnemo_${randomBytes(32).toString('base64url')}`;
   const line: Record<string, unknown> = {
@@ -181,6 +185,7 @@ export function makeToken(
     role,
   };
   if (agentIds.length > 0) line.agent_ids = [...agentIds];
+  if (quota !== undefined) line.quota = quota;
   parseTokenFile(JSON.stringify({ tokens: [line] }));
   return { token, line };
 }

@@ -89,11 +89,13 @@ export class CacheService {
     metrics.cacheHits.inc();
     let found: Record<string, string>;
     if (Array.isArray(values)) {
-      found = {};
-      fields.forEach((field, i) => {
-        const value = values[i];
-        if (value !== null && value !== undefined) found[field] = value;
-      });
+      // fromEntries defines own properties: a field named `__proto__` is a field like any other.
+      found = Object.fromEntries(
+        fields.flatMap((field, i) => {
+          const value = values[i];
+          return value === null || value === undefined ? [] : [[field, value]];
+        }),
+      );
     } else {
       found = values;
     }
