@@ -142,6 +142,19 @@ describe('loadConfig', () => {
       },
     );
 
+    it('says TLS after tokens when both are configured', () => {
+      const config = loadConfig({
+        MNEMO_GRPC_ADDRESS: '[::]:50051',
+        MNEMO_AUTH_TOKENS_FILE: '/etc/mnemo/tokens.json',
+        MNEMO_TLS_CERT: 'a.crt',
+        MNEMO_TLS_KEY: 'a.key',
+        MNEMO_TLS_CLIENT_CA: 'ca.crt',
+      });
+      expect(servingMode(config)).toBe(
+        'tokens required on [::]:50051 (MNEMO_AUTH_TOKENS_FILE), TLS (mutual: client certificates required)',
+      );
+    });
+
     it('says TLS on loopback too', () => {
       const config = loadConfig({ MNEMO_TLS_CERT: 'a.crt', MNEMO_TLS_KEY: 'a.key' });
       expect(servingMode(config)).toBe('TLS mode: TLS on 127.0.0.1:50051');
