@@ -318,7 +318,7 @@ function pipeline(env: Env): 'batched' | 'naive' {
  * with `desk:` and `desk:cache:` on one Redis, a cache key `episodic:x` of the first is a memory
  * of the second.
  */
-const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:/;
+const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:/;
 
 /** Parses and validates the MNEMO_* environment variables. */
 export function loadConfig(env: Env = process.env): Config {

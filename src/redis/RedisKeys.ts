@@ -3,7 +3,7 @@ import type { MemoryKind } from '../model/MemoryRecord.js';
 /**
  * Every Redis key mnemo uses, built under one configurable prefix. Cache keys and rate-limit
  * buckets live in a namespace: the shared one (`namespace` '') or an auth token's, whose keys
- * start `{prefix}ns:{namespace}:` — never a shared key's start (`cache:`, `ratelimit:`), and
+ * start `{prefix}tenant:{namespace}:` — never a shared key's start (`cache:`, `ratelimit:`), and
  * token names hold no `:`, so no two namespaces meet.
  */
 export class RedisKeys {
@@ -17,9 +17,9 @@ export class RedisKeys {
     return new RedisKeys(this.prefix, namespace);
   }
 
-  /** Where the namespaced keys start: `{prefix}` or `{prefix}ns:{namespace}:`. */
+  /** Where the namespaced keys start: `{prefix}` or `{prefix}tenant:{namespace}:`. */
   private get spaced(): string {
-    return this.namespace === '' ? this.prefix : `${this.prefix}ns:${this.namespace}:`;
+    return this.namespace === '' ? this.prefix : `${this.prefix}tenant:${this.namespace}:`;
   }
 
   /** The hash of one memory: `{prefix}episodic:{id}` / `{prefix}semantic:{id}`. */
@@ -47,7 +47,7 @@ export class RedisKeys {
     return `${this.prefix}mnemo:dataset`;
   }
 
-  /** A CacheService entry (value or hash): `{prefix}[ns:{namespace}:]cache:{key}`. */
+  /** A CacheService entry (value or hash): `{prefix}[tenant:{namespace}:]cache:{key}`. */
   cache(key: string): string {
     return `${this.spaced}cache:${key}`;
   }

@@ -3,7 +3,8 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_ACCESS } from '../../src/api/auth/access.js';
-import type { App } from '../../src/app/App.js';
+import { pino } from 'pino';
+import { App, TokenFileError } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import { metrics } from '../../src/metrics/metrics.js';
@@ -11,7 +12,7 @@ import type { Role } from '../../src/model/Principal.js';
 import { healthClient } from '../support/ops.js';
 import { rejection } from '../support/promiseClient.js';
 import { servedMethods } from '../support/rawWire.js';
-import { startApp, startRedis } from '../support/testApp.js';
+import { startApp, startRedis, testConfig } from '../support/testApp.js';
 import { tokenClients, writeTokenFile, type TokenClients } from '../support/tokenClients.js';
 
 const DIM = 8;
@@ -325,7 +326,9 @@ describe('tokens scoped to agents', () => {
       expect((await as('root').cache.Get({ key: 'pos' })).found).toBe(false);
       await as('desk-2').cache.Set({ key: 'pos', value: Buffer.from('two') });
       expect((await as('desk-1').cache.Get({ key: 'pos' })).value.toString()).toBe('one');
-      expect(await raw.exists('auth:ns:desk-1:cache:pos', 'auth:ns:desk-2:cache:pos')).toBe(2);
+      expect(await raw.exists('auth:tenant:desk-1:cache:pos', 'auth:tenant:desk-2:cache:pos')).toBe(
+        2,
+      );
     });
 
     it('keeps each token in its own rate-limit buckets', async () => {
@@ -428,5 +431,54 @@ describe('tokens scoped to agents', () => {
       expect(failed).toBe(0);
       expect(done).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('the token file at start and in the log', () => {
+  let redis: RedisProcess;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  it('refuses to start on a bad token file, saying what is wrong', async () => {
+    const { path } = writeTokenFile([{ name: 'ok', role: 'admin' }]);
+    writeFileSync(path, '{"tokens": [{"name": "a b", "role": "agent"}]}');
+    const start = startApp(redis, { MNEMO_AUTH_TOKENS_FILE: path });
+    await expect(start).rejects.toBeInstanceOf(TokenFileError);
+    await expect(start).rejects.toThrow('tokens[0].name must be');
+    await expect(startApp(redis, { MNEMO_AUTH_TOKENS_FILE: `${path}.missing` })).rejects.toThrow(
+      'the token file cannot be read (ENOENT)',
+    );
+  });
+
+  it("logs each denial with the token's name, the method and the reason, never the token", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const file = writeTokenFile([{ name: 'desk-9', role: 'reader', agentIds: ['agent-9'] }]);
+    const app = await App.start(testConfig(redis, { MNEMO_AUTH_TOKENS_FILE: file.path }), log);
+    const secret = file.secrets['desk-9'] ?? '';
+    const reader = tokenClients(app.port, secret);
+    const stranger = tokenClients(app.port, `${secret}x`);
+    await rejection(reader.cache.Set({ key: 'k', value: Buffer.from('v') }));
+    await rejection(reader.audit.AgentPnl({ agent_id: 'agent-1' }));
+    await rejection(stranger.cache.Get({ key: 'k' }));
+    reader.close();
+    stranger.close();
+    await app.stop();
+    const denials = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === 'call denied')
+      .map(({ token, method, reason }) => ({ token, method, reason }));
+    expect(denials).toEqual([
+      { token: 'desk-9', method: 'CacheService.Set', reason: 'role' },
+      { token: 'desk-9', method: 'AuditService.AgentPnl', reason: 'scope' },
+      { token: null, method: 'CacheService.Get', reason: 'invalid_token' },
+    ]);
+    expect(lines.join('\n')).not.toContain(secret);
   });
 });

@@ -166,6 +166,20 @@ describe('loadConfig', () => {
       );
     });
 
+    it('starts on a non-loopback address with a token file, and says tokens are required', () => {
+      const config = loadConfig({
+        MNEMO_GRPC_ADDRESS: '0.0.0.0:50051',
+        MNEMO_AUTH_TOKENS_FILE: '/etc/mnemo/tokens.json',
+      });
+      expect(config).toMatchObject({
+        insecure: false,
+        authTokensFile: '/etc/mnemo/tokens.json',
+      });
+      expect(servingMode(config)).toBe(
+        'tokens required on 0.0.0.0:50051 (MNEMO_AUTH_TOKENS_FILE), plaintext',
+      );
+    });
+
     it('still checks the address format first', () => {
       expect(() => loadConfig({ MNEMO_GRPC_ADDRESS: 'nowhere', MNEMO_INSECURE: 'true' })).toThrow(
         /MNEMO_GRPC_ADDRESS must be host:port/,
