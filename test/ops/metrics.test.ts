@@ -211,6 +211,7 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
       'plan',
       'result',
       'service',
+      'reason',
       'le',
     ]);
     for (const metric of await registry.getMetricsAsJSON()) {

@@ -11,6 +11,14 @@ import type { Middleware } from './types.js';
 /** Why a call was denied: the `reason` label of mnemo_auth_denied_total. */
 export type DenialReason = 'missing_token' | 'invalid_token' | 'role' | 'scope' | 'quota';
 
+const REASONS: readonly DenialReason[] = [
+  'missing_token',
+  'invalid_token',
+  'role',
+  'scope',
+  'quota',
+];
+
 /** Takes one request from a token's quota: whether it may run, or how long until it may. */
 export type QuotaGate = (
   principal: Principal,
@@ -48,6 +56,8 @@ function bearerToken(metadata: Metadata): string | null {
  * token.
  */
 export function authenticate(options: AuthOptions): Middleware {
+  // Every reason's series exists from the start, at 0, so that rates and alerts see the first.
+  for (const reason of REASONS) metrics.authDenied.inc({ reason }, 0);
   const deny = (reason: DenialReason, method: string, token: string | null): void => {
     metrics.authDenied.inc({ reason });
     options.log.warn({ token, method, reason }, 'call denied');
