@@ -4,14 +4,14 @@ import { redactUrl } from './redact.js';
 
 /** Service configuration, parsed once from the environment at start and frozen. */
 export interface Config {
-  /** gRPC listen address; a loopback one unless `tls` or `insecure` (protected mode). */
+  /** gRPC listen address; a loopback one unless `tls`, tokens or `insecure` (protected mode). */
   readonly grpcAddress: string;
   /**
    * MNEMO_INSECURE=true: serve plaintext without tokens on a non-loopback `grpcAddress` too.
-   * Without it (or TLS), a non-loopback address is a configuration error.
+   * Without it (or TLS, or tokens), a non-loopback address is a configuration error.
    */
   readonly insecure: boolean;
-  /** TLS: serve gRPC over TLS with these PEM files (null: plaintext). */
+  /** MNEMO_TLS_*: serve gRPC over TLS only, with these PEM files (null: plaintext). */
   readonly tls: TlsFiles | null;
   /**
    * MNEMO_AUTH_TOKENS_FILE: the token file (docs/security.md); every call then needs a bearer
