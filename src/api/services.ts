@@ -16,17 +16,23 @@ import type { CodecLimits } from './memory/codec.js';
 import { memoryHandlers } from './memory/handlers.js';
 import { bindService } from './middleware/adapter.js';
 import { serviceChain } from './middleware/chain.js';
+import type { CallLimits } from './middleware/limits.js';
 import type { Middleware } from './middleware/types.js';
 import type { Refusal } from './middleware/readiness.js';
 import { serviceDefinition } from './protos.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 
+/** Where mnemo's services are served: every call of theirs counts against `callLimits`. */
+export interface LimitedRegistry extends ServiceRegistry {
+  readonly callLimits: CallLimits;
+}
+
 /**
- * Serves mnemo.v1.MemoryService; calls pass `auth`, and are refused while `refusal` says so
- * (index rebuild).
+ * Serves mnemo.v1.MemoryService; calls pass `auth`, count against the server's limits, and are
+ * refused while `refusal` says so (index rebuild).
  */
 export function serveMemory(
-  server: ServiceRegistry,
+  server: LimitedRegistry,
   service: MemoryService,
   limits: CodecLimits,
   refusal: Refusal,
@@ -37,7 +43,12 @@ export function serveMemory(
   const handlers = memoryHandlers(service, limits);
   server.add(
     definition,
-    bindService<MemoryServiceHandlers>(definition, handlers, serviceChain(auth, refusal), log),
+    bindService<MemoryServiceHandlers>(
+      definition,
+      handlers,
+      serviceChain({ auth, limits: server.callLimits, refusal }),
+      log,
+    ),
   );
 }
 
@@ -50,13 +61,13 @@ export interface AgentServiceSet {
 
 /** Serves mnemo.v1.CacheService, RateLimitService and AuditService; calls pass `auth`. */
 export function serveAgentServices(
-  server: ServiceRegistry,
+  server: LimitedRegistry,
   services: AgentServiceSet,
   limits: CacheLimits & AuditLimits,
   auth: Middleware,
   log: Logger,
 ): void {
-  const chain = serviceChain(auth);
+  const chain = serviceChain({ auth, limits: server.callLimits });
   const cache = serviceDefinition('CacheService');
   const cacheBound = cacheHandlers(services.cache, limits);
   server.add(cache, bindService<CacheServiceHandlers>(cache, cacheBound, chain, log));

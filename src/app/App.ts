@@ -22,6 +22,7 @@ import {
 import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../redis/RedisRouter.js';
 import { RedisKeys } from '../redis/RedisKeys.js';
 import { GrpcServer } from '../api/GrpcServer.js';
+import type { CallCounts } from '../api/middleware/limits.js';
 import { HealthService } from '../api/health.js';
 import { TokenStore } from '../api/auth/TokenStore.js';
 import { authenticate } from '../api/middleware/auth.js';
@@ -80,6 +81,11 @@ export class App {
   /** What the Redis router knows of each node now. */
   redisNodes(): NodeState[] {
     return this.retrieval.router.nodes();
+  }
+
+  /** The calls counted against the call limits now (MNEMO_MAX_INFLIGHT, MNEMO_MAX_STREAMS). */
+  callCounts(): CallCounts {
+    return this.server.callLimits.counts();
   }
 
   /** The port metrics are served on (useful with MNEMO_METRICS_ADDRESS port 0). */
@@ -232,7 +238,7 @@ export class App {
     });
     readiness.start();
 
-    const server = new GrpcServer();
+    const server = new GrpcServer(config);
     health.register(server, log);
     registerReflection(server);
     const agents = AgentServices.create(router, target, config, log);

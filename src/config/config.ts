@@ -26,6 +26,14 @@ export interface Config {
   readonly vectorPrecision: 'float32' | 'float16';
   readonly maxK: number;
   readonly maxBatch: number;
+  /** Largest request message the gRPC server accepts, in bytes (larger: RESOURCE_EXHAUSTED). */
+  readonly maxMessageBytes: number;
+  /** Calls of the mnemo services in flight at once, in total (streams included). */
+  readonly maxInflight: number;
+  /** Calls of the mnemo services in flight at once on one client connection (streams included). */
+  readonly maxInflightPerConnection: number;
+  /** Server-streaming calls (e.g. AuditService.Tail) open at once, in total. */
+  readonly maxStreams: number;
   readonly hnswM: number;
   readonly hnswEfConstruction: number;
   readonly efRuntime: number;
@@ -360,6 +368,10 @@ export function loadConfig(env: Env = process.env): Config {
     vectorPrecision,
     maxK: integer(env, 'MNEMO_MAX_K', 1000, 1, 100_000),
     maxBatch: integer(env, 'MNEMO_MAX_BATCH', 1000, 1, 100_000),
+    maxMessageBytes: integer(env, 'MNEMO_MAX_MESSAGE_BYTES', 33_554_432, 1024, 268_435_456),
+    maxInflight: integer(env, 'MNEMO_MAX_INFLIGHT', 2000, 1, 1_000_000),
+    maxInflightPerConnection: integer(env, 'MNEMO_MAX_INFLIGHT_PER_CONNECTION', 1000, 1, 1000),
+    maxStreams: integer(env, 'MNEMO_MAX_STREAMS', 100, 1, 100_000),
     hnswM: integer(env, 'MNEMO_HNSW_M', 16, 4, 128),
     hnswEfConstruction: integer(env, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
     efRuntime: integer(env, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),

@@ -181,6 +181,23 @@ export const metrics = {
     help: 'Clients connected to the Redis master, every mnemo instance included (INFO connected_clients)',
     registers: [registry],
   }),
+  // The call limits of the mnemo services (src/api/middleware/limits.ts).
+  callsInFlight: new Gauge({
+    name: 'mnemo_calls_in_flight',
+    help: 'Calls of the mnemo services in flight (streams included), as counted against MNEMO_MAX_INFLIGHT',
+    registers: [registry],
+  }),
+  streamsOpen: new Gauge({
+    name: 'mnemo_streams_open',
+    help: 'Server-streaming calls open, as counted against MNEMO_MAX_STREAMS',
+    registers: [registry],
+  }),
+  callsRefused: new Counter({
+    name: 'mnemo_calls_refused_total',
+    help: 'Calls refused RESOURCE_EXHAUSTED at a limit: inflight, inflight_per_connection, streams',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  }),
   healthStatus: new Gauge({
     name: 'mnemo_health_serving',
     help: 'grpc.health.v1 status per service ("" = the whole server): 1 SERVING, 0 NOT_SERVING',
@@ -194,3 +211,5 @@ export const metrics = {
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
 for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
+for (const limit of ['inflight', 'inflight_per_connection', 'streams'])
+  metrics.callsRefused.inc({ limit }, 0);

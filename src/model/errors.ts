@@ -19,7 +19,10 @@ export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
-    /** For `unavailable`: when the client may retry, in milliseconds. */
+    /**
+     * For `unavailable` and `resource_exhausted`: when the client may retry, in milliseconds
+     * (sent as `grpc-retry-pushback-ms`).
+     */
     readonly retryAfterMs?: number,
   ) {
     super(message);
@@ -57,4 +60,13 @@ export function permissionDenied(field: string | null, problem: string): DomainE
 
 export function unavailable(message: string, retryAfterMs?: number): DomainError {
   return new DomainError('unavailable', message, retryAfterMs);
+}
+
+/**
+ * The server is at one of its limits (calls in flight, open streams, pooled connections) right
+ * now: RESOURCE_EXHAUSTED with `grpc-retry-pushback-ms` = `retryAfterMs`. Not for a request that
+ * is too large in itself: that is refused every time, so it is `invalid_argument`.
+ */
+export function resourceExhausted(message: string, retryAfterMs: number): DomainError {
+  return new DomainError('resource_exhausted', message, retryAfterMs);
 }

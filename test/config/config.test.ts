@@ -213,3 +213,55 @@ describe('TLS variables', () => {
     expect(loadConfig(env).tls).toMatchObject({ certFile: '/nonexistent/a.crt' });
   });
 });
+
+describe('call limits', () => {
+  it('defaults to 32 MiB requests, 2000 calls in flight, 1000 per connection, 100 streams', () => {
+    expect(loadConfig({})).toMatchObject({
+      maxMessageBytes: 32 * 1024 * 1024,
+      maxInflight: 2000,
+      maxInflightPerConnection: 1000,
+      maxStreams: 100,
+    });
+  });
+
+  it('fits a request of MNEMO_MAX_BATCH memories of 4096 float32 dimensions by default', () => {
+    const config = loadConfig({});
+    expect(config.maxBatch * 4096 * 4).toBeLessThanOrEqual(config.maxMessageBytes / 2);
+  });
+
+  it('reads MNEMO_MAX_MESSAGE_BYTES, MNEMO_MAX_INFLIGHT(_PER_CONNECTION), MNEMO_MAX_STREAMS', () => {
+    expect(
+      loadConfig({
+        MNEMO_MAX_MESSAGE_BYTES: '1024',
+        MNEMO_MAX_INFLIGHT: '10',
+        MNEMO_MAX_INFLIGHT_PER_CONNECTION: '3',
+        MNEMO_MAX_STREAMS: '2',
+      }),
+    ).toMatchObject({
+      maxMessageBytes: 1024,
+      maxInflight: 10,
+      maxInflightPerConnection: 3,
+      maxStreams: 2,
+    });
+  });
+
+  it.each([
+    [
+      'MNEMO_MAX_MESSAGE_BYTES',
+      '1023',
+      /MNEMO_MAX_MESSAGE_BYTES must be between 1024 and 268435456/,
+    ],
+    ['MNEMO_MAX_MESSAGE_BYTES', '32MiB', /MNEMO_MAX_MESSAGE_BYTES must be a whole number/],
+    ['MNEMO_MAX_INFLIGHT', '0', /MNEMO_MAX_INFLIGHT must be between 1 and 1000000/],
+    // At most grpc.max_concurrent_streams: beyond it, calls wait in the client instead.
+    [
+      'MNEMO_MAX_INFLIGHT_PER_CONNECTION',
+      '1001',
+      /MNEMO_MAX_INFLIGHT_PER_CONNECTION must be between 1 and 1000/,
+    ],
+    ['MNEMO_MAX_STREAMS', '0', /MNEMO_MAX_STREAMS must be between 1 and 100000/],
+  ])('rejects %s=%s with a message naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});

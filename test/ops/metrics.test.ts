@@ -212,6 +212,7 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
       'result',
       'service',
       'reason',
+      'limit',
       'le',
     ]);
     for (const metric of await registry.getMetricsAsJSON()) {

@@ -1,4 +1,10 @@
-import { credentials, loadPackageDefinition, type ClientReadableStream } from '@grpc/grpc-js';
+import {
+  Channel,
+  credentials,
+  loadPackageDefinition,
+  type ChannelOptions,
+  type ClientReadableStream,
+} from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { promisify, type PromiseClient } from './promiseClient.js';
 import { pino } from 'pino';
@@ -60,7 +66,7 @@ export async function startAgentServer(
   );
   await router.start();
   const services = AgentServices.create(router, redis.url, config, quietLog, auditTuning);
-  const server = new GrpcServer();
+  const server = new GrpcServer(config);
   services.register(server, NO_AUTH);
   const port = await server.listen('127.0.0.1:0');
   const raw = new Redis(redis.url);
@@ -89,15 +95,22 @@ export interface AgentClients {
   close(): void;
 }
 
-export function agentClients(port: number): AgentClients {
+/**
+ * Clients of the three services on one channel. Clients made with the same options share one
+ * connection; `{ 'grpc.use_local_subchannel_pool': 1 }` gives these a connection of their own.
+ */
+export function agentClients(port: number, options: ChannelOptions = {}): AgentClients {
   const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as CacheProto &
     RateLimitProto &
     AuditProto;
   const address = `127.0.0.1:${port}`;
   const insecure = credentials.createInsecure();
-  const cache = new root.mnemo.v1.CacheService(address, insecure);
-  const rateLimit = new root.mnemo.v1.RateLimitService(address, insecure);
-  const audit = new root.mnemo.v1.AuditService(address, insecure);
+  const channel = new Channel(address, insecure, options);
+  const cache = new root.mnemo.v1.CacheService(address, insecure, { channelOverride: channel });
+  const rateLimit = new root.mnemo.v1.RateLimitService(address, insecure, {
+    channelOverride: channel,
+  });
+  const audit = new root.mnemo.v1.AuditService(address, insecure, { channelOverride: channel });
   return {
     cache: promisify(cache),
     rateLimit: promisify(rateLimit),
@@ -107,6 +120,7 @@ export function agentClients(port: number): AgentClients {
       cache.close();
       rateLimit.close();
       audit.close();
+      channel.close();
     },
   };
 }

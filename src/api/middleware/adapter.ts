@@ -62,6 +62,7 @@ const CANCELLED_BY_CLIENT = Object.freeze(new Error('the client cancelled the ca
  */
 function callContext(
   method: string,
+  streaming: boolean,
   call: Pick<
     ServerUnaryCall<unknown, unknown>,
     'getDeadline' | 'getPeer' | 'metadata' | 'once' | 'off'
@@ -79,6 +80,7 @@ function callContext(
     metadata: call.metadata,
     deadlineMs: deadlineOf(call),
     signal: controller.signal,
+    streaming,
     peer: call.getPeer(),
     principal: UNRESTRICTED,
   };
@@ -112,7 +114,7 @@ function unary(
       callback(statusFromError(call.request.error, log, method));
       return;
     }
-    const { context, answered } = callContext(method, call);
+    const { context, answered } = callContext(method, false, call);
     runChain(middleware, context, (derived) => handler(call.request, derived)).then(
       (response) => {
         answered();
@@ -141,7 +143,7 @@ function serverStream(
       call.emit('error', statusFromError(call.request.error, log, method));
       return;
     }
-    const { context, controller, answered } = callContext(method, call);
+    const { context, controller, answered } = callContext(method, true, call);
     const send = (message: unknown): Promise<void> => {
       if (controller.signal.aborted || call.write(message)) return Promise.resolve();
       return new Promise<void>((resolve) => {

@@ -15,6 +15,8 @@ export interface CallContext {
   readonly deadlineMs: number;
   /** Aborted when the client cancels (or grpc-js ends the call at its deadline). */
   readonly signal: AbortSignal;
+  /** True for a server-streaming method: the call lasts as long as its stream. */
+  readonly streaming: boolean;
   /** The client's connection, as grpc-js names it (`ip:port`): one per HTTP/2 connection. */
   readonly peer: string;
   /** Who the call acts for: UNRESTRICTED until authentication (middleware/auth.ts) says. */

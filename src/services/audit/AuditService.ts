@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../../metrics/metrics.js';
 import type { AuditEntry, AuditRecord } from '../../model/AuditEntry.js';
-import { DomainError, unavailable } from '../../model/errors.js';
+import { resourceExhausted, unavailable } from '../../model/errors.js';
 import type { RedisAccess } from '../../redis/RedisAccess.js';
 import type { RedisKeys } from '../../redis/RedisKeys.js';
 import { auditAppend } from '../../redis/scripts/auditAppend.js';
@@ -228,11 +228,7 @@ export class AuditService {
     if (this.closing.signal.aborted) throw unavailable('the server is shutting down', 1000);
     const pool = this.tailPool;
     if (pool.borrowed + pool.pending >= pool.max) {
-      throw new DomainError(
-        'resource_exhausted',
-        `all ${pool.max} tail connections are in use; retry later`,
-        1000,
-      );
+      throw resourceExhausted(`all ${pool.max} tail connections are in use; retry later`, 1000);
     }
     const acquiring = pool.acquire();
     let connection: Redis;
