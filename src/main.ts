@@ -24,10 +24,33 @@ async function main(): Promise<void> {
       censor: '[redacted]',
     },
   });
+  // SIGHUP reloads the token file and the TLS certificates (App.reload: bad files leave what is
+  // in force, and the log says why). One that comes during the start is acted on after it.
+  let started: App | null = null;
+  let reloadWanted = false;
+  let stopping = false;
+  const reload = (): void => {
+    if (stopping) return;
+    if (started === null) {
+      reloadWanted = true;
+      return;
+    }
+    log.info('SIGHUP: reloading');
+    started.reload().catch((error: unknown) => {
+      log.error({ err: error }, 'reload failed');
+    });
+  };
+  process.on('SIGHUP', reload);
   let app: App;
   try {
     app = await App.start(config, log);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      // A file a variable names (TLS) is missing or bad: the message names the variable.
+      log.fatal(error.message);
+      process.stderr.write(`mnemo: invalid configuration: ${error.message}\n`);
+      process.exit(2);
+    }
     if (error instanceof TokenFileError) {
       process.stderr.write(`mnemo: invalid MNEMO_AUTH_TOKENS_FILE: ${error.message}\n`);
       process.exit(2);
@@ -39,7 +62,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  let stopping = false;
+  started = app;
+  if (reloadWanted) reload();
   const shutdown = (signal: string): void => {
     if (stopping) {
       log.warn({ signal }, 'second signal: exiting without waiting for calls in flight');
@@ -63,12 +87,6 @@ async function main(): Promise<void> {
   });
   process.on('SIGINT', () => {
     shutdown('SIGINT');
-  });
-  process.on('SIGHUP', () => {
-    log.info('SIGHUP: reloading');
-    app.reload().catch((error: unknown) => {
-      log.error({ err: error }, 'reload failed');
-    });
   });
 }
 

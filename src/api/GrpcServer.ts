@@ -68,10 +68,16 @@ export class GrpcServer {
     initializeMethodMetrics(definition);
   }
 
-  /** Binds and serves; returns the bound port (useful with port 0). */
-  async listen(address: string): Promise<number> {
+  /**
+   * Binds and serves with `credentials` (default: plaintext); returns the bound port (useful
+   * with port 0).
+   */
+  async listen(
+    address: string,
+    credentials: ServerCredentials = ServerCredentials.createInsecure(),
+  ): Promise<number> {
     this.boundPort = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+      this.server.bindAsync(address, credentials, (error, port) => {
         if (error) reject(error);
         else resolve(port);
       });

@@ -28,6 +28,7 @@ import { TokenStore } from '../api/auth/TokenStore.js';
 import { authenticate } from '../api/middleware/auth.js';
 import { serveMemory } from '../api/services.js';
 import { registerReflection } from '../api/reflection.js';
+import { TlsCertificates } from '../api/tls.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
 import { RedisProcess } from './RedisProcess.js';
@@ -66,6 +67,7 @@ export class App {
     private readonly shutdownGraceMs: number,
     private readonly retrieval: RetrievalParts,
     private readonly tokens: TokenStore,
+    private readonly tls: TlsCertificates | null,
   ) {}
 
   /** How the index was made ready at start: loaded from its snapshot, or rebuilt from Redis. */
@@ -100,13 +102,15 @@ export class App {
     log: Logger,
     defaultRedisUrl = DEFAULT_REDIS_URL,
   ): Promise<App> {
-    // A bad token file stops the start before anything listens (TokenFileError says why).
+    // A bad token file stops the start before anything listens (TokenFileError says why), and
+    // so do missing or bad TLS files (a ConfigError naming the variable).
     const tokens = await TokenStore.open(config.authTokensFile);
+    const tls = config.tls === null ? null : await TlsCertificates.load(config.tls);
     // Next, so that the rebuild's progress can be watched; a taken address stops the start.
     const metricsServer = await MetricsServer.listen(config.metricsAddress, registry);
     log.info({ address: config.metricsAddress, port: metricsServer.port }, 'serving /metrics');
     try {
-      return await App.startServing(config, log, defaultRedisUrl, metricsServer, tokens);
+      return await App.startServing(config, log, defaultRedisUrl, metricsServer, tokens, tls);
     } catch (error) {
       await metricsServer.close();
       throw error;
@@ -119,6 +123,7 @@ export class App {
     defaultRedisUrl: string,
     metricsServer: MetricsServer,
     tokens: TokenStore,
+    tls: TlsCertificates | null,
   ): Promise<App> {
     let localRedis: RedisProcess | null = null;
     let redisUrl = config.redisUrl;
@@ -244,7 +249,7 @@ export class App {
     });
     serveMemory(server, service, config, () => readiness.memoryRefusal(), auth, log);
     agents.register(server, auth);
-    const port = await server.listen(config.grpcAddress);
+    const port = await server.listen(config.grpcAddress, tls?.serverCredentials());
     const app = new App(
       log,
       server,
@@ -260,12 +265,21 @@ export class App {
       config.shutdownGraceMs,
       { service, router, replicas: replicas.map((r) => r.client), writePool, calibrator },
       tokens,
+      tls,
     );
     log.info(
       { address: config.grpcAddress, port },
       'mnemo listening on gRPC: NOT_SERVING until the index is rebuilt',
     );
-    log.info({ address: config.grpcAddress, port, insecure: config.insecure }, servingMode(config));
+    log.info(
+      {
+        address: config.grpcAddress,
+        port,
+        insecure: config.insecure,
+        ...(tls === null ? {} : { certificate: tls.served }),
+      },
+      servingMode(config),
+    );
 
     try {
       app.indexSource = await follower.load();
@@ -284,11 +298,19 @@ export class App {
   }
 
   /**
-   * Reloads what SIGHUP reloads: the token file (a bad one keeps the tokens in force, and the
-   * log says why). Calls in flight are not disturbed.
+   * Reloads what SIGHUP reloads: the token file and the TLS certificates (and client CA). A part
+   * whose files are bad keeps what it had, and the log says why in one warn line (never a file's
+   * content). Calls in flight and open connections are not disturbed; new connections get the
+   * reloaded certificates. Every part is tried; this rejects only on an unexpected failure.
    */
   async reload(): Promise<void> {
-    await this.tokens.reload(this.log);
+    const outcomes = await Promise.allSettled([
+      this.tokens.reload(this.log),
+      this.tls?.reload(this.log),
+    ]);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+    }
   }
 
   /**

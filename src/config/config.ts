@@ -4,13 +4,15 @@ import { redactUrl } from './redact.js';
 
 /** Service configuration, parsed once from the environment at start and frozen. */
 export interface Config {
-  /** gRPC listen address; a loopback one unless `insecure` (protected mode). */
+  /** gRPC listen address; a loopback one unless `tls`, tokens or `insecure` (protected mode). */
   readonly grpcAddress: string;
   /**
    * MNEMO_INSECURE=true: serve plaintext without tokens on a non-loopback `grpcAddress` too.
-   * Without it, a non-loopback address is a configuration error.
+   * Without it (or TLS, or tokens), a non-loopback address is a configuration error.
    */
   readonly insecure: boolean;
+  /** MNEMO_TLS_*: serve gRPC over TLS only, with these PEM files (null: plaintext). */
+  readonly tls: TlsFiles | null;
   /**
    * MNEMO_AUTH_TOKENS_FILE: the token file (docs/security.md); every call then needs a bearer
    * token of it. Null: no tokens (protected mode unless TLS or MNEMO_INSECURE).
@@ -80,6 +82,22 @@ export interface Config {
   readonly metricsAddress: string;
   /** On SIGTERM/SIGINT, how long calls in flight may take to finish before being cancelled. */
   readonly shutdownGraceMs: number;
+}
+
+/**
+ * The PEM files TLS is served with; read at start and again on each reload (SIGHUP), so the
+ * paths stay fixed and their contents may change.
+ */
+export interface TlsFiles {
+  /** MNEMO_TLS_CERT: the server certificate, optionally followed by its intermediates. */
+  readonly certFile: string;
+  /** MNEMO_TLS_KEY: the certificate's private key (unencrypted). */
+  readonly keyFile: string;
+  /**
+   * MNEMO_TLS_CLIENT_CA: mutual TLS, the CA certificates client certificates must chain to;
+   * clients without such a certificate are refused. Null: no client certificates asked.
+   */
+  readonly clientCaFile: string | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -179,31 +197,72 @@ function ipv6Groups(host: string): number[] {
   );
 }
 
-/** What lifts protected mode: a way to tell clients apart, or the operator's explicit word. */
-interface Protection {
+/**
+ * What lifts protected mode, each alone: a way to tell clients apart (TLS, with MNEMO_TLS_CERT
+ * and MNEMO_TLS_KEY; tokens, with MNEMO_AUTH_TOKENS_FILE), or the operator's explicit word
+ * (MNEMO_INSECURE=true).
+ */
+export interface Protection {
+  readonly tls: boolean;
   readonly tokens: boolean;
   readonly insecure: boolean;
 }
 
 /**
- * Protected mode, as Redis has it: with neither TLS nor tokens, gRPC is served to loopback
- * clients only, unless MNEMO_INSECURE=true says otherwise explicitly.
+/**
+ * MNEMO_TLS_CERT and MNEMO_TLS_KEY (both or neither), and MNEMO_TLS_CLIENT_CA (only with them).
+ * Only the variables are checked here; the files are read (and checked) when the server starts.
  */
-function checkProtectedMode(grpcAddress: string, protection: Protection): void {
-  if (protection.tokens || protection.insecure || isLoopbackAddress(grpcAddress)) return;
+function tlsFiles(env: Env): TlsFiles | null {
+  const certFile = read(env, 'MNEMO_TLS_CERT');
+  const keyFile = read(env, 'MNEMO_TLS_KEY');
+  const clientCaFile = read(env, 'MNEMO_TLS_CLIENT_CA') ?? null;
+  if (certFile === undefined && keyFile === undefined) {
+    if (clientCaFile === null) return null;
+    throw new ConfigError(
+      'MNEMO_TLS_CLIENT_CA is set without MNEMO_TLS_CERT and MNEMO_TLS_KEY: mutual TLS needs ' +
+        'the server certificate and key too',
+    );
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    const [set, unset] = certFile === undefined ? ['KEY', 'CERT'] : ['CERT', 'KEY'];
+    throw new ConfigError(
+      `MNEMO_TLS_${unset} is not set but MNEMO_TLS_${set} is: TLS needs both (or neither)`,
+    );
+  }
+  return { certFile, keyFile, clientCaFile };
+}
+
+/**
+ * Protected mode, as Redis has it: with neither TLS nor tokens, gRPC is served to loopback
+ * clients only, unless MNEMO_INSECURE=true says otherwise explicitly. Throws a ConfigError
+ * naming MNEMO_GRPC_ADDRESS and the ways to lift it.
+ */
+export function checkProtectedMode(grpcAddress: string, protection: Protection): void {
+  if (protection.tls || protection.tokens || protection.insecure) return;
+  if (isLoopbackAddress(grpcAddress)) return;
   throw new ConfigError(
     `MNEMO_GRPC_ADDRESS is ${grpcAddress}, not a loopback address: without TLS or tokens mnemo ` +
-      'serves loopback clients only (protected mode). Bind 127.0.0.1, [::1] or localhost, or ' +
+      'serves loopback clients only (protected mode). Bind 127.0.0.1, [::1] or localhost, ' +
+      'set MNEMO_TLS_CERT and MNEMO_TLS_KEY to serve TLS, MNEMO_AUTH_TOKENS_FILE to require ' +
+      'tokens, or ' +
       `set MNEMO_INSECURE=true to serve plaintext without tokens on ${grpcAddress}`,
   );
 }
 
 /** The one start log line saying which mode gRPC is served in. */
 export function servingMode(
-  config: Pick<Config, 'grpcAddress' | 'insecure' | 'authTokensFile'>,
+  config: Pick<Config, 'grpcAddress' | 'insecure' | 'tls' | 'authTokensFile'>,
 ): string {
+  const tls =
+    config.tls === null
+      ? null
+      : `TLS${config.tls.clientCaFile === null ? '' : ' (mutual: client certificates required)'}`;
   if (config.authTokensFile !== null) {
-    return `tokens required on ${config.grpcAddress} (MNEMO_AUTH_TOKENS_FILE), plaintext`;
+    return `tokens required on ${config.grpcAddress} (MNEMO_AUTH_TOKENS_FILE), ${tls ?? 'plaintext'}`;
+  }
+  if (tls !== null) {
+    return `TLS mode: ${tls} on ${config.grpcAddress}`;
   }
   if (isLoopbackAddress(config.grpcAddress)) {
     return 'protected mode: plaintext without tokens, serving loopback clients only';
@@ -295,11 +354,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const grpcAddress = address(env, 'MNEMO_GRPC_ADDRESS', '127.0.0.1:50051');
   const insecure = boolean(env, 'MNEMO_INSECURE', false);
+  const tls = tlsFiles(env);
   const authTokensFile = read(env, 'MNEMO_AUTH_TOKENS_FILE') ?? null;
-  checkProtectedMode(grpcAddress, { tokens: authTokensFile !== null, insecure });
+  checkProtectedMode(grpcAddress, { tls: tls !== null, tokens: authTokensFile !== null, insecure });
   const config: Config = {
     grpcAddress,
     insecure,
+    tls,
     authTokensFile,
     redisUrl: redisUrl(env, 'MNEMO_REDIS_URL'),
     keyPrefix,

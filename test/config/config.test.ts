@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.grpcAddress).toBe('127.0.0.1:50051');
     expect(config.insecure).toBe(false);
+    expect(config.tls).toBeNull();
     expect(config.redisUrl).toBeNull();
     expect(config.vectorDim).toBe(256);
     expect(config.maxK).toBe(1000);
@@ -116,6 +117,55 @@ describe('loadConfig', () => {
       );
     });
 
+    it.each([
+      [{}, 'TLS mode: TLS on 0.0.0.0:50051'],
+      [
+        { MNEMO_TLS_CLIENT_CA: '/etc/mnemo/clients.crt' },
+        'TLS mode: TLS (mutual: client certificates required) on 0.0.0.0:50051',
+      ],
+    ])(
+      'lets TLS (%o) lift it on a non-loopback address, and says so',
+      (extra: Record<string, string>, mode) => {
+        const config = loadConfig({
+          MNEMO_GRPC_ADDRESS: '0.0.0.0:50051',
+          MNEMO_TLS_CERT: '/etc/mnemo/server.crt',
+          MNEMO_TLS_KEY: ' /etc/mnemo/server.key ',
+          ...extra,
+        });
+        expect(config.insecure).toBe(false);
+        expect(config.tls).toEqual({
+          certFile: '/etc/mnemo/server.crt',
+          keyFile: '/etc/mnemo/server.key',
+          clientCaFile: extra.MNEMO_TLS_CLIENT_CA ?? null,
+        });
+        expect(servingMode(config)).toBe(mode);
+      },
+    );
+
+    it('says TLS after tokens when both are configured', () => {
+      const config = loadConfig({
+        MNEMO_GRPC_ADDRESS: '[::]:50051',
+        MNEMO_AUTH_TOKENS_FILE: '/etc/mnemo/tokens.json',
+        MNEMO_TLS_CERT: 'a.crt',
+        MNEMO_TLS_KEY: 'a.key',
+        MNEMO_TLS_CLIENT_CA: 'ca.crt',
+      });
+      expect(servingMode(config)).toBe(
+        'tokens required on [::]:50051 (MNEMO_AUTH_TOKENS_FILE), TLS (mutual: client certificates required)',
+      );
+    });
+
+    it('says TLS on loopback too', () => {
+      const config = loadConfig({ MNEMO_TLS_CERT: 'a.crt', MNEMO_TLS_KEY: 'a.key' });
+      expect(servingMode(config)).toBe('TLS mode: TLS on 127.0.0.1:50051');
+    });
+
+    it('names the way TLS lifts it when refusing', () => {
+      expect(() => loadConfig({ MNEMO_GRPC_ADDRESS: '0.0.0.0:1' })).toThrow(
+        'set MNEMO_TLS_CERT and MNEMO_TLS_KEY to serve TLS',
+      );
+    });
+
     it('starts on a non-loopback address with a token file, and says tokens are required', () => {
       const config = loadConfig({
         MNEMO_GRPC_ADDRESS: '0.0.0.0:50051',
@@ -135,6 +185,32 @@ describe('loadConfig', () => {
         /MNEMO_GRPC_ADDRESS must be host:port/,
       );
     });
+  });
+});
+
+describe('TLS variables', () => {
+  it.each([
+    [{ MNEMO_TLS_CERT: 'a.crt' }, 'MNEMO_TLS_KEY is not set but MNEMO_TLS_CERT is'],
+    [
+      { MNEMO_TLS_KEY: 'a.key', MNEMO_TLS_CERT: ' ' },
+      'MNEMO_TLS_CERT is not set but MNEMO_TLS_KEY is',
+    ],
+    [
+      { MNEMO_TLS_CLIENT_CA: 'ca.crt' },
+      'MNEMO_TLS_CLIENT_CA is set without MNEMO_TLS_CERT and MNEMO_TLS_KEY',
+    ],
+    [
+      { MNEMO_TLS_CLIENT_CA: 'ca.crt', MNEMO_TLS_KEY: 'a.key' },
+      'MNEMO_TLS_CERT is not set but MNEMO_TLS_KEY is',
+    ],
+  ])('refuses %o, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads no file: the files are checked when the server starts', () => {
+    const env = { MNEMO_TLS_CERT: '/nonexistent/a.crt', MNEMO_TLS_KEY: '/nonexistent/a.key' };
+    expect(loadConfig(env).tls).toMatchObject({ certFile: '/nonexistent/a.crt' });
   });
 });
 

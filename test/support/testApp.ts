@@ -1,7 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  type ChannelCredentials,
+  type ChannelOptions,
+} from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { App } from '../../src/app/App.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
@@ -36,11 +41,13 @@ export async function startApp(
   return App.start(testConfig(redis, env), quietLog);
 }
 
-export function memoryClient(port: number): PromiseClient<MemoryServiceClient> & { close(): void } {
+/** A MemoryService client of 127.0.0.1:port, plaintext unless `channelCredentials` say TLS. */
+export function memoryClient(
+  port: number,
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
+  options: ChannelOptions = {},
+): PromiseClient<MemoryServiceClient> & { close(): void } {
   const proto = loadPackageDefinition(mnemoPackageDefinition()) as unknown as ProtoGrpcType;
-  const client = new proto.mnemo.v1.MemoryService(
-    `127.0.0.1:${port}`,
-    credentials.createInsecure(),
-  );
+  const client = new proto.mnemo.v1.MemoryService(`127.0.0.1:${port}`, channelCredentials, options);
   return promisify(client);
 }
