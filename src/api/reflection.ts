@@ -1,6 +1,7 @@
 import { ReflectionService } from '@grpc/reflection';
 import { healthPackageDefinition, type ServiceRegistry } from './health.js';
 import { mnemoPackageDefinition } from './protos.js';
+import { decodeTotally } from './wire/streamGuard.js';
 
 /**
  * gRPC server reflection, v1 and v1alpha, describing the mnemo services and grpc.health.v1, so
@@ -10,7 +11,7 @@ export function registerReflection(server: ServiceRegistry): void {
   const described = { ...mnemoPackageDefinition(), ...healthPackageDefinition() };
   new ReflectionService(described).addToServer({
     addService: (definition, implementation) => {
-      server.add(definition, implementation);
+      server.add(decodeTotally(definition), implementation);
     },
   });
 }

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_ACCESS } from '../../src/api/auth/access.js';
@@ -14,6 +14,7 @@ import { rejection } from '../support/promiseClient.js';
 import { servedMethods } from '../support/rawWire.js';
 import { startApp, startRedis, testConfig } from '../support/testApp.js';
 import { tokenClients, writeTokenFile, type TokenClients } from '../support/tokenClients.js';
+import { issue, makeCa, tlsCredentials, writeTlsFiles } from '../support/certificates.js';
 
 const DIM = 8;
 
@@ -104,335 +105,361 @@ function firstOfTail(
   });
 }
 
-describe('tokens scoped to agents', () => {
-  let redis: RedisProcess;
-  let app: App;
-  let raw: Redis;
-  let file: ReturnType<typeof writeTokenFile>;
-  const clients: Record<string, TokenClients> = {};
-  const as = (name: string): TokenClients => clients[name] as TokenClients;
+type Transport = 'plaintext' | 'TLS' | 'mutual TLS';
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    file = writeTokenFile([
-      { name: 'root', role: 'admin' },
-      { name: 'desk-1', role: 'agent', agentIds: ['agent-1', 'agent-2'] },
-      { name: 'desk-2', role: 'agent', agentIds: ['agent-3'] },
-      { name: 'auditor', role: 'reader' },
-      { name: 'watch-3', role: 'reader', agentIds: ['agent-3'] },
-      {
-        name: 'metered',
-        role: 'agent',
-        agentIds: ['agent-9'],
-        quota: { requests_per_second: 0.01, burst: 2 },
-      },
-    ]);
-    app = await startApp(redis, { MNEMO_AUTH_TOKENS_FILE: file.path, MNEMO_KEY_PREFIX: 'auth:' });
-    for (const [name, secret] of Object.entries(file.secrets)) {
-      clients[name] = tokenClients(app.port, secret);
-    }
-    raw = new Redis(redis.url);
-  });
+/** The server settings and client credentials of a transport, with certificates made here. */
+async function transport(
+  kind: Transport,
+): Promise<{ env: Record<string, string>; credentials: () => ChannelCredentials }> {
+  if (kind === 'plaintext') return { env: {}, credentials: () => credentials.createInsecure() };
+  const ca = await makeCa(`auth-${kind}`);
+  const server = await issue(ca, 'server');
+  if (kind === 'TLS') {
+    return { env: writeTlsFiles(server), credentials: () => tlsCredentials([ca.certPem]) };
+  }
+  const client = await issue(ca, 'client');
+  return {
+    env: writeTlsFiles(server, [ca]),
+    credentials: () => tlsCredentials([ca.certPem], client),
+  };
+}
 
-  afterAll(async () => {
-    for (const c of Object.values(clients)) c.close();
-    raw.disconnect();
-    await app.stop();
-    await redis.stop();
-  });
-
-  describe('authentication', () => {
-    it('answers UNAUTHENTICATED, alike, to a missing, unknown or malformed token', async () => {
-      const before = (await deniedCount('missing_token')) + (await deniedCount('invalid_token'));
-      const attempts = [
-        tokenClients(app.port, null),
-        tokenClients(app.port, 'mnemo_not-a-token'),
-        tokenClients(app.port, `Basic ${file.secrets.root ?? ''}`, true),
-        tokenClients(app.port, `Bearer${file.secrets.root ?? ''}`, true),
-      ];
-      const details = new Set<string>();
-      for (const c of attempts) {
-        for (const call of [
-          c.memory.SearchEpisodic({ vector: QUERY, k: 1 }),
-          c.cache.Get({ key: 'k' }),
-          c.rateLimit.Acquire({ bucket: 'b', capacity: 1, refill_per_second: 1, tokens: 1 }),
-          c.audit.Range({}),
-        ]) {
-          const error = await rejection(call);
-          expect(error.code).toBe(status.UNAUTHENTICATED);
-          details.add(error.details);
-        }
-        c.close();
-      }
-      expect(details.size).toBe(1);
-      expect([...details][0]).not.toContain(file.secrets.root);
-      const after = (await deniedCount('missing_token')) + (await deniedCount('invalid_token'));
-      expect(after - before).toBe(16);
-    });
-
-    it('serves health without a token', async () => {
-      const health = healthClient(app.port);
-      expect(await health.check('mnemo.v1.MemoryService')).toBe('SERVING');
-      health.close();
-    });
-  });
-
-  describe('roles', () => {
-    it('classifies every served method of the mnemo services', () => {
-      const served = servedMethods()
-        .filter((m) => m.service.startsWith('mnemo.'))
-        .map((m) => `${m.service.replace('mnemo.v1.', '')}.${m.name}`);
-      expect(Object.keys(METHOD_ACCESS).sort()).toEqual(served.sort());
-      expect(Object.keys(CALLS).length).toBe(served.length - 1); // all but the Tail stream
-    });
-
-    const allowed: Record<Role, readonly string[]> = {
-      admin: ['read', 'write', 'admin'],
-      agent: ['read', 'write'],
-      reader: ['read'],
-    };
-    const tokenOf: Record<Role, string> = { admin: 'root', agent: 'desk-1', reader: 'auditor' };
-
-    for (const role of ['admin', 'agent', 'reader'] as const) {
-      it(`lets a ${role} token call exactly the methods of its role`, async () => {
-        for (const [method, call] of Object.entries(CALLS)) {
-          const code = await codeOf(call(as(tokenOf[role])));
-          const access = METHOD_ACCESS[method] ?? 'admin';
-          if (allowed[role].includes(access)) {
-            expect([method, code]).toEqual([method, status.OK]);
-          } else {
-            expect([method, code]).toEqual([method, status.PERMISSION_DENIED]);
-          }
-        }
-      });
-    }
-  });
-
-  describe('MemoryService confinement', () => {
-    let mine: string;
-    let theirs: string;
+describe.each<Transport>(['plaintext', 'TLS', 'mutual TLS'])(
+  'tokens scoped to agents over %s',
+  (kind) => {
+    let redis: RedisProcess;
+    let app: App;
+    let connect: (token: string | null, raw?: boolean) => TokenClients;
+    let raw: Redis;
+    let file: ReturnType<typeof writeTokenFile>;
+    const clients: Record<string, TokenClients> = {};
+    const as = (name: string): TokenClients => clients[name] as TokenClients;
 
     beforeAll(async () => {
-      [mine = ''] = (
-        await as('desk-1').memory.UpsertEpisodic({ memories: [episode('agent-1', 0.5)] })
-      ).ids;
-      [theirs = ''] = (
-        await as('desk-2').memory.UpsertEpisodic({ memories: [episode('agent-3', 0.4)] })
-      ).ids;
-    });
-
-    it('rejects a whole batch with one memory of another agent', async () => {
-      const error = await rejection(
-        as('desk-1').memory.UpsertEpisodic({
-          memories: [
-            episode('agent-2', 0.1, { id: 'batch-a' }),
-            episode('agent-3', 0.1, { id: 'batch-b' }),
-          ],
-        }),
-      );
-      expect(error.code).toBe(status.PERMISSION_DENIED);
-      expect(error.details).toMatch(/^memories\[1\]\.agent_id: /);
-      const found = await as('root').memory.GetEpisodic({ ids: ['batch-a', 'batch-b'] });
-      expect(found.memories).toEqual([]);
-    });
-
-    it("never overwrites another agent's memory by its id", async () => {
-      const error = await rejection(
-        as('desk-1').memory.UpsertEpisodic({ memories: [episode('agent-1', 0.9, { id: theirs })] }),
-      );
-      expect(error.code).toBe(status.PERMISSION_DENIED);
-      expect(error.details).toMatch(/^memories\[0\]\.id: /);
-      const [stored] = (await as('root').memory.GetEpisodic({ ids: [theirs] })).memories;
-      expect(stored?.agent_id).toBe('agent-3');
-    });
-
-    it("answers Get and Delete of another agent's memory as if it did not exist", async () => {
-      expect(
-        (await as('desk-2').memory.GetEpisodic({ ids: [mine, theirs] })).memories.map((m) => m.id),
-      ).toEqual([theirs]);
-      expect((await as('desk-2').memory.DeleteEpisodic({ ids: [mine, 'never-was'] })).deleted).toBe(
-        0,
-      );
-      expect((await as('root').memory.GetEpisodic({ ids: [mine] })).memories).toHaveLength(1);
-    });
-
-    it("confines searches and recency to the token's agents", async () => {
-      const hits = await as('desk-2').memory.SearchEpisodic({ vector: QUERY, k: 10 });
-      expect(hits.hits.map((h) => h.memory?.agent_id)).toEqual(['agent-3']);
-      const recent = await as('watch-3').memory.RecentEpisodic({ limit: 10 });
-      expect(recent.memories.map((m) => m.agent_id)).toEqual(['agent-3']);
-      const all = await as('auditor').memory.SearchEpisodic({ vector: QUERY, k: 10 });
-      expect(new Set(all.hits.map((h) => h.memory?.agent_id))).toEqual(
-        new Set(['agent-1', 'agent-3']),
-      );
-    });
-
-    it('refuses a filter naming another agent, naming the field', async () => {
-      const search = await rejection(
-        as('desk-2').memory.SearchEpisodic({
-          vector: QUERY,
-          k: 1,
-          filter: { agent_ids: ['agent-1'] },
-        }),
-      );
-      expect([search.code, search.details]).toEqual([
-        status.PERMISSION_DENIED,
-        "filter.agent_ids: names an agent outside this token's agents",
+      redis = await startRedis();
+      file = writeTokenFile([
+        { name: 'root', role: 'admin' },
+        { name: 'desk-1', role: 'agent', agentIds: ['agent-1', 'agent-2'] },
+        { name: 'desk-2', role: 'agent', agentIds: ['agent-3'] },
+        { name: 'auditor', role: 'reader' },
+        { name: 'watch-3', role: 'reader', agentIds: ['agent-3'] },
+        {
+          name: 'metered',
+          role: 'agent',
+          agentIds: ['agent-9'],
+          quota: { requests_per_second: 0.01, burst: 2 },
+        },
       ]);
-      const batch = await rejection(
-        as('desk-2').memory.BatchSearchEpisodic({
-          searches: [
-            { vector: QUERY, k: 1 },
-            { vector: QUERY, k: 1, filter: { agent_ids: ['agent-3', 'agent-1'] } },
-          ],
-        }),
-      );
-      expect(batch.details).toMatch(/^searches\[1\]\.filter\.agent_ids: /);
-      const recent = await rejection(
-        as('watch-3').memory.RecentEpisodic({ limit: 1, filter: { agent_ids: ['agent-1'] } }),
-      );
-      expect(recent.code).toBe(status.PERMISSION_DENIED);
-    });
-
-    it("deletes by filter only the token's memories", async () => {
-      await as('root').memory.UpsertEpisodic({
-        memories: [
-          episode('agent-2', 0.3, { id: 'f-2', product_id: 'ETH' }),
-          episode('agent-3', 0.3, { id: 'f-3', product_id: 'ETH' }),
-        ],
+      const wire = await transport(kind);
+      app = await startApp(redis, {
+        MNEMO_AUTH_TOKENS_FILE: file.path,
+        MNEMO_KEY_PREFIX: 'auth:',
+        ...wire.env,
       });
-      const deleted = await as('desk-1').memory.DeleteEpisodicByFilter({
-        filter: { product_ids: ['ETH'] },
-      });
-      expect(deleted.deleted).toBe(1);
-      expect(
-        (await as('root').memory.GetEpisodic({ ids: ['f-2', 'f-3'] })).memories.map((m) => m.id),
-      ).toEqual(['f-3']);
+      connect = (token, raw = false) =>
+        tokenClients(app.port, token, { raw, credentials: wire.credentials() });
+      for (const [name, secret] of Object.entries(file.secrets)) clients[name] = connect(secret);
+      raw = new Redis(redis.url);
     });
 
-    it('lets every token read semantic memories and only admin write them', async () => {
-      const [id = ''] = (await as('root').memory.UpsertSemantic({ memories: [CONCEPT] })).ids;
-      expect((await as('watch-3').memory.GetSemantic({ ids: [id] })).memories).toHaveLength(1);
-      expect((await rejection(as('desk-1').memory.DeleteSemantic({ ids: [id] }))).code).toBe(
-        status.PERMISSION_DENIED,
-      );
-    });
-  });
-
-  describe('namespaces of cache keys, buckets and audit entries', () => {
-    it('keeps each token in its own cache namespace', async () => {
-      await as('desk-1').cache.Set({ key: 'pos', value: Buffer.from('one') });
-      expect((await as('desk-2').cache.Get({ key: 'pos' })).found).toBe(false);
-      expect((await as('root').cache.Get({ key: 'pos' })).found).toBe(false);
-      await as('desk-2').cache.Set({ key: 'pos', value: Buffer.from('two') });
-      expect((await as('desk-1').cache.Get({ key: 'pos' })).value.toString()).toBe('one');
-      expect(await raw.exists('auth:tenant:desk-1:cache:pos', 'auth:tenant:desk-2:cache:pos')).toBe(
-        2,
-      );
+    afterAll(async () => {
+      for (const c of Object.values(clients)) c.close();
+      raw.disconnect();
+      await app.stop();
+      await redis.stop();
     });
 
-    it('keeps each token in its own rate-limit buckets', async () => {
-      const take = (name: string) =>
-        as(name).rateLimit.Acquire({
-          bucket: 'orders',
-          capacity: 1,
-          refill_per_second: 0.001,
-          tokens: 1,
-        });
-      expect((await take('desk-1')).allowed).toBe(true);
-      expect((await take('desk-1')).allowed).toBe(false);
-      expect((await take('desk-2')).allowed).toBe(true);
-      expect((await take('root')).allowed).toBe(true);
-    });
-
-    it("appends, reads, follows and sums only the token's agents' audit entries", async () => {
-      await as('desk-1').audit.Append({ entry: { agent_id: 'agent-2', action: 'fill', pnl: 5 } });
-      await as('desk-2').audit.Append({ entry: { agent_id: 'agent-3', action: 'fill', pnl: 7 } });
-      const forged = await rejection(
-        as('desk-1').audit.Append({ entry: { agent_id: 'agent-3', action: 'fill', pnl: -1e6 } }),
-      );
-      expect([forged.code, forged.details.split(':')[0]]).toEqual([
-        status.PERMISSION_DENIED,
-        'entry.agent_id',
-      ]);
-      const page = await as('desk-2').audit.Range({});
-      expect(new Set(page.records.map((r) => r.entry?.agent_id))).toEqual(new Set(['agent-3']));
-      expect((await rejection(as('desk-2').audit.Range({ agent_id: 'agent-1' }))).code).toBe(
-        status.PERMISSION_DENIED,
-      );
-      expect((await rejection(as('desk-2').audit.AgentPnl({ agent_id: 'agent-2' }))).code).toBe(
-        status.PERMISSION_DENIED,
-      );
-      expect((await as('desk-2').audit.AgentPnl({ agent_id: 'agent-3' })).total_pnl).toBe(7);
-      expect(await firstOfTail(as('desk-2'), { after_id: '0' })).toEqual({ agent: 'agent-3' });
-      expect(await firstOfTail(as('desk-2'), { after_id: '0', agent_id: 'agent-2' })).toEqual({
-        code: status.PERMISSION_DENIED,
-      });
-    });
-  });
-
-  describe('quotas', () => {
-    it('answers RESOURCE_EXHAUSTED with a pushback once the quota is spent', async () => {
-      const before = await deniedCount('quota');
-      await as('metered').cache.Get({ key: 'a' });
-      await as('metered').cache.Get({ key: 'a' });
-      const error = await rejection(as('metered').cache.Get({ key: 'a' }));
-      expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
-      expect(Number(error.metadata.get('grpc-retry-pushback-ms')[0])).toBeGreaterThan(0);
-      expect((await deniedCount('quota')) - before).toBe(1);
-      // Another token's calls are not counted against it.
-      await as('desk-1').cache.Get({ key: 'a' });
-    });
-  });
-
-  describe('reload', () => {
-    it('swaps the token table under load without failing a call, and keeps it on a bad file', async () => {
-      const next = writeTokenFile([
-        { name: 'desk-1', role: 'agent', agentIds: ['agent-1'] },
-        { name: 'fresh', role: 'reader' },
-      ]);
-      const load = as('root');
-      let stop = false;
-      let failed = 0;
-      let done = 0;
-      const worker = async () => {
-        while (!stop) {
-          await load.cache.Get({ key: 'x' }).then(
-            () => done++,
-            () => failed++,
-          );
+    describe('authentication', () => {
+      it('answers UNAUTHENTICATED, alike, to a missing, unknown or malformed token', async () => {
+        const before = (await deniedCount('missing_token')) + (await deniedCount('invalid_token'));
+        const attempts = [
+          connect(null),
+          connect('mnemo_not-a-token'),
+          connect(`Basic ${file.secrets.root ?? ''}`, true),
+          connect(`Bearer${file.secrets.root ?? ''}`, true),
+        ];
+        const details = new Set<string>();
+        for (const c of attempts) {
+          for (const call of [
+            c.memory.SearchEpisodic({ vector: QUERY, k: 1 }),
+            c.cache.Get({ key: 'k' }),
+            c.rateLimit.Acquire({ bucket: 'b', capacity: 1, refill_per_second: 1, tokens: 1 }),
+            c.audit.Range({}),
+          ]) {
+            const error = await rejection(call);
+            expect(error.code).toBe(status.UNAUTHENTICATED);
+            details.add(error.details);
+          }
+          c.close();
         }
-      };
-      const workers = [worker(), worker(), worker()];
-      // The new file keeps root's line (the load runs with it), drops desk-2, adds fresh.
-      const oldLines = (
-        JSON.parse(readFileSync(file.path, 'utf8')) as { tokens: Record<string, unknown>[] }
-      ).tokens;
-      const newLines = (
-        JSON.parse(readFileSync(next.path, 'utf8')) as { tokens: Record<string, unknown>[] }
-      ).tokens;
-      const rootEntry = oldLines.find((l) => l.name === 'root');
-      writeFileSync(file.path, JSON.stringify({ tokens: [rootEntry, ...newLines] }));
-      await app.reload();
-      const fresh = tokenClients(app.port, next.secrets.fresh ?? '');
-      expect(
-        (await fresh.memory.RecentEpisodic({ limit: 1 })).memories.length,
-      ).toBeGreaterThanOrEqual(0);
-      expect((await rejection(as('desk-2').cache.Get({ key: 'x' }))).code).toBe(
-        status.UNAUTHENTICATED,
-      );
-      // A bad file keeps the table in force.
-      writeFileSync(file.path, '{"tokens": [{"name": "x"}]}');
-      await app.reload();
-      await fresh.cache.Get({ key: 'x' });
-      stop = true;
-      await Promise.all(workers);
-      fresh.close();
-      expect(failed).toBe(0);
-      expect(done).toBeGreaterThan(0);
+        expect(details.size).toBe(1);
+        expect([...details][0]).not.toContain(file.secrets.root);
+        const after = (await deniedCount('missing_token')) + (await deniedCount('invalid_token'));
+        expect(after - before).toBe(16);
+      });
     });
-  });
-});
+
+    describe('roles', () => {
+      it('classifies every served method of the mnemo services', () => {
+        const served = servedMethods()
+          .filter((m) => m.service.startsWith('mnemo.'))
+          .map((m) => `${m.service.replace('mnemo.v1.', '')}.${m.name}`);
+        expect(Object.keys(METHOD_ACCESS).sort()).toEqual(served.sort());
+        expect(Object.keys(CALLS).length).toBe(served.length - 1); // all but the Tail stream
+      });
+
+      const allowed: Record<Role, readonly string[]> = {
+        admin: ['read', 'write', 'admin'],
+        agent: ['read', 'write'],
+        reader: ['read'],
+      };
+      const tokenOf: Record<Role, string> = { admin: 'root', agent: 'desk-1', reader: 'auditor' };
+
+      for (const role of ['admin', 'agent', 'reader'] as const) {
+        it(`lets a ${role} token call exactly the methods of its role`, async () => {
+          for (const [method, call] of Object.entries(CALLS)) {
+            const code = await codeOf(call(as(tokenOf[role])));
+            const access = METHOD_ACCESS[method] ?? 'admin';
+            if (allowed[role].includes(access)) {
+              expect([method, code]).toEqual([method, status.OK]);
+            } else {
+              expect([method, code]).toEqual([method, status.PERMISSION_DENIED]);
+            }
+          }
+        });
+      }
+    });
+
+    describe('MemoryService confinement', () => {
+      let mine: string;
+      let theirs: string;
+
+      beforeAll(async () => {
+        [mine = ''] = (
+          await as('desk-1').memory.UpsertEpisodic({ memories: [episode('agent-1', 0.5)] })
+        ).ids;
+        [theirs = ''] = (
+          await as('desk-2').memory.UpsertEpisodic({ memories: [episode('agent-3', 0.4)] })
+        ).ids;
+      });
+
+      it('rejects a whole batch with one memory of another agent', async () => {
+        const error = await rejection(
+          as('desk-1').memory.UpsertEpisodic({
+            memories: [
+              episode('agent-2', 0.1, { id: 'batch-a' }),
+              episode('agent-3', 0.1, { id: 'batch-b' }),
+            ],
+          }),
+        );
+        expect(error.code).toBe(status.PERMISSION_DENIED);
+        expect(error.details).toMatch(/^memories\[1\]\.agent_id: /);
+        const found = await as('root').memory.GetEpisodic({ ids: ['batch-a', 'batch-b'] });
+        expect(found.memories).toEqual([]);
+      });
+
+      it("never overwrites another agent's memory by its id", async () => {
+        const error = await rejection(
+          as('desk-1').memory.UpsertEpisodic({
+            memories: [episode('agent-1', 0.9, { id: theirs })],
+          }),
+        );
+        expect(error.code).toBe(status.PERMISSION_DENIED);
+        expect(error.details).toMatch(/^memories\[0\]\.id: /);
+        const [stored] = (await as('root').memory.GetEpisodic({ ids: [theirs] })).memories;
+        expect(stored?.agent_id).toBe('agent-3');
+      });
+
+      it("answers Get and Delete of another agent's memory as if it did not exist", async () => {
+        expect(
+          (await as('desk-2').memory.GetEpisodic({ ids: [mine, theirs] })).memories.map(
+            (m) => m.id,
+          ),
+        ).toEqual([theirs]);
+        expect(
+          (await as('desk-2').memory.DeleteEpisodic({ ids: [mine, 'never-was'] })).deleted,
+        ).toBe(0);
+        expect((await as('root').memory.GetEpisodic({ ids: [mine] })).memories).toHaveLength(1);
+      });
+
+      it("confines searches and recency to the token's agents", async () => {
+        const hits = await as('desk-2').memory.SearchEpisodic({ vector: QUERY, k: 10 });
+        expect(hits.hits.map((h) => h.memory?.agent_id)).toEqual(['agent-3']);
+        const recent = await as('watch-3').memory.RecentEpisodic({ limit: 10 });
+        expect(recent.memories.map((m) => m.agent_id)).toEqual(['agent-3']);
+        const all = await as('auditor').memory.SearchEpisodic({ vector: QUERY, k: 10 });
+        expect(new Set(all.hits.map((h) => h.memory?.agent_id))).toEqual(
+          new Set(['agent-1', 'agent-3']),
+        );
+      });
+
+      it('refuses a filter naming another agent, naming the field', async () => {
+        const search = await rejection(
+          as('desk-2').memory.SearchEpisodic({
+            vector: QUERY,
+            k: 1,
+            filter: { agent_ids: ['agent-1'] },
+          }),
+        );
+        expect([search.code, search.details]).toEqual([
+          status.PERMISSION_DENIED,
+          "filter.agent_ids: names an agent outside this token's agents",
+        ]);
+        const batch = await rejection(
+          as('desk-2').memory.BatchSearchEpisodic({
+            searches: [
+              { vector: QUERY, k: 1 },
+              { vector: QUERY, k: 1, filter: { agent_ids: ['agent-3', 'agent-1'] } },
+            ],
+          }),
+        );
+        expect(batch.details).toMatch(/^searches\[1\]\.filter\.agent_ids: /);
+        const recent = await rejection(
+          as('watch-3').memory.RecentEpisodic({ limit: 1, filter: { agent_ids: ['agent-1'] } }),
+        );
+        expect(recent.code).toBe(status.PERMISSION_DENIED);
+      });
+
+      it("deletes by filter only the token's memories", async () => {
+        await as('root').memory.UpsertEpisodic({
+          memories: [
+            episode('agent-2', 0.3, { id: 'f-2', product_id: 'ETH' }),
+            episode('agent-3', 0.3, { id: 'f-3', product_id: 'ETH' }),
+          ],
+        });
+        const deleted = await as('desk-1').memory.DeleteEpisodicByFilter({
+          filter: { product_ids: ['ETH'] },
+        });
+        expect(deleted.deleted).toBe(1);
+        expect(
+          (await as('root').memory.GetEpisodic({ ids: ['f-2', 'f-3'] })).memories.map((m) => m.id),
+        ).toEqual(['f-3']);
+      });
+
+      it('lets every token read semantic memories and only admin write them', async () => {
+        const [id = ''] = (await as('root').memory.UpsertSemantic({ memories: [CONCEPT] })).ids;
+        expect((await as('watch-3').memory.GetSemantic({ ids: [id] })).memories).toHaveLength(1);
+        expect((await rejection(as('desk-1').memory.DeleteSemantic({ ids: [id] }))).code).toBe(
+          status.PERMISSION_DENIED,
+        );
+      });
+    });
+
+    describe('namespaces of cache keys, buckets and audit entries', () => {
+      it('keeps each token in its own cache namespace', async () => {
+        await as('desk-1').cache.Set({ key: 'pos', value: Buffer.from('one') });
+        expect((await as('desk-2').cache.Get({ key: 'pos' })).found).toBe(false);
+        expect((await as('root').cache.Get({ key: 'pos' })).found).toBe(false);
+        await as('desk-2').cache.Set({ key: 'pos', value: Buffer.from('two') });
+        expect((await as('desk-1').cache.Get({ key: 'pos' })).value.toString()).toBe('one');
+        expect(
+          await raw.exists('auth:tenant:desk-1:cache:pos', 'auth:tenant:desk-2:cache:pos'),
+        ).toBe(2);
+      });
+
+      it('keeps each token in its own rate-limit buckets', async () => {
+        const take = (name: string) =>
+          as(name).rateLimit.Acquire({
+            bucket: 'orders',
+            capacity: 1,
+            refill_per_second: 0.001,
+            tokens: 1,
+          });
+        expect((await take('desk-1')).allowed).toBe(true);
+        expect((await take('desk-1')).allowed).toBe(false);
+        expect((await take('desk-2')).allowed).toBe(true);
+        expect((await take('root')).allowed).toBe(true);
+      });
+
+      it("appends, reads, follows and sums only the token's agents' audit entries", async () => {
+        await as('desk-1').audit.Append({ entry: { agent_id: 'agent-2', action: 'fill', pnl: 5 } });
+        await as('desk-2').audit.Append({ entry: { agent_id: 'agent-3', action: 'fill', pnl: 7 } });
+        const forged = await rejection(
+          as('desk-1').audit.Append({ entry: { agent_id: 'agent-3', action: 'fill', pnl: -1e6 } }),
+        );
+        expect([forged.code, forged.details.split(':')[0]]).toEqual([
+          status.PERMISSION_DENIED,
+          'entry.agent_id',
+        ]);
+        const page = await as('desk-2').audit.Range({});
+        expect(new Set(page.records.map((r) => r.entry?.agent_id))).toEqual(new Set(['agent-3']));
+        expect((await rejection(as('desk-2').audit.Range({ agent_id: 'agent-1' }))).code).toBe(
+          status.PERMISSION_DENIED,
+        );
+        expect((await rejection(as('desk-2').audit.AgentPnl({ agent_id: 'agent-2' }))).code).toBe(
+          status.PERMISSION_DENIED,
+        );
+        expect((await as('desk-2').audit.AgentPnl({ agent_id: 'agent-3' })).total_pnl).toBe(7);
+        expect(await firstOfTail(as('desk-2'), { after_id: '0' })).toEqual({ agent: 'agent-3' });
+        expect(await firstOfTail(as('desk-2'), { after_id: '0', agent_id: 'agent-2' })).toEqual({
+          code: status.PERMISSION_DENIED,
+        });
+      });
+    });
+
+    describe('quotas', () => {
+      it('answers RESOURCE_EXHAUSTED with a pushback once the quota is spent', async () => {
+        const before = await deniedCount('quota');
+        await as('metered').cache.Get({ key: 'a' });
+        await as('metered').cache.Get({ key: 'a' });
+        const error = await rejection(as('metered').cache.Get({ key: 'a' }));
+        expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+        expect(Number(error.metadata.get('grpc-retry-pushback-ms')[0])).toBeGreaterThan(0);
+        expect((await deniedCount('quota')) - before).toBe(1);
+        // Another token's calls are not counted against it.
+        await as('desk-1').cache.Get({ key: 'a' });
+      });
+    });
+
+    describe('reload', () => {
+      it('swaps the token table under load without failing a call, and keeps it on a bad file', async () => {
+        const next = writeTokenFile([
+          { name: 'desk-1', role: 'agent', agentIds: ['agent-1'] },
+          { name: 'fresh', role: 'reader' },
+        ]);
+        const load = as('root');
+        let stop = false;
+        let failed = 0;
+        let done = 0;
+        const worker = async () => {
+          while (!stop) {
+            await load.cache.Get({ key: 'x' }).then(
+              () => done++,
+              () => failed++,
+            );
+          }
+        };
+        const workers = [worker(), worker(), worker()];
+        // The new file keeps root's line (the load runs with it), drops desk-2, adds fresh.
+        const oldLines = (
+          JSON.parse(readFileSync(file.path, 'utf8')) as { tokens: Record<string, unknown>[] }
+        ).tokens;
+        const newLines = (
+          JSON.parse(readFileSync(next.path, 'utf8')) as { tokens: Record<string, unknown>[] }
+        ).tokens;
+        const rootEntry = oldLines.find((l) => l.name === 'root');
+        writeFileSync(file.path, JSON.stringify({ tokens: [rootEntry, ...newLines] }));
+        await app.reload();
+        const fresh = connect(next.secrets.fresh ?? '');
+        expect(
+          (await fresh.memory.RecentEpisodic({ limit: 1 })).memories.length,
+        ).toBeGreaterThanOrEqual(0);
+        expect((await rejection(as('desk-2').cache.Get({ key: 'x' }))).code).toBe(
+          status.UNAUTHENTICATED,
+        );
+        // A bad file keeps the table in force.
+        writeFileSync(file.path, '{"tokens": [{"name": "x"}]}');
+        await app.reload();
+        await fresh.cache.Get({ key: 'x' });
+        stop = true;
+        await Promise.all(workers);
+        fresh.close();
+        expect(failed).toBe(0);
+        expect(done).toBeGreaterThan(0);
+      });
+    });
+  },
+);
 
 describe('the token file at start and in the log', () => {
   let redis: RedisProcess;
@@ -443,6 +470,15 @@ describe('the token file at start and in the log', () => {
 
   afterAll(async () => {
     await redis.stop();
+  });
+
+  it('serves health without a token', async () => {
+    const file = writeTokenFile([{ name: 'ops', role: 'admin' }]);
+    const app = await startApp(redis, { MNEMO_AUTH_TOKENS_FILE: file.path });
+    const health = healthClient(app.port);
+    expect(await health.check('mnemo.v1.MemoryService')).toBe('SERVING');
+    health.close();
+    await app.stop();
   });
 
   it('refuses to start on a bad token file, saying what is wrong', async () => {

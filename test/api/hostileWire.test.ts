@@ -75,6 +75,24 @@ describe('hostile request bytes', () => {
     expect(after).toBe(before + 1);
   });
 
+  it('answers reflection requests that do not decode INVALID_ARGUMENT, and serves on', async () => {
+    // ServerReflectionRequest field 7 (list_services) as a string: 0x3a, length, bytes.
+    const listServices = [0x3a, 0x01, 0x2a];
+    for (const version of ['v1', 'v1alpha']) {
+      const path = `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`;
+      // A length cut short, then a group that never ends.
+      expect(await raw.bidi(path, [[0x0a, 0xff]])).toEqual({
+        code: status.INVALID_ARGUMENT,
+        details: `request: is not a valid request of ${path}`,
+      });
+      expect((await raw.bidi(path, [[0x0b]])).code).toBe(status.INVALID_ARGUMENT);
+      expect((await raw.bidi(path, [listServices, [0xff, 0xff, 0xff]])).code).toBe(
+        status.INVALID_ARGUMENT,
+      );
+      expect((await raw.bidi(path, [listServices])).code).toBe(status.OK);
+    }
+  });
+
   it('refuses ids that are not valid UTF-8, so that distinct ones cannot collide', async () => {
     const path = upsertEpisodic.definition.path;
     const bytes = encode(upsertEpisodic, { memories: [episode('good'), episode('bad-#')] });

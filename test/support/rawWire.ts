@@ -54,6 +54,23 @@ export class RawClient {
     });
   }
 
+  /** Writes `messages` on a bidi stream of `path` and half-closes; resolves its status. */
+  bidi(path: string, messages: readonly (Uint8Array | readonly number[])[]): Promise<Outcome> {
+    const stream = this.client.makeBidiStreamRequest(path, identity, identity, {
+      deadline: Date.now() + 10_000,
+    });
+    const outcome = new Promise<Outcome>((resolve) => {
+      stream.on('data', () => undefined);
+      stream.on('error', () => undefined);
+      stream.on('status', (ended: { code: status; details: string }) => {
+        resolve({ code: ended.code, details: ended.details });
+      });
+    });
+    for (const message of messages) stream.write(Buffer.from(Uint8Array.from(message)));
+    stream.end();
+    return outcome;
+  }
+
   close(): void {
     this.client.close();
   }

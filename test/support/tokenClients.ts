@@ -5,6 +5,7 @@ import {
   credentials,
   InterceptingCall,
   loadPackageDefinition,
+  type ChannelCredentials,
   type ClientReadableStream,
   type Interceptor,
 } from '@grpc/grpc-js';
@@ -44,20 +45,30 @@ export interface TokenClients {
   close(): void;
 }
 
+/** How tokenClients connects: `raw` sends the token as the whole `authorization` value. */
+export interface TokenClientOptions {
+  raw?: boolean;
+  /** Channel credentials (TLS); plaintext without. */
+  credentials?: ChannelCredentials;
+}
+
 /** Clients sending `Bearer <token>` (or the raw `authorization` value, or none when null). */
-export function tokenClients(port: number, token: string | null, raw = false): TokenClients {
+export function tokenClients(
+  port: number,
+  token: string | null,
+  { raw = false, credentials: channel = credentials.createInsecure() }: TokenClientOptions = {},
+): TokenClients {
   const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as MemoryProto &
     CacheProto &
     RateLimitProto &
     AuditProto;
   const address = `127.0.0.1:${port}`;
-  const insecure = credentials.createInsecure();
   const options =
     token === null ? {} : { interceptors: [withAuthorization(raw ? token : `Bearer ${token}`)] };
-  const memory = new root.mnemo.v1.MemoryService(address, insecure, options);
-  const cache = new root.mnemo.v1.CacheService(address, insecure, options);
-  const rateLimit = new root.mnemo.v1.RateLimitService(address, insecure, options);
-  const audit = new root.mnemo.v1.AuditService(address, insecure, options);
+  const memory = new root.mnemo.v1.MemoryService(address, channel, options);
+  const cache = new root.mnemo.v1.CacheService(address, channel, options);
+  const rateLimit = new root.mnemo.v1.RateLimitService(address, channel, options);
+  const audit = new root.mnemo.v1.AuditService(address, channel, options);
   return {
     memory: promisify(memory),
     cache: promisify(cache),

@@ -1,6 +1,7 @@
 import type { ServerInterceptor } from '@grpc/grpc-js';
 import { deadline } from './deadline.js';
 import type { CallLimits } from './limits.js';
+import { undecodableInterceptor } from '../wire/streamGuard.js';
 import { metricsInterceptor } from './metrics.js';
 import { readiness, type Refusal } from './readiness.js';
 import type { Middleware } from './types.js';
@@ -10,6 +11,8 @@ import type { Middleware } from './types.js';
  * 1. metrics: every call of every service, reflection's included, is counted with the status
  *    sent. It is a grpc-js interceptor rather than a Middleware, because statuses grpc-js sends
  *    itself (undecodable requests, message sizes, deadlines it enforces) never reach a handler;
+ *    then, on request streams only (reflection), undecodable messages end the call
+ *    INVALID_ARGUMENT (wire/streamGuard.ts);
  * 2. auth: the bearer token, its role and quota (auth.ts); the handler sees its principal;
  * 3. limits (the mnemo services): RESOURCE_EXHAUSTED with a pushback beyond the calls in flight
  *    in total or on one connection, or the streams open (limits.ts);
@@ -17,7 +20,10 @@ import type { Middleware } from './types.js';
  * 5. deadline: a call whose deadline passed before it starts does not run;
  * 6. the handler; errors from any step are mapped to a status once (errors.ts, in bindService).
  */
-export const EDGE_INTERCEPTORS: readonly ServerInterceptor[] = [metricsInterceptor];
+export const EDGE_INTERCEPTORS: readonly ServerInterceptor[] = [
+  metricsInterceptor,
+  undecodableInterceptor,
+];
 
 /** The chain of services every client may call without a token or limits (health). */
 export const OPEN_CHAIN: readonly Middleware[] = [deadline];
