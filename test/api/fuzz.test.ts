@@ -1,4 +1,4 @@
-import { Client, credentials, status } from '@grpc/grpc-js';
+import { Client, credentials, status, type ClientOptions } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { healthPackageDefinition } from '../../src/api/health.js';
@@ -18,6 +18,7 @@ import {
   type ServedMethod,
 } from '../support/rawWire.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { withAuthorization, writeTokenFile } from '../support/tokenClients.js';
 
 /*
  * A bounded fuzz of every RPC of the mnemo services: valid requests (made from the loaded
@@ -394,15 +395,33 @@ function typedCall(
   });
 }
 
-describe('fuzzing every RPC', () => {
+/**
+ * Without tokens, and as an agent token of two of the agents the generator names (so that its
+ * calls take the confined paths, allowed and denied), with an admin token for the checks after.
+ */
+const RUNS = [
+  { as: 'without tokens', seconds: SECONDS, tokens: false },
+  { as: 'as an agent token', seconds: Math.min(SECONDS, 10), tokens: true },
+] as const;
+
+describe.each(RUNS)('fuzzing every RPC $as', ({ seconds: SECONDS, tokens }) => {
   let redis: RedisProcess;
   let app: App;
   let raw: RawClient;
+  let checks: ClientOptions = {};
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startApp(redis, { MNEMO_KEY_PREFIX: PREFIX });
-    raw = new RawClient(app.port);
+    const file = writeTokenFile([
+      { name: 'fuzz', role: 'agent', agentIds: ['agent-1', 'agent-2'] },
+      { name: 'admin', role: 'admin' },
+    ]);
+    const auth: Record<string, string> = tokens ? { MNEMO_AUTH_TOKENS_FILE: file.path } : {};
+    app = await startApp(redis, { MNEMO_KEY_PREFIX: PREFIX, ...auth });
+    const as = (name: string): ClientOptions =>
+      tokens ? { interceptors: [withAuthorization(`Bearer ${file.secrets[name] ?? ''}`)] } : {};
+    raw = new RawClient(app.port, as('fuzz'));
+    checks = as('admin');
   });
 
   afterAll(async () => {
@@ -509,7 +528,7 @@ describe('fuzzing every RPC', () => {
       } finally {
         client.close();
       }
-      const memory = memoryClient(app.port);
+      const memory = memoryClient(app.port, credentials.createInsecure(), checks);
       try {
         const probe = { values: [0, 0, 0, 0, 0, 0, 0.5, 1] };
         await memory.UpsertEpisodic({

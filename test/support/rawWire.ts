@@ -1,4 +1,4 @@
-import { Client, credentials, status } from '@grpc/grpc-js';
+import { Client, credentials, status, type ClientOptions } from '@grpc/grpc-js';
 import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 import { healthPackageDefinition } from '../../src/api/health.js';
 import { mnemoPackageDefinition } from '../../src/api/protos.js';
@@ -15,8 +15,9 @@ const identity = (bytes: Buffer): Buffer => bytes;
 export class RawClient {
   private readonly client: Client;
 
-  constructor(port: number) {
-    this.client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  /** `options` e.g. interceptors sending a token (tokenClients.ts withAuthorization). */
+  constructor(port: number, options: ClientOptions = {}) {
+    this.client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), options);
   }
 
   /**
