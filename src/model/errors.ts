@@ -58,6 +58,11 @@ export function permissionDenied(field: string | null, problem: string): DomainE
   return new DomainError('permission_denied', field === null ? problem : `${field}: ${problem}`);
 }
 
+/** The request is valid but the state it meets refuses it; the message starts with the field. */
+export function failedPrecondition(field: string, problem: string): DomainError {
+  return new DomainError('failed_precondition', `${field}: ${problem}`);
+}
+
 export function unavailable(message: string, retryAfterMs?: number): DomainError {
   return new DomainError('unavailable', message, retryAfterMs);
 }

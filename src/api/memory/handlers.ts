@@ -93,15 +93,18 @@ export function memoryHandlers(
     }),
     DeleteEpisodicByFilter: async (request, { principal }) => {
       const filter = decodeEpisodicFilter('filter', request.filter, limits);
-      if (isEmptyFilter(filter)) {
+      if (isEmptyFilter(filter) && !request.allow_match_all) {
         throw invalidArgument(
           'filter',
-          'must constrain at least one field (it would delete everything)',
+          'must constrain at least one field (it would delete everything; or set allow_match_all)',
         );
       }
       const confined = confineFilter(principal, filter, 'filter.agent_ids');
       return {
-        deleted: await service.deleteByFilter('episodic', confined, writeOwners(principal)),
+        deleted: await service.deleteByFilter('episodic', confined, writeOwners(principal), {
+          allowMatchAll: request.allow_match_all,
+          dryRun: request.dry_run,
+        }),
       };
     },
     SearchEpisodic: async (request, context) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IndexSet } from '../../index/IndexSet.js';
 import { metrics } from '../../metrics/metrics.js';
-import { permissionDenied } from '../../model/errors.js';
+import { failedPrecondition, permissionDenied } from '../../model/errors.js';
 import type { MemoryFilter } from '../../model/MemoryFilter.js';
 import { isEmptyFilter, matchesFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
@@ -37,6 +37,12 @@ export interface MemoryServiceOptions {
   batchConcurrency: number;
   /** Bytes of search hits kept in process to skip Redis for hot hits (0 = off). */
   recordCacheMaxBytes: number;
+}
+
+/** How DeleteEpisodicByFilter may go: past the match-all guard, or as a count only. */
+export interface DeleteByFilterOptions {
+  readonly allowMatchAll: boolean;
+  readonly dryRun: boolean;
 }
 
 const NO_DEADLINE: SearchContext = { deadlineMs: Infinity };
@@ -134,13 +140,26 @@ export class MemoryService {
     return deleted;
   }
 
-  /** Deletes every memory the filter matches, in chunks of one transaction each. */
+  /**
+   * Deletes every memory the filter matches, in chunks of one transaction each; returns how many
+   * (with `dryRun`, how many it would delete, deleting nothing). A filter matching every memory of
+   * the kind is refused (FAILED_PRECONDITION) unless `allowMatchAll`.
+   */
   async deleteByFilter(
     kind: MemoryKind,
     filter: MemoryFilter,
     owners: readonly string[] | null = null,
+    options: DeleteByFilterOptions = { allowMatchAll: false, dryRun: false },
   ): Promise<number> {
-    const ids = this.indexes.get(kind).matchingIds(filter);
+    const index = this.indexes.get(kind);
+    const ids = index.matchingIds(filter);
+    if (!options.allowMatchAll && ids.length > 0 && ids.length >= index.size) {
+      throw failedPrecondition(
+        'filter',
+        `matches every ${kind} memory (${ids.length}); set allow_match_all to delete them all`,
+      );
+    }
+    if (options.dryRun) return ids.length;
     let deleted = 0;
     for (let i = 0; i < ids.length; i += this.options.deleteChunk) {
       deleted += await this.delete(kind, ids.slice(i, i + this.options.deleteChunk), owners);

@@ -4,8 +4,12 @@ import type { EpisodicFilter as _mnemo_v1_EpisodicFilter, EpisodicFilter__Output
 
 export interface DeleteEpisodicByFilterRequest {
   'filter'?: (_mnemo_v1_EpisodicFilter | null);
+  'allow_match_all'?: (boolean);
+  'dry_run'?: (boolean);
 }
 
 export interface DeleteEpisodicByFilterRequest__Output {
   'filter': (_mnemo_v1_EpisodicFilter__Output | null);
+  'allow_match_all': (boolean);
+  'dry_run': (boolean);
 }
