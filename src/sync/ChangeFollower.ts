@@ -68,6 +68,10 @@ export class ChangeFollower {
   async load(): Promise<'snapshot' | 'rebuild'> {
     this.datasetId = await this.store.datasetId();
     const started = Date.now();
+    const leftovers = (await this.options.snapshots?.recover()) ?? [];
+    if (leftovers.length > 0) {
+      this.log.info({ removed: leftovers }, 'removed what interrupted snapshot writes left');
+    }
     const snapshot = await this.options.snapshots?.read(this.indexes).catch((error: unknown) => {
       this.log.warn({ err: error }, 'index snapshot unreadable: rebuilding');
       return null;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KINDS, type MemoryKind } from '../model/MemoryRecord.js';
 import type { IndexSet } from '../index/IndexSet.js';
@@ -46,6 +46,38 @@ export class IndexSnapshots {
     await rm(old, { recursive: true, force: true });
   }
 
+  /**
+   * Clears what writes interrupted by a crash left: `next-<pid>` and `old-<pid>` directories of
+   * processes no longer running are removed (a live process's are its write in progress), except
+   * that a complete `old-` snapshot is made current again when the crash came between the two
+   * renames of a swap and left none. Returns the names removed.
+   */
+  async recover(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      const match = /^(next|old)-(\d+)$/.exec(name);
+      if (match === null || isRunning(Number(match[2]))) continue;
+      const path = join(this.dir, name);
+      if (
+        match[1] === 'old' &&
+        !(await exists(this.current)) &&
+        (await exists(join(path, 'meta.json')))
+      ) {
+        await rename(path, this.current);
+        continue;
+      }
+      await rm(path, { recursive: true, force: true });
+      removed.push(name);
+    }
+    return removed;
+  }
+
   /** The current snapshot, or null when there is none (or it cannot be read). */
   async read(indexes: IndexSet): Promise<LoadedSnapshot | null> {
     let meta: SnapshotMeta;
@@ -59,5 +91,23 @@ export class IndexSnapshots {
     );
     if (episodic === undefined || semantic === undefined) return null;
     return { meta, indexes: { episodic, semantic } };
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Whether a process of this pid runs (ours or not: EPERM means it exists). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
