@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import {
   closeSync,
   mkdirSync,
@@ -26,6 +27,11 @@ export interface MnemoOptions {
   dim: number;
   /** Further MNEMO_* settings, e.g. MNEMO_SEARCH_PIPELINE=naive; they override the harness's. */
   env: Record<string, string>;
+  /**
+   * The client side of the TLS and tokens `env` configures: how the harness (readiness and
+   * measurement alike) reaches the child's gRPC; plaintext when absent.
+   */
+  security?: ChannelCredentials;
 }
 
 /**
@@ -175,6 +181,7 @@ export class MnemoChild {
         name: this.options.name,
         address: this.address,
         metricsAddress: this.metricsAddress,
+        security: this.options.security,
         child,
         started,
         diagnosis: () => this.logTail(),

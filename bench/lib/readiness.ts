@@ -3,6 +3,7 @@
  * client would: grpc.health.v1 for readiness, /metrics for the index.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
 import { exited } from './children.js';
 import { Channels, RPC } from './rpc.js';
@@ -51,6 +52,8 @@ export interface Starting {
   address: string;
   /** /metrics host:port. */
   metricsAddress: string;
+  /** How its gRPC is reached (TLS, tokens); plaintext when absent. */
+  security?: ChannelCredentials;
   child: ChildProcess;
   /** performance.now() at the spawn. */
   started: number;
@@ -68,7 +71,7 @@ export async function waitReady(
   minMemories: number,
 ): Promise<StartTiming> {
   const deadline = Date.now() + timeoutMs;
-  const health = new Channels(s.address, 1, 5000, PROBE_CHANNEL);
+  const health = new Channels(s.address, 1, 5000, PROBE_CHANNEL, s.security);
   let metricsUpMs: number | null = null;
   let last: string;
   try {

@@ -1,6 +1,7 @@
 import {
   Client,
   credentials,
+  type ChannelCredentials,
   type ChannelOptions,
   type MethodDefinition,
   type ServiceError,
@@ -65,16 +66,20 @@ const CHANNEL_OPTIONS: ChannelOptions = {
 export class Channels {
   private readonly clients: Client[];
 
-  /** `options` are added to (or override) the harness's channel options. */
+  /**
+   * `options` are added to (or override) the harness's channel options; `security` is how the
+   * channels reach the server (plaintext by default; TLS and call credentials for a secure one).
+   */
   constructor(
     readonly address: string,
     count: number,
     private readonly deadlineMs = 60_000,
     options: ChannelOptions = {},
+    security: ChannelCredentials = credentials.createInsecure(),
   ) {
     this.clients = Array.from(
       { length: Math.max(1, count) },
-      () => new Client(address, credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...options }),
+      () => new Client(address, security, { ...CHANNEL_OPTIONS, ...options }),
     );
   }
 
