@@ -1,4 +1,3 @@
-import type { ChannelCredentials } from '@grpc/grpc-js';
 import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import { calibrationNote, waitCalibrated, willCalibrate } from './calibration.js';
@@ -13,7 +12,7 @@ import { MnemoChild } from './mnemoChild.js';
 import type { StartTiming } from './readiness.js';
 import { startRedis, type RedisHandle } from './redisServer.js';
 import { status } from './progress.js';
-import { Channels, RAW_SEARCH, RPC } from './rpc.js';
+import { Channels, RAW_SEARCH, RPC, type ClientSecurity } from './rpc.js';
 import { secureSetup } from './secure.js';
 import { f32le } from './syntheticData.js';
 
@@ -162,14 +161,14 @@ export class BenchContext {
       return Promise.resolve();
     });
     const env = { ...this.options.serverEnv, ...secure.env };
-    return this.startFollower('secure', env, secure.credentials, channels);
+    return this.startFollower('secure', env, secure.client, channels);
   }
 
   /** A child started on mnemo's Redis once its index holds the loaded data. */
   private async startFollower(
     name: string,
     env: Record<string, string>,
-    security: ChannelCredentials | undefined,
+    security: ClientSecurity | undefined,
     channels: number,
   ): Promise<Server> {
     const redisUrl = this.redisUrl;

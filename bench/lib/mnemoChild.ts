@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import type { ChannelCredentials } from '@grpc/grpc-js';
 import {
   closeSync,
   mkdirSync,
@@ -15,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { spawnTsx, stopChild } from './children.js';
 import { waitReady, type StartTiming } from './readiness.js';
 import { freePort } from './redisServer.js';
+import type { ClientSecurity } from './rpc.js';
 import { scrapeMetrics } from './serverMetrics.js';
 
 /** The server's entry point, relative to the repository root (run through tsx). */
@@ -31,7 +31,7 @@ export interface MnemoOptions {
    * The client side of the TLS and tokens `env` configures: how the harness (readiness and
    * measurement alike) reaches the child's gRPC; plaintext when absent.
    */
-  security?: ChannelCredentials;
+  security?: ClientSecurity;
 }
 
 /**

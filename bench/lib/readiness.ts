@@ -3,10 +3,9 @@
  * client would: grpc.health.v1 for readiness, /metrics for the index.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { ChannelCredentials } from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
 import { exited } from './children.js';
-import { Channels, RPC } from './rpc.js';
+import { Channels, RPC, type ClientSecurity } from './rpc.js';
 import { episodic, scrapeMetrics } from './serverMetrics.js';
 
 /** The grpc.health.v1 service whose SERVING means searches are answered from the index. */
@@ -53,7 +52,7 @@ export interface Starting {
   /** /metrics host:port. */
   metricsAddress: string;
   /** How its gRPC is reached (TLS, tokens); plaintext when absent. */
-  security?: ChannelCredentials;
+  security?: ClientSecurity;
   child: ChildProcess;
   /** performance.now() at the spawn. */
   started: number;

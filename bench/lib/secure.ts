@@ -8,8 +8,9 @@ import { createHash, KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, Metadata, type ChannelCredentials } from '@grpc/grpc-js';
+import { credentials, Metadata } from '@grpc/grpc-js';
 import * as x509 from '@peculiar/x509';
+import type { ClientSecurity } from './rpc.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -22,9 +23,10 @@ export interface SecureSetup {
   env: Record<string, string>;
   /**
    * TLS trusting only the generated CA, combined with call credentials adding
-   * `authorization: Bearer <token>` to every call: what a real client of the server uses.
+   * `authorization: Bearer <token>` to every call (what a real client of the server uses), the
+   * server's name checked as `localhost` (SNI takes no IP address).
    */
-  credentials: ChannelCredentials;
+  client: ClientSecurity;
   dispose: () => void;
 }
 
@@ -112,10 +114,13 @@ export async function secureSetup(agentIds: readonly string[]): Promise<SecureSe
   });
   return {
     env,
-    credentials: credentials.combineChannelCredentials(
-      credentials.createSsl(Buffer.from(caPem)),
-      bearer,
-    ),
+    client: {
+      credentials: credentials.combineChannelCredentials(
+        credentials.createSsl(Buffer.from(caPem)),
+        bearer,
+      ),
+      options: { 'grpc.ssl_target_name_override': 'localhost' },
+    },
     dispose: () => {
       rmSync(dir, { recursive: true, force: true });
     },
