@@ -12,16 +12,17 @@ import { MnemoChild } from './mnemoChild.js';
 import type { StartTiming } from './readiness.js';
 import { startRedis, type RedisHandle } from './redisServer.js';
 import { status } from './progress.js';
-import { Channels, RAW_SEARCH, RPC } from './rpc.js';
+import { Channels, RAW_SEARCH, RPC, type ClientSecurity } from './rpc.js';
+import { secureSetup } from './secure.js';
 import { f32le } from './syntheticData.js';
 
-/** A server the harness measures: mnemo, mnemo in naive mode, or the echo floor. */
+/** A server the harness measures: mnemo, mnemo in naive mode or secured, or the echo floor. */
 export interface Server {
   name: string;
   address: string;
   /** The mnemo child process, when the harness started one. */
   child: MnemoChild | null;
-  /** Whether the harness started this server (mnemo, naive or echo child). */
+  /** Whether the harness started this server (mnemo, naive, secure or echo child). */
   selfStarted: boolean;
   channels: Channels;
 }
@@ -136,25 +137,52 @@ export class BenchContext {
       await server.channels.connect();
       return server;
     }
-    const redisUrl = this.redisUrl;
-    if (redisUrl === null) throw new Error('--compare naive needs mnemo’s Redis');
     status('starting mnemo in naive mode (MNEMO_SEARCH_PIPELINE=naive)', o.quiet);
-    // Ready once its index holds the loaded data.
+    return this.startFollower(
+      'naive',
+      { ...o.serverEnv, MNEMO_SEARCH_PIPELINE: 'naive' },
+      undefined,
+      channels,
+    );
+  }
+
+  /**
+   * The server for `--compare secure`: a further child on the same Redis and data serving gRPC
+   * over TLS with bearer tokens required (secure.ts), its one `agent` token holding every agent
+   * of the data set. Every call of the harness to it (readiness included) goes over TLS with the
+   * token. Start it after loading, as the naive one.
+   */
+  async startSecure(channels: number): Promise<Server> {
+    status('starting mnemo with TLS and bearer tokens', this.options.quiet);
+    const agents = Array.from({ length: AGENTS }, (_, i) => agentId(i));
+    const secure = await secureSetup(agents);
+    this.cleanup.add('secure files', () => {
+      secure.dispose();
+      return Promise.resolve();
+    });
+    const env = { ...this.options.serverEnv, ...secure.env };
+    return this.startFollower('secure', env, secure.client, channels);
+  }
+
+  /** A child started on mnemo's Redis once its index holds the loaded data. */
+  private async startFollower(
+    name: string,
+    env: Record<string, string>,
+    security: ClientSecurity | undefined,
+    channels: number,
+  ): Promise<Server> {
+    const redisUrl = this.redisUrl;
+    if (redisUrl === null) throw new Error(`--compare ${name} needs mnemo’s Redis`);
     const { server } = await MnemoChild.start(
-      {
-        name: 'naive',
-        redisUrl,
-        dim: o.dim,
-        env: { ...o.serverEnv, MNEMO_SEARCH_PIPELINE: 'naive' },
-      },
+      { name, redisUrl, dim: this.options.dim, env, security },
       READY_TIMEOUT_MS,
       this.loaded ? this.dataset.size : 0,
     );
-    this.cleanup.add('mnemo (naive)', async () => {
+    this.cleanup.add(`mnemo (${name})`, async () => {
       await server.stop();
       server.dispose();
     });
-    return this.addServer('naive', server.address, server, channels);
+    return this.addServer(name, server.address, server, channels);
   }
 
   /** The echo floor, answering with `response` (SearchEpisodic bytes captured from mnemo). */
@@ -205,7 +233,7 @@ export class BenchContext {
       address,
       child,
       selfStarted: child !== null || name === 'echo',
-      channels: new Channels(address, channels),
+      channels: new Channels(address, channels, undefined, {}, child?.options.security),
     };
     this.cleanup.add(`${name} channels`, () => {
       server.channels.close();

@@ -53,7 +53,8 @@ function roundSummary(s: LatencySummary): LatencySummary {
 
 /**
  * Ratios of mnemo against the echo floor (how many times the floor's p99, which share of its
- * throughput) and of the naive mode against mnemo (how much the pipeline saves).
+ * throughput), of the naive mode against mnemo (how much the pipeline saves) and of the secure
+ * server against mnemo (what TLS and token authentication cost).
  */
 export interface Ratios {
   /** mnemo p99 / echo p99. */
@@ -66,12 +67,19 @@ export interface Ratios {
   naiveP99VsMnemo: number | null;
   /** mnemo throughput / naive throughput. */
   throughputVsNaive: number | null;
+  /** secure p50 / mnemo p50. */
+  secureP50VsMnemo: number | null;
+  /** secure p99 / mnemo p99. */
+  secureP99VsMnemo: number | null;
+  /** secure throughput / mnemo throughput. */
+  secureThroughputVsMnemo: number | null;
   /**
    * Lowest and highest of the throughput ratios of the single rounds (each round runs every
    * target back to back): how much the machine's drift moved the ratio; null with one round.
    */
   throughputVsEchoRange: [number, number] | null;
   throughputVsNaiveRange: [number, number] | null;
+  secureThroughputVsMnemoRange: [number, number] | null;
 }
 
 export function ratios(all: readonly TargetFigures[]): Ratios {
@@ -79,6 +87,7 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
   const mnemo = get('mnemo');
   const echo = get('echo');
   const naive = get('naive');
+  const secure = get('secure');
   const r = (a: number | undefined, b: number | undefined): number | null =>
     a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
   return {
@@ -87,8 +96,12 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     throughputVsEcho: r(mnemo?.throughput, echo?.throughput),
     naiveP99VsMnemo: r(naive?.latencyMs.p99, mnemo?.latencyMs.p99),
     throughputVsNaive: r(mnemo?.throughput, naive?.throughput),
+    secureP50VsMnemo: r(secure?.latencyMs.p50, mnemo?.latencyMs.p50),
+    secureP99VsMnemo: r(secure?.latencyMs.p99, mnemo?.latencyMs.p99),
+    secureThroughputVsMnemo: r(secure?.throughput, mnemo?.throughput),
     throughputVsEchoRange: roundRange(mnemo, echo),
     throughputVsNaiveRange: roundRange(mnemo, naive),
+    secureThroughputVsMnemoRange: roundRange(secure, mnemo),
   };
 }
 
@@ -125,20 +138,34 @@ export function latencyCells(f: TargetFigures): Cell[] {
   return [f.calls, l.mean, l.p50, l.p95, l.p99, l.max, f.throughput, f.errors, f.hitsPerAnswer];
 }
 
-export function ratioHeaders(hasNaive: boolean): string[] {
+/** The compared targets of a run, as far as the ratio table goes. */
+export interface Compared {
+  naive: boolean;
+  secure: boolean;
+}
+
+export function ratioHeaders(compared: Compared): string[] {
   const headers = ['p99 mnemo/echo', 'p50 mnemo/echo', 'calls/s mnemo/echo'];
-  if (hasNaive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
+  if (compared.naive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
+  if (compared.secure) headers.push('p50 secure/mnemo', 'p99 secure/mnemo', 'calls/s secure/mnemo');
   return headers;
 }
 
-export function ratioCells(r: Ratios, hasNaive: boolean): Cell[] {
+export function ratioCells(r: Ratios, compared: Compared): Cell[] {
   const cells: Cell[] = [
     r.p99VsEcho,
     r.p50VsEcho,
     withRange(r.throughputVsEcho, r.throughputVsEchoRange),
   ];
-  if (hasNaive) {
+  if (compared.naive) {
     cells.push(r.naiveP99VsMnemo, withRange(r.throughputVsNaive, r.throughputVsNaiveRange));
+  }
+  if (compared.secure) {
+    cells.push(
+      r.secureP50VsMnemo,
+      r.secureP99VsMnemo,
+      withRange(r.secureThroughputVsMnemo, r.secureThroughputVsMnemoRange),
+    );
   }
   return cells;
 }

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { spawnTsx, stopChild } from './children.js';
 import { waitReady, type StartTiming } from './readiness.js';
 import { freePort } from './redisServer.js';
+import type { ClientSecurity } from './rpc.js';
 import { scrapeMetrics } from './serverMetrics.js';
 
 /** The server's entry point, relative to the repository root (run through tsx). */
@@ -26,6 +27,11 @@ export interface MnemoOptions {
   dim: number;
   /** Further MNEMO_* settings, e.g. MNEMO_SEARCH_PIPELINE=naive; they override the harness's. */
   env: Record<string, string>;
+  /**
+   * The client side of the TLS and tokens `env` configures: how the harness (readiness and
+   * measurement alike) reaches the child's gRPC; plaintext when absent.
+   */
+  security?: ClientSecurity;
 }
 
 /**
@@ -175,6 +181,7 @@ export class MnemoChild {
         name: this.options.name,
         address: this.address,
         metricsAddress: this.metricsAddress,
+        security: this.options.security,
         child,
         started,
         diagnosis: () => this.logTail(),

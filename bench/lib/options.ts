@@ -7,7 +7,8 @@ import { serverSettings, type ServerSettings } from './serverSettings.js';
 
 export const PHASES = ['phase1', 'phase2', 'phase3', 'recall', 'scale', 'agents'] as const;
 export type Phase = (typeof PHASES)[number];
-export type Comparison = 'naive' | 'redisearch';
+export type Comparison = 'naive' | 'secure' | 'redisearch';
+const COMPARISONS: readonly string[] = ['naive', 'secure', 'redisearch'];
 
 export interface BenchOptions {
   phase: Phase;
@@ -80,10 +81,12 @@ options:
   --warmup W               warm-up calls per target before measuring (200)
   --rounds R               compared targets (and sweep settings) are measured in R rounds of
                            alternating order, A B C then C B A…, against drift (2)
-  --compare naive,redisearch
+  --compare naive,secure,redisearch
                            naive: the same workload through a second mnemo child with
-                           MNEMO_SEARCH_PIPELINE=naive (phase1-3); redisearch: the same data in a
-                           Redis with the Query Engine, FT.SEARCH KNN (recall, scale)
+                           MNEMO_SEARCH_PIPELINE=naive (phase1-3); secure: through a further mnemo
+                           child serving TLS and requiring a bearer token, called over TLS with an
+                           agent token (phase1-2, not with --target); redisearch: the same data in
+                           a Redis with the Query Engine, FT.SEARCH KNN (recall, scale)
   --redisearch-url url     a running Redis with the Query Engine (RediSearch >= 2.6)
   --redisearch-module path start our own redis-server with this module for the comparison
   --ef 10,20,...           ef_runtime values of the recall sweep (10,16,32,64,128,256,512);
@@ -192,10 +195,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const compare = new Set<Comparison>();
   for (const item of values.compare.flatMap((c) => c.split(','))) {
     const name = item.trim();
-    if (name !== 'naive' && name !== 'redisearch') {
-      throw new Error(`--compare takes naive and/or redisearch, got "${name}"`);
+    if (!COMPARISONS.includes(name)) {
+      throw new Error(`--compare takes ${COMPARISONS.join(', ')}, got "${name}"`);
     }
-    compare.add(name);
+    compare.add(name as Comparison);
   }
   const serverEnv: Record<string, string> = {};
   for (const pair of values['server-env']) {
@@ -212,6 +215,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       : loopbackAddress('--naive-target', values['naive-target']);
   if (compare.has('naive') && target !== null && naiveTarget === null) {
     throw new Error('--compare naive with --target needs --naive-target (a naive-mode server)');
+  }
+  if (compare.has('secure') && (target !== null || (p !== 'phase1' && p !== 'phase2'))) {
+    throw new Error('--compare secure is for phase1 and phase2 without --target');
   }
   const redisearchUrl =
     values['redisearch-url'] === undefined

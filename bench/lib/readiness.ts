@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { exited } from './children.js';
-import { Channels, RPC } from './rpc.js';
+import { Channels, RPC, type ClientSecurity } from './rpc.js';
 import { episodic, scrapeMetrics } from './serverMetrics.js';
 
 /** The grpc.health.v1 service whose SERVING means searches are answered from the index. */
@@ -51,6 +51,8 @@ export interface Starting {
   address: string;
   /** /metrics host:port. */
   metricsAddress: string;
+  /** How its gRPC is reached (TLS, tokens); plaintext when absent. */
+  security?: ClientSecurity;
   child: ChildProcess;
   /** performance.now() at the spawn. */
   started: number;
@@ -68,7 +70,7 @@ export async function waitReady(
   minMemories: number,
 ): Promise<StartTiming> {
   const deadline = Date.now() + timeoutMs;
-  const health = new Channels(s.address, 1, 5000, PROBE_CHANNEL);
+  const health = new Channels(s.address, 1, 5000, PROBE_CHANNEL, s.security);
   let metricsUpMs: number | null = null;
   let last: string;
   try {

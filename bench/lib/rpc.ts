@@ -1,6 +1,7 @@
 import {
   Client,
   credentials,
+  type ChannelCredentials,
   type ChannelOptions,
   type MethodDefinition,
   type ServiceError,
@@ -58,6 +59,12 @@ const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_send_message_length': 64 * 1024 * 1024,
 };
 
+/** How a client reaches a server that is not plaintext: its credentials and channel options. */
+export interface ClientSecurity {
+  credentials: ChannelCredentials;
+  options: ChannelOptions;
+}
+
 /**
  * `count` gRPC channels to one server (one connection each); a simulated agent uses channel
  * `agent % count`. Every call has a deadline, so a stuck server cannot hang a run.
@@ -65,16 +72,23 @@ const CHANNEL_OPTIONS: ChannelOptions = {
 export class Channels {
   private readonly clients: Client[];
 
-  /** `options` are added to (or override) the harness's channel options. */
+  /**
+   * `options` are added to (or override) the harness's channel options; `security` is how the
+   * channels reach the server (plaintext when absent; e.g. TLS and call credentials), its
+   * options overriding both.
+   */
   constructor(
     readonly address: string,
     count: number,
     private readonly deadlineMs = 60_000,
     options: ChannelOptions = {},
+    security?: ClientSecurity,
   ) {
+    const all = { ...CHANNEL_OPTIONS, ...options, ...security?.options };
+    const creds = security?.credentials ?? credentials.createInsecure();
     this.clients = Array.from(
       { length: Math.max(1, count) },
-      () => new Client(address, credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...options }),
+      () => new Client(address, creds, all),
     );
   }
 

@@ -1,6 +1,7 @@
 /**
  * phase1 (one agent, sequential searches) and phase2 (concurrent agents): mnemo beside the echo
- * floor (and the naive mode with --compare naive), measured interleaved in one run.
+ * floor (and the naive mode, the secure server with --compare naive, secure), measured
+ * interleaved in one run.
  */
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import {
@@ -42,8 +43,8 @@ interface Setup {
 }
 
 /**
- * mnemo with the data loaded, the echo floor sized by a real answer, and the naive mode when
- * compared; `channels` client connections to each.
+ * mnemo with the data loaded, the echo floor sized by a real answer, and the naive mode and the
+ * secure server when compared; `channels` client connections to each.
  */
 async function setUp(
   ctx: BenchContext,
@@ -58,6 +59,7 @@ async function setUp(
   const hits = RPC.search.responseDeserialize(response).hits.length;
   const servers = [mnemo, await ctx.startEcho(response, channels)];
   if (ctx.options.compare.has('naive')) servers.push(await ctx.startNaive(channels));
+  if (ctx.options.compare.has('secure')) servers.push(await ctx.startSecure(channels));
   await Promise.all(servers.map((s) => s.channels.connect()));
   return {
     servers,
@@ -83,6 +85,11 @@ async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
       'naive = second mnemo child with MNEMO_SEARCH_PIPELINE=naive on the same Redis; a server without that mode ignores the variable and the ratio is ≈ 1',
     );
   }
+  if (ctx.options.compare.has('secure')) {
+    notes.push(
+      'secure = further mnemo child on the same Redis serving TLS (MNEMO_TLS_CERT/KEY, ECDSA P-256) with bearer tokens required (MNEMO_AUTH_TOKENS_FILE); called over TLS with one agent token for every agent (call credentials), so every call is authenticated and confined to its agents',
+    );
+  }
   const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(calibration);
   return notes;
@@ -101,14 +108,14 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun(), t.answers));
   const stats = serverStats(before, await snapshot(setup.servers), all);
   const r = ratios(all);
-  const hasNaive = o.compare.has('naive');
+  const compared = { naive: o.compare.has('naive'), secure: o.compare.has('secure') };
   const tables: Table[] = [
     {
       title: `phase1: one agent, ${o.queries} sequential SearchEpisodic (k ${o.k}, filter agent_id = 10% of ${ctx.dataset.size})`,
       headers: ['target', ...LATENCY_HEADERS],
       rows: all.map((f) => [f.target, ...latencyCells(f)]),
     },
-    { title: 'ratios', headers: ratioHeaders(hasNaive), rows: [ratioCells(r, hasNaive)] },
+    { title: 'ratios', headers: ratioHeaders(compared), rows: [ratioCells(r, compared)] },
   ];
   if (stats.length > 0)
     tables.push(statsTable("mnemo's own metrics over the measurement", [{ level: 1, stats }]));
@@ -155,7 +162,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     const stats = serverStats(before, await snapshot(setup.servers), all);
     perLevel.push({ concurrency: level, targets: all, ratios: ratios(all), serverStats: stats });
   }
-  const hasNaive = o.compare.has('naive');
+  const compared = { naive: o.compare.has('naive'), secure: o.compare.has('secure') };
   const tables: Table[] = [
     {
       title: `phase2: concurrent agents, ${o.queries} SearchEpisodic per agent and level (k ${o.k}, each agent filtered on its own 10% of ${ctx.dataset.size})`,
@@ -166,8 +173,8 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     },
     {
       title: 'ratios per level',
-      headers: ['agents', ...ratioHeaders(hasNaive)],
-      rows: perLevel.map((l) => [l.concurrency, ...ratioCells(l.ratios, hasNaive)]),
+      headers: ['agents', ...ratioHeaders(compared)],
+      rows: perLevel.map((l) => [l.concurrency, ...ratioCells(l.ratios, compared)]),
     },
   ];
   if (perLevel.some((l) => l.serverStats.length > 0)) {

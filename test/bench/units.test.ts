@@ -107,6 +107,13 @@ describe('bench building blocks', () => {
     expect(() => parseOptions(['phase1', '--target', '10.0.0.5:50051'])).toThrow(/loopback/);
     expect(() => parseOptions(['recall', '--compare', 'redisearch'])).toThrow(/redisearch-url/);
     expect(() => parseOptions(['nope'])).toThrow(/phase/);
+    expect([...parseOptions(['phase2', '--compare', 'naive,secure']).compare]).toEqual([
+      'naive',
+      'secure',
+    ]);
+    for (const args of [['phase3'], ['recall'], ['phase2', '--target', '127.0.0.1:50051']]) {
+      expect(() => parseOptions([...args, '--compare', 'secure'])).toThrow(/phase1 and phase2/);
+    }
   });
 
   it("plans by the servers' settings from --server-env, else their defaults", () => {
