@@ -67,8 +67,19 @@ export class RedisKeys {
     return `${this.prefix}audit:log`;
   }
 
-  /** The audit dedup index: hash of tx_id → stream id, for the entries still in the log. */
+  /**
+   * The audit dedup index: hash of (agent_id, tx_id) → stream id, for the entries still in the
+   * log (field: auditKeys.txField).
+   */
   auditTxIndex(): string {
+    return `${this.prefix}audit:txa`;
+  }
+
+  /**
+   * The dedup index of entries logged before tx_ids were per agent: hash of tx_id → stream id.
+   * Read (an entry of the same agent is still a duplicate) and emptied by trimming, never added to.
+   */
+  auditLegacyTxIndex(): string {
     return `${this.prefix}audit:tx`;
   }
 

@@ -250,7 +250,7 @@ describe('key injection', () => {
       expect(range.records.map((r) => r.entry?.tx_id)).toEqual([agent]);
     }
     const widths = [86400, 3600, 60, 1];
-    const expected = [`${P1}audit:log`, `${P1}audit:tx`];
+    const expected = [`${P1}audit:log`, `${P1}audit:txa`];
     for (const agent of agents) {
       expected.push(
         `${P1}audit:time:${agent}`,
@@ -258,7 +258,9 @@ describe('key injection', () => {
       );
     }
     expect(await keysOf(P1, 'audit:')).toEqual(sorted(expected));
-    expect(sorted(await raw.hkeys(`${P1}audit:tx`))).toEqual(sorted(agents));
+    expect(sorted(await raw.hkeys(`${P1}audit:txa`))).toEqual(
+      sorted(agents.map((agent) => JSON.stringify([agent, agent]))),
+    );
     const over = await rejection(a1.audit.AgentPnl({ agent_id: long(257) }));
     expect(over.details).toBe('agent_id: is 257 bytes, at most 256 are allowed');
     // Tail of agent `*` from the start of the log: its own entry first, no other agent's.

@@ -3,11 +3,12 @@
 -- describe exactly the entries in the log. Does nothing when the log no longer starts with the
 -- expected entries (another instance trimmed first).
 -- KEYS[1]   the audit stream
--- KEYS[2]   the dedup index: hash tx_id -> stream id
--- KEYS[3..] per entry, 5 keys as in auditAppend: timeline, P&L hashes of 86400, 3600, 60, 1 s
+-- KEYS[2]   the dedup index: hash (agent, tx_id) field -> stream id
+-- KEYS[3]   the legacy dedup index of entries logged before tx_ids were per agent: tx_id -> id
+-- KEYS[4..] per entry, 5 keys as in auditAppend: timeline, P&L hashes of 86400, 3600, 60, 1 s
 -- ARGV[1]   the number of entries n (the n oldest of the stream)
--- ARGV[2..] per entry, 8 values: stream id, tx_id, timeline member, minus the pnl micro-units,
---           its bucket index in each of the 4 widths
+-- ARGV[2..] per entry, 9 values: stream id, dedup field ('' without tx_id), tx_id, timeline
+--           member, minus the pnl micro-units, its bucket index in each of the 4 widths
 -- ARGV[last] the cap: never trim the log below this many entries (another instance may have
 --           trimmed between the caller's XLEN and its XRANGE)
 -- Returns   the number of entries removed (at most n), or 0 when the head did not match
@@ -24,24 +25,28 @@ if #head ~= n then
   return 0
 end
 for i = 0, n - 1 do
-  if head[i + 1][1] ~= ARGV[2 + i * 8] then
+  if head[i + 1][1] ~= ARGV[2 + i * 9] then
     return 0
   end
 end
 local ids = {}
 for i = 0, n - 1 do
-  local a = 2 + i * 8
-  local k = 3 + i * 5
+  local a = 2 + i * 9
+  local k = 4 + i * 5
   local id = ARGV[a]
-  local tx = ARGV[a + 1]
-  if tx ~= '' and redis.call('HGET', KEYS[2], tx) == id then
-    redis.call('HDEL', KEYS[2], tx)
+  local dedup = ARGV[a + 1]
+  local tx = ARGV[a + 2]
+  if dedup ~= '' and redis.call('HGET', KEYS[2], dedup) == id then
+    redis.call('HDEL', KEYS[2], dedup)
   end
-  redis.call('ZREM', KEYS[k], ARGV[a + 2])
-  local minus = ARGV[a + 3]
+  if tx ~= '' and redis.call('HGET', KEYS[3], tx) == id then
+    redis.call('HDEL', KEYS[3], tx)
+  end
+  redis.call('ZREM', KEYS[k], ARGV[a + 3])
+  local minus = ARGV[a + 4]
   if minus ~= '0' then
     for l = 1, 4 do
-      local field = ARGV[a + 3 + l]
+      local field = ARGV[a + 4 + l]
       if redis.call('HINCRBY', KEYS[k + l], field, minus) == 0 then
         redis.call('HDEL', KEYS[k + l], field)
       end

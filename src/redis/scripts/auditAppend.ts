@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AuditEntry } from '../../model/AuditEntry.js';
-import { agentKeyList, type AuditAgentKeys, type AuditBuckets } from './auditKeys.js';
+import { agentKeyList, txField, type AuditAgentKeys, type AuditBuckets } from './auditKeys.js';
 import { LuaScript } from './loader.js';
 import { ReplyReader } from './reply.js';
 
@@ -10,8 +10,10 @@ const reply = new ReplyReader(script.name);
 export interface AuditAppendInput {
   /** The audit stream. */
   log: string;
-  /** The dedup index: hash tx_id → stream id. */
+  /** The dedup index: hash (agent, tx_id) field → stream id. */
   txIndex: string;
+  /** The dedup index of entries logged before tx_ids were per agent (read only). */
+  legacyTxIndex: string;
   entries: readonly {
     /** Written as it is (a wall_time of 0 is written as 0). */
     entry: AuditEntry;
@@ -32,13 +34,13 @@ export interface AuditAppendResult {
 
 /**
  * Appends entries in order, each atomically with its dedup check and its agent's aggregates; an
- * entry whose tx_id is already indexed is a duplicate and writes nothing.
+ * entry whose agent already logged its tx_id is a duplicate and writes nothing.
  */
 export async function auditAppend(
   redis: Redis,
   input: AuditAppendInput,
 ): Promise<AuditAppendResult> {
-  const keys = [input.log, input.txIndex];
+  const keys = [input.log, input.txIndex, input.legacyTxIndex];
   const args: string[] = [String(input.entries.length)];
   for (const { entry, pnlMicro, buckets, keys: agent } of input.entries) {
     keys.push(...agentKeyList(agent));
@@ -54,6 +56,7 @@ export async function auditAppend(
       entry.meta,
       pnlMicro.toString(),
       ...buckets.map(String),
+      txField(entry.agentId, entry.txId),
     );
   }
   const values = reply.array(

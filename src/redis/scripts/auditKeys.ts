@@ -22,3 +22,11 @@ export function agentKeyList(keys: AuditAgentKeys): string[] {
 export function timelineMember(pnlMicro: bigint, streamId: string): string {
   return `${pnlMicro}:${streamId}`;
 }
+
+/**
+ * An entry's field in the dedup index: its agent and tx_id, so that two agents' equal tx_ids are
+ * distinct; '' for an entry without tx_id (never deduplicated).
+ */
+export function txField(agentId: string, txId: string): string {
+  return txId === '' ? '' : JSON.stringify([agentId, txId]);
+}

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import {
   agentKeyList,
   timelineMember,
+  txField,
   type AuditAgentKeys,
   type AuditBuckets,
 } from './auditKeys.js';
@@ -14,11 +15,14 @@ const reply = new ReplyReader(script.name);
 export interface AuditTrimInput {
   /** The audit stream. */
   log: string;
-  /** The dedup index: hash tx_id → stream id. */
+  /** The dedup index: hash (agent, tx_id) field → stream id. */
   txIndex: string;
+  /** The dedup index of entries logged before tx_ids were per agent. */
+  legacyTxIndex: string;
   /** The oldest entries of the stream, in order, as the caller read them. */
   entries: readonly {
     id: string;
+    agentId: string;
     txId: string;
     /** pnl in micro-units. */
     pnlMicro: bigint;
@@ -35,12 +39,13 @@ export interface AuditTrimInput {
  * atomically; returns how many were removed (0 when the stream no longer starts with them).
  */
 export async function auditTrim(redis: Redis, input: AuditTrimInput): Promise<number> {
-  const keys = [input.log, input.txIndex];
+  const keys = [input.log, input.txIndex, input.legacyTxIndex];
   const args: string[] = [String(input.entries.length)];
-  for (const { id, txId, pnlMicro, buckets, keys: agent } of input.entries) {
+  for (const { id, agentId, txId, pnlMicro, buckets, keys: agent } of input.entries) {
     keys.push(...agentKeyList(agent));
     args.push(
       id,
+      txField(agentId, txId),
       txId,
       timelineMember(pnlMicro, id),
       (-pnlMicro).toString(),

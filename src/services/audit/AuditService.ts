@@ -108,6 +108,7 @@ export class AuditService {
     const input = {
       log: this.keys.auditLog(),
       txIndex: this.keys.auditTxIndex(),
+      legacyTxIndex: this.keys.auditLegacyTxIndex(),
       entries: entries.map((entry) => {
         const wallTime = entry.wallTime === 0 ? now : entry.wallTime;
         return {
@@ -158,10 +159,12 @@ export class AuditService {
       const input = {
         log: stream,
         txIndex: this.keys.auditTxIndex(),
+        legacyTxIndex: this.keys.auditLegacyTxIndex(),
         entries: head.map(([id, flat]) => {
           const entry = parseEntry(flat);
           return {
             id,
+            agentId: entry.agentId,
             txId: entry.txId,
             pnlMicro: toMicroUnits(entry.pnl),
             buckets: bucketIndexes(entry.wallTime),

@@ -72,10 +72,16 @@ describe('AuditService trimming', () => {
   /** Checks that the dedup index, timelines and P&L sums describe exactly the retained log. */
   async function expectAggregatesMatchTheLog(prefix = 'tr:'): Promise<void> {
     const log = await a.raw.xrange(`${prefix}audit:log`, '-', '+');
-    const retained = log.map(([id, flat]) => ({ id, txId: flat[flat.indexOf('tx_id') + 1] ?? '' }));
-    expect(await a.raw.hlen(`${prefix}audit:tx`)).toBe(retained.length);
-    for (const { id, txId } of retained) {
-      expect(await a.raw.hget(`${prefix}audit:tx`, txId)).toBe(id);
+    const field = (flat: string[], name: string): string => flat[flat.indexOf(name) + 1] ?? '';
+    const retained = log.map(([id, flat]) => ({
+      id,
+      agent: field(flat, 'agent_id'),
+      txId: field(flat, 'tx_id'),
+    }));
+    // The dedup index holds (agent, tx_id) of exactly the retained entries.
+    expect(await a.raw.hlen(`${prefix}audit:txa`)).toBe(retained.length);
+    for (const { id, agent, txId } of retained) {
+      expect(await a.raw.hget(`${prefix}audit:txa`, JSON.stringify([agent, txId]))).toBe(id);
     }
     for (const agent of AGENTS) {
       const mine = retained.map((r) => ledger.get(r.txId)).filter((e) => e?.agent === agent);
