@@ -37,7 +37,11 @@ export const SERVER_OPTIONS: ChannelOptions = {
 /** The settings the gRPC edge reads. */
 export type ServerLimits = Pick<
   Config,
-  'maxMessageBytes' | 'maxInflight' | 'maxInflightPerConnection' | 'maxStreams'
+  | 'maxMessageBytes'
+  | 'maxInflight'
+  | 'maxInflightPerConnection'
+  | 'maxStreams'
+  | 'maxStreamsPerClient'
 >;
 
 /**

@@ -34,6 +34,8 @@ export interface Config {
   readonly maxInflightPerConnection: number;
   /** Server-streaming calls (e.g. AuditService.Tail) open at once, in total. */
   readonly maxStreams: number;
+  /** Server streams open at once for one client (one token, else one connection). */
+  readonly maxStreamsPerClient: number;
   readonly hnswM: number;
   readonly hnswEfConstruction: number;
   readonly efRuntime: number;
@@ -372,6 +374,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxInflight: integer(env, 'MNEMO_MAX_INFLIGHT', 2000, 1, 1_000_000),
     maxInflightPerConnection: integer(env, 'MNEMO_MAX_INFLIGHT_PER_CONNECTION', 1000, 1, 1000),
     maxStreams: integer(env, 'MNEMO_MAX_STREAMS', 100, 1, 100_000),
+    maxStreamsPerClient: integer(env, 'MNEMO_MAX_STREAMS_PER_CLIENT', 8, 1, 100_000),
     hnswM: integer(env, 'MNEMO_HNSW_M', 16, 4, 128),
     hnswEfConstruction: integer(env, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
     efRuntime: integer(env, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),

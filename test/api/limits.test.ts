@@ -7,6 +7,7 @@ import { AuditService } from '../../src/services/audit/AuditService.js';
 import { agentClients, rejection, type AgentClients } from '../support/agentServer.js';
 import { healthClient } from '../support/ops.js';
 import { startApp, startRedis } from '../support/testApp.js';
+import { tokenClients, writeTokenFile } from '../support/tokenClients.js';
 
 /**
  * The call limits on a real server: beyond MNEMO_MAX_MESSAGE_BYTES, MNEMO_MAX_INFLIGHT (in total
@@ -76,6 +77,53 @@ async function expectCountsBackToZero(app: App): Promise<void> {
     expect(app.callCounts()).toEqual({ inflight: 0, streams: 0, connections: 0 });
   }, WAIT);
 }
+
+describe('streams per client (MNEMO_MAX_STREAMS_PER_CLIENT=2 here)', () => {
+  let app: App;
+  const file = writeTokenFile([
+    { name: 'desk-1', role: 'reader' },
+    { name: 'desk-2', role: 'reader' },
+  ]);
+  const as = (name: string): AgentClients => {
+    const client = tokenClients(app.port, file.secrets[name] ?? '', {
+      channelOptions: OWN_CONNECTION,
+    });
+    clients.push(client);
+    return client;
+  };
+
+  afterEach(async () => {
+    await expectCountsBackToZero(app);
+    await app.stop();
+  });
+
+  it('refuses a 3rd stream of one connection, not another connection’s (no tokens)', async () => {
+    app = await startApp(redis, { MNEMO_MAX_STREAMS_PER_CLIENT: '2', MNEMO_REDIS_POOL_SIZE: '16' });
+    const client = connect(app);
+    const held = [await openTail(app, client), await openTail(app, client)];
+    const refused = await streamError(client.tail({ after_id: '$', agent_id: '' }));
+    expect([refused.code, refused.details]).toEqual([
+      status.RESOURCE_EXHAUSTED,
+      'this client has 2 streams open, its limit; end one first',
+    ]);
+    expect(pushbackMs(refused)).toEqual(['1000']);
+    held.push(await openTail(app, connect(app)));
+    for (const tail of held) tail.cancel();
+  });
+
+  it('counts the streams of one token over all its connections', async () => {
+    app = await startApp(redis, {
+      MNEMO_MAX_STREAMS_PER_CLIENT: '2',
+      MNEMO_REDIS_POOL_SIZE: '16',
+      MNEMO_AUTH_TOKENS_FILE: file.path,
+    });
+    const held = [await openTail(app, as('desk-1')), await openTail(app, as('desk-1'))];
+    const refused = await streamError(as('desk-1').tail({ after_id: '$', agent_id: '' }));
+    expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
+    held.push(await openTail(app, as('desk-2')));
+    for (const tail of held) tail.cancel();
+  });
+});
 
 describe('MNEMO_MAX_MESSAGE_BYTES (64 KiB here)', () => {
   let app: App;

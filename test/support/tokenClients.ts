@@ -6,6 +6,7 @@ import {
   InterceptingCall,
   loadPackageDefinition,
   type ChannelCredentials,
+  type ChannelOptions,
   type ClientReadableStream,
   type Interceptor,
 } from '@grpc/grpc-js';
@@ -50,13 +51,19 @@ export interface TokenClientOptions {
   raw?: boolean;
   /** Channel credentials (TLS); plaintext without. */
   credentials?: ChannelCredentials;
+  /** Channel options, e.g. `grpc.use_local_subchannel_pool` for a connection of its own. */
+  channelOptions?: ChannelOptions;
 }
 
 /** Clients sending `Bearer <token>` (or the raw `authorization` value, or none when null). */
 export function tokenClients(
   port: number,
   token: string | null,
-  { raw = false, credentials: channel = credentials.createInsecure() }: TokenClientOptions = {},
+  {
+    raw = false,
+    credentials: channel = credentials.createInsecure(),
+    channelOptions = {},
+  }: TokenClientOptions = {},
 ): TokenClients {
   const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as MemoryProto &
     CacheProto &
@@ -64,7 +71,12 @@ export function tokenClients(
     AuditProto;
   const address = `127.0.0.1:${port}`;
   const options =
-    token === null ? {} : { interceptors: [withAuthorization(raw ? token : `Bearer ${token}`)] };
+    token === null
+      ? channelOptions
+      : {
+          ...channelOptions,
+          interceptors: [withAuthorization(raw ? token : `Bearer ${token}`)],
+        };
   const memory = new root.mnemo.v1.MemoryService(address, channel, options);
   const cache = new root.mnemo.v1.CacheService(address, channel, options);
   const rateLimit = new root.mnemo.v1.RateLimitService(address, channel, options);

@@ -2,7 +2,10 @@ import { metrics } from '../../metrics/metrics.js';
 import { resourceExhausted } from '../../model/errors.js';
 import type { CallContext, Middleware } from './types.js';
 
-/** The limits calls are counted against (MNEMO_MAX_INFLIGHT, …_PER_CONNECTION, MNEMO_MAX_STREAMS). */
+/**
+ * The limits calls are counted against (MNEMO_MAX_INFLIGHT, …_PER_CONNECTION, MNEMO_MAX_STREAMS,
+ * …_PER_CLIENT).
+ */
 export interface CallLimitSettings {
   /** Calls in flight at once, in total (streams included). */
   readonly maxInflight: number;
@@ -10,6 +13,11 @@ export interface CallLimitSettings {
   readonly maxInflightPerConnection: number;
   /** Server-streaming calls open at once, in total. */
   readonly maxStreams: number;
+  /**
+   * Server-streaming calls open at once for one client: one token (with a token file), else one
+   * connection. No client holds every stream (nor every audit Tail connection).
+   */
+  readonly maxStreamsPerClient: number;
 }
 
 /** What is counted right now. */
@@ -41,6 +49,7 @@ export class CallLimits {
   private inflight = 0;
   private streams = 0;
   private readonly perConnection = new Map<string, number>();
+  private readonly streamsPerClient = new Map<string, number>();
 
   constructor(private readonly settings: CallLimitSettings) {}
 
@@ -64,7 +73,8 @@ export class CallLimits {
 
   /** Takes the call's slots, or throws RESOURCE_EXHAUSTED; returns the one release. */
   private admit(context: CallContext): () => void {
-    const { maxInflight, maxInflightPerConnection, maxStreams } = this.settings;
+    const { maxInflight, maxInflightPerConnection, maxStreams, maxStreamsPerClient } =
+      this.settings;
     const onConnection = this.perConnection.get(context.peer) ?? 0;
     if (this.inflight >= maxInflight) {
       throw refuse(
@@ -87,30 +97,52 @@ export class CallLimits {
         STREAMS_RETRY_AFTER_MS,
       );
     }
-    this.take(context.peer, context.streaming, 1);
+    const client = clientOf(context);
+    if (context.streaming && (this.streamsPerClient.get(client) ?? 0) >= maxStreamsPerClient) {
+      throw refuse(
+        'streams_per_client',
+        `this client has ${maxStreamsPerClient} streams open, its limit; end one first`,
+        STREAMS_RETRY_AFTER_MS,
+      );
+    }
+    this.take(context.peer, context.streaming ? client : null, 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.take(context.peer, context.streaming, -1);
+      this.take(context.peer, context.streaming ? client : null, -1);
     };
   }
 
-  private take(peer: string, streaming: boolean, delta: 1 | -1): void {
+  /** Counts a call in or out; `streamClient` is the client of a stream, null for a unary call. */
+  private take(peer: string, streamClient: string | null, delta: 1 | -1): void {
     this.inflight += delta;
     metrics.callsInFlight.inc(delta);
-    if (streaming) {
+    if (streamClient !== null) {
       this.streams += delta;
       metrics.streamsOpen.inc(delta);
+      count(this.streamsPerClient, streamClient, delta);
     }
-    const onConnection = (this.perConnection.get(peer) ?? 0) + delta;
-    if (onConnection === 0) this.perConnection.delete(peer);
-    else this.perConnection.set(peer, onConnection);
+    count(this.perConnection, peer, delta);
   }
 }
 
+/** Adds `delta` to a key's count, deleting the key at zero (the map stays bounded). */
+function count(counts: Map<string, number>, key: string, delta: 1 | -1): void {
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next === 0) counts.delete(key);
+  else counts.set(key, next);
+}
+
+/** Who a call's client is for the per-client stream limit: its token's name, else its connection. */
+function clientOf(context: CallContext): string {
+  return context.principal.name === ''
+    ? `connection ${context.peer}`
+    : `token ${context.principal.name}`;
+}
+
 function refuse(
-  limit: 'inflight' | 'inflight_per_connection' | 'streams',
+  limit: 'inflight' | 'inflight_per_connection' | 'streams' | 'streams_per_client',
   message: string,
   retryAfterMs: number,
 ): Error {
