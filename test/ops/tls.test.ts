@@ -1,13 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { credentials, status } from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app/App.js';
 import { freePort, type RedisProcess } from '../../src/app/RedisProcess.js';
-import { projectRoot } from '../../src/config/projectRoot.js';
 import {
   issue,
   makeCa,
@@ -16,6 +12,7 @@ import {
   type Issued,
   type TestCa,
 } from '../support/certificates.js';
+import { spawnServer, type LogLine, type ServerProcess } from '../support/serverProcess.js';
 import { memoryClient, startRedis, testConfig } from '../support/testApp.js';
 
 const SECRET = 'SECRET-MARKER-91c3';
@@ -47,15 +44,6 @@ async function call(
   } finally {
     client.close();
   }
-}
-
-/** The environment of a spawned mnemo: this one's, less every MNEMO_ variable. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('MNEMO_')) env[name] = value;
-  }
-  return env;
 }
 
 describe('TLS in operation', () => {
@@ -103,54 +91,29 @@ describe('TLS in operation', () => {
   });
 
   describe('the real server (src/main.ts)', () => {
-    let child: ChildProcess;
-    let stdout = '';
-    let stderr = '';
+    let mnemo: ServerProcess;
     let files: Record<string, string>;
     let port: number;
-    const logged = (): { level: number; msg: string }[] =>
-      stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as { level: number; msg: string });
+    const logged = (): LogLine[] => mnemo.logged();
 
     beforeAll(async () => {
       files = writeTlsFiles(server, [ca]);
       port = await freePort();
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: projectRoot(),
-        env: {
-          ...baseEnv(),
-          ...files,
-          MNEMO_REDIS_URL: redis.url,
-          MNEMO_GRPC_ADDRESS: `127.0.0.1:${port}`,
-          MNEMO_METRICS_ADDRESS: '127.0.0.1:0',
-          MNEMO_VECTOR_DIM: '8',
-          MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-tls-ops-')),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      mnemo = await spawnServer({
+        ...files,
+        MNEMO_REDIS_URL: redis.url,
+        MNEMO_GRPC_ADDRESS: `127.0.0.1:${port}`,
       });
-      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      await vi.waitFor(
-        () => {
-          expect(child.exitCode, stderr).toBeNull();
-          expect(logged().map((line) => line.msg)).toContain('mnemo serving gRPC');
-        },
-        { timeout: 30_000, interval: 100 },
-      );
     });
 
     afterAll(async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await mnemo.stop();
     });
 
     it('reloads on SIGHUP, and on bad files keeps serving with one warn line, no PEM', async () => {
       const good = readFileSync(files.MNEMO_TLS_CERT ?? '');
       writeFileSync(files.MNEMO_TLS_CERT ?? '', `${SECRET}\n`);
-      child.kill('SIGHUP');
+      mnemo.child.kill('SIGHUP');
       await vi.waitFor(() => {
         expect(logged().filter((line) => line.level === 40)).toHaveLength(1);
       });
@@ -159,37 +122,32 @@ describe('TLS in operation', () => {
         msg: 'TLS certificates not reloaded: the previous ones stay',
         problem: expect.stringContaining('MNEMO_TLS_CERT') as unknown,
       });
-      expect(stdout).not.toContain(SECRET);
+      expect(mnemo.stdout()).not.toContain(SECRET);
       expect(await call(port, tlsCredentials([ca.certPem], client))).toBe('ok');
 
       writeFileSync(files.MNEMO_TLS_CERT ?? '', good);
-      child.kill('SIGHUP');
+      mnemo.child.kill('SIGHUP');
       await vi.waitFor(() => {
         expect(logged().map((line) => line.msg)).toContain('TLS certificates reloaded');
       });
       expect(logged().filter((line) => line.msg === 'SIGHUP: reloading')).toHaveLength(2);
       expect(await call(port, tlsCredentials([ca.certPem], client))).toBe('ok');
-      expect(child.exitCode).toBeNull();
+      expect(mnemo.child.exitCode).toBeNull();
     });
   });
 
   it('refuses to start on a missing certificate file: exit 2, naming the variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: projectRoot(),
-      env: {
-        ...baseEnv(),
+    const { child, ...printed } = await spawnServer(
+      {
         MNEMO_TLS_CERT: '/nonexistent/server.crt',
         MNEMO_TLS_KEY: '/nonexistent/server.key',
         MNEMO_REDIS_URL: redis.url,
-        MNEMO_METRICS_ADDRESS: '127.0.0.1:0',
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      false,
+    );
     const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code, stderr).toBe(2);
-    expect(stderr).toMatch(
+    expect(code, printed.stderr()).toBe(2);
+    expect(printed.stderr()).toMatch(
       /^mnemo: invalid configuration: MNEMO_TLS_CERT \(\/nonexistent\/server.crt\) cannot be read/,
     );
   });
