@@ -20,6 +20,7 @@ import type { CallLimits } from './middleware/limits.js';
 import type { Middleware } from './middleware/types.js';
 import type { Refusal } from './middleware/readiness.js';
 import { serviceDefinition } from './protos.js';
+import type { RateLimitSettings } from './ratelimit/codec.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 
 /** Where mnemo's services are served: every call of theirs counts against `callLimits`. */
@@ -63,7 +64,7 @@ export interface AgentServiceSet {
 export function serveAgentServices(
   server: LimitedRegistry,
   services: AgentServiceSet,
-  limits: CacheLimits & AuditLimits,
+  limits: CacheLimits & AuditLimits & RateLimitSettings,
   auth: Middleware,
   log: Logger,
 ): void {
@@ -72,7 +73,7 @@ export function serveAgentServices(
   const cacheBound = cacheHandlers(services.cache, limits);
   server.add(cache, bindService<CacheServiceHandlers>(cache, cacheBound, chain, log));
   const rateLimit = serviceDefinition('RateLimitService');
-  const rateLimitBound = rateLimitHandlers(services.rateLimit);
+  const rateLimitBound = rateLimitHandlers(services.rateLimit, limits);
   server.add(
     rateLimit,
     bindService<RateLimitServiceHandlers>(rateLimit, rateLimitBound, chain, log),

@@ -22,6 +22,8 @@ export type AgentServicesConfig = Pick<
   | 'auditMaxLen'
   | 'auditMaxEntryBytes'
   | 'redisPoolSize'
+  | 'rateLimits'
+  | 'rateLimitsOnly'
 >;
 
 /** Audit tuning that is not configuration (tests shrink it). */

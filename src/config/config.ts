@@ -80,6 +80,13 @@ export interface Config {
   readonly writeReplicaTimeoutMs: number;
   /** How often the index is snapshotted under `dataDir` while changes come in (0 = never). */
   readonly snapshotIntervalMs: number;
+  /**
+   * MNEMO_RATE_LIMITS: buckets whose parameters the server owns, by name (in every token's
+   * namespace alike); a call to one may not set others.
+   */
+  readonly rateLimits: ReadonlyMap<string, BucketParameters>;
+  /** MNEMO_RATE_LIMITS_ONLY=true: a bucket not in `rateLimits` is refused. */
+  readonly rateLimitsOnly: boolean;
   /** Where Prometheus metrics are served over HTTP (`GET /metrics`). */
   readonly metricsAddress: string;
   /** On SIGTERM/SIGINT, how long calls in flight may take to finish before being cancelled. */
@@ -100,6 +107,76 @@ export interface TlsFiles {
    * clients without such a certificate are refused. Null: no client certificates asked.
    */
   readonly clientCaFile: string | null;
+}
+
+/** A token bucket's parameters: its capacity and tokens added per second (0 = never refills). */
+export interface BucketParameters {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+}
+
+/** Largest bucket capacity (and refill per second): token counts stay exact to about 10⁻⁴. */
+export const MAX_BUCKET_CAPACITY = 1e12;
+/** Longest time a bucket may take to refill completely: 31 days, in seconds. */
+export const MAX_BUCKET_REFILL_SECONDS = 31 * 86_400;
+
+/**
+ * What is wrong with a bucket's parameters, naming the request field, or null. The one check of
+ * RateLimitService.Acquire's parameters and of MNEMO_RATE_LIMITS.
+ */
+export function bucketProblem(
+  capacity: number,
+  refillPerSecond: number,
+): { field: 'capacity' | 'refill_per_second'; problem: string } | null {
+  if (!Number.isFinite(capacity) || capacity <= 0 || capacity > MAX_BUCKET_CAPACITY) {
+    const problem = `must be a number above 0 and at most ${MAX_BUCKET_CAPACITY}, got ${capacity}`;
+    return { field: 'capacity', problem };
+  }
+  if (
+    !Number.isFinite(refillPerSecond) ||
+    refillPerSecond < 0 ||
+    refillPerSecond > MAX_BUCKET_CAPACITY
+  ) {
+    return {
+      field: 'refill_per_second',
+      problem: `must be 0 (never refills) or a number up to ${MAX_BUCKET_CAPACITY}, got ${refillPerSecond}`,
+    };
+  }
+  if (refillPerSecond > 0 && capacity / refillPerSecond > MAX_BUCKET_REFILL_SECONDS) {
+    return {
+      field: 'refill_per_second',
+      problem:
+        `${refillPerSecond} refills the capacity ${capacity} in ${capacity / refillPerSecond} s, ` +
+        `above ${MAX_BUCKET_REFILL_SECONDS} s (31 days); use 0 for a bucket that never refills`,
+    };
+  }
+  return null;
+}
+
+/** MNEMO_RATE_LIMITS: `name=capacity/refill_per_second`, comma-separated. */
+function rateLimits(env: Env): Map<string, BucketParameters> {
+  const raw = read(env, 'MNEMO_RATE_LIMITS');
+  const buckets = new Map<string, BucketParameters>();
+  if (raw === undefined) return buckets;
+  for (const item of raw.split(',')) {
+    const match = /^\s*([^\s=,]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\s*$/.exec(item);
+    if (match === null) {
+      throw new ConfigError(
+        `MNEMO_RATE_LIMITS must be name=capacity/refill_per_second, comma-separated, got "${item.trim()}"`,
+      );
+    }
+    const [, name = '', capacity, refill] = match;
+    const parameters = { capacity: Number(capacity), refillPerSecond: Number(refill) };
+    const wrong = bucketProblem(parameters.capacity, parameters.refillPerSecond);
+    if (wrong !== null) {
+      throw new ConfigError(`MNEMO_RATE_LIMITS: bucket "${name}": ${wrong.field} ${wrong.problem}`);
+    }
+    if (buckets.has(name)) {
+      throw new ConfigError(`MNEMO_RATE_LIMITS names the bucket "${name}" twice`);
+    }
+    buckets.set(name, parameters);
+  }
+  return buckets;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -413,6 +490,8 @@ export function loadConfig(env: Env = process.env): Config {
     writeMinReplicas: integer(env, 'MNEMO_WRITE_MIN_REPLICAS', 0, 0, 100),
     writeReplicaTimeoutMs: integer(env, 'MNEMO_WRITE_REPLICA_TIMEOUT_MS', 1000, 1, 60_000),
     snapshotIntervalMs: integer(env, 'MNEMO_SNAPSHOT_INTERVAL_MS', 600_000, 0, 86_400_000),
+    rateLimits: rateLimits(env),
+    rateLimitsOnly: boolean(env, 'MNEMO_RATE_LIMITS_ONLY', false),
     metricsAddress: address(env, 'MNEMO_METRICS_ADDRESS', '0.0.0.0:9464'),
     shutdownGraceMs: integer(env, 'MNEMO_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
