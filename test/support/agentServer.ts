@@ -2,8 +2,10 @@ import {
   Channel,
   credentials,
   loadPackageDefinition,
+  type ChannelCredentials,
   type ChannelOptions,
   type ClientReadableStream,
+  type Interceptor,
 } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { promisify, type PromiseClient } from './promiseClient.js';
@@ -95,22 +97,30 @@ export interface AgentClients {
   close(): void;
 }
 
+/** How the clients of a channel talk: its credentials (plaintext by default), their interceptors. */
+export interface ClientSetup {
+  credentials?: ChannelCredentials;
+  interceptors?: Interceptor[];
+}
+
 /**
  * Clients of the three services on one channel. Clients made with the same options share one
  * connection; `{ 'grpc.use_local_subchannel_pool': 1 }` gives these a connection of their own.
  */
-export function agentClients(port: number, options: ChannelOptions = {}): AgentClients {
+export function agentClients(
+  port: number,
+  options: ChannelOptions = {},
+  { credentials: secure = credentials.createInsecure(), interceptors = [] }: ClientSetup = {},
+): AgentClients {
   const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as CacheProto &
     RateLimitProto &
     AuditProto;
   const address = `127.0.0.1:${port}`;
-  const insecure = credentials.createInsecure();
-  const channel = new Channel(address, insecure, options);
-  const cache = new root.mnemo.v1.CacheService(address, insecure, { channelOverride: channel });
-  const rateLimit = new root.mnemo.v1.RateLimitService(address, insecure, {
-    channelOverride: channel,
-  });
-  const audit = new root.mnemo.v1.AuditService(address, insecure, { channelOverride: channel });
+  const channel = new Channel(address, secure, options);
+  const over = { channelOverride: channel, interceptors };
+  const cache = new root.mnemo.v1.CacheService(address, secure, over);
+  const rateLimit = new root.mnemo.v1.RateLimitService(address, secure, over);
+  const audit = new root.mnemo.v1.AuditService(address, secure, over);
   return {
     cache: promisify(cache),
     rateLimit: promisify(rateLimit),

@@ -4,26 +4,16 @@ import { join } from 'node:path';
 import {
   credentials,
   InterceptingCall,
-  loadPackageDefinition,
   type ChannelCredentials,
   type ChannelOptions,
-  type ClientReadableStream,
   type Interceptor,
 } from '@grpc/grpc-js';
-import { mnemoPackageDefinition } from '../../src/api/protos.js';
 import { makeToken } from '../../src/api/auth/tokenFile.js';
 import type { Role } from '../../src/model/Principal.js';
-import type { ProtoGrpcType as AuditProto } from '../../src/generated/audit.js';
-import type { ProtoGrpcType as CacheProto } from '../../src/generated/cache.js';
-import type { ProtoGrpcType as MemoryProto } from '../../src/generated/memory.js';
-import type { ProtoGrpcType as RateLimitProto } from '../../src/generated/rate_limit.js';
-import type { AuditServiceClient } from '../../src/generated/mnemo/v1/AuditService.js';
-import type { AuditServiceTailRequest } from '../../src/generated/mnemo/v1/AuditServiceTailRequest.js';
-import type { AuditServiceTailResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceTailResponse.js';
-import type { CacheServiceClient } from '../../src/generated/mnemo/v1/CacheService.js';
 import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
-import type { RateLimitServiceClient } from '../../src/generated/mnemo/v1/RateLimitService.js';
-import { promisify, type PromiseClient } from './promiseClient.js';
+import { agentClients, type AgentClients } from './agentServer.js';
+import type { PromiseClient } from './promiseClient.js';
+import { memoryClient } from './testApp.js';
 
 /** A client interceptor sending `authorization` (as given) on every call. */
 export function withAuthorization(value: string): Interceptor {
@@ -37,14 +27,7 @@ export function withAuthorization(value: string): Interceptor {
 }
 
 /** Clients of all four mnemo services on one port, each call carrying `authorization`. */
-export interface TokenClients {
-  memory: PromiseClient<MemoryServiceClient>;
-  cache: PromiseClient<CacheServiceClient>;
-  rateLimit: PromiseClient<RateLimitServiceClient>;
-  audit: PromiseClient<AuditServiceClient>;
-  tail(request: AuditServiceTailRequest): ClientReadableStream<AuditServiceTailResponse__Output>;
-  close(): void;
-}
+export type TokenClients = AgentClients & { memory: PromiseClient<MemoryServiceClient> };
 
 /** How tokenClients connects: `raw` sends the token as the whole `authorization` value. */
 export interface TokenClientOptions {
@@ -65,30 +48,15 @@ export function tokenClients(
     channelOptions = {},
   }: TokenClientOptions = {},
 ): TokenClients {
-  const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as MemoryProto &
-    CacheProto &
-    RateLimitProto &
-    AuditProto;
-  const address = `127.0.0.1:${port}`;
-  const options =
-    token === null
-      ? channelOptions
-      : {
-          ...channelOptions,
-          interceptors: [withAuthorization(raw ? token : `Bearer ${token}`)],
-        };
-  const memory = new root.mnemo.v1.MemoryService(address, channel, options);
-  const cache = new root.mnemo.v1.CacheService(address, channel, options);
-  const rateLimit = new root.mnemo.v1.RateLimitService(address, channel, options);
-  const audit = new root.mnemo.v1.AuditService(address, channel, options);
+  const interceptors = token === null ? [] : [withAuthorization(raw ? token : `Bearer ${token}`)];
+  const agents = agentClients(port, channelOptions, { credentials: channel, interceptors });
+  const memory = memoryClient(port, channel, { ...channelOptions, interceptors });
   return {
-    memory: promisify(memory),
-    cache: promisify(cache),
-    rateLimit: promisify(rateLimit),
-    audit: promisify(audit),
-    tail: (request) => audit.Tail(request),
+    ...agents,
+    memory,
     close() {
-      for (const client of [memory, cache, rateLimit, audit]) client.close();
+      agents.close();
+      memory.close();
     },
   };
 }

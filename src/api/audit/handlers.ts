@@ -27,8 +27,8 @@ export function auditHandlers(
     },
     Range: async (request, context) => {
       const query = decodeRangeQuery(request, limits);
-      const agentIds = confineAgents(context.principal, query.agentIds ?? undefined, 'agent_id');
-      const page = await service.range({ ...query, agentIds: agentIds ?? null });
+      const agentIds = confineAgents(context.principal, query.agentIds, 'agent_id');
+      const page = await service.range({ ...query, agentIds });
       return {
         records: page.records.map(encodeAuditRecord),
         next_start_id: page.nextStartId ?? '',
@@ -36,8 +36,8 @@ export function auditHandlers(
     },
     Tail: async (request, context, send) => {
       const query = decodeTailQuery(request);
-      const agentIds = confineAgents(context.principal, query.agentIds ?? undefined, 'agent_id');
-      await service.tail({ ...query, agentIds: agentIds ?? null }, context.signal, (record) =>
+      const agentIds = confineAgents(context.principal, query.agentIds, 'agent_id');
+      await service.tail({ ...query, agentIds }, context.signal, (record) =>
         send({ record: encodeAuditRecord(record) }),
       );
     },

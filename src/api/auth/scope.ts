@@ -5,17 +5,17 @@ const OUTSIDE = "names an agent outside this token's agents";
 
 /**
  * The agents a filter may name for this principal: the filter's own when all are the token's
- * (PERMISSION_DENIED naming `field` otherwise), the token's agents when the filter names none,
- * and the filter's unchanged for a principal of every agent.
+ * (PERMISSION_DENIED naming `field` otherwise), the token's agents when the filter names none
+ * (empty, null or undefined), and the filter's unchanged for a principal of every agent.
  */
-export function confineAgents(
+export function confineAgents<Absent extends null | undefined>(
   principal: Principal,
-  requested: readonly string[] | undefined,
+  requested: readonly string[] | Absent,
   field: string,
-): readonly string[] | undefined {
+): readonly string[] | Absent {
   const scope = principal.agentIds;
   if (scope === null) return requested;
-  if (requested === undefined || requested.length === 0) return [...scope];
+  if (requested == null || requested.length === 0) return [...scope];
   if (requested.some((agent) => !scope.has(agent))) throw permissionDenied(field, OUTSIDE);
   return requested;
 }

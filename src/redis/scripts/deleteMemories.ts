@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { LuaScript } from './loader.js';
 import {
   memoryChangeKeys,
-  ownerGuardArgs,
+  guardedChangeArgs,
   type MemoryChangeInput,
   type OwnerGuard,
 } from './memoryChanges.js';
@@ -27,13 +27,7 @@ export async function deleteMemories(
   input: MemoryChangeInput,
   guard: OwnerGuard | null,
 ): Promise<DeleteMemoriesResult> {
-  const args = [
-    String(input.maxLen),
-    input.kind,
-    input.writeToken,
-    ...ownerGuardArgs(guard),
-    ...input.memories.map((m) => m.id),
-  ];
+  const args = [...guardedChangeArgs(input, guard), ...input.memories.map((m) => m.id)];
   const [deleted, streamId] = reply.array(
     await script.run(redis, memoryChangeKeys(input), args),
     'the reply',

@@ -1,7 +1,8 @@
 /**
  * The input shared by the scripts that change memories and append one change-stream entry for
- * them (deleteMemories, touchMemories): KEYS = the stream, then one hash per memory; ARGV = the
- * stream's MAXLEN, the kind, the write token, then the ids in the order of their hashes.
+ * them (upsertMemories, deleteMemories, touchMemories): KEYS = the stream, then one hash per
+ * memory; ARGV = the stream's MAXLEN, the kind, the write token, then (upsert and delete) the
+ * owner guard's two values, then per memory its id (and, for upserts, its fields).
  */
 export interface MemoryChangeInput {
   /** The change stream's key. */
@@ -24,15 +25,20 @@ export interface OwnerGuard {
   readonly owners: readonly string[];
 }
 
-/** The guard's two ARGV values (the field, the owners as JSON); `''` and `[]` for none. */
-export function ownerGuardArgs(guard: OwnerGuard | null): [string, string] {
-  return guard === null ? ['', '[]'] : [guard.field, JSON.stringify(guard.owners)];
-}
-
 export function memoryChangeKeys(input: MemoryChangeInput): string[] {
   return [input.stream, ...input.memories.map((m) => m.key)];
 }
 
+/** ARGV before the memories: MAXLEN, kind, write token, and the guard's field and owners. */
+export function guardedChangeArgs(input: MemoryChangeInput, guard: OwnerGuard | null): string[] {
+  const [field, owners] = guard === null ? ['', '[]'] : [guard.field, JSON.stringify(guard.owners)];
+  return [...changeHead(input), field, owners];
+}
+
 export function memoryChangeArgs(input: MemoryChangeInput): string[] {
-  return [String(input.maxLen), input.kind, input.writeToken, ...input.memories.map((m) => m.id)];
+  return [...changeHead(input), ...input.memories.map((m) => m.id)];
+}
+
+function changeHead(input: MemoryChangeInput): string[] {
+  return [String(input.maxLen), input.kind, input.writeToken];
 }

@@ -3,7 +3,7 @@ import type { ScriptArg } from './loader.js';
 import { LuaScript } from './loader.js';
 import {
   memoryChangeKeys,
-  ownerGuardArgs,
+  guardedChangeArgs,
   type MemoryChangeInput,
   type OwnerGuard,
 } from './memoryChanges.js';
@@ -25,12 +25,7 @@ export async function upsertMemories(
   hashes: MemoryHashes,
   guard: OwnerGuard | null,
 ): Promise<UpsertMemoriesResult> {
-  const args: ScriptArg[] = [
-    String(input.maxLen),
-    input.kind,
-    input.writeToken,
-    ...ownerGuardArgs(guard),
-  ];
+  const args: ScriptArg[] = guardedChangeArgs(input, guard);
   input.memories.forEach((memory, i) => {
     const fields = Object.entries(hashes[i] ?? {});
     args.push(memory.id, fields.length);
