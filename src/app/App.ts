@@ -8,6 +8,7 @@ import { ChangeFollower } from '../sync/ChangeFollower.js';
 import { EfCalibrator } from '../sync/EfCalibrator.js';
 import { IndexSet } from '../index/IndexSet.js';
 import { IndexSnapshots } from '../sync/IndexSnapshots.js';
+import { Reconciler } from '../sync/Reconciler.js';
 import { registry } from '../metrics/metrics.js';
 import { MetricsServer } from '../metrics/MetricsServer.js';
 import { MemoryService } from '../services/memory/MemoryService.js';
@@ -21,6 +22,11 @@ import {
 } from '../redis/clients.js';
 import { DEFAULT_ROUTER_OPTIONS, RedisRouter, type NodeState } from '../redis/RedisRouter.js';
 import { RedisKeys } from '../redis/RedisKeys.js';
+import {
+  followMemoryRemovals,
+  keyspaceEventsSetting,
+  removalEventsPublished,
+} from '../redis/keyspaceEvents.js';
 import { GrpcServer } from '../api/GrpcServer.js';
 import type { CallCounts } from '../api/middleware/limits.js';
 import { HealthService } from '../api/health.js';
@@ -44,6 +50,9 @@ interface RetrievalParts {
   replicas: Redis[];
   writePool: Pool<Redis> | null;
   calibrator: EfCalibrator;
+  reconciler: Reconciler;
+  /** The connection subscribed to key removals, and its unsubscriber. */
+  removals: { subscriber: Redis; stop: () => Promise<void> };
 }
 
 /**
@@ -157,7 +166,12 @@ export class App {
         : (redisUrl ?? DEFAULT_REDIS_URL);
     const redis = createRedisClient(target, 'mnemo', log);
     const followerConnection = createBlockingClient(target, 'mnemo-follower', log);
-    await Promise.all([redis.connect(), followerConnection.connect()]);
+    const removalsConnection = createBlockingClient(target, 'mnemo-keyspace', log);
+    await Promise.all([
+      redis.connect(),
+      followerConnection.connect(),
+      removalsConnection.connect(),
+    ]);
     const replicas = config.redisReplicaUrls.map((url) => {
       const client = createRedisClient(url, 'mnemo-replica', log);
       client.connect().catch(() => undefined); // the router keeps it out of rotation until it answers
@@ -189,7 +203,8 @@ export class App {
     );
     await router.start();
 
-    const store = new MemoryStore(router, new RedisKeys(config.keyPrefix), {
+    const keys = new RedisKeys(config.keyPrefix);
+    const store = new MemoryStore(router, keys, {
       changeStreamMaxLen: config.changeStreamMaxLen,
     });
     const indexes = new IndexSet({
@@ -209,7 +224,27 @@ export class App {
           ? new IndexSnapshots(join(config.dataDir, 'index', snapshotName(config.keyPrefix)))
           : null,
       snapshotIntervalMs: config.snapshotIntervalMs,
+      datasetCheckIntervalMs: config.datasetCheckIntervalMs,
+      onReset: {
+        rebuilding: () => {
+          readiness.indexRebuilding();
+        },
+        ready: () => {
+          readiness.indexReady();
+        },
+      },
     });
+    const reconciler = new Reconciler(indexes, follower.repairer, log, {
+      perSecond: config.reconcilePerSecond,
+      tickMs: 250,
+    });
+    const removals = {
+      subscriber: removalsConnection,
+      stop: await followMemoryRemovals(removalsConnection, keys, (kind, id) => {
+        follower.repairer.suspect(kind, id, 'notification');
+      }),
+    };
+    logKeyspaceEvents(await keyspaceEventsSetting(redis), log);
     const calibrator = new EfCalibrator(
       indexes,
       {
@@ -227,6 +262,7 @@ export class App {
       batchMax: config.batchMax,
       batchConcurrency: config.batchConcurrency,
       recordCacheMaxBytes: config.recordCacheMaxBytes,
+      recordCacheMaxAgeMs: config.recordCacheMaxAgeMs,
     });
 
     // Health: every service NOT_SERVING until Redis answers (and, for MemoryService, until the
@@ -263,7 +299,15 @@ export class App {
       readiness,
       metricsServer,
       config.shutdownGraceMs,
-      { service, router, replicas: replicas.map((r) => r.client), writePool, calibrator },
+      {
+        service,
+        router,
+        replicas: replicas.map((r) => r.client),
+        writePool,
+        calibrator,
+        reconciler,
+        removals,
+      },
       tokens,
       tls,
     );
@@ -292,6 +336,7 @@ export class App {
     });
     follower.start();
     calibrator.start();
+    reconciler.start();
     readiness.indexReady();
     log.info({ address: config.grpcAddress, port }, 'mnemo serving gRPC');
     return app;
@@ -325,6 +370,10 @@ export class App {
     await this.server.stop(graceMs);
     await this.retrieval.service.drain();
     await this.retrieval.calibrator.stop();
+    await this.retrieval.reconciler.stop();
+    await this.retrieval.removals.stop();
+    this.retrieval.removals.subscriber.disconnect();
+    await this.follower.repairer.settled();
     await this.agents.close();
     await this.follower.stop();
     this.retrieval.router.stop();
@@ -341,6 +390,25 @@ export class App {
 function nodeName(url: string): string {
   const parsed = new URL(url);
   return `${parsed.hostname}:${parsed.port === '' ? '6379' : parsed.port}`;
+}
+
+/** Says whether Redis publishes the key removals the index follows (notify-keyspace-events). */
+function logKeyspaceEvents(setting: string | null, log: Logger): void {
+  if (setting === null) {
+    log.info(
+      'cannot read notify-keyspace-events: key removals are followed if Redis publishes them',
+    );
+    return;
+  }
+  const events = removalEventsPublished(setting);
+  if (events.length === 3) {
+    log.info({ events }, 'following key removals through keyspace notifications');
+  } else {
+    log.info(
+      { 'notify-keyspace-events': setting, events },
+      'keyspace notifications (Egxe) are not all on: memories removed behind mnemo are found by the reconciliation',
+    );
+  }
 }
 
 /** A directory name for the snapshots of one key prefix. */

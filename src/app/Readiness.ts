@@ -19,7 +19,8 @@ export interface ReadinessOptions {
  * Decides the health statuses from three facts:
  * - whether Redis can serve reads: an injected `redisReady` (the Redis router's one health view:
  *   see RedisRouter.canServeReads), asked every `pollMs` and on `refresh()`;
- * - whether the index has been built (false from start until the first rebuild ends);
+ * - whether the index has been built (false from start until the first rebuild ends, and while
+ *   a dataset reset has it rebuilt);
  * - whether shutdown has begun (then everything is NOT_SERVING, for good).
  *
  * MemoryService needs all three; Cache, RateLimit and Audit need Redis and no shutdown; the
@@ -28,6 +29,8 @@ export interface ReadinessOptions {
  */
 export class Readiness {
   private indexBuilt = false;
+  /** Whether the index was rebuilt since it was first built (a dataset reset). */
+  private rebuiltOnce = false;
   private stopping = false;
   private redisWasReady: boolean | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -53,11 +56,20 @@ export class Readiness {
     this.refresh();
   }
 
-  /** Why MemoryService calls are refused now (the rebuild at start), or null. */
+  /** The index is being rebuilt over again (the dataset was reset): NOT_SERVING until ready. */
+  indexRebuilding(): void {
+    this.indexBuilt = false;
+    this.rebuiltOnce = true;
+    this.refresh();
+  }
+
+  /** Why MemoryService calls are refused now (the rebuild at start or after a reset), or null. */
   memoryRefusal(): { message: string; retryAfterMs: number } | null {
     if (this.indexBuilt) return null;
     return {
-      message: 'mnemo is starting: the memory index is being rebuilt from Redis, retry shortly',
+      message: this.rebuiltOnce
+        ? 'the Redis dataset was reset: the memory index is being rebuilt from Redis, retry shortly'
+        : 'mnemo is starting: the memory index is being rebuilt from Redis, retry shortly',
       retryAfterMs: 1000,
     };
   }

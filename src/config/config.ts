@@ -65,6 +65,12 @@ export interface Config {
   readonly batchConcurrency: number;
   /** Bytes of search hits (memories without vectors) kept in process; 0 = no cache. */
   readonly recordCacheMaxBytes: number;
+  /** How long a cached search hit answers before it is read from Redis again. */
+  readonly recordCacheMaxAgeMs: number;
+  /** How often the follower checks that the dataset was not reset (FLUSHALL) behind it. */
+  readonly datasetCheckIntervalMs: number;
+  /** Memories checked against Redis per second by the background reconciliation (0 = off). */
+  readonly reconcilePerSecond: number;
   /** `batched` (window + dedup) or `naive` (one search at a time, one round trip per hit). */
   readonly searchPipeline: 'batched' | 'naive';
   /** Read replicas, as redis:// URLs; reads go round-robin over the healthy ones. */
@@ -482,6 +488,9 @@ export function loadConfig(env: Env = process.env): Config {
     batchMax: integer(env, 'MNEMO_BATCH_MAX', 64, 1, 4096),
     batchConcurrency: integer(env, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
     recordCacheMaxBytes: integer(env, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
+    recordCacheMaxAgeMs: integer(env, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
+    datasetCheckIntervalMs: integer(env, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
+    reconcilePerSecond: integer(env, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
     searchPipeline: pipeline(env),
     redisReplicaUrls: urlList(env, 'MNEMO_REDIS_REPLICA_URLS'),
     maxReplicaLagMs: integer(env, 'MNEMO_MAX_REPLICA_LAG_MS', 1000, 1, 3_600_000),

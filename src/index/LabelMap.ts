@@ -62,6 +62,11 @@ export class LabelMap {
     return this.inflight;
   }
 
+  /** One past the highest label ever bound (labels below it may be free). */
+  get end(): number {
+    return this.labelToId.length;
+  }
+
   labelOf(id: string): number | undefined {
     return this.idToLabel.get(id);
   }

@@ -40,6 +40,12 @@ export interface IndexHit {
   revision: number;
 }
 
+/** A memory the index holds, at the revision it has now. */
+export interface HeldMemory {
+  id: string;
+  revision: number;
+}
+
 /**
  * The in-process index of one kind of memory: the HNSW graph (cosine), exact attribute columns,
  * and the id ↔ label maps. Mutations must be applied one at a time (the change follower does);
@@ -241,6 +247,33 @@ export class MemoryIndex {
       const label = this.labels.labelOf(id);
       if (label !== undefined) this.removeLabel(id, label);
     }
+  }
+
+  /**
+   * Removes a memory only if the index has applied no change to it since it had `revision`
+   * (see revisionOf); true if it was removed. What repairs a divergence from Redis uses, so that
+   * a repair decided on an older view never undoes a newer change.
+   */
+  removeAt(id: string, revision: number): boolean {
+    const label = this.labels.labelOf(id);
+    if (label === undefined || this.labels.revisionAt(label) !== revision) return false;
+    this.removeLabel(id, label);
+    return true;
+  }
+
+  /**
+   * The memories at labels [from, from + count), with their revisions, and the label to go on
+   * from (null past the last): a walk over every memory in bounded steps. Changes made between
+   * steps do not disturb it; a memory added meanwhile may be missed until the next walk.
+   */
+  heldFrom(from: number, count: number): { held: HeldMemory[]; next: number | null } {
+    const end = Math.min(from + count, this.labels.end);
+    const held: HeldMemory[] = [];
+    for (let label = from; label < end; label++) {
+      const id = this.labels.idOf(label);
+      if (id !== undefined) held.push({ id, revision: this.labels.revisionAt(label) });
+    }
+    return { held, next: end >= this.labels.end ? null : end };
   }
 
   /** Ids of every memory matching the filter. */

@@ -113,6 +113,30 @@ export const metrics = {
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
+  indexRepairs: new Counter({
+    name: 'mnemo_index_repairs_total',
+    help: 'Memories dropped from the index because Redis no longer held them and no change entry said so (deleted behind mnemo, expired, evicted), by kind and by what found them: read, notification, reconcile',
+    labelNames: ['kind', 'source'] as const,
+    registers: [registry],
+  }),
+  reconcileChecked: new Counter({
+    name: 'mnemo_reconcile_checked_total',
+    help: 'Memories of the index checked against Redis by the background reconciliation, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  reconcilePasses: new Counter({
+    name: 'mnemo_reconcile_passes_total',
+    help: 'Full passes of the background reconciliation over the index, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  indexResyncs: new Counter({
+    name: 'mnemo_index_resyncs_total',
+    help: 'Rebuilds of the index from Redis while running, by reason: dataset_reset, stream_gap, master_change',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
   efDefault: new Gauge({
     name: 'mnemo_index_ef_default',
     help: 'ef of unfiltered graph searches that set none (calibrated to the target recall), by kind',

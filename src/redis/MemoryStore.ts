@@ -146,6 +146,22 @@ export class MemoryStore {
     });
   }
 
+  /** The dataset's id as Redis holds it now, without creating one (null: none, e.g. flushed). */
+  async currentDatasetId(): Promise<string | null> {
+    return this.redis.master((redis) => redis.get(this.keys.dataset()));
+  }
+
+  /** Whether each memory's hash exists on the master (one pipeline). */
+  async exist(schema: MemorySchema, ids: readonly string[]): Promise<boolean[]> {
+    if (ids.length === 0) return [];
+    const replies = await this.redis.master(async (redis) => {
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.exists(this.keys.memory(schema.kind, id));
+      return pipelineReplies(await pipeline.exec());
+    });
+    return replies.map((reply) => reply === 1);
+  }
+
   /** Id of the newest change entry, or `0-0` when the stream is empty or absent. */
   async lastChangeId(): Promise<string> {
     const newest = await this.redis.master((redis) =>

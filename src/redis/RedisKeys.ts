@@ -1,4 +1,4 @@
-import type { MemoryKind } from '../model/MemoryRecord.js';
+import { KINDS, type MemoryKind } from '../model/MemoryRecord.js';
 
 /**
  * Every Redis key mnemo uses, built under one configurable prefix. Cache keys and rate-limit
@@ -30,6 +30,15 @@ export class RedisKeys {
   /** The key prefix of one kind's hashes (the FT.CREATE `PREFIX`). */
   memoryPrefix(kind: MemoryKind): string {
     return `${this.prefix}${kind}:`;
+  }
+
+  /** The memory a key is the hash of, or null for any other key. */
+  memoryOf(key: string): { kind: MemoryKind; id: string } | null {
+    for (const kind of KINDS) {
+      const prefix = this.memoryPrefix(kind);
+      if (key.startsWith(prefix)) return { kind, id: key.slice(prefix.length) };
+    }
+    return null;
   }
 
   /** SCAN pattern matching every hash of one kind. */

@@ -7,7 +7,9 @@ import type { IndexSet } from '../index/IndexSet.js';
 import type { IndexSnapshots } from './IndexSnapshots.js';
 import { compareStreamIds } from '../redis/streamIds.js';
 import { ChangeApplier } from './ChangeApplier.js';
+import { IndexRepairer } from './IndexRepairer.js';
 import { rebuildIndexes } from './rebuild.js';
+import { Serial } from './Serial.js';
 
 export interface FollowerOptions {
   /** How long one blocking read of the change stream waits. */
@@ -19,6 +21,13 @@ export interface FollowerOptions {
   /** Where snapshots go (null: none), and how often one is written while changes come in. */
   snapshots: IndexSnapshots | null;
   snapshotIntervalMs: number;
+  /**
+   * How often the follower asks Redis whether the dataset was reset behind it (its id gone or
+   * another, e.g. FLUSHALL) or the stream lost what it applied; 0: only after read errors.
+   */
+  datasetCheckIntervalMs: number;
+  /** Told when a dataset reset empties the indexes for a rebuild, and when they are ready again. */
+  onReset?: { rebuilding(): void; ready(): void };
 }
 
 interface Waiter {
@@ -44,6 +53,13 @@ export class ChangeFollower {
   private snapshotPosition = '';
   private snapshotAt = Date.now();
   private readonly applier: ChangeApplier;
+  /** One change to the indexes at a time: entries applied, rebuilds, repairs. */
+  private readonly serial = new Serial();
+  private checkedAt = Date.now();
+  /** A reset's rebuild is under way or failed: it is retried before anything else. */
+  private resetting = false;
+  /** Drops memories Redis lost without a change entry (see IndexRepairer). */
+  readonly repairer: IndexRepairer;
 
   constructor(
     private readonly store: MemoryStore,
@@ -53,6 +69,10 @@ export class ChangeFollower {
     private readonly options: FollowerOptions,
   ) {
     this.applier = new ChangeApplier(store, indexes);
+    this.repairer = new IndexRepairer(store, indexes, this.serial, log);
+    for (const reason of ['dataset_reset', 'stream_gap', 'master_change']) {
+      metrics.indexResyncs.inc({ reason }, 0);
+    }
   }
 
   /** Id of the last change entry applied. */
@@ -112,13 +132,16 @@ export class ChangeFollower {
 
   /** Builds fresh indexes from every hash in Redis and swaps them in. */
   async rebuild(): Promise<void> {
-    this.lastId = await rebuildIndexes(
-      this.store,
-      this.indexes,
-      this.options.rebuildBatch,
-      this.log,
+    this.lastId = await this.serial.run(() =>
+      rebuildIndexes(this.store, this.indexes, this.options.rebuildBatch, this.log),
     );
     this.snapshotAt = 0; // write a snapshot of the fresh indexes soon
+    this.settleWaiters();
+  }
+
+  /** Memories a read found missing in Redis although the index holds them: checked, dropped. */
+  reportMissing(kind: MemoryKind, ids: readonly string[]): void {
+    for (const id of ids) this.repairer.suspect(kind, id, 'read');
   }
 
   /**
@@ -183,7 +206,17 @@ export class ChangeFollower {
         if (this.resyncReason !== null) {
           this.log.warn({ reason: this.resyncReason }, 'resynchronising the index from Redis');
           this.resyncReason = null;
+          metrics.indexResyncs.inc({ reason: 'master_change' });
           await this.rebuild();
+          checkGap = true;
+        }
+        if (
+          this.resetting ||
+          (this.options.datasetCheckIntervalMs > 0 &&
+            Date.now() - this.checkedAt >= this.options.datasetCheckIntervalMs)
+        ) {
+          this.checkedAt = Date.now();
+          if (await this.datasetWasReset()) continue;
           checkGap = true;
         }
         if (
@@ -210,12 +243,14 @@ export class ChangeFollower {
               { position: this.lastId, newest },
               'change stream lost entries: rebuilding',
             );
+            metrics.indexResyncs.inc({ reason: 'stream_gap' });
             await this.rebuild();
           } else if (!held) {
             this.log.warn(
               { position: this.lastId },
               'change stream trimmed past position: rebuilding',
             );
+            metrics.indexResyncs.inc({ reason: 'stream_gap' });
             await this.rebuild();
           }
           checkGap = false;
@@ -228,7 +263,7 @@ export class ChangeFollower {
         );
         backoffMs = 50;
         if (entries.length === 0) continue;
-        await this.applier.apply(entries);
+        await this.serial.run(() => this.applier.apply(entries));
         this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
         metrics.changeStreamLagSeconds.set(
           Math.max(0, Date.now() - Number(this.lastId.split('-')[0])) / 1000,
@@ -243,6 +278,36 @@ export class ChangeFollower {
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }
+  }
+
+  /**
+   * Whether the dataset was reset behind mnemo (FLUSHALL, FLUSHDB, its id deleted or replaced by
+   * another instance that saw the reset first); if so, empties the indexes (nothing deleted is
+   * answered), rebuilds them from Redis under the new dataset id and returns true. MemoryService
+   * is NOT_SERVING meanwhile (onReset), as at start.
+   */
+  private async datasetWasReset(): Promise<boolean> {
+    const current = await this.store.currentDatasetId();
+    if (current === this.datasetId && !this.resetting) return false;
+    this.resetting = true;
+    this.log.warn(
+      { reason: current === null ? 'its id is gone (FLUSHALL, FLUSHDB or DEL)' : 'a new id' },
+      'the Redis dataset was reset behind mnemo: rebuilding the index, NOT_SERVING meanwhile',
+    );
+    metrics.indexResyncs.inc({ reason: 'dataset_reset' });
+    this.options.onReset?.rebuilding();
+    await this.serial.run(() => {
+      for (const kind of KINDS) {
+        this.indexes.replace(kind, this.indexes.create(kind));
+        metrics.indexSize.set({ kind }, 0);
+      }
+      return Promise.resolve();
+    });
+    this.datasetId = await this.store.datasetId();
+    await this.rebuild();
+    this.resetting = false;
+    this.options.onReset?.ready();
+    return true;
   }
 
   /** Writes a snapshot of the indexes as of `position`, if it changed since the last one. */

@@ -213,6 +213,7 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
       'service',
       'reason',
       'limit',
+      'source',
       'le',
     ]);
     for (const metric of await registry.getMetricsAsJSON()) {

@@ -76,6 +76,7 @@ describe('ChangeFollower', () => {
       rebuildBatch: 100,
       snapshots: null,
       snapshotIntervalMs: 0,
+      datasetCheckIntervalMs: 0,
     });
     await follower.load();
     follower.start();

@@ -37,6 +37,8 @@ export interface MemoryServiceOptions {
   batchConcurrency: number;
   /** Bytes of search hits kept in process to skip Redis for hot hits (0 = off). */
   recordCacheMaxBytes: number;
+  /** How long a cached hit may answer before it is read from Redis again. */
+  recordCacheMaxAgeMs: number;
 }
 
 /** How DeleteEpisodicByFilter may go: past the match-all guard, or as a count only. */
@@ -66,7 +68,7 @@ export class MemoryService {
     private readonly options: MemoryServiceOptions,
   ) {
     this.writes = new WriteTracker(follower, log, options.indexApplyTimeoutMs);
-    const cache = new RecordCache(options.recordCacheMaxBytes);
+    const cache = new RecordCache(options.recordCacheMaxBytes, options.recordCacheMaxAgeMs);
     this.executor = new SearchExecutor(indexes, store, cache, this.writes);
     this.pipeline = new SearchPipeline(
       (kind, requests, deadlineMs) => this.executor.execute(kind, requests, deadlineMs),
@@ -192,14 +194,16 @@ export class MemoryService {
 
   /** A page of memories by recency (see RecentRequest), read from Redis. */
   async recent(kind: MemoryKind, request: RecentRequest): Promise<RecentResult> {
-    const page = this.indexes
-      .get(kind)
-      .recent(request.filter, request.orderField, request.limit, request.after);
-    const records = await this.get(kind, page.ids, false);
-    return {
-      records: records.filter((r) => matchesFilter(r, request.filter)),
-      next: page.next,
-    };
+    const index = this.indexes.get(kind);
+    const page = index.recent(request.filter, request.orderField, request.limit, request.after);
+    const found = new Map(page.ids.map((id) => [id, index.revisionOf(id)]));
+    const stored = await this.executor.read(kind, found, false, Infinity);
+    const records: MemoryRecord[] = [];
+    for (const id of page.ids) {
+      const record = stored.get(id);
+      if (record !== undefined && matchesFilter(record, request.filter)) records.push(record);
+    }
+    return { records, next: page.next };
   }
 }
 

@@ -9,6 +9,8 @@ interface Entry {
   seq: number;
   /** Used since it was (re)inserted: gets a second chance at eviction. */
   used: boolean;
+  /** When it was read from Redis (ms, the cache's clock). */
+  readAt: number;
 }
 
 /** Rough heap cost of a cached record besides its strings and payload. */
@@ -19,7 +21,9 @@ const ENTRY_OVERHEAD_BYTES = 320;
  * read at, so that searches can skip Redis for hot hits. An entry is used only while the index
  * still holds the memory at that revision: any change the index applies (every instance applies
  * every change) makes it a miss, so the cache never answers with a version the index has moved
- * past. Past `maxBytes`, the least recently used entries go first (second-chance order: a hit
+ * past. An entry older than `maxAgeMs` is a miss too: that bounds how long a memory deleted
+ * behind mnemo's back (no change entry: DEL, expiry, eviction) can still be answered, since a
+ * search that reads it again finds it gone. Past `maxBytes`, the least recently used entries go first (second-chance order: a hit
  * only marks its entry, so a lookup costs one map read); 0 disables the cache. Records handed
  * out are shared: never modify them.
  */
@@ -31,7 +35,11 @@ export class RecordCache {
   private bytes = 0;
   private seq = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxAgeMs = Infinity,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get enabled(): boolean {
     return this.maxBytes > 0;
@@ -41,6 +49,7 @@ export class RecordCache {
   get(kind: MemoryKind, id: string, revision: number): MemoryRecord | undefined {
     const entry = this.entries[kind].get(id);
     if (entry === undefined || entry.revision !== revision) return undefined;
+    if (this.now() - entry.readAt > this.maxAgeMs) return undefined;
     entry.used = true;
     return entry.record;
   }
@@ -59,7 +68,14 @@ export class RecordCache {
     if (bytes > this.maxBytes) return;
     const map = this.entries[kind];
     this.drop(map, record.id);
-    map.set(record.id, { revision, record: stored, bytes, seq: ++this.seq, used: false });
+    map.set(record.id, {
+      revision,
+      record: stored,
+      bytes,
+      seq: ++this.seq,
+      used: false,
+      readAt: this.now(),
+    });
     this.bytes += bytes;
     while (this.bytes > this.maxBytes) this.evictOne();
     metrics.recordCacheBytes.set(this.bytes);

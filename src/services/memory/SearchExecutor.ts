@@ -81,8 +81,9 @@ export class SearchExecutor {
    * to the master for any the replica lags on. `found` maps each id to the revision the index
    * had for it when it found it (used without vectors only): a cached record of that revision
    * answers, and a record read is cached at it unless the index changed the memory meanwhile.
+   * Memories the master lacks are left out and reported to the follower (see reportMissing).
    */
-  private async read(
+  async read(
     kind: MemoryKind,
     found: ReadonlyMap<string, number>,
     includeVectors: boolean,
@@ -128,9 +129,12 @@ export class SearchExecutor {
     });
     if (stale.length > 0) {
       const fromMaster = await this.store.get(schema, stale, includeVectors, 'master');
+      const gone: string[] = [];
       fromMaster.forEach((record, i) => {
         if (record !== null) keep(stale[i] ?? '', record);
+        else gone.push(stale[i] ?? '');
       });
+      if (gone.length > 0) this.writes.follower.reportMissing(kind, gone);
     }
     return records;
   }

@@ -40,4 +40,9 @@ export interface IndexFollower {
   forget(writeToken: string): void;
   /** Resolves true once the entry is applied, false after `timeoutMs` or on stop. */
   waitFor(streamId: string, timeoutMs: number): Promise<boolean>;
+  /**
+   * Memories the master lacks although the index found them (deleted behind mnemo's back,
+   * expired, evicted): checked and dropped from the index.
+   */
+  reportMissing(kind: MemoryKind, ids: readonly string[]): void;
 }

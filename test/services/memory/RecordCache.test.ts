@@ -21,6 +21,18 @@ describe('RecordCache', () => {
     expect(cache.get('semantic', 'm1', 5)).toBeUndefined();
   });
 
+  it('answers for at most its max age after the read, then misses until read again', () => {
+    let now = 1000;
+    const cache = new RecordCache(1 << 20, 200, () => now);
+    cache.set('episodic', record('m1'), 5);
+    now += 200;
+    expect(cache.get('episodic', 'm1', 5)?.id).toBe('m1');
+    now += 1;
+    expect(cache.get('episodic', 'm1', 5)).toBeUndefined();
+    cache.set('episodic', record('m1'), 5);
+    expect(cache.get('episodic', 'm1', 5)?.id).toBe('m1');
+  });
+
   it('never keeps a record of a memory the index does not hold (revision -1)', () => {
     const cache = new RecordCache(1 << 20);
     cache.set('episodic', record('m1'), -1);
