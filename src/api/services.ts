@@ -13,6 +13,7 @@ import { cacheHandlers } from './cache/handlers.js';
 import type { CacheLimits } from './cache/codec.js';
 import type { ServiceRegistry } from './health.js';
 import type { CodecLimits } from './memory/codec.js';
+import type { InfoSettings } from './memory/info.js';
 import { memoryHandlers } from './memory/handlers.js';
 import { bindService } from './middleware/adapter.js';
 import { serviceChain } from './middleware/chain.js';
@@ -35,7 +36,7 @@ export interface LimitedRegistry extends ServiceRegistry {
 export function serveMemory(
   server: LimitedRegistry,
   service: MemoryService,
-  limits: CodecLimits,
+  limits: CodecLimits & InfoSettings,
   refusal: Refusal,
   auth: Middleware,
   log: Logger,

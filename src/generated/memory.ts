@@ -14,8 +14,11 @@ import type { EpisodicHit as _mnemo_v1_EpisodicHit, EpisodicHit__Output as _mnem
 import type { EpisodicMemory as _mnemo_v1_EpisodicMemory, EpisodicMemory__Output as _mnemo_v1_EpisodicMemory__Output } from './mnemo/v1/EpisodicMemory.js';
 import type { GetEpisodicRequest as _mnemo_v1_GetEpisodicRequest, GetEpisodicRequest__Output as _mnemo_v1_GetEpisodicRequest__Output } from './mnemo/v1/GetEpisodicRequest.js';
 import type { GetEpisodicResponse as _mnemo_v1_GetEpisodicResponse, GetEpisodicResponse__Output as _mnemo_v1_GetEpisodicResponse__Output } from './mnemo/v1/GetEpisodicResponse.js';
+import type { GetInfoRequest as _mnemo_v1_GetInfoRequest, GetInfoRequest__Output as _mnemo_v1_GetInfoRequest__Output } from './mnemo/v1/GetInfoRequest.js';
+import type { GetInfoResponse as _mnemo_v1_GetInfoResponse, GetInfoResponse__Output as _mnemo_v1_GetInfoResponse__Output } from './mnemo/v1/GetInfoResponse.js';
 import type { GetSemanticRequest as _mnemo_v1_GetSemanticRequest, GetSemanticRequest__Output as _mnemo_v1_GetSemanticRequest__Output } from './mnemo/v1/GetSemanticRequest.js';
 import type { GetSemanticResponse as _mnemo_v1_GetSemanticResponse, GetSemanticResponse__Output as _mnemo_v1_GetSemanticResponse__Output } from './mnemo/v1/GetSemanticResponse.js';
+import type { IndexInfo as _mnemo_v1_IndexInfo, IndexInfo__Output as _mnemo_v1_IndexInfo__Output } from './mnemo/v1/IndexInfo.js';
 import type { MemoryServiceClient as _mnemo_v1_MemoryServiceClient, MemoryServiceDefinition as _mnemo_v1_MemoryServiceDefinition } from './mnemo/v1/MemoryService.js';
 import type { NumericRange as _mnemo_v1_NumericRange, NumericRange__Output as _mnemo_v1_NumericRange__Output } from './mnemo/v1/NumericRange.js';
 import type { RecentEpisodicRequest as _mnemo_v1_RecentEpisodicRequest, RecentEpisodicRequest__Output as _mnemo_v1_RecentEpisodicRequest__Output } from './mnemo/v1/RecentEpisodicRequest.js';
@@ -53,8 +56,11 @@ export interface ProtoGrpcType {
       EpisodicMemory: MessageTypeDefinition<_mnemo_v1_EpisodicMemory, _mnemo_v1_EpisodicMemory__Output>
       GetEpisodicRequest: MessageTypeDefinition<_mnemo_v1_GetEpisodicRequest, _mnemo_v1_GetEpisodicRequest__Output>
       GetEpisodicResponse: MessageTypeDefinition<_mnemo_v1_GetEpisodicResponse, _mnemo_v1_GetEpisodicResponse__Output>
+      GetInfoRequest: MessageTypeDefinition<_mnemo_v1_GetInfoRequest, _mnemo_v1_GetInfoRequest__Output>
+      GetInfoResponse: MessageTypeDefinition<_mnemo_v1_GetInfoResponse, _mnemo_v1_GetInfoResponse__Output>
       GetSemanticRequest: MessageTypeDefinition<_mnemo_v1_GetSemanticRequest, _mnemo_v1_GetSemanticRequest__Output>
       GetSemanticResponse: MessageTypeDefinition<_mnemo_v1_GetSemanticResponse, _mnemo_v1_GetSemanticResponse__Output>
+      IndexInfo: MessageTypeDefinition<_mnemo_v1_IndexInfo, _mnemo_v1_IndexInfo__Output>
       MemoryService: SubtypeConstructor<typeof grpc.Client, _mnemo_v1_MemoryServiceClient> & { service: _mnemo_v1_MemoryServiceDefinition }
       MemoryType: EnumTypeDefinition
       NumericRange: MessageTypeDefinition<_mnemo_v1_NumericRange, _mnemo_v1_NumericRange__Output>

@@ -102,6 +102,9 @@ function checkOptions(options: HnswOptions): Required<HnswOptions> {
   };
 }
 
+/** The engine behind every index, as GetInfo names it (see native/vendor/hnswlib/VENDORED.md). */
+export const INDEX_ENGINE = 'hnswlib 0.8.0 (native)';
+
 function checkPrecision(precision: unknown): VectorPrecision {
   if (precision !== 'float32' && precision !== 'float16') {
     throw new TypeError(`options.precision must be float32 or float16, got ${String(precision)}`);

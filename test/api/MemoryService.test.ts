@@ -397,6 +397,37 @@ describe('MemoryService over gRPC', () => {
     });
   });
 
+  describe('GetInfo', () => {
+    it('gives the dimension, limits, engine, version and each index as served', async () => {
+      const info = await client.GetInfo({});
+      const episodic = app.indexes.get('episodic');
+      expect(info).toMatchObject({
+        dimension: DIM,
+        vector_precision: 'float32',
+        distance: 'cosine',
+        max_k: 50,
+        max_batch: 100,
+        target_recall: 0.98,
+      });
+      expect(info.index_engine).toMatch(/^hnswlib \d+\.\d+\.\d+ \(native\)$/);
+      expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(info.episodic).toMatchObject({
+        memories: episodic.size,
+        ef_default: episodic.defaultEf,
+        hnsw_m: 16,
+        hnsw_ef_construction: 200,
+      });
+      expect(info.semantic?.memories).toBe(app.indexes.get('semantic').size);
+    });
+
+    it('counts a write at once', async () => {
+      const before = (await client.GetInfo({})).episodic?.memories ?? 0;
+      await client.UpsertEpisodic({ memories: [episode({ id: 'info-1' })] });
+      expect((await client.GetInfo({})).episodic?.memories).toBe(before + 1);
+      await client.DeleteEpisodic({ ids: ['info-1'] });
+    });
+  });
+
   describe('RecentEpisodic', () => {
     it('pages by reward descending with ties broken by id, stably', async () => {
       const memories = ['r-b', 'r-a', 'r-c', 'r-d', 'r-e'].map((id, i) =>

@@ -33,6 +33,7 @@ const MNEMO_METHODS = [
     'SearchSemantic',
     'BatchSearchEpisodic',
     'RecentEpisodic',
+    'GetInfo',
   ].map((m) => `mnemo.v1.MemoryService/${m}`),
   ...['Get', 'Set', 'Delete', 'GetHash', 'SetHash', 'IncrementBy'].map(
     (m) => `mnemo.v1.CacheService/${m}`,

@@ -94,6 +94,7 @@ export async function trafficRound(
       order: 'RECENT_ORDER_TIMESTAMP_DESC',
       limit: 2,
     }),
+    memory.GetInfo({}),
   ]);
   if (got.memories.length !== episodes.length || gotSemantic.memories.length !== 3) {
     throw new Error('Get did not find the memories just written');

@@ -26,6 +26,7 @@ import {
   encodeSemanticMemory,
 } from './codec.js';
 import { answerSize, budgetAnswer } from './answerBudget.js';
+import { encodeInfo, type InfoSettings } from './info.js';
 
 function episodicHits(hits: SearchHit[]): SearchEpisodicResponse {
   return {
@@ -54,7 +55,7 @@ function confineSearch(principal: Principal, query: SearchRequest, prefix: strin
  */
 export function memoryHandlers(
   service: MemoryService,
-  limits: CodecLimits,
+  limits: CodecLimits & InfoSettings,
 ): AsyncHandlers<MemoryServiceHandlers> {
   return {
     UpsertEpisodic: async (request, { principal }) => {
@@ -156,5 +157,6 @@ export function memoryHandlers(
         next_page_token: encodePageToken(orderField, result.next),
       };
     },
+    GetInfo: () => Promise.resolve(encodeInfo(service.info(), limits)),
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { INDEX_ENGINE } from '../../index/HnswEngine.js';
 import type { IndexSet } from '../../index/IndexSet.js';
 import { metrics } from '../../metrics/metrics.js';
 import { failedPrecondition, permissionDenied } from '../../model/errors.js';
@@ -23,6 +24,27 @@ import type {
 import { WriteTracker } from './WriteTracker.js';
 
 export type { RecentRequest, RecentResult, SearchHit, SearchRequest } from './types.js';
+
+/** One kind's index as MemoryService.info gives it. */
+export interface KindInfo {
+  memories: number;
+  efDefault: number;
+  filteredEfScale: number;
+  /** Recall@10 at efDefault by the last calibration; 0 if none yet. */
+  recallEstimate: number;
+  hnswM: number;
+  hnswEfConstruction: number;
+  exactSearchMaxCandidates: number;
+}
+
+/** What the memory indexes serve (GetInfo). */
+export interface MemoryInfo {
+  dimension: number;
+  vectorPrecision: string;
+  engine: string;
+  episodic: KindInfo;
+  semantic: KindInfo;
+}
 
 export interface MemoryServiceOptions {
   /** How long a write waits for its change to reach the local index. */
@@ -190,6 +212,31 @@ export class MemoryService {
     } finally {
       stop();
     }
+  }
+
+  /** What the indexes serve now: settings and, per kind, size and calibrated search settings. */
+  info(): MemoryInfo {
+    const options = this.indexes.options;
+    const kind = (of: MemoryKind): KindInfo => {
+      const index = this.indexes.get(of);
+      const calibration = index.efCalibration;
+      return {
+        memories: index.size,
+        efDefault: index.defaultEf,
+        filteredEfScale: calibration?.filteredScale ?? 1,
+        recallEstimate: calibration?.recall ?? 0,
+        hnswM: options.m,
+        hnswEfConstruction: options.efConstruction,
+        exactSearchMaxCandidates: options.exactSearchMaxCandidates,
+      };
+    };
+    return {
+      dimension: options.dim,
+      vectorPrecision: options.vectorPrecision ?? 'float32',
+      engine: INDEX_ENGINE,
+      episodic: kind('episodic'),
+      semantic: kind('semantic'),
+    };
   }
 
   /** A page of memories by recency (see RecentRequest), read from Redis. */

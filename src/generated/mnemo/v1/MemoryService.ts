@@ -12,6 +12,8 @@ import type { DeleteSemanticRequest as _mnemo_v1_DeleteSemanticRequest, DeleteSe
 import type { DeleteSemanticResponse as _mnemo_v1_DeleteSemanticResponse, DeleteSemanticResponse__Output as _mnemo_v1_DeleteSemanticResponse__Output } from '../../mnemo/v1/DeleteSemanticResponse.js';
 import type { GetEpisodicRequest as _mnemo_v1_GetEpisodicRequest, GetEpisodicRequest__Output as _mnemo_v1_GetEpisodicRequest__Output } from '../../mnemo/v1/GetEpisodicRequest.js';
 import type { GetEpisodicResponse as _mnemo_v1_GetEpisodicResponse, GetEpisodicResponse__Output as _mnemo_v1_GetEpisodicResponse__Output } from '../../mnemo/v1/GetEpisodicResponse.js';
+import type { GetInfoRequest as _mnemo_v1_GetInfoRequest, GetInfoRequest__Output as _mnemo_v1_GetInfoRequest__Output } from '../../mnemo/v1/GetInfoRequest.js';
+import type { GetInfoResponse as _mnemo_v1_GetInfoResponse, GetInfoResponse__Output as _mnemo_v1_GetInfoResponse__Output } from '../../mnemo/v1/GetInfoResponse.js';
 import type { GetSemanticRequest as _mnemo_v1_GetSemanticRequest, GetSemanticRequest__Output as _mnemo_v1_GetSemanticRequest__Output } from '../../mnemo/v1/GetSemanticRequest.js';
 import type { GetSemanticResponse as _mnemo_v1_GetSemanticResponse, GetSemanticResponse__Output as _mnemo_v1_GetSemanticResponse__Output } from '../../mnemo/v1/GetSemanticResponse.js';
 import type { RecentEpisodicRequest as _mnemo_v1_RecentEpisodicRequest, RecentEpisodicRequest__Output as _mnemo_v1_RecentEpisodicRequest__Output } from '../../mnemo/v1/RecentEpisodicRequest.js';
@@ -70,6 +72,15 @@ export interface MemoryServiceClient extends grpc.Client {
   getEpisodic(argument: _mnemo_v1_GetEpisodicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_GetEpisodicResponse__Output>): grpc.ClientUnaryCall;
   getEpisodic(argument: _mnemo_v1_GetEpisodicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_GetEpisodicResponse__Output>): grpc.ClientUnaryCall;
   getEpisodic(argument: _mnemo_v1_GetEpisodicRequest, callback: grpc.requestCallback<_mnemo_v1_GetEpisodicResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetInfo(argument: _mnemo_v1_GetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
+  GetInfo(argument: _mnemo_v1_GetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
+  GetInfo(argument: _mnemo_v1_GetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
+  GetInfo(argument: _mnemo_v1_GetInfoRequest, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
+  getInfo(argument: _mnemo_v1_GetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
+  getInfo(argument: _mnemo_v1_GetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
+  getInfo(argument: _mnemo_v1_GetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
+  getInfo(argument: _mnemo_v1_GetInfoRequest, callback: grpc.requestCallback<_mnemo_v1_GetInfoResponse__Output>): grpc.ClientUnaryCall;
   
   GetSemantic(argument: _mnemo_v1_GetSemanticRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_GetSemanticResponse__Output>): grpc.ClientUnaryCall;
   GetSemantic(argument: _mnemo_v1_GetSemanticRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_GetSemanticResponse__Output>): grpc.ClientUnaryCall;
@@ -138,6 +149,8 @@ export interface MemoryServiceHandlers extends grpc.UntypedServiceImplementation
   
   GetEpisodic: grpc.handleUnaryCall<_mnemo_v1_GetEpisodicRequest__Output, _mnemo_v1_GetEpisodicResponse>;
   
+  GetInfo: grpc.handleUnaryCall<_mnemo_v1_GetInfoRequest__Output, _mnemo_v1_GetInfoResponse>;
+  
   GetSemantic: grpc.handleUnaryCall<_mnemo_v1_GetSemanticRequest__Output, _mnemo_v1_GetSemanticResponse>;
   
   RecentEpisodic: grpc.handleUnaryCall<_mnemo_v1_RecentEpisodicRequest__Output, _mnemo_v1_RecentEpisodicResponse>;
@@ -158,6 +171,7 @@ export interface MemoryServiceDefinition extends grpc.ServiceDefinition {
   DeleteEpisodicByFilter: MethodDefinition<_mnemo_v1_DeleteEpisodicByFilterRequest, _mnemo_v1_DeleteEpisodicByFilterResponse, _mnemo_v1_DeleteEpisodicByFilterRequest__Output, _mnemo_v1_DeleteEpisodicByFilterResponse__Output>
   DeleteSemantic: MethodDefinition<_mnemo_v1_DeleteSemanticRequest, _mnemo_v1_DeleteSemanticResponse, _mnemo_v1_DeleteSemanticRequest__Output, _mnemo_v1_DeleteSemanticResponse__Output>
   GetEpisodic: MethodDefinition<_mnemo_v1_GetEpisodicRequest, _mnemo_v1_GetEpisodicResponse, _mnemo_v1_GetEpisodicRequest__Output, _mnemo_v1_GetEpisodicResponse__Output>
+  GetInfo: MethodDefinition<_mnemo_v1_GetInfoRequest, _mnemo_v1_GetInfoResponse, _mnemo_v1_GetInfoRequest__Output, _mnemo_v1_GetInfoResponse__Output>
   GetSemantic: MethodDefinition<_mnemo_v1_GetSemanticRequest, _mnemo_v1_GetSemanticResponse, _mnemo_v1_GetSemanticRequest__Output, _mnemo_v1_GetSemanticResponse__Output>
   RecentEpisodic: MethodDefinition<_mnemo_v1_RecentEpisodicRequest, _mnemo_v1_RecentEpisodicResponse, _mnemo_v1_RecentEpisodicRequest__Output, _mnemo_v1_RecentEpisodicResponse__Output>
   SearchEpisodic: MethodDefinition<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse, _mnemo_v1_SearchEpisodicRequest__Output, _mnemo_v1_SearchEpisodicResponse__Output>
