@@ -1,9 +1,16 @@
-import type { ServerWritableStream } from '@grpc/grpc-js';
 import { metrics } from '../../metrics/metrics.js';
 import { resourceExhausted } from '../../model/errors.js';
 
 /** When a client whose stream was ended for not reading may retry. */
 export const STREAM_IDLE_RETRY_AFTER_MS = 1000;
+
+/** What a send needs of a grpc-js server stream (ServerWritableStream). */
+export interface WritableCall {
+  /** False when its buffers are full: wait for 'drain'. */
+  write(message: unknown): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
+}
 
 /**
  * The `send` of a server stream (ServerStreamHandler): writes a message and resolves at once
@@ -19,7 +26,7 @@ export const STREAM_IDLE_RETRY_AFTER_MS = 1000;
  * connection closes first); the server holds no more than those buffers meanwhile.
  */
 export function streamSender(
-  call: Pick<ServerWritableStream<unknown, unknown>, 'write' | 'once' | 'off'>,
+  call: WritableCall,
   signal: AbortSignal,
   idleTimeoutMs: number,
 ): (message: unknown) => Promise<void> {
