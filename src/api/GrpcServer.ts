@@ -42,6 +42,7 @@ export type ServerLimits = Pick<
   | 'maxInflightPerConnection'
   | 'maxStreams'
   | 'maxStreamsPerClient'
+  | 'streamIdleTimeoutMs'
 >;
 
 /**
@@ -58,11 +59,14 @@ export function serverOptions(limits: Pick<ServerLimits, 'maxMessageBytes'>): Ch
  */
 export class GrpcServer {
   readonly callLimits: CallLimits;
+  /** MNEMO_STREAM_IDLE_TIMEOUT_MS, for the services' streams (services.ts; 0 = no limit). */
+  readonly streamIdleTimeoutMs: number;
   private readonly server: Server;
   private boundPort = 0;
 
   constructor(limits: ServerLimits) {
     this.callLimits = new CallLimits(limits);
+    this.streamIdleTimeoutMs = limits.streamIdleTimeoutMs;
     // The edge's interceptors (metrics) see every call of every service (middleware/chain.ts).
     this.server = new Server({ ...serverOptions(limits), interceptors: [...EDGE_INTERCEPTORS] });
   }

@@ -15,7 +15,7 @@ import type { ServiceRegistry } from './health.js';
 import type { CodecLimits } from './memory/codec.js';
 import type { InfoSettings } from './memory/info.js';
 import { memoryHandlers } from './memory/handlers.js';
-import { bindService } from './middleware/adapter.js';
+import { bindService, type BindOptions } from './middleware/adapter.js';
 import { serviceChain } from './middleware/chain.js';
 import type { CallLimits } from './middleware/limits.js';
 import type { Middleware } from './middleware/types.js';
@@ -24,9 +24,17 @@ import { serviceDefinition } from './protos.js';
 import type { RateLimitSettings } from './ratelimit/codec.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 
-/** Where mnemo's services are served: every call of theirs counts against `callLimits`. */
+/**
+ * Where mnemo's services are served: every call of theirs counts against `callLimits`, and a
+ * stream whose client does not read for `streamIdleTimeoutMs` is ended (0: never).
+ */
 export interface LimitedRegistry extends ServiceRegistry {
   readonly callLimits: CallLimits;
+  readonly streamIdleTimeoutMs: number;
+}
+
+function bindOptions(server: LimitedRegistry): BindOptions {
+  return { streamIdleTimeoutMs: server.streamIdleTimeoutMs };
 }
 
 /**
@@ -50,6 +58,7 @@ export function serveMemory(
       handlers,
       serviceChain({ auth, limits: server.callLimits, refusal }),
       log,
+      bindOptions(server),
     ),
   );
 }
@@ -70,16 +79,17 @@ export function serveAgentServices(
   log: Logger,
 ): void {
   const chain = serviceChain({ auth, limits: server.callLimits });
+  const options = bindOptions(server);
   const cache = serviceDefinition('CacheService');
   const cacheBound = cacheHandlers(services.cache, limits);
-  server.add(cache, bindService<CacheServiceHandlers>(cache, cacheBound, chain, log));
+  server.add(cache, bindService<CacheServiceHandlers>(cache, cacheBound, chain, log, options));
   const rateLimit = serviceDefinition('RateLimitService');
   const rateLimitBound = rateLimitHandlers(services.rateLimit, limits);
   server.add(
     rateLimit,
-    bindService<RateLimitServiceHandlers>(rateLimit, rateLimitBound, chain, log),
+    bindService<RateLimitServiceHandlers>(rateLimit, rateLimitBound, chain, log, options),
   );
   const audit = serviceDefinition('AuditService');
   const auditBound = auditHandlers(services.audit, limits);
-  server.add(audit, bindService<AuditServiceHandlers>(audit, auditBound, chain, log));
+  server.add(audit, bindService<AuditServiceHandlers>(audit, auditBound, chain, log, options));
 }

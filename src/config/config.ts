@@ -36,6 +36,12 @@ export interface Config {
   readonly maxStreams: number;
   /** Server streams open at once for one client (one token, else one connection). */
   readonly maxStreamsPerClient: number;
+  /**
+   * Longest a server stream's message may wait for its client to read (HTTP/2 flow control)
+   * before the stream is ended RESOURCE_EXHAUSTED and its slots released; 0 = no limit. A stream
+   * with nothing to send is not idle in this sense.
+   */
+  readonly streamIdleTimeoutMs: number;
   readonly hnswM: number;
   readonly hnswEfConstruction: number;
   readonly efRuntime: number;
@@ -458,6 +464,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxInflightPerConnection: integer(env, 'MNEMO_MAX_INFLIGHT_PER_CONNECTION', 1000, 1, 1000),
     maxStreams: integer(env, 'MNEMO_MAX_STREAMS', 100, 1, 100_000),
     maxStreamsPerClient: integer(env, 'MNEMO_MAX_STREAMS_PER_CLIENT', 8, 1, 100_000),
+    streamIdleTimeoutMs: integer(env, 'MNEMO_STREAM_IDLE_TIMEOUT_MS', 30_000, 0, 3_600_000),
     hnswM: integer(env, 'MNEMO_HNSW_M', 16, 4, 128),
     hnswEfConstruction: integer(env, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
     efRuntime: integer(env, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),

@@ -218,7 +218,9 @@ export const metrics = {
   }),
   callsRefused: new Counter({
     name: 'mnemo_calls_refused_total',
-    help: 'Calls refused RESOURCE_EXHAUSTED at a limit: inflight, inflight_per_connection, streams',
+    help:
+      'Calls refused (or streams ended) RESOURCE_EXHAUSTED at a limit: inflight, ' +
+      'inflight_per_connection, streams, streams_per_client, stream_idle',
     labelNames: ['limit'] as const,
     registers: [registry],
   }),
@@ -235,5 +237,11 @@ export const metrics = {
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
 for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
-for (const limit of ['inflight', 'inflight_per_connection', 'streams'])
+for (const limit of [
+  'inflight',
+  'inflight_per_connection',
+  'streams',
+  'streams_per_client',
+  'stream_idle',
+])
   metrics.callsRefused.inc({ limit }, 0);

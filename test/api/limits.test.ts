@@ -3,6 +3,7 @@ import { connect as connectHttp2 } from 'node:http2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
+import { metrics } from '../../src/metrics/metrics.js';
 import { AuditService } from '../../src/services/audit/AuditService.js';
 import { agentClients, rejection, type AgentClients } from '../support/agentServer.js';
 import { healthClient } from '../support/ops.js';
@@ -122,6 +123,99 @@ describe('streams per client (MNEMO_MAX_STREAMS_PER_CLIENT=2 here)', () => {
     expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
     held.push(await openTail(app, as('desk-2')));
     for (const tail of held) tail.cancel();
+  });
+});
+
+describe('streams whose client does not read (MNEMO_STREAM_IDLE_TIMEOUT_MS=400 here)', () => {
+  const IDLE_MS = 400;
+  let app: App;
+  const meta = JSON.stringify({ note: 'x'.repeat(8000) }); // ~8 KB per entry
+
+  beforeAll(async () => {
+    app = await startApp(redis, {
+      MNEMO_STREAM_IDLE_TIMEOUT_MS: String(IDLE_MS),
+      MNEMO_MAX_STREAMS: '2',
+      MNEMO_MAX_STREAMS_PER_CLIENT: '2',
+      MNEMO_REDIS_POOL_SIZE: '16',
+    });
+  });
+
+  afterEach(async () => {
+    await expectCountsBackToZero(app);
+  });
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  async function idleEnded(): Promise<number> {
+    const counter = await metrics.callsRefused.get();
+    return counter.values.find((v) => v.labels.limit === 'stream_idle')?.value ?? 0;
+  }
+
+  async function append(client: AgentClients, agentId: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, count - i) }, (_, j) =>
+          client.audit.Append({
+            entry: { agent_id: agentId, action: 'fill', tx_id: `${agentId}-${i + j}`, meta },
+          }),
+        ),
+      );
+    }
+  }
+
+  it('ends the tails of a client that stops reading and frees their slots for others', async () => {
+    const before = await idleEnded();
+    const hog = connect(app);
+    // Opened paused (no reader): grpc-js takes a few messages, then the HTTP/2 windows fill.
+    const held = [await openTail(app, hog, 'hog'), await openTail(app, hog, 'hog')];
+    const ended = held.map((tail) => streamError(tail));
+    for (const tail of held) tail.pause();
+    const other = connect(app);
+    const refused = await streamError(other.tail({ after_id: '$', agent_id: '' }));
+    expect(refused.details).toMatch(/the server has 2 streams open/);
+
+    await append(other, 'hog', 300); // ~2.4 MB for each tail: far beyond its buffers
+    await vi.waitFor(() => {
+      expect(app.callCounts().streams).toBe(0);
+    }, WAIT);
+    expect((await idleEnded()) - before).toBe(2);
+
+    // Their slots are free: another client tails, and so does the same one again.
+    const fresh = [await openTail(app, other), await openTail(app, hog)];
+    // The status reaches the client after what was buffered for it, once it reads.
+    for (const tail of held) tail.resume();
+    for (const error of await Promise.all(ended)) {
+      expect([error.code, error.details]).toEqual([
+        status.RESOURCE_EXHAUSTED,
+        `the client did not read the stream for ${IDLE_MS} ms (the server's limit); the stream is ended`,
+      ]);
+      expect(pushbackMs(error)).toEqual(['1000']);
+    }
+    for (const tail of fresh) tail.cancel();
+  });
+
+  it('keeps a quiet tail whose client reads, however long nothing comes', async () => {
+    const before = await idleEnded();
+    const client = connect(app);
+    const tail = await openTail(app, client, 'quiet');
+    const got: string[] = [];
+    tail.on('data', (message: { record: { entry: { tx_id: string } } }) => {
+      got.push(message.record.entry.tx_id);
+    });
+    await append(client, 'quiet', 1);
+    await vi.waitFor(() => {
+      expect(got).toEqual(['quiet-0']);
+    }, WAIT);
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_MS));
+    expect(app.callCounts().streams).toBe(1);
+    await client.audit.Append({ entry: { agent_id: 'quiet', action: 'fill', tx_id: 'quiet-1' } });
+    await vi.waitFor(() => {
+      expect(got).toEqual(['quiet-0', 'quiet-1']);
+    }, WAIT);
+    expect(await idleEnded()).toBe(before);
+    tail.cancel();
   });
 });
 

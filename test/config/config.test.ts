@@ -245,6 +245,12 @@ describe('call limits', () => {
     });
   });
 
+  it('ends streams whose client does not read after 30 s by default; 0 turns it off', () => {
+    expect(loadConfig({}).streamIdleTimeoutMs).toBe(30_000);
+    expect(loadConfig({ MNEMO_STREAM_IDLE_TIMEOUT_MS: '0' }).streamIdleTimeoutMs).toBe(0);
+    expect(loadConfig({ MNEMO_STREAM_IDLE_TIMEOUT_MS: '500' }).streamIdleTimeoutMs).toBe(500);
+  });
+
   it.each([
     [
       'MNEMO_MAX_MESSAGE_BYTES',
@@ -260,6 +266,12 @@ describe('call limits', () => {
       /MNEMO_MAX_INFLIGHT_PER_CONNECTION must be between 1 and 1000/,
     ],
     ['MNEMO_MAX_STREAMS', '0', /MNEMO_MAX_STREAMS must be between 1 and 100000/],
+    [
+      'MNEMO_STREAM_IDLE_TIMEOUT_MS',
+      '3600001',
+      /MNEMO_STREAM_IDLE_TIMEOUT_MS must be between 0 and 3600000/,
+    ],
+    ['MNEMO_STREAM_IDLE_TIMEOUT_MS', '30s', /MNEMO_STREAM_IDLE_TIMEOUT_MS must be a whole number/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { UndecodableRequest, isGuarded } from '../wire/guard.js';
 import { UNRESTRICTED } from '../../model/Principal.js';
 import { statusFromError } from './errors.js';
+import { streamSender } from './streamSend.js';
 import type {
   AsyncHandlers,
   CallContext,
@@ -19,18 +20,30 @@ import type {
   UnaryHandler,
 } from './types.js';
 
+/** How bindService serves its calls. */
+export interface BindOptions {
+  /**
+   * MNEMO_STREAM_IDLE_TIMEOUT_MS: longest a stream's send may wait for its client to read before
+   * the stream is ended RESOURCE_EXHAUSTED; absent or 0: no limit.
+   */
+  readonly streamIdleTimeoutMs?: number;
+}
+
 /**
  * Binds a service's async handlers to grpc-js: every call runs through `middleware` in order,
  * then its handler, and is answered exactly once; a rejection anywhere becomes a status through
  * the one error mapping (statusFromError). Unary and server-streaming methods are supported.
  * The definition must be guarded (wire/guard.ts, as served by protos.ts and health.ts): a request
  * whose bytes are not a valid message is answered INVALID_ARGUMENT before any middleware runs.
+ * A stream whose client does not read for `options.streamIdleTimeoutMs` is ended
+ * RESOURCE_EXHAUSTED (streamSend.ts; absent or 0: never).
  */
 export function bindService<H extends UntypedServiceImplementation>(
   definition: ServiceDefinition,
   handlers: AsyncHandlers<H>,
   middleware: readonly Middleware[],
   log: Logger,
+  options: BindOptions = {},
 ): H {
   const bound: UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries<unknown>(handlers)) {
@@ -41,7 +54,13 @@ export function bindService<H extends UntypedServiceImplementation>(
     const [, service = '', rpc = ''] = method.path.split('/');
     const label = `${service.split('.').pop() ?? service}.${rpc}`;
     bound[name] = method.responseStream
-      ? serverStream(label, handler as ServerStreamHandler<unknown, unknown>, middleware, log)
+      ? serverStream(
+          label,
+          handler as ServerStreamHandler<unknown, unknown>,
+          middleware,
+          log,
+          options,
+        )
       : unary(label, handler as UnaryHandler<unknown, unknown>, middleware, log);
   }
   return bound as H;
@@ -137,6 +156,7 @@ function serverStream(
   handler: ServerStreamHandler<unknown, unknown>,
   middleware: readonly Middleware[],
   log: Logger,
+  options: BindOptions,
 ): UntypedHandleCall {
   return (call: ServerWritableStream<unknown, unknown>) => {
     if (call.request instanceof UndecodableRequest) {
@@ -144,18 +164,7 @@ function serverStream(
       return;
     }
     const { context, controller, answered } = callContext(method, true, call);
-    const send = (message: unknown): Promise<void> => {
-      if (controller.signal.aborted || call.write(message)) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const done = (): void => {
-          call.off('drain', done);
-          controller.signal.removeEventListener('abort', done);
-          resolve();
-        };
-        call.once('drain', done);
-        controller.signal.addEventListener('abort', done, { once: true });
-      });
-    };
+    const send = streamSender(call, controller.signal, options.streamIdleTimeoutMs ?? 0);
     runChain(middleware, context, (derived) => handler(call.request, derived, send)).then(
       () => {
         answered();

@@ -30,7 +30,8 @@ export type UnaryHandler<Request, Response> = (
 
 /**
  * A server-streaming handler: sends messages with `send` (which waits while the client is slow
- * to read, and resolves at once after a cancel) and resolves when the stream is complete.
+ * to read, resolves at once after a cancel, and rejects RESOURCE_EXHAUSTED once a wait outlasts
+ * the stream idle limit: middleware/streamSend.ts) and resolves when the stream is complete.
  */
 export type ServerStreamHandler<Request, Response> = (
   request: Request,

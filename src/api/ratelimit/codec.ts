@@ -15,7 +15,7 @@ export interface RateLimitSettings {
  * The Acquire request, validated. A bucket the server owns takes its parameters: the request's
  * must be 0 (the server's) or equal to them, else FAILED_PRECONDITION naming the field; with
  * `rateLimitsOnly`, a bucket it does not own is FAILED_PRECONDITION. Other buckets take the
- * request's parameters.
+ * request's parameters, which must be those the bucket is bound to (RateLimitService).
  */
 export function decodeAcquire(
   request: RateLimitServiceAcquireRequest__Output,
@@ -27,6 +27,7 @@ export function decodeAcquire(
   if (bytes > MAX_BUCKET_BYTES) {
     throw invalidArgument('bucket', `is ${bytes} bytes, at most ${MAX_BUCKET_BYTES} are allowed`);
   }
+  const owned = settings.rateLimits.has(bucket);
   const { capacity, refillPerSecond } = parameters(request, settings);
   if (!Number.isFinite(request.tokens) || request.tokens < 0) {
     throw invalidArgument('tokens', `must be a finite number >= 0, got ${quote(request.tokens)}`);
@@ -38,7 +39,7 @@ export function decodeAcquire(
       `${quote(tokens)}${request.tokens === 0 ? ' (the default)' : ''} exceeds the capacity ${quote(capacity)}`,
     );
   }
-  return { bucket, capacity, refillPerSecond, tokens };
+  return { bucket, capacity, refillPerSecond, tokens, serverOwned: owned };
 }
 
 function parameters(
