@@ -14,6 +14,30 @@ export type DomainErrorKind =
   | 'permission_denied'
   | 'failed_precondition';
 
+/** What an error says beyond its message, for clients to act on without parsing it. */
+export interface ErrorFacts {
+  /** The request field at fault, as the message's start names it (`memories[1].agent_id`). */
+  readonly field?: string;
+  /**
+   * A stable reason, UPPER_SNAKE_CASE (e.g. `INDEX_REBUILDING`); by default one per kind
+   * (DEFAULT_REASONS).
+   */
+  readonly reason?: string;
+}
+
+/** The reason of an error that names none. */
+export const DEFAULT_REASONS: Readonly<Record<DomainErrorKind, string>> = {
+  invalid_argument: 'INVALID_FIELD',
+  not_found: 'NOT_FOUND',
+  unavailable: 'UNAVAILABLE',
+  resource_exhausted: 'LIMIT_REACHED',
+  deadline_exceeded: 'DEADLINE_EXCEEDED',
+  cancelled: 'CANCELLED',
+  unauthenticated: 'UNAUTHENTICATED',
+  permission_denied: 'PERMISSION_DENIED',
+  failed_precondition: 'PRECONDITION_FAILED',
+};
+
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   constructor(
@@ -24,8 +48,13 @@ export class DomainError extends Error {
      * (sent as `grpc-retry-pushback-ms`).
      */
     readonly retryAfterMs?: number,
+    readonly facts: ErrorFacts = {},
   ) {
     super(message);
+  }
+
+  get reason(): string {
+    return this.facts.reason ?? DEFAULT_REASONS[this.kind];
   }
 }
 
@@ -47,7 +76,7 @@ export function quote(value: unknown): string {
 
 /** A request field is invalid; the message starts with the field's path. */
 export function invalidArgument(field: string, problem: string): DomainError {
-  return new DomainError('invalid_argument', `${field}: ${problem}`);
+  return new DomainError('invalid_argument', `${field}: ${problem}`, undefined, { field });
 }
 
 /**
@@ -55,16 +84,26 @@ export function invalidArgument(field: string, problem: string): DomainError {
  * message never says whether something outside the token's scope exists.
  */
 export function permissionDenied(field: string | null, problem: string): DomainError {
-  return new DomainError('permission_denied', field === null ? problem : `${field}: ${problem}`);
+  return field === null
+    ? new DomainError('permission_denied', problem)
+    : new DomainError('permission_denied', `${field}: ${problem}`, undefined, { field });
 }
 
 /** The request is valid but the state it meets refuses it; the message starts with the field. */
-export function failedPrecondition(field: string, problem: string): DomainError {
-  return new DomainError('failed_precondition', `${field}: ${problem}`);
+export function failedPrecondition(field: string, problem: string, reason?: string): DomainError {
+  return new DomainError('failed_precondition', `${field}: ${problem}`, undefined, {
+    field,
+    ...(reason === undefined ? {} : { reason }),
+  });
 }
 
-export function unavailable(message: string, retryAfterMs?: number): DomainError {
-  return new DomainError('unavailable', message, retryAfterMs);
+export function unavailable(message: string, retryAfterMs?: number, reason?: string): DomainError {
+  return new DomainError(
+    'unavailable',
+    message,
+    retryAfterMs,
+    reason === undefined ? {} : { reason },
+  );
 }
 
 /**
@@ -72,6 +111,15 @@ export function unavailable(message: string, retryAfterMs?: number): DomainError
  * now: RESOURCE_EXHAUSTED with `grpc-retry-pushback-ms` = `retryAfterMs`. Not for a request that
  * is too large in itself: that is refused every time, so it is `invalid_argument`.
  */
-export function resourceExhausted(message: string, retryAfterMs: number): DomainError {
-  return new DomainError('resource_exhausted', message, retryAfterMs);
+export function resourceExhausted(
+  message: string,
+  retryAfterMs: number,
+  reason?: string,
+): DomainError {
+  return new DomainError(
+    'resource_exhausted',
+    message,
+    retryAfterMs,
+    reason === undefined ? {} : { reason },
+  );
 }

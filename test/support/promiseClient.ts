@@ -1,4 +1,5 @@
 import type { ServiceError } from '@grpc/grpc-js';
+import { checkRichStatus } from './statusDetails.js';
 
 type Callback<R> = (error: ServiceError | null, response?: R) => void;
 type Unary<Req, Res> = (request: Req, callback: Callback<Res>) => unknown;
@@ -30,8 +31,14 @@ export function promisify<C extends { close(): void }>(
         return (request: unknown) =>
           new Promise((resolve, reject) => {
             method.call(client, request, (error: ServiceError | null, response?: unknown) => {
-              if (error) reject(error);
-              else resolve(response);
+              if (error) {
+                try {
+                  checkRichStatus(error);
+                  reject(error);
+                } catch (unfit) {
+                  reject(unfit instanceof Error ? unfit : new Error(String(unfit)));
+                }
+              } else resolve(response);
             });
           });
       },

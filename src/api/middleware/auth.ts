@@ -91,6 +91,7 @@ export function authenticate(options: AuthOptions): Middleware {
           'resource_exhausted',
           "this token's request quota is spent; retry after the pushback",
           admitted.retryAfterMs,
+          { reason: 'QUOTA_EXHAUSTED' },
         );
       }
     }

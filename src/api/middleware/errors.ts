@@ -1,6 +1,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { DomainError, type DomainErrorKind } from '../../model/errors.js';
+import { encodeStatus, type StatusDetails } from './statusDetails.js';
 
 const STATUS: Readonly<Record<DomainErrorKind, status>> = {
   invalid_argument: status.INVALID_ARGUMENT,
@@ -14,9 +15,16 @@ const STATUS: Readonly<Record<DomainErrorKind, status>> = {
   failed_precondition: status.FAILED_PRECONDITION,
 };
 
+/** The ErrorInfo domain of every mnemo error. */
+export const ERROR_DOMAIN = 'mnemo';
+
 /**
- * The one mapping from errors to gRPC statuses. Domain errors keep their message; anything else
- * is logged and answered INTERNAL without details, so internals never reach a client.
+ * The one mapping from errors to gRPC statuses. Domain errors keep their message and carry a
+ * google.rpc.Status in `grpc-status-details-bin`: ErrorInfo (stable reason, domain `mnemo`),
+ * BadRequest naming the field of an INVALID_ARGUMENT, PreconditionFailure naming the field of a
+ * FAILED_PRECONDITION, RetryInfo where a retry may succeed (as `grpc-retry-pushback-ms` says).
+ * Anything else is logged and answered INTERNAL without details, so internals never reach a
+ * client.
  */
 export function statusFromError(
   error: unknown,
@@ -28,8 +36,28 @@ export function statusFromError(
     if (error.retryAfterMs !== undefined) {
       metadata.set('grpc-retry-pushback-ms', String(Math.max(0, Math.round(error.retryAfterMs))));
     }
-    return { code: STATUS[error.kind], details: error.message, metadata };
+    const code = STATUS[error.kind];
+    metadata.set('grpc-status-details-bin', encodeStatus(code, error.message, details(error)));
+    return { code, details: error.message, metadata };
   }
   log.error({ err: error, method }, 'internal error');
   return { code: status.INTERNAL, details: 'internal error' };
+}
+
+/** What a domain error's status details say (see statusFromError). */
+function details(error: DomainError): StatusDetails {
+  const { field } = error.facts;
+  const problem = field === undefined ? error.message : error.message.slice(field.length + 2);
+  return {
+    errorInfo: { reason: error.reason, domain: ERROR_DOMAIN },
+    ...(error.kind === 'invalid_argument' && field !== undefined
+      ? { fieldViolations: [{ field, description: problem }] }
+      : {}),
+    ...(error.kind === 'failed_precondition' && field !== undefined
+      ? {
+          preconditionViolations: [{ type: error.reason, subject: field, description: problem }],
+        }
+      : {}),
+    ...(error.retryAfterMs === undefined ? {} : { retryDelayMs: error.retryAfterMs }),
+  };
 }

@@ -147,5 +147,5 @@ function refuse(
   retryAfterMs: number,
 ): Error {
   metrics.callsRefused.inc({ limit });
-  return resourceExhausted(message, retryAfterMs);
+  return resourceExhausted(message, retryAfterMs, `${limit.toUpperCase()}_LIMIT`);
 }

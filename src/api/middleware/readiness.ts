@@ -12,7 +12,9 @@ export type Refusal = () => { message: string; retryAfterMs: number } | null;
 export function readiness(refusal: Refusal): Middleware {
   return (_context, next) => {
     const refused = refusal();
-    if (refused !== null) throw unavailable(refused.message, refused.retryAfterMs);
+    if (refused !== null) {
+      throw unavailable(refused.message, refused.retryAfterMs, 'INDEX_REBUILDING');
+    }
     return next();
   };
 }

@@ -36,6 +36,7 @@ export function streamSender(
       `the client did not read the stream for ${idleTimeoutMs} ms (the server's limit); ` +
         'the stream is ended',
       STREAM_IDLE_RETRY_AFTER_MS,
+      'STREAM_IDLE',
     );
   return (message) => {
     if (idle) return Promise.reject(idleError());

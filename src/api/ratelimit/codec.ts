@@ -49,7 +49,11 @@ function parameters(
   const owned = settings.rateLimits.get(request.bucket);
   if (owned === undefined) {
     if (settings.rateLimitsOnly) {
-      throw failedPrecondition('bucket', 'is not one of the buckets the server configures');
+      throw failedPrecondition(
+        'bucket',
+        'is not one of the buckets the server configures',
+        'BUCKET_NOT_CONFIGURED',
+      );
     }
     const wrong = bucketProblem(request.capacity, request.refill_per_second);
     if (wrong !== null) throw invalidArgument(wrong.field, wrong.problem);
@@ -64,6 +68,7 @@ function parameters(
       throw failedPrecondition(
         field,
         `the server configures this bucket with ${field} ${own}: send 0 or ${own}, got ${quote(value)}`,
+        'BUCKET_PARAMETERS_CONFIGURED',
       );
     }
   }

@@ -181,6 +181,7 @@ export class MemoryService {
       throw failedPrecondition(
         'filter',
         `matches every ${kind} memory (${ids.length}); set allow_match_all to delete them all`,
+        'MATCH_ALL_REFUSED',
       );
     }
     if (options.dryRun) return ids.length;

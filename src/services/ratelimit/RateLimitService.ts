@@ -116,5 +116,6 @@ function boundElsewhere(
     bound.field,
     `the bucket was created with capacity ${bound.capacity} and refill_per_second ` +
       `${bound.refillPerSecond}, and keeps them while it is in use: send those, got ${quote(got)}`,
+    'BUCKET_PARAMETERS_BOUND',
   );
 }
