@@ -62,6 +62,11 @@ export class LabelMap {
     return this.inflight;
   }
 
+  /** Every id bound to a label. */
+  ids(): string[] {
+    return [...this.idToLabel.keys()];
+  }
+
   labelOf(id: string): number | undefined {
     return this.idToLabel.get(id);
   }
