@@ -8,6 +8,7 @@ import type { IndexSnapshots } from './IndexSnapshots.js';
 import { compareStreamIds } from '../redis/streamIds.js';
 import { ChangeApplier } from './ChangeApplier.js';
 import { rebuildIndexes } from './rebuild.js';
+import { verifySnapshot } from './verifySnapshot.js';
 
 export interface FollowerOptions {
   /** How long one blocking read of the change stream waits. */
@@ -61,8 +62,9 @@ export class ChangeFollower {
   }
 
   /**
-   * Loads the snapshot if it is of this dataset and every change since it is still in the
-   * stream, then resumes from its position; otherwise rebuilds from Redis. Either way the indexes
+   * Loads the snapshot if it is intact (see IndexSnapshots.read), of this dataset, every change
+   * since it is still in the stream and a sample of its memories agrees with Redis (see
+   * verifySnapshot), then resumes from its position; otherwise rebuilds from Redis. Either way the indexes
    * are ready when it resolves.
    */
   async load(): Promise<'snapshot' | 'rebuild'> {
@@ -90,7 +92,8 @@ export class ChangeFollower {
             : !held
               ? 'changes since it were trimmed from the stream'
               : null;
-      if (stale === null) {
+      const wrong = stale === null ? await verifySnapshot(this.store, snapshot) : null;
+      if (stale === null && wrong === null) {
         this.indexes.replace('episodic', snapshot.indexes.episodic);
         this.indexes.replace('semantic', snapshot.indexes.semantic);
         this.lastId = position;
@@ -103,7 +106,8 @@ export class ChangeFollower {
         this.loaded = true;
         return 'snapshot';
       }
-      this.log.warn({ reason: stale }, 'index snapshot is stale: rebuilding');
+      if (stale !== null) this.log.warn({ reason: stale }, 'index snapshot is stale: rebuilding');
+      else this.log.warn({ reason: wrong }, 'index snapshot disagrees with Redis: rebuilding');
     }
     await this.rebuild();
     this.loaded = true;
