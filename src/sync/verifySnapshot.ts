@@ -1,5 +1,6 @@
 import { KINDS, type MemoryKind } from '../model/MemoryRecord.js';
 import { SCHEMAS } from '../model/MemorySchema.js';
+import type { ChangeOp } from '../redis/changeStream.js';
 import type { MemoryStore } from '../redis/MemoryStore.js';
 import type { MemoryIndex } from '../index/MemoryIndex.js';
 import type { LoadedSnapshot } from './IndexSnapshots.js';
@@ -23,56 +24,81 @@ const PAGE = 1000;
  *
  * A memory changed or deleted after the snapshot's position differs rightly; the replay after
  * loading applies that change. So a disagreement counts only when no change entry after the
- * position names that memory. The hashes are read before the stream, and a write changes a hash
- * and appends its entry atomically (one script), so a changed hash seen here always has its
- * entry in the stream by the time the stream is read: a disagreement left over is corruption.
+ * position that would repair it names that memory: any entry for a memory missing from Redis or
+ * differing in attributes or payload, an upsert or deletion (not an attributes-only entry, whose
+ * replay keeps the stored vector) for one differing in its vector. The hashes are read before the
+ * stream, and a write changes a hash and appends its entry atomically (one script), so a changed
+ * hash seen here always has its entry in the stream by the time the stream is read: a
+ * disagreement left over is corruption.
  */
 export async function verifySnapshot(
   store: MemoryStore,
   snapshot: LoadedSnapshot,
   random: () => number = Math.random,
 ): Promise<string | null> {
-  const suspects = new Map<MemoryKind, string[]>();
+  const suspects = new Map<MemoryKind, Difference[]>();
   for (const kind of KINDS) {
     const differing = await differingMemories(store, snapshot.indexes[kind], kind, random);
     if (differing.length > 0) suspects.set(kind, differing);
   }
   if (suspects.size === 0) return null;
-  const changed = await changedSince(store, snapshot.meta.position);
-  for (const [kind, ids] of suspects) {
-    const unexplained = ids.filter((id) => !changed.has(`${kind}\n${id}`));
+  const changes = await changesSince(store, snapshot.meta.position);
+  for (const [kind, differences] of suspects) {
+    const unexplained = differences.filter(({ id, vector }) => {
+      const ops = changes.get(`${kind}\n${id}`);
+      return ops === undefined || (vector && !ops.has('u') && !ops.has('d'));
+    });
     if (unexplained.length > 0) {
-      return `${unexplained.length} sampled ${kind} memories differ from Redis (e.g. ${unexplained[0]})`;
+      const example = unexplained[0]?.id ?? '';
+      return `${unexplained.length} sampled ${kind} memories differ from Redis (e.g. ${example})`;
     }
   }
   return null;
 }
 
-/** Ids of a sample of the index's memories that Redis holds otherwise (or not at all). */
+/** A sampled memory Redis holds otherwise; `vector`: its vector differs (or Redis lacks it). */
+interface Difference {
+  id: string;
+  vector: boolean;
+}
+
+/** The sampled memories of an index that Redis holds otherwise, or not at all. */
 async function differingMemories(
   store: MemoryStore,
   index: MemoryIndex,
   kind: MemoryKind,
   random: () => number,
-): Promise<string[]> {
+): Promise<Difference[]> {
   const ids = sample(index.ids(), SAMPLE_SIZE, random);
   const stored = await store.get(SCHEMAS[kind], ids, true, 'master');
-  return ids.filter((id, i) => {
+  const differences: Difference[] = [];
+  ids.forEach((id, i) => {
     const record = stored[i] ?? null;
-    return (
-      record === null || !index.storesVector(id, record.vector) || !index.isCurrent(id, record)
-    );
+    if (record === null) differences.push({ id, vector: false });
+    else if (!index.storesVector(id, record.vector)) differences.push({ id, vector: true });
+    else if (!index.isCurrent(id, record)) differences.push({ id, vector: false });
   });
+  return differences;
 }
 
-/** `kind\nid` of every memory named by a change entry after `position`. */
-async function changedSince(store: MemoryStore, position: string): Promise<Set<string>> {
-  const changed = new Set<string>();
+/** Per `kind\nid` named by a change entry after `position`: the ops of those entries. */
+async function changesSince(
+  store: MemoryStore,
+  position: string,
+): Promise<Map<string, Set<ChangeOp>>> {
+  const changes = new Map<string, Set<ChangeOp>>();
   let after = position;
   for (;;) {
     const entries = await store.changesAfter(after, PAGE);
-    for (const entry of entries) for (const id of entry.ids) changed.add(`${entry.kind}\n${id}`);
-    if (entries.length < PAGE) return changed;
+    for (const entry of entries) {
+      for (const id of entry.ids) {
+        const key = `${entry.kind}\n${id}`;
+        const ops = changes.get(key) ?? new Set<ChangeOp>();
+        ops.add(entry.op);
+        changes.set(key, ops);
+      }
+    }
+    if (entries.length < PAGE) return changes;
     after = entries[entries.length - 1]?.streamId ?? after;
   }
 }

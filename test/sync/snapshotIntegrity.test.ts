@@ -317,6 +317,34 @@ describe('Index snapshots', () => {
     }
   });
 
+  it('rebuilds when a stored vector differs and only attributes changed since (touch)', async () => {
+    restore();
+    const graphPath = file('semantic/graph.hnsw');
+    const graph = readFileSync(graphPath);
+    const layout = graphLayout(graph);
+    const from = elementAt(layout, 1) + layout.offsetData;
+    graph.copy(graph, elementAt(layout, 0) + layout.offsetData, from, from + DIM * 4);
+    writeFileSync(graphPath, graph);
+    recomputeManifest(current);
+    // Attributes-only entries for every semantic memory: their replay keeps the stored vectors,
+    // so they must not excuse the overwritten one.
+    const other = await startApp(redis, {
+      ...env,
+      MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-integrity-other-')),
+    });
+    const client = memoryClient(other.port);
+    const touched = await client.SearchSemantic({
+      vector: semantic[0]?.concept_vector,
+      k: SEMANTIC,
+      exact: true,
+      touch: true,
+    });
+    client.close();
+    await other.stop();
+    expect(touched.hits).toHaveLength(SEMANTIC);
+    expect(await start()).toBe('rebuild');
+  });
+
   it('loads a snapshot whose memories changed in Redis after its position, then replays them', async () => {
     restore();
     const other = await startApp(redis, {
