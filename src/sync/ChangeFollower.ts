@@ -64,8 +64,8 @@ export class ChangeFollower {
   /**
    * Loads the snapshot if it is intact (see IndexSnapshots.read), of this dataset, every change
    * since it is still in the stream and a sample of its memories agrees with Redis (see
-   * verifySnapshot), then resumes from its position; otherwise rebuilds from Redis. Either way the indexes
-   * are ready when it resolves.
+   * verifySnapshot), then resumes from its position; otherwise rebuilds from Redis. Either way
+   * the indexes are ready when it resolves.
    */
   async load(): Promise<'snapshot' | 'rebuild'> {
     this.datasetId = await this.store.datasetId();
