@@ -5,6 +5,7 @@
       "sources": [
         "native/core/batch.cc",
         "native/core/exact_search.cc",
+        "native/core/graph_checks.cc",
         "native/core/graph_search.cc",
         "native/core/half_space.cc",
         "native/core/index_core.cc",

@@ -1,6 +1,6 @@
 // mnemo_hnsw: the N-API module. Exports the class HnswIndex (an HNSW index
 // over L2-normalised vectors with distance 1 - cos, see core/index_core.h) and
-// load(path, dim, initialCapacity, seed, half): Promise<HnswIndex>.
+// load(path, dim, initialCapacity, seed, half, labelLimit?): Promise<HnswIndex>.
 
 #include <napi.h>
 

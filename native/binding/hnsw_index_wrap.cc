@@ -22,6 +22,7 @@ Napi::Function HnswIndexWrap::Define(Napi::Env env) {
                          InstanceMethod<&HnswIndexWrap::SearchExact>("searchExact"),
                          InstanceMethod<&HnswIndexWrap::SearchExactNow>("searchExactNow"),
                          InstanceMethod<&HnswIndexWrap::GetVector>("getVector"),
+                         InstanceMethod<&HnswIndexWrap::LiveLabels>("liveLabels"),
                          InstanceMethod<&HnswIndexWrap::Save>("save"),
                          InstanceMethod<&HnswIndexWrap::GetStats>("stats"),
                      });
@@ -50,8 +51,13 @@ Napi::Value HnswIndexWrap::Load(const Napi::CallbackInfo& info) {
   const size_t capacity = UintArg(info, 2, "initialCapacity", 0, kMaxCapacity);
   const size_t seed = UintArg(info, 3, "seed", 0, 0xFFFFFFFFu);
   // The core (its space) is built here, on the JS thread, not on the worker's.
-  auto core = std::make_shared<IndexCore>(dim, BoolArg(info, 4, "half"));
-  auto* worker = new LoadWorker(info.Env(), std::move(core), path, capacity, seed);
+  const bool half = BoolArg(info, 4, "half");
+  // Labels are uint32: without a limit, any label of that range is accepted.
+  constexpr uint64_t kLabels = uint64_t{1} << 32;
+  const uint64_t label_limit =
+      IsNullish(info[5]) ? kLabels : UintArg(info, 5, "labelLimit", 0, kLabels);
+  auto core = std::make_shared<IndexCore>(dim, half);
+  auto* worker = new LoadWorker(info.Env(), std::move(core), path, capacity, seed, label_limit);
   return worker->Start();
 }
 
@@ -152,6 +158,14 @@ Napi::Value HnswIndexWrap::GetVector(const Napi::CallbackInfo& info) {
   if (!core_->GetVector(label, buffer.data())) return info.Env().Null();
   Napi::Float32Array out = Napi::Float32Array::New(info.Env(), buffer.size());
   std::memcpy(out.Data(), buffer.data(), buffer.size() * sizeof(float));
+  return out;
+}
+
+// liveLabels(): Uint32Array, the labels of the live elements in slot order.
+Napi::Value HnswIndexWrap::LiveLabels(const Napi::CallbackInfo& info) {
+  const std::vector<uint32_t> labels = core_->LiveLabels();
+  Napi::Uint32Array out = Napi::Uint32Array::New(info.Env(), labels.size());
+  if (!labels.empty()) std::memcpy(out.Data(), labels.data(), labels.size() * sizeof(uint32_t));
   return out;
 }
 

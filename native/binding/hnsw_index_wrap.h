@@ -31,6 +31,7 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
   Napi::Value SearchExact(const Napi::CallbackInfo& info);
   Napi::Value SearchExactNow(const Napi::CallbackInfo& info);
   Napi::Value GetVector(const Napi::CallbackInfo& info);
+  Napi::Value LiveLabels(const Napi::CallbackInfo& info);
   Napi::Value Save(const Napi::CallbackInfo& info);
   Napi::Value GetStats(const Napi::CallbackInfo& info);
 

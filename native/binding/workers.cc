@@ -76,14 +76,15 @@ SaveWorker::SaveWorker(Napi::Env env, CorePtr core, std::string path)
 void SaveWorker::Run() { core_->Save(path_); }
 
 LoadWorker::LoadWorker(Napi::Env env, CorePtr core, std::string path, size_t capacity,
-                       size_t seed)
+                       size_t seed, uint64_t label_limit)
     : PromiseWorker(env, "mnemo_hnsw.load"),
       core_(std::move(core)),
       path_(std::move(path)),
       capacity_(capacity),
-      seed_(seed) {}
+      seed_(seed),
+      label_limit_(label_limit) {}
 
-void LoadWorker::Run() { core_->Load(path_, capacity_, seed_); }
+void LoadWorker::Run() { core_->Load(path_, capacity_, seed_, label_limit_); }
 
 Napi::Value LoadWorker::Result(Napi::Env env) {
   CorePtr core = core_;

@@ -87,7 +87,8 @@ class SaveWorker : public PromiseWorker {
 // load(): reads the file into core, then resolves to a new HnswIndex around it.
 class LoadWorker : public PromiseWorker {
  public:
-  LoadWorker(Napi::Env env, CorePtr core, std::string path, size_t capacity, size_t seed);
+  LoadWorker(Napi::Env env, CorePtr core, std::string path, size_t capacity, size_t seed,
+             uint64_t label_limit);
 
  protected:
   void Run() override;
@@ -98,6 +99,7 @@ class LoadWorker : public PromiseWorker {
   std::string path_;
   size_t capacity_;
   size_t seed_;
+  uint64_t label_limit_;
 };
 
 }  // namespace mnemo::binding

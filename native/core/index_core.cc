@@ -98,6 +98,19 @@ bool IndexCore::GetVector(uint32_t label, float* out) const {
   return true;
 }
 
+std::vector<uint32_t> IndexCore::LiveLabels() const {
+  std::shared_lock<FairSharedMutex> layout(layout_mu_);
+  std::vector<uint32_t> labels;
+  const size_t count = hnsw_->cur_element_count;
+  labels.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const auto slot = static_cast<tableint>(i);
+    if (!IsReady(slot) || hnsw_->isMarkedDeleted(slot)) continue;
+    labels.push_back(static_cast<uint32_t>(hnsw_->getExternalLabel(slot)));
+  }
+  return labels;
+}
+
 Stats IndexCore::GetStats() const {
   return Stats{live_.load(std::memory_order_relaxed), hnsw_->cur_element_count.load(),
                hnsw_->num_deleted_.load(), capacity_.load(std::memory_order_relaxed)};

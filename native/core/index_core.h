@@ -74,8 +74,10 @@ class IndexCore {
   void Create(size_t m, size_t ef_construction, size_t capacity, size_t seed);
 
   // Reads a graph written by Save (persistence.cc). Throws InvalidInput when
-  // its vectors do not have this index's dimension and precision.
-  void Load(const std::string& path, size_t capacity, size_t seed);
+  // its vectors do not have this index's dimension and precision, and
+  // std::runtime_error when the file or the graph in it is corrupted (see
+  // graph_checks.h), a label at or above `label_limit` included.
+  void Load(const std::string& path, size_t capacity, size_t seed, uint64_t label_limit);
 
   // Writes the graph to path + ".tmp", then renames it over path. Inserts wait
   // meanwhile; searches go on.
@@ -108,6 +110,9 @@ class IndexCore {
   // Encode). exact_search.cc.
   size_t Exact(const void* query, size_t k, const std::vector<Candidate>* candidates,
                std::vector<Hit>& out) const;
+
+  // The labels of the live (not removed) elements, in slot order.
+  std::vector<uint32_t> LiveLabels() const;
 
   size_t Live() const { return live_.load(std::memory_order_relaxed); }
 

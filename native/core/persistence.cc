@@ -1,5 +1,6 @@
 // IndexCore's persistence: hnswlib's saveIndex format, written atomically.
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -8,33 +9,34 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "core/graph_checks.h"
 #include "core/index_core.h"
 #include "core/invalid_input.h"
 
 namespace mnemo {
 
-void IndexCore::Load(const std::string& path, size_t capacity, size_t seed) {
-  std::unique_ptr<Hnsw> loaded;
-  try {
-    loaded = std::make_unique<Hnsw>(space_.get(), path, false, capacity, false);
-  } catch (const std::exception& e) {
-    throw std::runtime_error("cannot load HNSW index from '" + path + "': " + e.what());
-  }
-  const Hnsw& h = *loaded;
-  const bool consistent = h.offsetLevel0_ == 0 && h.offsetData_ == h.size_links_level0_ &&
-                          h.label_offset_ >= h.offsetData_ &&
-                          h.size_data_per_element_ == h.label_offset_ + sizeof(labeltype);
-  if (!consistent) {
-    throw std::runtime_error("cannot load HNSW index from '" + path +
-                             "': unsupported or corrupted layout");
-  }
+void IndexCore::Load(const std::string& path, size_t capacity, size_t seed,
+                     uint64_t label_limit) {
+  // The file is checked before hnswlib reads it: its loader trusts the header's
+  // sizes and counts, and the graph it reads is trusted by every search.
+  const GraphHeader header = CheckGraphFile(path);
   const size_t element_bytes = dim_ * (half_ ? sizeof(uint16_t) : sizeof(float));
-  if (h.label_offset_ - h.offsetData_ != element_bytes) {
+  if (header.vector_bytes != element_bytes) {
     throw InvalidInput("HNSW index at '" + path + "' holds vectors of " +
-                       std::to_string(h.label_offset_ - h.offsetData_) + " bytes, expected " +
+                       std::to_string(header.vector_bytes) + " bytes, expected " +
                        std::to_string(element_bytes) + " (dimension " + std::to_string(dim_) +
                        (half_ ? ", float16)" : ", float32)"));
   }
+  std::unique_ptr<Hnsw> loaded;
+  try {
+    // A capacity of at least the count: hnswlib would otherwise size the
+    // index by the file's max_elements, which nothing else bounds.
+    loaded = std::make_unique<Hnsw>(space_.get(), path, false,
+                                    std::max<size_t>({capacity, header.count, 1}), false);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot load HNSW index from '" + path + "': " + e.what());
+  }
+  CheckLoadedGraph(*loaded, half_, label_limit, path);
   loaded->level_generator_.seed(seed);
   loaded->update_probability_generator_.seed(seed + 1);
   hnsw_ = std::move(loaded);

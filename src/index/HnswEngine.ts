@@ -347,6 +347,11 @@ export class HnswEngine {
     return this.#native.getVector(label);
   }
 
+  /** The labels of the live (not removed) elements, each once, in no particular order. */
+  liveLabels(): Uint32Array {
+    return this.#native.liveLabels();
+  }
+
   /**
    * Diagnostic counters (live elements, allocated slots, removed slots awaiting reuse, capacity).
    */
@@ -369,9 +374,12 @@ export class HnswEngine {
    * Restore a graph written by {@link HnswEngine.save} (off the JS thread). options.dim and
    * options.precision must match the file; M and efConstruction come from the file; capacity is
    * initialCapacity, or the saved capacity if initialCapacity is below the stored slot count.
-   * Removed elements stay removed and their slots are reused by later inserts.
+   * Removed elements stay removed and their slots are reused by later inserts. Rejects (never
+   * crashes) when the file or its graph is corrupted: sizes or counts that do not fit the file,
+   * links out of range, labels repeated or at or above `labelLimit` (default 2^32), vectors not
+   * finite.
    */
-  static async load(path: string, options: HnswOptions): Promise<HnswEngine> {
+  static async load(path: string, options: HnswOptions, labelLimit?: number): Promise<HnswEngine> {
     if (typeof path !== 'string' || path.length === 0) {
       throw new TypeError('path must be a non-empty string');
     }
@@ -382,6 +390,7 @@ export class HnswEngine {
       o.initialCapacity,
       o.seed,
       o.precision === 'float16',
+      labelLimit,
     );
     return new HnswEngine(o, loaded);
   }

@@ -67,6 +67,11 @@ export class LabelMap {
     return this.labelToId.length;
   }
 
+  /** Every id bound to a label. */
+  ids(): string[] {
+    return [...this.idToLabel.keys()];
+  }
+
   labelOf(id: string): number | undefined {
     return this.idToLabel.get(id);
   }

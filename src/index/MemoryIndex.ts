@@ -6,6 +6,7 @@ import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RecentCursor } from '../model/RecentCursor.js';
 import { AttributeIndex } from './AttributeIndex.js';
+import { checkSavedState } from './checkSavedState.js';
 import { EfTuner, type EfCalibration } from './EfTuner.js';
 import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } from './HnswEngine.js';
 import { GRAPH_FILE, readState, writeState } from './indexFiles.js';
@@ -104,7 +105,8 @@ export class MemoryIndex {
 
   /**
    * Reads an index written by `save`, every memory at a fresh revision of `clock`; throws when
-   * it does not fit the schema or options.
+   * it does not fit the schema or options, or when its files are corrupted or disagree with each
+   * other (see HnswEngine.load and checkSavedState).
    */
   static async load(
     dir: string,
@@ -114,10 +116,15 @@ export class MemoryIndex {
   ): Promise<MemoryIndex> {
     const precision = options.vectorPrecision ?? 'float32';
     const state = await readState(dir, { kind: schema.kind, dim: options.dim, precision });
-    const engine = await HnswEngine.load(join(dir, GRAPH_FILE), {
-      ...engineOptions(options),
-      initialCapacity: Math.max(options.initialCapacity ?? 1024, state.nextLabel),
-    });
+    const engine = await HnswEngine.load(
+      join(dir, GRAPH_FILE),
+      {
+        ...engineOptions(options),
+        initialCapacity: Math.max(options.initialCapacity ?? 1024, state.nextLabel),
+      },
+      state.nextLabel,
+    );
+    checkSavedState(state, engine.liveLabels(), schema);
     return new MemoryIndex(
       schema,
       engine,
@@ -172,6 +179,20 @@ export class MemoryIndex {
       plan: (query: SearchQuery, scale: number) => planQuery(query, this.plannerView, scale),
     };
     return this.tuner.calibrate(subject, targetRecall, samples, signal, random);
+  }
+
+  /**
+   * Whether the graph stores `vector` for memory `id`: its direction, within float16 rounding
+   * where the graph stores that (see storedAs); false for a memory the index does not hold.
+   */
+  storesVector(id: string, vector: Float32Array): boolean {
+    const label = this.labels.labelOf(id);
+    return label !== undefined && this.sameVector(label, vector);
+  }
+
+  /** The ids of every memory the index holds. */
+  ids(): string[] {
+    return this.labels.ids();
   }
 
   has(id: string): boolean {

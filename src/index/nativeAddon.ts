@@ -57,6 +57,8 @@ export interface NativeIndex {
   ): Promise<NativeBatch>;
   searchExactNow(queries: Float32Array, k: number, candidates: Uint32Array | null): NativeBatch;
   getVector(label: number): Float32Array | null;
+  /** The labels of the live elements, in slot order. */
+  liveLabels(): Uint32Array;
   save(path: string): Promise<void>;
   stats(): NativeStats;
 }
@@ -77,6 +79,8 @@ export interface NativeAddon {
     initialCapacity: number,
     seed: number,
     half: boolean,
+    /** Rejects a graph holding a label at or above it (default 2^32). */
+    labelLimit?: number,
   ): Promise<NativeIndex>;
 }
 

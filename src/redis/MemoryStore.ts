@@ -193,6 +193,17 @@ export class MemoryStore {
   }
 
   /**
+   * Up to `count` change entries after `afterId`, oldest first, read from the master without
+   * blocking ([] when there are none).
+   */
+  async changesAfter(afterId: string, count: number): Promise<ChangeEntry[]> {
+    const items = await this.redis.master((redis) =>
+      redis.xrange(this.keys.changes(), `(${afterId}`, '+', 'COUNT', count),
+    );
+    return items.map(([streamId, flat]) => parseChange(streamId, flat));
+  }
+
+  /**
    * Reads change entries after `afterId` on the given (dedicated, blocking) connection, waiting up
    * to `blockMs` for the first one. Returns [] on timeout.
    */

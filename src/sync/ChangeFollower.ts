@@ -10,6 +10,7 @@ import { ChangeApplier } from './ChangeApplier.js';
 import { IndexRepairer } from './IndexRepairer.js';
 import { rebuildIndexes } from './rebuild.js';
 import { Serial } from './Serial.js';
+import { verifySnapshot } from './verifySnapshot.js';
 
 export interface FollowerOptions {
   /** How long one blocking read of the change stream waits. */
@@ -81,9 +82,10 @@ export class ChangeFollower {
   }
 
   /**
-   * Loads the snapshot if it is of this dataset and every change since it is still in the
-   * stream, then resumes from its position; otherwise rebuilds from Redis. Either way the indexes
-   * are ready when it resolves.
+   * Loads the snapshot if it is intact (see IndexSnapshots.read), of this dataset, every change
+   * since it is still in the stream and a sample of its memories agrees with Redis (see
+   * verifySnapshot), then resumes from its position; otherwise rebuilds from Redis. Either way
+   * the indexes are ready when it resolves.
    */
   async load(): Promise<'snapshot' | 'rebuild'> {
     this.datasetId = await this.store.datasetId();
@@ -110,7 +112,8 @@ export class ChangeFollower {
             : !held
               ? 'changes since it were trimmed from the stream'
               : null;
-      if (stale === null) {
+      const wrong = stale === null ? await verifySnapshot(this.store, snapshot) : null;
+      if (stale === null && wrong === null) {
         this.indexes.replace('episodic', snapshot.indexes.episodic);
         this.indexes.replace('semantic', snapshot.indexes.semantic);
         this.lastId = position;
@@ -123,7 +126,8 @@ export class ChangeFollower {
         this.loaded = true;
         return 'snapshot';
       }
-      this.log.warn({ reason: stale }, 'index snapshot is stale: rebuilding');
+      if (stale !== null) this.log.warn({ reason: stale }, 'index snapshot is stale: rebuilding');
+      else this.log.warn({ reason: wrong }, 'index snapshot disagrees with Redis: rebuilding');
     }
     await this.rebuild();
     this.loaded = true;

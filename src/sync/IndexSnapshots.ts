@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KINDS, type MemoryKind } from '../model/MemoryRecord.js';
 import type { IndexSet } from '../index/IndexSet.js';
 import type { MemoryIndex } from '../index/MemoryIndex.js';
+import { manifestOf, META_FILE, verifyManifest, type Manifest } from './snapshotManifest.js';
 
 /** What a snapshot covers: the dataset it was taken of and the last change entry applied. */
 export interface SnapshotMeta {
@@ -16,10 +17,17 @@ export interface LoadedSnapshot {
   indexes: Record<MemoryKind, MemoryIndex>;
 }
 
+/** What meta.json holds: the meta and the manifest of every other file of the snapshot. */
+interface StoredMeta extends SnapshotMeta {
+  files: Manifest;
+}
+
 /**
  * The indexes on disk, so that a restart loads them and replays only the changes since, instead
  * of rebuilding from every hash. One directory holds the current snapshot; a new one is written
  * beside it and swapped in by rename, so a crash never leaves a half-written snapshot current.
+ * Its meta.json, written last, lists every other file with its size and SHA-256; a snapshot is
+ * read only if its files are exactly those, intact.
  */
 export class IndexSnapshots {
   constructor(private readonly dir: string) {}
@@ -37,7 +45,8 @@ export class IndexSnapshots {
       await indexes.get(kind).save(join(next, kind));
     }
     // Written last: a directory without it is incomplete and never loaded.
-    await writeFile(join(next, 'meta.json'), JSON.stringify(meta));
+    const stored: StoredMeta = { ...meta, files: await manifestOf(next) };
+    await writeFile(join(next, META_FILE), JSON.stringify(stored));
     await rm(old, { recursive: true, force: true });
     await rename(this.current, old).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -67,7 +76,7 @@ export class IndexSnapshots {
       if (
         match[1] === 'old' &&
         !(await exists(this.current)) &&
-        (await exists(join(path, 'meta.json')))
+        (await exists(join(path, META_FILE)))
       ) {
         await rename(path, this.current);
         continue;
@@ -78,20 +87,56 @@ export class IndexSnapshots {
     return removed;
   }
 
-  /** The current snapshot, or null when there is none (or it cannot be read). */
+  /**
+   * The current snapshot, or null when there is none. Rejects, saying why, when it cannot be
+   * trusted: meta.json unreadable or without a manifest (snapshots of earlier versions have
+   * none), a file missing, extra, or not matching its size and SHA-256, or a file the indexes
+   * refuse to load (see MemoryIndex.load).
+   */
   async read(indexes: IndexSet): Promise<LoadedSnapshot | null> {
-    let meta: SnapshotMeta;
+    let text: string;
     try {
-      meta = JSON.parse(await readFile(join(this.current, 'meta.json'), 'utf8')) as SnapshotMeta;
-    } catch {
-      return null;
+      text = await readFile(join(this.current, META_FILE), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
     }
+    const stored = parseMeta(text);
+    await verifyManifest(this.current, stored.files);
     const [episodic, semantic] = await Promise.all(
       KINDS.map((kind) => indexes.load(kind, join(this.current, kind))),
     );
     if (episodic === undefined || semantic === undefined) return null;
+    const meta = {
+      datasetId: stored.datasetId,
+      position: stored.position,
+      writtenAt: stored.writtenAt,
+    };
     return { meta, indexes: { episodic, semantic } };
   }
+}
+
+/** The meta of meta.json's text; throws unless it has every field and a manifest. */
+function parseMeta(text: string): StoredMeta {
+  let value: Partial<StoredMeta>;
+  try {
+    value = JSON.parse(text) as Partial<StoredMeta>;
+  } catch {
+    throw new Error('snapshot meta.json is not JSON');
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof value.datasetId !== 'string' ||
+    typeof value.position !== 'string' ||
+    typeof value.writtenAt !== 'number'
+  ) {
+    throw new Error('snapshot meta.json lacks its fields');
+  }
+  if (value.files === undefined) {
+    throw new Error('snapshot has no checksums (written by an earlier version): unverifiable');
+  }
+  return value as StoredMeta;
 }
 
 async function exists(path: string): Promise<boolean> {
