@@ -99,7 +99,8 @@ describe('bench --compare reconcile and the reconcile phase (tiny)', () => {
     // At least a pass' worth, every check one EXISTS on the master.
     expect(on.checked).toBeGreaterThanOrEqual(2000);
     expect(on.passes).toBeGreaterThanOrEqual(1);
-    expect(Math.abs(on.existsCalls - on.checked)).toBeLessThanOrEqual(on.checked * 0.02);
+    // A pipeline in flight at a window's edge counts on one side only: at most 1000 apart.
+    expect(Math.abs(on.existsCalls - on.checked)).toBeLessThanOrEqual(1000);
     expect(on.redisCommands).toBeGreaterThanOrEqual(on.existsCalls);
     expect(on.mnemoCpuMs).toBeGreaterThan(0);
     // The baseline: as long, nothing checked, no EXISTS.
@@ -108,9 +109,9 @@ describe('bench --compare reconcile and the reconcile phase (tiny)', () => {
     expect(off.existsCalls).toBe(0);
     const cost = results.per100k;
     expect(cost).not.toBeNull();
-    expect(cost?.exists).toBeGreaterThan(98_000);
-    expect(cost?.exists).toBeLessThan(102_000);
-    expect(cost?.redisCommands).toBeGreaterThan(98_000);
+    const edge = (1000 * 100_000) / on.checked + 100;
+    expect(Math.abs((cost?.exists ?? 0) - 100_000)).toBeLessThanOrEqual(edge);
+    expect(cost?.redisCommands).toBeGreaterThanOrEqual((cost?.exists ?? 0) - 100);
     // 10 000/s: steps of 1250 episodic memories; a pass of 2000 is 1000 + 250, then 750: 3
     // pipelines per 2000 → 150 per 100k.
     expect(cost?.roundTripsEstimated).toBe(150);
