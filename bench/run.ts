@@ -56,11 +56,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stamp = timestamp();
   const startedAt = new Date().toISOString();
   let stopping = false;
+  let stopped: Promise<void> = Promise.resolve();
   const abort = (reason: string, code: number): void => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\nbench: ${reason}; stopping everything it started\n`);
-    void ctx.cleanup.runAll().finally(() => process.exit(code));
+    stopped = ctx.cleanup.runAll().finally(() => process.exit(code));
   };
   const hardStop = setTimeout(() => {
     abort(`--max-minutes ${options.maxMinutes} reached`, 124);
@@ -123,7 +124,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     clearTimeout(hardStop);
-    if (!stopping) await ctx.cleanup.runAll();
+    // After an abort the phase may still finish (its calls failing fast); the process must not
+    // exit before the abort's cleanup has stopped (and first resumed) everything.
+    if (stopping) await stopped;
+    else await ctx.cleanup.runAll();
   }
 }
 
