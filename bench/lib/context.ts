@@ -199,8 +199,17 @@ export class BenchContext {
   ): Promise<Server> {
     const redisUrl = this.redisUrl;
     if (redisUrl === null) throw new Error(`--compare ${name} needs mnemo’s Redis`);
+    // Beside the reconciling child only that child reconciles: the naive and secure children
+    // would otherwise reconcile during every target's rounds, as mnemo would.
+    const quiet = name !== 'reconcile' && this.options.compare.has('reconcile');
     const { server } = await MnemoChild.start(
-      { name, redisUrl, dim: this.options.dim, env, security },
+      {
+        name,
+        redisUrl,
+        dim: this.options.dim,
+        env: quiet ? { ...env, MNEMO_RECONCILE_PER_SECOND: '0' } : env,
+        security,
+      },
       READY_TIMEOUT_MS,
       this.loaded ? this.dataset.size : 0,
     );

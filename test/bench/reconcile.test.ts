@@ -36,7 +36,7 @@ describe('bench --compare reconcile and the reconcile phase (tiny)', () => {
       '--warmup',
       '10',
       '--compare',
-      'reconcile',
+      'naive,reconcile',
       '--reconcile-per-second',
       '20000',
     ]);
@@ -44,12 +44,14 @@ describe('bench --compare reconcile and the reconcile phase (tiny)', () => {
       .servers;
     const env = (name: string): Record<string, string> | undefined =>
       servers.find((s) => s.name === name)?.env;
+    // Only the reconcile child reconciles.
     expect(env('mnemo')?.MNEMO_RECONCILE_PER_SECOND).toBe('0');
+    expect(env('naive')?.MNEMO_RECONCILE_PER_SECOND).toBe('0');
     expect(env('reconcile')?.MNEMO_RECONCILE_PER_SECOND).toBe('20000');
     const [level] = (
       doc.results as { levels: { targets: Figures[]; ratios: Record<string, unknown> }[] }
     ).levels;
-    expect(level?.targets.map((t) => t.target)).toEqual(['mnemo', 'echo', 'reconcile']);
+    expect(level?.targets.map((t) => t.target)).toEqual(['mnemo', 'echo', 'naive', 'reconcile']);
     for (const t of level?.targets ?? []) {
       expect(t.calls).toBe(30);
       expect(t.errors).toBe(0);

@@ -164,6 +164,20 @@ describe('bench building blocks', () => {
     });
   });
 
+  it('takes --compare reconcile for phase1-2 without --target, and the reconcile phase', () => {
+    const o = parseOptions(['phase2', '--compare', 'reconcile', '--reconcile-per-second', '500']);
+    expect(o.compare.has('reconcile')).toBe(true);
+    expect(o.reconcilePerSecond).toBe(500);
+    expect(parseOptions(['reconcile']).reconcilePerSecond).toBe(10_000);
+    expect(parseOptions(['reconcile']).window).toBe(5);
+    expect(() => parseOptions(['phase3', '--compare', 'reconcile'])).toThrow(/phase1 and phase2/);
+    expect(() =>
+      parseOptions(['phase1', '--compare', 'reconcile', '--target', '127.0.0.1:1']),
+    ).toThrow(/without --target/);
+    expect(() => parseOptions(['reconcile', '--target', '127.0.0.1:1'])).toThrow(/--target/);
+    expect(() => parseOptions(['reconcile', '--reconcile-per-second', '0'])).toThrow();
+  });
+
   it('pauses the pausable targets while others run, and resumes them all at the end', async () => {
     const events: string[] = [];
     const target = (name: string, pausable: boolean): Target => ({
