@@ -227,6 +227,9 @@ export async function reconcile(ctx: BenchContext): Promise<PhaseOutput> {
   const cost = costPer100k(withOn, baseline, memories, perSecond);
   const rate = withOn.seconds > 0 ? round(withOn.checked / withOn.seconds, 0) : 0;
   const net = (a: number, b: number): number => round(a - b, 1);
+  /** Net CPU (ms over the window) as a share of one core over the window. */
+  const measuredShare = (a: number, b: number): number =>
+    withOn.seconds > 0 ? (a - b) / (withOn.seconds * 1000) : 0;
   const tables: Table[] = [
     {
       title: `reconcile: idle windows, ${memories} memories, MNEMO_RECONCILE_PER_SECOND=${perSecond} (reconcile) vs 0 (mnemo)`,
@@ -299,7 +302,7 @@ export async function reconcile(ctx: BenchContext): Promise<PhaseOutput> {
     'two idle windows (no search traffic; the reconciling one after a first, unmeasured pass), one after the other on the same Redis and data: reconcile = mnemo child with the reconciliation on, mnemo = one with MNEMO_RECONCILE_PER_SECOND=0 (the baseline: an idle mnemo polls Redis too); the child not measured is paused (SIGSTOP), so the windows never overlap; the baseline window is as long as the reconciling one',
     `checked = mnemo_reconcile_checked_total; EXISTS calls and usec = the master's INFO commandstats cmdstat_exists; redis cmds = INFO stats total_commands_processed; redis CPU = INFO cpu used_cpu_user + used_cpu_sys; mnemo CPU = the child's process_cpu_seconds_total; all deltas over the window, per 100k = net (reconcile − mnemo) × 100k ÷ checked`,
     `round trips (est.) = Redis pipelines per 100k checked, computed from the reconciliation's step (a step every ${TICK_MS} ms checking rate × ${TICK_MS / 1000} s memories, shared by ${KINDS} kinds, in pipelines of ≤ ${CHECK_BATCH} EXISTS; src/sync/Reconciler.ts, IndexRepairer.ts): Redis does not count pipelines`,
-    `core = CPU per memory checked × the configured ${perSecond}/s, as a share of one core; measured over the window at ${rate} memories/s`,
+    `core = CPU per memory checked × the configured ${perSecond}/s, as a share of one core; measured over the window at ${rate} memories/s, where the net CPU was ${percent(measuredShare(withOn.mnemoCpuMs, baseline.mnemoCpuMs))} of a core in mnemo and ${percent(measuredShare(withOn.redisCpuMs, baseline.redisCpuMs))} in Redis`,
   ];
   if (rate < 0.9 * perSecond) {
     notes.push(
