@@ -19,6 +19,7 @@ import { renderTable, timestamp, writeOutputs, type PhaseOutput } from './lib/re
 import { agents } from './phases/agents.js';
 import { phase1, phase2 } from './phases/latency.js';
 import { recall } from './phases/recall.js';
+import { reconcile } from './phases/reconcile.js';
 import { scale } from './phases/scale.js';
 import { phase3 } from './phases/simulation.js';
 
@@ -29,6 +30,7 @@ const PHASES: Record<Phase, (ctx: BenchContext) => Promise<PhaseOutput>> = {
   recall,
   scale,
   agents,
+  reconcile,
 };
 
 function settingsOf(options: BenchOptions): Record<string, unknown> {
@@ -54,11 +56,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stamp = timestamp();
   const startedAt = new Date().toISOString();
   let stopping = false;
+  let stopped: Promise<void> = Promise.resolve();
   const abort = (reason: string, code: number): void => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\nbench: ${reason}; stopping everything it started\n`);
-    void ctx.cleanup.runAll().finally(() => process.exit(code));
+    stopped = ctx.cleanup.runAll().finally(() => process.exit(code));
   };
   const hardStop = setTimeout(() => {
     abort(`--max-minutes ${options.maxMinutes} reached`, 124);
@@ -121,7 +124,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     clearTimeout(hardStop);
-    if (!stopping) await ctx.cleanup.runAll();
+    // After an abort the phase may still finish (its calls failing fast); the process must not
+    // exit before the abort's cleanup has stopped (and first resumed) everything.
+    if (stopping) await stopped;
+    else await ctx.cleanup.runAll();
   }
 }
 

@@ -25,6 +25,13 @@ export interface Server {
   /** Whether the harness started this server (mnemo, naive, secure or echo child). */
   selfStarted: boolean;
   channels: Channels;
+  /**
+   * Present on a server with background work that would load the machine and Redis while other
+   * servers are measured (the `reconcile` child): interleaved() pauses it then (SIGSTOP) and
+   * resumes it (SIGCONT) for its own rounds (driver.ts).
+   */
+  pause?: () => void;
+  resume?: () => void;
 }
 
 /** How long a mnemo child may take to get ready (index rebuild included). */
@@ -113,8 +120,12 @@ export class BenchContext {
       redisUrl = redis.url;
     }
     status(`starting mnemo (redis ${redisUrl})`, o.quiet);
+    // Compared with a reconciling child (or measured as the reconciliation's baseline), mnemo
+    // itself runs without the reconciliation.
+    const reconcileOff = o.compare.has('reconcile') || o.phase === 'reconcile';
+    const env = reconcileOff ? { ...o.serverEnv, MNEMO_RECONCILE_PER_SECOND: '0' } : o.serverEnv;
     const { server, timing } = await MnemoChild.start(
-      { name: 'mnemo', redisUrl, dim: o.dim, env: o.serverEnv },
+      { name: 'mnemo', redisUrl, dim: o.dim, env },
       READY_TIMEOUT_MS,
     );
     this.cleanup.add('mnemo', async () => {
@@ -164,25 +175,58 @@ export class BenchContext {
     return this.startFollower('secure', env, secure.client, channels);
   }
 
+  /**
+   * The server for `--compare reconcile` and the reconcile phase: a further child on the same
+   * Redis and data with the reconciliation on (MNEMO_RECONCILE_PER_SECOND =
+   * --reconcile-per-second; mnemo itself runs with 0). Its reconciliation runs all the time, so
+   * it can be paused (Server.pause/resume: SIGSTOP/SIGCONT of the child) while other servers
+   * are measured. Start it after loading, as the naive one.
+   */
+  async startReconcile(channels: number): Promise<Server> {
+    const perSecond = this.options.reconcilePerSecond;
+    status(`starting mnemo with the reconciliation on (${perSecond}/s)`, this.options.quiet);
+    const env = { ...this.options.serverEnv, MNEMO_RECONCILE_PER_SECOND: String(perSecond) };
+    return this.startFollower('reconcile', env, undefined, channels, true);
+  }
+
   /** A child started on mnemo's Redis once its index holds the loaded data. */
   private async startFollower(
     name: string,
     env: Record<string, string>,
     security: ClientSecurity | undefined,
     channels: number,
+    pausable = false,
   ): Promise<Server> {
     const redisUrl = this.redisUrl;
     if (redisUrl === null) throw new Error(`--compare ${name} needs mnemo’s Redis`);
+    // Beside the reconciling child only that child reconciles: the naive and secure children
+    // would otherwise reconcile during every target's rounds, as mnemo would.
+    const quiet = name !== 'reconcile' && this.options.compare.has('reconcile');
     const { server } = await MnemoChild.start(
-      { name, redisUrl, dim: this.options.dim, env, security },
+      {
+        name,
+        redisUrl,
+        dim: this.options.dim,
+        env: quiet ? { ...env, MNEMO_RECONCILE_PER_SECOND: '0' } : env,
+        security,
+      },
       READY_TIMEOUT_MS,
       this.loaded ? this.dataset.size : 0,
     );
     this.cleanup.add(`mnemo (${name})`, async () => {
-      await server.stop();
+      await server.stop(); // resumes a paused child first
       server.dispose();
     });
-    return this.addServer(name, server.address, server, channels);
+    const added = this.addServer(name, server.address, server, channels);
+    if (pausable) {
+      added.pause = () => {
+        server.pause();
+      };
+      added.resume = () => {
+        server.resume();
+      };
+    }
+    return added;
   }
 
   /** The echo floor, answering with `response` (SearchEpisodic bytes captured from mnemo). */
@@ -280,6 +324,8 @@ export function searchTarget(
   return {
     name: server.name,
     answers,
+    ...(server.pause === undefined ? {} : { pause: server.pause }),
+    ...(server.resume === undefined ? {} : { resume: server.resume }),
     call: async (worker, i) => {
       const vector = queries[(i * workers + worker) % queries.length];
       const response = await server.channels.call(

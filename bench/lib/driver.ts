@@ -83,6 +83,25 @@ export function mergeRuns(runs: readonly RunResult[]): RunResult {
 export interface Target {
   name: string;
   call: Call;
+  /**
+   * A target whose server does background work all the time (e.g. the reconciliation of
+   * `--compare reconcile`) carries these: interleaved() pauses it while the other targets are
+   * measured, so that its background work loads neither the machine nor Redis in their rounds,
+   * and resumes it for its own. Targets without them always run.
+   */
+  pause?: () => void;
+  resume?: () => void;
+}
+
+/** Resumes `running` and pauses every other target that can be paused. */
+function runOnly(targets: readonly Target[], running: Target): void {
+  running.resume?.();
+  for (const t of targets) if (t !== running) t.pause?.();
+}
+
+/** Resumes every target that can be paused (between measurements all of them run). */
+export function resumeAll(targets: readonly Target[]): void {
+  for (const t of targets) t.resume?.();
 }
 
 /** `total` split into `rounds` nearly equal positive parts (fewer when total < rounds). */
@@ -98,6 +117,10 @@ export function splitEvenly(total: number, rounds: number): number[] {
  * The same closed-loop workload on several targets, interleaved so that drift of a shared, noisy
  * machine hits them alike: each worker's calls are split in `rounds` parts, run as A B C, then
  * C B A, then A B C…
+ *
+ * The pause rule: before a target's round, that target is resumed and every other target that can
+ * be paused (Target.pause) is paused; when the measurement ends (or fails) every target is
+ * resumed, so that warm-ups, /metrics scrapes and the next measurement find them running.
  */
 export async function interleaved(
   targets: readonly Target[],
@@ -107,12 +130,17 @@ export async function interleaved(
 ): Promise<Map<string, RunResult>> {
   const runs = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
   let offset = 0;
-  for (const [round, part] of splitEvenly(calls, targets.length > 1 ? rounds : 1).entries()) {
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) {
-      runs.get(target.name)?.push(await closedLoop(workers, part, target.call, offset));
+  try {
+    for (const [round, part] of splitEvenly(calls, targets.length > 1 ? rounds : 1).entries()) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of order) {
+        runOnly(targets, target);
+        runs.get(target.name)?.push(await closedLoop(workers, part, target.call, offset));
+      }
+      offset += part;
     }
-    offset += part;
+  } finally {
+    resumeAll(targets);
   }
   return new Map([...runs].map(([name, list]) => [name, mergeRuns(list)]));
 }

@@ -53,8 +53,9 @@ function roundSummary(s: LatencySummary): LatencySummary {
 
 /**
  * Ratios of mnemo against the echo floor (how many times the floor's p99, which share of its
- * throughput), of the naive mode against mnemo (how much the pipeline saves) and of the secure
- * server against mnemo (what TLS and token authentication cost).
+ * throughput), of the naive mode against mnemo (how much the pipeline saves), of the secure
+ * server against mnemo (what TLS and token authentication cost) and of the reconciling server
+ * against mnemo without the reconciliation (what the reconciliation costs the searches).
  */
 export interface Ratios {
   /** mnemo p99 / echo p99. */
@@ -73,6 +74,10 @@ export interface Ratios {
   secureP99VsMnemo: number | null;
   /** secure throughput / mnemo throughput. */
   secureThroughputVsMnemo: number | null;
+  /** reconcile p99 / mnemo p99: what the reconciliation running beside the searches costs. */
+  reconcileP99VsMnemo: number | null;
+  /** reconcile throughput / mnemo throughput. */
+  reconcileThroughputVsMnemo: number | null;
   /**
    * Lowest and highest of the throughput ratios of the single rounds (each round runs every
    * target back to back): how much the machine's drift moved the ratio; null with one round.
@@ -80,6 +85,7 @@ export interface Ratios {
   throughputVsEchoRange: [number, number] | null;
   throughputVsNaiveRange: [number, number] | null;
   secureThroughputVsMnemoRange: [number, number] | null;
+  reconcileThroughputVsMnemoRange: [number, number] | null;
 }
 
 export function ratios(all: readonly TargetFigures[]): Ratios {
@@ -88,6 +94,7 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
   const echo = get('echo');
   const naive = get('naive');
   const secure = get('secure');
+  const reconcile = get('reconcile');
   const r = (a: number | undefined, b: number | undefined): number | null =>
     a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
   return {
@@ -99,9 +106,12 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     secureP50VsMnemo: r(secure?.latencyMs.p50, mnemo?.latencyMs.p50),
     secureP99VsMnemo: r(secure?.latencyMs.p99, mnemo?.latencyMs.p99),
     secureThroughputVsMnemo: r(secure?.throughput, mnemo?.throughput),
+    reconcileP99VsMnemo: r(reconcile?.latencyMs.p99, mnemo?.latencyMs.p99),
+    reconcileThroughputVsMnemo: r(reconcile?.throughput, mnemo?.throughput),
     throughputVsEchoRange: roundRange(mnemo, echo),
     throughputVsNaiveRange: roundRange(mnemo, naive),
     secureThroughputVsMnemoRange: roundRange(secure, mnemo),
+    reconcileThroughputVsMnemoRange: roundRange(reconcile, mnemo),
   };
 }
 
@@ -142,12 +152,14 @@ export function latencyCells(f: TargetFigures): Cell[] {
 export interface Compared {
   naive: boolean;
   secure: boolean;
+  reconcile: boolean;
 }
 
 export function ratioHeaders(compared: Compared): string[] {
   const headers = ['p99 mnemo/echo', 'p50 mnemo/echo', 'calls/s mnemo/echo'];
   if (compared.naive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
   if (compared.secure) headers.push('p50 secure/mnemo', 'p99 secure/mnemo', 'calls/s secure/mnemo');
+  if (compared.reconcile) headers.push('p99 reconcile/mnemo', 'calls/s reconcile/mnemo');
   return headers;
 }
 
@@ -165,6 +177,12 @@ export function ratioCells(r: Ratios, compared: Compared): Cell[] {
       r.secureP50VsMnemo,
       r.secureP99VsMnemo,
       withRange(r.secureThroughputVsMnemo, r.secureThroughputVsMnemoRange),
+    );
+  }
+  if (compared.reconcile) {
+    cells.push(
+      r.reconcileP99VsMnemo,
+      withRange(r.reconcileThroughputVsMnemo, r.reconcileThroughputVsMnemoRange),
     );
   }
   return cells;

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { spawnTsx, stopChild } from './children.js';
+import { exited, spawnTsx, stopChild } from './children.js';
 import { waitReady, type StartTiming } from './readiness.js';
 import { freePort } from './redisServer.js';
 import type { ClientSecurity } from './rpc.js';
@@ -47,6 +47,7 @@ export class MnemoChild {
   private readonly dir: string;
   private stopping = false;
   private failed = false;
+  private paused = false;
 
   private constructor(
     readonly options: MnemoOptions,
@@ -122,9 +123,36 @@ export class MnemoChild {
     return { shutdownMs, timing: await this.launch(readyTimeoutMs, minMemories) };
   }
 
-  /** SIGTERM and wait for the exit; resolves with SIGTERM → exit in ms (0 if not running). */
+  /**
+   * SIGSTOP: the child stops running (its timers, its background work: the reconciliation) until
+   * resume(). A paused child answers nothing — no gRPC, no /metrics — so the harness pauses a
+   * child only while it calls other servers (driver.ts interleaved()), never around a call or a
+   * scrape of that child.
+   */
+  pause(): void {
+    if (this.child === null || this.paused || exited(this.child)) return;
+    this.child.kill('SIGSTOP');
+    this.paused = true;
+  }
+
+  /** SIGCONT after pause(); nothing when the child is not paused. */
+  resume(): void {
+    if (this.child === null || !this.paused) return;
+    this.paused = false;
+    if (!exited(this.child)) this.child.kill('SIGCONT');
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * SIGTERM and wait for the exit; resolves with SIGTERM → exit in ms (0 if not running). A
+   * paused child is resumed first: a stopped process does not act on SIGTERM until continued.
+   */
   async stop(): Promise<number> {
     if (this.child === null) return 0;
+    this.resume();
     this.stopping = true;
     const ms = await stopChild(this.child);
     this.child = null;

@@ -5,10 +5,21 @@ import { loopbackAddress, loopbackRedisUrl } from './loopback.js';
 import { repoRoot } from './repoRoot.js';
 import { serverSettings, type ServerSettings } from './serverSettings.js';
 
-export const PHASES = ['phase1', 'phase2', 'phase3', 'recall', 'scale', 'agents'] as const;
+export const PHASES = [
+  'phase1',
+  'phase2',
+  'phase3',
+  'recall',
+  'scale',
+  'agents',
+  'reconcile',
+] as const;
 export type Phase = (typeof PHASES)[number];
-export type Comparison = 'naive' | 'secure' | 'redisearch';
-const COMPARISONS: readonly string[] = ['naive', 'secure', 'redisearch'];
+export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile';
+const COMPARISONS: readonly string[] = ['naive', 'secure', 'redisearch', 'reconcile'];
+
+/** The server's default MNEMO_RECONCILE_PER_SECOND (docs/configuration.md). */
+export const DEFAULT_RECONCILE_PER_SECOND = 10_000;
 
 export interface BenchOptions {
   phase: Phase;
@@ -45,6 +56,10 @@ export interface BenchOptions {
   tradeInterval: number;
   loadBatch: number;
   loadInflight: number;
+  /** MNEMO_RECONCILE_PER_SECOND of the child with the reconciliation on (reconcile phase). */
+  reconcilePerSecond: number;
+  /** Shortest measured idle window of the reconcile phase, seconds. */
+  window: number;
   serverEnv: Record<string, string>;
   /** What the harness plans by of the self-started servers' settings (from serverEnv). */
   serverSettings: ServerSettings;
@@ -64,12 +79,14 @@ phases:
            selectivity, with QPS at --inflight calls in flight
   scale    load rate, memory per memory, restart (rebuild) time, QPS and p99 at recall >= target
   agents   RateLimitService.Acquire and AuditService.Append throughput (--queries calls each)
+  reconcile the reconciliation's cost per 100k memories checked: Redis commands and CPU, mnemo
+           CPU, over an idle window against a child with the reconciliation off
 
 options:
   --target host:port       a running mnemo (default: own redis-server + mnemo child process)
   --naive-target host:port a running mnemo in naive mode (with --target and --compare naive)
   --redis-url url          Redis for the self-started mnemo, or the target's (for INFO memory)
-  --memories N             memories to load (phase1-3, recall: 10000; scale: 100000)
+  --memories N             memories to load (phase1-3, recall, reconcile: 10000; scale: 100000)
   --dim D                  vector dimension (256)
   --data clustered|uniform synthetic vector distribution (clustered)
   --clusters C             clusters of the clustered data (100)
@@ -81,12 +98,19 @@ options:
   --warmup W               warm-up calls per target before measuring (200)
   --rounds R               compared targets (and sweep settings) are measured in R rounds of
                            alternating order, A B C then C B A…, against drift (2)
-  --compare naive,secure,redisearch
+  --compare naive,secure,redisearch,reconcile
                            naive: the same workload through a second mnemo child with
                            MNEMO_SEARCH_PIPELINE=naive (phase1-3); secure: through a further mnemo
                            child serving TLS and requiring a bearer token, called over TLS with an
                            agent token (phase1-2, not with --target); redisearch: the same data in
-                           a Redis with the Query Engine, FT.SEARCH KNN (recall, scale)
+                           a Redis with the Query Engine, FT.SEARCH KNN (recall, scale);
+                           reconcile: mnemo with MNEMO_RECONCILE_PER_SECOND=0 beside a further
+                           child with the reconciliation on, paused (SIGSTOP) while the other
+                           targets are measured (phase1-2, not with --target)
+  --reconcile-per-second N MNEMO_RECONCILE_PER_SECOND of the child with the reconciliation on
+                           (--compare reconcile, reconcile phase; 10000, the server's default)
+  --window S               reconcile phase: shortest measured idle window, seconds (5); it is
+                           made long enough for 1.2 passes at the configured rate
   --redisearch-url url     a running Redis with the Query Engine (RediSearch >= 2.6)
   --redisearch-module path start our own redis-server with this module for the comparison
   --ef 10,20,...           ef_runtime values of the recall sweep (10,16,32,64,128,256,512);
@@ -136,6 +160,7 @@ const PHASE_DEFAULTS: Record<Phase, { memories: number; queries: number }> = {
   recall: { memories: 10_000, queries: 500 },
   scale: { memories: 100_000, queries: 500 },
   agents: { memories: 0, queries: 20_000 },
+  reconcile: { memories: 10_000, queries: 0 },
 };
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -174,6 +199,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'load-batch': { type: 'string', default: '500' },
       'load-inflight': { type: 'string', default: '4' },
       'server-env': { type: 'string', multiple: true, default: [] },
+      'reconcile-per-second': { type: 'string', default: String(DEFAULT_RECONCILE_PER_SECOND) },
+      window: { type: 'string', default: '5' },
       'no-load': { type: 'boolean', default: false },
       'max-minutes': { type: 'string', default: '90' },
       quiet: { type: 'boolean', default: false },
@@ -218,6 +245,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   }
   if (compare.has('secure') && (target !== null || (p !== 'phase1' && p !== 'phase2'))) {
     throw new Error('--compare secure is for phase1 and phase2 without --target');
+  }
+  if (compare.has('reconcile') && (target !== null || (p !== 'phase1' && p !== 'phase2'))) {
+    throw new Error('--compare reconcile is for phase1 and phase2 without --target');
+  }
+  if (p === 'reconcile' && target !== null) {
+    throw new Error('the reconcile phase starts its own mnemo children: not with --target');
   }
   const redisearchUrl =
     values['redisearch-url'] === undefined
@@ -271,6 +304,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     tradeInterval: positiveNumber('trade-interval', values['trade-interval']),
     loadBatch: positiveInt('load-batch', values['load-batch']),
     loadInflight: positiveInt('load-inflight', values['load-inflight']),
+    reconcilePerSecond: positiveInt('reconcile-per-second', values['reconcile-per-second']),
+    window: positiveNumber('window', values.window),
     serverEnv,
     serverSettings: serverSettings(serverEnv),
     noLoad: values['no-load'],

@@ -3,9 +3,13 @@
  * samples it keeps, deltas over a measurement, and the figures derived from them.
  */
 
-/** Metric families the harness keeps: mnemo's own, and the server-side search latency. */
+/**
+ * Metric families the harness keeps: mnemo's own, the server-side search latency, and the
+ * process's CPU (the reconcile phase).
+ */
 const KEPT_METRICS = [
   'mnemo_',
+  'process_cpu_seconds_total',
   'redis_memory_query_seconds_sum',
   'redis_memory_query_seconds_count',
 ];

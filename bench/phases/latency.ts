@@ -1,7 +1,7 @@
 /**
  * phase1 (one agent, sequential searches) and phase2 (concurrent agents): mnemo beside the echo
- * floor (and the naive mode, the secure server with --compare naive, secure), measured
- * interleaved in one run.
+ * floor (and the naive mode, the secure server, the reconciling server with --compare naive,
+ * secure, reconcile), measured interleaved in one run.
  */
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import {
@@ -60,6 +60,7 @@ async function setUp(
   const servers = [mnemo, await ctx.startEcho(response, channels)];
   if (ctx.options.compare.has('naive')) servers.push(await ctx.startNaive(channels));
   if (ctx.options.compare.has('secure')) servers.push(await ctx.startSecure(channels));
+  if (ctx.options.compare.has('reconcile')) servers.push(await ctx.startReconcile(channels));
   await Promise.all(servers.map((s) => s.channels.connect()));
   return {
     servers,
@@ -90,6 +91,11 @@ async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
       'secure = further mnemo child on the same Redis serving TLS (MNEMO_TLS_CERT/KEY, ECDSA P-256) with bearer tokens required (MNEMO_AUTH_TOKENS_FILE); called over TLS with one agent token for every agent (call credentials), so every call is authenticated and confined to its agents',
     );
   }
+  if (ctx.options.compare.has('reconcile')) {
+    notes.push(
+      `reconcile = further mnemo child on the same Redis and data with the reconciliation on (MNEMO_RECONCILE_PER_SECOND=${ctx.options.reconcilePerSecond}: every memory its index holds checked against the master with pipelined EXISTS, pass after pass); mnemo runs with MNEMO_RECONCILE_PER_SECOND=0. The reconcile child is paused (SIGSTOP) while the other targets' rounds run and resumed (SIGCONT) for its own, so its reconciliation loads the machine and Redis only in its own rounds: its ratios to mnemo are what the reconciliation costs the searches. Its reconciliation's own cost: the reconcile phase`,
+    );
+  }
   const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(calibration);
   return notes;
@@ -108,7 +114,11 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const all = targets.map((t) => figures(t.name, runs.get(t.name) ?? emptyRun(), t.answers));
   const stats = serverStats(before, await snapshot(setup.servers), all);
   const r = ratios(all);
-  const compared = { naive: o.compare.has('naive'), secure: o.compare.has('secure') };
+  const compared = {
+    naive: o.compare.has('naive'),
+    secure: o.compare.has('secure'),
+    reconcile: o.compare.has('reconcile'),
+  };
   const tables: Table[] = [
     {
       title: `phase1: one agent, ${o.queries} sequential SearchEpisodic (k ${o.k}, filter agent_id = 10% of ${ctx.dataset.size})`,
@@ -162,7 +172,11 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     const stats = serverStats(before, await snapshot(setup.servers), all);
     perLevel.push({ concurrency: level, targets: all, ratios: ratios(all), serverStats: stats });
   }
-  const compared = { naive: o.compare.has('naive'), secure: o.compare.has('secure') };
+  const compared = {
+    naive: o.compare.has('naive'),
+    secure: o.compare.has('secure'),
+    reconcile: o.compare.has('reconcile'),
+  };
   const tables: Table[] = [
     {
       title: `phase2: concurrent agents, ${o.queries} SearchEpisodic per agent and level (k ${o.k}, each agent filtered on its own 10% of ${ctx.dataset.size})`,

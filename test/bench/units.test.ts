@@ -3,7 +3,9 @@ import { attributesOf, Dataset, SELECTIVITY_FILTERS } from '../../bench/lib/data
 import { parseOptions } from '../../bench/lib/options.js';
 import { createIndexArgs, escapeTag, knnQuery } from '../../bench/lib/redisearch.js';
 import { efCalibration, willCalibrate } from '../../bench/lib/calibration.js';
-import { splitEvenly } from '../../bench/lib/driver.js';
+import { interleaved, splitEvenly, type Target } from '../../bench/lib/driver.js';
+import { countersDelta, redisCounters } from '../../bench/lib/redisCost.js';
+import { costPer100k, oneKindRate, pipelinesPerPass } from '../../bench/phases/reconcile.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
 import { lineChart } from '../../bench/lib/svg.js';
 import { recallOf } from '../../bench/lib/sweep.js';
@@ -144,7 +146,8 @@ describe('bench building blocks', () => {
       ].join('\n'),
     );
     expect(Object.keys(before)).not.toContain('mnemo_batch_size_bucket{le="1"}');
-    expect(Object.keys(before)).not.toContain('process_cpu_seconds_total');
+    // The process's CPU is kept (the reconcile phase's mnemo CPU); other process_* samples not.
+    expect(before.process_cpu_seconds_total).toBe(1.5);
     expect(episodic(before, 'mnemo_index_memories')).toBe(1500);
     expect(efCalibration(before)).toBeNull();
     const after = {
@@ -159,5 +162,123 @@ describe('bench building blocks', () => {
       filteredScale: 1.5,
       memories: 1500,
     });
+  });
+
+  it('takes --compare reconcile for phase1-2 without --target, and the reconcile phase', () => {
+    const o = parseOptions(['phase2', '--compare', 'reconcile', '--reconcile-per-second', '500']);
+    expect(o.compare.has('reconcile')).toBe(true);
+    expect(o.reconcilePerSecond).toBe(500);
+    expect(parseOptions(['reconcile']).reconcilePerSecond).toBe(10_000);
+    expect(parseOptions(['reconcile']).window).toBe(5);
+    expect(() => parseOptions(['phase3', '--compare', 'reconcile'])).toThrow(/phase1 and phase2/);
+    expect(() =>
+      parseOptions(['phase1', '--compare', 'reconcile', '--target', '127.0.0.1:1']),
+    ).toThrow(/without --target/);
+    expect(() => parseOptions(['reconcile', '--target', '127.0.0.1:1'])).toThrow(/--target/);
+    expect(() => parseOptions(['reconcile', '--reconcile-per-second', '0'])).toThrow();
+  });
+
+  it('pauses the pausable targets while others run, and resumes them all at the end', async () => {
+    const events: string[] = [];
+    const target = (name: string, pausable: boolean): Target => ({
+      name,
+      call: () => {
+        events.push(`call ${name}`);
+        return Promise.resolve();
+      },
+      ...(pausable
+        ? {
+            pause: () => events.push(`pause ${name}`),
+            resume: () => events.push(`resume ${name}`),
+          }
+        : {}),
+    });
+    await interleaved([target('a', false), target('b', true)], 1, 2, 2);
+    expect(events).toEqual([
+      // round 1: a b
+      'pause b',
+      'call a',
+      'resume b',
+      'call b',
+      // round 2: b a
+      'resume b',
+      'call b',
+      'pause b',
+      'call a',
+      // the end
+      'resume b',
+    ]);
+  });
+
+  it('reads Redis INFO: commands, EXISTS calls and usec, CPU', () => {
+    const info = (commands: number, exists: string, cpu: string): string =>
+      [
+        '# Stats',
+        `total_commands_processed:${commands}`,
+        '# CPU',
+        ...cpu.split(' ').map((c, i) => `${i === 0 ? 'used_cpu_user' : 'used_cpu_sys'}:${c}`),
+        '# Commandstats',
+        ...(exists === '' ? [] : [`cmdstat_exists:${exists}`]),
+        'cmdstat_info:calls=3,usec=90,usec_per_call=30.00,rejected_calls=0,failed_calls=0',
+      ].join('\r\n');
+    const before = redisCounters(info(10, '', '1.5 0.5'));
+    expect(before).toEqual({ commands: 10, existsCalls: 0, existsUsec: 0, cpuSeconds: 2 });
+    const after = redisCounters(
+      info(2010, 'calls=2000,usec=1800,usec_per_call=0.90,rejected_calls=0,failed_calls=0', '2 1'),
+    );
+    expect(countersDelta(before, after)).toEqual({
+      commands: 2000,
+      existsCalls: 2000,
+      existsUsec: 1800,
+      cpuSeconds: 1,
+    });
+  });
+
+  it("estimates the reconciliation's pipelines and prices it per 100k checked", () => {
+    // 10 000/s: 2500 a step of 250 ms, 1250 per kind, pipelines of ≤ 1000.
+    expect(pipelinesPerPass(100_000, 10_000)).toBe(160);
+    expect(pipelinesPerPass(2000, 10_000)).toBe(3);
+    expect(pipelinesPerPass(0, 10_000)).toBe(0);
+    expect(oneKindRate(10_000)).toBe(5000);
+    const window = {
+      seconds: 10,
+      passes: 0,
+      existsUsec: 0,
+      redisCommands: 0,
+      redisCpuMs: 0,
+      mnemoCpuMs: 0,
+    };
+    const on = {
+      ...window,
+      target: 'reconcile',
+      checked: 50_000,
+      passes: 1,
+      existsCalls: 50_000,
+      existsUsec: 40_000,
+      redisCommands: 50_010,
+      redisCpuMs: 150,
+      mnemoCpuMs: 600,
+    };
+    const off = {
+      ...window,
+      target: 'mnemo',
+      checked: 0,
+      existsCalls: 0,
+      redisCommands: 10,
+      redisCpuMs: 50,
+      mnemoCpuMs: 100,
+    };
+    expect(costPer100k(on, off, 100_000, 10_000)).toEqual({
+      exists: 100_000,
+      redisCommands: 100_000,
+      roundTripsEstimated: 160,
+      existsMs: 80,
+      redisCpuMs: 200,
+      mnemoCpuMs: 1000,
+      // 1000 ms per 100k at 10 000/s: 100 ms a second, 10 % of a core.
+      redisCoreShare: 0.02,
+      mnemoCoreShare: 0.1,
+    });
+    expect(costPer100k({ ...on, checked: 0 }, off, 100_000, 10_000)).toBeNull();
   });
 });
