@@ -16,16 +16,6 @@ import type { PhaseOutput, Table } from '../lib/report.js';
 import { metricsDelta } from '../lib/serverMetrics.js';
 import { round } from '../lib/stats.js';
 
-/**
- * The reconciliation's step, as the server takes it (src/sync/Reconciler.ts, IndexRepairer.ts;
- * the harness does not import the server: when these change there, they must change here): a
- * step every TICK_MS checks perSecond × TICK_MS / 1000 memories, that budget shared evenly by the
- * KINDS memory kinds, in pipelines of at most CHECK_BATCH EXISTS.
- */
-const TICK_MS = 250;
-const KINDS = 2;
-const CHECK_BATCH = 1000;
-
 /** After pausing a child, how long to wait for its last pipeline to drain out of Redis. */
 const SETTLE_MS = 300;
 
@@ -34,11 +24,14 @@ const SETTLE_MS = 300;
  * measured, so that the window sees the reconciliation's steady state (JIT-compiled, every
  * memory's key warm) rather than a just started child.
  */
+/** How often the first pass's progress is read. */
+const POLL_MS = 250;
+
 async function firstPass(child: MnemoChild, memories: number, maxSeconds: number): Promise<void> {
   const start = await child.metrics();
   const deadline = performance.now() + maxSeconds * 1000;
   while (performance.now() < deadline) {
-    await sleep(TICK_MS);
+    await sleep(POLL_MS);
     const delta = metricsDelta(start, await child.metrics());
     if (sumOf(delta, 'mnemo_reconcile_checked_total') >= memories) return;
   }
@@ -54,6 +47,8 @@ export interface WindowFigures {
   passes: number;
   existsCalls: number;
   existsUsec: number;
+  /** EVALSHA/EVAL calls: the reconciliation's round trips (one script call per batch). */
+  scriptCalls: number;
   redisCommands: number;
   redisCpuMs: number;
   /** process_cpu_seconds_total of the child, ms. */
@@ -64,8 +59,8 @@ export interface WindowFigures {
 export interface CostPer100k {
   exists: number;
   redisCommands: number;
-  /** Pipelines, estimated from the step (TICK_MS, KINDS, CHECK_BATCH) and the data set's size. */
-  roundTripsEstimated: number;
+  /** Script calls (round trips), measured. */
+  roundTrips: number;
   existsMs: number;
   redisCpuMs: number;
   mnemoCpuMs: number;
@@ -101,6 +96,7 @@ function windowFigures(name: string, start: Moment, end: Moment): WindowFigures 
     passes: delta['mnemo_reconcile_passes_total{kind="episodic"}'] ?? 0,
     existsCalls: redis.existsCalls,
     existsUsec: redis.existsUsec,
+    scriptCalls: redis.scriptCalls,
     redisCommands: redis.commands,
     redisCpuMs: round(redis.cpuSeconds * 1000, 1),
     mnemoCpuMs: round(sumOf(delta, 'process_cpu_seconds_total') * 1000, 1),
@@ -137,23 +133,6 @@ async function measureWindow(
   return windowFigures(name, start, end);
 }
 
-/**
- * Redis round trips of one full pass over `memories` episodic memories (the semantic index empty:
- * its share of a step checks nothing and asks Redis nothing).
- */
-export function pipelinesPerPass(memories: number, perSecond: number): number {
-  const budget = Math.max(1, Math.round((perSecond * TICK_MS) / 1000));
-  const share = Math.max(1, Math.ceil(budget / KINDS));
-  const full = Math.floor(memories / share);
-  return full * Math.ceil(share / CHECK_BATCH) + Math.ceil((memories % share) / CHECK_BATCH);
-}
-
-/** Memories a second the reconciliation can check when one kind only holds memories. */
-export function oneKindRate(perSecond: number): number {
-  const budget = Math.max(1, Math.round((perSecond * TICK_MS) / 1000));
-  return (Math.max(1, Math.ceil(budget / KINDS)) * 1000) / TICK_MS;
-}
-
 /** The cost per 100k memories checked: the reconciling window minus the baseline's. */
 export function costPer100k(
   on: WindowFigures,
@@ -173,8 +152,7 @@ export function costPer100k(
   return {
     exists: round(net(on.existsCalls, off.existsCalls) * per, 0),
     redisCommands: round(net(on.redisCommands, off.redisCommands) * per, 0),
-    roundTripsEstimated:
-      memories > 0 ? round((pipelinesPerPass(memories, perSecond) * 100_000) / memories, 1) : 0,
+    roundTrips: round(net(on.scriptCalls, off.scriptCalls) * per, 1),
     existsMs: round((net(on.existsUsec, off.existsUsec) * per) / 1000, 2),
     redisCpuMs: round(redisCpuMs, 1),
     mnemoCpuMs: round(mnemoCpuMs, 1),
@@ -276,7 +254,7 @@ export async function reconcile(ctx: BenchContext): Promise<PhaseOutput> {
       headers: [
         'EXISTS',
         'redis cmds',
-        'round trips (est.)',
+        'round trips',
         'EXISTS ms',
         'redis CPU ms',
         'mnemo CPU ms',
@@ -287,7 +265,7 @@ export async function reconcile(ctx: BenchContext): Promise<PhaseOutput> {
         [
           cost.exists,
           cost.redisCommands,
-          cost.roundTripsEstimated,
+          cost.roundTrips,
           cost.existsMs,
           cost.redisCpuMs,
           cost.mnemoCpuMs,
@@ -301,12 +279,12 @@ export async function reconcile(ctx: BenchContext): Promise<PhaseOutput> {
     `data: ${ctx.dataset.description}`,
     'two idle windows (no search traffic; the reconciling one after a first, unmeasured pass), one after the other on the same Redis and data: reconcile = mnemo child with the reconciliation on, mnemo = one with MNEMO_RECONCILE_PER_SECOND=0 (the baseline: an idle mnemo polls Redis too); the child not measured is paused (SIGSTOP), so the windows never overlap; the baseline window is as long as the reconciling one',
     `checked = mnemo_reconcile_checked_total; EXISTS calls and usec = the master's INFO commandstats cmdstat_exists; redis cmds = INFO stats total_commands_processed; redis CPU = INFO cpu used_cpu_user + used_cpu_sys; mnemo CPU = the child's process_cpu_seconds_total; all deltas over the window, per 100k = net (reconcile − mnemo) × 100k ÷ checked`,
-    `round trips (est.) = Redis pipelines per 100k checked, computed from the reconciliation's step (a step every ${TICK_MS} ms checking rate × ${TICK_MS / 1000} s memories, shared by ${KINDS} kinds, in pipelines of ≤ ${CHECK_BATCH} EXISTS; src/sync/Reconciler.ts, IndexRepairer.ts): Redis does not count pipelines`,
+    'round trips = script calls (INFO commandstats cmdstat_evalsha + cmdstat_eval): the reconciliation asks Redis in one Lua call per batch of up to 1,000 memories',
     `core = CPU per memory checked × the configured ${perSecond}/s, as a share of one core; measured over the window at ${rate} memories/s, where the net CPU was ${percent(measuredShare(withOn.mnemoCpuMs, baseline.mnemoCpuMs))} of a core in mnemo and ${percent(measuredShare(withOn.redisCpuMs, baseline.redisCpuMs))} in Redis`,
   ];
   if (rate < 0.9 * perSecond) {
     notes.push(
-      `the reconciliation checked ${rate}/s, below the configured ${perSecond}/s: each step's budget is shared by the memory kinds, and the harness loads episodic memories only (one kind: at most ${oneKindRate(perSecond)}/s), or steps ran late`,
+      `the reconciliation checked ${rate}/s, below the configured ${perSecond}/s: steps ran late`,
     );
   }
   if (withOn.checked < memories) {

@@ -282,6 +282,11 @@ export class MemoryIndex {
     return true;
   }
 
+  /** One past the highest label in use so far: what a walk with heldFrom covers. */
+  get labelSpan(): number {
+    return this.labels.end;
+  }
+
   /**
    * The memories at labels [from, from + count), with their revisions, and the label to go on
    * from (null past the last): a walk over every memory in bounded steps. Changes made between

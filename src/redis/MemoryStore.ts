@@ -6,6 +6,7 @@ import { parseChange, type ChangeEntry } from './changeStream.js';
 import type { RedisAccess } from './RedisAccess.js';
 import type { RedisKeys } from './RedisKeys.js';
 import { deleteMemories, type DeleteMemoriesResult } from './scripts/deleteMemories.js';
+import { memoriesExist } from './scripts/memoriesExist.js';
 import type { MemoryChangeInput, OwnerGuard } from './scripts/memoryChanges.js';
 import { upsertMemories, type UpsertMemoriesResult } from './scripts/upsertMemories.js';
 import { touchMemories, type TouchResult } from './scripts/touchMemories.js';
@@ -151,15 +152,10 @@ export class MemoryStore {
     return this.redis.master((redis) => redis.get(this.keys.dataset()));
   }
 
-  /** Whether each memory's hash exists on the master (one pipeline). */
+  /** Whether each memory's hash exists on the master (one script call). */
   async exist(schema: MemorySchema, ids: readonly string[]): Promise<boolean[]> {
-    if (ids.length === 0) return [];
-    const replies = await this.redis.master(async (redis) => {
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.exists(this.keys.memory(schema.kind, id));
-      return pipelineReplies(await pipeline.exec());
-    });
-    return replies.map((reply) => reply === 1);
+    const keys = ids.map((id) => this.keys.memory(schema.kind, id));
+    return this.redis.master((redis) => memoriesExist(redis, keys));
   }
 
   /** Id of the newest change entry, or `0-0` when the stream is empty or absent. */

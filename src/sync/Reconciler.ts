@@ -44,12 +44,17 @@ export class Reconciler {
     await this.step;
   }
 
-  /** Checks the next memories of each kind (a share of the budget each); one step of a pass. */
+  /**
+   * Checks the next memories of each kind, the step's budget shared in proportion to the kinds'
+   * label spans (a kind with few memories takes little of it); one step of a pass.
+   */
   async runStep(): Promise<void> {
     const budget = Math.max(1, Math.round((this.options.perSecond * this.options.tickMs) / 1000));
-    const share = Math.max(1, Math.ceil(budget / KINDS.length));
-    for (const kind of KINDS) {
+    const spans = KINDS.map((kind) => this.indexes.get(kind).labelSpan);
+    const total = spans.reduce((sum, span) => sum + span, 0);
+    for (const [i, kind] of KINDS.entries()) {
       const index = this.indexes.get(kind);
+      const share = Math.max(1, Math.ceil((budget * (spans[i] ?? 0)) / Math.max(1, total)));
       const { held, next } = index.heldFrom(this.cursor[kind], share);
       if (held.length > 0) {
         const dropped = await this.repairer.check(

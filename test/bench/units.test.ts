@@ -5,7 +5,7 @@ import { createIndexArgs, escapeTag, knnQuery } from '../../bench/lib/redisearch
 import { efCalibration, willCalibrate } from '../../bench/lib/calibration.js';
 import { interleaved, splitEvenly, type Target } from '../../bench/lib/driver.js';
 import { countersDelta, redisCounters } from '../../bench/lib/redisCost.js';
-import { costPer100k, oneKindRate, pipelinesPerPass } from '../../bench/phases/reconcile.js';
+import { costPer100k } from '../../bench/phases/reconcile.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
 import { lineChart } from '../../bench/lib/svg.js';
 import { recallOf } from '../../bench/lib/sweep.js';
@@ -220,9 +220,16 @@ describe('bench building blocks', () => {
         '# Commandstats',
         ...(exists === '' ? [] : [`cmdstat_exists:${exists}`]),
         'cmdstat_info:calls=3,usec=90,usec_per_call=30.00,rejected_calls=0,failed_calls=0',
+        `cmdstat_evalsha:calls=${commands / 10},usec=5,usec_per_call=1.00`,
       ].join('\r\n');
     const before = redisCounters(info(10, '', '1.5 0.5'));
-    expect(before).toEqual({ commands: 10, existsCalls: 0, existsUsec: 0, cpuSeconds: 2 });
+    expect(before).toEqual({
+      commands: 10,
+      existsCalls: 0,
+      existsUsec: 0,
+      scriptCalls: 1,
+      cpuSeconds: 2,
+    });
     const after = redisCounters(
       info(2010, 'calls=2000,usec=1800,usec_per_call=0.90,rejected_calls=0,failed_calls=0', '2 1'),
     );
@@ -230,16 +237,12 @@ describe('bench building blocks', () => {
       commands: 2000,
       existsCalls: 2000,
       existsUsec: 1800,
+      scriptCalls: 200,
       cpuSeconds: 1,
     });
   });
 
-  it("estimates the reconciliation's pipelines and prices it per 100k checked", () => {
-    // 10 000/s: 2500 a step of 250 ms, 1250 per kind, pipelines of ≤ 1000.
-    expect(pipelinesPerPass(100_000, 10_000)).toBe(160);
-    expect(pipelinesPerPass(2000, 10_000)).toBe(3);
-    expect(pipelinesPerPass(0, 10_000)).toBe(0);
-    expect(oneKindRate(10_000)).toBe(5000);
+  it('prices the reconciliation per 100k checked, net of the baseline', () => {
     const window = {
       seconds: 10,
       passes: 0,
@@ -255,6 +258,7 @@ describe('bench building blocks', () => {
       passes: 1,
       existsCalls: 50_000,
       existsUsec: 40_000,
+      scriptCalls: 50,
       redisCommands: 50_010,
       redisCpuMs: 150,
       mnemoCpuMs: 600,
@@ -264,6 +268,7 @@ describe('bench building blocks', () => {
       target: 'mnemo',
       checked: 0,
       existsCalls: 0,
+      scriptCalls: 0,
       redisCommands: 10,
       redisCpuMs: 50,
       mnemoCpuMs: 100,
@@ -271,7 +276,7 @@ describe('bench building blocks', () => {
     expect(costPer100k(on, off, 100_000, 10_000)).toEqual({
       exists: 100_000,
       redisCommands: 100_000,
-      roundTripsEstimated: 160,
+      roundTrips: 100,
       existsMs: 80,
       redisCpuMs: 200,
       mnemoCpuMs: 1000,
