@@ -93,7 +93,7 @@ async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
   }
   if (ctx.options.compare.has('reconcile')) {
     notes.push(
-      `reconcile = further mnemo child on the same Redis and data with the reconciliation on (MNEMO_RECONCILE_PER_SECOND=${ctx.options.reconcilePerSecond}: every memory its index holds checked against the master with pipelined EXISTS, pass after pass); mnemo runs with MNEMO_RECONCILE_PER_SECOND=0. The reconcile child is paused (SIGSTOP) while the other targets' rounds run and resumed (SIGCONT) for its own, so its reconciliation loads the machine and Redis only in its own rounds: its ratios to mnemo are what the reconciliation costs the searches. Its reconciliation's own cost: the reconcile phase`,
+      `reconcile = further mnemo child on the same Redis and data with the reconciliation on (MNEMO_RECONCILE_PER_SECOND=${ctx.options.reconcilePerSecond}: every memory its index holds checked against the master, one Lua call of EXISTS per 1,000, pass after pass); mnemo runs with MNEMO_RECONCILE_PER_SECOND=0. The reconcile child is paused (SIGSTOP) while the other targets' rounds run and resumed (SIGCONT) for its own, so its reconciliation loads the machine and Redis only in its own rounds: its ratios to mnemo are what the reconciliation costs the searches. Its reconciliation's own cost: the reconcile phase`,
     );
   }
   const calibration = await ctx.calibrationNote();
