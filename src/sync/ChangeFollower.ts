@@ -85,7 +85,8 @@ export class ChangeFollower {
    * Loads the snapshot if it is intact (see IndexSnapshots.read), of this dataset, every change
    * since it is still in the stream and a sample of its memories agrees with Redis (see
    * verifySnapshot), then resumes from its position; otherwise rebuilds from Redis. Either way
-   * the indexes are ready when it resolves.
+   * it then applies every change entry the stream holds by then, so that the indexes it resolves
+   * with are as new as Redis was when it was called (nothing older is served).
    */
   async load(): Promise<'snapshot' | 'rebuild'> {
     this.datasetId = await this.store.datasetId();
@@ -123,6 +124,7 @@ export class ChangeFollower {
           { ms: Date.now() - started, position, memories: snapshot.indexes.episodic.size },
           'index loaded from snapshot; replaying the changes since',
         );
+        await this.catchUp();
         this.loaded = true;
         return 'snapshot';
       }
@@ -130,8 +132,28 @@ export class ChangeFollower {
       else this.log.warn({ reason: wrong }, 'index snapshot disagrees with Redis: rebuilding');
     }
     await this.rebuild();
+    await this.catchUp();
     this.loaded = true;
     return 'rebuild';
+  }
+
+  /** Applies every change entry up to the newest one in the stream now (before serving). */
+  private async catchUp(): Promise<void> {
+    const target = await this.store.lastChangeId();
+    let applied = 0;
+    while (compareStreamIds(this.lastId, target) < 0) {
+      const entries = await this.store.readChanges(
+        this.connection,
+        this.lastId,
+        1,
+        this.options.batchCount,
+      );
+      if (entries.length === 0) break;
+      await this.serial.run(() => this.applier.apply(entries));
+      this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
+      applied += entries.length;
+    }
+    if (applied > 0) this.log.info({ entries: applied, position: this.lastId }, 'caught up');
   }
 
   /** Builds fresh indexes from every hash in Redis and swaps them in. */
