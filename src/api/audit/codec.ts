@@ -135,11 +135,11 @@ export function decodeRangeQuery(
   request: AuditServiceRangeRequest__Output,
   limits: AuditLimits,
 ): RangeQuery {
-  if (request.count > limits.maxBatch) {
-    throw invalidArgument(
-      'count',
-      `must be at most ${limits.maxBatch}, got ${quote(request.count)}`,
-    );
+  // page_size, or the deprecated count when it is 0.
+  const [sizeField, size] =
+    request.page_size !== 0 ? ['page_size', request.page_size] : ['count', request.count];
+  if (size > limits.maxBatch) {
+    throw invalidArgument(sizeField, `must be at most ${limits.maxBatch}, got ${quote(size)}`);
   }
   const [fromTime, toTime] = timeBounds(request.from_time, request.to_time);
   return {
@@ -147,7 +147,7 @@ export function decodeRangeQuery(
     endId: decodeStreamId('end_id', request.end_id),
     fromTime,
     toTime,
-    count: request.count === 0 ? Math.min(DEFAULT_RANGE_COUNT, limits.maxBatch) : request.count,
+    count: size === 0 ? Math.min(DEFAULT_RANGE_COUNT, limits.maxBatch) : size,
     agentIds: agentFilter(optionalId('agent_id', request.agent_id)),
     action: optionalId('action', request.action),
   };

@@ -10,6 +10,8 @@ import {
   decodeTailQuery,
   encodeAuditRecord,
 } from './codec.js';
+import { decodePageToken, encodePageToken } from '../pageToken.js';
+import { invalidArgument } from '../../model/errors.js';
 
 /**
  * The AuditService RPCs: decode and validate, confine to the agents of the call's token (it
@@ -28,10 +30,23 @@ export function auditHandlers(
     Range: async (request, context) => {
       const query = decodeRangeQuery(request, limits);
       const agentIds = confineAgents(context.principal, query.agentIds, 'agent_id');
-      const page = await service.range({ ...query, agentIds });
+      // What defines the range a page token belongs to (pageToken.ts): all but the page size.
+      const { count, ...defining } = query;
+      const identity = { ...defining, agentIds };
+      const next = decodePageToken('page_token', request.page_token, identity);
+      if (next !== null && typeof next !== 'string') {
+        throw invalidArgument('page_token', 'is not a page token returned by this RPC');
+      }
+      const page = await service.range({
+        ...query,
+        agentIds,
+        count,
+        startId: next ?? query.startId,
+      });
       return {
         records: page.records.map(encodeAuditRecord),
         next_start_id: page.nextStartId ?? '',
+        next_page_token: encodePageToken(identity, page.nextStartId),
       };
     },
     Tail: async (request, context, send) => {

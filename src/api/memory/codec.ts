@@ -354,32 +354,21 @@ export function decodeLimit(field: string, limit: number, limits: CodecLimits): 
   return decodeK(field, limit, limits);
 }
 
-/** Page tokens are opaque to clients: base64url of the sort field and the last (value, id). */
-export function encodePageToken(orderField: string, cursor: RecentCursor | null): string {
-  if (cursor === null) return '';
-  return Buffer.from(JSON.stringify([orderField, cursor.value, cursor.id])).toString('base64url');
-}
-
-export function decodePageToken(
-  field: string,
-  token: string,
-  orderField: string,
-): RecentCursor | null {
-  if (token === '') return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidArgument(field, 'is not a page token returned by this RPC');
-  }
+/** The RecentEpisodic cursor a page token held (see pageToken.ts): [value, id] of the last. */
+export function decodeRecentCursor(field: string, position: unknown): RecentCursor | null {
+  if (position === null) return null;
   if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 3 ||
-    typeof parsed[1] !== 'number' ||
-    typeof parsed[2] !== 'string'
+    !Array.isArray(position) ||
+    position.length !== 2 ||
+    typeof position[0] !== 'number' ||
+    typeof position[1] !== 'string'
   ) {
     throw invalidArgument(field, 'is not a page token returned by this RPC');
   }
-  if (parsed[0] !== orderField) throw invalidArgument(field, 'was issued for another order');
-  return { value: parsed[1], id: parsed[2] };
+  return { value: position[0], id: position[1] };
+}
+
+/** What a RecentEpisodic page token holds of the next page's cursor. */
+export function encodeRecentCursor(cursor: RecentCursor | null): [number, string] | null {
+  return cursor === null ? null : [cursor.value, cursor.id];
 }

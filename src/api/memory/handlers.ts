@@ -16,15 +16,16 @@ import {
   decodeEpisodicMemories,
   decodeIds,
   decodeLimit,
-  decodePageToken,
+  decodeRecentCursor,
   decodeRecentOrder,
   decodeSearchEpisodic,
   decodeSearchSemantic,
   decodeSemanticMemories,
   encodeEpisodicMemory,
-  encodePageToken,
+  encodeRecentCursor,
   encodeSemanticMemory,
 } from './codec.js';
+import { decodePageToken, encodePageToken } from '../pageToken.js';
 import { answerSize, budgetAnswer } from './answerBudget.js';
 import { encodeInfo, type InfoSettings } from './info.js';
 
@@ -145,16 +146,25 @@ export function memoryHandlers(
     },
     RecentEpisodic: async (request, { principal }) => {
       const orderField = decodeRecentOrder('order', request.order);
-      const filter = decodeEpisodicFilter('filter', request.filter, limits);
+      const decoded = decodeEpisodicFilter('filter', request.filter, limits);
+      const filter = confineFilter(principal, decoded, 'filter.agent_ids');
+      // What defines the query a page token belongs to (pageToken.ts).
+      const query = { filter, orderField };
       const result = await service.recent('episodic', {
-        filter: confineFilter(principal, filter, 'filter.agent_ids'),
+        filter,
         orderField,
-        limit: decodeLimit('limit', request.limit, limits),
-        after: decodePageToken('page_token', request.page_token, orderField),
+        limit:
+          request.page_size !== 0
+            ? decodeLimit('page_size', request.page_size, limits)
+            : decodeLimit('limit', request.limit, limits),
+        after: decodeRecentCursor(
+          'page_token',
+          decodePageToken('page_token', request.page_token, query),
+        ),
       });
       return {
         memories: result.records.map(encodeEpisodicMemory),
-        next_page_token: encodePageToken(orderField, result.next),
+        next_page_token: encodePageToken(query, encodeRecentCursor(result.next)),
       };
     },
     GetInfo: () => Promise.resolve(encodeInfo(service.info(), limits)),

@@ -9,6 +9,8 @@ export interface AuditServiceRangeRequest {
   'count'?: (number);
   'agent_id'?: (string);
   'action'?: (string);
+  'page_size'?: (number);
+  'page_token'?: (string);
 }
 
 export interface AuditServiceRangeRequest__Output {
@@ -19,4 +21,6 @@ export interface AuditServiceRangeRequest__Output {
   'count': (number);
   'agent_id': (string);
   'action': (string);
+  'page_size': (number);
+  'page_token': (string);
 }

@@ -8,6 +8,7 @@ export interface RecentEpisodicRequest {
   'order'?: (_mnemo_v1_RecentOrder);
   'limit'?: (number);
   'page_token'?: (string);
+  'page_size'?: (number);
 }
 
 export interface RecentEpisodicRequest__Output {
@@ -15,4 +16,5 @@ export interface RecentEpisodicRequest__Output {
   'order': (_mnemo_v1_RecentOrder__Output);
   'limit': (number);
   'page_token': (string);
+  'page_size': (number);
 }
