@@ -263,6 +263,7 @@ export class App {
       batchConcurrency: config.batchConcurrency,
       recordCacheMaxBytes: config.recordCacheMaxBytes,
       recordCacheMaxAgeMs: config.recordCacheMaxAgeMs,
+      requestIdWindowMs: config.requestIdWindowMs,
     });
 
     // Health: every service NOT_SERVING until Redis answers (and, for MemoryService, until the

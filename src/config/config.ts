@@ -73,6 +73,8 @@ export interface Config {
   readonly recordCacheMaxBytes: number;
   /** How long a cached search hit answers before it is read from Redis again. */
   readonly recordCacheMaxAgeMs: number;
+  /** How long an upsert's request_id is remembered: a retry within it stores nothing again. */
+  readonly requestIdWindowMs: number;
   /** How often the follower checks that the dataset was not reset (FLUSHALL) behind it. */
   readonly datasetCheckIntervalMs: number;
   /** Memories checked against Redis per second by the background reconciliation (0 = off). */
@@ -417,7 +419,7 @@ function pipeline(env: Env): 'batched' | 'naive' {
  * with `desk:` and `desk:cache:` on one Redis, a cache key `episodic:x` of the first is a memory
  * of the second.
  */
-const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:/;
+const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:/;
 
 /** Parses and validates the MNEMO_* environment variables. */
 export function loadConfig(env: Env = process.env): Config {
@@ -496,6 +498,7 @@ export function loadConfig(env: Env = process.env): Config {
     batchConcurrency: integer(env, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
     recordCacheMaxBytes: integer(env, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
     recordCacheMaxAgeMs: integer(env, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
+    requestIdWindowMs: integer(env, 'MNEMO_REQUEST_ID_WINDOW_MS', 3_600_000, 1000, 604_800_000),
     datasetCheckIntervalMs: integer(env, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
     reconcilePerSecond: integer(env, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
     searchPipeline: pipeline(env),

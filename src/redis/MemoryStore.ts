@@ -19,6 +19,14 @@ export interface StoreOptions {
   changeStreamMaxLen: number;
 }
 
+/** An upsert's request id, whose (a token's name), how long it is kept and its digest. */
+export interface StoredRequest {
+  readonly scope: string;
+  readonly id: string;
+  readonly windowMs: number;
+  readonly digest: string;
+}
+
 /** Where a read goes: a replica (the router's choice) or the master. */
 export type ReadSource = 'replica' | 'master';
 
@@ -39,6 +47,7 @@ export class MemoryStore {
     records: readonly MemoryRecord[],
     writeToken: string,
     owners: readonly string[] | null = null,
+    request: StoredRequest | null = null,
   ): Promise<UpsertMemoriesResult> {
     const input = this.changeInput(
       schema,
@@ -47,7 +56,17 @@ export class MemoryStore {
     );
     const hashes = records.map((record) => encodeHash(schema, record));
     const guard = ownerGuard(schema, owners);
-    return this.redis.replicatedWrite((redis) => upsertMemories(redis, input, hashes, guard));
+    const record =
+      request === null
+        ? null
+        : {
+            key: this.keys.upsertRequest(request.scope, request.id),
+            windowMs: request.windowMs,
+            digest: request.digest,
+          };
+    return this.redis.replicatedWrite((redis) =>
+      upsertMemories(redis, input, hashes, guard, record),
+    );
   }
 
   /** Reads memories by id; null where a memory does not exist. */

@@ -71,6 +71,14 @@ export class RedisKeys {
     return `${this.prefix}quota:${tokenName}`;
   }
 
+  /**
+   * The record of an upsert made with a request id (AIP-155), within the scope of one token
+   * (token names hold no `:`): `{prefix}request:{scope}:{request id}`, kept for the window.
+   */
+  upsertRequest(scope: string, requestId: string): string {
+    return `${this.prefix}request:${scope}:${requestId}`;
+  }
+
   /** The audit log stream. */
   auditLog(): string {
     return `${this.prefix}audit:log`;

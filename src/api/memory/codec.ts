@@ -2,7 +2,8 @@ import { invalidArgument, quote } from '../../model/errors.js';
 import type { MemoryFilter, NumericRange } from '../../model/MemoryFilter.js';
 import type { MemoryRecord } from '../../model/MemoryRecord.js';
 import type { RecentCursor } from '../../model/RecentCursor.js';
-import type { SearchRequest } from '../../services/memory/MemoryService.js';
+import type { SearchRequest, UpsertRequest } from '../../services/memory/MemoryService.js';
+import type { Principal } from '../../model/Principal.js';
 import type { EpisodicFilter__Output } from '../../generated/mnemo/v1/EpisodicFilter.js';
 import type {
   EpisodicMemory,
@@ -352,6 +353,23 @@ export function decodeRecentOrder(field: string, order: unknown): string {
 export function decodeLimit(field: string, limit: number, limits: CodecLimits): number {
   if (limit === 0) return 10;
   return decodeK(field, limit, limits);
+}
+
+/** Most bytes of an upsert's request_id. */
+const MAX_REQUEST_ID_BYTES = 128;
+
+/** An upsert's request_id in the scope of the calling token; null when it is empty. */
+export function decodeRequestId(
+  field: string,
+  requestId: string,
+  principal: Principal,
+): UpsertRequest | null {
+  if (requestId === '') return null;
+  const bytes = Buffer.byteLength(requestId, 'utf8');
+  if (bytes > MAX_REQUEST_ID_BYTES) {
+    throw invalidArgument(field, `must be at most ${MAX_REQUEST_ID_BYTES} bytes, got ${bytes}`);
+  }
+  return { scope: principal.name, id: requestId };
 }
 
 /** The RecentEpisodic cursor a page token held (see pageToken.ts): [value, id] of the last. */

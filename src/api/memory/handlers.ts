@@ -17,6 +17,7 @@ import {
   decodeIds,
   decodeLimit,
   decodeRecentCursor,
+  decodeRequestId,
   decodeRecentOrder,
   decodeSearchEpisodic,
   decodeSearchSemantic,
@@ -64,11 +65,14 @@ export function memoryHandlers(
       memories.forEach((memory, i) => {
         requireAgent(principal, memory.tags.agent_id ?? '', `memories[${i}].agent_id`);
       });
-      return { ids: await service.upsert('episodic', memories, writeOwners(principal)) };
+      const retry = decodeRequestId('request_id', request.request_id, principal);
+      return { ids: await service.upsert('episodic', memories, writeOwners(principal), retry) };
     },
-    UpsertSemantic: async (request) => ({
-      ids: await service.upsert('semantic', decodeSemanticMemories(request.memories, limits)),
-    }),
+    UpsertSemantic: async (request, { principal }) => {
+      const memories = decodeSemanticMemories(request.memories, limits);
+      const retry = decodeRequestId('request_id', request.request_id, principal);
+      return { ids: await service.upsert('semantic', memories, null, retry) };
+    },
     GetEpisodic: async (request, { principal }) => {
       const ids = decodeIds('ids', request.ids, limits);
       budgetAnswer('ids', answerSize(ids.length, limits.vectorDim, request.include_vectors));

@@ -1,34 +1,55 @@
 -- Replaces memory hashes and records one change-stream entry for them, atomically. With an owner
 -- guard, nothing is written when one of the memories exists and its owner field holds a value
--- outside the allowed owners (an agent token may not overwrite another agent's memory).
+-- outside the allowed owners (an agent token may not overwrite another agent's memory). With a
+-- request id, a request already made (its record still held) writes nothing again.
 -- KEYS[1]   change stream
--- KEYS[2..] memory hashes
+-- KEYS[2]   the request's record (JSON [digest, stream id, ids]); read and written only with a
+--           window > 0
+-- KEYS[3..] memory hashes
 -- ARGV[1]   change stream MAXLEN (approximate)
 -- ARGV[2]   memory kind
 -- ARGV[3]   write token of the calling instance
 -- ARGV[4]   owner guard: the hash field naming a memory's owner, or '' for no guard
 -- ARGV[5]   the owners the guard allows, as a JSON array of strings
--- ARGV[6..] for each memory, in the order of KEYS[2..]: its id, its field count n, then n
+-- ARGV[6]   how long the request's record is kept, ms; 0 = the request has no id
+-- ARGV[7]   the request's digest (what a retry of it must match)
+-- ARGV[8..] for each memory, in the order of KEYS[3..]: its id, its field count n, then n
 --           field/value pairs
--- Returns   { stream id, 0 }, or { false, i } when the guard refuses the i-th memory (1-based)
+-- Returns   { stream id, 0 } written; { false, i } when the guard refuses the i-th memory
+--           (1-based); { stream id of the first call, -1, ids of the first call } when the
+--           request was made before; { false, -2 } when its id was used by another request
 --#include lib/changeStream.lua
+local FIRST = 8
+local window = tonumber(ARGV[6])
+if window > 0 then
+  local seen = redis.call('GET', KEYS[2])
+  if seen then
+    local record = cjson.decode(seen)
+    if record[1] ~= ARGV[7] then return { false, -2 } end
+    return { record[2], -1, record[3] }
+  end
+end
 if ARGV[4] ~= '' then
   local allowed = {}
   for _, owner in ipairs(cjson.decode(ARGV[5])) do allowed[owner] = true end
-  local at = 6
-  for i = 2, #KEYS do
+  local at = FIRST
+  for i = 3, #KEYS do
     local owner = redis.call('HGET', KEYS[i], ARGV[4])
-    if owner and not allowed[owner] then return { false, i - 1 } end
+    if owner and not allowed[owner] then return { false, i - 2 } end
     at = at + 2 + 2 * tonumber(ARGV[at + 1])
   end
 end
 local ids = {}
-local at = 6
-for i = 2, #KEYS do
+local at = FIRST
+for i = 3, #KEYS do
   local n = tonumber(ARGV[at + 1])
   ids[#ids + 1] = ARGV[at]
   redis.call('DEL', KEYS[i])
   redis.call('HSET', KEYS[i], unpack(ARGV, at + 2, at + 1 + 2 * n))
   at = at + 2 + 2 * n
 end
-return { append_change(KEYS[1], ARGV[1], ARGV[2], CHANGE_OP.upserted, ARGV[3], ids), 0 }
+local id = append_change(KEYS[1], ARGV[1], ARGV[2], CHANGE_OP.upserted, ARGV[3], ids)
+if window > 0 then
+  redis.call('SET', KEYS[2], cjson.encode({ ARGV[7], id, ids }), 'PX', ARGV[6])
+end
+return { id, 0 }

@@ -1,12 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ScriptArg } from './loader.js';
 import { LuaScript } from './loader.js';
-import {
-  memoryChangeKeys,
-  guardedChangeArgs,
-  type MemoryChangeInput,
-  type OwnerGuard,
-} from './memoryChanges.js';
+import { guardedChangeArgs, type MemoryChangeInput, type OwnerGuard } from './memoryChanges.js';
 import { ReplyReader } from './reply.js';
 
 const script = new LuaScript('upsertMemories');
@@ -15,29 +10,55 @@ const reply = new ReplyReader(script.name);
 /** The hash of each memory of the input, in its order: field → value. */
 export type MemoryHashes = readonly Readonly<Record<string, string | Buffer>>[];
 
-/** The change entry's id, or the index of the first memory the guard refused (nothing written). */
-export type UpsertMemoriesResult = { streamId: string } | { refused: number };
+/** A request made safe to retry: its record's key, how long it is kept, and its digest. */
+export interface RequestRecord {
+  readonly key: string;
+  readonly windowMs: number;
+  readonly digest: string;
+}
 
-/** Replaces memory hashes and appends one `u` change entry for them, atomically. */
+/**
+ * What an upsert did: wrote (the change entry's id); refused (the index of the first memory the
+ * guard refused; nothing written); found the request made before (nothing written: the first
+ * call's entry and ids); or found its id used by another request (nothing written).
+ */
+export type UpsertMemoriesResult =
+  | { streamId: string }
+  | { refused: number }
+  | { repeated: { streamId: string; ids: string[] } }
+  | { requestIdReused: true };
+
+/**
+ * Replaces memory hashes and appends one `u` change entry for them, atomically; with `request`,
+ * only the first time that request is made within its window.
+ */
 export async function upsertMemories(
   redis: Redis,
   input: MemoryChangeInput,
   hashes: MemoryHashes,
   guard: OwnerGuard | null,
+  request: RequestRecord | null = null,
 ): Promise<UpsertMemoriesResult> {
-  const args: ScriptArg[] = guardedChangeArgs(input, guard);
+  const args: ScriptArg[] = [
+    ...guardedChangeArgs(input, guard),
+    String(request?.windowMs ?? 0),
+    request?.digest ?? '',
+  ];
   input.memories.forEach((memory, i) => {
     const fields = Object.entries(hashes[i] ?? {});
     args.push(memory.id, fields.length);
     for (const [field, value] of fields) args.push(field, value);
   });
-  const [streamId, refused] = reply.array(
-    await script.run(redis, memoryChangeKeys(input), args),
-    'the reply',
-    2,
-  );
-  const id = reply.stringOrNull(streamId, 'the stream id');
-  return id === null
-    ? { refused: reply.integer(refused, 'the refused memory') - 1 }
-    : { streamId: id };
+  // KEYS[2] is the request's record; a key of the stream's own when there is no request id.
+  const keys = [input.stream, request?.key ?? input.stream, ...input.memories.map((m) => m.key)];
+  const answer = reply.array(await script.run(redis, keys, args), 'the reply');
+  const id = reply.stringOrNull(answer[0], 'the stream id');
+  const code = reply.integer(answer[1], 'the outcome');
+  if (code === -2) return { requestIdReused: true };
+  if (id === null) return { refused: code - 1 };
+  if (code === -1) {
+    const ids = reply.array(answer[2], 'the ids').map((i) => reply.string(i, 'an id'));
+    return { repeated: { streamId: id, ids } };
+  }
+  return { streamId: id };
 }

@@ -10,6 +10,7 @@ import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
 import { SCHEMAS } from '../../model/MemorySchema.js';
 import type { MemoryStore } from '../../redis/MemoryStore.js';
 import { searchNaive } from './naiveSearch.js';
+import { requestDigest } from './requestDigest.js';
 import { RecordCache } from './RecordCache.js';
 import { searchDedup } from './searchDedup.js';
 import { SearchExecutor } from './SearchExecutor.js';
@@ -61,6 +62,14 @@ export interface MemoryServiceOptions {
   recordCacheMaxBytes: number;
   /** How long a cached hit may answer before it is read from Redis again. */
   recordCacheMaxAgeMs: number;
+  /** How long an upsert's request id is remembered (retries within it store nothing again). */
+  requestIdWindowMs: number;
+}
+
+/** An upsert's request id (AIP-155), and whose: the calling token's name ('' without tokens). */
+export interface UpsertRequest {
+  readonly scope: string;
+  readonly id: string;
 }
 
 /** How DeleteEpisodicByFilter may go: past the match-all guard, or as a count only. */
@@ -112,25 +121,48 @@ export class MemoryService {
   /**
    * Stores the memories, generating ids where empty; returns ids in the order given. With
    * `owners` (an agent token's agents), nothing is stored when one of the ids is a memory of
-   * another agent: PERMISSION_DENIED naming that memory's id.
+   * another agent: PERMISSION_DENIED naming that memory's id. With `request` (a client's request
+   * id, in the scope of its token), a retry of a request already made within the window stores
+   * nothing and answers the first call's ids; the id reused for other memories is
+   * FAILED_PRECONDITION naming request_id.
    */
   async upsert(
     kind: MemoryKind,
     records: MemoryRecord[],
     owners: readonly string[] | null = null,
+    request: UpsertRequest | null = null,
   ): Promise<string[]> {
-    for (const record of records) if (record.id === '') record.id = randomUUID();
     if (records.length === 0) return [];
+    // Of the records as sent (before ids are generated, which a retry would generate anew).
+    const digest = request === null ? '' : requestDigest(kind, records);
+    for (const record of records) if (record.id === '') record.id = randomUUID();
     const token = this.writes.token();
     const follower = this.writes.follower;
     follower.expect(token, kind, records);
     try {
-      const result = await this.store.upsert(SCHEMAS[kind], records, token, owners);
+      const result = await this.store.upsert(
+        SCHEMAS[kind],
+        records,
+        token,
+        owners,
+        request === null ? null : { ...request, windowMs: this.options.requestIdWindowMs, digest },
+      );
       if ('refused' in result) {
         throw permissionDenied(
           `memories[${result.refused}].id`,
           "is a memory this token's agents may not write",
         );
+      }
+      if ('requestIdReused' in result) {
+        throw failedPrecondition(
+          'request_id',
+          'was sent before with other memories: use a new request_id for every request',
+          'REQUEST_ID_REUSED',
+        );
+      }
+      if ('repeated' in result) {
+        await this.writes.settle(result.repeated.streamId);
+        return result.repeated.ids;
       }
       await this.writes.settle(result.streamId);
     } finally {

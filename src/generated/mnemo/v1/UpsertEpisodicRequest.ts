@@ -4,8 +4,10 @@ import type { EpisodicMemory as _mnemo_v1_EpisodicMemory, EpisodicMemory__Output
 
 export interface UpsertEpisodicRequest {
   'memories'?: (_mnemo_v1_EpisodicMemory)[];
+  'request_id'?: (string);
 }
 
 export interface UpsertEpisodicRequest__Output {
   'memories': (_mnemo_v1_EpisodicMemory__Output)[];
+  'request_id': (string);
 }

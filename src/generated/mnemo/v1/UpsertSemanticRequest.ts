@@ -4,8 +4,10 @@ import type { SemanticMemory as _mnemo_v1_SemanticMemory, SemanticMemory__Output
 
 export interface UpsertSemanticRequest {
   'memories'?: (_mnemo_v1_SemanticMemory)[];
+  'request_id'?: (string);
 }
 
 export interface UpsertSemanticRequest__Output {
   'memories': (_mnemo_v1_SemanticMemory__Output)[];
+  'request_id': (string);
 }
