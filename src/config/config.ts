@@ -208,8 +208,7 @@ function rateLimits(r: EnvReader): Map<string, BucketParameters> {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** The log levels, the default (info) first. */
-const LOG_LEVELS: readonly LogLevel[] = ['info', 'debug', 'warn', 'error', 'silent'];
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 /**
  * Whether the host of a `host:port` address (as `address` accepts it) is loopback only: an IPv4
@@ -367,7 +366,11 @@ export function settingNames(): string[] {
   return r.names();
 }
 
-/** Every setting read through `r` (its problems recorded there), bad ones at their defaults. */
+/**
+ * Every setting read through `r` (its problems recorded there), bad ones at their defaults. Each
+ * is read whatever the others say, even from an empty environment: what is read is what
+ * `settingNames` lists and `loadConfig` accepts.
+ */
 function parse(r: EnvReader): Config {
   const grpcAddress = address(r, 'MNEMO_GRPC_ADDRESS', '127.0.0.1:50051');
   const insecure = boolean(r, 'MNEMO_INSECURE', false);
@@ -388,7 +391,7 @@ function parse(r: EnvReader): Config {
     redisUrl: redisUrl(r, 'MNEMO_REDIS_URL'),
     keyPrefix: keyPrefix(r),
     vectorDim: integer(r, 'MNEMO_VECTOR_DIM', 256, 2, 4096),
-    vectorPrecision: choice(r, 'MNEMO_VECTOR_PRECISION', ['float32', 'float16'] as const),
+    vectorPrecision: choice(r, 'MNEMO_VECTOR_PRECISION', 'float32', ['float32', 'float16']),
     maxK: integer(r, 'MNEMO_MAX_K', 1000, 1, 100_000),
     maxBatch: integer(r, 'MNEMO_MAX_BATCH', 1000, 1, 100_000),
     maxMessageBytes: integer(r, 'MNEMO_MAX_MESSAGE_BYTES', 33_554_432, 1024, 268_435_456),
@@ -412,7 +415,7 @@ function parse(r: EnvReader): Config {
     exactSearchMaxCandidates: integer(r, 'MNEMO_EXACT_SEARCH_MAX_CANDIDATES', 8192, 0, 10_000_000),
     changeStreamMaxLen: integer(r, 'MNEMO_CHANGE_STREAM_MAX_LEN', 100_000, 1000, 100_000_000),
     dataDir: r.read('MNEMO_DATA_DIR') ?? 'data',
-    logLevel: choice(r, 'MNEMO_LOG_LEVEL', LOG_LEVELS),
+    logLevel: choice(r, 'MNEMO_LOG_LEVEL', 'info', LOG_LEVELS),
     cacheMaxValueBytes: integer(r, 'MNEMO_CACHE_MAX_VALUE_BYTES', 1_048_576, 1, 16_777_216),
     auditMaxLen: integer(r, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
     auditMaxEntryBytes: integer(r, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
@@ -424,7 +427,7 @@ function parse(r: EnvReader): Config {
     recordCacheMaxAgeMs: integer(r, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
     datasetCheckIntervalMs: integer(r, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
     reconcilePerSecond: integer(r, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
-    searchPipeline: choice(r, 'MNEMO_SEARCH_PIPELINE', ['batched', 'naive'] as const),
+    searchPipeline: choice(r, 'MNEMO_SEARCH_PIPELINE', 'batched', ['batched', 'naive']),
     redisReplicaUrls: redisUrlList(r, 'MNEMO_REDIS_REPLICA_URLS'),
     maxReplicaLagMs: integer(r, 'MNEMO_MAX_REPLICA_LAG_MS', 1000, 1, 3_600_000),
     redisSentinels: hostPorts(r, 'MNEMO_REDIS_SENTINELS'),

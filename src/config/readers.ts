@@ -57,15 +57,17 @@ export function boolean(r: EnvReader, name: string, fallback: boolean): boolean 
   });
 }
 
-/** One of `values`; the first is the default. */
-export function choice<T extends string>(r: EnvReader, name: string, values: readonly T[]): T {
-  const [fallback, ...others] = values;
-  if (fallback === undefined) throw new Error(`${name}: no values`);
+/** One of `values`. */
+export function choice<T extends string>(
+  r: EnvReader,
+  name: string,
+  fallback: T,
+  values: readonly T[],
+): T {
   return r.parse(name, fallback, (raw) => {
     const value = values.find((v) => v === raw);
     if (value !== undefined) return value;
-    const allowed =
-      others.length === 1 ? `${fallback} or ${others.join('')}` : `one of ${values.join(', ')}`;
+    const allowed = values.length === 2 ? values.join(' or ') : `one of ${values.join(', ')}`;
     throw new ConfigError(`${name} must be ${allowed}, got "${raw}"`);
   });
 }

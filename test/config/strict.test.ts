@@ -33,7 +33,7 @@ describe('every problem at once', () => {
       'MNEMO_REDIS_URL must be a redis:// or rediss:// URL, got "http:"',
       'MNEMO_KEY_PREFIX must not contain spaces or glob characters (* ? [ ])',
       'MNEMO_VECTOR_DIM must be between 2 and 4096, got 1',
-      'MNEMO_LOG_LEVEL must be one of info, debug, warn, error, silent, got "loud"',
+      'MNEMO_LOG_LEVEL must be one of debug, info, warn, error, silent, got "loud"',
       'MNEMO_RATE_LIMITS names the bucket "a" twice',
     ]);
   });
@@ -99,6 +99,17 @@ describe('the known names', () => {
     const doc = readFileSync(join(projectRoot(), 'docs', 'configuration.md'), 'utf8');
     const names = [...settingNames(), ...NOT_SERVER_SETTINGS];
     expect(names.filter((name) => !doc.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('are every variable the table of docs/configuration.md lists: none is read conditionally', () => {
+    const doc = readFileSync(join(projectRoot(), 'docs', 'configuration.md'), 'utf8');
+    const table = doc.slice(
+      doc.indexOf('## Variables'),
+      doc.indexOf('## ', doc.indexOf('## Variables') + 3),
+    );
+    const listed = [...table.matchAll(/^\| `(MNEMO_[A-Z0-9_]+)`/gm)].map((match) => match[1]);
+    expect(listed.length).toBeGreaterThanOrEqual(50);
+    expect([...listed].sort()).toEqual(settingNames());
   });
 
   it('cover every MNEMO_ variable the tests, benchmarks and build read', () => {
