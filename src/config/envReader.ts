@@ -1,5 +1,6 @@
 import { ConfigError } from './configError.js';
 import { nearestName } from './nearestName.js';
+import { isServiceLink } from './serviceLinks.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -71,13 +72,14 @@ export class EnvReader {
 
   /**
    * Throws one ConfigError listing every problem recorded, then every MNEMO_ variable of the
-   * environment that is neither a setting read so far nor in NOT_SERVER_SETTINGS (with the
-   * nearest setting's name when one is close). Call it once every setting has been read.
+   * environment that is neither a setting read so far, nor in NOT_SERVER_SETTINGS, nor a
+   * Kubernetes service link (with the nearest setting's name when one is close). Call it once every setting has been read.
    */
   finish(): void {
     const unknown = Object.keys(this.env)
       .filter((name) => name.startsWith(PREFIX))
       .filter((name) => !this.known.has(name) && !NOT_SERVER_SETTINGS.has(name))
+      .filter((name) => !isServiceLink(name, this.env))
       .sort()
       .map((name) => {
         const nearest = nearestName(name, this.names(), PREFIX);

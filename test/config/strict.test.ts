@@ -76,6 +76,33 @@ describe('unknown MNEMO_ names', () => {
     ]);
   });
 
+  it('ignores the variables Kubernetes adds for Services named mnemo and mnemo-metrics', () => {
+    const links = {
+      MNEMO_SERVICE_HOST: '10.0.0.7',
+      MNEMO_SERVICE_PORT: '50051',
+      MNEMO_SERVICE_PORT_GRPC: '50051',
+      MNEMO_PORT: 'tcp://10.0.0.7:50051',
+      MNEMO_PORT_50051_TCP: 'tcp://10.0.0.7:50051',
+      MNEMO_PORT_50051_TCP_PROTO: 'tcp',
+      MNEMO_PORT_50051_TCP_PORT: '50051',
+      MNEMO_PORT_50051_TCP_ADDR: '10.0.0.7',
+      MNEMO_METRICS_SERVICE_HOST: '10.0.0.8',
+      MNEMO_METRICS_SERVICE_PORT: '9464',
+      MNEMO_METRICS_PORT: 'tcp://10.0.0.8:9464',
+      MNEMO_METRICS_PORT_9464_TCP_ADDR: '10.0.0.8',
+    };
+    expect(loadConfig(links).metricsAddress).toBe('0.0.0.0:9464');
+  });
+
+  it('still refuses a lone name of that shape, without its _SERVICE_HOST', () => {
+    expect(problemsOf({ MNEMO_GRPC_PORT: '50051' })).toEqual([
+      'MNEMO_GRPC_PORT is not a mnemo setting (docs/configuration.md lists them)',
+    ]);
+    expect(problemsOf({ MNEMO_SERVICE_HOST: 'x', MNEMO_PORT_50051_UDP_HOST: 'y' })).toEqual([
+      'MNEMO_PORT_50051_UDP_HOST is not a mnemo setting (docs/configuration.md lists them)',
+    ]);
+  });
+
   it('ignores the build and test variables, and names not under MNEMO_', () => {
     const env = Object.fromEntries([...NOT_SERVER_SETTINGS].map((name) => [name, '1']));
     expect(() => loadConfig({ ...env, PATH: '/bin', mnemo_redis_url: 'x' })).not.toThrow();
