@@ -9,7 +9,10 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`mnemo: invalid configuration: ${error.message}\n`);
+      // Every problem at once, one line each: a fix-and-retry loop finds them all in one go.
+      for (const problem of error.problems) {
+        process.stderr.write(`mnemo: invalid configuration: ${problem}\n`);
+      }
       process.exit(2);
     }
     throw error;

@@ -1,6 +1,19 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { redactUrl } from './redact.js';
+import { ConfigError } from './configError.js';
+import { EnvReader, type Env } from './envReader.js';
+import {
+  address,
+  boolean,
+  choice,
+  fraction,
+  hostPorts,
+  integer,
+  redisUrl,
+  redisUrlList,
+} from './readers.js';
+
+export { ConfigError } from './configError.js';
 
 /** Service configuration, parsed once from the environment at start and frozen. */
 export interface Config {
@@ -168,90 +181,36 @@ export function bucketProblem(
 }
 
 /** MNEMO_RATE_LIMITS: `name=capacity/refill_per_second`, comma-separated. */
-function rateLimits(env: Env): Map<string, BucketParameters> {
-  const raw = read(env, 'MNEMO_RATE_LIMITS');
-  const buckets = new Map<string, BucketParameters>();
-  if (raw === undefined) return buckets;
-  for (const item of raw.split(',')) {
-    const match = /^\s*([^\s=,]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\s*$/.exec(item);
-    if (match === null) {
-      throw new ConfigError(
-        `MNEMO_RATE_LIMITS must be name=capacity/refill_per_second, comma-separated, got "${item.trim()}"`,
-      );
+function rateLimits(r: EnvReader): Map<string, BucketParameters> {
+  return r.parse('MNEMO_RATE_LIMITS', new Map<string, BucketParameters>(), (raw) => {
+    const buckets = new Map<string, BucketParameters>();
+    for (const item of raw.split(',')) {
+      const match = /^\s*([^\s=,]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\s*$/.exec(item);
+      if (match === null) {
+        throw new ConfigError(
+          `MNEMO_RATE_LIMITS must be name=capacity/refill_per_second, comma-separated, got "${item.trim()}"`,
+        );
+      }
+      const [, name = '', capacity, refill] = match;
+      const parameters = { capacity: Number(capacity), refillPerSecond: Number(refill) };
+      const wrong = bucketProblem(parameters.capacity, parameters.refillPerSecond);
+      if (wrong !== null) {
+        throw new ConfigError(
+          `MNEMO_RATE_LIMITS: bucket "${name}": ${wrong.field} ${wrong.problem}`,
+        );
+      }
+      if (buckets.has(name)) {
+        throw new ConfigError(`MNEMO_RATE_LIMITS names the bucket "${name}" twice`);
+      }
+      buckets.set(name, parameters);
     }
-    const [, name = '', capacity, refill] = match;
-    const parameters = { capacity: Number(capacity), refillPerSecond: Number(refill) };
-    const wrong = bucketProblem(parameters.capacity, parameters.refillPerSecond);
-    if (wrong !== null) {
-      throw new ConfigError(`MNEMO_RATE_LIMITS: bucket "${name}": ${wrong.field} ${wrong.problem}`);
-    }
-    if (buckets.has(name)) {
-      throw new ConfigError(`MNEMO_RATE_LIMITS names the bucket "${name}" twice`);
-    }
-    buckets.set(name, parameters);
-  }
-  return buckets;
+    return buckets;
+  });
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
-
-/** Raised at start when the environment holds an invalid setting; the message names it. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function read(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined) return undefined;
-  const trimmed = raw.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) {
-    throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
-  }
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
-}
-
-/** A number in [0, 1), such as 0.98. */
-function fraction(env: Env, name: string, fallback: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^(0|0?\.\d+)$/.test(raw)) {
-    throw new ConfigError(
-      `${name} must be a number from 0 to below 1 (such as 0.98), got "${raw}"`,
-    );
-  }
-  return Number(raw);
-}
-
-function address(env: Env, name: string, fallback: string): string {
-  const value = read(env, name) ?? fallback;
-  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value)) {
-    throw new ConfigError(`${name} must be host:port, got "${value}"`);
-  }
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (raw !== 'true' && raw !== 'false') {
-    throw new ConfigError(`${name} must be true or false, got "${raw}"`);
-  }
-  return raw === 'true';
-}
 
 /**
  * Whether the host of a `host:port` address (as `address` accepts it) is loopback only: an IPv4
@@ -302,14 +261,13 @@ export interface Protection {
 }
 
 /**
-/**
  * MNEMO_TLS_CERT and MNEMO_TLS_KEY (both or neither), and MNEMO_TLS_CLIENT_CA (only with them).
  * Only the variables are checked here; the files are read (and checked) when the server starts.
  */
-function tlsFiles(env: Env): TlsFiles | null {
-  const certFile = read(env, 'MNEMO_TLS_CERT');
-  const keyFile = read(env, 'MNEMO_TLS_KEY');
-  const clientCaFile = read(env, 'MNEMO_TLS_CLIENT_CA') ?? null;
+function tlsFiles(r: EnvReader): TlsFiles | null {
+  const certFile = r.read('MNEMO_TLS_CERT');
+  const keyFile = r.read('MNEMO_TLS_KEY');
+  const clientCaFile = r.read('MNEMO_TLS_CLIENT_CA') ?? null;
   if (certFile === undefined && keyFile === undefined) {
     if (clientCaFile === null) return null;
     throw new ConfigError(
@@ -363,56 +321,6 @@ export function servingMode(
   return `insecure mode: plaintext without tokens on ${config.grpcAddress} (MNEMO_INSECURE=true)`;
 }
 
-function redisUrl(env: Env, name: string): string | null {
-  const value = read(env, name);
-  if (value === undefined) return null;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got "${redactUrl(value)}"`);
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got "${url.protocol}"`);
-  }
-  return value;
-}
-
-function urlList(env: Env, name: string): string[] {
-  const raw = read(env, name);
-  if (raw === undefined) return [];
-  return raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
-    .map((item) => {
-      const url = redisUrl({ [name]: item }, name);
-      if (url === null) throw new ConfigError(`${name} holds an empty URL`);
-      return url;
-    });
-}
-
-function hostPorts(env: Env, name: string): { host: string; port: number }[] {
-  const raw = read(env, name);
-  if (raw === undefined) return [];
-  return raw.split(',').map((item) => {
-    const match = /^\s*(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})\s*$/.exec(item);
-    const port = Number(match?.[2]);
-    if (match === null || port < 1 || port > 65535) {
-      throw new ConfigError(`${name} must be a comma-separated host:port list, got "${item}"`);
-    }
-    return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port };
-  });
-}
-
-function pipeline(env: Env): 'batched' | 'naive' {
-  const value = read(env, 'MNEMO_SEARCH_PIPELINE') ?? 'batched';
-  if (value !== 'batched' && value !== 'naive') {
-    throw new ConfigError(`MNEMO_SEARCH_PIPELINE must be batched or naive, got "${value}"`);
-  }
-  return value;
-}
-
 /**
  * The namespaces of src/redis/RedisKeys.ts whose keys end in a caller's text (memory ids, cache
  * keys, bucket names, audit agent ids). A prefix holding one would nest under a shorter prefix:
@@ -421,98 +329,119 @@ function pipeline(env: Env): 'batched' | 'naive' {
  */
 const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:/;
 
-/** Parses and validates the MNEMO_* environment variables. */
+/** MNEMO_KEY_PREFIX, as set (untrimmed): no spaces, glob characters or caller namespaces. */
+function keyPrefix(r: EnvReader): string {
+  const prefix = r.raw('MNEMO_KEY_PREFIX') ?? '';
+  return r.check(() => {
+    if (/[\s*?[\]]/.test(prefix)) {
+      throw new ConfigError(
+        'MNEMO_KEY_PREFIX must not contain spaces or glob characters (* ? [ ])',
+      );
+    }
+    const nested = CALLER_NAMESPACES.exec(prefix);
+    if (nested !== null) {
+      throw new ConfigError(
+        `MNEMO_KEY_PREFIX must not contain "${nested[0]}": its keys would be in that namespace ` +
+          `of the prefix "${prefix.slice(0, nested.index)}", open to that deployment's callers`,
+      );
+    }
+    return prefix;
+  }, '');
+}
+
+/**
+ * Parses and validates the MNEMO_* environment variables, frozen. Throws one ConfigError listing
+ * every problem, one per line naming its variable: each bad setting, then each MNEMO_ variable
+ * that is not a setting (with the nearest setting's name when one is close).
+ */
 export function loadConfig(env: Env = process.env): Config {
-  const keyPrefix = env.MNEMO_KEY_PREFIX ?? '';
-  if (/[\s*?[\]]/.test(keyPrefix)) {
-    throw new ConfigError('MNEMO_KEY_PREFIX must not contain spaces or glob characters (* ? [ ])');
-  }
-  const nested = CALLER_NAMESPACES.exec(keyPrefix);
-  if (nested !== null) {
-    throw new ConfigError(
-      `MNEMO_KEY_PREFIX must not contain "${nested[0]}": its keys would be in that namespace ` +
-        `of the prefix "${keyPrefix.slice(0, nested.index)}", open to that deployment's callers`,
-    );
-  }
-  const vectorPrecision = (read(env, 'MNEMO_VECTOR_PRECISION') ?? 'float32') as
-    'float32' | 'float16';
-  if (vectorPrecision !== 'float32' && vectorPrecision !== 'float16') {
-    throw new ConfigError(
-      `MNEMO_VECTOR_PRECISION must be float32 or float16, got "${String(vectorPrecision)}"`,
-    );
-  }
-  const logLevel = (read(env, 'MNEMO_LOG_LEVEL') ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError(`MNEMO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  }
-  const grpcAddress = address(env, 'MNEMO_GRPC_ADDRESS', '127.0.0.1:50051');
-  const insecure = boolean(env, 'MNEMO_INSECURE', false);
-  const tls = tlsFiles(env);
-  const authTokensFile = read(env, 'MNEMO_AUTH_TOKENS_FILE') ?? null;
-  checkProtectedMode(grpcAddress, { tls: tls !== null, tokens: authTokensFile !== null, insecure });
+  const r = new EnvReader(env);
+  const config = parse(r);
+  r.finish();
+  return config;
+}
+
+/** The names of every setting, sorted: what `loadConfig` reads. */
+export function settingNames(): string[] {
+  const r = new EnvReader({});
+  parse(r);
+  return r.names();
+}
+
+/**
+ * Every setting read through `r` (its problems recorded there), bad ones at their defaults. Each
+ * is read whatever the others say, even from an empty environment: what is read is what
+ * `settingNames` lists and `loadConfig` accepts.
+ */
+function parse(r: EnvReader): Config {
+  const grpcAddress = address(r, 'MNEMO_GRPC_ADDRESS', '127.0.0.1:50051');
+  const insecure = boolean(r, 'MNEMO_INSECURE', false);
+  const tls = r.check(() => tlsFiles(r), null);
+  const authTokensFile = r.read('MNEMO_AUTH_TOKENS_FILE') ?? null;
+  r.check(() => {
+    checkProtectedMode(grpcAddress, {
+      tls: tls !== null,
+      tokens: authTokensFile !== null,
+      insecure,
+    });
+  }, undefined);
   const config: Config = {
     grpcAddress,
     insecure,
     tls,
     authTokensFile,
-    redisUrl: redisUrl(env, 'MNEMO_REDIS_URL'),
-    keyPrefix,
-    vectorDim: integer(env, 'MNEMO_VECTOR_DIM', 256, 2, 4096),
-    vectorPrecision,
-    maxK: integer(env, 'MNEMO_MAX_K', 1000, 1, 100_000),
-    maxBatch: integer(env, 'MNEMO_MAX_BATCH', 1000, 1, 100_000),
-    maxMessageBytes: integer(env, 'MNEMO_MAX_MESSAGE_BYTES', 33_554_432, 1024, 268_435_456),
-    maxInflight: integer(env, 'MNEMO_MAX_INFLIGHT', 2000, 1, 1_000_000),
-    maxInflightPerConnection: integer(env, 'MNEMO_MAX_INFLIGHT_PER_CONNECTION', 1000, 1, 1000),
-    maxStreams: integer(env, 'MNEMO_MAX_STREAMS', 100, 1, 100_000),
-    maxStreamsPerClient: integer(env, 'MNEMO_MAX_STREAMS_PER_CLIENT', 8, 1, 100_000),
-    streamIdleTimeoutMs: integer(env, 'MNEMO_STREAM_IDLE_TIMEOUT_MS', 30_000, 0, 3_600_000),
-    hnswM: integer(env, 'MNEMO_HNSW_M', 16, 4, 128),
-    hnswEfConstruction: integer(env, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
-    efRuntime: integer(env, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),
-    targetRecall: fraction(env, 'MNEMO_TARGET_RECALL', 0.98),
+    redisUrl: redisUrl(r, 'MNEMO_REDIS_URL'),
+    keyPrefix: keyPrefix(r),
+    vectorDim: integer(r, 'MNEMO_VECTOR_DIM', 256, 2, 4096),
+    vectorPrecision: choice(r, 'MNEMO_VECTOR_PRECISION', 'float32', ['float32', 'float16']),
+    maxK: integer(r, 'MNEMO_MAX_K', 1000, 1, 100_000),
+    maxBatch: integer(r, 'MNEMO_MAX_BATCH', 1000, 1, 100_000),
+    maxMessageBytes: integer(r, 'MNEMO_MAX_MESSAGE_BYTES', 33_554_432, 1024, 268_435_456),
+    maxInflight: integer(r, 'MNEMO_MAX_INFLIGHT', 2000, 1, 1_000_000),
+    maxInflightPerConnection: integer(r, 'MNEMO_MAX_INFLIGHT_PER_CONNECTION', 1000, 1, 1000),
+    maxStreams: integer(r, 'MNEMO_MAX_STREAMS', 100, 1, 100_000),
+    maxStreamsPerClient: integer(r, 'MNEMO_MAX_STREAMS_PER_CLIENT', 8, 1, 100_000),
+    streamIdleTimeoutMs: integer(r, 'MNEMO_STREAM_IDLE_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    hnswM: integer(r, 'MNEMO_HNSW_M', 16, 4, 128),
+    hnswEfConstruction: integer(r, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
+    efRuntime: integer(r, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),
+    targetRecall: fraction(r, 'MNEMO_TARGET_RECALL', 0.98),
     efCalibrationIntervalMs: integer(
-      env,
+      r,
       'MNEMO_EF_CALIBRATION_INTERVAL_MS',
       30_000,
       1000,
       86_400_000,
     ),
-    efCalibrationSamples: integer(env, 'MNEMO_EF_CALIBRATION_SAMPLES', 512, 16, 1024),
-    exactSearchMaxCandidates: integer(
-      env,
-      'MNEMO_EXACT_SEARCH_MAX_CANDIDATES',
-      8192,
-      0,
-      10_000_000,
-    ),
-    changeStreamMaxLen: integer(env, 'MNEMO_CHANGE_STREAM_MAX_LEN', 100_000, 1000, 100_000_000),
-    dataDir: read(env, 'MNEMO_DATA_DIR') ?? 'data',
-    logLevel,
-    cacheMaxValueBytes: integer(env, 'MNEMO_CACHE_MAX_VALUE_BYTES', 1_048_576, 1, 16_777_216),
-    auditMaxLen: integer(env, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
-    auditMaxEntryBytes: integer(env, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
-    redisPoolSize: integer(env, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
-    batchWindowMs: integer(env, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
-    batchMax: integer(env, 'MNEMO_BATCH_MAX', 64, 1, 4096),
-    batchConcurrency: integer(env, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
-    recordCacheMaxBytes: integer(env, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
-    recordCacheMaxAgeMs: integer(env, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
-    requestIdWindowMs: integer(env, 'MNEMO_REQUEST_ID_WINDOW_MS', 3_600_000, 1000, 604_800_000),
-    datasetCheckIntervalMs: integer(env, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
-    reconcilePerSecond: integer(env, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
-    searchPipeline: pipeline(env),
-    redisReplicaUrls: urlList(env, 'MNEMO_REDIS_REPLICA_URLS'),
-    maxReplicaLagMs: integer(env, 'MNEMO_MAX_REPLICA_LAG_MS', 1000, 1, 3_600_000),
-    redisSentinels: hostPorts(env, 'MNEMO_REDIS_SENTINELS'),
-    redisSentinelMaster: read(env, 'MNEMO_REDIS_SENTINEL_MASTER') ?? 'mymaster',
-    writeMinReplicas: integer(env, 'MNEMO_WRITE_MIN_REPLICAS', 0, 0, 100),
-    writeReplicaTimeoutMs: integer(env, 'MNEMO_WRITE_REPLICA_TIMEOUT_MS', 1000, 1, 60_000),
-    snapshotIntervalMs: integer(env, 'MNEMO_SNAPSHOT_INTERVAL_MS', 600_000, 0, 86_400_000),
-    rateLimits: rateLimits(env),
-    rateLimitsOnly: boolean(env, 'MNEMO_RATE_LIMITS_ONLY', false),
-    metricsAddress: address(env, 'MNEMO_METRICS_ADDRESS', '0.0.0.0:9464'),
-    shutdownGraceMs: integer(env, 'MNEMO_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    efCalibrationSamples: integer(r, 'MNEMO_EF_CALIBRATION_SAMPLES', 512, 16, 1024),
+    exactSearchMaxCandidates: integer(r, 'MNEMO_EXACT_SEARCH_MAX_CANDIDATES', 8192, 0, 10_000_000),
+    changeStreamMaxLen: integer(r, 'MNEMO_CHANGE_STREAM_MAX_LEN', 100_000, 1000, 100_000_000),
+    dataDir: r.read('MNEMO_DATA_DIR') ?? 'data',
+    logLevel: choice(r, 'MNEMO_LOG_LEVEL', 'info', LOG_LEVELS),
+    cacheMaxValueBytes: integer(r, 'MNEMO_CACHE_MAX_VALUE_BYTES', 1_048_576, 1, 16_777_216),
+    auditMaxLen: integer(r, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
+    auditMaxEntryBytes: integer(r, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
+    redisPoolSize: integer(r, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
+    batchWindowMs: integer(r, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
+    batchMax: integer(r, 'MNEMO_BATCH_MAX', 64, 1, 4096),
+    batchConcurrency: integer(r, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
+    recordCacheMaxBytes: integer(r, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
+    recordCacheMaxAgeMs: integer(r, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
+    requestIdWindowMs: integer(r, 'MNEMO_REQUEST_ID_WINDOW_MS', 3_600_000, 1000, 604_800_000),
+    datasetCheckIntervalMs: integer(r, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
+    reconcilePerSecond: integer(r, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
+    searchPipeline: choice(r, 'MNEMO_SEARCH_PIPELINE', 'batched', ['batched', 'naive']),
+    redisReplicaUrls: redisUrlList(r, 'MNEMO_REDIS_REPLICA_URLS'),
+    maxReplicaLagMs: integer(r, 'MNEMO_MAX_REPLICA_LAG_MS', 1000, 1, 3_600_000),
+    redisSentinels: hostPorts(r, 'MNEMO_REDIS_SENTINELS'),
+    redisSentinelMaster: r.read('MNEMO_REDIS_SENTINEL_MASTER') ?? 'mymaster',
+    writeMinReplicas: integer(r, 'MNEMO_WRITE_MIN_REPLICAS', 0, 0, 100),
+    writeReplicaTimeoutMs: integer(r, 'MNEMO_WRITE_REPLICA_TIMEOUT_MS', 1000, 1, 60_000),
+    snapshotIntervalMs: integer(r, 'MNEMO_SNAPSHOT_INTERVAL_MS', 600_000, 0, 86_400_000),
+    rateLimits: rateLimits(r),
+    rateLimitsOnly: boolean(r, 'MNEMO_RATE_LIMITS_ONLY', false),
+    metricsAddress: address(r, 'MNEMO_METRICS_ADDRESS', '0.0.0.0:9464'),
+    shutdownGraceMs: integer(r, 'MNEMO_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   return Object.freeze(config);
 }

@@ -54,7 +54,7 @@ describe('Upserts with a request_id are safe to retry', () => {
     client = memoryClient(app.port);
     lossy = memoryClient(app.port, credentials.createInsecure(), {
       interceptors: [loseAnswers],
-    } as object);
+    });
     raw = new Redis(redis.url);
   });
 

@@ -180,10 +180,11 @@ describe('loadConfig', () => {
       );
     });
 
-    it('still checks the address format first', () => {
-      expect(() => loadConfig({ MNEMO_GRPC_ADDRESS: 'nowhere', MNEMO_INSECURE: 'true' })).toThrow(
-        /MNEMO_GRPC_ADDRESS must be host:port/,
-      );
+    it('checks the address format first: a malformed address is not also refused as such', () => {
+      for (const env of [{ MNEMO_INSECURE: 'true' }, {}]) {
+        const load = () => loadConfig({ MNEMO_GRPC_ADDRESS: 'nowhere', ...env });
+        expect(load).toThrow(/^MNEMO_GRPC_ADDRESS must be host:port, got "nowhere"$/);
+      }
     });
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { redactUrl } from '../../src/config/redact.js';
+import { spawnServer } from '../support/serverProcess.js';
+
+/** Starts a real server with `env`, which must refuse it: its exit code, stdout and stderr. */
+async function refusedStart(env: Record<string, string>) {
+  const server = await spawnServer(env, false);
+  const code = await new Promise((resolve) => server.child.once('exit', resolve));
+  return { code, stdout: server.stdout(), stderr: server.stderr() };
+}
 
 describe('operations settings', () => {
   it('serves metrics on 0.0.0.0:9464 and gives calls 10 s to finish on shutdown by default', () => {
@@ -59,4 +67,30 @@ describe('operations settings', () => {
     expect(redactUrl('redis://10.0.0.1:6379')).toBe('redis://10.0.0.1:6379');
     expect(redactUrl('user:pw@host')).toBe('***@host');
   });
+
+  it('stops a server started with a misspelled variable, naming the right one', async () => {
+    const { code, stdout, stderr } = await refusedStart({ MNEMO_REDIS_ULR: 'redis://10.9.9.9:1' });
+    expect(code, stderr).toBe(2);
+    expect(stderr).toBe(
+      'mnemo: invalid configuration: MNEMO_REDIS_ULR is not a mnemo setting; ' +
+        'did you mean MNEMO_REDIS_URL?\n',
+    );
+    expect(stdout).toBe('');
+  }, 30_000);
+
+  it('reports every bad setting of a server at once, one line each', async () => {
+    const { code, stdout, stderr } = await refusedStart({
+      MNEMO_VECTOR_DIM: '1',
+      MNEMO_INSECURE: 'yes',
+      MNEMO_MAX_K: 'many',
+    });
+    expect(code, stderr).toBe(2);
+    expect(stderr.split('\n')).toEqual([
+      'mnemo: invalid configuration: MNEMO_INSECURE must be true or false, got "yes"',
+      'mnemo: invalid configuration: MNEMO_VECTOR_DIM must be between 2 and 4096, got 1',
+      'mnemo: invalid configuration: MNEMO_MAX_K must be a whole number, got "many"',
+      '',
+    ]);
+    expect(stdout).toBe('');
+  }, 30_000);
 });
