@@ -39,7 +39,9 @@ def reflection_classes():
         if oneof:
             m.oneof_decl.add(name="message_request")
         for field_name, number, kind, label, type_name in fields:
-            field = m.field.add(name=field_name, number=number, type=kind, label=label, type_name=type_name)
+            field = m.field.add(name=field_name, number=number, type=kind, label=label)
+            if type_name:
+                field.type_name = f".grpc.reflection.v1.{type_name}"
             if oneof:
                 field.oneof_index = 0
 
@@ -53,13 +55,17 @@ def reflection_classes():
     )
     message("FileDescriptorResponse", ("file_descriptor_proto", 1, F.TYPE_BYTES, many, None))
     message("ServiceResponse", ("name", 1, F.TYPE_STRING, one, None))
-    message("ListServiceResponse", ("service", 1, F.TYPE_MESSAGE, many, ".grpc.reflection.v1.ServiceResponse"))
-    message("ErrorResponse", ("error_code", 1, F.TYPE_INT32, one, None), ("error_message", 2, F.TYPE_STRING, one, None))
+    message("ListServiceResponse", ("service", 1, F.TYPE_MESSAGE, many, "ServiceResponse"))
+    message(
+        "ErrorResponse",
+        ("error_code", 1, F.TYPE_INT32, one, None),
+        ("error_message", 2, F.TYPE_STRING, one, None),
+    )
     message(
         "ServerReflectionResponse",
-        ("file_descriptor_response", 4, F.TYPE_MESSAGE, one, ".grpc.reflection.v1.FileDescriptorResponse"),
-        ("list_services_response", 6, F.TYPE_MESSAGE, one, ".grpc.reflection.v1.ListServiceResponse"),
-        ("error_response", 7, F.TYPE_MESSAGE, one, ".grpc.reflection.v1.ErrorResponse"),
+        ("file_descriptor_response", 4, F.TYPE_MESSAGE, one, "FileDescriptorResponse"),
+        ("list_services_response", 6, F.TYPE_MESSAGE, one, "ListServiceResponse"),
+        ("error_response", 7, F.TYPE_MESSAGE, one, "ErrorResponse"),
     )
     pool = descriptor_pool.DescriptorPool()
     pool.Add(proto)
@@ -151,7 +157,8 @@ def main(target):
         GetHash, get_hash = caller(channel, pool, cache, "GetHash")
         stored = get_hash(GetHash(key="py-hash"))
 
-        entry = pool.FindMessageTypeByName("mnemo.v1.CacheServiceSetHashRequest").fields_by_name["fields"]
+        hash_type = pool.FindMessageTypeByName("mnemo.v1.CacheServiceSetHashRequest")
+        entry = hash_type.fields_by_name["fields"].message_type
         print(
             json.dumps(
                 {
@@ -165,7 +172,7 @@ def main(target):
                     "commented": sorted(
                         name for name, proto in files.items() if proto.source_code_info.location
                     ),
-                    "map_entry": [entry.message_type.full_name, entry.message_type.GetOptions().map_entry],
+                    "map_entry": [entry.full_name, entry.GetOptions().map_entry],
                     "upserted": upserted,
                     "hits": hits,
                     "hash": {"found": stored.found, "fields": dict(stored.fields)},
