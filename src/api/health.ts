@@ -37,7 +37,7 @@ interface HealthHandlers extends UntypedServiceImplementation {
 
 let cached: PackageDefinition | undefined;
 
-/** grpc.health.v1 from the health.proto grpc-health-check ships (also fed to reflection). */
+/** grpc.health.v1 from the health.proto grpc-health-check ships (reflection serves it too). */
 export function healthPackageDefinition(): PackageDefinition {
   cached ??= loadSync(protoPath, PROTO_OPTIONS);
   return cached;

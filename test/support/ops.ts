@@ -137,6 +137,15 @@ export async function reflect(
   version: 'v1' | 'v1alpha',
   request: Record<string, unknown>,
 ): Promise<Record<string, unknown>[]> {
+  return reflectAll(port, version, [request]);
+}
+
+/** Reflection requests, in order, on one fresh stream; resolves every response received. */
+export async function reflectAll(
+  port: number,
+  version: 'v1' | 'v1alpha',
+  requests: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
   const definition = loadSync(`grpc/reflection/${version}/reflection.proto`, {
     ...PROTO_OPTIONS,
     includeDirs: [reflectionProtoDir],
@@ -152,7 +161,7 @@ export async function reflect(
       stream.on('data', (response: Record<string, unknown>) => responses.push(response));
       stream.on('error', reject);
       stream.on('end', resolve);
-      stream.write(request);
+      for (const request of requests) stream.write(request);
       stream.end();
     });
     return responses;

@@ -8,7 +8,7 @@ import { invalidArgument } from '../../model/errors.js';
 import { UndecodableRequest } from './guard.js';
 
 /**
- * A service not served through bindService (server reflection, whose handlers are a library's)
+ * A service not served through bindService (server reflection, whose handlers take the stream)
  * with every request deserializer made total: bytes that do not decode become an
  * UndecodableRequest instead of an exception, which grpc-js would answer INTERNAL. The
  * undecodableInterceptor then answers them INVALID_ARGUMENT.

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mnemoPackageDefinition } from '../../src/api/protos.js';
+import type { App } from '../../src/app/App.js';
+import type { RedisProcess } from '../../src/app/RedisProcess.js';
+import { projectRoot } from '../../src/config/projectRoot.js';
+import { run } from '../support/ops.js';
+import { startApp, startRedis } from '../support/testApp.js';
+
+/** Debian's python3, the one python3-grpcio and python3-protobuf install into (README). */
+const PYTHON = '/usr/bin/python3';
+const CLIENT = join(projectRoot(), 'test', 'python', 'reflection_client.py');
+
+interface ClientReport {
+  services: string[];
+  files: string[];
+  methods: Record<string, string[]>;
+  commented: string[];
+  map_entry: [string, boolean];
+  upserted: string[];
+  hits: string[];
+  hash: { found: boolean; fields: Record<string, string> };
+}
+
+describe('a Python client that learns the services through reflection', () => {
+  let redis: RedisProcess;
+  let app: App;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startApp(redis, { MNEMO_VECTOR_DIM: '4' });
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await redis.stop();
+  });
+
+  it('loads every file into a descriptor pool and calls memory and cache methods', async () => {
+    const { code, stdout, stderr } = await run(PYTHON, [CLIENT, `127.0.0.1:${app.port}`]);
+    expect(code, `${stderr}\n(needs ${PYTHON} with python3-grpcio, python3-protobuf)`).toBe(0);
+    const report = JSON.parse(stdout) as ClientReport;
+    const files = [
+      'grpc/health/v1/health.proto',
+      'mnemo/v1/audit.proto',
+      'mnemo/v1/cache.proto',
+      'mnemo/v1/memory.proto',
+      'mnemo/v1/rate_limit.proto',
+    ];
+    expect(report.files).toEqual(files);
+    expect(report.commented).toEqual(files);
+    const definition = mnemoPackageDefinition();
+    const services = ['AuditService', 'CacheService', 'MemoryService', 'RateLimitService'];
+    expect(report.methods).toEqual(
+      Object.fromEntries(
+        services.map((name) => [
+          `mnemo.v1.${name}`,
+          Object.keys(definition[`mnemo.v1.${name}`] as object).sort(),
+        ]),
+      ),
+    );
+    expect(report.map_entry).toEqual(['mnemo.v1.CacheServiceSetHashRequest.FieldsEntry', true]);
+    expect(report.upserted).toEqual(['py-1', 'py-2']);
+    expect(report.hits).toEqual(['py-1', 'py-2']);
+    expect(report.hash).toEqual({ found: true, fields: { greeting: 'hello', answer: '42' } });
+  });
+});
