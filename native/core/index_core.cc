@@ -7,7 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/half_space.h"
+#include "core/inner_product_space.h"
 
 namespace mnemo {
 namespace {
@@ -19,9 +19,7 @@ constexpr size_t kMinGrowth = 1024;
 IndexCore::IndexCore(size_t dim, bool half)
     : dim_(dim),
       half_(half),
-      space_(half ? std::unique_ptr<hnswlib::SpaceInterface<float>>(
-                        std::make_unique<HalfInnerProductSpace>(dim))
-                  : std::make_unique<hnswlib::InnerProductSpace>(dim)) {}
+      space_(std::make_unique<InnerProductSpace>(dim, half)) {}
 
 void IndexCore::Create(size_t m, size_t ef_construction, size_t capacity, size_t seed) {
   hnsw_ = std::make_unique<Hnsw>(space_.get(), std::max<size_t>(1, capacity), m, ef_construction,

@@ -3,7 +3,8 @@
 //
 // Vectors are L2-normalised by the caller and compared by inner product
 // (distance = 1 - cos), stored as float32 or, to halve their memory traffic,
-// as IEEE float16 (HalfInnerProductSpace).
+// as IEEE float16 (InnerProductSpace, with the run-time SIMD path of
+// core/simd.h).
 //
 // Locking model:
 //   layout_mu_    shared by every operation that touches index memory
@@ -54,9 +55,8 @@ struct Stats {
 
 class IndexCore {
  public:
-  // The space is built here: its constructor writes hnswlib's file-static
-  // SIMD function pointers, so cores must not be constructed concurrently
-  // (the binding constructs them on the JS thread).
+  // The space is built here and keeps the distance kernel of the SIMD path
+  // active now (core/simd.h) for the core's lifetime.
   IndexCore(size_t dim, bool half);
 
   size_t dim() const { return dim_; }

@@ -1,0 +1,59 @@
+// The SIMD path of the distance kernels, chosen at run time from what the CPU
+// supports (the build targets the architecture's baseline only).
+
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/hnsw.h"
+
+namespace mnemo {
+
+// Kernel families, fastest last within an architecture: x86-64 has scalar,
+// sse2 (its baseline), avx2 (with FMA and F16C) and avx512 (AVX-512F for
+// float16, AVX2's kernel for float32, see kernels_x86.cc);
+// arm64 has scalar and neon; any other architecture has scalar only.
+enum class SimdPath { kScalar, kSse2, kAvx2, kAvx512, kNeon };
+
+// The distance functions of one path: 1 - <a, b> over `*param` (a size_t)
+// components stored as float32 and as IEEE float16.
+struct DistanceKernels {
+  hnswlib::DISTFUNC<float> float32;
+  hnswlib::DISTFUNC<float> float16;
+};
+
+// The path's name as MNEMO_SIMD spells it ("avx512", "avx2", "sse2", "neon",
+// "scalar").
+const char* SimdName(SimdPath path);
+
+// Parses a name of SimdName into `path`; false for any other string.
+bool ParseSimd(const std::string& name, SimdPath* path);
+
+// The paths this CPU (and this build) can run, best first; scalar is last
+// and always present.
+std::vector<SimdPath> SupportedSimd();
+
+// Makes `path` the one that spaces constructed from now on use. Returns false,
+// changing nothing, if the CPU cannot run it. Not thread-safe with respect to
+// constructing spaces: call it before building any index (the binding does at
+// load). Until called, the best supported path is active.
+bool SelectSimd(SimdPath path);
+
+// The active path and its kernels.
+SimdPath ActiveSimd();
+const DistanceKernels& ActiveKernels();
+
+// The kernels of one path (defined in kernels_*.cc; only those of the build's
+// architecture exist).
+const DistanceKernels& ScalarKernels();
+#if defined(__x86_64__) || defined(_M_X64)
+const DistanceKernels& Sse2Kernels();
+const DistanceKernels& Avx2Kernels();
+const DistanceKernels& Avx512Kernels();
+#endif
+#if defined(__aarch64__)
+const DistanceKernels& NeonKernels();
+#endif
+
+}  // namespace mnemo
