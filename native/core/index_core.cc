@@ -19,6 +19,7 @@ constexpr size_t kMinGrowth = 1024;
 IndexCore::IndexCore(size_t dim, bool half)
     : dim_(dim),
       half_(half),
+      kernels_(ActiveKernels()),
       space_(std::make_unique<InnerProductSpace>(dim, half)) {}
 
 void IndexCore::Create(size_t m, size_t ef_construction, size_t capacity, size_t seed) {
@@ -88,8 +89,7 @@ bool IndexCore::GetVector(uint32_t label, float* out) const {
   if (!FindSlot(label, &slot) || !IsReady(slot) || hnsw_->isMarkedDeleted(slot)) return false;
   const char* stored = hnsw_->getDataByInternalId(slot);
   if (half_) {
-    const uint16_t* halves = reinterpret_cast<const uint16_t*>(stored);
-    for (size_t i = 0; i < dim_; ++i) out[i] = HalfToFloat(halves[i]);
+    kernels_.from_half(reinterpret_cast<const uint16_t*>(stored), out, dim_);
   } else {
     std::memcpy(out, stored, hnsw_->data_size_);
   }

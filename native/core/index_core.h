@@ -33,9 +33,9 @@
 #include <vector>
 
 #include "core/fair_shared_mutex.h"
-#include "core/float16.h"
 #include "core/hnsw.h"
 #include "core/label_filter.h"
+#include "core/simd.h"
 #include "core/top_k.h"
 
 namespace mnemo {
@@ -66,7 +66,7 @@ class IndexCore {
   const void* Encode(const float* normalised, std::vector<uint16_t>& scratch) const {
     if (!half_) return normalised;
     scratch.resize(dim_);
-    for (size_t i = 0; i < dim_; ++i) scratch[i] = FloatToHalf(normalised[i]);
+    kernels_.to_half(normalised, scratch.data(), dim_);
     return scratch.data();
   }
 
@@ -150,6 +150,7 @@ class IndexCore {
 
   const size_t dim_;
   const bool half_;
+  const DistanceKernels& kernels_;  // of the SIMD path active at construction
   std::unique_ptr<hnswlib::SpaceInterface<float>> space_;  // must outlive hnsw_
   std::unique_ptr<Hnsw> hnsw_;
   mutable FairSharedMutex layout_mu_;

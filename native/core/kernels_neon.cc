@@ -50,7 +50,8 @@ float NeonFloat16(const void* a, const void* b, const void* param) {
 }  // namespace
 
 const DistanceKernels& NeonKernels() {
-  static const DistanceKernels kernels{&NeonFloat32, &NeonFloat16};
+  static const DistanceKernels kernels{&NeonFloat32, &NeonFloat16, &ScalarToHalf,
+                                       &ScalarFromHalf};
   return kernels;
 }
 

@@ -1,4 +1,4 @@
-// The portable distance kernels: the fallback of every architecture and the
+// The portable kernels: the fallback of every architecture and the
 // reference the SIMD paths are tested against.
 
 #include <cstdint>
@@ -29,8 +29,16 @@ float Float16(const void* a, const void* b, const void* param) {
 
 }  // namespace
 
+void ScalarToHalf(const float* src, uint16_t* dst, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = FloatToHalf(src[i]);
+}
+
+void ScalarFromHalf(const uint16_t* src, float* dst, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = HalfToFloat(src[i]);
+}
+
 const DistanceKernels& ScalarKernels() {
-  static const DistanceKernels kernels{&Float32, &Float16};
+  static const DistanceKernels kernels{&Float32, &Float16, &ScalarToHalf, &ScalarFromHalf};
   return kernels;
 }
 

@@ -1,5 +1,5 @@
 // The x86-64 distance kernels: SSE2 (the baseline), AVX2 with FMA and F16C,
-// and AVX-512F (float16 only; its float32 is AVX2's). Each is compiled for its own target (function attributes), so
+// and AVX-512F (float16 only; its float32 and conversions are AVX2's). Each is compiled for its own target (function attributes), so
 // the build itself needs no -march; simd.cc runs only those the CPU supports.
 // Tails shorter than a vector are copied into a zero-padded block, so every
 // component goes through the same arithmetic.
@@ -141,6 +141,25 @@ MNEMO_AVX2 float Avx2Float16(const void* a, const void* b, const void* param) {
   return 1.0f - HorizontalSum256(_mm256_add_ps(s0, s1));
 }
 
+// Conversions with F16C, 8 values at a time; the rest portably.
+MNEMO_AVX2 void Avx2ToHalf(const float* src, uint16_t* dst, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), h);
+  }
+  ScalarToHalf(src + i, dst + i, n - i);
+}
+
+MNEMO_AVX2 void Avx2FromHalf(const uint16_t* src, float* dst, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(dst + i,
+                     _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i))));
+  }
+  ScalarFromHalf(src + i, dst + i, n - i);
+}
+
 // ---- AVX-512F (float16: 16 halves are one 32-byte load) ----
 
 #define MNEMO_AVX512 __attribute__((target("avx512f")))
@@ -182,12 +201,14 @@ MNEMO_AVX512 float Avx512Float16(const void* a, const void* b, const void* param
 }  // namespace
 
 const DistanceKernels& Sse2Kernels() {
-  static const DistanceKernels kernels{&Sse2Float32, &Sse2Float16};
+  static const DistanceKernels kernels{&Sse2Float32, &Sse2Float16, &ScalarToHalf,
+                                       &ScalarFromHalf};
   return kernels;
 }
 
 const DistanceKernels& Avx2Kernels() {
-  static const DistanceKernels kernels{&Avx2Float32, &Avx2Float16};
+  static const DistanceKernels kernels{&Avx2Float32, &Avx2Float16, &Avx2ToHalf,
+                                       &Avx2FromHalf};
   return kernels;
 }
 
@@ -195,7 +216,8 @@ const DistanceKernels& Avx512Kernels() {
   // float32 keeps the AVX2 kernel: 64-byte loads of hnswlib's unaligned
   // elements split two cache lines each, and over a graph larger than the
   // caches the AVX-512 float32 kernel measured slower than the AVX2 one.
-  static const DistanceKernels kernels{&Avx2Float32, &Avx512Float16};
+  static const DistanceKernels kernels{&Avx2Float32, &Avx512Float16, &Avx2ToHalf,
+                                       &Avx2FromHalf};
   return kernels;
 }
 

@@ -27,7 +27,8 @@ bool CpuRuns(SimdPath path) {
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
              __builtin_cpu_supports("f16c");
     case SimdPath::kAvx512:
-      return __builtin_cpu_supports("avx512f");
+      // Its float32 kernel and conversions are AVX2's.
+      return __builtin_cpu_supports("avx512f") && CpuRuns(SimdPath::kAvx2);
 #endif
 #if defined(__aarch64__)
     case SimdPath::kNeon:

@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,12 +18,20 @@ namespace mnemo {
 // arm64 has scalar and neon; any other architecture has scalar only.
 enum class SimdPath { kScalar, kSse2, kAvx2, kAvx512, kNeon };
 
-// The distance functions of one path: 1 - <a, b> over `*param` (a size_t)
-// components stored as float32 and as IEEE float16.
+// The kernels of one path: the distances 1 - <a, b> over `*param` (a size_t)
+// components stored as float32 and as IEEE float16, and the conversions of n
+// values to float16 (round to nearest even) and back (exact). The
+// conversions give the same bits on every path.
 struct DistanceKernels {
   hnswlib::DISTFUNC<float> float32;
   hnswlib::DISTFUNC<float> float16;
+  void (*to_half)(const float* src, uint16_t* dst, size_t n);
+  void (*from_half)(const uint16_t* src, float* dst, size_t n);
 };
+
+// The portable conversions (float16.h), which paths without their own use.
+void ScalarToHalf(const float* src, uint16_t* dst, size_t n);
+void ScalarFromHalf(const uint16_t* src, float* dst, size_t n);
 
 // The path's name as MNEMO_SIMD spells it ("avx512", "avx2", "sse2", "neon",
 // "scalar").

@@ -29,6 +29,8 @@ interface PathResult {
   /** Keyed `${dim}/${precision}`: exact and graph hits of each query, in order. */
   exact: Record<string, Hits[]>;
   graph: Record<string, Hits[]>;
+  /** Stored vectors read back (getVector) of a few labels: float16 encoded and decoded. */
+  stored: Record<string, number[][]>;
 }
 
 /** Run in the child: seeded vectors, exact and exhaustive-ef graph search, JSON on stdout. */
@@ -43,7 +45,7 @@ const split = (b) => Array.from({ length: nq }, (_, q) => ({
   distances: Array.from(b.distances.subarray(b.offsets[q], b.offsets[q + 1])),
 }));
 (async () => {
-  const out = { simd: a.simd(), exact: {}, graph: {} };
+  const out = { simd: a.simd(), exact: {}, graph: {}, stored: {} };
   for (const dim of dims) {
     const vectors = Float32Array.from({ length: n * dim }, rnd);
     const queries = Float32Array.from({ length: nq * dim }, rnd);
@@ -56,6 +58,7 @@ const split = (b) => Array.from({ length: nq }, (_, q) => ({
       const graph = await index.searchEach(queries.slice(), new Uint32Array(nq).fill(k),
         new Uint32Array(nq).fill(n), [], new Uint32Array(nq), 1);
       out.graph[key] = split(graph);
+      out.stored[key] = [1, 4, 7, 3 * n - 2].map((l) => Array.from(index.getVector(l)));
     }
   }
   process.stdout.write(JSON.stringify(out));
@@ -100,7 +103,7 @@ describe('SIMD kernels chosen at run time', () => {
     }
   });
 
-  it('computes the same distances and neighbours on every supported path', () => {
+  it('computes the same distances, neighbours and stored vectors on every supported path', () => {
     const reference = results('scalar');
     expect(reference.simd).toBe('scalar');
     for (const simd of supported.filter((p) => p !== 'scalar')) {
@@ -112,6 +115,8 @@ describe('SIMD kernels chosen at run time', () => {
       for (const [key, hits] of Object.entries(reference.graph)) {
         expectSameHits(got.graph[key] ?? [], hits, `${simd} graph ${key}`);
       }
+      // The float16 conversions give the same bits on every path.
+      expect(got.stored, simd).toEqual(reference.stored);
     }
   }, 120_000);
 
