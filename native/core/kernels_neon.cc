@@ -1,14 +1,15 @@
 // The arm64 distance kernels: Advanced SIMD (NEON), mandatory on AArch64, so
 // no run-time check is needed; simd.cc still offers scalar for comparison.
 
-#if defined(__aarch64__)
+#include "core/simd.h"
+
+#if MNEMO_SIMD_ARM64
 
 #include <arm_neon.h>
 
 #include <cstdint>
 
 #include "core/float16.h"
-#include "core/simd.h"
 
 namespace mnemo {
 namespace {
@@ -57,4 +58,4 @@ const DistanceKernels& NeonKernels() {
 
 }  // namespace mnemo
 
-#endif  // __aarch64__
+#endif  // MNEMO_SIMD_ARM64

@@ -4,14 +4,14 @@
 // Tails shorter than a vector are copied into a zero-padded block, so every
 // component goes through the same arithmetic.
 
-#if defined(__x86_64__) || defined(_M_X64)
+#include "core/simd.h"
+
+#if MNEMO_SIMD_X86
 
 #include <immintrin.h>
 
 #include <cstdint>
 #include <cstring>
-
-#include "core/simd.h"
 
 namespace mnemo {
 namespace {
@@ -223,4 +223,4 @@ const DistanceKernels& Avx512Kernels() {
 
 }  // namespace mnemo
 
-#endif  // x86-64
+#endif  // MNEMO_SIMD_X86

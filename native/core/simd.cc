@@ -19,7 +19,7 @@ bool CpuRuns(SimdPath path) {
   switch (path) {
     case SimdPath::kScalar:
       return true;
-#if defined(__x86_64__) || defined(_M_X64)
+#if MNEMO_SIMD_X86
     case SimdPath::kSse2:
       return true;  // the x86-64 baseline
     case SimdPath::kAvx2:
@@ -30,7 +30,7 @@ bool CpuRuns(SimdPath path) {
       // Its float32 kernel and conversions are AVX2's.
       return __builtin_cpu_supports("avx512f") && CpuRuns(SimdPath::kAvx2);
 #endif
-#if defined(__aarch64__)
+#if MNEMO_SIMD_ARM64
     case SimdPath::kNeon:
       return true;  // Advanced SIMD is mandatory on AArch64
 #endif
@@ -41,7 +41,7 @@ bool CpuRuns(SimdPath path) {
 
 const DistanceKernels& KernelsOf(SimdPath path) {
   switch (path) {
-#if defined(__x86_64__) || defined(_M_X64)
+#if MNEMO_SIMD_X86
     case SimdPath::kSse2:
       return Sse2Kernels();
     case SimdPath::kAvx2:
@@ -49,7 +49,7 @@ const DistanceKernels& KernelsOf(SimdPath path) {
     case SimdPath::kAvx512:
       return Avx512Kernels();
 #endif
-#if defined(__aarch64__)
+#if MNEMO_SIMD_ARM64
     case SimdPath::kNeon:
       return NeonKernels();
 #endif

@@ -10,6 +10,19 @@
 
 #include "core/hnsw.h"
 
+// Which kernel families the build has: the x86 ones need GCC or Clang
+// (function target attributes, __builtin_cpu_supports); MSVC gets scalar.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MNEMO_SIMD_X86 1
+#else
+#define MNEMO_SIMD_X86 0
+#endif
+#if defined(__aarch64__)
+#define MNEMO_SIMD_ARM64 1
+#else
+#define MNEMO_SIMD_ARM64 0
+#endif
+
 namespace mnemo {
 
 // Kernel families, fastest last within an architecture: x86-64 has scalar,
@@ -57,12 +70,12 @@ const DistanceKernels& ActiveKernels();
 // The kernels of one path (defined in kernels_*.cc; only those of the build's
 // architecture exist).
 const DistanceKernels& ScalarKernels();
-#if defined(__x86_64__) || defined(_M_X64)
+#if MNEMO_SIMD_X86
 const DistanceKernels& Sse2Kernels();
 const DistanceKernels& Avx2Kernels();
 const DistanceKernels& Avx512Kernels();
 #endif
-#if defined(__aarch64__)
+#if MNEMO_SIMD_ARM64
 const DistanceKernels& NeonKernels();
 #endif
 
