@@ -7,7 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/half_space.h"
+#include "core/inner_product_space.h"
 
 namespace mnemo {
 namespace {
@@ -19,9 +19,8 @@ constexpr size_t kMinGrowth = 1024;
 IndexCore::IndexCore(size_t dim, bool half)
     : dim_(dim),
       half_(half),
-      space_(half ? std::unique_ptr<hnswlib::SpaceInterface<float>>(
-                        std::make_unique<HalfInnerProductSpace>(dim))
-                  : std::make_unique<hnswlib::InnerProductSpace>(dim)) {}
+      kernels_(ActiveKernels()),
+      space_(std::make_unique<InnerProductSpace>(dim, half)) {}
 
 void IndexCore::Create(size_t m, size_t ef_construction, size_t capacity, size_t seed) {
   hnsw_ = std::make_unique<Hnsw>(space_.get(), std::max<size_t>(1, capacity), m, ef_construction,
@@ -90,8 +89,7 @@ bool IndexCore::GetVector(uint32_t label, float* out) const {
   if (!FindSlot(label, &slot) || !IsReady(slot) || hnsw_->isMarkedDeleted(slot)) return false;
   const char* stored = hnsw_->getDataByInternalId(slot);
   if (half_) {
-    const uint16_t* halves = reinterpret_cast<const uint16_t*>(stored);
-    for (size_t i = 0; i < dim_; ++i) out[i] = HalfToFloat(halves[i]);
+    kernels_.from_half(reinterpret_cast<const uint16_t*>(stored), out, dim_);
   } else {
     std::memcpy(out, stored, hnsw_->data_size_);
   }

@@ -3,7 +3,8 @@
 //
 // Vectors are L2-normalised by the caller and compared by inner product
 // (distance = 1 - cos), stored as float32 or, to halve their memory traffic,
-// as IEEE float16 (HalfInnerProductSpace).
+// as IEEE float16 (InnerProductSpace, with the run-time SIMD path of
+// core/simd.h).
 //
 // Locking model:
 //   layout_mu_    shared by every operation that touches index memory
@@ -32,9 +33,9 @@
 #include <vector>
 
 #include "core/fair_shared_mutex.h"
-#include "core/float16.h"
 #include "core/hnsw.h"
 #include "core/label_filter.h"
+#include "core/simd.h"
 #include "core/top_k.h"
 
 namespace mnemo {
@@ -54,9 +55,8 @@ struct Stats {
 
 class IndexCore {
  public:
-  // The space is built here: its constructor writes hnswlib's file-static
-  // SIMD function pointers, so cores must not be constructed concurrently
-  // (the binding constructs them on the JS thread).
+  // The space is built here and keeps the distance kernel of the SIMD path
+  // active now (core/simd.h) for the core's lifetime.
   IndexCore(size_t dim, bool half);
 
   size_t dim() const { return dim_; }
@@ -66,7 +66,7 @@ class IndexCore {
   const void* Encode(const float* normalised, std::vector<uint16_t>& scratch) const {
     if (!half_) return normalised;
     scratch.resize(dim_);
-    for (size_t i = 0; i < dim_; ++i) scratch[i] = FloatToHalf(normalised[i]);
+    kernels_.to_half(normalised, scratch.data(), dim_);
     return scratch.data();
   }
 
@@ -150,6 +150,7 @@ class IndexCore {
 
   const size_t dim_;
   const bool half_;
+  const DistanceKernels& kernels_;  // of the SIMD path active at construction
   std::unique_ptr<hnswlib::SpaceInterface<float>> space_;  // must outlive hnsw_
   std::unique_ptr<Hnsw> hnsw_;
   mutable FairSharedMutex layout_mu_;

@@ -7,6 +7,7 @@ import { redactUrl } from '../config/redact.js';
 import { ChangeFollower } from '../sync/ChangeFollower.js';
 import { EfCalibrator } from '../sync/EfCalibrator.js';
 import { IndexSet } from '../index/IndexSet.js';
+import { indexEngine } from '../index/HnswEngine.js';
 import { IndexSnapshots } from '../sync/IndexSnapshots.js';
 import { Reconciler } from '../sync/Reconciler.js';
 import { registry } from '../metrics/metrics.js';
@@ -313,7 +314,7 @@ export class App {
       tls,
     );
     log.info(
-      { address: config.grpcAddress, port },
+      { address: config.grpcAddress, port, indexEngine: indexEngine() },
       'mnemo listening on gRPC: NOT_SERVING until the index is rebuilt',
     );
     log.info(

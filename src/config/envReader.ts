@@ -13,7 +13,8 @@ const PREFIX = 'MNEMO_';
  * who exported one can still start it. Every other unknown MNEMO_ name is refused.
  */
 export const NOT_SERVER_SETTINGS: ReadonlySet<string> = new Set([
-  'MNEMO_NATIVE_MARCH', // binding.gyp, at npm ci; the Dockerfile sets it in the image
+  'MNEMO_NATIVE_MARCH', // binding.gyp, at npm ci
+  'MNEMO_SIMD', // the native addon, when it loads: forces a SIMD path (it refuses a bad one)
   'MNEMO_TEST_MODULES', // vitest.config.ts: npm run test:redisearch
   'MNEMO_BENCH_REDISEARCH_MODULE', // test/bench/redisearch.module.test.ts
   'MNEMO_FUZZ_SECONDS', // test/api/fuzz.test.ts, as the three below

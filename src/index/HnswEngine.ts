@@ -102,8 +102,14 @@ function checkOptions(options: HnswOptions): Required<HnswOptions> {
   };
 }
 
-/** The engine behind every index, as GetInfo names it (see native/vendor/hnswlib/VENDORED.md). */
-export const INDEX_ENGINE = 'hnswlib 0.8.0 (native)';
+/**
+ * The engine behind every index and the SIMD path its distance kernels run (chosen at load from
+ * the CPU, or forced by MNEMO_SIMD), as GetInfo names it, e.g. "hnswlib 0.8.0 (native, avx2)"
+ * (see native/vendor/hnswlib/VENDORED.md). Throws as {@link nativeAddon} does.
+ */
+export function indexEngine(): string {
+  return `hnswlib 0.8.0 (native, ${nativeAddon().simd()})`;
+}
 
 function checkPrecision(precision: unknown): VectorPrecision {
   if (precision !== 'float32' && precision !== 'float16') {

@@ -82,7 +82,17 @@ export interface NativeAddon {
     /** Rejects a graph holding a label at or above it (default 2^32). */
     labelLimit?: number,
   ): Promise<NativeIndex>;
+  /**
+   * The SIMD path of the distance kernels: the best this CPU supports, or the one MNEMO_SIMD
+   * names (loading the addon throws if the CPU cannot run it).
+   */
+  simd(): SimdPath;
+  /** The paths this CPU supports, best first; 'scalar' is always last. */
+  simdSupported(): SimdPath[];
 }
+
+/** Kernel families of native/core/simd.h: x86-64 has avx512, avx2, sse2; arm64 has neon. */
+export type SimdPath = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar';
 
 /** binding.gyp's target. */
 const ADDON_FILE = 'mnemo_hnsw.node';

@@ -409,7 +409,9 @@ describe('MemoryService over gRPC', () => {
         max_batch: 100,
         target_recall: 0.98,
       });
-      expect(info.index_engine).toMatch(/^hnswlib \d+\.\d+\.\d+ \(native\)$/);
+      expect(info.index_engine).toMatch(
+        /^hnswlib \d+\.\d+\.\d+ \(native, (avx512|avx2|sse2|neon|scalar)\)$/,
+      );
       expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
       expect(info.episodic).toMatchObject({
         memories: episodic.size,

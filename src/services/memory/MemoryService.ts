@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { INDEX_ENGINE } from '../../index/HnswEngine.js';
+import { indexEngine } from '../../index/HnswEngine.js';
 import type { IndexSet } from '../../index/IndexSet.js';
 import { metrics } from '../../metrics/metrics.js';
 import { failedPrecondition, permissionDenied } from '../../model/errors.js';
@@ -266,7 +266,7 @@ export class MemoryService {
     return {
       dimension: options.dim,
       vectorPrecision: options.vectorPrecision ?? 'float32',
-      engine: INDEX_ENGINE,
+      engine: indexEngine(),
       episodic: kind('episodic'),
       semantic: kind('semantic'),
     };
