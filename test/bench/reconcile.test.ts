@@ -101,8 +101,10 @@ describe('bench --compare reconcile and the reconcile phase (tiny)', () => {
     // At least a pass' worth, every check one EXISTS on the master.
     expect(on.checked).toBeGreaterThanOrEqual(2000);
     expect(on.passes).toBeGreaterThanOrEqual(1);
-    // A pipeline in flight at a window's edge counts on one side only: at most 1000 apart.
-    expect(Math.abs(on.existsCalls - on.checked)).toBeLessThanOrEqual(1000);
+    // Redis counts each script call's EXISTS when it runs, mnemo counts a step's memories once the
+    // step's calls are all done: a step in flight at a window's edge (10,000/s × 250 ms = 2,500
+    // memories) counts on one side only.
+    expect(Math.abs(on.existsCalls - on.checked)).toBeLessThanOrEqual(2500);
     expect(on.redisCommands).toBeGreaterThanOrEqual(on.existsCalls);
     expect(on.mnemoCpuMs).toBeGreaterThan(0);
     // The baseline: as long, nothing checked, no EXISTS.
@@ -111,15 +113,17 @@ describe('bench --compare reconcile and the reconcile phase (tiny)', () => {
     expect(off.existsCalls).toBe(0);
     const cost = results.per100k;
     expect(cost).not.toBeNull();
-    const edge = (1000 * 100_000) / on.checked + 100;
+    const edge = (2500 * 100_000) / on.checked + 100;
     expect(Math.abs((cost?.exists ?? 0) - 100_000)).toBeLessThanOrEqual(edge);
     expect(cost?.redisCommands).toBeGreaterThanOrEqual((cost?.exists ?? 0) - 100);
-    // One script call per batch of up to 1000: a pass of 2000 (in steps of 2500) is two, 100 per
-    // 100k, give or take a call at a window's edge.
-    expect(cost?.roundTrips).toBeGreaterThanOrEqual(100 - (100_000 / on.checked) * 1.5);
-    expect(cost?.roundTrips).toBeLessThanOrEqual(100 + (100_000 / on.checked) * 1.5);
-    expect(cost?.mnemoCpuMs).toBeGreaterThan(0);
-    expect(cost?.mnemoCoreShare).toBeGreaterThan(0);
+    // One script call per batch of up to 1000: a pass of 2000 (a step covers it) is two, 100 per
+    // 100k, give or take the step (two calls) at a window's edge.
+    expect(cost?.roundTrips).toBeGreaterThanOrEqual(100 - (100_000 / on.checked) * 2);
+    expect(cost?.roundTrips).toBeLessThanOrEqual(100 + (100_000 / on.checked) * 2);
+    // mnemo's net CPU per memory is below what an idle baseline resolves (one script call per
+    // 1,000 memories): it is reported, whatever its sign.
+    expect(Number.isFinite(cost?.mnemoCpuMs)).toBe(true);
+    expect(Number.isFinite(cost?.mnemoCoreShare)).toBe(true);
     expect(stdout).toContain("the reconciliation's cost per 100k memories checked");
   });
 });

@@ -20,6 +20,8 @@ interface ClientReport {
   upserted: string[];
   hits: string[];
   hash: { found: boolean; fields: Record<string, string> };
+  /** Per `service/method`: the answer as JSON, or the status code's name of a failed call. */
+  called: Record<string, unknown>;
 }
 
 describe('a Python client that learns the services through reflection', () => {
@@ -63,5 +65,21 @@ describe('a Python client that learns the services through reflection', () => {
     expect(report.upserted).toEqual(['py-1', 'py-2']);
     expect(report.hits).toEqual(['py-1', 'py-2']);
     expect(report.hash).toEqual({ found: true, fields: { greeting: 'hello', answer: '42' } });
+    // Every method of every mnemo service, called through the reflected types, answered.
+    const every = services.flatMap((name) =>
+      Object.keys(definition[`mnemo.v1.${name}`] as object).map((m) => `mnemo.v1.${name}/${m}`),
+    );
+    for (const path of every) {
+      if (path.endsWith('/UpsertEpisodic') || path.endsWith('/SearchEpisodic')) continue;
+      expect(typeof report.called[path], `${path}: ${String(report.called[path])}`).toBe('object');
+    }
+    expect(report.called).toMatchObject({
+      'mnemo.v1.MemoryService/UpsertSemantic': { ids: ['py-c'] },
+      'mnemo.v1.MemoryService/GetInfo': { dimension: 4, distance: 'cosine' },
+      'mnemo.v1.MemoryService/DeleteEpisodicByFilter': { deleted: '2' },
+      'mnemo.v1.CacheService/Get': { found: true, value: 'aGk=' },
+      'mnemo.v1.RateLimitService/Acquire': { allowed: true },
+      'mnemo.v1.AuditService/Tail': { record: { entry: { tx_id: 'py-tx-1' } } },
+    });
   });
 });

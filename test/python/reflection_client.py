@@ -5,7 +5,8 @@ Usage: reflection_client.py HOST:PORT (the server's vector dimension must be 4).
 Asks grpc.reflection.v1 for every listed service's file, loads the FileDescriptorProtos into a
 google.protobuf DescriptorPool (which refuses malformed ones, e.g. map entries not named
 XxxEntry), makes message classes from the pool, and calls MemoryService.UpsertEpisodic and
-SearchEpisodic and CacheService.SetHash and GetHash through generic unary calls. Prints one JSON
+SearchEpisodic and CacheService.SetHash and GetHash through generic calls, then every method of
+every mnemo service (EVERY_METHOD, a server stream included). Prints one JSON
 object saying what it found and got; exits non-zero on any failure. Needs grpc and
 google.protobuf only (Debian: python3-grpcio, python3-protobuf).
 """
@@ -14,7 +15,7 @@ import json
 import sys
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
 REFLECTION = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
 F = descriptor_pb2.FieldDescriptorProto
@@ -132,6 +133,79 @@ def caller(channel, pool, service, method):
     return request_class, lambda request: call(request, timeout=5)
 
 
+# A valid request of every method of the mnemo services, as JSON (dimension 4); the calls run in
+# this order, after the ones main() makes first.
+EVERY_METHOD = [
+    ("mnemo.v1.MemoryService", "UpsertSemantic", {
+        "memories": [{"id": "py-c", "concept_vector": {"values": [0, 0, 1, 0]},
+                      "memory_type": "MEMORY_TYPE_PATTERN"}],
+        "request_id": "py-request-1"}),
+    ("mnemo.v1.MemoryService", "GetEpisodic", {"ids": ["py-1"]}),
+    ("mnemo.v1.MemoryService", "GetSemantic", {"ids": ["py-c"]}),
+    ("mnemo.v1.MemoryService", "SearchEpisodic", {"vector": {"values": [1, 0, 0, 0]}, "k": 1}),
+    ("mnemo.v1.MemoryService", "SearchSemantic", {"vector": {"values": [0, 0, 1, 0]}, "k": 1}),
+    ("mnemo.v1.MemoryService", "BatchSearchEpisodic",
+     {"searches": [{"vector": {"values": [1, 0, 0, 0]}, "k": 1}]}),
+    ("mnemo.v1.MemoryService", "RecentEpisodic", {"filter": {"agent_ids": ["py"]}, "page_size": 2}),
+    ("mnemo.v1.MemoryService", "GetInfo", {}),
+    ("mnemo.v1.MemoryService", "DeleteEpisodicByFilter",
+     {"filter": {"agent_ids": ["py"]}, "allow_match_all": True, "dry_run": True}),
+    ("mnemo.v1.MemoryService", "DeleteEpisodic", {"ids": ["py-2"]}),
+    ("mnemo.v1.MemoryService", "DeleteSemantic", {"ids": ["py-c"]}),
+    ("mnemo.v1.MemoryService", "UpsertEpisodic", {
+        "memories": [{"id": "py-3", "agent_id": "py", "state_vector": {"values": [0, 0, 0, 1]}}]}),
+    ("mnemo.v1.CacheService", "Set", {"key": "py-k", "value": "aGk=", "ttl_ms": 60000}),
+    ("mnemo.v1.CacheService", "Get", {"key": "py-k"}),
+    ("mnemo.v1.CacheService", "IncrementBy", {"key": "py-n", "field": "count", "delta": 2}),
+    ("mnemo.v1.CacheService", "SetHash", {"key": "py-h", "fields": {"a": "1"}}),
+    ("mnemo.v1.CacheService", "GetHash", {"key": "py-h"}),
+    ("mnemo.v1.CacheService", "Delete", {"keys": ["py-k", "py-h"]}),
+    ("mnemo.v1.RateLimitService", "Acquire",
+     {"bucket": "py-bucket", "capacity": 5, "refill_per_second": 1, "tokens": 1}),
+    ("mnemo.v1.AuditService", "Append",
+     {"entry": {"agent_id": "py", "action": "fill", "tx_id": "py-tx-1", "pnl": 1.5}}),
+    ("mnemo.v1.AuditService", "Range", {"agent_id": "py", "page_size": 10}),
+    ("mnemo.v1.AuditService", "AgentPnl", {"agent_id": "py"}),
+    ("mnemo.v1.AuditService", "Tail", {"after_id": "0", "agent_id": "py"}),
+]
+
+
+def call_every_method(channel, pool):
+    """Calls every method of EVERY_METHOD with messages of the pool's classes; method → answer.
+
+    Each answer is the response as JSON (a server stream: its first message, then cancelled),
+    or the status code's name when the call failed.
+    """
+    answers = {}
+    for service, method, request in EVERY_METHOD:
+        descriptor = pool.FindServiceByName(service).methods_by_name[method]
+        request_class = message_class(descriptor.input_type)
+        response_class = message_class(descriptor.output_type)
+        path = f"/{service}/{method}"
+        message = json_format.ParseDict(request, request_class())
+        try:
+            if descriptor.server_streaming:
+                stream = channel.unary_stream(
+                    path,
+                    request_serializer=request_class.SerializeToString,
+                    response_deserializer=response_class.FromString,
+                )(message, timeout=5)
+                response = next(stream)
+                stream.cancel()
+            else:
+                response = channel.unary_unary(
+                    path,
+                    request_serializer=request_class.SerializeToString,
+                    response_deserializer=response_class.FromString,
+                )(message, timeout=5)
+            answers[f"{service}/{method}"] = json_format.MessageToDict(
+                response, preserving_proto_field_name=True
+            )
+        except grpc.RpcError as error:
+            answers[f"{service}/{method}"] = error.code().name
+    return answers
+
+
 def main(target):
     with grpc.insecure_channel(target) as channel:
         pool, services, files = load_pool(channel)
@@ -157,6 +231,8 @@ def main(target):
         GetHash, get_hash = caller(channel, pool, cache, "GetHash")
         stored = get_hash(GetHash(key="py-hash"))
 
+        called = call_every_method(channel, pool)
+
         hash_type = pool.FindMessageTypeByName("mnemo.v1.CacheServiceSetHashRequest")
         entry = hash_type.fields_by_name["fields"].message_type
         print(
@@ -176,6 +252,7 @@ def main(target):
                     "upserted": upserted,
                     "hits": hits,
                     "hash": {"found": stored.found, "fields": dict(stored.fields)},
+                    "called": called,
                 },
                 sort_keys=True,
             )
