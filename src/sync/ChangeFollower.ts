@@ -142,18 +142,28 @@ export class ChangeFollower {
     const target = await this.store.lastChangeId();
     let applied = 0;
     while (compareStreamIds(this.lastId, target) < 0) {
-      const entries = await this.store.readChanges(
-        this.connection,
-        this.lastId,
-        1,
-        this.options.batchCount,
-      );
-      if (entries.length === 0) break;
-      await this.serial.run(() => this.applier.apply(entries));
-      this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
-      applied += entries.length;
+      const read = await this.readAndApply(1);
+      if (read === 0) break;
+      applied += read;
     }
     if (applied > 0) this.log.info({ entries: applied, position: this.lastId }, 'caught up');
+  }
+
+  /**
+   * Reads the change entries after `position` (waiting up to `blockMs` for the first), applies
+   * them in the indexes' serial turn and moves `position` past them; returns how many.
+   */
+  private async readAndApply(blockMs: number): Promise<number> {
+    const entries = await this.store.readChanges(
+      this.connection,
+      this.lastId,
+      blockMs,
+      this.options.batchCount,
+    );
+    if (entries.length === 0) return 0;
+    await this.serial.run(() => this.applier.apply(entries));
+    this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
+    return entries.length;
   }
 
   /** Builds fresh indexes from every hash in Redis and swaps them in. */
@@ -281,21 +291,14 @@ export class ChangeFollower {
           }
           checkGap = false;
         }
-        const entries = await this.store.readChanges(
-          this.connection,
-          this.lastId,
-          this.options.blockMs,
-          this.options.batchCount,
-        );
+        const read = await this.readAndApply(this.options.blockMs);
         backoffMs = 50;
-        if (entries.length === 0) continue;
-        await this.serial.run(() => this.applier.apply(entries));
-        this.lastId = entries[entries.length - 1]?.streamId ?? this.lastId;
+        if (read === 0) continue;
         metrics.changeStreamLagSeconds.set(
           Math.max(0, Date.now() - Number(this.lastId.split('-')[0])) / 1000,
         );
         this.settleWaiters();
-        if (entries.length >= this.options.batchCount) checkGap = true;
+        if (read >= this.options.batchCount) checkGap = true;
       } catch (error) {
         if (!this.running) break;
         this.log.warn({ err: error }, 'change follower: read failed, retrying');

@@ -37,13 +37,13 @@ export function encodeStatus(code: number, message: string, details: StatusDetai
   const any: Buffer[] = [packAny('ErrorInfo', errorInfo(details.errorInfo))];
   if (details.fieldViolations !== undefined && details.fieldViolations.length > 0) {
     const violations = details.fieldViolations.map((v) =>
-      message1(1, concat(string(1, v.field), string(2, v.description))),
+      bytes(1, concat(string(1, v.field), string(2, v.description))),
     );
     any.push(packAny('BadRequest', concat(...violations)));
   }
   if (details.preconditionViolations !== undefined && details.preconditionViolations.length > 0) {
     const violations = details.preconditionViolations.map((v) =>
-      message1(1, concat(string(1, v.type), string(2, v.subject), string(3, v.description))),
+      bytes(1, concat(string(1, v.type), string(2, v.subject), string(3, v.description))),
     );
     any.push(packAny('PreconditionFailure', concat(...violations)));
   }
@@ -53,14 +53,14 @@ export function encodeStatus(code: number, message: string, details: StatusDetai
       varintField(1, Math.floor(ms / 1000)),
       varintField(2, (ms % 1000) * 1e6),
     );
-    any.push(packAny('RetryInfo', message1(1, duration)));
+    any.push(packAny('RetryInfo', bytes(1, duration)));
   }
-  return concat(varintField(1, code), string(2, message), ...any.map((a) => message1(3, a)));
+  return concat(varintField(1, code), string(2, message), ...any.map((a) => bytes(3, a)));
 }
 
 function errorInfo(info: StatusDetails['errorInfo']): Buffer {
   const entries = Object.entries(info.metadata ?? {}).map(([key, value]) =>
-    message1(3, concat(string(1, key), string(2, value))),
+    bytes(3, concat(string(1, key), string(2, value))),
   );
   return concat(string(1, info.reason), string(2, info.domain), ...entries);
 }
@@ -82,11 +82,7 @@ function string(field: number, value: string): Buffer {
   return value === '' ? Buffer.alloc(0) : bytes(field, Buffer.from(value, 'utf8'));
 }
 
-/** A length-delimited field, written even when empty (an embedded message's presence). */
-function message1(field: number, value: Buffer): Buffer {
-  return bytes(field, value);
-}
-
+/** A length-delimited field (bytes or an embedded message), written even when empty. */
 function bytes(field: number, value: Buffer): Buffer {
   return concat(varint((field << 3) | 2), varint(value.length), value);
 }
