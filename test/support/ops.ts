@@ -210,13 +210,21 @@ export function sampleSum(
     .reduce((sum, s) => sum + s.value, 0);
 }
 
-/** Runs a command with `input` on stdin; resolves its exit code and output. */
+/**
+ * Runs a command with `input` on stdin (in `options.cwd`, with `options.env` added to this
+ * process's environment); resolves its exit code and output.
+ */
 export async function run(
   command: string,
   args: readonly string[],
   input = '',
+  options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,0 +1,310 @@
+"""The services' methods, written once for both flavours.
+
+Every method builds its request and hands it to the client's invoker: ``MnemoClient``'s returns
+the result, ``AsyncMnemoClient``'s a coroutine of it (streams: an iterator, an async iterator).
+The return annotations name the result; the asyncio client's methods are awaited for it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
+
+from . import convert
+from ._pb.mnemo.v1 import audit_pb2, cache_pb2, memory_pb2, rate_limit_pb2
+from .types import (
+    Acquired,
+    Appended,
+    AuditEntry,
+    AuditRecord,
+    CacheHash,
+    CacheValue,
+    EpisodicFilter,
+    EpisodicHit,
+    EpisodicMemory,
+    EpisodicSearch,
+    Info,
+    Page,
+    PnlTotal,
+    RecentOrder,
+    SemanticFilter,
+    SemanticHit,
+    SemanticMemory,
+    VectorLike,
+)
+
+Timeout = Optional[float]
+
+
+class _Api:
+    def __init__(self, stub: Any, invoker: Any) -> None:
+        self._stub = stub
+        self._invoker = invoker
+
+    def _unary(self, method: str, request: Any, parse: Any, timeout: Timeout) -> Any:
+        return self._invoker.unary(getattr(self._stub, method), request, parse, timeout)
+
+    def _stream(self, method: str, request: Any, parse: Any, timeout: Timeout) -> Any:
+        return self._invoker.stream(getattr(self._stub, method), request, parse, timeout)
+
+
+class MemoryApi(_Api):
+    """mnemo.v1.MemoryService: episodic and semantic memories, KNN and recency queries."""
+
+    def upsert_episodic(
+        self,
+        memories: Sequence[EpisodicMemory],
+        request_id: Optional[str] = None,
+        timeout: Timeout = None,
+    ) -> List[str]:
+        """Stores memories (an empty id gets one); returns their ids in order.
+
+        Every upsert carries a request id (a random one unless given), so a retry is applied once.
+        """
+        request = memory_pb2.UpsertEpisodicRequest(
+            memories=[convert.encode_episodic(m) for m in memories],
+            request_id=request_id or uuid.uuid4().hex,
+        )
+        return self._unary("UpsertEpisodic", request, lambda r: list(r.ids), timeout)
+
+    def upsert_semantic(
+        self,
+        memories: Sequence[SemanticMemory],
+        request_id: Optional[str] = None,
+        timeout: Timeout = None,
+    ) -> List[str]:
+        """Stores semantic memories; returns their ids in order (retry-safe, as upsert_episodic)."""
+        request = memory_pb2.UpsertSemanticRequest(
+            memories=[convert.encode_semantic(m) for m in memories],
+            request_id=request_id or uuid.uuid4().hex,
+        )
+        return self._unary("UpsertSemantic", request, lambda r: list(r.ids), timeout)
+
+    def get_episodic(
+        self, ids: Sequence[str], include_vectors: bool = False, timeout: Timeout = None
+    ) -> List[EpisodicMemory]:
+        """The memories of ``ids`` that exist, in the order asked."""
+        request = memory_pb2.GetEpisodicRequest(ids=ids, include_vectors=include_vectors)
+        parse = lambda r: [convert.decode_episodic(m) for m in r.memories]  # noqa: E731
+        return self._unary("GetEpisodic", request, parse, timeout)
+
+    def get_semantic(
+        self, ids: Sequence[str], include_vectors: bool = False, timeout: Timeout = None
+    ) -> List[SemanticMemory]:
+        request = memory_pb2.GetSemanticRequest(ids=ids, include_vectors=include_vectors)
+        parse = lambda r: [convert.decode_semantic(m) for m in r.memories]  # noqa: E731
+        return self._unary("GetSemantic", request, parse, timeout)
+
+    def delete_episodic(self, ids: Sequence[str], timeout: Timeout = None) -> int:
+        """Deletes memories; returns how many existed."""
+        request = memory_pb2.DeleteEpisodicRequest(ids=ids)
+        return self._unary("DeleteEpisodic", request, lambda r: r.deleted, timeout)
+
+    def delete_semantic(self, ids: Sequence[str], timeout: Timeout = None) -> int:
+        request = memory_pb2.DeleteSemanticRequest(ids=ids)
+        return self._unary("DeleteSemantic", request, lambda r: r.deleted, timeout)
+
+    def delete_episodic_by_filter(
+        self,
+        filter: EpisodicFilter,
+        allow_match_all: bool = False,
+        dry_run: bool = False,
+        timeout: Timeout = None,
+    ) -> int:
+        """Deletes every memory the filter matches (or counts them with ``dry_run``)."""
+        request = memory_pb2.DeleteEpisodicByFilterRequest(
+            allow_match_all=allow_match_all, dry_run=dry_run
+        )
+        convert.encode_episodic_filter(request.filter, filter)
+        return self._unary("DeleteEpisodicByFilter", request, lambda r: r.deleted, timeout)
+
+    def search_episodic(
+        self,
+        vector: VectorLike,
+        k: int = 10,
+        filter: Optional[EpisodicFilter] = None,
+        ef_runtime: int = 0,
+        exact: bool = False,
+        include_vectors: bool = False,
+        timeout: Timeout = None,
+    ) -> List[EpisodicHit]:
+        """The k nearest memories by cosine distance that pass ``filter``, nearest first."""
+        search = EpisodicSearch(vector, k, filter, ef_runtime, exact, include_vectors)
+        request = convert.encode_episodic_search(search)
+        return self._unary("SearchEpisodic", request, convert.decode_episodic_hits, timeout)
+
+    def search_semantic(
+        self,
+        vector: VectorLike,
+        k: int = 10,
+        filter: Optional[SemanticFilter] = None,
+        ef_runtime: int = 0,
+        exact: bool = False,
+        include_vectors: bool = False,
+        touch: bool = False,
+        timeout: Timeout = None,
+    ) -> List[SemanticHit]:
+        """The k nearest semantic memories; ``touch`` counts an access of each hit."""
+        request = memory_pb2.SearchSemanticRequest(
+            vector=convert.encode_vector(vector),
+            k=k,
+            ef_runtime=ef_runtime,
+            exact=exact,
+            include_vectors=include_vectors,
+            touch=touch,
+        )
+        convert.encode_semantic_filter(request.filter, filter)
+        return self._unary("SearchSemantic", request, convert.decode_semantic_hits, timeout)
+
+    def batch_search_episodic(
+        self, searches: Sequence[EpisodicSearch], timeout: Timeout = None
+    ) -> List[List[EpisodicHit]]:
+        """Several searches in one call; one list of hits per search, in order."""
+        request = memory_pb2.BatchSearchEpisodicRequest(
+            searches=[convert.encode_episodic_search(s) for s in searches]
+        )
+        parse = lambda r: [convert.decode_episodic_hits(x) for x in r.results]  # noqa: E731
+        return self._unary("BatchSearchEpisodic", request, parse, timeout)
+
+    def recent_episodic(
+        self,
+        filter: Optional[EpisodicFilter] = None,
+        order: RecentOrder = RecentOrder.TIMESTAMP_DESC,
+        page_size: int = 0,
+        page_token: str = "",
+        timeout: Timeout = None,
+    ) -> Page[EpisodicMemory]:
+        """One page of the newest (or best-rewarded) memories passing ``filter``."""
+        request = memory_pb2.RecentEpisodicRequest(
+            order=memory_pb2.RecentOrder.Value(RecentOrder(order).value),
+            page_size=page_size,
+            page_token=page_token,
+        )
+        convert.encode_episodic_filter(request.filter, filter)
+        parse = lambda r: Page(  # noqa: E731
+            [convert.decode_episodic(m) for m in r.memories], r.next_page_token
+        )
+        return self._unary("RecentEpisodic", request, parse, timeout)
+
+    def get_info(self, timeout: Timeout = None) -> Info:
+        """The server's dimension, distance, limits and index state."""
+        request = memory_pb2.GetInfoRequest()
+        return self._unary("GetInfo", request, convert.decode_info, timeout)
+
+
+class CacheApi(_Api):
+    """mnemo.v1.CacheService: a TTL cache of values and hashes (prices, balances, positions)."""
+
+    def get(self, key: str, timeout: Timeout = None) -> CacheValue:
+        request = cache_pb2.CacheServiceGetRequest(key=key)
+        parse = lambda r: CacheValue(r.found, r.value, r.ttl_ms)  # noqa: E731
+        return self._unary("Get", request, parse, timeout)
+
+    def set(
+        self,
+        key: str,
+        value: Union[bytes, str],
+        ttl_ms: int = 0,
+        only_if_absent: bool = False,
+        timeout: Timeout = None,
+    ) -> bool:
+        """Stores a value (str is sent as UTF-8); returns whether it was stored."""
+        data = value.encode() if isinstance(value, str) else value
+        request = cache_pb2.CacheServiceSetRequest(
+            key=key, value=data, ttl_ms=ttl_ms, only_if_absent=only_if_absent
+        )
+        return self._unary("Set", request, lambda r: r.stored, timeout)
+
+    def delete(self, keys: Sequence[str], timeout: Timeout = None) -> int:
+        request = cache_pb2.CacheServiceDeleteRequest(keys=keys)
+        return self._unary("Delete", request, lambda r: r.deleted, timeout)
+
+    def get_hash(self, key: str, fields: Sequence[str] = (), timeout: Timeout = None) -> CacheHash:
+        request = cache_pb2.CacheServiceGetHashRequest(key=key, fields=fields)
+        parse = lambda r: CacheHash(r.found, dict(r.fields), r.ttl_ms)  # noqa: E731
+        return self._unary("GetHash", request, parse, timeout)
+
+    def set_hash(
+        self, key: str, fields: Mapping[str, str], ttl_ms: int = 0, timeout: Timeout = None
+    ) -> None:
+        request = cache_pb2.CacheServiceSetHashRequest(key=key, fields=fields, ttl_ms=ttl_ms)
+        return self._unary("SetHash", request, lambda r: None, timeout)
+
+    def increment_by(
+        self, key: str, field: str, delta: float, ttl_ms: int = 0, timeout: Timeout = None
+    ) -> float:
+        """Adds ``delta`` to a hash field atomically; returns the new value."""
+        request = cache_pb2.CacheServiceIncrementByRequest(
+            key=key, field=field, delta=delta, ttl_ms=ttl_ms
+        )
+        return self._unary("IncrementBy", request, lambda r: r.value, timeout)
+
+
+class RateLimitApi(_Api):
+    """mnemo.v1.RateLimitService: atomic token buckets shared by every agent and instance."""
+
+    def acquire(
+        self,
+        bucket: str,
+        capacity: float,
+        refill_per_second: float,
+        tokens: float = 1.0,
+        timeout: Timeout = None,
+    ) -> Acquired:
+        request = rate_limit_pb2.RateLimitServiceAcquireRequest(
+            bucket=bucket, capacity=capacity, refill_per_second=refill_per_second, tokens=tokens
+        )
+        parse = lambda r: Acquired(r.allowed, r.remaining, r.retry_after_ms)  # noqa: E731
+        return self._unary("Acquire", request, parse, timeout)
+
+
+class AuditApi(_Api):
+    """mnemo.v1.AuditService: the append-only log of agents' actions, with replay and P&L."""
+
+    def append(self, entry: AuditEntry, timeout: Timeout = None) -> Appended:
+        """Logs one entry; a retry with a tx_id already logged returns the original, duplicate."""
+        request = audit_pb2.AuditServiceAppendRequest(entry=convert.encode_audit_entry(entry))
+        return self._unary("Append", request, lambda r: Appended(r.id, r.duplicate), timeout)
+
+    def range(
+        self,
+        start_id: str = "",
+        end_id: str = "",
+        from_time: float = 0.0,
+        to_time: float = 0.0,
+        agent_id: str = "",
+        action: str = "",
+        page_size: int = 0,
+        page_token: str = "",
+        timeout: Timeout = None,
+    ) -> Page[AuditRecord]:
+        request = audit_pb2.AuditServiceRangeRequest(
+            start_id=start_id,
+            end_id=end_id,
+            from_time=from_time,
+            to_time=to_time,
+            agent_id=agent_id,
+            action=action,
+            page_size=page_size,
+            page_token=page_token,
+        )
+        parse = lambda r: Page(  # noqa: E731
+            [convert.decode_audit_record(x) for x in r.records], r.next_page_token
+        )
+        return self._unary("Range", request, parse, timeout)
+
+    def tail(
+        self, after_id: str = "", agent_id: str = "", timeout: Timeout = None
+    ) -> Iterator[AuditRecord]:
+        """Follows the log live after ``after_id`` ('' = from now); resume with the last id seen."""
+        request = audit_pb2.AuditServiceTailRequest(after_id=after_id, agent_id=agent_id)
+        parse = lambda r: convert.decode_audit_record(r.record)  # noqa: E731
+        return self._stream("Tail", request, parse, timeout)
+
+    def agent_pnl(
+        self, agent_id: str, from_time: float = 0.0, to_time: float = 0.0, timeout: Timeout = None
+    ) -> PnlTotal:
+        request = audit_pb2.AuditServiceAgentPnlRequest(
+            agent_id=agent_id, from_time=from_time, to_time=to_time
+        )
+        return self._unary("AgentPnl", request, lambda r: PnlTotal(r.total_pnl, r.entries), timeout)

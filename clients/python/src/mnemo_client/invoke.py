@@ -1,0 +1,74 @@
+"""How one call is made and its failure turned into a MnemoError, sync and asyncio."""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Callable, Iterator, Optional
+
+import grpc
+import grpc.aio
+
+from .connection import ConnectOptions, call_metadata
+from .errors import from_rpc_error
+
+Parse = Callable[[Any], Any]
+
+
+class SyncInvoker:
+    """Blocking calls: results are returned, streams are iterators."""
+
+    def __init__(self, options: ConnectOptions) -> None:
+        self._default = options.timeout_s
+        self._metadata = call_metadata(options)
+
+    def unary(self, method: Any, request: Any, parse: Parse, timeout: Optional[float]) -> Any:
+        try:
+            response = method(request, timeout=timeout or self._default, metadata=self._metadata)
+        except grpc.RpcError as error:
+            raise from_rpc_error(error) from None
+        return parse(response)
+
+    def stream(self, method: Any, request: Any, parse: Parse, timeout: Optional[float]) -> Iterator:
+        call = method(request, timeout=timeout, metadata=self._metadata)
+
+        def messages() -> Iterator:
+            try:
+                for message in call:
+                    yield parse(message)
+            except grpc.RpcError as error:
+                raise from_rpc_error(error) from None
+            finally:
+                call.cancel()
+
+        return messages()
+
+
+class AsyncInvoker:
+    """asyncio calls: results are awaited, streams are async iterators."""
+
+    def __init__(self, options: ConnectOptions) -> None:
+        self._default = options.timeout_s
+        self._metadata = call_metadata(options)
+
+    async def unary(self, method: Any, request: Any, parse: Parse, timeout: Optional[float]) -> Any:
+        try:
+            response = await method(
+                request, timeout=timeout or self._default, metadata=self._metadata
+            )
+        except grpc.aio.AioRpcError as error:
+            raise from_rpc_error(error) from None
+        return parse(response)
+
+    def stream(
+        self, method: Any, request: Any, parse: Parse, timeout: Optional[float]
+    ) -> AsyncIterator:
+        async def messages() -> AsyncIterator:
+            call = method(request, timeout=timeout, metadata=self._metadata)
+            try:
+                async for message in call:
+                    yield parse(message)
+            except grpc.aio.AioRpcError as error:
+                raise from_rpc_error(error) from None
+            finally:
+                call.cancel()
+
+        return messages()

@@ -1,0 +1,205 @@
+"""What the client takes and returns: plain dataclasses, vectors as numpy arrays or lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Dict, Generic, List, Optional, Sequence, TypeVar
+
+#: A vector in: a numpy array, an array.array('f'), or any sequence of floats. Vectors out are
+#: numpy float32 arrays when numpy is installed, else lists of floats.
+VectorLike = Any
+
+T = TypeVar("T")
+
+
+class MemoryType(str, Enum):
+    """What a semantic memory is about."""
+
+    PATTERN = "MEMORY_TYPE_PATTERN"
+    REGIME = "MEMORY_TYPE_REGIME"
+    STRATEGY = "MEMORY_TYPE_STRATEGY"
+
+
+class RecentOrder(str, Enum):
+    """How RecentEpisodic orders its memories."""
+
+    TIMESTAMP_DESC = "RECENT_ORDER_TIMESTAMP_DESC"
+    REWARD_DESC = "RECENT_ORDER_REWARD_DESC"
+
+
+@dataclass
+class EpisodicMemory:
+    """One experience of one agent: the state it saw, what it got, when."""
+
+    id: str = ""
+    agent_id: str = ""
+    product_id: str = ""
+    regime: str = ""
+    state_vector: Optional[VectorLike] = None
+    reward: float = 0.0
+    timestamp: float = 0.0
+    terminal: bool = False
+    payload: bytes = b""
+
+
+@dataclass
+class SemanticMemory:
+    """A concept learned across experiences, with its track record."""
+
+    id: str = ""
+    concept_vector: Optional[VectorLike] = None
+    memory_type: Optional[MemoryType] = None
+    regime_name: str = ""
+    sharpe_ratio: float = 0.0
+    win_rate: float = 0.0
+    access_count: int = 0
+    last_accessed: float = 0.0
+    payload: bytes = b""
+
+
+@dataclass(frozen=True)
+class Range:
+    """Bounds of a numeric filter; None = unbounded on that side."""
+
+    min: Optional[float] = None
+    max: Optional[float] = None
+    min_exclusive: bool = False
+    max_exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class EpisodicFilter:
+    """Exact filters of an episodic search; every given condition must hold."""
+
+    agent_ids: Sequence[str] = ()
+    product_ids: Sequence[str] = ()
+    regimes: Sequence[str] = ()
+    reward: Optional[Range] = None
+    timestamp: Optional[Range] = None
+    terminal: Optional[bool] = None
+
+
+@dataclass(frozen=True)
+class SemanticFilter:
+    """Exact filters of a semantic search; every given condition must hold."""
+
+    memory_types: Sequence[MemoryType] = ()
+    regime_names: Sequence[str] = ()
+    sharpe_ratio: Optional[Range] = None
+    win_rate: Optional[Range] = None
+    access_count: Optional[Range] = None
+    last_accessed: Optional[Range] = None
+
+
+@dataclass(frozen=True)
+class EpisodicSearch:
+    """One search of a batch (BatchSearchEpisodic)."""
+
+    vector: VectorLike
+    k: int = 10
+    filter: Optional[EpisodicFilter] = None
+    ef_runtime: int = 0
+    exact: bool = False
+    include_vectors: bool = False
+
+
+@dataclass
+class EpisodicHit:
+    memory: EpisodicMemory
+    distance: float
+
+
+@dataclass
+class SemanticHit:
+    memory: SemanticMemory
+    distance: float
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page; pass ``next_page_token`` back for the next ('' = no more)."""
+
+    items: List[T]
+    next_page_token: str
+
+
+@dataclass
+class IndexInfo:
+    memories: int
+    ef_default: int
+    filtered_ef_scale: float
+    recall_estimate: float
+    hnsw_m: int
+    hnsw_ef_construction: int
+    exact_search_max_candidates: int
+
+
+@dataclass
+class Info:
+    """What the server serves (GetInfo): dimension, distance, limits and index state."""
+
+    dimension: int
+    vector_precision: str
+    distance: str
+    index_engine: str
+    version: str
+    max_k: int
+    max_batch: int
+    target_recall: float
+    episodic: Optional[IndexInfo]
+    semantic: Optional[IndexInfo]
+
+
+@dataclass
+class CacheValue:
+    found: bool
+    value: bytes
+    ttl_ms: int
+
+
+@dataclass
+class CacheHash:
+    found: bool
+    fields: Dict[str, str]
+    ttl_ms: int
+
+
+@dataclass
+class Acquired:
+    """A token-bucket answer: allowed, tokens left, and when to retry if refused."""
+
+    allowed: bool
+    remaining: float
+    retry_after_ms: int
+
+
+@dataclass
+class AuditEntry:
+    agent_id: str = ""
+    action: str = ""
+    market: str = ""
+    amount: float = 0.0
+    status: str = ""
+    tx_id: str = ""
+    pnl: float = 0.0
+    wall_time: float = 0.0
+    meta: str = ""
+
+
+@dataclass
+class AuditRecord:
+    id: str
+    entry: AuditEntry
+
+
+@dataclass
+class Appended:
+    id: str
+    duplicate: bool
+
+
+@dataclass
+class PnlTotal:
+    total_pnl: float
+    entries: int
