@@ -1,8 +1,9 @@
 /**
  * The floors of the code (docs/architecture.md): imports point down only.
  *
- *   app → api → services → { index, redis }      sync → { index, redis }      cli → api
- *   model, config, metrics, generated: leaves
+ *   app → api → services → { index, redis }      sync → { index, redis }
+ *   cli → { api, client }      client (the TypeScript client): leaves only
+ *   model, config, metrics, generated, proto: leaves
  *
  * `npm run check` runs this over src/ and bench/; a violation names the importing file, the
  * imported one and the rule.
@@ -10,7 +11,7 @@
 
 /** A floor may import itself, the floors listed, and the leaves. */
 function floor(name, from, allowed) {
-  const leaves = ['model', 'config', 'metrics', 'generated'];
+  const leaves = ['model', 'config', 'metrics', 'generated', 'proto'];
   const ok = [name, ...allowed, ...leaves].join('|');
   return {
     name: `floor-${name}`,
@@ -34,7 +35,8 @@ function leaf(name) {
 
 module.exports = {
   forbidden: [
-    floor('cli', 'src/cli/ (operator commands)', ['api']),
+    floor('cli', 'src/cli/ (operator commands)', ['api', 'client']),
+    floor('client', 'src/client/ (the TypeScript client of the services)', []),
     floor('api', 'src/api/ (the gRPC edge)', ['services']),
     floor('services', 'src/services/', ['index', 'redis']),
     floor('sync', 'src/sync/ (keeps indexes equal to Redis)', ['index', 'redis']),
@@ -44,6 +46,13 @@ module.exports = {
     leaf('config'),
     leaf('metrics'),
     leaf('generated'),
+    {
+      name: 'leaf-proto',
+      comment: 'src/proto/ (the contract, loaded) imports only src/config/ (where proto/ is)',
+      severity: 'error',
+      from: { path: '^src/proto/' },
+      to: { path: '^src/', pathNot: '^src/(proto|config)/' },
+    },
     {
       name: 'services-apart',
       comment: 'one service never imports another (their parts meet in src/app/)',
@@ -72,10 +81,10 @@ module.exports = {
     {
       name: 'bench-is-a-client',
       comment:
-        'bench/ is a client of the server: of src/ it may use the generated proto types only',
+        'bench/ is a client of the server: of src/ it may use the client, the contract and its generated types only',
       severity: 'error',
       from: { path: '^bench/' },
-      to: { path: '^src/', pathNot: '^src/generated/' },
+      to: { path: '^src/', pathNot: '^src/(client|proto|generated)/' },
     },
     {
       name: 'src-not-bench-or-test',

@@ -1,34 +1,8 @@
-import { join } from 'node:path';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
-import { projectRoot } from '../config/projectRoot.js';
+import { mnemoPackageDefinition } from '../proto/packageDefinition.js';
 import { guardedService } from './wire/guard.js';
 
-/** proto-loader options; the generated types under src/generated assume exactly these. */
-export const PROTO_OPTIONS: Options = {
-  keepCase: true,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-};
-
-export const PROTO_FILES = [
-  'mnemo/v1/memory.proto',
-  'mnemo/v1/cache.proto',
-  'mnemo/v1/rate_limit.proto',
-  'mnemo/v1/audit.proto',
-];
-
-let cached: PackageDefinition | undefined;
-
-export function mnemoPackageDefinition(): PackageDefinition {
-  cached ??= loadSync(PROTO_FILES, {
-    ...PROTO_OPTIONS,
-    includeDirs: [join(projectRoot(), 'proto')],
-  });
-  return cached;
-}
+export { mnemoPackageDefinition, PROTO_FILES, PROTO_OPTIONS } from '../proto/packageDefinition.js';
 
 /**
  * The service definition of `mnemo.v1.<name>`, as served: every method's request deserializer

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { Client, type ServiceDefinition } from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import type {
+  AuditServiceClient,
+  AuditServiceDefinition,
+} from '../generated/mnemo/v1/AuditService.js';
+import type {
+  CacheServiceClient,
+  CacheServiceDefinition,
+} from '../generated/mnemo/v1/CacheService.js';
+import type {
+  MemoryServiceClient,
+  MemoryServiceDefinition,
+} from '../generated/mnemo/v1/MemoryService.js';
+import type {
+  RateLimitServiceClient,
+  RateLimitServiceDefinition,
+} from '../generated/mnemo/v1/RateLimitService.js';
+import { mnemoPackageDefinition } from '../proto/packageDefinition.js';
+import {
+  channelCredentials,
+  channelOptions,
+  resolveOptions,
+  type ClientOptions,
+} from './options.js';
+import { serviceApi, type CallContext, type Prepare, type ServiceApi } from './services.js';
+
+/** Gives an upsert without a request_id a random one, so that a retry is applied once. */
+const withRequestId: Prepare = (request) =>
+  typeof request.request_id === 'string' && request.request_id !== ''
+    ? request
+    : { ...request, request_id: randomUUID() };
+
+function definitionOf(name: string): Record<string, MethodDefinition<unknown, unknown>> {
+  const definition = mnemoPackageDefinition()[`mnemo.v1.${name}`] as ServiceDefinition | undefined;
+  if (definition === undefined) throw new Error(`no service mnemo.v1.${name} in proto/`);
+  return definition as unknown as Record<string, MethodDefinition<unknown, unknown>>;
+}
+
+/**
+ * The TypeScript client of mnemo: one channel, every service, typed by the generated types.
+ *
+ *     const mnemo = new MnemoClient('localhost:50051', { token, timeoutMs: 2000 });
+ *     const { hits } = await mnemo.memory.searchEpisodic({ vector: state, k: 5 });
+ *
+ * Vectors go in as Float32Array, number[] or a Vector (sent as little-endian float32); failed
+ * calls reject with MnemoError (status, message, field); idempotent calls refused UNAVAILABLE
+ * are retried after the server's pushback; upserts get a request_id unless they carry one.
+ */
+export class MnemoClient {
+  readonly memory: ServiceApi<MemoryServiceDefinition, MemoryServiceClient>;
+  readonly cache: ServiceApi<CacheServiceDefinition, CacheServiceClient>;
+  readonly rateLimit: ServiceApi<RateLimitServiceDefinition, RateLimitServiceClient>;
+  readonly audit: ServiceApi<AuditServiceDefinition, AuditServiceClient>;
+  private readonly client: Client;
+
+  constructor(
+    readonly target: string,
+    options: ClientOptions = {},
+  ) {
+    const resolved = resolveOptions(options);
+    this.client = new Client(target, channelCredentials(resolved.tls), channelOptions(resolved));
+    const context: CallContext = {
+      client: this.client,
+      timeoutMs: resolved.timeoutMs,
+      metadata: resolved.token === undefined ? {} : { authorization: `Bearer ${resolved.token}` },
+    };
+    this.memory = serviceApi(definitionOf('MemoryService'), context, {
+      UpsertEpisodic: withRequestId,
+      UpsertSemantic: withRequestId,
+    });
+    this.cache = serviceApi(definitionOf('CacheService'), context);
+    this.rateLimit = serviceApi(definitionOf('RateLimitService'), context);
+    this.audit = serviceApi(definitionOf('AuditService'), context);
+  }
+
+  /** Resolves once the channel is connected; rejects after `timeoutMs`. */
+  waitForReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.waitForReady(Date.now() + timeoutMs, (error) => {
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  /** Closes the channel; calls in flight fail CANCELLED. */
+  close(): void {
+    this.client.close();
+  }
+}

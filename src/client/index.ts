@@ -1,0 +1,9 @@
+/**
+ * The TypeScript client of mnemo (`import { MnemoClient } from 'mnemo/client'` once built).
+ */
+export { MnemoClient } from './MnemoClient.js';
+export { MnemoError, type StatusName } from './errors.js';
+export type { ClientOptions, TlsOptions } from './options.js';
+export type { CallOptions, MessageStream, ServiceApi } from './services.js';
+export { vectorValues, type VectorInput, type WithVectors } from './vectors.js';
+export { statusDetails, type DecodedStatus } from './statusDetails.js';
