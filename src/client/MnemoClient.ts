@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type ServiceDefinition } from '@grpc/grpc-js';
-import type { MethodDefinition } from '@grpc/proto-loader';
+import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type {
   AuditServiceClient,
   AuditServiceDefinition,
@@ -17,7 +18,7 @@ import type {
   RateLimitServiceClient,
   RateLimitServiceDefinition,
 } from '../generated/mnemo/v1/RateLimitService.js';
-import { mnemoPackageDefinition } from '../proto/packageDefinition.js';
+import { mnemoPackageDefinition, PROTO_OPTIONS } from '../proto/packageDefinition.js';
 import {
   channelCredentials,
   channelOptions,
@@ -32,11 +33,16 @@ const withRequestId: Prepare = (request) =>
     ? request
     : { ...request, request_id: randomUUID() };
 
-function definitionOf(name: string): Record<string, MethodDefinition<unknown, unknown>> {
+type Methods = Record<string, MethodDefinition<unknown, unknown>>;
+
+function definitionOf(name: string): Methods {
   const definition = mnemoPackageDefinition()[`mnemo.v1.${name}`] as ServiceDefinition | undefined;
   if (definition === undefined) throw new Error(`no service mnemo.v1.${name} in proto/`);
-  return definition as unknown as Record<string, MethodDefinition<unknown, unknown>>;
+  return definition as unknown as Methods;
 }
+
+/** A serving status of grpc.health.v1. */
+export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
 /**
  * The TypeScript client of mnemo: one channel, every service, typed by the generated types.
@@ -54,6 +60,7 @@ export class MnemoClient {
   readonly rateLimit: ServiceApi<RateLimitServiceDefinition, RateLimitServiceClient>;
   readonly audit: ServiceApi<AuditServiceDefinition, AuditServiceClient>;
   private readonly client: Client;
+  private readonly context: CallContext;
 
   constructor(
     readonly target: string,
@@ -61,11 +68,11 @@ export class MnemoClient {
   ) {
     const resolved = resolveOptions(options);
     this.client = new Client(target, channelCredentials(resolved.tls), channelOptions(resolved));
-    const context: CallContext = {
+    const context: CallContext = (this.context = {
       client: this.client,
       timeoutMs: resolved.timeoutMs,
       metadata: resolved.token === undefined ? {} : { authorization: `Bearer ${resolved.token}` },
-    };
+    });
     this.memory = serviceApi(definitionOf('MemoryService'), context, {
       UpsertEpisodic: withRequestId,
       UpsertSemantic: withRequestId,
@@ -73,6 +80,15 @@ export class MnemoClient {
     this.cache = serviceApi(definitionOf('CacheService'), context);
     this.rateLimit = serviceApi(definitionOf('RateLimitService'), context);
     this.audit = serviceApi(definitionOf('AuditService'), context);
+  }
+
+  /** grpc.health.v1 Check of `service` ('' = the server as a whole). */
+  async health(service = ''): Promise<ServingStatus> {
+    const definition = loadSync(healthProtoPath, PROTO_OPTIONS)['grpc.health.v1.Health'] as Methods;
+    const api = serviceApi(definition, this.context) as unknown as {
+      check(request: { service: string }): Promise<{ status: ServingStatus }>;
+    };
+    return (await api.check({ service })).status;
   }
 
   /** Resolves once the channel is connected; rejects after `timeoutMs`. */

@@ -1,7 +1,7 @@
 /**
  * The TypeScript client of mnemo (`import { MnemoClient } from 'mnemo/client'` once built).
  */
-export { MnemoClient } from './MnemoClient.js';
+export { MnemoClient, type ServingStatus } from './MnemoClient.js';
 export { MnemoError, type StatusName } from './errors.js';
 export type { ClientOptions, TlsOptions } from './options.js';
 export type { CallOptions, MessageStream, ServiceApi } from './services.js';

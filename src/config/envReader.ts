@@ -21,6 +21,8 @@ export const NOT_SERVER_SETTINGS: ReadonlySet<string> = new Set([
   'MNEMO_FUZZ_ITERATIONS',
   'MNEMO_FUZZ_SEED',
   'MNEMO_FUZZ_WORKERS',
+  'MNEMO_TARGET', // clients: the mnemo CLI and the Python example agent (host:port to call)
+  'MNEMO_TOKEN', // the mnemo CLI: the bearer token it sends
 ]);
 
 /**
