@@ -235,7 +235,12 @@ describe('SessionService', () => {
         current_capital: 890,
         trades: 2,
       });
-      await vi.waitFor(() => expect(alerts).toHaveLength(1), { timeout: 2000, interval: 20 });
+      await vi.waitFor(
+        () => {
+          expect(alerts).toHaveLength(1);
+        },
+        { timeout: 2000, interval: 20 },
+      );
       const alert = JSON.parse(alerts[0] ?? '{}') as Record<string, unknown>;
       expect(alert).toMatchObject({
         agent_id: 'dd-agent',
@@ -269,7 +274,12 @@ describe('SessionService', () => {
       // Still below the floor: the next loss halts again (and alerts again).
       const loss = await bot.session.RecordTrade({ agent_id: 'dd-agent', pnl: -1, tx_id: 'd' });
       expect(loss.session?.status).toBe('SESSION_STATUS_HALTED');
-      await vi.waitFor(() => expect(alerts).toHaveLength(2), { timeout: 2000, interval: 20 });
+      await vi.waitFor(
+        () => {
+          expect(alerts).toHaveLength(2);
+        },
+        { timeout: 2000, interval: 20 },
+      );
 
       // A token confined to agents lists and acts only for its own.
       const listed = await bot.session.ListSessions({ page_size: 100 });
