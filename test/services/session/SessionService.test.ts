@@ -161,6 +161,8 @@ describe('SessionService', () => {
   });
 
   it('detects a heartbeat lapse: STALE in GetSession, ListSessions and a WatchSessions change', async () => {
+    // A second instance on the same Redis sweeps too: the lapse is still noted once.
+    const twin = await startAgentServer(redis, { MNEMO_KEY_PREFIX: PREFIX }, {}, TUNING);
     const watch = client.watch({ agent_ids: ['sleeper'], after_id: '0' });
     const untilStale = watchUntil(watch, (m) => m.event === 'SESSION_EVENT_STALE');
     await client.session.StartSession({
@@ -191,8 +193,29 @@ describe('SessionService', () => {
     // Nothing between the STALE change and the revival: sweeps noted the lapse once.
     expect(later.map((m) => m.event)).toEqual(['SESSION_EVENT_REVIVED']);
     watch.cancel();
+    await twin.stop();
     const active = await listAll(client, 'SESSION_STATUS_ACTIVE', 50);
     expect(active.map((s) => s.agent_id)).toContain('sleeper');
+  });
+
+  it('keeps mnemo_sessions{status} current from the sweep, without agent labels', async () => {
+    await client.session.StartSession({
+      agent_id: 'gauged',
+      start_capital: 10,
+      max_drawdown: 0.5,
+      ttl_ms: 100,
+    });
+    await vi.waitFor(
+      async () => {
+        const metric = await registry.getSingleMetric('mnemo_sessions')?.get();
+        const stale = metric?.values.find((v) => v.labels.status === 'stale')?.value ?? 0;
+        expect(stale).toBeGreaterThanOrEqual(1);
+        for (const value of metric?.values ?? []) {
+          expect(Object.keys(value.labels)).toEqual(['status']);
+        }
+      },
+      { timeout: 5000, interval: 50 },
+    );
   });
 
   it('halts at the drawdown limit, publishes an alert, refuses trades until an admin resumes', async () => {
@@ -286,6 +309,17 @@ describe('SessionService', () => {
       expect(listed.sessions.map((s) => s.agent_id)).toEqual(['dd-agent']);
       const other = await rejection(bot.session.GetSession({ agent_id: 'trader' }));
       expect(other.code).toBe(status.PERMISSION_DENIED);
+      const foreign = bot.watch({ agent_ids: ['trader'], after_id: '0' });
+      const refusedWatch = await new Promise<ServiceError>((resolve) => {
+        foreign.on('data', () => undefined);
+        foreign.on('error', resolve);
+      });
+      expect(refusedWatch.code).toBe(status.PERMISSION_DENIED);
+      // Unfiltered, its watch sees only its agents' changes.
+      const own = bot.watch({ after_id: '0' });
+      const seen = await watchUntil(own, (m) => m.event === 'SESSION_EVENT_HALTED');
+      own.cancel();
+      expect(new Set(seen.map((m) => m.session?.agent_id))).toEqual(new Set(['dd-agent']));
     } finally {
       bot.close();
       ops.close();
@@ -371,6 +405,33 @@ describe('SessionService listing', () => {
     client.close();
     await server.stop();
     await redis.stop();
+  });
+
+  it('remembers a bounded number of tx_ids per session', async () => {
+    const retained = await startAgentServer(
+      redis,
+      { MNEMO_KEY_PREFIX: 'r1:', MNEMO_SESSION_TX_RETENTION: '100' },
+      {},
+      { sweepIntervalMs: 0 },
+    );
+    const c = agentClients(retained.port);
+    try {
+      await c.session.StartSession({ agent_id: 'busy', start_capital: 1000, max_drawdown: 1 });
+      for (let i = 0; i < 150; i++) {
+        await c.session.RecordTrade({ agent_id: 'busy', pnl: 1, tx_id: `t${i}` });
+      }
+      expect(await retained.raw.zcard('r1:session-tx:busy')).toBe(100);
+      expect(
+        (await c.session.RecordTrade({ agent_id: 'busy', pnl: 1, tx_id: 't149' })).duplicate,
+      ).toBe(true);
+      // Beyond the retention a retry counts again.
+      const old = await c.session.RecordTrade({ agent_id: 'busy', pnl: 1, tx_id: 't0' });
+      expect(old.duplicate).toBe(false);
+      expect(old.session?.trades).toBe(151);
+    } finally {
+      c.close();
+      await retained.stop();
+    }
   });
 
   it('pages with SCAN across many more sessions than a page, each once, by status', async () => {
