@@ -329,8 +329,10 @@ describe('SessionService', () => {
   });
 
   it('refuses bad input INVALID_ARGUMENT naming the field, writing nothing', async () => {
-    const keysBefore = (await server.raw.keys(`${PREFIX}*`)).sort();
-    const changesBefore = await server.raw.xlen(`${PREFIX}sessions:changes`);
+    // (The sweep may note other sessions' lapses meanwhile: those changes are not writes of ours.)
+    const changes = `${PREFIX}sessions:changes`;
+    const newest = await server.raw.xrevrange(changes, '+', '-', 'COUNT', 1);
+    const lastBefore = newest[0]?.[0] ?? '0';
     const start = { agent_id: 'bad-agent', start_capital: 100, max_drawdown: 0.5, ttl_ms: 1000 };
     const cases: [Promise<unknown>, string][] = [
       [client.session.StartSession({ ...start, agent_id: '' }), 'agent_id'],
@@ -359,8 +361,9 @@ describe('SessionService', () => {
       expect(error.code, field).toBe(status.INVALID_ARGUMENT);
       expect(badField(error)).toBe(field);
     }
-    expect((await server.raw.keys(`${PREFIX}*`)).sort()).toEqual(keysBefore);
-    expect(await server.raw.xlen(`${PREFIX}sessions:changes`)).toBe(changesBefore);
+    expect(await server.raw.keys(`${PREFIX}*bad-agent*`)).toEqual([]);
+    const since = await server.raw.xrange(changes, `(${lastBefore}`, '+');
+    expect(since.filter(([, flat]) => flat[1] !== 'stale')).toEqual([]);
     const { session } = await client.session.GetSession({ agent_id: 'trader' });
     expect(session?.trades).toBe(1001);
   });
