@@ -93,9 +93,9 @@ export interface WatchQuery {
 }
 
 const reply = new ReplyReader('sessions:changes');
-/** SCAN COUNT of a list, and the most keys one list call scans before it answers a short page. */
+/** SCAN COUNT of a list, and the most SCAN calls one list call makes before a short page. */
 const SCAN_COUNT = 100;
-const SCAN_BUDGET = 10_000;
+const MAX_SCAN_CALLS = 100;
 
 function notFound(): DomainError {
   return new DomainError('not_found', 'agent_id: the agent has no session', undefined, {
@@ -152,6 +152,8 @@ export class SessionService {
   private readonly closing = new AbortController();
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
+  /** The last sweep failure logged: a failure repeating every sweep is logged once. */
+  private lastSweepFailure = '';
 
   constructor(
     private readonly redis: RedisAccess,
@@ -166,9 +168,18 @@ export class SessionService {
   start(): void {
     if (this.sweepTimer !== undefined || this.options.sweepIntervalMs === 0) return;
     this.sweepTimer = setInterval(() => {
-      this.sweep().catch((error: unknown) => {
-        this.log.warn({ err: error }, 'session heartbeat sweep failed');
-      });
+      this.sweep().then(
+        () => {
+          this.lastSweepFailure = '';
+        },
+        (error: unknown) => {
+          const failure = error instanceof Error ? error.message : String(error);
+          if (failure !== this.lastSweepFailure) {
+            this.log.warn({ err: error }, 'session heartbeat sweep failed (logged once in a row)');
+          }
+          this.lastSweepFailure = failure;
+        },
+      );
     }, this.options.sweepIntervalMs);
     this.sweepTimer.unref();
   }
@@ -281,13 +292,13 @@ export class SessionService {
     const sessions: Session[] = [];
     let cursor = position?.cursor ?? '0';
     let given = new Set(position?.given ?? []);
-    let scanned = 0;
+    let calls = 0;
     for (;;) {
       const from = cursor;
       const [next, keys] = await this.redis.master((redis) =>
         redis.scan(from, 'MATCH', pattern, 'COUNT', SCAN_COUNT),
       );
-      scanned += keys.length;
+      calls++;
       const fresh: { key: string; agentId: string }[] = [];
       for (const key of [...new Set(keys)].sort()) {
         const agentId = this.keys.sessionOf(key);
@@ -319,7 +330,7 @@ export class SessionService {
       cursor = next;
       given = new Set();
       if (cursor === '0') return { sessions, next: null };
-      if (sessions.length === query.pageSize || scanned >= SCAN_BUDGET) {
+      if (sessions.length === query.pageSize || calls >= MAX_SCAN_CALLS) {
         return { sessions, next: { cursor, given: [] } };
       }
     }
