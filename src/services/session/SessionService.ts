@@ -281,14 +281,15 @@ export class SessionService {
   }
 
   /**
-   * One page of sessions by SCAN over the session hashes (never KEYS), of a status and agents.
+   * One page of sessions by SCAN over the session hashes (never KEYS), of a status; of some
+   * agents (a confined token's), read directly.
    * A page holds at most pageSize sessions; it may be shorter (a scan budget per call) and still
    * have a next one. A session present throughout the listing is listed exactly once: when a
    * SCAN batch overflows the page, the next page scans that batch again and skips what was given.
    */
   async listSessions(query: ListQuery, position: ListPosition | null): Promise<ListPage> {
+    if (query.agentIds !== null) return this.listAgents(query, query.agentIds, position);
     const pattern = this.keys.sessionPattern();
-    const agents = query.agentIds === null ? null : new Set(query.agentIds);
     const sessions: Session[] = [];
     let cursor = position?.cursor ?? '0';
     let given = new Set(position?.given ?? []);
@@ -303,7 +304,6 @@ export class SessionService {
       for (const key of [...new Set(keys)].sort()) {
         const agentId = this.keys.sessionOf(key);
         if (agentId === null || given.has(keyDigest(key))) continue;
-        if (agents !== null && !agents.has(agentId)) continue;
         fresh.push({ key, agentId });
       }
       const read = await this.redis.master((redis) =>
@@ -334,6 +334,39 @@ export class SessionService {
         return { sessions, next: { cursor, given: [] } };
       }
     }
+  }
+
+  /**
+   * A page of the sessions of some agents (a token's: a few), read directly in agent id order
+   * rather than scanned for; the position's cursor is the index of the next agent.
+   */
+  private async listAgents(
+    query: ListQuery,
+    agentIds: readonly string[],
+    position: ListPosition | null,
+  ): Promise<ListPage> {
+    const agents = [...new Set(agentIds)].sort();
+    const sessions: Session[] = [];
+    let index = Number(position?.cursor ?? '0');
+    while (index < agents.length && sessions.length < query.pageSize) {
+      const batch = agents.slice(index, index + query.pageSize - sessions.length);
+      const read = await this.redis.master((redis) =>
+        sessionRead(
+          redis,
+          batch.map((agentId) => this.sessionKeys(agentId)),
+        ),
+      );
+      for (const session of read) {
+        if (session === null) continue;
+        if (query.status !== null && session.status !== query.status) continue;
+        sessions.push(session);
+      }
+      index += batch.length;
+    }
+    return {
+      sessions,
+      next: index < agents.length ? { cursor: String(index), given: [] } : null,
+    };
   }
 
   /**

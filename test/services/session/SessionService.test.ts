@@ -463,6 +463,34 @@ describe('SessionService listing', () => {
     expect(active).toHaveLength(210);
     expect(await listAll(client, 'SESSION_STATUS_HALTED', 5)).toEqual([]);
 
+    // A token confined to agents pages through its own sessions only, read directly.
+    const { path, secrets } = writeTokenFile([
+      { name: 'desk', role: 'reader', agentIds: ['lister-1', 'lister-2', 'lister-45', 'ghost'] },
+    ]);
+    const secured = await startAgentServer(
+      redis,
+      { MNEMO_KEY_PREFIX: 'l1:', MNEMO_AUTH_TOKENS_FILE: path },
+      {},
+      { sweepIntervalMs: 0 },
+    );
+    const desk = tokenClients(secured.port, secrets.desk ?? '');
+    try {
+      const pages: string[][] = [];
+      let token = '';
+      do {
+        const page = await desk.session.ListSessions({ page_size: 2, page_token: token });
+        pages.push(page.sessions.map((s) => s.agent_id));
+        token = page.next_page_token;
+      } while (token !== '');
+      expect(pages.flat().sort()).toEqual(['lister-1', 'lister-2', 'lister-45']);
+      expect(pages.every((p) => p.length <= 2)).toBe(true);
+      const ended = await desk.session.ListSessions({ status: 'SESSION_STATUS_ENDED' });
+      expect(ended.sessions.map((s) => s.agent_id).sort()).toEqual(['lister-1', 'lister-2']);
+    } finally {
+      desk.close();
+      await secured.stop();
+    }
+
     // A token of one listing is refused by another.
     const first = await client.session.ListSessions({
       status: 'SESSION_STATUS_ENDED',
