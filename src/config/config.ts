@@ -84,7 +84,10 @@ export interface Config {
   readonly sessionSweepIntervalMs: number;
   /** Approximate cap of the session changes stream WatchSessions follows. */
   readonly sessionChangesMaxLen: number;
-  /** Dedicated blocking Redis connections for audit Tail streams: at most this many tails. */
+  /**
+   * Dedicated blocking Redis connections for audit Tail and WatchSessions streams: at most this
+   * many of them live at once.
+   */
   readonly redisPoolSize: number;
   /** Longest a search waits for others to join its batch. */
   readonly batchWindowMs: number;
