@@ -3,10 +3,12 @@ import type { AuditServiceHandlers } from '../generated/mnemo/v1/AuditService.js
 import type { CacheServiceHandlers } from '../generated/mnemo/v1/CacheService.js';
 import type { MemoryServiceHandlers } from '../generated/mnemo/v1/MemoryService.js';
 import type { RateLimitServiceHandlers } from '../generated/mnemo/v1/RateLimitService.js';
+import type { SessionServiceHandlers } from '../generated/mnemo/v1/SessionService.js';
 import type { AuditService } from '../services/audit/AuditService.js';
 import type { CacheService } from '../services/cache/CacheService.js';
 import type { MemoryService } from '../services/memory/MemoryService.js';
 import type { RateLimitService } from '../services/ratelimit/RateLimitService.js';
+import type { SessionService } from '../services/session/SessionService.js';
 import { auditHandlers } from './audit/handlers.js';
 import type { AuditLimits } from './audit/codec.js';
 import { cacheHandlers } from './cache/handlers.js';
@@ -23,6 +25,8 @@ import type { Refusal } from './middleware/readiness.js';
 import { serviceDefinition } from './protos.js';
 import type { RateLimitSettings } from './ratelimit/codec.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
+import { sessionHandlers } from './session/handlers.js';
+import type { SessionLimits } from './session/codec.js';
 
 /**
  * Where mnemo's services are served: every call of theirs counts against `callLimits`, and a
@@ -68,13 +72,17 @@ export interface AgentServiceSet {
   readonly cache: CacheService;
   readonly rateLimit: RateLimitService;
   readonly audit: AuditService;
+  readonly session: SessionService;
 }
 
-/** Serves mnemo.v1.CacheService, RateLimitService and AuditService; calls pass `auth`. */
+/**
+ * Serves mnemo.v1.CacheService, RateLimitService, AuditService and SessionService; calls pass
+ * `auth`.
+ */
 export function serveAgentServices(
   server: LimitedRegistry,
   services: AgentServiceSet,
-  limits: CacheLimits & AuditLimits & RateLimitSettings,
+  limits: CacheLimits & AuditLimits & RateLimitSettings & SessionLimits,
   auth: Middleware,
   log: Logger,
 ): void {
@@ -92,4 +100,10 @@ export function serveAgentServices(
   const audit = serviceDefinition('AuditService');
   const auditBound = auditHandlers(services.audit, limits);
   server.add(audit, bindService<AuditServiceHandlers>(audit, auditBound, chain, log, options));
+  const session = serviceDefinition('SessionService');
+  const sessionBound = sessionHandlers(services.session, limits);
+  server.add(
+    session,
+    bindService<SessionServiceHandlers>(session, sessionBound, chain, log, options),
+  );
 }

@@ -6,6 +6,8 @@ import { AuditService, type AuditOptions } from '../services/audit/AuditService.
 import { CacheService } from '../services/cache/CacheService.js';
 import type { Config } from '../config/config.js';
 import { RateLimitService } from '../services/ratelimit/RateLimitService.js';
+import { SessionService, type SessionOptions } from '../services/session/SessionService.js';
+import { RedisAlertPublisher } from '../redis/alertPublisher.js';
 import { closeBlockingPool, createBlockingPool } from '../redis/blockingPool.js';
 import type { RedisAccess } from '../redis/RedisAccess.js';
 import { RedisKeys } from '../redis/RedisKeys.js';
@@ -24,6 +26,11 @@ export type AgentServicesConfig = Pick<
   | 'redisPoolSize'
   | 'rateLimits'
   | 'rateLimitsOnly'
+  | 'sessionTtlMs'
+  | 'sessionMaxTtlMs'
+  | 'sessionTxRetention'
+  | 'sessionSweepIntervalMs'
+  | 'sessionChangesMaxLen'
 >;
 
 /** Audit tuning that is not configuration (tests shrink it). */
@@ -34,10 +41,21 @@ export const DEFAULT_AUDIT_TUNING: Omit<AuditOptions, 'maxLen'> = {
   tailReadCount: 100,
 };
 
+/** Session tuning that is not configuration (tests shrink it). */
+export const DEFAULT_SESSION_TUNING: Pick<
+  SessionOptions,
+  'sweepBatch' | 'watchBlockMs' | 'watchReadCount'
+> = {
+  sweepBatch: 1000,
+  watchBlockMs: 5000,
+  watchReadCount: 100,
+};
+
 /**
- * CacheService, RateLimitService and AuditService over one Redis, every command through the
- * Redis router (`access`), with the pool of blocking connections the audit tails use (blocking
- * reads are not routed). Created after the router starts; `endTails` before the gRPC server
+ * CacheService, RateLimitService, AuditService and SessionService over one Redis, every command through the
+ * Redis router (`access`), with the pool of blocking connections the audit tails and session
+ * watches share (blocking reads are not routed). Session halts' alerts are published with a plain
+ * Redis PUBLISH (RedisAlertPublisher) until a durable publisher replaces it. Created after the router starts; `endTails` before the gRPC server
  * stops, `close` after it.
  */
 export class AgentServices {
@@ -45,6 +63,7 @@ export class AgentServices {
     readonly cache: CacheService,
     readonly rateLimit: RateLimitService,
     readonly audit: AuditService,
+    readonly session: SessionService,
     readonly tailPool: Pool<Redis>,
     private readonly config: AgentServicesConfig,
     private readonly log: Logger,
@@ -56,6 +75,7 @@ export class AgentServices {
     config: AgentServicesConfig,
     log: Logger,
     auditTuning: Partial<Omit<AuditOptions, 'maxLen'>> = {},
+    sessionTuning: Partial<SessionOptions> = {},
   ): AgentServices {
     const keys = new RedisKeys(config.keyPrefix);
     const tailPool = createBlockingPool(redisTarget, {
@@ -69,29 +89,47 @@ export class AgentServices {
       ...auditTuning,
       maxLen: config.auditMaxLen,
     });
+    const session = new SessionService(
+      access,
+      keys,
+      tailPool,
+      new RedisAlertPublisher(access, keys),
+      log,
+      {
+        ...DEFAULT_SESSION_TUNING,
+        txRetention: config.sessionTxRetention,
+        changesMaxLen: config.sessionChangesMaxLen,
+        sweepIntervalMs: config.sessionSweepIntervalMs,
+        ...sessionTuning,
+      },
+    );
+    session.start();
     return new AgentServices(
       new CacheService(access, keys),
       new RateLimitService(access, keys),
       audit,
+      session,
       tailPool,
       config,
       log,
     );
   }
 
-  /** Serves the three services on `server`, every call through `auth`. */
+  /** Serves the four services on `server`, every call through `auth`. */
   register(server: GrpcServer, auth: Middleware): void {
     serveAgentServices(server, this, this.config, auth, this.log);
   }
 
-  /** Ends live audit tails (UNAVAILABLE, resume after the last id) and refuses new ones. */
+  /** Ends live audit tails and session watches (UNAVAILABLE) and refuses new ones. */
   endTails(): void {
     this.audit.close();
+    this.session.close();
   }
 
   /** Closes the tail pool once every tail has given its connection back. */
   async close(): Promise<void> {
     this.audit.close();
+    this.session.close();
     await closeBlockingPool(this.tailPool);
   }
 }

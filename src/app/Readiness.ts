@@ -7,6 +7,7 @@ export const AGENT_SERVICES = [
   'mnemo.v1.CacheService',
   'mnemo.v1.RateLimitService',
   'mnemo.v1.AuditService',
+  'mnemo.v1.SessionService',
 ] as const;
 export const HEALTH_SERVICES: readonly string[] = [MEMORY_SERVICE, ...AGENT_SERVICES];
 
@@ -23,7 +24,7 @@ export interface ReadinessOptions {
  *   a dataset reset has it rebuilt);
  * - whether shutdown has begun (then everything is NOT_SERVING, for good).
  *
- * MemoryService needs all three; Cache, RateLimit and Audit need Redis and no shutdown; the
+ * MemoryService needs all three; Cache, RateLimit, Audit and Session need Redis and no shutdown; the
  * server as a whole ("") is SERVING only when every service is. The statuses follow Redis down
  * and back up on their own.
  */

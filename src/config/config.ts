@@ -74,7 +74,20 @@ export interface Config {
   readonly auditMaxLen: number;
   /** Largest audit entry (sum of its text fields), in bytes. */
   readonly auditMaxEntryBytes: number;
-  /** Dedicated blocking Redis connections for audit Tail streams: at most this many tails. */
+  /** Heartbeat interval of a session started with ttl_ms 0. */
+  readonly sessionTtlMs: number;
+  /** Largest ttl_ms (and heartbeat interval_ms) a request may ask for. */
+  readonly sessionMaxTtlMs: number;
+  /** How many tx_ids a session remembers: a retry of one of its last this-many trades counts once. */
+  readonly sessionTxRetention: number;
+  /** How often each instance looks for sessions whose heartbeat lapsed (STALE changes). */
+  readonly sessionSweepIntervalMs: number;
+  /** Approximate cap of the session changes stream WatchSessions follows. */
+  readonly sessionChangesMaxLen: number;
+  /**
+   * Dedicated blocking Redis connections for audit Tail and WatchSessions streams: at most this
+   * many of them live at once.
+   */
   readonly redisPoolSize: number;
   /** Longest a search waits for others to join its batch. */
   readonly batchWindowMs: number;
@@ -327,7 +340,8 @@ export function servingMode(
  * with `desk:` and `desk:cache:` on one Redis, a cache key `episodic:x` of the first is a memory
  * of the second.
  */
-const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:/;
+const CALLER_NAMESPACES =
+  /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:|session:|session-hb:|session-tx:|alerts:/;
 
 /** MNEMO_KEY_PREFIX, as set (untrimmed): no spaces, glob characters or caller namespaces. */
 function keyPrefix(r: EnvReader): string {
@@ -422,6 +436,11 @@ function parse(r: EnvReader): Config {
     auditMaxLen: integer(r, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
     auditMaxEntryBytes: integer(r, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
     redisPoolSize: integer(r, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
+    sessionTtlMs: integer(r, 'MNEMO_SESSION_TTL_MS', 30_000, 100, 86_400_000),
+    sessionMaxTtlMs: integer(r, 'MNEMO_SESSION_MAX_TTL_MS', 3_600_000, 100, 86_400_000),
+    sessionTxRetention: integer(r, 'MNEMO_SESSION_TX_RETENTION', 10_000, 100, 10_000_000),
+    sessionSweepIntervalMs: integer(r, 'MNEMO_SESSION_SWEEP_INTERVAL_MS', 1000, 50, 60_000),
+    sessionChangesMaxLen: integer(r, 'MNEMO_SESSION_CHANGES_MAX_LEN', 100_000, 1000, 100_000_000),
     batchWindowMs: integer(r, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
     batchMax: integer(r, 'MNEMO_BATCH_MAX', 64, 1, 4096),
     batchConcurrency: integer(r, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
@@ -443,5 +462,13 @@ function parse(r: EnvReader): Config {
     metricsAddress: address(r, 'MNEMO_METRICS_ADDRESS', '0.0.0.0:9464'),
     shutdownGraceMs: integer(r, 'MNEMO_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
+  r.check(() => {
+    if (config.sessionTtlMs > config.sessionMaxTtlMs) {
+      throw new ConfigError(
+        `MNEMO_SESSION_TTL_MS (${config.sessionTtlMs}) must be at most MNEMO_SESSION_MAX_TTL_MS ` +
+          `(${config.sessionMaxTtlMs})`,
+      );
+    }
+  }, undefined);
   return Object.freeze(config);
 }

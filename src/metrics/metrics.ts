@@ -173,6 +173,23 @@ export const metrics = {
     labelNames: ['result'] as const,
     registers: [registry],
   }),
+  sessionTrades: new Counter({
+    name: 'mnemo_session_trades_total',
+    help: 'SessionService trades by result (recorded, duplicate, rejected_halted, rejected_ended, rejected_overflow)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+  sessionHalts: new Counter({
+    name: 'mnemo_session_halts_total',
+    help: 'Sessions halted by their drawdown limit',
+    registers: [registry],
+  }),
+  sessions: new Gauge({
+    name: 'mnemo_sessions',
+    help: 'Sessions by status (active, stale, halted, ended), as of the last heartbeat sweep',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  }),
   // The gRPC server metrics of the usual convention (go-grpc-prometheus), set by one interceptor
   // (src/api/middleware/metrics.ts) for every call: unary and streaming, health and reflection too.
   grpcStarted: new Counter({

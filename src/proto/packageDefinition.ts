@@ -17,6 +17,7 @@ export const PROTO_FILES = [
   'mnemo/v1/cache.proto',
   'mnemo/v1/rate_limit.proto',
   'mnemo/v1/audit.proto',
+  'mnemo/v1/session.proto',
 ];
 
 let cached: PackageDefinition | undefined;

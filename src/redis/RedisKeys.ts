@@ -109,6 +109,52 @@ export class RedisKeys {
   auditAgentPnl(agentId: string, widthSeconds: number): string {
     return `${this.prefix}audit:pnl:${widthSeconds}:${agentId}`;
   }
+
+  /** One agent's trading session: hash (src/redis/lua/lib/session.lua). */
+  session(agentId: string): string {
+    return `${this.prefix}session:${agentId}`;
+  }
+
+  /** The agent id a session hash's key belongs to, or null for any other key. */
+  sessionOf(key: string): string | null {
+    const prefix = `${this.prefix}session:`;
+    return key.startsWith(prefix) ? key.slice(prefix.length) : null;
+  }
+
+  /** SCAN pattern matching every session hash (and nothing else: see sessionHeartbeat). */
+  sessionPattern(): string {
+    return `${escapeGlob(`${this.prefix}session:`)}*`;
+  }
+
+  /** A session's heartbeat: a key that expires when the agent stops beating. */
+  sessionHeartbeat(agentId: string): string {
+    return `${this.prefix}session-hb:${agentId}`;
+  }
+
+  /** A session's recorded tx_ids: zset, member tx_id, score its trade number. */
+  sessionTxIds(agentId: string): string {
+    return `${this.prefix}session-tx:${agentId}`;
+  }
+
+  /** Heartbeat deadlines of active sessions: zset, member agent id, score ms (negative: noted). */
+  sessionDeadlines(): string {
+    return `${this.prefix}sessions:deadlines`;
+  }
+
+  /** Session counts by stored status (active, halted, ended): hash. */
+  sessionCounts(): string {
+    return `${this.prefix}sessions:counts`;
+  }
+
+  /** The stream of session changes WatchSessions follows (capped). */
+  sessionChanges(): string {
+    return `${this.prefix}sessions:changes`;
+  }
+
+  /** The pub/sub channel of one agent's alerts (not a key). */
+  alerts(agentId: string): string {
+    return `${this.prefix}alerts:${agentId}`;
+  }
 }
 
 function escapeGlob(text: string): string {

@@ -77,6 +77,15 @@ const CALLS: Record<string, (c: TokenClients) => Promise<unknown>> = {
     c.audit.Append({ entry: { agent_id: 'agent-1', action: 'order', pnl: 1 } }),
   'AuditService.Range': (c) => c.audit.Range({ agent_id: 'agent-1' }),
   'AuditService.AgentPnl': (c) => c.audit.AgentPnl({ agent_id: 'agent-1' }),
+  // In this order, each answers OK for a role allowed it, whichever roles ran before.
+  'SessionService.StartSession': (c) =>
+    c.session.StartSession({ agent_id: 'agent-1', start_capital: 1000, max_drawdown: 1 }),
+  'SessionService.GetSession': (c) => c.session.GetSession({ agent_id: 'agent-1' }),
+  'SessionService.Heartbeat': (c) => c.session.Heartbeat({ agent_id: 'agent-1' }),
+  'SessionService.RecordTrade': (c) => c.session.RecordTrade({ agent_id: 'agent-1', pnl: 1 }),
+  'SessionService.ResumeSession': (c) => c.session.ResumeSession({ agent_id: 'agent-1' }),
+  'SessionService.ListSessions': (c) => c.session.ListSessions({}),
+  'SessionService.EndSession': (c) => c.session.EndSession({ agent_id: 'agent-1' }),
 };
 
 /** The code a call ended with (OK = 0). */
@@ -206,7 +215,8 @@ describe.each<Transport>(['plaintext', 'TLS', 'mutual TLS'])(
           .filter((m) => m.service.startsWith('mnemo.'))
           .map((m) => `${m.service.replace('mnemo.v1.', '')}.${m.name}`);
         expect(Object.keys(METHOD_ACCESS).sort()).toEqual(served.sort());
-        expect(Object.keys(CALLS).length).toBe(served.length - 1); // all but the Tail stream
+        // All but the streams (Tail, WatchSessions).
+        expect(Object.keys(CALLS).length).toBe(served.length - 2);
       });
 
       const allowed: Record<Role, readonly string[]> = {

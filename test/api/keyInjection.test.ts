@@ -403,6 +403,10 @@ const NOT_UTF8: Case[] = [
   ['AuditService', 'Append', { entry: { agent_id: 'a', action: 'o', tx_id: '#' } }, 'entry.tx_id'],
   ['AuditService', 'Range', { agent_id: '#' }, 'agent_id'],
   ['AuditService', 'AgentPnl', { agent_id: '#' }, 'agent_id'],
+  ['SessionService', 'StartSession', { agent_id: 'a#' }, 'agent_id'],
+  ['SessionService', 'GetSession', { agent_id: '#' }, 'agent_id'],
+  ['SessionService', 'RecordTrade', { agent_id: 'a', tx_id: '#' }, 'tx_id'],
+  ['SessionService', 'WatchSessions', { agent_ids: ['a', '#'] }, 'agent_ids[1]'],
 ];
 
 describe('key injection: prefixes', () => {

@@ -48,11 +48,18 @@ describe('a Python client that learns the services through reflection', () => {
       'mnemo/v1/cache.proto',
       'mnemo/v1/memory.proto',
       'mnemo/v1/rate_limit.proto',
+      'mnemo/v1/session.proto',
     ];
     expect(report.files).toEqual(files);
     expect(report.commented).toEqual(files);
     const definition = mnemoPackageDefinition();
-    const services = ['AuditService', 'CacheService', 'MemoryService', 'RateLimitService'];
+    const services = [
+      'AuditService',
+      'CacheService',
+      'MemoryService',
+      'RateLimitService',
+      'SessionService',
+    ];
     expect(report.methods).toEqual(
       Object.fromEntries(
         services.map((name) => [
@@ -80,6 +87,10 @@ describe('a Python client that learns the services through reflection', () => {
       'mnemo.v1.CacheService/Get': { found: true, value: 'aGk=' },
       'mnemo.v1.RateLimitService/Acquire': { allowed: true },
       'mnemo.v1.AuditService/Tail': { record: { entry: { tx_id: 'py-tx-1' } } },
+      'mnemo.v1.SessionService/StartSession': { created: true },
+      'mnemo.v1.SessionService/RecordTrade': { session: { total_pnl: 2.5, trades: '1' } },
+      'mnemo.v1.SessionService/WatchSessions': { event: 'SESSION_EVENT_STARTED' },
+      'mnemo.v1.SessionService/EndSession': { session: { status: 'SESSION_STATUS_ENDED' } },
     });
   });
 });

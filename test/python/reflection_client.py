@@ -167,6 +167,15 @@ EVERY_METHOD = [
     ("mnemo.v1.AuditService", "Range", {"agent_id": "py", "page_size": 10}),
     ("mnemo.v1.AuditService", "AgentPnl", {"agent_id": "py"}),
     ("mnemo.v1.AuditService", "Tail", {"after_id": "0", "agent_id": "py"}),
+    ("mnemo.v1.SessionService", "StartSession",
+     {"agent_id": "py", "start_capital": 1000, "max_drawdown": 0.5, "ttl_ms": 60000}),
+    ("mnemo.v1.SessionService", "Heartbeat", {"agent_id": "py"}),
+    ("mnemo.v1.SessionService", "RecordTrade", {"agent_id": "py", "pnl": 2.5, "tx_id": "py-t1"}),
+    ("mnemo.v1.SessionService", "GetSession", {"agent_id": "py"}),
+    ("mnemo.v1.SessionService", "ListSessions", {"page_size": 10}),
+    ("mnemo.v1.SessionService", "WatchSessions", {"agent_ids": ["py"], "after_id": "0"}),
+    ("mnemo.v1.SessionService", "ResumeSession", {"agent_id": "py"}),
+    ("mnemo.v1.SessionService", "EndSession", {"agent_id": "py"}),
 ]
 
 

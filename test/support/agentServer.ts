@@ -10,10 +10,12 @@ import {
 import { Redis } from 'ioredis';
 import { promisify, type PromiseClient } from './promiseClient.js';
 import { pino } from 'pino';
-import { NO_AUTH } from '../../src/api/middleware/auth.js';
+import { authenticate, NO_AUTH } from '../../src/api/middleware/auth.js';
+import { TokenStore } from '../../src/api/auth/TokenStore.js';
 import { AgentServices } from '../../src/app/AgentServices.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { AuditOptions } from '../../src/services/audit/AuditService.js';
+import type { SessionOptions } from '../../src/services/session/SessionService.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DEFAULT_ROUTER_OPTIONS, RedisRouter } from '../../src/redis/RedisRouter.js';
 import { createRedisClient } from '../../src/redis/clients.js';
@@ -22,6 +24,10 @@ import { mnemoPackageDefinition } from '../../src/api/protos.js';
 import type { ProtoGrpcType as AuditProto } from '../../src/generated/audit.js';
 import type { ProtoGrpcType as CacheProto } from '../../src/generated/cache.js';
 import type { ProtoGrpcType as RateLimitProto } from '../../src/generated/rate_limit.js';
+import type { ProtoGrpcType as SessionProto } from '../../src/generated/session.js';
+import type { SessionServiceClient } from '../../src/generated/mnemo/v1/SessionService.js';
+import type { SessionServiceWatchSessionsRequest } from '../../src/generated/mnemo/v1/SessionServiceWatchSessionsRequest.js';
+import type { SessionServiceWatchSessionsResponse__Output } from '../../src/generated/mnemo/v1/SessionServiceWatchSessionsResponse.js';
 import type { AuditServiceClient } from '../../src/generated/mnemo/v1/AuditService.js';
 import type { AuditServiceTailRequest } from '../../src/generated/mnemo/v1/AuditServiceTailRequest.js';
 import type { AuditServiceTailResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceTailResponse.js';
@@ -35,7 +41,7 @@ export async function startOwnRedis(): Promise<RedisProcess> {
   return RedisProcess.start();
 }
 
-/** A gRPC server with CacheService, RateLimitService and AuditService over one Redis. */
+/** A gRPC server with CacheService, RateLimitService, AuditService and SessionService over one Redis. */
 export interface AgentServer {
   readonly port: number;
   readonly services: AgentServices;
@@ -50,6 +56,7 @@ export async function startAgentServer(
   redis: RedisProcess,
   env: Record<string, string> = {},
   auditTuning: Partial<Omit<AuditOptions, 'maxLen'>> = {},
+  sessionTuning: Partial<SessionOptions> = {},
 ): Promise<AgentServer> {
   const config = loadConfig({ MNEMO_REDIS_URL: redis.url, ...env });
   const command = createRedisClient(redis.url, 'mnemo', quietLog);
@@ -67,9 +74,26 @@ export async function startAgentServer(
     quietLog,
   );
   await router.start();
-  const services = AgentServices.create(router, redis.url, config, quietLog, auditTuning);
+  const services = AgentServices.create(
+    router,
+    redis.url,
+    config,
+    quietLog,
+    auditTuning,
+    sessionTuning,
+  );
   const server = new GrpcServer(config);
-  services.register(server, NO_AUTH);
+  // With MNEMO_AUTH_TOKENS_FILE, calls need its tokens (as in App); else every call is admin.
+  const tokens = await TokenStore.open(config.authTokensFile);
+  const auth =
+    config.authTokensFile === null
+      ? NO_AUTH
+      : authenticate({
+          tokens: () => tokens.current(),
+          quota: (principal, quota) => services.rateLimit.acquireQuota(principal.name, quota),
+          log: quietLog,
+        });
+  services.register(server, auth);
   const port = await server.listen('127.0.0.1:0');
   const raw = new Redis(redis.url);
   return {
@@ -92,8 +116,13 @@ export interface AgentClients {
   cache: PromiseClient<CacheServiceClient>;
   rateLimit: PromiseClient<RateLimitServiceClient>;
   audit: PromiseClient<AuditServiceClient>;
+  session: PromiseClient<SessionServiceClient>;
   /** Opens a Tail stream. */
   tail(request: AuditServiceTailRequest): ClientReadableStream<AuditServiceTailResponse__Output>;
+  /** Opens a WatchSessions stream. */
+  watch(
+    request: SessionServiceWatchSessionsRequest,
+  ): ClientReadableStream<SessionServiceWatchSessionsResponse__Output>;
   close(): void;
 }
 
@@ -114,22 +143,27 @@ export function agentClients(
 ): AgentClients {
   const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as CacheProto &
     RateLimitProto &
-    AuditProto;
+    AuditProto &
+    SessionProto;
   const address = `127.0.0.1:${port}`;
   const channel = new Channel(address, secure, options);
   const over = { channelOverride: channel, interceptors };
   const cache = new root.mnemo.v1.CacheService(address, secure, over);
   const rateLimit = new root.mnemo.v1.RateLimitService(address, secure, over);
   const audit = new root.mnemo.v1.AuditService(address, secure, over);
+  const session = new root.mnemo.v1.SessionService(address, secure, over);
   return {
     cache: promisify(cache),
     rateLimit: promisify(rateLimit),
     audit: promisify(audit),
+    session: promisify(session),
     tail: (request) => audit.Tail(request),
+    watch: (request) => session.WatchSessions(request),
     close() {
       cache.close();
       rateLimit.close();
       audit.close();
+      session.close();
       channel.close();
     },
   };

@@ -44,7 +44,7 @@ function vector(dim: number, seed: number): number[] {
 }
 
 /**
- * One round of traffic on every RPC of the four mnemo services, plus health and reflection,
+ * One round of traffic on every RPC of the five mnemo services (but ResumeSession and WatchSessions), plus health and reflection,
  * with a few deliberate errors (INVALID_ARGUMENT, NOT_FOUND, a cancelled stream) and a
  * rate-limiter denial. Every id, key, agent and bucket contains `unique`, so a test can check
  * that none of them ever becomes a metric label. Throws if an answer is not what it should be.
@@ -165,6 +165,21 @@ export async function trafficRound(
       else reject(error);
     });
   });
+
+  const session = { agent_id: agent };
+  await agents.session.StartSession({ ...session, start_capital: 100, max_drawdown: 0.5 });
+  await agents.session.Heartbeat(session);
+  const trade = { ...session, pnl: -1, tx_id: `tx-${unique}` };
+  const recorded = await agents.session.RecordTrade(trade);
+  const again = await agents.session.RecordTrade(trade);
+  if (recorded.duplicate || !again.duplicate) throw new Error('session dedup answered wrong');
+  const [current] = await Promise.all([
+    agents.session.GetSession(session),
+    agents.session.ListSessions({ page_size: 10 }),
+  ]);
+  if (current.session?.total_pnl !== -1) throw new Error('session read wrong');
+  await agents.session.EndSession(session);
+  await failsWith(agents.session.GetSession({ agent_id: '' }), status.INVALID_ARGUMENT);
 
   if ((await health.check('')) !== 'SERVING') throw new Error('health is not SERVING');
   await failsWith(health.check(`unknown-${unique}`), status.NOT_FOUND);

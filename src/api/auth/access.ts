@@ -35,6 +35,14 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = Object.freeze({
   'AuditService.Range': 'read',
   'AuditService.Tail': 'read',
   'AuditService.AgentPnl': 'read',
+  'SessionService.StartSession': 'write',
+  'SessionService.GetSession': 'read',
+  'SessionService.EndSession': 'write',
+  'SessionService.Heartbeat': 'write',
+  'SessionService.RecordTrade': 'write',
+  'SessionService.ResumeSession': 'admin',
+  'SessionService.ListSessions': 'read',
+  'SessionService.WatchSessions': 'read',
 });
 
 const ALLOWED: Readonly<Record<Role, readonly Access[]>> = {
