@@ -15,6 +15,10 @@ import type {
   MemoryServiceDefinition,
 } from '../generated/mnemo/v1/MemoryService.js';
 import type {
+  SessionServiceClient,
+  SessionServiceDefinition,
+} from '../generated/mnemo/v1/SessionService.js';
+import type {
   RateLimitServiceClient,
   RateLimitServiceDefinition,
 } from '../generated/mnemo/v1/RateLimitService.js';
@@ -59,6 +63,7 @@ export class MnemoClient {
   readonly cache: ServiceApi<CacheServiceDefinition, CacheServiceClient>;
   readonly rateLimit: ServiceApi<RateLimitServiceDefinition, RateLimitServiceClient>;
   readonly audit: ServiceApi<AuditServiceDefinition, AuditServiceClient>;
+  readonly sessions: ServiceApi<SessionServiceDefinition, SessionServiceClient>;
   private readonly client: Client;
   private readonly context: CallContext;
 
@@ -80,6 +85,7 @@ export class MnemoClient {
     this.cache = serviceApi(definitionOf('CacheService'), context);
     this.rateLimit = serviceApi(definitionOf('RateLimitService'), context);
     this.audit = serviceApi(definitionOf('AuditService'), context);
+    this.sessions = serviceApi(definitionOf('SessionService'), context);
   }
 
   /** grpc.health.v1 Check of `service` ('' = the server as a whole). */

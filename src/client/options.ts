@@ -53,6 +53,13 @@ export const IDEMPOTENT: Readonly<Record<string, readonly string[]>> = {
   ],
   'mnemo.v1.CacheService': ['Get', 'GetHash', 'Set', 'SetHash', 'Delete'],
   'mnemo.v1.AuditService': ['Range', 'AgentPnl'],
+  'mnemo.v1.SessionService': [
+    'GetSession',
+    'ListSessions',
+    'Heartbeat',
+    'EndSession',
+    'ResumeSession',
+  ],
 };
 
 /** The settings with their defaults, checked (a RangeError names the bad one). */

@@ -203,6 +203,62 @@ describe('MnemoClient (the TypeScript client)', () => {
     expect(await mnemo.audit.agentPnl({ agent_id: agent })).toEqual({ total_pnl: 4, entries: 2 });
   });
 
+  it('serves SessionService: start once, trade, halt, resume, list, watch, end', async () => {
+    const agent = name('session');
+    const watch = mnemo.sessions.watchSessions({ agent_ids: [agent], after_id: '0' });
+    const start = { agent_id: agent, start_capital: 1000, max_drawdown: 0.1, ttl_ms: 60_000 };
+    expect((await mnemo.sessions.startSession(start)).created).toBe(true);
+    expect((await mnemo.sessions.startSession(start)).created).toBe(false);
+    const trade = { agent_id: agent, pnl: 10, tx_id: 't-1' };
+    expect((await mnemo.sessions.recordTrade(trade)).session?.trades).toBe(1);
+    expect((await mnemo.sessions.recordTrade(trade)).duplicate).toBe(true);
+    expect((await mnemo.sessions.heartbeat({ agent_id: agent })).session?.agent_id).toBe(agent);
+    const halted = await mnemo.sessions.recordTrade({ agent_id: agent, pnl: -500, tx_id: 't-2' });
+    expect(halted.over_drawdown).toBe(true);
+    const refused = await failure(mnemo.sessions.recordTrade({ agent_id: agent, pnl: 1 }));
+    expect(refused.codeName).toBe('FAILED_PRECONDITION');
+    expect(refused.field).toBe('agent_id');
+    const resumed = await mnemo.sessions.resumeSession({ agent_id: agent });
+    expect(resumed.session?.status).toBe('SESSION_STATUS_ACTIVE');
+    const listed = await mnemo.sessions.listSessions({ page_size: 1000 });
+    expect(listed.sessions.map((s) => s.agent_id)).toContain(agent);
+    expect((await mnemo.sessions.getSession({ agent_id: agent })).session?.total_pnl).toBe(-490);
+    expect((await mnemo.sessions.endSession({ agent_id: agent })).session?.status).toBe(
+      'SESSION_STATUS_ENDED',
+    );
+    const events: string[] = [];
+    for await (const change of watch) {
+      events.push(change.event);
+      if (change.event === 'SESSION_EVENT_ENDED') watch.cancel();
+    }
+    expect(events[0]).toBe('SESSION_EVENT_STARTED');
+    expect(events).toContain('SESSION_EVENT_HALTED');
+  });
+
+  it('has a method for every RPC of every service in the contract', () => {
+    const definition = mnemoPackageDefinition();
+    const services: Record<string, object> = {
+      MemoryService: mnemo.memory,
+      CacheService: mnemo.cache,
+      RateLimitService: mnemo.rateLimit,
+      AuditService: mnemo.audit,
+      SessionService: mnemo.sessions,
+    };
+    const served = Object.keys(definition)
+      .filter((key) => /^mnemo\.v1\.\w+Service$/.test(key))
+      .map((key) => key.slice('mnemo.v1.'.length));
+    expect(served.sort()).toEqual(Object.keys(services).sort());
+    for (const service of served) {
+      for (const method of Object.keys(definition[`mnemo.v1.${service}`] as object)) {
+        const key = method.charAt(0).toLowerCase() + method.slice(1);
+        expect(
+          typeof (services[service] as Record<string, unknown>)[key],
+          `${service}.${method}`,
+        ).toBe('function');
+      }
+    }
+  });
+
   it('rejects bad input with one MnemoError naming the field', async () => {
     const error = await failure(mnemo.memory.searchEpisodic({ vector: [1, 2], k: 3 }));
     expect(error.code).toBe(status.INVALID_ARGUMENT);

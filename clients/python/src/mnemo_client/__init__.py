@@ -30,6 +30,11 @@ from .types import (
     SemanticFilter,
     SemanticHit,
     SemanticMemory,
+    Session,
+    SessionChange,
+    SessionStatus,
+    Started,
+    Traded,
 )
 
 __version__ = "0.1.0"
@@ -60,4 +65,9 @@ __all__ = [
     "SemanticFilter",
     "SemanticHit",
     "SemanticMemory",
+    "Session",
+    "SessionChange",
+    "SessionStatus",
+    "Started",
+    "Traded",
 ]

@@ -11,7 +11,7 @@ import uuid
 from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import convert
-from ._pb.mnemo.v1 import audit_pb2, cache_pb2, memory_pb2, rate_limit_pb2
+from ._pb.mnemo.v1 import audit_pb2, cache_pb2, memory_pb2, rate_limit_pb2, session_pb2
 from .types import (
     Acquired,
     Appended,
@@ -30,6 +30,11 @@ from .types import (
     SemanticFilter,
     SemanticHit,
     SemanticMemory,
+    Session,
+    SessionChange,
+    SessionStatus,
+    Started,
+    Traded,
     VectorLike,
 )
 
@@ -308,3 +313,88 @@ class AuditApi(_Api):
             agent_id=agent_id, from_time=from_time, to_time=to_time
         )
         return self._unary("AgentPnl", request, lambda r: PnlTotal(r.total_pnl, r.entries), timeout)
+
+
+def _session(response: Any) -> Session:
+    return convert.decode_session(response.session)
+
+
+class SessionApi(_Api):
+    """mnemo.v1.SessionService: one trading session per agent, with heartbeats and a drawdown
+    guard that halts the session (and alerts) when crossed."""
+
+    def start_session(
+        self,
+        agent_id: str,
+        start_capital: float,
+        max_drawdown: float,
+        ttl_ms: int = 0,
+        timeout: Timeout = None,
+    ) -> Started:
+        """Starts the agent's session, or returns the one it has (``created`` False)."""
+        request = session_pb2.SessionServiceStartSessionRequest(
+            agent_id=agent_id,
+            start_capital=start_capital,
+            max_drawdown=max_drawdown,
+            ttl_ms=ttl_ms,
+        )
+        parse = lambda r: Started(convert.decode_session(r.session), r.created)  # noqa: E731
+        return self._unary("StartSession", request, parse, timeout)
+
+    def get_session(self, agent_id: str, timeout: Timeout = None) -> Session:
+        request = session_pb2.SessionServiceGetSessionRequest(agent_id=agent_id)
+        return self._unary("GetSession", request, _session, timeout)
+
+    def end_session(self, agent_id: str, timeout: Timeout = None) -> Session:
+        request = session_pb2.SessionServiceEndSessionRequest(agent_id=agent_id)
+        return self._unary("EndSession", request, _session, timeout)
+
+    def heartbeat(self, agent_id: str, interval_ms: int = 0, timeout: Timeout = None) -> Session:
+        """Keeps the session live for ``interval_ms`` (0: its own ttl)."""
+        request = session_pb2.SessionServiceHeartbeatRequest(
+            agent_id=agent_id, interval_ms=interval_ms
+        )
+        return self._unary("Heartbeat", request, _session, timeout)
+
+    def record_trade(
+        self, agent_id: str, pnl: float, tx_id: str = "", timeout: Timeout = None
+    ) -> Traded:
+        """Adds a trade's P&L atomically; a tx_id recorded before counts once."""
+        request = session_pb2.SessionServiceRecordTradeRequest(
+            agent_id=agent_id, pnl=pnl, tx_id=tx_id
+        )
+        parse = lambda r: Traded(  # noqa: E731
+            convert.decode_session(r.session), r.over_drawdown, r.duplicate
+        )
+        return self._unary("RecordTrade", request, parse, timeout)
+
+    def resume_session(self, agent_id: str, timeout: Timeout = None) -> Session:
+        """Resumes a halted session (an admin token's call)."""
+        request = session_pb2.SessionServiceResumeSessionRequest(agent_id=agent_id)
+        return self._unary("ResumeSession", request, _session, timeout)
+
+    def list_sessions(
+        self,
+        status: Optional[SessionStatus] = None,
+        page_size: int = 0,
+        page_token: str = "",
+        timeout: Timeout = None,
+    ) -> Page[Session]:
+        request = session_pb2.SessionServiceListSessionsRequest(
+            status=session_pb2.SessionStatus.Value(SessionStatus(status).value) if status else 0,
+            page_size=page_size,
+            page_token=page_token,
+        )
+        parse = lambda r: Page(  # noqa: E731
+            [convert.decode_session(s) for s in r.sessions], r.next_page_token
+        )
+        return self._unary("ListSessions", request, parse, timeout)
+
+    def watch_sessions(
+        self, agent_ids: Sequence[str] = (), after_id: str = "", timeout: Timeout = None
+    ) -> Iterator[SessionChange]:
+        """Follows session changes live after ``after_id`` ('' = from now)."""
+        request = session_pb2.SessionServiceWatchSessionsRequest(
+            agent_ids=agent_ids, after_id=after_id
+        )
+        return self._stream("WatchSessions", request, convert.decode_session_change, timeout)

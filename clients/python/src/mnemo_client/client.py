@@ -8,8 +8,14 @@ from typing import Any, Optional
 import grpc
 import grpc.aio
 
-from ._pb.mnemo.v1 import audit_pb2_grpc, cache_pb2_grpc, memory_pb2_grpc, rate_limit_pb2_grpc
-from .api import AuditApi, CacheApi, MemoryApi, RateLimitApi
+from ._pb.mnemo.v1 import (
+    audit_pb2_grpc,
+    cache_pb2_grpc,
+    memory_pb2_grpc,
+    rate_limit_pb2_grpc,
+    session_pb2_grpc,
+)
+from .api import AuditApi, CacheApi, MemoryApi, RateLimitApi, SessionApi
 from .connection import ConnectOptions, channel_arguments, credentials
 from .invoke import AsyncInvoker, SyncInvoker
 
@@ -25,19 +31,22 @@ class _Services:
     cache: CacheApi
     rate_limit: RateLimitApi
     audit: AuditApi
+    sessions: SessionApi
 
     def _bind(self, channel: Any, invoker: Any) -> None:
         self.memory = MemoryApi(memory_pb2_grpc.MemoryServiceStub(channel), invoker)
         self.cache = CacheApi(cache_pb2_grpc.CacheServiceStub(channel), invoker)
         self.rate_limit = RateLimitApi(rate_limit_pb2_grpc.RateLimitServiceStub(channel), invoker)
         self.audit = AuditApi(audit_pb2_grpc.AuditServiceStub(channel), invoker)
+        self.sessions = SessionApi(session_pb2_grpc.SessionServiceStub(channel), invoker)
 
 
 class MnemoClient(_Services):
     """A blocking client: ``MnemoClient("localhost:50051")``, then ``client.memory``,
-    ``client.cache``, ``client.rate_limit``, ``client.audit``. Settings are those of
-    ``ConnectOptions`` (token, tls, root_certificates, server_name, timeout_s, max_attempts, ...).
-    Failed calls raise ``MnemoError``. Use as a context manager or call ``close()``.
+    ``client.cache``, ``client.rate_limit``, ``client.audit``, ``client.sessions``. Settings are
+    those of ``ConnectOptions`` (token, tls, root_certificates, server_name, timeout_s,
+    max_attempts, ...). Failed calls raise ``MnemoError``. Use as a context manager or call
+    ``close()``.
     """
 
     def __init__(self, target: str, **settings: Any) -> None:

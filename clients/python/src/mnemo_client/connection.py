@@ -26,6 +26,13 @@ IDEMPOTENT = {
     ],
     "mnemo.v1.CacheService": ["Get", "GetHash", "Set", "SetHash", "Delete"],
     "mnemo.v1.AuditService": ["Range", "AgentPnl"],
+    "mnemo.v1.SessionService": [
+        "GetSession",
+        "ListSessions",
+        "Heartbeat",
+        "EndSession",
+        "ResumeSession",
+    ],
 }
 
 

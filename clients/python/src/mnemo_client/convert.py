@@ -6,7 +6,7 @@ import array
 import sys
 from typing import Any, Optional
 
-from ._pb.mnemo.v1 import audit_pb2, memory_pb2
+from ._pb.mnemo.v1 import audit_pb2, memory_pb2, session_pb2
 from .types import (
     AuditEntry,
     AuditRecord,
@@ -21,6 +21,9 @@ from .types import (
     SemanticFilter,
     SemanticHit,
     SemanticMemory,
+    Session,
+    SessionChange,
+    SessionStatus,
     VectorLike,
 )
 
@@ -240,4 +243,28 @@ def decode_audit_record(message: audit_pb2.AuditRecord) -> AuditRecord:
             wall_time=e.wall_time,
             meta=e.meta,
         ),
+    )
+
+
+def decode_session(message: Any) -> Session:
+    name = session_pb2.SessionStatus.Name(message.status)
+    return Session(
+        agent_id=message.agent_id,
+        start_capital=message.start_capital,
+        current_capital=message.current_capital,
+        total_pnl=message.total_pnl,
+        trades=message.trades,
+        max_drawdown=message.max_drawdown,
+        status=SessionStatus(name) if message.status else None,
+        started_at=message.started_at,
+        last_heartbeat=message.last_heartbeat,
+        ttl_ms=message.ttl_ms,
+    )
+
+
+def decode_session_change(message: Any) -> SessionChange:
+    return SessionChange(
+        id=message.id,
+        event=session_pb2.SessionEvent.Name(message.event),
+        session=decode_session(message.session) if message.HasField("session") else None,
     )

@@ -203,3 +203,53 @@ class Appended:
 class PnlTotal:
     total_pnl: float
     entries: int
+
+
+class SessionStatus(str, Enum):
+    """Where a trading session stands (STALE: active, but its heartbeat lapsed)."""
+
+    ACTIVE = "SESSION_STATUS_ACTIVE"
+    STALE = "SESSION_STATUS_STALE"
+    HALTED = "SESSION_STATUS_HALTED"
+    ENDED = "SESSION_STATUS_ENDED"
+
+
+@dataclass
+class Session:
+    """One agent's trading session: capital, P&L, trades, drawdown limit and liveness."""
+
+    agent_id: str
+    start_capital: float
+    current_capital: float
+    total_pnl: float
+    trades: int
+    max_drawdown: float
+    status: Optional[SessionStatus]
+    started_at: float
+    last_heartbeat: float
+    ttl_ms: int
+
+
+@dataclass
+class Started:
+    session: Session
+    created: bool
+
+
+@dataclass
+class Traded:
+    """A recorded trade: the session after it, whether it crossed the drawdown limit, and
+    whether its tx_id had been recorded before (then nothing changed)."""
+
+    session: Session
+    over_drawdown: bool
+    duplicate: bool
+
+
+@dataclass
+class SessionChange:
+    """One change of a session, as WatchSessions streams it; resume after ``id``."""
+
+    id: str
+    event: str
+    session: Optional[Session]
