@@ -2,7 +2,7 @@
 
 export const MICRO = 1_000_000n;
 
-/** x rounded to 6 decimals, as an exact integer count of micro-units. */
+/** `x` rounded to the nearest micro-unit (ties away from zero), exactly. |x| < 1e21. */
 export function toMicroUnits(x: number): bigint {
   return BigInt(x.toFixed(6).replace('.', ''));
 }

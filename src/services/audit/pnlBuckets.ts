@@ -4,11 +4,13 @@
  * intervals read entry by entry.
  */
 
+import { fromMicroUnits, MICRO, toMicroUnits } from '../../model/microUnits.js';
+
+// Exact money arithmetic lives in the model, shared with the sessions' P&L.
+export { fromMicroUnits, MICRO, toMicroUnits };
+
 /** Bucket widths in seconds, coarsest first; each divides the one before it. */
 export const BUCKET_WIDTHS = [86_400, 3600, 60, 1] as const;
-
-/** Micro-units per unit of pnl. */
-export const MICRO = 1_000_000n;
 
 /** Largest |pnl| of one entry: its micro-units stay far inside int64 bucket sums. */
 export const MAX_ABS_PNL = 1e9;
@@ -37,19 +39,6 @@ export function bucketIndexes(t: number): [number, number, number, number] {
     bucketIndex(t, minute),
     bucketIndex(t, second),
   ];
-}
-
-/** `x` rounded to the nearest micro-unit (ties away from zero), exactly. |x| < 1e21. */
-export function toMicroUnits(x: number): bigint {
-  return BigInt(x.toFixed(6).replace('.', ''));
-}
-
-/** Micro-units as a number: the exact decimal value rounded once to a double. */
-export function fromMicroUnits(micro: bigint): number {
-  const negative = micro < 0n;
-  const abs = negative ? -micro : micro;
-  const text = `${negative ? '-' : ''}${abs / MICRO}.${(abs % MICRO).toString().padStart(6, '0')}`;
-  return Number(text);
 }
 
 /** How AgentPnl reads one interval; all bounds are exact doubles as Redis score text. */
