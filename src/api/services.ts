@@ -3,10 +3,12 @@ import type { AuditServiceHandlers } from '../generated/mnemo/v1/AuditService.js
 import type { CacheServiceHandlers } from '../generated/mnemo/v1/CacheService.js';
 import type { MemoryServiceHandlers } from '../generated/mnemo/v1/MemoryService.js';
 import type { RateLimitServiceHandlers } from '../generated/mnemo/v1/RateLimitService.js';
+import type { SignalServiceHandlers } from '../generated/mnemo/v1/SignalService.js';
 import type { AuditService } from '../services/audit/AuditService.js';
 import type { CacheService } from '../services/cache/CacheService.js';
 import type { MemoryService } from '../services/memory/MemoryService.js';
 import type { RateLimitService } from '../services/ratelimit/RateLimitService.js';
+import type { SignalService } from '../services/signal/SignalService.js';
 import { auditHandlers } from './audit/handlers.js';
 import type { AuditLimits } from './audit/codec.js';
 import { cacheHandlers } from './cache/handlers.js';
@@ -23,6 +25,7 @@ import type { Refusal } from './middleware/readiness.js';
 import { serviceDefinition } from './protos.js';
 import type { RateLimitSettings } from './ratelimit/codec.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
+import { signalHandlers } from './signal/handlers.js';
 
 /**
  * Where mnemo's services are served: every call of theirs counts against `callLimits`, and a
@@ -68,9 +71,13 @@ export interface AgentServiceSet {
   readonly cache: CacheService;
   readonly rateLimit: RateLimitService;
   readonly audit: AuditService;
+  readonly signal: SignalService;
 }
 
-/** Serves mnemo.v1.CacheService, RateLimitService and AuditService; calls pass `auth`. */
+/**
+ * Serves mnemo.v1.CacheService, RateLimitService, AuditService and SignalService; calls pass
+ * `auth`.
+ */
 export function serveAgentServices(
   server: LimitedRegistry,
   services: AgentServiceSet,
@@ -92,4 +99,7 @@ export function serveAgentServices(
   const audit = serviceDefinition('AuditService');
   const auditBound = auditHandlers(services.audit, limits);
   server.add(audit, bindService<AuditServiceHandlers>(audit, auditBound, chain, log, options));
+  const signal = serviceDefinition('SignalService');
+  const signalBound = signalHandlers(services.signal);
+  server.add(signal, bindService<SignalServiceHandlers>(signal, signalBound, chain, log, options));
 }

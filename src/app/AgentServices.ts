@@ -6,6 +6,9 @@ import { AuditService, type AuditOptions } from '../services/audit/AuditService.
 import { CacheService } from '../services/cache/CacheService.js';
 import type { Config } from '../config/config.js';
 import { RateLimitService } from '../services/ratelimit/RateLimitService.js';
+import { SignalHub } from '../services/signal/SignalHub.js';
+import { SignalService } from '../services/signal/SignalService.js';
+import { createBlockingClient } from '../redis/clients.js';
 import { closeBlockingPool, createBlockingPool } from '../redis/blockingPool.js';
 import type { RedisAccess } from '../redis/RedisAccess.js';
 import { RedisKeys } from '../redis/RedisKeys.js';
@@ -21,6 +24,9 @@ export type AgentServicesConfig = Pick<
   | 'cacheMaxValueBytes'
   | 'auditMaxLen'
   | 'auditMaxEntryBytes'
+  | 'signalStreamMaxLen'
+  | 'signalBufferMessages'
+  | 'signalMaxPayloadBytes'
   | 'redisPoolSize'
   | 'rateLimits'
   | 'rateLimitsOnly'
@@ -35,16 +41,19 @@ export const DEFAULT_AUDIT_TUNING: Omit<AuditOptions, 'maxLen'> = {
 };
 
 /**
- * CacheService, RateLimitService and AuditService over one Redis, every command through the
- * Redis router (`access`), with the pool of blocking connections the audit tails use (blocking
- * reads are not routed). Created after the router starts; `endTails` before the gRPC server
- * stops, `close` after it.
+ * CacheService, RateLimitService, AuditService and SignalService over one Redis, every command
+ * through the Redis router (`access`), with the pool of blocking connections the audit tails use
+ * and the one subscriber connection of the signal hub (neither is routed). Created after the
+ * router starts; `endTails` (audit tails and signal subscriptions end) before the gRPC server
+ * stops, `close` (pool and subscriber connection closed) after it.
  */
 export class AgentServices {
   private constructor(
     readonly cache: CacheService,
     readonly rateLimit: RateLimitService,
     readonly audit: AuditService,
+    readonly signal: SignalService,
+    readonly signalHub: SignalHub,
     readonly tailPool: Pool<Redis>,
     private readonly config: AgentServicesConfig,
     private readonly log: Logger,
@@ -69,29 +78,48 @@ export class AgentServices {
       ...auditTuning,
       maxLen: config.auditMaxLen,
     });
+    // One subscriber connection per instance, whatever the number of Subscribe streams.
+    const signalHub = new SignalHub(
+      createBlockingClient(redisTarget, 'mnemo-signal-sub', log),
+      keys,
+      log,
+    );
+    const signal = new SignalService(access, keys, signalHub, log, {
+      streamMaxLen: config.signalStreamMaxLen,
+      bufferMessages: config.signalBufferMessages,
+      maxPayloadBytes: config.signalMaxPayloadBytes,
+    });
     return new AgentServices(
       new CacheService(access, keys),
       new RateLimitService(access, keys),
       audit,
+      signal,
+      signalHub,
       tailPool,
       config,
       log,
     );
   }
 
-  /** Serves the three services on `server`, every call through `auth`. */
+  /** Serves the four services on `server`, every call through `auth`. */
   register(server: GrpcServer, auth: Middleware): void {
     serveAgentServices(server, this, this.config, auth, this.log);
   }
 
-  /** Ends live audit tails (UNAVAILABLE, resume after the last id) and refuses new ones. */
+  /**
+   * Ends live audit tails and signal subscriptions (UNAVAILABLE, resume after the last id) and
+   * refuses new ones.
+   */
   endTails(): void {
     this.audit.close();
+    this.signal.close();
   }
 
   /** Closes the tail pool once every tail has given its connection back. */
   async close(): Promise<void> {
     this.audit.close();
+    this.signal.close();
     await closeBlockingPool(this.tailPool);
+    this.signalHub.close();
   }
 }

@@ -74,6 +74,12 @@ export interface Config {
   readonly auditMaxLen: number;
   /** Largest audit entry (sum of its text fields), in bytes. */
   readonly auditMaxEntryBytes: number;
+  /** Durable signals kept per channel stream for resuming (at least; trimmed in batches). */
+  readonly signalStreamMaxLen: number;
+  /** Messages a Subscribe stream may have waiting for its client before it is ended. */
+  readonly signalBufferMessages: number;
+  /** Largest published message (payload bytes, or a signal's text fields), in bytes. */
+  readonly signalMaxPayloadBytes: number;
   /** Dedicated blocking Redis connections for audit Tail streams: at most this many tails. */
   readonly redisPoolSize: number;
   /** Longest a search waits for others to join its batch. */
@@ -327,7 +333,8 @@ export function servingMode(
  * with `desk:` and `desk:cache:` on one Redis, a cache key `episodic:x` of the first is a memory
  * of the second.
  */
-const CALLER_NAMESPACES = /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:/;
+const CALLER_NAMESPACES =
+  /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:|signal:/;
 
 /** MNEMO_KEY_PREFIX, as set (untrimmed): no spaces, glob characters or caller namespaces. */
 function keyPrefix(r: EnvReader): string {
@@ -421,6 +428,9 @@ function parse(r: EnvReader): Config {
     cacheMaxValueBytes: integer(r, 'MNEMO_CACHE_MAX_VALUE_BYTES', 1_048_576, 1, 16_777_216),
     auditMaxLen: integer(r, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
     auditMaxEntryBytes: integer(r, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
+    signalStreamMaxLen: integer(r, 'MNEMO_SIGNAL_STREAM_MAX_LEN', 10_000, 10, 100_000_000),
+    signalBufferMessages: integer(r, 'MNEMO_SIGNAL_BUFFER_MESSAGES', 1000, 1, 1_000_000),
+    signalMaxPayloadBytes: integer(r, 'MNEMO_SIGNAL_MAX_PAYLOAD_BYTES', 65_536, 16, 16_777_216),
     redisPoolSize: integer(r, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
     batchWindowMs: integer(r, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
     batchMax: integer(r, 'MNEMO_BATCH_MAX', 64, 1, 4096),

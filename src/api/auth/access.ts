@@ -35,6 +35,8 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = Object.freeze({
   'AuditService.Range': 'read',
   'AuditService.Tail': 'read',
   'AuditService.AgentPnl': 'read',
+  'SignalService.Publish': 'write',
+  'SignalService.Subscribe': 'read',
 });
 
 const ALLOWED: Readonly<Record<Role, readonly Access[]>> = {
