@@ -22,6 +22,10 @@ import { mnemoPackageDefinition } from '../../src/api/protos.js';
 import type { ProtoGrpcType as AuditProto } from '../../src/generated/audit.js';
 import type { ProtoGrpcType as CacheProto } from '../../src/generated/cache.js';
 import type { ProtoGrpcType as RateLimitProto } from '../../src/generated/rate_limit.js';
+import type { ProtoGrpcType as SignalProto } from '../../src/generated/signal.js';
+import type { SignalServiceClient } from '../../src/generated/mnemo/v1/SignalService.js';
+import type { SignalServiceSubscribeRequest } from '../../src/generated/mnemo/v1/SignalServiceSubscribeRequest.js';
+import type { SignalServiceSubscribeResponse__Output } from '../../src/generated/mnemo/v1/SignalServiceSubscribeResponse.js';
 import type { AuditServiceClient } from '../../src/generated/mnemo/v1/AuditService.js';
 import type { AuditServiceTailRequest } from '../../src/generated/mnemo/v1/AuditServiceTailRequest.js';
 import type { AuditServiceTailResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceTailResponse.js';
@@ -92,8 +96,13 @@ export interface AgentClients {
   cache: PromiseClient<CacheServiceClient>;
   rateLimit: PromiseClient<RateLimitServiceClient>;
   audit: PromiseClient<AuditServiceClient>;
+  signal: PromiseClient<SignalServiceClient>;
   /** Opens a Tail stream. */
   tail(request: AuditServiceTailRequest): ClientReadableStream<AuditServiceTailResponse__Output>;
+  /** Opens a Subscribe stream. */
+  subscribe(
+    request: SignalServiceSubscribeRequest,
+  ): ClientReadableStream<SignalServiceSubscribeResponse__Output>;
   close(): void;
 }
 
@@ -114,22 +123,27 @@ export function agentClients(
 ): AgentClients {
   const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as CacheProto &
     RateLimitProto &
-    AuditProto;
+    AuditProto &
+    SignalProto;
   const address = `127.0.0.1:${port}`;
   const channel = new Channel(address, secure, options);
   const over = { channelOverride: channel, interceptors };
   const cache = new root.mnemo.v1.CacheService(address, secure, over);
   const rateLimit = new root.mnemo.v1.RateLimitService(address, secure, over);
   const audit = new root.mnemo.v1.AuditService(address, secure, over);
+  const signal = new root.mnemo.v1.SignalService(address, secure, over);
   return {
     cache: promisify(cache),
     rateLimit: promisify(rateLimit),
     audit: promisify(audit),
+    signal: promisify(signal),
     tail: (request) => audit.Tail(request),
+    subscribe: (request) => signal.Subscribe(request),
     close() {
       cache.close();
       rateLimit.close();
       audit.close();
+      signal.close();
       channel.close();
     },
   };
