@@ -1,4 +1,8 @@
-import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import http2 from 'node:http2';
+import { join } from 'node:path';
+import { Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
+import { projectRoot } from '../../../src/config/projectRoot.js';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
@@ -76,6 +80,77 @@ function ending(stream: Stream): Promise<ServiceError> {
   return new Promise((resolve) => {
     stream.on('error', resolve);
   });
+}
+
+const signalRoot = protobuf.loadSync(join(projectRoot(), 'proto', 'mnemo', 'v1', 'signal.proto'));
+const SubscribeRequest = signalRoot.lookupType('mnemo.v1.SignalServiceSubscribeRequest');
+const SubscribeResponse = signalRoot.lookupType('mnemo.v1.SignalServiceSubscribeResponse');
+
+/**
+ * A Subscribe over a bare HTTP/2 stream that reads nothing until `readAll`: its flow-control
+ * window fills and the server's writes wait, as for a client that stopped reading.
+ */
+function rawSubscribe(port: number, request: SignalServiceSubscribeRequest) {
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  const stream = session.request({
+    ':method': 'POST',
+    ':path': '/mnemo.v1.SignalService/Subscribe',
+    'content-type': 'application/grpc',
+    te: 'trailers',
+  });
+  const body = Buffer.from(SubscribeRequest.encode(SubscribeRequest.fromObject(request)).finish());
+  const frame = Buffer.alloc(5 + body.length);
+  frame.writeUInt32BE(body.length, 1);
+  body.copy(frame, 5);
+  stream.end(frame);
+  stream.pause();
+  let trailers: http2.IncomingHttpHeaders = {};
+  stream.on('trailers', (t) => {
+    trailers = t;
+  });
+  return {
+    readAll(): Promise<{
+      messages: string[];
+      trailers: { code: number; message: string; details: ReturnType<typeof statusDetails> };
+    }> {
+      return new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const data = Buffer.concat(chunks);
+          const messages: string[] = [];
+          for (let at = 0; at + 5 <= data.length;) {
+            const length = data.readUInt32BE(at + 1);
+            const message = SubscribeResponse.toObject(
+              SubscribeResponse.decode(data.subarray(at + 5, at + 5 + length)),
+            ) as { id: string };
+            messages.push(message.id);
+            at += 5 + length;
+          }
+          const metadata = new Metadata();
+          const bin = trailers['grpc-status-details-bin'];
+          if (typeof bin === 'string') {
+            metadata.set('grpc-status-details-bin', Buffer.from(bin, 'base64'));
+          }
+          const code = Number(trailers['grpc-status']);
+          const message = decodeURIComponent(String(trailers['grpc-message'] ?? ''));
+          resolve({
+            messages,
+            trailers: {
+              code,
+              message,
+              details: statusDetails({ code, details: message, metadata } as ServiceError),
+            },
+          });
+        });
+        stream.resume();
+      });
+    },
+    close() {
+      stream.close();
+      session.close();
+    },
+  };
 }
 
 describe('SignalService', () => {
@@ -278,17 +353,12 @@ describe('SignalService', () => {
       await publish({ channel: 'signals:BASELINE', payload, durable: true });
       baseline.push(performance.now() - started);
     }
-    const slowClients = agentClients(server.port, OWN_CONNECTION);
-    const fastClients = agentClients(server.port, {
-      ...OWN_CONNECTION,
-      'grpc.primary_user_agent': 'fast',
-    });
+    // The slow client: a bare HTTP/2 stream that reads nothing until told (flow control).
+    const slow = rawSubscribe(server.port, { channels: [channel] });
+    const fastClients = agentClients(server.port, OWN_CONNECTION);
     try {
-      const slow = slowClients.subscribe({ channels: [channel] });
-      const slowEnded = ending(slow);
-      slow.pause();
       const fast = fastClients.subscribe({ channels: [channel] });
-      const total = 2000;
+      const total = 1000;
       const delivered = collect(fast, count(total));
       await live(server, 2, channel);
       const latencies: number[] = [];
@@ -303,29 +373,25 @@ describe('SignalService', () => {
       fast.cancel();
       expect(fastMessages.map((m) => m.id)).toEqual(ids);
       // The slow one, read at last: what was written before its end, then the status.
-      const slowMessages: Message[] = [];
-      slow.on('data', (m: Message) => slowMessages.push(m));
-      slow.resume();
-      const error = await slowEnded;
-      expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
-      const details = statusDetails(error);
-      expect(details?.errorInfo?.reason).toBe('SIGNAL_SUBSCRIBER_SLOW');
-      const resumeFrom = details?.errorInfo?.metadata?.resume_from ?? '';
-      expect(slowMessages.length).toBeLessThan(total);
-      expect(slowMessages.map((m) => m.id)).toEqual(ids.slice(0, slowMessages.length));
-      expect(resumeFrom).toBe(slowMessages.at(-1)?.id);
-      expect(error.details).toContain(resumeFrom);
+      const { messages: slowIds, trailers } = await slow.readAll();
+      expect(trailers.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(trailers.details?.errorInfo?.reason).toBe('SIGNAL_SUBSCRIBER_SLOW');
+      const resumeFrom = trailers.details?.errorInfo?.metadata?.resume_from ?? '';
+      expect(slowIds.length).toBeLessThan(total);
+      expect(slowIds).toEqual(ids.slice(0, slowIds.length));
+      expect(resumeFrom).toBe(slowIds.at(-1));
+      expect(trailers.message).toContain(resumeFrom);
       // Publishing never waited on the slow subscriber.
       const median = (values: number[]) =>
         [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
       expect(median(latencies)).toBeLessThan(Math.max(3 * median(baseline), median(baseline) + 5));
       // And it resumes where it was cut off.
-      const again = slowClients.subscribe({ channels: [channel], resume_from: resumeFrom });
-      const rest = await collect(again, count(total - slowMessages.length));
+      const again = fastClients.subscribe({ channels: [channel], resume_from: resumeFrom });
+      const rest = await collect(again, count(total - slowIds.length));
       again.cancel();
-      expect(rest.map((m) => m.id)).toEqual(ids.slice(slowMessages.length));
+      expect(rest.map((m) => m.id)).toEqual(ids.slice(slowIds.length));
     } finally {
-      slowClients.close();
+      slow.close();
       fastClients.close();
     }
   });
