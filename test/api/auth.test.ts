@@ -77,6 +77,8 @@ const CALLS: Record<string, (c: TokenClients) => Promise<unknown>> = {
     c.audit.Append({ entry: { agent_id: 'agent-1', action: 'order', pnl: 1 } }),
   'AuditService.Range': (c) => c.audit.Range({ agent_id: 'agent-1' }),
   'AuditService.AgentPnl': (c) => c.audit.AgentPnl({ agent_id: 'agent-1' }),
+  'SignalService.Publish': (c) =>
+    c.signal.Publish({ channel: 'alerts:agent-1', payload: Buffer.from('x') }),
 };
 
 /** The code a call ended with (OK = 0). */
@@ -206,7 +208,8 @@ describe.each<Transport>(['plaintext', 'TLS', 'mutual TLS'])(
           .filter((m) => m.service.startsWith('mnemo.'))
           .map((m) => `${m.service.replace('mnemo.v1.', '')}.${m.name}`);
         expect(Object.keys(METHOD_ACCESS).sort()).toEqual(served.sort());
-        expect(Object.keys(CALLS).length).toBe(served.length - 1); // all but the Tail stream
+        // All but the Tail and Subscribe streams.
+        expect(Object.keys(CALLS).length).toBe(served.length - 2);
       });
 
       const allowed: Record<Role, readonly string[]> = {
@@ -395,6 +398,47 @@ describe.each<Transport>(['plaintext', 'TLS', 'mutual TLS'])(
         expect(await firstOfTail(as('desk-2'), { after_id: '0', agent_id: 'agent-2' })).toEqual({
           code: status.PERMISSION_DENIED,
         });
+      });
+
+      it("publishes and subscribes only the token's agents' alerts; signals for all", async () => {
+        const payload = Buffer.from('x');
+        await as('desk-2').signal.Publish({ channel: 'alerts:agent-3', payload, durable: true });
+        await as('desk-2').signal.Publish({ channel: 'signals:BTC-USD', payload });
+        await as('desk-2').signal.Publish({ channel: 'broadcast', payload });
+        const forged = await rejection(
+          as('desk-2').signal.Publish({ channel: 'alerts:agent-1', payload }),
+        );
+        expect([forged.code, forged.details.split(':')[0]]).toEqual([
+          status.PERMISSION_DENIED,
+          'channel',
+        ]);
+        expect(
+          (await rejection(as('auditor').signal.Publish({ channel: 'broadcast', payload }))).code,
+        ).toBe(status.PERMISSION_DENIED);
+        // The code a Subscribe ends with, or 'data' once it delivers (then cancelled).
+        const endOf = (request: {
+          channels?: string[];
+          patterns?: string[];
+          resume_from?: string;
+        }) =>
+          new Promise<number | 'data'>((resolve) => {
+            const stream = as('desk-2').subscribe(request);
+            stream.on('error', (error: ServiceError) => resolve(error.code));
+            stream.on('data', () => {
+              resolve('data');
+              stream.cancel();
+            });
+          });
+        expect(await endOf({ channels: ['alerts:agent-1'] })).toBe(status.PERMISSION_DENIED);
+        expect(await endOf({ patterns: ['alerts:*'] })).toBe(status.PERMISSION_DENIED);
+        expect(await endOf({ patterns: ['*'] })).toBe(status.PERMISSION_DENIED);
+        expect(
+          await endOf({
+            channels: ['alerts:agent-3', 'broadcast'],
+            patterns: ['signals:*'],
+            resume_from: '0',
+          }),
+        ).toBe('data');
       });
     });
 

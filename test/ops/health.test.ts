@@ -19,6 +19,7 @@ const MNEMO_SERVICES = [
   'mnemo.v1.CacheService',
   'mnemo.v1.MemoryService',
   'mnemo.v1.RateLimitService',
+  'mnemo.v1.SignalService',
 ];
 const ALL = ['', ...MNEMO_SERVICES];
 
@@ -56,7 +57,7 @@ describe('grpc.health.v1 and reflection', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('answers SERVING for the server ("") and each of the four mnemo services', async () => {
+  it('answers SERVING for the server ("") and each of the five mnemo services', async () => {
     for (const service of ALL) expect(await health.check(service), service).toBe('SERVING');
     expect(await health.list()).toEqual(Object.fromEntries(ALL.map((s) => [s, 'SERVING'])));
   });
@@ -129,7 +130,7 @@ describe('grpc.health.v1 and reflection', () => {
   });
 
   it.each(['v1', 'v1alpha'] as const)(
-    'lists the four mnemo services and health through reflection %s',
+    'lists the five mnemo services and health through reflection %s',
     async (version) => {
       const services = await reflectedServices(app.port, version);
       expect(services).toEqual(

@@ -48,11 +48,18 @@ describe('a Python client that learns the services through reflection', () => {
       'mnemo/v1/cache.proto',
       'mnemo/v1/memory.proto',
       'mnemo/v1/rate_limit.proto',
+      'mnemo/v1/signal.proto',
     ];
     expect(report.files).toEqual(files);
     expect(report.commented).toEqual(files);
     const definition = mnemoPackageDefinition();
-    const services = ['AuditService', 'CacheService', 'MemoryService', 'RateLimitService'];
+    const services = [
+      'AuditService',
+      'CacheService',
+      'MemoryService',
+      'RateLimitService',
+      'SignalService',
+    ];
     expect(report.methods).toEqual(
       Object.fromEntries(
         services.map((name) => [
@@ -80,6 +87,8 @@ describe('a Python client that learns the services through reflection', () => {
       'mnemo.v1.CacheService/Get': { found: true, value: 'aGk=' },
       'mnemo.v1.RateLimitService/Acquire': { allowed: true },
       'mnemo.v1.AuditService/Tail': { record: { entry: { tx_id: 'py-tx-1' } } },
+      'mnemo.v1.SignalService/Publish': { id: expect.stringMatching(/^\d+-\d+$/) as unknown },
+      'mnemo.v1.SignalService/Subscribe': { channel: 'signals:PY', payload: 'aGk=' },
     });
   });
 });

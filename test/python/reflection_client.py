@@ -167,6 +167,9 @@ EVERY_METHOD = [
     ("mnemo.v1.AuditService", "Range", {"agent_id": "py", "page_size": 10}),
     ("mnemo.v1.AuditService", "AgentPnl", {"agent_id": "py"}),
     ("mnemo.v1.AuditService", "Tail", {"after_id": "0", "agent_id": "py"}),
+    ("mnemo.v1.SignalService", "Publish",
+     {"channel": "signals:PY", "payload": "aGk=", "durable": True}),
+    ("mnemo.v1.SignalService", "Subscribe", {"channels": ["signals:PY"], "resume_from": "0"}),
 ]
 
 
