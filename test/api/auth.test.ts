@@ -423,7 +423,9 @@ describe.each<Transport>(['plaintext', 'TLS', 'mutual TLS'])(
         }) =>
           new Promise<number | 'data'>((resolve) => {
             const stream = as('desk-2').subscribe(request);
-            stream.on('error', (error: ServiceError) => resolve(error.code));
+            stream.on('error', (error: ServiceError) => {
+              resolve(error.code);
+            });
             stream.on('data', () => {
               resolve('data');
               stream.cancel();

@@ -41,7 +41,7 @@ async function subscriberConnections(raw: Redis): Promise<number> {
 }
 
 async function numsub(raw: Redis, channel: string): Promise<number> {
-  const reply = (await raw.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
+  const reply = (await raw.call('PUBSUB', 'NUMSUB', channel)) as [string, number | string];
   return Number(reply[1]);
 }
 
@@ -105,7 +105,7 @@ function rawSubscribe(port: number, request: SignalServiceSubscribeRequest) {
   stream.end(frame);
   stream.pause();
   let trailers: http2.IncomingHttpHeaders = {};
-  stream.on('trailers', (t) => {
+  stream.on('trailers', (t: http2.IncomingHttpHeaders) => {
     trailers = t;
   });
   return {
@@ -139,7 +139,11 @@ function rawSubscribe(port: number, request: SignalServiceSubscribeRequest) {
             trailers: {
               code,
               message,
-              details: statusDetails({ code, details: message, metadata } as ServiceError),
+              details: statusDetails({
+                code,
+                details: message,
+                metadata,
+              } as unknown as ServiceError),
             },
           });
         });
@@ -325,7 +329,7 @@ describe('SignalService', () => {
       expect(details?.errorInfo?.reason).toBe('SIGNAL_RESUME_TOO_OLD');
       const oldest = details?.errorInfo?.metadata?.resume_from ?? '';
       expect(ids).toContain(oldest);
-      expect(details?.preconditionViolations ?? details?.preconditionFailure).toBeDefined();
+      expect(details?.preconditionFailure?.violations[0]?.subject).toBe('resume_from');
       // Resuming from the position it names gives every message after it, nothing missing.
       const resumed = smallClients.subscribe({ channels: [channel], resume_from: oldest });
       const after = ids.slice(ids.indexOf(oldest) + 1);
