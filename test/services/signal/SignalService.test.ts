@@ -9,6 +9,7 @@ import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import type { SignalServicePublishRequest } from '../../../src/generated/mnemo/v1/SignalServicePublishRequest.js';
 import type { SignalServiceSubscribeRequest } from '../../../src/generated/mnemo/v1/SignalServiceSubscribeRequest.js';
 import type { SignalServiceSubscribeResponse__Output } from '../../../src/generated/mnemo/v1/SignalServiceSubscribeResponse.js';
+import { registry } from '../../../src/metrics/metrics.js';
 import { statusDetails } from '../../support/statusDetails.js';
 import {
   agentClients,
@@ -38,6 +39,14 @@ async function waitFor(what: string, condition: () => Promise<boolean> | boolean
 async function subscriberConnections(raw: Redis): Promise<number> {
   const list = (await raw.call('CLIENT', 'LIST')) as string;
   return list.split('\n').filter((line) => line.includes('name=mnemo-signal-sub')).length;
+}
+
+async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .filter((v) => !('metricName' in v) || v.metricName === `${name}_count` || !v.metricName)
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 async function numsub(raw: Redis, channel: string): Promise<number> {
@@ -191,6 +200,10 @@ describe('SignalService', () => {
     await live(server, 5, channel);
     expect(await numsub(server.raw, `signal:live:${channel}`)).toBe(1);
     expect(await subscriberConnections(server.raw)).toBe(1);
+    expect(await metric('mnemo_signal_subscribers')).toBe(5);
+    const published = await metric('mnemo_signals_published_total', { durable: 'true' });
+    const delivered = await metric('mnemo_signals_delivered_total');
+    const observed = await metric('mnemo_signal_delivery_seconds');
     const answers = [];
     for (let i = 0; i < 20; i++) {
       answers.push(await publish({ channel, payload: Buffer.from(`m${i}`), durable: i % 2 === 0 }));
@@ -203,6 +216,11 @@ describe('SignalService', () => {
       expect(messages.map((m) => m.id)).toEqual(answers.map((a) => a.id));
       expect(messages.every((m) => m.channel === channel && m.ts > 0)).toBe(true);
     }
+    expect((await metric('mnemo_signals_published_total', { durable: 'true' })) - published).toBe(
+      10,
+    );
+    expect((await metric('mnemo_signals_delivered_total')) - delivered).toBe(100);
+    expect((await metric('mnemo_signal_delivery_seconds')) - observed).toBe(100);
     for (const stream of streams) stream.cancel();
     await waitFor(
       'unsubscribe',
