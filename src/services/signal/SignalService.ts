@@ -84,7 +84,12 @@ export class SignalService {
     }
     if (signal !== null) checkSignal('signal', signal, this.options.maxPayloadBytes);
     const body = encodeBody(channel, Date.now(), payload, signal);
-    const result = await this.redis.master((redis) =>
+    // A durable message is a write like an audit entry (WAIT for MNEMO_WRITE_MIN_REPLICAS, so a
+    // failover keeps it); a live-only one needs the master alone.
+    const run = durable
+      ? this.redis.replicatedWrite.bind(this.redis)
+      : this.redis.master.bind(this.redis);
+    const result = await run((redis) =>
       signalPublish(redis, {
         sequence: this.keys.signalSequence(),
         stream: this.keys.signalStream(channel),

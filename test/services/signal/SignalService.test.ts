@@ -230,6 +230,24 @@ describe('SignalService', () => {
     expect(await subscriberConnections(server.raw)).toBe(1);
   });
 
+  it('reports receivers as the Redis subscriptions reached: one per instance subscribed', async () => {
+    const channel = 'signals:TWO';
+    const here = clients.subscribe({ channels: [channel] });
+    const there = otherClients.subscribe({ channels: [channel] });
+    const both = [collect(here, count(1)), collect(there, count(1))];
+    await live(server, 1);
+    await live(other, 1);
+    await waitFor(
+      'two instances',
+      async () => (await numsub(server.raw, `signal:live:${channel}`)) === 2,
+    );
+    expect(await publish({ channel, payload: Buffer.from('x') })).toEqual({ receivers: 2, id: '' });
+    for (const messages of await Promise.all(both)) expect(messages.map(text)).toEqual(['x']);
+    here.cancel();
+    there.cancel();
+    expect(await subscriberConnections(server.raw)).toBe(2);
+  });
+
   it('delivers by pattern once per message, and filters typed signals by min_confidence', async () => {
     const stream = clients.subscribe({
       patterns: ['signals:*'],
