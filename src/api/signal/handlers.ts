@@ -29,7 +29,8 @@ export function signalHandlers(service: SignalService): AsyncHandlers<SignalServ
     },
     Subscribe: async (request, context, send) => {
       const query = decodeSubscribe(request);
-      query.channels.forEach((channel, i) => {
+      // The request's own list, so that the field named is the one sent.
+      request.channels.forEach((channel, i) => {
         requireChannel(context.principal, channel, `channels[${i}]`);
       });
       if (context.principal.agentIds !== null) {
