@@ -65,9 +65,9 @@ module.exports = {
       comment:
         "one service's handlers and codec never import another's (shared parts live in src/api/ itself)",
       severity: 'error',
-      from: { path: '^src/api/(memory|cache|ratelimit|audit|session)/' },
+      from: { path: '^src/api/(memory|cache|ratelimit|audit|session|signal)/' },
       to: {
-        path: '^src/api/(memory|cache|ratelimit|audit|session)/',
+        path: '^src/api/(memory|cache|ratelimit|audit|session|signal)/',
         pathNot: '^src/api/$1/',
       },
     },

@@ -4,11 +4,13 @@ import type { CacheServiceHandlers } from '../generated/mnemo/v1/CacheService.js
 import type { MemoryServiceHandlers } from '../generated/mnemo/v1/MemoryService.js';
 import type { RateLimitServiceHandlers } from '../generated/mnemo/v1/RateLimitService.js';
 import type { SessionServiceHandlers } from '../generated/mnemo/v1/SessionService.js';
+import type { SignalServiceHandlers } from '../generated/mnemo/v1/SignalService.js';
 import type { AuditService } from '../services/audit/AuditService.js';
 import type { CacheService } from '../services/cache/CacheService.js';
 import type { MemoryService } from '../services/memory/MemoryService.js';
 import type { RateLimitService } from '../services/ratelimit/RateLimitService.js';
 import type { SessionService } from '../services/session/SessionService.js';
+import type { SignalService } from '../services/signal/SignalService.js';
 import { auditHandlers } from './audit/handlers.js';
 import type { AuditLimits } from './audit/codec.js';
 import { cacheHandlers } from './cache/handlers.js';
@@ -27,6 +29,7 @@ import type { RateLimitSettings } from './ratelimit/codec.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 import { sessionHandlers } from './session/handlers.js';
 import type { SessionLimits } from './session/codec.js';
+import { signalHandlers } from './signal/handlers.js';
 
 /**
  * Where mnemo's services are served: every call of theirs counts against `callLimits`, and a
@@ -73,11 +76,12 @@ export interface AgentServiceSet {
   readonly rateLimit: RateLimitService;
   readonly audit: AuditService;
   readonly session: SessionService;
+  readonly signal: SignalService;
 }
 
 /**
- * Serves mnemo.v1.CacheService, RateLimitService, AuditService and SessionService; calls pass
- * `auth`.
+ * Serves mnemo.v1.CacheService, RateLimitService, AuditService, SessionService and
+ * SignalService; calls pass `auth`.
  */
 export function serveAgentServices(
   server: LimitedRegistry,
@@ -106,4 +110,7 @@ export function serveAgentServices(
     session,
     bindService<SessionServiceHandlers>(session, sessionBound, chain, log, options),
   );
+  const signal = serviceDefinition('SignalService');
+  const signalBound = signalHandlers(services.signal);
+  server.add(signal, bindService<SignalServiceHandlers>(signal, signalBound, chain, log, options));
 }

@@ -6,8 +6,15 @@ import { AuditService, type AuditOptions } from '../services/audit/AuditService.
 import { CacheService } from '../services/cache/CacheService.js';
 import type { Config } from '../config/config.js';
 import { RateLimitService } from '../services/ratelimit/RateLimitService.js';
-import { SessionService, type SessionOptions } from '../services/session/SessionService.js';
-import { RedisAlertPublisher } from '../redis/alertPublisher.js';
+import {
+  SessionService,
+  type AlertPublisher,
+  type SessionOptions,
+} from '../services/session/SessionService.js';
+import { alertPayload } from '../model/Session.js';
+import { SignalHub } from '../services/signal/SignalHub.js';
+import { SignalService } from '../services/signal/SignalService.js';
+import { createBlockingClient } from '../redis/clients.js';
 import { closeBlockingPool, createBlockingPool } from '../redis/blockingPool.js';
 import type { RedisAccess } from '../redis/RedisAccess.js';
 import { RedisKeys } from '../redis/RedisKeys.js';
@@ -23,6 +30,9 @@ export type AgentServicesConfig = Pick<
   | 'cacheMaxValueBytes'
   | 'auditMaxLen'
   | 'auditMaxEntryBytes'
+  | 'signalStreamMaxLen'
+  | 'signalBufferMessages'
+  | 'signalMaxPayloadBytes'
   | 'redisPoolSize'
   | 'rateLimits'
   | 'rateLimitsOnly'
@@ -52,11 +62,12 @@ export const DEFAULT_SESSION_TUNING: Pick<
 };
 
 /**
- * CacheService, RateLimitService, AuditService and SessionService over one Redis, every command through the
- * Redis router (`access`), with the pool of blocking connections the audit tails and session
- * watches share (blocking reads are not routed). Session halts' alerts are published with a plain
- * Redis PUBLISH (RedisAlertPublisher) until a durable publisher replaces it. Created after the router starts; `endTails` before the gRPC server
- * stops, `close` after it.
+ * CacheService, RateLimitService, AuditService, SessionService and SignalService over one Redis,
+ * every command through the Redis router (`access`), with the pool of blocking connections the
+ * audit tails and session watches share and the one subscriber connection of the signal hub
+ * (neither is routed). A session's drawdown alert is a durable signal on `alerts:{agent_id}`.
+ * Created after the router starts; `endTails` (tails, watches and subscriptions end) before the
+ * gRPC server stops, `close` (pool and subscriber connection closed) after it.
  */
 export class AgentServices {
   private constructor(
@@ -64,6 +75,8 @@ export class AgentServices {
     readonly rateLimit: RateLimitService,
     readonly audit: AuditService,
     readonly session: SessionService,
+    readonly signal: SignalService,
+    readonly signalHub: SignalHub,
     readonly tailPool: Pool<Redis>,
     private readonly config: AgentServicesConfig,
     private readonly log: Logger,
@@ -89,47 +102,66 @@ export class AgentServices {
       ...auditTuning,
       maxLen: config.auditMaxLen,
     });
-    const session = new SessionService(
-      access,
+    // One subscriber connection per instance, whatever the number of Subscribe streams.
+    const signalHub = new SignalHub(
+      createBlockingClient(redisTarget, 'mnemo-signal-sub', log),
       keys,
-      tailPool,
-      new RedisAlertPublisher(access, keys),
       log,
-      {
-        ...DEFAULT_SESSION_TUNING,
-        txRetention: config.sessionTxRetention,
-        changesMaxLen: config.sessionChangesMaxLen,
-        sweepIntervalMs: config.sessionSweepIntervalMs,
-        ...sessionTuning,
-      },
     );
+    const signal = new SignalService(access, keys, signalHub, log, {
+      streamMaxLen: config.signalStreamMaxLen,
+      bufferMessages: config.signalBufferMessages,
+      maxPayloadBytes: config.signalMaxPayloadBytes,
+    });
+    // Drawdown alerts are durable signals: a subscriber that was away resumes and gets them.
+    const alerts: AlertPublisher = {
+      publishAlert: async (agentId, alert) => {
+        const payload = Buffer.from(alertPayload(alert));
+        await signal.publish(`alerts:${agentId}`, { payload }, true);
+      },
+    };
+    const session = new SessionService(access, keys, tailPool, alerts, log, {
+      ...DEFAULT_SESSION_TUNING,
+      txRetention: config.sessionTxRetention,
+      changesMaxLen: config.sessionChangesMaxLen,
+      sweepIntervalMs: config.sessionSweepIntervalMs,
+      ...sessionTuning,
+    });
     session.start();
     return new AgentServices(
       new CacheService(access, keys),
       new RateLimitService(access, keys),
       audit,
       session,
+      signal,
+      signalHub,
       tailPool,
       config,
       log,
     );
   }
 
-  /** Serves the four services on `server`, every call through `auth`. */
+  /** Serves the five services on `server`, every call through `auth`. */
   register(server: GrpcServer, auth: Middleware): void {
     serveAgentServices(server, this, this.config, auth, this.log);
   }
 
-  /** Ends live audit tails and session watches (UNAVAILABLE) and refuses new ones. */
+  /**
+   * Ends live audit tails, session watches and signal subscriptions (UNAVAILABLE, resume after
+   * the last id) and refuses new ones.
+   */
   endTails(): void {
     this.audit.close();
     this.session.close();
+    this.signal.close();
   }
 
   /** Closes the tail pool once every tail has given its connection back. */
   async close(): Promise<void> {
     this.audit.close();
     this.session.close();
+    this.signal.close();
     await closeBlockingPool(this.tailPool);
+    this.signalHub.close();
   }
 }

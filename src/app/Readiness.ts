@@ -8,6 +8,7 @@ export const AGENT_SERVICES = [
   'mnemo.v1.RateLimitService',
   'mnemo.v1.AuditService',
   'mnemo.v1.SessionService',
+  'mnemo.v1.SignalService',
 ] as const;
 export const HEALTH_SERVICES: readonly string[] = [MEMORY_SERVICE, ...AGENT_SERVICES];
 

@@ -15,6 +15,10 @@ import type {
   MemoryServiceDefinition,
 } from '../generated/mnemo/v1/MemoryService.js';
 import type {
+  SignalServiceClient,
+  SignalServiceDefinition,
+} from '../generated/mnemo/v1/SignalService.js';
+import type {
   SessionServiceClient,
   SessionServiceDefinition,
 } from '../generated/mnemo/v1/SessionService.js';
@@ -64,6 +68,7 @@ export class MnemoClient {
   readonly rateLimit: ServiceApi<RateLimitServiceDefinition, RateLimitServiceClient>;
   readonly audit: ServiceApi<AuditServiceDefinition, AuditServiceClient>;
   readonly sessions: ServiceApi<SessionServiceDefinition, SessionServiceClient>;
+  readonly signals: ServiceApi<SignalServiceDefinition, SignalServiceClient>;
   private readonly client: Client;
   private readonly context: CallContext;
 
@@ -86,6 +91,7 @@ export class MnemoClient {
     this.rateLimit = serviceApi(definitionOf('RateLimitService'), context);
     this.audit = serviceApi(definitionOf('AuditService'), context);
     this.sessions = serviceApi(definitionOf('SessionService'), context);
+    this.signals = serviceApi(definitionOf('SignalService'), context);
   }
 
   /** grpc.health.v1 Check of `service` ('' = the server as a whole). */

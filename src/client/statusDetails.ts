@@ -27,7 +27,7 @@ const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
 export interface DecodedStatus {
   code: number;
   message: string;
-  errorInfo?: { reason: string; domain: string };
+  errorInfo?: { reason: string; domain: string; metadata?: Record<string, string> };
   badRequest?: { field_violations: { field: string; description: string }[] };
   preconditionFailure?: { violations: { type: string; subject: string; description: string }[] };
   retryInfo?: { retry_delay?: { seconds?: number; nanos?: number } };

@@ -89,6 +89,12 @@ export interface Config {
    * many of them live at once.
    */
   readonly redisPoolSize: number;
+  /** Durable signals kept per channel stream for resuming (at least; trimmed in batches). */
+  readonly signalStreamMaxLen: number;
+  /** Messages a Subscribe stream may have waiting for its client before it is ended. */
+  readonly signalBufferMessages: number;
+  /** Largest published message (payload bytes, or a signal's text fields), in bytes. */
+  readonly signalMaxPayloadBytes: number;
   /** Longest a search waits for others to join its batch. */
   readonly batchWindowMs: number;
   /** Most searches executed as one batch. */
@@ -341,7 +347,7 @@ export function servingMode(
  * of the second.
  */
 const CALLER_NAMESPACES =
-  /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:|session:|session-hb:|session-tx:|alerts:/;
+  /episodic:|semantic:|cache:|ratelimit:|audit:|tenant:|quota:|request:|session:|session-hb:|session-tx:|signal:/;
 
 /** MNEMO_KEY_PREFIX, as set (untrimmed): no spaces, glob characters or caller namespaces. */
 function keyPrefix(r: EnvReader): string {
@@ -435,6 +441,9 @@ function parse(r: EnvReader): Config {
     cacheMaxValueBytes: integer(r, 'MNEMO_CACHE_MAX_VALUE_BYTES', 1_048_576, 1, 16_777_216),
     auditMaxLen: integer(r, 'MNEMO_AUDIT_MAX_LEN', 1_000_000, 1000, 1_000_000_000),
     auditMaxEntryBytes: integer(r, 'MNEMO_AUDIT_MAX_ENTRY_BYTES', 16_384, 256, 1_048_576),
+    signalStreamMaxLen: integer(r, 'MNEMO_SIGNAL_STREAM_MAX_LEN', 10_000, 10, 100_000_000),
+    signalBufferMessages: integer(r, 'MNEMO_SIGNAL_BUFFER_MESSAGES', 1000, 1, 1_000_000),
+    signalMaxPayloadBytes: integer(r, 'MNEMO_SIGNAL_MAX_PAYLOAD_BYTES', 65_536, 16, 16_777_216),
     redisPoolSize: integer(r, 'MNEMO_REDIS_POOL_SIZE', 16, 1, 1000),
     sessionTtlMs: integer(r, 'MNEMO_SESSION_TTL_MS', 30_000, 100, 86_400_000),
     sessionMaxTtlMs: integer(r, 'MNEMO_SESSION_MAX_TTL_MS', 3_600_000, 100, 86_400_000),

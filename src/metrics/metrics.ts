@@ -190,6 +190,34 @@ export const metrics = {
     labelNames: ['status'] as const,
     registers: [registry],
   }),
+  signalsPublished: new Counter({
+    name: 'mnemo_signals_published_total',
+    help: 'SignalService messages published, by durable (true: also kept in its channel stream)',
+    labelNames: ['durable'] as const,
+    registers: [registry],
+  }),
+  signalsDelivered: new Counter({
+    name: 'mnemo_signals_delivered_total',
+    help: 'SignalService messages written to Subscribe streams (live and resumed)',
+    registers: [registry],
+  }),
+  signalsDropped: new Counter({
+    name: 'mnemo_signals_dropped_total',
+    help: 'SignalService messages not delivered to a subscriber, by reason (overflow: buffered for a subscriber ended for being slow; undecodable)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
+  signalSubscribers: new Gauge({
+    name: 'mnemo_signal_subscribers',
+    help: 'Subscribe streams open on this instance',
+    registers: [registry],
+  }),
+  signalDeliverySeconds: new Histogram({
+    name: 'mnemo_signal_delivery_seconds',
+    help: 'Time from the publish of a live signal (its publishing instance clock) to its write to a Subscribe stream',
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
   // The gRPC server metrics of the usual convention (go-grpc-prometheus), set by one interceptor
   // (src/api/middleware/metrics.ts) for every call: unary and streaming, health and reflection too.
   grpcStarted: new Counter({

@@ -47,3 +47,18 @@ export interface SessionAlert {
   /** Unix seconds. */
   ts: number;
 }
+
+/**
+ * An alert's JSON payload, the one format subscribers read:
+ * `{"agent_id","reason","drawdown","max_drawdown","current_capital","ts"}` (ts: unix seconds).
+ */
+export function alertPayload(alert: SessionAlert): string {
+  return JSON.stringify({
+    agent_id: alert.agentId,
+    reason: alert.reason,
+    drawdown: alert.drawdown,
+    max_drawdown: alert.maxDrawdown,
+    current_capital: alert.currentCapital,
+    ts: alert.ts,
+  });
+}

@@ -23,6 +23,8 @@ export interface ErrorFacts {
    * (DEFAULT_REASONS).
    */
   readonly reason?: string;
+  /** ErrorInfo metadata: facts a client acts on, e.g. `resume_from` (the id to resume after). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** The reason of an error that names none. */

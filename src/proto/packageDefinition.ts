@@ -18,6 +18,7 @@ export const PROTO_FILES = [
   'mnemo/v1/rate_limit.proto',
   'mnemo/v1/audit.proto',
   'mnemo/v1/session.proto',
+  'mnemo/v1/signal.proto',
 ];
 
 let cached: PackageDefinition | undefined;

@@ -151,9 +151,44 @@ export class RedisKeys {
     return `${this.prefix}sessions:changes`;
   }
 
-  /** The pub/sub channel of one agent's alerts (not a key). */
-  alerts(agentId: string): string {
-    return `${this.prefix}alerts:${agentId}`;
+  /** The last id given to a durable signal (`ms-seq`), for every channel. */
+  signalSequence(): string {
+    return `${this.prefix}signal:seq`;
+  }
+
+  /** The capped stream of one channel's durable signals. */
+  signalStream(channel: string): string {
+    return `${this.prefix}signal:stream:${channel}`;
+  }
+
+  /** The set of channels that have a stream of durable signals. */
+  signalChannels(): string {
+    return `${this.prefix}signal:channels`;
+  }
+
+  /** Hash: channel → the id of the newest durable signal trimmed from its stream. */
+  signalHorizon(): string {
+    return `${this.prefix}signal:horizon`;
+  }
+
+  /** The Redis pub/sub channel of a signal channel. */
+  signalPubSub(channel: string): string {
+    return `${this.signalPubSubPrefix()}${channel}`;
+  }
+
+  /** The Redis pub/sub pattern of every channel starting with `channelPrefix`. */
+  signalPubSubPattern(channelPrefix: string): string {
+    return `${escapeGlob(this.signalPubSubPrefix())}${escapeGlob(channelPrefix)}*`;
+  }
+
+  /** The signal channel of a Redis pub/sub channel, or null for another channel. */
+  signalChannelOf(pubsubChannel: string): string | null {
+    const prefix = this.signalPubSubPrefix();
+    return pubsubChannel.startsWith(prefix) ? pubsubChannel.slice(prefix.length) : null;
+  }
+
+  private signalPubSubPrefix(): string {
+    return `${this.prefix}signal:live:`;
   }
 }
 

@@ -86,6 +86,8 @@ const CALLS: Record<string, (c: TokenClients) => Promise<unknown>> = {
   'SessionService.ResumeSession': (c) => c.session.ResumeSession({ agent_id: 'agent-1' }),
   'SessionService.ListSessions': (c) => c.session.ListSessions({}),
   'SessionService.EndSession': (c) => c.session.EndSession({ agent_id: 'agent-1' }),
+  'SignalService.Publish': (c) =>
+    c.signal.Publish({ channel: 'alerts:agent-1', payload: Buffer.from('x') }),
 };
 
 /** The code a call ended with (OK = 0). */
@@ -215,8 +217,8 @@ describe.each<Transport>(['plaintext', 'TLS', 'mutual TLS'])(
           .filter((m) => m.service.startsWith('mnemo.'))
           .map((m) => `${m.service.replace('mnemo.v1.', '')}.${m.name}`);
         expect(Object.keys(METHOD_ACCESS).sort()).toEqual(served.sort());
-        // All but the streams (Tail, WatchSessions).
-        expect(Object.keys(CALLS).length).toBe(served.length - 2);
+        // All but the streams (Tail, WatchSessions, Subscribe).
+        expect(Object.keys(CALLS).length).toBe(served.length - 3);
       });
 
       const allowed: Record<Role, readonly string[]> = {
@@ -405,6 +407,49 @@ describe.each<Transport>(['plaintext', 'TLS', 'mutual TLS'])(
         expect(await firstOfTail(as('desk-2'), { after_id: '0', agent_id: 'agent-2' })).toEqual({
           code: status.PERMISSION_DENIED,
         });
+      });
+
+      it("publishes and subscribes only the token's agents' alerts; signals for all", async () => {
+        const payload = Buffer.from('x');
+        await as('desk-2').signal.Publish({ channel: 'alerts:agent-3', payload, durable: true });
+        await as('desk-2').signal.Publish({ channel: 'signals:BTC-USD', payload });
+        await as('desk-2').signal.Publish({ channel: 'broadcast', payload });
+        const forged = await rejection(
+          as('desk-2').signal.Publish({ channel: 'alerts:agent-1', payload }),
+        );
+        expect([forged.code, forged.details.split(':')[0]]).toEqual([
+          status.PERMISSION_DENIED,
+          'channel',
+        ]);
+        expect(
+          (await rejection(as('auditor').signal.Publish({ channel: 'broadcast', payload }))).code,
+        ).toBe(status.PERMISSION_DENIED);
+        // The code a Subscribe ends with, or 'data' once it delivers (then cancelled).
+        const endOf = (request: {
+          channels?: string[];
+          patterns?: string[];
+          resume_from?: string;
+        }) =>
+          new Promise<number | 'data'>((resolve) => {
+            const stream = as('desk-2').subscribe(request);
+            stream.on('error', (error: ServiceError) => {
+              resolve(error.code);
+            });
+            stream.on('data', () => {
+              resolve('data');
+              stream.cancel();
+            });
+          });
+        expect(await endOf({ channels: ['alerts:agent-1'] })).toBe(status.PERMISSION_DENIED);
+        expect(await endOf({ patterns: ['alerts:*'] })).toBe(status.PERMISSION_DENIED);
+        expect(await endOf({ patterns: ['*'] })).toBe(status.PERMISSION_DENIED);
+        expect(
+          await endOf({
+            channels: ['alerts:agent-3', 'broadcast'],
+            patterns: ['signals:*'],
+            resume_from: '0',
+          }),
+        ).toBe('data');
       });
     });
 

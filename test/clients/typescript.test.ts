@@ -235,6 +235,42 @@ describe('MnemoClient (the TypeScript client)', () => {
     expect(events).toContain('SESSION_EVENT_HALTED');
   });
 
+  it('serves SignalService: publish, subscribe live and resume durable signals', async () => {
+    const market = name('BTC');
+    const channel = `signals:${market}`;
+    const live = mnemo.signals.subscribe({ channels: [channel], min_confidence: 0.5 });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the subscription reaches Redis
+    const signal = {
+      market,
+      side: 'SIGNAL_SIDE_LONG' as const,
+      confidence: 0.9,
+      source: 'ts',
+      ts: 1,
+    };
+    const first = await mnemo.signals.publish({ channel, signal, durable: true });
+    await mnemo.signals.publish({ channel, signal: { ...signal, confidence: 0.1 }, durable: true });
+    const last = await mnemo.signals.publish({
+      channel,
+      payload: Buffer.from('raw'),
+      durable: true,
+    });
+    const got: string[] = [];
+    for await (const message of live) {
+      got.push(message.id);
+      if (message.id === last.id) live.cancel();
+    }
+    expect(got).toEqual([first.id, last.id]); // the low-confidence signal is filtered out
+    const resumed = mnemo.signals.subscribe({
+      channels: [channel],
+      resume_from: first.id,
+      min_confidence: 0.5,
+    });
+    for await (const message of resumed) {
+      expect(message.payload.toString()).toBe('raw');
+      resumed.cancel();
+    }
+  });
+
   it('has a method for every RPC of every service in the contract', () => {
     const definition = mnemoPackageDefinition();
     const services: Record<string, object> = {
@@ -243,6 +279,7 @@ describe('MnemoClient (the TypeScript client)', () => {
       RateLimitService: mnemo.rateLimit,
       AuditService: mnemo.audit,
       SessionService: mnemo.sessions,
+      SignalService: mnemo.signals,
     };
     const served = Object.keys(definition)
       .filter((key) => /^mnemo\.v1\.\w+Service$/.test(key))

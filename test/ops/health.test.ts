@@ -20,6 +20,7 @@ const MNEMO_SERVICES = [
   'mnemo.v1.MemoryService',
   'mnemo.v1.RateLimitService',
   'mnemo.v1.SessionService',
+  'mnemo.v1.SignalService',
 ];
 const ALL = ['', ...MNEMO_SERVICES];
 
@@ -130,7 +131,7 @@ describe('grpc.health.v1 and reflection', () => {
   });
 
   it.each(['v1', 'v1alpha'] as const)(
-    'lists the four mnemo services and health through reflection %s',
+    'lists the five mnemo services and health through reflection %s',
     async (version) => {
       const services = await reflectedServices(app.port, version);
       expect(services).toEqual(

@@ -49,6 +49,7 @@ describe('a Python client that learns the services through reflection', () => {
       'mnemo/v1/memory.proto',
       'mnemo/v1/rate_limit.proto',
       'mnemo/v1/session.proto',
+      'mnemo/v1/signal.proto',
     ];
     expect(report.files).toEqual(files);
     expect(report.commented).toEqual(files);
@@ -59,6 +60,7 @@ describe('a Python client that learns the services through reflection', () => {
       'MemoryService',
       'RateLimitService',
       'SessionService',
+      'SignalService',
     ];
     expect(report.methods).toEqual(
       Object.fromEntries(
@@ -91,6 +93,8 @@ describe('a Python client that learns the services through reflection', () => {
       'mnemo.v1.SessionService/RecordTrade': { session: { total_pnl: 2.5, trades: '1' } },
       'mnemo.v1.SessionService/WatchSessions': { event: 'SESSION_EVENT_STARTED' },
       'mnemo.v1.SessionService/EndSession': { session: { status: 'SESSION_STATUS_ENDED' } },
+      'mnemo.v1.SignalService/Publish': { id: expect.stringMatching(/^\d+-\d+$/) as unknown },
+      'mnemo.v1.SignalService/Subscribe': { channel: 'signals:PY', payload: 'aGk=' },
     });
   });
 });

@@ -176,6 +176,9 @@ EVERY_METHOD = [
     ("mnemo.v1.SessionService", "WatchSessions", {"agent_ids": ["py"], "after_id": "0"}),
     ("mnemo.v1.SessionService", "ResumeSession", {"agent_id": "py"}),
     ("mnemo.v1.SessionService", "EndSession", {"agent_id": "py"}),
+    ("mnemo.v1.SignalService", "Publish",
+     {"channel": "signals:PY", "payload": "aGk=", "durable": True}),
+    ("mnemo.v1.SignalService", "Subscribe", {"channels": ["signals:PY"], "resume_from": "0"}),
 ]
 
 

@@ -28,6 +28,10 @@ import type { ProtoGrpcType as SessionProto } from '../../src/generated/session.
 import type { SessionServiceClient } from '../../src/generated/mnemo/v1/SessionService.js';
 import type { SessionServiceWatchSessionsRequest } from '../../src/generated/mnemo/v1/SessionServiceWatchSessionsRequest.js';
 import type { SessionServiceWatchSessionsResponse__Output } from '../../src/generated/mnemo/v1/SessionServiceWatchSessionsResponse.js';
+import type { ProtoGrpcType as SignalProto } from '../../src/generated/signal.js';
+import type { SignalServiceClient } from '../../src/generated/mnemo/v1/SignalService.js';
+import type { SignalServiceSubscribeRequest } from '../../src/generated/mnemo/v1/SignalServiceSubscribeRequest.js';
+import type { SignalServiceSubscribeResponse__Output } from '../../src/generated/mnemo/v1/SignalServiceSubscribeResponse.js';
 import type { AuditServiceClient } from '../../src/generated/mnemo/v1/AuditService.js';
 import type { AuditServiceTailRequest } from '../../src/generated/mnemo/v1/AuditServiceTailRequest.js';
 import type { AuditServiceTailResponse__Output } from '../../src/generated/mnemo/v1/AuditServiceTailResponse.js';
@@ -123,6 +127,11 @@ export interface AgentClients {
   watch(
     request: SessionServiceWatchSessionsRequest,
   ): ClientReadableStream<SessionServiceWatchSessionsResponse__Output>;
+  signal: PromiseClient<SignalServiceClient>;
+  /** Opens a Subscribe stream. */
+  subscribe(
+    request: SignalServiceSubscribeRequest,
+  ): ClientReadableStream<SignalServiceSubscribeResponse__Output>;
   close(): void;
 }
 
@@ -144,7 +153,8 @@ export function agentClients(
   const root = loadPackageDefinition(mnemoPackageDefinition()) as unknown as CacheProto &
     RateLimitProto &
     AuditProto &
-    SessionProto;
+    SessionProto &
+    SignalProto;
   const address = `127.0.0.1:${port}`;
   const channel = new Channel(address, secure, options);
   const over = { channelOverride: channel, interceptors };
@@ -152,6 +162,7 @@ export function agentClients(
   const rateLimit = new root.mnemo.v1.RateLimitService(address, secure, over);
   const audit = new root.mnemo.v1.AuditService(address, secure, over);
   const session = new root.mnemo.v1.SessionService(address, secure, over);
+  const signal = new root.mnemo.v1.SignalService(address, secure, over);
   return {
     cache: promisify(cache),
     rateLimit: promisify(rateLimit),
@@ -159,11 +170,14 @@ export function agentClients(
     session: promisify(session),
     tail: (request) => audit.Tail(request),
     watch: (request) => session.WatchSessions(request),
+    signal: promisify(signal),
+    subscribe: (request) => signal.Subscribe(request),
     close() {
       cache.close();
       rateLimit.close();
       audit.close();
       session.close();
+      signal.close();
       channel.close();
     },
   };

@@ -3,14 +3,11 @@
 import re
 import unittest
 
+import importlib
+import pkgutil
+
 from mnemo_client import MnemoClient
-from mnemo_client._pb.mnemo.v1 import (
-    audit_pb2,
-    cache_pb2,
-    memory_pb2,
-    rate_limit_pb2,
-    session_pb2,
-)
+from mnemo_client._pb.mnemo import v1
 
 GROUPS = {
     "MemoryService": "memory",
@@ -18,6 +15,7 @@ GROUPS = {
     "RateLimitService": "rate_limit",
     "AuditService": "audit",
     "SessionService": "sessions",
+    "SignalService": "signals",
 }
 
 
@@ -30,8 +28,10 @@ class CoverageTest(unittest.TestCase):
         client = MnemoClient("localhost:1")
         try:
             services = {}
-            for module in (audit_pb2, cache_pb2, memory_pb2, rate_limit_pb2, session_pb2):
-                services.update(module.DESCRIPTOR.services_by_name)
+            for info in pkgutil.iter_modules(v1.__path__):
+                if info.name.endswith("_pb2"):
+                    module = importlib.import_module(f"{v1.__name__}.{info.name}")
+                    services.update(module.DESCRIPTOR.services_by_name)
             self.assertEqual(sorted(services), sorted(GROUPS))
             for name, service in services.items():
                 group = getattr(client, GROUPS[name])

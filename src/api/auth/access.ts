@@ -43,6 +43,8 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = Object.freeze({
   'SessionService.ResumeSession': 'admin',
   'SessionService.ListSessions': 'read',
   'SessionService.WatchSessions': 'read',
+  'SignalService.Publish': 'write',
+  'SignalService.Subscribe': 'read',
 });
 
 const ALLOWED: Readonly<Record<Role, readonly Access[]>> = {

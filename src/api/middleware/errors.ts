@@ -49,7 +49,11 @@ function details(error: DomainError): StatusDetails {
   const { field } = error.facts;
   const problem = field === undefined ? error.message : error.message.slice(field.length + 2);
   return {
-    errorInfo: { reason: error.reason, domain: ERROR_DOMAIN },
+    errorInfo: {
+      reason: error.reason,
+      domain: ERROR_DOMAIN,
+      ...(error.facts.metadata === undefined ? {} : { metadata: error.facts.metadata }),
+    },
     ...(error.kind === 'invalid_argument' && field !== undefined
       ? { fieldViolations: [{ field, description: problem }] }
       : {}),

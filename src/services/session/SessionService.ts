@@ -25,7 +25,8 @@ import { decodeSessionChange, type SessionKeys } from '../../redis/scripts/sessi
 
 /**
  * Where a halted session's alert goes (a port: the app wires a publisher; services never import
- * each other). The payload format is the publisher's (src/redis/alertPublisher.ts).
+ * each other): the app publishes it as a durable signal on `alerts:{agent_id}`, its payload
+ * `alertPayload` (src/model/Session.ts).
  */
 export interface AlertPublisher {
   publishAlert(agentId: string, alert: SessionAlert): Promise<void>;

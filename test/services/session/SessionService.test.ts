@@ -1,5 +1,4 @@
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import type { Session__Output } from '../../../src/generated/mnemo/v1/Session.js';
@@ -219,12 +218,6 @@ describe('SessionService', () => {
   });
 
   it('halts at the drawdown limit, publishes an alert, refuses trades until an admin resumes', async () => {
-    const subscriber = new Redis(redis.url);
-    const alerts: string[] = [];
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel === `${PREFIX}alerts:dd-agent`) alerts.push(message);
-    });
-    await subscriber.subscribe(`${PREFIX}alerts:dd-agent`);
     const { path, secrets } = writeTokenFile([
       { name: 'ops', role: 'admin' },
       { name: 'bot', role: 'agent', agentIds: ['dd-agent'] },
@@ -237,6 +230,13 @@ describe('SessionService', () => {
     );
     const bot: TokenClients = tokenClients(secured.port, secrets.bot ?? '');
     const ops: TokenClients = tokenClients(secured.port, secrets.ops ?? '');
+    // The agent hears its alerts as durable signals, from the start of the channel's stream.
+    const alerts: string[] = [];
+    const subscription = bot.subscribe({ channels: ['alerts:dd-agent'], resume_from: '0' });
+    subscription.on('data', (message: { payload: Buffer }) =>
+      alerts.push(message.payload.toString()),
+    );
+    subscription.on('error', () => {});
     try {
       await bot.session.StartSession({
         agent_id: 'dd-agent',
@@ -321,10 +321,10 @@ describe('SessionService', () => {
       own.cancel();
       expect(new Set(seen.map((m) => m.session?.agent_id))).toEqual(new Set(['dd-agent']));
     } finally {
+      subscription.cancel();
       bot.close();
       ops.close();
       await secured.stop();
-      await subscriber.quit();
     }
   });
 

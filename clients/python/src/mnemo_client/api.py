@@ -11,7 +11,14 @@ import uuid
 from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import convert
-from ._pb.mnemo.v1 import audit_pb2, cache_pb2, memory_pb2, rate_limit_pb2, session_pb2
+from ._pb.mnemo.v1 import (
+    audit_pb2,
+    cache_pb2,
+    memory_pb2,
+    rate_limit_pb2,
+    session_pb2,
+    signal_pb2,
+)
 from .types import (
     Acquired,
     Appended,
@@ -33,6 +40,9 @@ from .types import (
     Session,
     SessionChange,
     SessionStatus,
+    Published,
+    Signal,
+    SignalMessage,
     Started,
     Traded,
     VectorLike,
@@ -398,3 +408,44 @@ class SessionApi(_Api):
             agent_ids=agent_ids, after_id=after_id
         )
         return self._stream("WatchSessions", request, convert.decode_session_change, timeout)
+
+
+class SignalApi(_Api):
+    """mnemo.v1.SignalService: trade signals and alerts, live fan-out and durable replay."""
+
+    def publish(
+        self,
+        channel: str,
+        payload: Optional[bytes] = None,
+        signal: Optional[Signal] = None,
+        durable: bool = False,
+        timeout: Timeout = None,
+    ) -> Published:
+        """Publishes raw ``payload`` or a typed ``signal`` (one of them) on ``signals:{market}``,
+        ``alerts:{agent_id}`` or ``broadcast``; ``durable`` keeps it for resuming subscribers."""
+        if (payload is None) == (signal is None):
+            raise ValueError("publish takes a payload or a signal, exactly one")
+        request = signal_pb2.SignalServicePublishRequest(channel=channel, durable=durable)
+        if signal is not None:
+            request.signal.CopyFrom(convert.encode_signal(signal))
+        else:
+            request.payload = payload
+        return self._unary("Publish", request, lambda r: Published(r.receivers, r.id), timeout)
+
+    def subscribe(
+        self,
+        channels: Sequence[str] = (),
+        patterns: Sequence[str] = (),
+        resume_from: str = "",
+        min_confidence: float = 0.0,
+        timeout: Timeout = None,
+    ) -> Iterator[SignalMessage]:
+        """Follows channels (and ``prefix*`` patterns) live; with ``resume_from`` (the last id
+        seen) first what was missed of the durable messages, in order, without gap."""
+        request = signal_pb2.SignalServiceSubscribeRequest(
+            channels=channels,
+            patterns=patterns,
+            resume_from=resume_from,
+            min_confidence=min_confidence,
+        )
+        return self._stream("Subscribe", request, convert.decode_signal_message, timeout)

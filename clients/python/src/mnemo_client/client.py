@@ -14,8 +14,9 @@ from ._pb.mnemo.v1 import (
     memory_pb2_grpc,
     rate_limit_pb2_grpc,
     session_pb2_grpc,
+    signal_pb2_grpc,
 )
-from .api import AuditApi, CacheApi, MemoryApi, RateLimitApi, SessionApi
+from .api import AuditApi, CacheApi, MemoryApi, RateLimitApi, SessionApi, SignalApi
 from .connection import ConnectOptions, channel_arguments, credentials
 from .invoke import AsyncInvoker, SyncInvoker
 
@@ -32,6 +33,7 @@ class _Services:
     rate_limit: RateLimitApi
     audit: AuditApi
     sessions: SessionApi
+    signals: SignalApi
 
     def _bind(self, channel: Any, invoker: Any) -> None:
         self.memory = MemoryApi(memory_pb2_grpc.MemoryServiceStub(channel), invoker)
@@ -39,14 +41,15 @@ class _Services:
         self.rate_limit = RateLimitApi(rate_limit_pb2_grpc.RateLimitServiceStub(channel), invoker)
         self.audit = AuditApi(audit_pb2_grpc.AuditServiceStub(channel), invoker)
         self.sessions = SessionApi(session_pb2_grpc.SessionServiceStub(channel), invoker)
+        self.signals = SignalApi(signal_pb2_grpc.SignalServiceStub(channel), invoker)
 
 
 class MnemoClient(_Services):
     """A blocking client: ``MnemoClient("localhost:50051")``, then ``client.memory``,
-    ``client.cache``, ``client.rate_limit``, ``client.audit``, ``client.sessions``. Settings are
-    those of ``ConnectOptions`` (token, tls, root_certificates, server_name, timeout_s,
-    max_attempts, ...). Failed calls raise ``MnemoError``. Use as a context manager or call
-    ``close()``.
+    ``client.cache``, ``client.rate_limit``, ``client.audit``, ``client.sessions``,
+    ``client.signals``. Settings are those of ``ConnectOptions`` (token, tls,
+    root_certificates, server_name, timeout_s, max_attempts, ...). Failed calls raise
+    ``MnemoError``. Use as a context manager or call ``close()``.
     """
 
     def __init__(self, target: str, **settings: Any) -> None:

@@ -6,7 +6,7 @@ import array
 import sys
 from typing import Any, Optional
 
-from ._pb.mnemo.v1 import audit_pb2, memory_pb2, session_pb2
+from ._pb.mnemo.v1 import audit_pb2, memory_pb2, session_pb2, signal_pb2
 from .types import (
     AuditEntry,
     AuditRecord,
@@ -24,6 +24,9 @@ from .types import (
     Session,
     SessionChange,
     SessionStatus,
+    Signal,
+    SignalMessage,
+    SignalSide,
     VectorLike,
 )
 
@@ -268,3 +271,23 @@ def decode_session_change(message: Any) -> SessionChange:
         event=session_pb2.SessionEvent.Name(message.event),
         session=decode_session(message.session) if message.HasField("session") else None,
     )
+
+
+def encode_signal(signal: Signal) -> Any:
+    return signal_pb2.Signal(
+        market=signal.market,
+        side=signal_pb2.SignalSide.Value(SignalSide(signal.side).value),
+        confidence=signal.confidence,
+        source=signal.source,
+        ts=signal.ts,
+    )
+
+
+def decode_signal_message(message: Any) -> SignalMessage:
+    signal = None
+    if message.HasField("signal"):
+        s = message.signal
+        side = signal_pb2.SignalSide.Name(s.side)
+        kind = SignalSide(side) if s.side else None
+        signal = Signal(s.market, kind, s.confidence, s.source, s.ts)
+    return SignalMessage(message.channel, message.payload, message.id, message.ts, signal)

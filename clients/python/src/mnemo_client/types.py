@@ -253,3 +253,40 @@ class SessionChange:
     id: str
     event: str
     session: Optional[Session]
+
+
+class SignalSide(str, Enum):
+    LONG = "SIGNAL_SIDE_LONG"
+    SHORT = "SIGNAL_SIDE_SHORT"
+    CLOSE = "SIGNAL_SIDE_CLOSE"
+
+
+@dataclass
+class Signal:
+    """A typed trade signal: market, side, confidence in [0, 1], source, time (unix seconds)."""
+
+    market: str
+    side: SignalSide
+    confidence: float
+    source: str = ""
+    ts: float = 0.0
+
+
+@dataclass
+class Published:
+    """Redis subscribers reached (about one per subscribed instance) and the durable id."""
+
+    receivers: int
+    id: str
+
+
+@dataclass
+class SignalMessage:
+    """One message of a subscription: a typed ``signal`` or raw ``payload``; resume after ``id``
+    (durable messages only have one)."""
+
+    channel: str
+    payload: bytes
+    id: str
+    ts: int
+    signal: Optional[Signal]
