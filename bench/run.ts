@@ -19,6 +19,7 @@ import { renderTable, timestamp, writeOutputs, type PhaseOutput } from './lib/re
 import { agents } from './phases/agents.js';
 import { phase1, phase2 } from './phases/latency.js';
 import { recall } from './phases/recall.js';
+import { fanout } from './phases/fanout.js';
 import { reconcile } from './phases/reconcile.js';
 import { scale } from './phases/scale.js';
 import { phase3 } from './phases/simulation.js';
@@ -31,6 +32,7 @@ const PHASES: Record<Phase, (ctx: BenchContext) => Promise<PhaseOutput>> = {
   scale,
   agents,
   reconcile,
+  fanout,
 };
 
 function settingsOf(options: BenchOptions): Record<string, unknown> {

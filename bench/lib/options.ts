@@ -13,6 +13,7 @@ export const PHASES = [
   'scale',
   'agents',
   'reconcile',
+  'fanout',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile';
@@ -58,6 +59,8 @@ export interface BenchOptions {
   loadInflight: number;
   /** MNEMO_RECONCILE_PER_SECOND of the child with the reconciliation on (reconcile phase). */
   reconcilePerSecond: number;
+  /** fanout: subscribers over the two mnemo instances (and Redis connections of the floor). */
+  subscribers: number;
   /** Shortest measured idle window of the reconcile phase, seconds. */
   window: number;
   serverEnv: Record<string, string>;
@@ -81,6 +84,8 @@ phases:
   agents   RateLimitService.Acquire and AuditService.Append throughput (--queries calls each)
   reconcile the reconciliation's cost per 100k memories checked: Redis commands and CPU, mnemo
            CPU, over an idle window against a child with the reconciliation off
+  fanout   signals: 1 publisher -> --subscribers subscribers over two mnemo, publish->deliver
+           p50/p99 (live and durable), beside bare Redis PUBLISH/SUBSCRIBE (--queries messages)
 
 options:
   --target host:port       a running mnemo (default: own redis-server + mnemo child process)
@@ -121,6 +126,7 @@ options:
   --duration S             phase3 simulated seconds (3600)
   --speedup X              phase3 time compression (60: an hour in a minute)
   --agents A               phase3 agents (10)
+  --subscribers S          fanout subscribers (200)
   --query-interval S       phase3 simulated seconds between an agent's queries (5)
   --trade-interval S       phase3 mean simulated seconds between an agent's trades (60)
   --load-batch B           memories per UpsertEpisodic while loading (500)
@@ -161,6 +167,7 @@ const PHASE_DEFAULTS: Record<Phase, { memories: number; queries: number }> = {
   scale: { memories: 100_000, queries: 500 },
   agents: { memories: 0, queries: 20_000 },
   reconcile: { memories: 10_000, queries: 0 },
+  fanout: { memories: 0, queries: 300 },
 };
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -200,6 +207,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'load-inflight': { type: 'string', default: '4' },
       'server-env': { type: 'string', multiple: true, default: [] },
       'reconcile-per-second': { type: 'string', default: String(DEFAULT_RECONCILE_PER_SECOND) },
+      subscribers: { type: 'string', default: '200' },
       window: { type: 'string', default: '5' },
       'no-load': { type: 'boolean', default: false },
       'max-minutes': { type: 'string', default: '90' },
@@ -305,6 +313,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     loadBatch: positiveInt('load-batch', values['load-batch']),
     loadInflight: positiveInt('load-inflight', values['load-inflight']),
     reconcilePerSecond: positiveInt('reconcile-per-second', values['reconcile-per-second']),
+    subscribers: positiveInt('subscribers', values.subscribers),
     window: positiveNumber('window', values.window),
     serverEnv,
     serverSettings: serverSettings(serverEnv),

@@ -282,6 +282,9 @@ export const metrics = {
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
 for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
+for (const durable of ['true', 'false']) metrics.signalsPublished.inc({ durable }, 0);
+for (const reason of ['overflow', 'undecodable']) metrics.signalsDropped.inc({ reason }, 0);
+for (const status of ['active', 'stale', 'halted', 'ended']) metrics.sessions.set({ status }, 0);
 for (const limit of [
   'inflight',
   'inflight_per_connection',

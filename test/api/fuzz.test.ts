@@ -444,6 +444,7 @@ describe.each(RUNS)('fuzzing every RPC $as', ({ seconds: SECONDS, tokens }) => {
         'mnemo.v1.MemoryService',
         'mnemo.v1.RateLimitService',
         'mnemo.v1.SessionService',
+        'mnemo.v1.SignalService',
       ]);
       expect(streams.map((m) => m.name)).toContain('Tail');
       console.log(`fuzz: seed ${SEED} (replay with MNEMO_FUZZ_SEED=${SEED}), ${SECONDS} s`);

@@ -177,7 +177,7 @@ describe('hostile request bytes', () => {
     expect(outcome).toEqual({ code: status.OK, details: '' });
   });
 
-  it('serves the five mnemo services and health', () => {
+  it('serves the six mnemo services and health', () => {
     const services = new Set(methods.map((m) => m.service));
     expect([...services].sort()).toEqual([
       'grpc.health.v1.Health',
@@ -186,6 +186,7 @@ describe('hostile request bytes', () => {
       'mnemo.v1.MemoryService',
       'mnemo.v1.RateLimitService',
       'mnemo.v1.SessionService',
+      'mnemo.v1.SignalService',
     ]);
   });
 

@@ -215,6 +215,7 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
       'reason',
       'limit',
       'source',
+      'durable',
       'le',
     ]);
     for (const metric of await registry.getMetricsAsJSON()) {

@@ -131,7 +131,7 @@ describe('reflection describes the real .proto files', () => {
         return node instanceof protobuf.Namespace ? [node, ...node.nestedArray.flatMap(all)] : [];
       })
       .filter((node): node is protobuf.Service => node instanceof protobuf.Service);
-    expect(services.length).toBe(5);
+    expect(services.length).toBe(6);
     for (const service of services) {
       const twin = reflected.lookupService(service.fullName);
       expect(Object.keys(twin.methods)).toEqual(Object.keys(service.methods));

@@ -44,7 +44,8 @@ function vector(dim: number, seed: number): number[] {
 }
 
 /**
- * One round of traffic on every RPC of the five mnemo services (but ResumeSession and WatchSessions), plus health and reflection,
+ * One round of traffic on every RPC of the six mnemo services (but ResumeSession and
+ * WatchSessions), plus health and reflection,
  * with a few deliberate errors (INVALID_ARGUMENT, NOT_FOUND, a cancelled stream) and a
  * rate-limiter denial. Every id, key, agent and bucket contains `unique`, so a test can check
  * that none of them ever becomes a metric label. Throws if an answer is not what it should be.
@@ -180,6 +181,38 @@ export async function trafficRound(
   if (current.session?.total_pnl !== -1) throw new Error('session read wrong');
   await agents.session.EndSession(session);
   await failsWith(agents.session.GetSession({ agent_id: '' }), status.INVALID_ARGUMENT);
+
+  // A durable signal heard by a subscriber: published, delivered, its latency, a subscriber.
+  await new Promise<void>((resolve, reject) => {
+    const channel = `signals:traffic-${unique}`;
+    const subscription = agents.subscribe({ channels: [channel], resume_from: '0' });
+    subscription.once('data', () => {
+      subscription.cancel();
+    });
+    subscription.on('error', (error: ServiceError) => {
+      if (error.code === status.CANCELLED) resolve();
+      else reject(error);
+    });
+    agents.signal.Publish({ channel, payload: Buffer.from('tick'), durable: true }).catch(reject);
+  });
+  const live = `signals:live-${unique}`;
+  await new Promise<void>((resolve, reject) => {
+    const subscription = agents.subscribe({ channels: [live] });
+    let sent = false;
+    const timer = setInterval(() => {
+      sent = true;
+      agents.signal.Publish({ channel: live, payload: Buffer.from('live') }).catch(reject);
+    }, 20);
+    subscription.once('data', () => {
+      clearInterval(timer);
+      subscription.cancel();
+    });
+    subscription.on('error', (error: ServiceError) => {
+      clearInterval(timer);
+      if (error.code === status.CANCELLED && sent) resolve();
+      else reject(error);
+    });
+  });
 
   if ((await health.check('')) !== 'SERVING') throw new Error('health is not SERVING');
   await failsWith(health.check(`unknown-${unique}`), status.NOT_FOUND);
