@@ -9,7 +9,15 @@
  * CLI runs, so that the two never share the machine.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,7 +53,10 @@ export interface ImportSide {
   mnemoCpuMs: number;
   /** used_cpu_user + used_cpu_sys of its Redis over the span, ms. */
   redisCpuMs: number;
-  /** CPU of the client: the bench process (loader); null for the CLI (another process). */
+  /**
+   * CPU of the client, ms: the bench process (loader), or the CLI process as /proc showed it last
+   * (read every 100 ms while it runs: the last ≤ 100 ms are missed; null where there is no /proc).
+   */
   clientCpuMs: number | null;
 }
 
@@ -68,6 +79,24 @@ interface Exit {
   code: number | null;
   ms: number;
   stderr: string;
+  /** The child's user + system CPU, ms, as /proc last showed it (Linux); null elsewhere. */
+  cpuMs: number | null;
+}
+
+/** How often the CLI's CPU is read from /proc while it runs. */
+const CPU_POLL_MS = 100;
+
+/** utime + stime of a process from /proc/<pid>/stat, ms; null when unreadable. */
+function procCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : null; // USER_HZ = 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 /** Runs `node bin/mnemo.js <args>` in the repository root; its exit code, wall time and stderr. */
@@ -79,6 +108,10 @@ async function runCli(args: readonly string[]): Promise<Exit> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let cpuMs: number | null = null;
+  const poll = setInterval(() => {
+    if (child.pid !== undefined) cpuMs = procCpuMs(child.pid) ?? cpuMs;
+  }, CPU_POLL_MS);
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     // Keep the end only (the progress lines of a long import).
@@ -87,8 +120,10 @@ async function runCli(args: readonly string[]): Promise<Exit> {
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', resolve);
+  }).finally(() => {
+    clearInterval(poll);
   });
-  return { code, ms: performance.now() - started, stderr };
+  return { code, ms: performance.now() - started, stderr, cpuMs };
 }
 
 /** GetInfo's count of episodic memories. */
@@ -220,7 +255,7 @@ export async function importPhase(ctx: BenchContext): Promise<PhaseOutput> {
       stored: await storedMemories(server.address),
       mnemoCpuMs: cpuMs(bMetrics, bMetricsEnd),
       redisCpuMs: round(countersDelta(bRedis, bRedisEnd).cpuSeconds * 1000, 1),
-      clientCpuMs: null,
+      clientCpuMs: run.cpuMs === null ? null : round(run.cpuMs, 1),
     };
   } finally {
     loaderChild.resume();
@@ -269,7 +304,7 @@ export async function importPhase(ctx: BenchContext): Promise<PhaseOutput> {
           cli.stored,
           cli.mnemoCpuMs,
           cli.redisCpuMs,
-          null,
+          cli.clientCpuMs,
         ],
         [
           'cli − startup',
@@ -291,7 +326,7 @@ export async function importPhase(ctx: BenchContext): Promise<PhaseOutput> {
     `loader = the bench's loader (bench/lib/loader.ts): UpsertEpisodic batches of ${o.loadBatch}, ${o.loadInflight} in flight, over one channel from the bench process; its vectors generated before the clock starts${load.generationTimed ? ' (not here: the set is too large, generation was timed)' : ''}`,
     `cli = \`${command}\` (paths of this run's temporary directory), timed from spawn to exit: the CLI's startup, reading, parsing (parseMemory), upserts and state file writes; cli − startup = less ${round(startupMs, 0)} ms, the wall time of one \`node bin/mnemo.js --help\``,
     'each side into its own fresh mnemo child over its own empty redis-server; the loader’s child paused (SIGSTOP) while the CLI runs; stored = GetInfo’s episodic memories afterwards',
-    'mnemo CPU = the child’s process_cpu_seconds_total, redis CPU = INFO used_cpu_user + used_cpu_sys, client CPU = the bench process (the loader); the CLI process’s own CPU is not measured',
+    'mnemo CPU = the child’s process_cpu_seconds_total, redis CPU = INFO used_cpu_user + used_cpu_sys, client CPU = the bench process (loader) or the CLI process (utime + stime from /proc/<pid>/stat, read every 100 ms while it runs, so its last ≤ 100 ms are missed; n/a without /proc)',
   ];
   return {
     results: {
