@@ -17,6 +17,7 @@ import {
 } from './lib/options.js';
 import { renderTable, timestamp, writeOutputs, type PhaseOutput } from './lib/report.js';
 import { agents } from './phases/agents.js';
+import { importPhase } from './phases/import.js';
 import { phase1, phase2 } from './phases/latency.js';
 import { recall } from './phases/recall.js';
 import { fanout } from './phases/fanout.js';
@@ -33,6 +34,7 @@ const PHASES: Record<Phase, (ctx: BenchContext) => Promise<PhaseOutput>> = {
   agents,
   reconcile,
   fanout,
+  import: importPhase,
 };
 
 function settingsOf(options: BenchOptions): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { repoRoot } from './repoRoot.js';
 
 /** Environment of a child: ours without MNEMO_* settings (the harness sets those explicitly). */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('MNEMO_') && name !== 'NODE_OPTIONS') env[name] = value;

@@ -14,6 +14,7 @@ export const PHASES = [
   'agents',
   'reconcile',
   'fanout',
+  'import',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile';
@@ -86,12 +87,15 @@ phases:
            CPU, over an idle window against a child with the reconciliation off
   fanout   signals: 1 publisher -> --subscribers subscribers over two mnemo, publish->deliver
            p50/p99 (live and durable), beside bare Redis PUBLISH/SUBSCRIBE (--queries messages)
+  import   the \`mnemo import\` CLI beside the bench's loader: the data set as a JSON-lines
+           file, imported with --load-batch and --load-inflight into a fresh mnemo, memories/s
 
 options:
   --target host:port       a running mnemo (default: own redis-server + mnemo child process)
   --naive-target host:port a running mnemo in naive mode (with --target and --compare naive)
   --redis-url url          Redis for the self-started mnemo, or the target's (for INFO memory)
-  --memories N             memories to load (phase1-3, recall, reconcile: 10000; scale: 100000)
+  --memories N             memories to load (phase1-3, recall, reconcile: 10000; scale,
+                           import: 100000)
   --dim D                  vector dimension (256)
   --data clustered|uniform synthetic vector distribution (clustered)
   --clusters C             clusters of the clustered data (100)
@@ -129,8 +133,9 @@ options:
   --subscribers S          fanout subscribers (200)
   --query-interval S       phase3 simulated seconds between an agent's queries (5)
   --trade-interval S       phase3 mean simulated seconds between an agent's trades (60)
-  --load-batch B           memories per UpsertEpisodic while loading (500)
-  --load-inflight N        batches in flight while loading (4)
+  --load-batch B           memories per UpsertEpisodic while loading (500); import: the
+                           CLI's --batch too
+  --load-inflight N        batches in flight while loading (4); import: the CLI's --in-flight
   --server-env K=V         extra environment of the mnemo children (repeatable)
   --no-load                do not load (the target already holds this --seed's data)
   --json path              also write the JSON results there
@@ -168,6 +173,7 @@ const PHASE_DEFAULTS: Record<Phase, { memories: number; queries: number }> = {
   agents: { memories: 0, queries: 20_000 },
   reconcile: { memories: 10_000, queries: 0 },
   fanout: { memories: 0, queries: 300 },
+  import: { memories: 100_000, queries: 0 },
 };
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -259,6 +265,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   }
   if (p === 'reconcile' && target !== null) {
     throw new Error('the reconcile phase starts its own mnemo children: not with --target');
+  }
+  if (
+    p === 'import' &&
+    (target !== null || values['redis-url'] !== undefined || values['no-load'])
+  ) {
+    throw new Error(
+      'the import phase starts its own Redis and mnemo children: not with --target, --redis-url, --no-load',
+    );
   }
   const redisearchUrl =
     values['redisearch-url'] === undefined

@@ -1,5 +1,5 @@
 import type { MnemoClient } from '../client/index.js';
-import { formatMemory } from './jsonLines.js';
+import { formatMemory } from '../client/jsonLines.js';
 import { Progress } from './progress.js';
 
 /** Writes `text`, waiting while the output is full (constant memory at any size). */

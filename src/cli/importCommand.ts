@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { MnemoError, type MnemoClient } from '../client/index.js';
-import { BadLine, parseMemory, type Kind } from './jsonLines.js';
+import { BadLine, parseMemory, type Kind } from '../client/jsonLines.js';
 import { readLines, type Line } from './lineReader.js';
 import { readState, removeState, writeState, type ImportState } from './importState.js';
 import { Progress } from './progress.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { Kind } from './jsonLines.js';
+import type { Kind } from '../client/jsonLines.js';
 
 /**
  * Where an interrupted import of one file stood: every line up to `line` is stored, and `prefix`

@@ -10,7 +10,7 @@ import { exportEpisodic } from './exportCommand.js';
 import { importMemories } from './importCommand.js';
 import { statePath } from './importState.js';
 import { health, readVector, search, stats } from './inspect.js';
-import { BadLine, type Kind } from './jsonLines.js';
+import { BadLine, type Kind } from '../client/jsonLines.js';
 
 const USAGE = `usage: mnemo <command> [options]   (mnemo <command> --help for its options)
 

@@ -7,3 +7,4 @@ export type { ClientOptions, TlsOptions } from './options.js';
 export type { CallOptions, MessageStream, ServiceApi } from './services.js';
 export { vectorValues, type VectorInput, type WithVectors } from './vectors.js';
 export { statusDetails, type DecodedStatus } from './statusDetails.js';
+export { BadLine, formatMemory, parseMemory, type Kind } from './jsonLines.js';

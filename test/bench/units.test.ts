@@ -178,6 +178,19 @@ describe('bench building blocks', () => {
     expect(() => parseOptions(['reconcile', '--reconcile-per-second', '0'])).toThrow();
   });
 
+  it('takes the import phase with its own Redis and children only', () => {
+    const o = parseOptions(['import', '--load-batch', '200', '--load-inflight', '3']);
+    expect(o.phase).toBe('import');
+    expect(o.memories).toBe(100_000);
+    expect(o.loadBatch).toBe(200);
+    expect(o.loadInflight).toBe(3);
+    expect(() => parseOptions(['import', '--target', '127.0.0.1:1'])).toThrow(/--target/);
+    expect(() => parseOptions(['import', '--redis-url', 'redis://127.0.0.1:1'])).toThrow(
+      /--redis-url/,
+    );
+    expect(() => parseOptions(['import', '--no-load'])).toThrow(/--no-load/);
+  });
+
   it('pauses the pausable targets while others run, and resumes them all at the end', async () => {
     const events: string[] = [];
     const target = (name: string, pausable: boolean): Target => ({
