@@ -48,3 +48,34 @@ export async function exportEpisodic(
   progress.finish(exported);
   return exported;
 }
+
+/**
+ * Writes every semantic memory, vector included, as proto3-JSON lines, best Sharpe ratio first
+ * (ties by id): pages of ListSemantic with include_vectors.
+ */
+export async function exportSemantic(
+  client: MnemoClient,
+  out: NodeJS.WritableStream,
+  progressOut: NodeJS.WritableStream & { isTTY?: boolean },
+): Promise<number> {
+  const info = await client.memory.getInfo({});
+  const total = info.semantic?.memories ?? 0;
+  const progress = new Progress(progressOut, 'semantic memories exported:');
+  let exported = 0;
+  let token = '';
+  do {
+    const page = await client.memory.listSemantic({
+      page_size: Math.max(1, info.max_k),
+      page_token: token,
+      include_vectors: true,
+    });
+    let lines = '';
+    for (const memory of page.memories) lines += `${formatMemory('semantic', memory)}\n`;
+    exported += page.memories.length;
+    await write(out, lines);
+    progress.update(exported, exported, total);
+    token = page.next_page_token;
+  } while (token !== '');
+  progress.finish(exported);
+  return exported;
+}

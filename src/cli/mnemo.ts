@@ -6,7 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MnemoError, type MnemoClient } from '../client/index.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, UsageError, connect } from './connection.js';
-import { exportEpisodic } from './exportCommand.js';
+import { exportEpisodic, exportSemantic } from './exportCommand.js';
 import { importMemories } from './importCommand.js';
 import { statePath } from './importState.js';
 import { health, readVector, search, stats } from './inspect.js';
@@ -20,7 +20,7 @@ commands:
   stats                      index sizes, ef chosen, Redis memory and replicas, change-stream lag
   search                     one KNN search: vector from a file or stdin, filters, table or JSON
   import episodic|semantic FILE.jsonl[.gz]   load proto3-JSON memories, resumable
-  export episodic            write every episodic memory as proto3-JSON lines on stdout
+  export episodic|semantic   write every memory of a kind as proto3-JSON lines on stdout
 
 exit status: 0 done, 1 failed, 2 wrong command line`;
 
@@ -50,10 +50,10 @@ replace by id; a line without an id gets one derived from its text).
   --state FILE      where the progress is kept (default FILE.mnemo-import.json)
 
 ${CONNECTION_HELP}`,
-  export: `usage: mnemo export episodic [connection] > FILE.jsonl
+  export: `usage: mnemo export episodic|semantic [connection] > FILE.jsonl
 
-Every episodic memory, vector included, one proto3-JSON line each, newest first. Progress on
-stderr. (Semantic memories cannot be exported yet: no RPC lists them.)
+Every memory of the kind, vector included, one proto3-JSON line each: episodic newest first,
+semantic best Sharpe ratio first (ties by id). Progress on stderr.
 
 ${CONNECTION_HELP}`,
 };
@@ -202,12 +202,10 @@ export async function run(argv: string[]): Promise<number> {
     case 'export': {
       const { values, positionals } = parse(rest, {});
       if (values.help === true) return printHelp(help);
-      if (positionals[0] !== 'episodic' || positionals.length > 1) {
-        throw new UsageError(
-          'export: only episodic memories can be exported (no RPC lists semantic memories yet)',
-        );
-      }
-      await withClient(connect(values), (c) => exportEpisodic(c, out, process.stderr));
+      const kind = kindOf(positionals[0], 'export');
+      if (positionals.length > 1) throw new UsageError('export: one kind');
+      const exporter = kind === 'episodic' ? exportEpisodic : exportSemantic;
+      await withClient(connect(values), (c) => exporter(c, out, process.stderr));
       return 0;
     }
     default:

@@ -50,6 +50,7 @@ export const IDEMPOTENT: Readonly<Record<string, readonly string[]>> = {
     'BatchSearchEpisodic',
     'RecentEpisodic',
     'GetInfo',
+    'ListSemantic',
   ],
   'mnemo.v1.CacheService': ['Get', 'GetHash', 'Set', 'SetHash', 'Delete'],
   'mnemo.v1.AuditService': ['Range', 'AgentPnl'],

@@ -19,6 +19,8 @@ import type { GetInfoResponse as _mnemo_v1_GetInfoResponse, GetInfoResponse__Out
 import type { GetSemanticRequest as _mnemo_v1_GetSemanticRequest, GetSemanticRequest__Output as _mnemo_v1_GetSemanticRequest__Output } from './mnemo/v1/GetSemanticRequest.js';
 import type { GetSemanticResponse as _mnemo_v1_GetSemanticResponse, GetSemanticResponse__Output as _mnemo_v1_GetSemanticResponse__Output } from './mnemo/v1/GetSemanticResponse.js';
 import type { IndexInfo as _mnemo_v1_IndexInfo, IndexInfo__Output as _mnemo_v1_IndexInfo__Output } from './mnemo/v1/IndexInfo.js';
+import type { ListSemanticRequest as _mnemo_v1_ListSemanticRequest, ListSemanticRequest__Output as _mnemo_v1_ListSemanticRequest__Output } from './mnemo/v1/ListSemanticRequest.js';
+import type { ListSemanticResponse as _mnemo_v1_ListSemanticResponse, ListSemanticResponse__Output as _mnemo_v1_ListSemanticResponse__Output } from './mnemo/v1/ListSemanticResponse.js';
 import type { MemoryServiceClient as _mnemo_v1_MemoryServiceClient, MemoryServiceDefinition as _mnemo_v1_MemoryServiceDefinition } from './mnemo/v1/MemoryService.js';
 import type { NumericRange as _mnemo_v1_NumericRange, NumericRange__Output as _mnemo_v1_NumericRange__Output } from './mnemo/v1/NumericRange.js';
 import type { RecentEpisodicRequest as _mnemo_v1_RecentEpisodicRequest, RecentEpisodicRequest__Output as _mnemo_v1_RecentEpisodicRequest__Output } from './mnemo/v1/RecentEpisodicRequest.js';
@@ -61,6 +63,8 @@ export interface ProtoGrpcType {
       GetSemanticRequest: MessageTypeDefinition<_mnemo_v1_GetSemanticRequest, _mnemo_v1_GetSemanticRequest__Output>
       GetSemanticResponse: MessageTypeDefinition<_mnemo_v1_GetSemanticResponse, _mnemo_v1_GetSemanticResponse__Output>
       IndexInfo: MessageTypeDefinition<_mnemo_v1_IndexInfo, _mnemo_v1_IndexInfo__Output>
+      ListSemanticRequest: MessageTypeDefinition<_mnemo_v1_ListSemanticRequest, _mnemo_v1_ListSemanticRequest__Output>
+      ListSemanticResponse: MessageTypeDefinition<_mnemo_v1_ListSemanticResponse, _mnemo_v1_ListSemanticResponse__Output>
       MemoryService: SubtypeConstructor<typeof grpc.Client, _mnemo_v1_MemoryServiceClient> & { service: _mnemo_v1_MemoryServiceDefinition }
       MemoryType: EnumTypeDefinition
       NumericRange: MessageTypeDefinition<_mnemo_v1_NumericRange, _mnemo_v1_NumericRange__Output>
@@ -74,6 +78,7 @@ export interface ProtoGrpcType {
       SemanticFilter: MessageTypeDefinition<_mnemo_v1_SemanticFilter, _mnemo_v1_SemanticFilter__Output>
       SemanticHit: MessageTypeDefinition<_mnemo_v1_SemanticHit, _mnemo_v1_SemanticHit__Output>
       SemanticMemory: MessageTypeDefinition<_mnemo_v1_SemanticMemory, _mnemo_v1_SemanticMemory__Output>
+      SemanticOrder: EnumTypeDefinition
       UpsertEpisodicRequest: MessageTypeDefinition<_mnemo_v1_UpsertEpisodicRequest, _mnemo_v1_UpsertEpisodicRequest__Output>
       UpsertEpisodicResponse: MessageTypeDefinition<_mnemo_v1_UpsertEpisodicResponse, _mnemo_v1_UpsertEpisodicResponse__Output>
       UpsertSemanticRequest: MessageTypeDefinition<_mnemo_v1_UpsertSemanticRequest, _mnemo_v1_UpsertSemanticRequest__Output>

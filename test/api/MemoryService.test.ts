@@ -468,6 +468,45 @@ describe('MemoryService over gRPC', () => {
     });
   });
 
+  describe('ListSemantic', () => {
+    it('pages by the chosen field descending, ties by id, vectors on request', async () => {
+      const regime = 'list-regime';
+      const memories = ['s-b', 's-a', 's-c', 's-d'].map((id, i) =>
+        concept({ id, regime_name: regime, sharpe_ratio: i < 2 ? 2 : i, win_rate: 0.1 * i }),
+      );
+      await client.UpsertSemantic({ memories });
+      const filter = { regime_names: [regime] };
+      const first = await client.ListSemantic({ filter, page_size: 3 });
+      expect(first.memories.map((m) => m.id)).toEqual(['s-d', 's-a', 's-b']);
+      expect(first.memories[0]?.concept_vector).toBeNull();
+      const rest = await client.ListSemantic({
+        filter,
+        page_size: 3,
+        page_token: first.next_page_token,
+        include_vectors: true,
+      });
+      expect(rest.memories.map((m) => m.id)).toEqual(['s-c']);
+      expect(rest.memories[0]?.concept_vector?.f32le.length).toBe(DIM * 4);
+      expect(rest.next_page_token).toBe('');
+      const byWinRate = await client.ListSemantic({
+        filter,
+        order: 'SEMANTIC_ORDER_WIN_RATE_DESC',
+        page_size: 10,
+      });
+      expect(byWinRate.memories.map((m) => m.id)).toEqual(['s-d', 's-c', 's-a', 's-b']);
+      const mixed = await rejection(
+        client.ListSemantic({
+          filter,
+          order: 'SEMANTIC_ORDER_WIN_RATE_DESC',
+          page_token: first.next_page_token,
+        }),
+      );
+      expect(mixed.code).toBe(status.INVALID_ARGUMENT);
+      expect(mixed.details).toContain('page_token');
+      await client.DeleteSemantic({ ids: memories.map((m) => m.id ?? '') });
+    });
+  });
+
   describe('DeleteEpisodicByFilter', () => {
     it('prunes exactly the memories older than a cutoff', async () => {
       const memories = [1, 2, 3, 4].map((i) =>

@@ -64,6 +64,7 @@ const CALLS: Record<string, (c: TokenClients) => Promise<unknown>> = {
   'MemoryService.BatchSearchEpisodic': (c) =>
     c.memory.BatchSearchEpisodic({ searches: [{ vector: QUERY, k: 1 }] }),
   'MemoryService.RecentEpisodic': (c) => c.memory.RecentEpisodic({ limit: 1 }),
+  'MemoryService.ListSemantic': (c) => c.memory.ListSemantic({ page_size: 1 }),
   'MemoryService.GetInfo': (c) => c.memory.GetInfo({}),
   'CacheService.Get': (c) => c.cache.Get({ key: 'k' }),
   'CacheService.Set': (c) => c.cache.Set({ key: 'k', value: Buffer.from('v') }),

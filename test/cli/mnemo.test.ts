@@ -143,6 +143,60 @@ describe('the mnemo command', () => {
     }
   });
 
+  it('round-trips semantic memories byte for byte through export and import', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const vector = Buffer.alloc(DIM * 4);
+      for (let d = 0; d < DIM; d++) vector.writeFloatLE(Math.cos(i * 0.7 + d), d * 4);
+      lines.push(
+        JSON.stringify({
+          id: `concept-${i}`,
+          conceptVector: { f32le: vector.toString('base64') },
+          memoryType: ['MEMORY_TYPE_PATTERN', 'MEMORY_TYPE_REGIME', 'MEMORY_TYPE_STRATEGY'][i % 3],
+          regimeName: `regime-${i % 4}`,
+          sharpeRatio: (i % 5) / 2,
+          winRate: (i % 10) / 10,
+          accessCount: String(i * 3),
+          lastAccessed: 1_700_000_000 + i,
+          payload: Buffer.from(`c${i}`).toString('base64'),
+        }),
+      );
+    }
+    const sourceRedis = await startRedis();
+    const source = await startApp(sourceRedis);
+    const copyRedis = await startRedis();
+    const copy = await startApp(copyRedis);
+    try {
+      const file = join(dir, 'concepts.jsonl');
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const imported = await mnemo([
+        'import',
+        'semantic',
+        file,
+        '--target',
+        `127.0.0.1:${source.port}`,
+      ]);
+      expect(imported.code, imported.stderr).toBe(0);
+      const first = await mnemo(['export', 'semantic', '--target', `127.0.0.1:${source.port}`]);
+      expect(first.code, first.stderr).toBe(0);
+      const exported = first.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string });
+      expect(exported.map((m) => m.id).sort()).toEqual(lines.map((_, i) => `concept-${i}`).sort());
+      const again = join(dir, 'concepts-export.jsonl');
+      writeFileSync(again, first.stdout);
+      expect(
+        (await mnemo(['import', 'semantic', again, '--target', `127.0.0.1:${copy.port}`])).code,
+      ).toBe(0);
+      const second = await mnemo(['export', 'semantic', '--target', `127.0.0.1:${copy.port}`]);
+      expect(second.stdout).toBe(first.stdout);
+    } finally {
+      await Promise.all([source.stop(), copy.stop()]);
+      await Promise.all([sourceRedis.stop(), copyRedis.stop()]);
+    }
+  });
+
   it('reports a bad line by number: stops there, or skips it and imports the rest', async () => {
     const file = join(dir, 'bad.jsonl');
     const lines = dataset(20, 5000).split('\n');

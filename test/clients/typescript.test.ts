@@ -147,6 +147,14 @@ describe('MnemoClient (the TypeScript client)', () => {
       });
       expect(hits.map((h) => h.memory?.id)).toEqual([id]);
       expect((await mnemo.memory.getSemantic({ ids: [id] })).memories[0]?.access_count).toBe(1);
+      const listed = await mnemo.memory.listSemantic({
+        filter: { regime_names: [regime] },
+        include_vectors: true,
+      });
+      expect(listed.memories.map((m) => m.id)).toEqual([id]);
+      expect(Array.from(vectorValues(listed.memories[0]?.concept_vector))).toEqual(
+        Array.from(Float32Array.from(vector(9))),
+      );
       expect((await mnemo.memory.deleteSemantic({ ids: [id] })).deleted).toBe(1);
       const info = await mnemo.memory.getInfo({});
       expect(info).toMatchObject({ dimension: DIM, distance: 'cosine' });

@@ -147,6 +147,7 @@ EVERY_METHOD = [
     ("mnemo.v1.MemoryService", "BatchSearchEpisodic",
      {"searches": [{"vector": {"values": [1, 0, 0, 0]}, "k": 1}]}),
     ("mnemo.v1.MemoryService", "RecentEpisodic", {"filter": {"agent_ids": ["py"]}, "page_size": 2}),
+    ("mnemo.v1.MemoryService", "ListSemantic", {"page_size": 2, "include_vectors": True}),
     ("mnemo.v1.MemoryService", "GetInfo", {}),
     ("mnemo.v1.MemoryService", "DeleteEpisodicByFilter",
      {"filter": {"agent_ids": ["py"]}, "allow_match_all": True, "dry_run": True}),

@@ -18,6 +18,7 @@ from mnemo_client import (
     RecentOrder,
     SemanticFilter,
     SemanticMemory,
+    SemanticOrder,
 )
 from support import required, unique, vector
 
@@ -124,6 +125,12 @@ class SyncClientTest(unittest.TestCase):
         self.assertEqual(hits[0].memory.memory_type, MemoryType.STRATEGY)
         [again] = memory.get_semantic([concept.id])
         self.assertEqual(again.access_count, 1)
+        listed = memory.list_semantic(
+            SemanticFilter(regime_names=[regime]), SemanticOrder.WIN_RATE_DESC, include_vectors=True
+        )
+        self.assertEqual([m.id for m in listed.items], [concept.id])
+        self.assertEqual(listed.next_page_token, "")
+        self.assertEqual(len(listed.items[0].concept_vector), self.dim)
         self.assertGreater(again.last_accessed, 0)
         self.assertEqual(memory.delete_semantic([concept.id]), 1)
 

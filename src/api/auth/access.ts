@@ -23,6 +23,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = Object.freeze({
   'MemoryService.SearchSemantic': 'read',
   'MemoryService.BatchSearchEpisodic': 'read',
   'MemoryService.RecentEpisodic': 'read',
+  'MemoryService.ListSemantic': 'read',
   'MemoryService.GetInfo': 'read',
   'CacheService.Get': 'read',
   'CacheService.Set': 'write',

@@ -344,6 +344,21 @@ const RECENT_ORDERS: Readonly<Record<string, string>> = {
   RECENT_ORDER_TIMESTAMP_DESC: 'timestamp',
 };
 
+const SEMANTIC_ORDERS: Readonly<Record<string, string>> = {
+  SEMANTIC_ORDER_UNSPECIFIED: 'sharpe_ratio',
+  SEMANTIC_ORDER_SHARPE_RATIO_DESC: 'sharpe_ratio',
+  SEMANTIC_ORDER_WIN_RATE_DESC: 'win_rate',
+  SEMANTIC_ORDER_ACCESS_COUNT_DESC: 'access_count',
+  SEMANTIC_ORDER_LAST_ACCESSED_DESC: 'last_accessed',
+};
+
+/** The numeric field a ListSemantic order sorts by. */
+export function decodeSemanticOrder(field: string, order: unknown): string {
+  const decoded = typeof order === 'string' ? SEMANTIC_ORDERS[order] : undefined;
+  if (decoded === undefined) throw invalidArgument(field, `unknown order ${quote(order)}`);
+  return decoded;
+}
+
 export function decodeRecentOrder(field: string, order: unknown): string {
   const decoded = typeof order === 'string' ? RECENT_ORDERS[order] : undefined;
   if (decoded === undefined) throw invalidArgument(field, `unknown order ${quote(order)}`);

@@ -19,6 +19,8 @@ import {
   decodeRecentCursor,
   decodeRequestId,
   decodeRecentOrder,
+  decodeSemanticFilter,
+  decodeSemanticOrder,
   decodeSearchEpisodic,
   decodeSearchSemantic,
   decodeSemanticMemories,
@@ -168,6 +170,28 @@ export function memoryHandlers(
       });
       return {
         memories: result.records.map(encodeEpisodicMemory),
+        next_page_token: encodePageToken(query, encodeRecentCursor(result.next)),
+      };
+    },
+    ListSemantic: async (request) => {
+      const orderField = decodeSemanticOrder('order', request.order);
+      const filter = decodeSemanticFilter('filter', request.filter, limits);
+      const limit = decodeLimit('page_size', request.page_size, limits);
+      budgetAnswer('page_size', answerSize(limit, limits.vectorDim, request.include_vectors));
+      // What defines the query a page token belongs to (pageToken.ts).
+      const query = { filter, orderField };
+      const result = await service.recent('semantic', {
+        filter,
+        orderField,
+        limit,
+        after: decodeRecentCursor(
+          'page_token',
+          decodePageToken('page_token', request.page_token, query),
+        ),
+        includeVectors: request.include_vectors,
+      });
+      return {
+        memories: result.records.map(encodeSemanticMemory),
         next_page_token: encodePageToken(query, encodeRecentCursor(result.next)),
       };
     },

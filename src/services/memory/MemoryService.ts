@@ -272,12 +272,12 @@ export class MemoryService {
     };
   }
 
-  /** A page of memories by recency (see RecentRequest), read from Redis. */
+  /** A page of memories by a numeric field (see RecentRequest), read from Redis. */
   async recent(kind: MemoryKind, request: RecentRequest): Promise<RecentResult> {
     const index = this.indexes.get(kind);
     const page = index.recent(request.filter, request.orderField, request.limit, request.after);
     const found = new Map(page.ids.map((id) => [id, index.revisionOf(id)]));
-    const stored = await this.executor.read(kind, found, false, Infinity);
+    const stored = await this.executor.read(kind, found, request.includeVectors === true, Infinity);
     const records: MemoryRecord[] = [];
     for (const id of page.ids) {
       const record = stored.get(id);

@@ -20,6 +20,8 @@ export interface RecentRequest {
   orderField: string;
   limit: number;
   after: RecentCursor | null;
+  /** Read each memory's vector too (default: without). */
+  includeVectors?: boolean;
 }
 
 export interface RecentResult {

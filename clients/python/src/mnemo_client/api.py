@@ -37,6 +37,7 @@ from .types import (
     SemanticFilter,
     SemanticHit,
     SemanticMemory,
+    SemanticOrder,
     Session,
     SessionChange,
     SessionStatus,
@@ -200,6 +201,28 @@ class MemoryApi(_Api):
             [convert.decode_episodic(m) for m in r.memories], r.next_page_token
         )
         return self._unary("RecentEpisodic", request, parse, timeout)
+
+    def list_semantic(
+        self,
+        filter: Optional[SemanticFilter] = None,
+        order: SemanticOrder = SemanticOrder.SHARPE_RATIO_DESC,
+        page_size: int = 0,
+        page_token: str = "",
+        include_vectors: bool = False,
+        timeout: Timeout = None,
+    ) -> Page[SemanticMemory]:
+        """One page of the semantic memories passing ``filter``, best first by ``order``."""
+        request = memory_pb2.ListSemanticRequest(
+            order=memory_pb2.SemanticOrder.Value(SemanticOrder(order).value),
+            page_size=page_size,
+            page_token=page_token,
+            include_vectors=include_vectors,
+        )
+        convert.encode_semantic_filter(request.filter, filter)
+        parse = lambda r: Page(  # noqa: E731
+            [convert.decode_semantic(m) for m in r.memories], r.next_page_token
+        )
+        return self._unary("ListSemantic", request, parse, timeout)
 
     def get_info(self, timeout: Timeout = None) -> Info:
         """The server's dimension, distance, limits and index state."""

@@ -28,6 +28,15 @@ class RecentOrder(str, Enum):
     REWARD_DESC = "RECENT_ORDER_REWARD_DESC"
 
 
+class SemanticOrder(str, Enum):
+    """How ListSemantic orders its memories (highest first, ties by id)."""
+
+    SHARPE_RATIO_DESC = "SEMANTIC_ORDER_SHARPE_RATIO_DESC"
+    WIN_RATE_DESC = "SEMANTIC_ORDER_WIN_RATE_DESC"
+    ACCESS_COUNT_DESC = "SEMANTIC_ORDER_ACCESS_COUNT_DESC"
+    LAST_ACCESSED_DESC = "SEMANTIC_ORDER_LAST_ACCESSED_DESC"
+
+
 @dataclass
 class EpisodicMemory:
     """One experience of one agent: the state it saw, what it got, when."""

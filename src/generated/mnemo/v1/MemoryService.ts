@@ -16,6 +16,8 @@ import type { GetInfoRequest as _mnemo_v1_GetInfoRequest, GetInfoRequest__Output
 import type { GetInfoResponse as _mnemo_v1_GetInfoResponse, GetInfoResponse__Output as _mnemo_v1_GetInfoResponse__Output } from '../../mnemo/v1/GetInfoResponse.js';
 import type { GetSemanticRequest as _mnemo_v1_GetSemanticRequest, GetSemanticRequest__Output as _mnemo_v1_GetSemanticRequest__Output } from '../../mnemo/v1/GetSemanticRequest.js';
 import type { GetSemanticResponse as _mnemo_v1_GetSemanticResponse, GetSemanticResponse__Output as _mnemo_v1_GetSemanticResponse__Output } from '../../mnemo/v1/GetSemanticResponse.js';
+import type { ListSemanticRequest as _mnemo_v1_ListSemanticRequest, ListSemanticRequest__Output as _mnemo_v1_ListSemanticRequest__Output } from '../../mnemo/v1/ListSemanticRequest.js';
+import type { ListSemanticResponse as _mnemo_v1_ListSemanticResponse, ListSemanticResponse__Output as _mnemo_v1_ListSemanticResponse__Output } from '../../mnemo/v1/ListSemanticResponse.js';
 import type { RecentEpisodicRequest as _mnemo_v1_RecentEpisodicRequest, RecentEpisodicRequest__Output as _mnemo_v1_RecentEpisodicRequest__Output } from '../../mnemo/v1/RecentEpisodicRequest.js';
 import type { RecentEpisodicResponse as _mnemo_v1_RecentEpisodicResponse, RecentEpisodicResponse__Output as _mnemo_v1_RecentEpisodicResponse__Output } from '../../mnemo/v1/RecentEpisodicResponse.js';
 import type { SearchEpisodicRequest as _mnemo_v1_SearchEpisodicRequest, SearchEpisodicRequest__Output as _mnemo_v1_SearchEpisodicRequest__Output } from '../../mnemo/v1/SearchEpisodicRequest.js';
@@ -91,6 +93,15 @@ export interface MemoryServiceClient extends grpc.Client {
   getSemantic(argument: _mnemo_v1_GetSemanticRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_GetSemanticResponse__Output>): grpc.ClientUnaryCall;
   getSemantic(argument: _mnemo_v1_GetSemanticRequest, callback: grpc.requestCallback<_mnemo_v1_GetSemanticResponse__Output>): grpc.ClientUnaryCall;
   
+  ListSemantic(argument: _mnemo_v1_ListSemanticRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  ListSemantic(argument: _mnemo_v1_ListSemanticRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  ListSemantic(argument: _mnemo_v1_ListSemanticRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  ListSemantic(argument: _mnemo_v1_ListSemanticRequest, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  listSemantic(argument: _mnemo_v1_ListSemanticRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  listSemantic(argument: _mnemo_v1_ListSemanticRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  listSemantic(argument: _mnemo_v1_ListSemanticRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  listSemantic(argument: _mnemo_v1_ListSemanticRequest, callback: grpc.requestCallback<_mnemo_v1_ListSemanticResponse__Output>): grpc.ClientUnaryCall;
+  
   RecentEpisodic(argument: _mnemo_v1_RecentEpisodicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_RecentEpisodicResponse__Output>): grpc.ClientUnaryCall;
   RecentEpisodic(argument: _mnemo_v1_RecentEpisodicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_RecentEpisodicResponse__Output>): grpc.ClientUnaryCall;
   RecentEpisodic(argument: _mnemo_v1_RecentEpisodicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_RecentEpisodicResponse__Output>): grpc.ClientUnaryCall;
@@ -153,6 +164,8 @@ export interface MemoryServiceHandlers extends grpc.UntypedServiceImplementation
   
   GetSemantic: grpc.handleUnaryCall<_mnemo_v1_GetSemanticRequest__Output, _mnemo_v1_GetSemanticResponse>;
   
+  ListSemantic: grpc.handleUnaryCall<_mnemo_v1_ListSemanticRequest__Output, _mnemo_v1_ListSemanticResponse>;
+  
   RecentEpisodic: grpc.handleUnaryCall<_mnemo_v1_RecentEpisodicRequest__Output, _mnemo_v1_RecentEpisodicResponse>;
   
   SearchEpisodic: grpc.handleUnaryCall<_mnemo_v1_SearchEpisodicRequest__Output, _mnemo_v1_SearchEpisodicResponse>;
@@ -173,6 +186,7 @@ export interface MemoryServiceDefinition extends grpc.ServiceDefinition {
   GetEpisodic: MethodDefinition<_mnemo_v1_GetEpisodicRequest, _mnemo_v1_GetEpisodicResponse, _mnemo_v1_GetEpisodicRequest__Output, _mnemo_v1_GetEpisodicResponse__Output>
   GetInfo: MethodDefinition<_mnemo_v1_GetInfoRequest, _mnemo_v1_GetInfoResponse, _mnemo_v1_GetInfoRequest__Output, _mnemo_v1_GetInfoResponse__Output>
   GetSemantic: MethodDefinition<_mnemo_v1_GetSemanticRequest, _mnemo_v1_GetSemanticResponse, _mnemo_v1_GetSemanticRequest__Output, _mnemo_v1_GetSemanticResponse__Output>
+  ListSemantic: MethodDefinition<_mnemo_v1_ListSemanticRequest, _mnemo_v1_ListSemanticResponse, _mnemo_v1_ListSemanticRequest__Output, _mnemo_v1_ListSemanticResponse__Output>
   RecentEpisodic: MethodDefinition<_mnemo_v1_RecentEpisodicRequest, _mnemo_v1_RecentEpisodicResponse, _mnemo_v1_RecentEpisodicRequest__Output, _mnemo_v1_RecentEpisodicResponse__Output>
   SearchEpisodic: MethodDefinition<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse, _mnemo_v1_SearchEpisodicRequest__Output, _mnemo_v1_SearchEpisodicResponse__Output>
   SearchSemantic: MethodDefinition<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticResponse, _mnemo_v1_SearchSemanticRequest__Output, _mnemo_v1_SearchSemanticResponse__Output>

@@ -75,6 +75,11 @@ class MemoryServiceStub(object):
                 request_serializer=mnemo_dot_v1_dot_memory__pb2.GetInfoRequest.SerializeToString,
                 response_deserializer=mnemo_dot_v1_dot_memory__pb2.GetInfoResponse.FromString,
                 )
+        self.ListSemantic = channel.unary_unary(
+                '/mnemo.v1.MemoryService/ListSemantic',
+                request_serializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticRequest.SerializeToString,
+                response_deserializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticResponse.FromString,
+                )
 
 
 class MemoryServiceServicer(object):
@@ -166,6 +171,14 @@ class MemoryServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListSemantic(self, request, context):
+        """Semantic memories passing a filter, a page at a time, in a chosen order (ties by id
+        ascending), vectors included on request: what an export or a review of concepts reads.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MemoryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -228,6 +241,11 @@ def add_MemoryServiceServicer_to_server(servicer, server):
                     servicer.GetInfo,
                     request_deserializer=mnemo_dot_v1_dot_memory__pb2.GetInfoRequest.FromString,
                     response_serializer=mnemo_dot_v1_dot_memory__pb2.GetInfoResponse.SerializeToString,
+            ),
+            'ListSemantic': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSemantic,
+                    request_deserializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticRequest.FromString,
+                    response_serializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -441,5 +459,22 @@ class MemoryService(object):
         return grpc.experimental.unary_unary(request, target, '/mnemo.v1.MemoryService/GetInfo',
             mnemo_dot_v1_dot_memory__pb2.GetInfoRequest.SerializeToString,
             mnemo_dot_v1_dot_memory__pb2.GetInfoResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListSemantic(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/mnemo.v1.MemoryService/ListSemantic',
+            mnemo_dot_v1_dot_memory__pb2.ListSemanticRequest.SerializeToString,
+            mnemo_dot_v1_dot_memory__pb2.ListSemanticResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
