@@ -3,13 +3,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../../metrics/metrics.js';
 import type { AuditEntry, AuditRecord } from '../../model/AuditEntry.js';
-import { resourceExhausted, unavailable } from '../../model/errors.js';
+import { unavailable } from '../../model/errors.js';
 import type { RedisAccess } from '../../redis/RedisAccess.js';
 import type { RedisKeys } from '../../redis/RedisKeys.js';
 import { auditAppend } from '../../redis/scripts/auditAppend.js';
 import type { AuditAgentKeys } from '../../redis/scripts/auditKeys.js';
 import { auditPnl } from '../../redis/scripts/auditPnl.js';
 import { auditTrim } from '../../redis/scripts/auditTrim.js';
+import { followStream } from '../../redis/followStream.js';
 import {
   BUCKET_WIDTHS,
   bucketIndexes,
@@ -229,60 +230,22 @@ export class AuditService {
     deliver: (record: AuditRecord) => Promise<void>,
   ): Promise<void> {
     if (this.closing.signal.aborted) throw unavailable('the server is shutting down', 1000);
-    const pool = this.tailPool;
-    if (pool.borrowed + pool.pending >= pool.max) {
-      throw resourceExhausted(`all ${pool.max} tail connections are in use; retry later`, 1000);
-    }
-    const acquiring = pool.acquire();
-    let connection: Redis;
-    try {
-      connection = await acquiring;
-    } catch (error) {
-      this.log.warn({ err: error }, 'no Redis connection for an audit tail');
-      throw unavailable('no Redis connection is available for the tail', 1000);
-    }
-    const stop = AbortSignal.any([signal, this.closing.signal]);
-    let interrupted = false;
-    const interrupt = (): void => {
-      interrupted = true;
-      connection.disconnect();
+    const follow = {
+      pool: this.tailPool,
+      stream: this.keys.auditLog(),
+      after: async () => query.afterId ?? (await this.lastId()),
+      readCount: this.options.tailReadCount,
+      blockMs: this.options.tailBlockMs,
+      stop: AbortSignal.any([signal, this.closing.signal]),
+      name: 'tail',
+      log: this.log,
     };
-    stop.addEventListener('abort', interrupt, { once: true });
-    try {
-      let position = query.afterId ?? (await this.lastId());
-      const stream = this.keys.auditLog();
-      while (!stop.aborted) {
-        let reply;
-        try {
-          reply = await connection.xread(
-            'COUNT',
-            this.options.tailReadCount,
-            'BLOCK',
-            this.options.tailBlockMs,
-            'STREAMS',
-            stream,
-            position,
-          );
-        } catch (error) {
-          if (stop.aborted) break;
-          throw error;
-        }
-        if (reply === null) continue;
-        for (const [, items] of reply) {
-          for (const [id, flat] of items) {
-            position = id;
-            const entry = parseEntry(flat);
-            if (query.agentIds !== null && !query.agentIds.includes(entry.agentId)) continue;
-            await deliver({ id, entry });
-            if (stop.aborted) break;
-          }
-        }
+    await followStream(follow, async (id, flat) => {
+      const entry = parseEntry(flat);
+      if (query.agentIds === null || query.agentIds.includes(entry.agentId)) {
+        await deliver({ id, entry });
       }
-    } finally {
-      stop.removeEventListener('abort', interrupt);
-      if (interrupted) await pool.destroy(connection);
-      else await pool.release(connection);
-    }
+    });
     if (this.closing.signal.aborted && !signal.aborted) {
       throw unavailable('the server is shutting down; resume the tail after the last id seen');
     }

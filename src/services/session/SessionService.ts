@@ -2,12 +2,7 @@ import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../../metrics/metrics.js';
-import {
-  DomainError,
-  failedPrecondition,
-  resourceExhausted,
-  unavailable,
-} from '../../model/errors.js';
+import { DomainError, failedPrecondition, unavailable } from '../../model/errors.js';
 import { toMicroUnits } from '../../model/microUnits.js';
 import type { Session, SessionAlert, SessionChange, SessionStatus } from '../../model/Session.js';
 import type { RedisAccess } from '../../redis/RedisAccess.js';
@@ -22,6 +17,7 @@ import { sessionResume } from '../../redis/scripts/sessionResume.js';
 import { sessionStart } from '../../redis/scripts/sessionStart.js';
 import { sessionTrade } from '../../redis/scripts/sessionTrade.js';
 import { decodeSessionChange, type SessionKeys } from '../../redis/scripts/sessionView.js';
+import { followStream } from '../../redis/followStream.js';
 
 /**
  * Where a halted session's alert goes (a port: the app wires a publisher; services never import
@@ -381,61 +377,22 @@ export class SessionService {
     deliver: (change: SessionChange) => Promise<void>,
   ): Promise<void> {
     if (this.closing.signal.aborted) throw unavailable('the server is shutting down', 1000);
-    const pool = this.watchPool;
-    if (pool.borrowed + pool.pending >= pool.max) {
-      throw resourceExhausted(`all ${pool.max} stream connections are in use; retry later`, 1000);
-    }
-    let connection: Redis;
-    try {
-      connection = await pool.acquire();
-    } catch (error) {
-      this.log.warn({ err: error }, 'no Redis connection for a session watch');
-      throw unavailable('no Redis connection is available for the watch', 1000);
-    }
-    const stop = AbortSignal.any([signal, this.closing.signal]);
-    let interrupted = false;
-    const interrupt = (): void => {
-      interrupted = true;
-      connection.disconnect();
+    const follow = {
+      pool: this.watchPool,
+      stream: this.keys.sessionChanges(),
+      after: async () => query.afterId ?? (await this.lastChangeId()),
+      readCount: this.options.watchReadCount,
+      blockMs: this.options.watchBlockMs,
+      stop: AbortSignal.any([signal, this.closing.signal]),
+      name: 'watch',
+      log: this.log,
     };
-    stop.addEventListener('abort', interrupt, { once: true });
-    try {
-      const stream = this.keys.sessionChanges();
-      let position = query.afterId ?? (await this.lastChangeId());
-      while (!stop.aborted) {
-        let read;
-        try {
-          read = await connection.xread(
-            'COUNT',
-            this.options.watchReadCount,
-            'BLOCK',
-            this.options.watchBlockMs,
-            'STREAMS',
-            stream,
-            position,
-          );
-        } catch (error) {
-          if (stop.aborted) break;
-          throw error;
-        }
-        if (read === null) continue;
-        for (const [, items] of read) {
-          for (const [id, flat] of items) {
-            position = id;
-            const change = decodeSessionChange(flat, reply);
-            if (query.agentIds !== null && !query.agentIds.includes(change.session.agentId)) {
-              continue;
-            }
-            await deliver({ id, ...change });
-            if (stop.aborted) break;
-          }
-        }
+    await followStream(follow, async (id, flat) => {
+      const change = decodeSessionChange(flat, reply);
+      if (query.agentIds === null || query.agentIds.includes(change.session.agentId)) {
+        await deliver({ id, ...change });
       }
-    } finally {
-      stop.removeEventListener('abort', interrupt);
-      if (interrupted) await pool.destroy(connection);
-      else await pool.release(connection);
-    }
+    });
     if (this.closing.signal.aborted && !signal.aborted) {
       throw unavailable('the server is shutting down; resume the watch after the last id seen');
     }
