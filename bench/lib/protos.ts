@@ -1,33 +1,12 @@
-import { join } from 'node:path';
 import {
   loadPackageDefinition,
   type GrpcObject,
   type MethodDefinition,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import { loadSync, type Options } from '@grpc/proto-loader';
+import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { repoRoot } from './repoRoot.js';
-
-/**
- * proto-loader options: the ones the generated types under src/generated were made with
- * (`npm run gen:proto`), so that the messages decoded here have those types.
- */
-const PROTO_OPTIONS: Options = {
-  keepCase: true,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-};
-
-/** The contract's files, under the repository's proto/. */
-const MNEMO_PROTOS = [
-  'mnemo/v1/memory.proto',
-  'mnemo/v1/cache.proto',
-  'mnemo/v1/rate_limit.proto',
-  'mnemo/v1/audit.proto',
-];
+import { mnemoPackageDefinition, PROTO_OPTIONS } from '../../src/proto/packageDefinition.js';
 
 let mnemo: GrpcObject | undefined;
 let health: GrpcObject | undefined;
@@ -48,11 +27,9 @@ function methodOf<Req, Res>(
   return method;
 }
 
-/** Method `name` of `mnemo.v1.<service>`, from the .proto files under proto/. */
+/** Method `name` of `mnemo.v1.<service>`, from the contract as src/proto loads it. */
 export function mnemoMethod<Req, Res>(service: string, name: string): MethodDefinition<Req, Res> {
-  mnemo ??= loadPackageDefinition(
-    loadSync(MNEMO_PROTOS, { ...PROTO_OPTIONS, includeDirs: [join(repoRoot(), 'proto')] }),
-  );
+  mnemo ??= loadPackageDefinition(mnemoPackageDefinition());
   const v1 = (mnemo.mnemo as GrpcObject).v1 as GrpcObject;
   return methodOf(serviceOf(v1, service, `mnemo.v1.${service}`), name, `mnemo.v1.${service}`);
 }

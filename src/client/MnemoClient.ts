@@ -52,6 +52,18 @@ function definitionOf(name: string): Methods {
 /** A serving status of grpc.health.v1. */
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
+interface HealthApi {
+  check(request: { service: string }): Promise<{ status: ServingStatus }>;
+}
+
+let health: Methods | undefined;
+
+/** grpc.health.v1.Health as grpc-health-check ships it, loaded once. */
+function healthDefinition(): Methods {
+  health ??= loadSync(healthProtoPath, PROTO_OPTIONS)['grpc.health.v1.Health'] as Methods;
+  return health;
+}
+
 /**
  * The TypeScript client of mnemo: one channel, every service, typed by the generated types.
  *
@@ -71,6 +83,7 @@ export class MnemoClient {
   readonly signals: ServiceApi<SignalServiceDefinition, SignalServiceClient>;
   private readonly client: Client;
   private readonly context: CallContext;
+  private healthApi: HealthApi | undefined;
 
   constructor(
     readonly target: string,
@@ -96,11 +109,8 @@ export class MnemoClient {
 
   /** grpc.health.v1 Check of `service` ('' = the server as a whole). */
   async health(service = ''): Promise<ServingStatus> {
-    const definition = loadSync(healthProtoPath, PROTO_OPTIONS)['grpc.health.v1.Health'] as Methods;
-    const api = serviceApi(definition, this.context) as unknown as {
-      check(request: { service: string }): Promise<{ status: ServingStatus }>;
-    };
-    return (await api.check({ service })).status;
+    this.healthApi ??= serviceApi(healthDefinition(), this.context) as unknown as HealthApi;
+    return (await this.healthApi.check({ service })).status;
   }
 
   /** Resolves once the channel is connected; rejects after `timeoutMs`. */

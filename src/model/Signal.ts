@@ -89,15 +89,3 @@ export function checkPattern(field: string, pattern: string): string {
 export function alertAgent(channel: string): string | null {
   return channel.startsWith('alerts:') ? channel.slice('alerts:'.length) : null;
 }
-
-/** Orders two ids `ms-seq`: negative, 0, positive. */
-export function compareSignalIds(a: string, b: string): number {
-  const [aMs, aSeq] = splitId(a);
-  const [bMs, bSeq] = splitId(b);
-  return aMs !== bMs ? aMs - bMs : aSeq - bSeq;
-}
-
-function splitId(id: string): [number, number] {
-  const dash = id.indexOf('-');
-  return dash < 0 ? [Number(id), 0] : [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
-}

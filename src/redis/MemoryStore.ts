@@ -10,6 +10,7 @@ import { memoriesExist } from './scripts/memoriesExist.js';
 import type { MemoryChangeInput, OwnerGuard } from './scripts/memoryChanges.js';
 import { upsertMemories, type UpsertMemoriesResult } from './scripts/upsertMemories.js';
 import { touchMemories, type TouchResult } from './scripts/touchMemories.js';
+import { newestStreamId } from './streamIds.js';
 
 export type { ChangeEntry } from './changeStream.js';
 export type { TouchResult } from './scripts/touchMemories.js';
@@ -179,10 +180,7 @@ export class MemoryStore {
 
   /** Id of the newest change entry, or `0-0` when the stream is empty or absent. */
   async lastChangeId(): Promise<string> {
-    const newest = await this.redis.master((redis) =>
-      redis.xrevrange(this.keys.changes(), '+', '-', 'COUNT', 1),
-    );
-    return newest[0]?.[0] ?? '0-0';
+    return this.redis.master((redis) => newestStreamId(redis, this.keys.changes()));
   }
 
   /**

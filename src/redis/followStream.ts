@@ -2,14 +2,15 @@ import type { Pool } from 'generic-pool';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { resourceExhausted, unavailable } from '../model/errors.js';
+import { newestStreamId } from './streamIds.js';
 
 /** How to follow one Redis Stream live. */
 export interface FollowOptions {
   /** The blocking connections of the instance (a follow holds one while it runs). */
   pool: Pool<Redis>;
   stream: string;
-  /** Where to start: entries after this id (resolved once the connection is held). */
-  after: () => Promise<string>;
+  /** Where to start: entries after this id; null = after the newest (only new ones). */
+  after: string | null;
   /** Most entries one blocking read returns, and how long it blocks (then it is issued again). */
   readCount: number;
   blockMs: number;
@@ -51,7 +52,7 @@ export async function followStream(
   };
   stop.addEventListener('abort', interrupt, { once: true });
   try {
-    let position = await options.after();
+    let position = options.after ?? (await newestStreamId(connection, options.stream));
     while (!stop.aborted) {
       let reply;
       try {

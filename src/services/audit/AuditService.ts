@@ -233,7 +233,7 @@ export class AuditService {
     const follow = {
       pool: this.tailPool,
       stream: this.keys.auditLog(),
-      after: async () => query.afterId ?? (await this.lastId()),
+      after: query.afterId,
       readCount: this.options.tailReadCount,
       blockMs: this.options.tailBlockMs,
       stop: AbortSignal.any([signal, this.closing.signal]),
@@ -262,13 +262,6 @@ export class AuditService {
   /** Ends every live tail (they answer UNAVAILABLE) and refuses new ones. */
   close(): void {
     this.closing.abort();
-  }
-
-  private async lastId(): Promise<string> {
-    const newest = await this.redis.master((redis) =>
-      redis.xrevrange(this.keys.auditLog(), '+', '-', 'COUNT', 1),
-    );
-    return newest[0]?.[0] ?? '0-0';
   }
 
   /** The agent's timeline and P&L hashes (one per bucket width, coarsest first). */

@@ -380,7 +380,7 @@ export class SessionService {
     const follow = {
       pool: this.watchPool,
       stream: this.keys.sessionChanges(),
-      after: async () => query.afterId ?? (await this.lastChangeId()),
+      after: query.afterId,
       readCount: this.options.watchReadCount,
       blockMs: this.options.watchBlockMs,
       stop: AbortSignal.any([signal, this.closing.signal]),
@@ -466,13 +466,6 @@ export class SessionService {
       // The halt is stored (and in the changes stream); a lost publish must not fail the trade.
       this.log.error({ err: error, agentId: session.agentId }, 'session alert publish failed');
     }
-  }
-
-  private async lastChangeId(): Promise<string> {
-    const newest = await this.redis.master((redis) =>
-      redis.xrevrange(this.keys.sessionChanges(), '+', '-', 'COUNT', 1),
-    );
-    return newest[0]?.[0] ?? '0-0';
   }
 
   private sessionKeys(agentId: string): SessionKeys {

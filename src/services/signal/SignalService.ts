@@ -8,7 +8,6 @@ import {
 } from '../../model/errors.js';
 import {
   checkChannel,
-  compareSignalIds,
   type SignalContent,
   type SignalMessage,
   type TradingSignal,
@@ -18,6 +17,7 @@ import type { RedisKeys } from '../../redis/RedisKeys.js';
 import { signalPublish } from '../../redis/scripts/signalPublish.js';
 import { decodeBody, encodeBody } from './envelope.js';
 import type { SignalHub, SignalSink } from './SignalHub.js';
+import { compareStreamIds } from '../../redis/streamIds.js';
 
 export interface SignalOptions {
   /** Durable messages kept per channel stream (at least). */
@@ -194,8 +194,8 @@ export class SignalService {
       );
       let oldest: string | null = null;
       for (const horizon of horizons) {
-        if (horizon !== null && compareSignalIds(horizon, after) > 0) {
-          if (oldest === null || compareSignalIds(horizon, oldest) > 0) oldest = horizon;
+        if (horizon !== null && compareStreamIds(horizon, after) > 0) {
+          if (oldest === null || compareStreamIds(horizon, oldest) > 0) oldest = horizon;
         }
       }
       if (oldest !== null) {
@@ -212,7 +212,7 @@ export class SignalService {
         );
       }
     }
-    messages.sort((a, b) => compareSignalIds(a.id, b.id));
+    messages.sort((a, b) => compareStreamIds(a.id, b.id));
     return messages;
   }
 }
@@ -316,7 +316,7 @@ class Subscription implements SignalSink {
         continue;
       }
       // A durable message already replayed (or from before a live subscription's start).
-      if (message.id !== '' && compareSignalIds(message.id, this.position) <= 0) continue;
+      if (message.id !== '' && compareStreamIds(message.id, this.position) <= 0) continue;
       await this.write(message, true);
     }
   }
