@@ -282,6 +282,12 @@ export const metrics = {
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
 for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
+// The background reconciliation's series too: it runs on a timer, so its first pass would
+// otherwise add series between two scrapes.
+for (const kind of ['episodic', 'semantic']) {
+  metrics.reconcileChecked.inc({ kind }, 0);
+  metrics.reconcilePasses.inc({ kind }, 0);
+}
 for (const durable of ['true', 'false']) metrics.signalsPublished.inc({ durable }, 0);
 for (const reason of ['overflow', 'undecodable']) metrics.signalsDropped.inc({ reason }, 0);
 for (const status of ['active', 'stale', 'halted', 'ended']) metrics.sessions.set({ status }, 0);
