@@ -14,6 +14,7 @@ import { startRedis, type RedisHandle } from './redisServer.js';
 import { status } from './progress.js';
 import { Channels, RAW_SEARCH, RPC, type ClientSecurity } from './rpc.js';
 import { secureSetup } from './secure.js';
+import { processCpuSeconds } from './procCpu.js';
 import { f32le } from './syntheticData.js';
 
 /** A server the harness measures: mnemo, mnemo in naive mode or secured, or the echo floor. */
@@ -32,6 +33,8 @@ export interface Server {
    */
   pause?: () => void;
   resume?: () => void;
+  /** The server's process id, where the harness started it (for its CPU, from /proc). */
+  pid?: () => number | undefined;
 }
 
 /** How long a mnemo child may take to get ready (index rebuild included). */
@@ -234,6 +237,7 @@ export class BenchContext {
     const echo = await EchoChild.start(response);
     this.cleanup.add('echo server', () => echo.stop());
     const server = this.addServer('echo', echo.address, null, channels);
+    server.pid = () => echo.pid;
     await server.channels.connect();
     return server;
   }
@@ -277,7 +281,15 @@ export class BenchContext {
       address,
       child,
       selfStarted: child !== null || name === 'echo',
-      channels: new Channels(address, channels, undefined, {}, child?.options.security),
+      channels: new Channels(
+        address,
+        channels,
+        undefined,
+        {},
+        child?.options.security,
+        this.options.client,
+      ),
+      pid: () => child?.pid,
     };
     this.cleanup.add(`${name} channels`, () => {
       server.channels.close();
@@ -326,6 +338,7 @@ export function searchTarget(
     answers,
     ...(server.pause === undefined ? {} : { pause: server.pause }),
     ...(server.resume === undefined ? {} : { resume: server.resume }),
+    cpuSeconds: () => processCpuSeconds(server.pid?.()),
     call: async (worker, i) => {
       const vector = queries[(i * workers + worker) % queries.length];
       const response = await server.channels.call(

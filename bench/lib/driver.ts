@@ -9,6 +9,8 @@ export interface RunResult {
   firstError: string | null;
   /** Throughput (calls/s) of each interleaved round a merged result was made of. */
   roundThroughputs?: number[];
+  /** CPU seconds the target's server used during the run (Target.cpuSeconds); null: unknown. */
+  serverCpuSeconds?: number | null;
 }
 
 /** One call of a workload: worker w's i-th call. */
@@ -77,6 +79,9 @@ export function mergeRuns(runs: readonly RunResult[]): RunResult {
     errors: runs.reduce((s, r) => s + r.errors, 0),
     firstError: runs.find((r) => r.firstError !== null)?.firstError ?? null,
     roundThroughputs: runs.map(throughput),
+    serverCpuSeconds: runs.every((r) => typeof r.serverCpuSeconds === 'number')
+      ? runs.reduce((s, r) => s + (r.serverCpuSeconds ?? 0), 0)
+      : null,
   };
 }
 
@@ -91,6 +96,24 @@ export interface Target {
    */
   pause?: () => void;
   resume?: () => void;
+  /** CPU seconds the target's server process has used so far (every thread); null: unknown. */
+  cpuSeconds?: () => number | null;
+}
+
+/** A closed-loop run of one target, with the CPU its server used meanwhile. */
+async function measured(
+  target: Target,
+  workers: number,
+  calls: number,
+  offset: number,
+): Promise<RunResult> {
+  const before = target.cpuSeconds?.() ?? null;
+  const run = await closedLoop(workers, calls, target.call, offset);
+  const after = target.cpuSeconds?.() ?? null;
+  return {
+    ...run,
+    serverCpuSeconds: before === null || after === null ? null : after - before,
+  };
 }
 
 /** Resumes `running` and pauses every other target that can be paused. */
@@ -135,7 +158,7 @@ export async function interleaved(
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
         runOnly(targets, target);
-        runs.get(target.name)?.push(await closedLoop(workers, part, target.call, offset));
+        runs.get(target.name)?.push(await measured(target, workers, part, offset));
       }
       offset += part;
     }

@@ -19,6 +19,11 @@ export interface TargetFigures {
   emptyAnswers: number | null;
   /** Successful calls per second in each interleaved round (one entry when not interleaved). */
   roundThroughputs: number[];
+  /**
+   * CPU µs the server process used per successful call (every thread, from /proc), whatever the
+   * load generator cost; null where the harness did not start the server.
+   */
+  serverCpuUsPerCall: number | null;
 }
 
 export function figures(target: string, run: RunResult, answers?: Answers): TargetFigures {
@@ -36,6 +41,10 @@ export function figures(target: string, run: RunResult, answers?: Answers): Targ
         ? null
         : round(answers.hits / answers.answers, 2),
     emptyAnswers: answers?.empty ?? null,
+    serverCpuUsPerCall:
+      typeof run.serverCpuSeconds === 'number' && run.latencies.length > 0
+        ? round((1e6 * run.serverCpuSeconds) / run.latencies.length, 1)
+        : null,
   };
 }
 
@@ -64,6 +73,8 @@ export interface Ratios {
   p50VsEcho: number | null;
   /** mnemo throughput / echo throughput. */
   throughputVsEcho: number | null;
+  /** mnemo server CPU per call / echo server CPU per call. */
+  cpuPerCallVsEcho: number | null;
   /** naive p99 / mnemo p99. */
   naiveP99VsMnemo: number | null;
   /** mnemo throughput / naive throughput. */
@@ -101,6 +112,10 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     p99VsEcho: r(mnemo?.latencyMs.p99, echo?.latencyMs.p99),
     p50VsEcho: r(mnemo?.latencyMs.p50, echo?.latencyMs.p50),
     throughputVsEcho: r(mnemo?.throughput, echo?.throughput),
+    cpuPerCallVsEcho: r(
+      mnemo?.serverCpuUsPerCall ?? undefined,
+      echo?.serverCpuUsPerCall ?? undefined,
+    ),
     naiveP99VsMnemo: r(naive?.latencyMs.p99, mnemo?.latencyMs.p99),
     throughputVsNaive: r(mnemo?.throughput, naive?.throughput),
     secureP50VsMnemo: r(secure?.latencyMs.p50, mnemo?.latencyMs.p50),
@@ -141,11 +156,23 @@ export const LATENCY_HEADERS = [
   'calls/s',
   'errors',
   'hits/answer',
+  'server CPU µs/call',
 ];
 
 export function latencyCells(f: TargetFigures): Cell[] {
   const l = f.latencyMs;
-  return [f.calls, l.mean, l.p50, l.p95, l.p99, l.max, f.throughput, f.errors, f.hitsPerAnswer];
+  return [
+    f.calls,
+    l.mean,
+    l.p50,
+    l.p95,
+    l.p99,
+    l.max,
+    f.throughput,
+    f.errors,
+    f.hitsPerAnswer,
+    f.serverCpuUsPerCall,
+  ];
 }
 
 /** The compared targets of a run, as far as the ratio table goes. */
@@ -156,7 +183,7 @@ export interface Compared {
 }
 
 export function ratioHeaders(compared: Compared): string[] {
-  const headers = ['p99 mnemo/echo', 'p50 mnemo/echo', 'calls/s mnemo/echo'];
+  const headers = ['p99 mnemo/echo', 'p50 mnemo/echo', 'calls/s mnemo/echo', 'CPU/call mnemo/echo'];
   if (compared.naive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
   if (compared.secure) headers.push('p50 secure/mnemo', 'p99 secure/mnemo', 'calls/s secure/mnemo');
   if (compared.reconcile) headers.push('p99 reconcile/mnemo', 'calls/s reconcile/mnemo');
@@ -168,6 +195,7 @@ export function ratioCells(r: Ratios, compared: Compared): Cell[] {
     r.p99VsEcho,
     r.p50VsEcho,
     withRange(r.throughputVsEcho, r.throughputVsEchoRange),
+    r.cpuPerCallVsEcho,
   ];
   if (compared.naive) {
     cells.push(r.naiveP99VsMnemo, withRange(r.throughputVsNaive, r.throughputVsNaiveRange));

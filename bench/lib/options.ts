@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataKind } from './dataset.js';
 import { loopbackAddress, loopbackRedisUrl } from './loopback.js';
+import type { ClientKind } from './rpc.js';
 import { repoRoot } from './repoRoot.js';
 import { serverSettings, type ServerSettings } from './serverSettings.js';
 
@@ -67,6 +68,8 @@ export interface BenchOptions {
   serverEnv: Record<string, string>;
   /** What the harness plans by of the self-started servers' settings (from serverEnv). */
   serverSettings: ServerSettings;
+  /** The load generator's client of the search phases: grpc-js or the cheap raw HTTP/2 one. */
+  client: ClientKind;
   noLoad: boolean;
   maxMinutes: number;
   quiet: boolean;
@@ -137,6 +140,10 @@ options:
                            CLI's --batch too
   --load-inflight N        batches in flight while loading (4); import: the CLI's --in-flight
   --server-env K=V         extra environment of the mnemo children (repeatable)
+  --client grpc-js|cheap   the search calls' client: grpc-js (default), or bare node:http2
+                           streams with the request framed at once (what h2load does, with
+                           distinct requests): the servers, not the load generator, get the
+                           cores (plaintext only)
   --no-load                do not load (the target already holds this --seed's data)
   --json path              also write the JSON results there
   --out-dir dir            where results go (bench/results)
@@ -215,6 +222,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'reconcile-per-second': { type: 'string', default: String(DEFAULT_RECONCILE_PER_SECOND) },
       subscribers: { type: 'string', default: '200' },
       window: { type: 'string', default: '5' },
+      client: { type: 'string', default: 'grpc-js' },
       'no-load': { type: 'boolean', default: false },
       'max-minutes': { type: 'string', default: '90' },
       quiet: { type: 'boolean', default: false },
@@ -282,6 +290,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (compare.has('redisearch') && redisearchUrl === null && redisearchModule === null) {
     throw new Error('--compare redisearch needs --redisearch-url or --redisearch-module');
   }
+  const client = values.client;
+  if (client !== 'grpc-js' && client !== 'cheap') {
+    throw new Error(`--client must be grpc-js or cheap, got "${client}"`);
+  }
+  if (client === 'cheap' && compare.has('secure')) {
+    throw new Error('--client cheap speaks plaintext only: not with --compare secure');
+  }
   const targetRecall = Number(values['target-recall']);
   if (!(targetRecall > 0 && targetRecall <= 1)) {
     throw new Error('--target-recall must be in (0, 1]');
@@ -331,6 +346,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     window: positiveNumber('window', values.window),
     serverEnv,
     serverSettings: serverSettings(serverEnv),
+    client,
     noLoad: values['no-load'],
     maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
     quiet: values.quiet,

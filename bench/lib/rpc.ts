@@ -15,6 +15,7 @@ import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v
 import type { UpsertEpisodicRequest } from '../../src/generated/mnemo/v1/UpsertEpisodicRequest.js';
 import type { UpsertEpisodicResponse__Output } from '../../src/generated/mnemo/v1/UpsertEpisodicResponse.js';
 import { healthMethod, mnemoMethod } from './protos.js';
+import { RawChannel } from './rawChannel.js';
 
 /** grpc.health.v1 HealthCheckRequest / HealthCheckResponse (enums as strings). */
 export interface HealthCheckRequest {
@@ -59,6 +60,12 @@ const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_send_message_length': 64 * 1024 * 1024,
 };
 
+/**
+ * The load generator's client: grpc-js (what a Node agent uses), or the cheap raw HTTP/2 client
+ * of rawChannel.ts (what the server alone costs: `--client cheap`).
+ */
+export type ClientKind = 'grpc-js' | 'cheap';
+
 /** How a client reaches a server that is not plaintext: its credentials and channel options. */
 export interface ClientSecurity {
   credentials: ChannelCredentials;
@@ -71,11 +78,14 @@ export interface ClientSecurity {
  */
 export class Channels {
   private readonly clients: Client[];
+  /** The raw HTTP/2 connections of `--client cheap` (empty with grpc-js). */
+  private readonly raw: RawChannel[];
 
   /**
    * `options` are added to (or override) the harness's channel options; `security` is how the
    * channels reach the server (plaintext when absent; e.g. TLS and call credentials), its
-   * options overriding both.
+   * options overriding both. With `client` cheap, calls go over bare HTTP/2 connections
+   * (plaintext only; `options` do not apply).
    */
   constructor(
     readonly address: string,
@@ -83,17 +93,23 @@ export class Channels {
     private readonly deadlineMs = 60_000,
     options: ChannelOptions = {},
     security?: ClientSecurity,
+    client: ClientKind = 'grpc-js',
   ) {
+    const n = Math.max(1, count);
+    if (client === 'cheap') {
+      if (security !== undefined) throw new Error('the cheap client speaks plaintext only');
+      this.clients = [];
+      this.raw = Array.from({ length: n }, () => new RawChannel(address));
+      return;
+    }
     const all = { ...CHANNEL_OPTIONS, ...options, ...security?.options };
     const creds = security?.credentials ?? credentials.createInsecure();
-    this.clients = Array.from(
-      { length: Math.max(1, count) },
-      () => new Client(address, creds, all),
-    );
+    this.clients = Array.from({ length: n }, () => new Client(address, creds, all));
+    this.raw = [];
   }
 
   get size(): number {
-    return this.clients.length;
+    return Math.max(this.clients.length, this.raw.length);
   }
 
   call<Req, Res>(
@@ -102,6 +118,11 @@ export class Channels {
     channel = 0,
     deadlineMs = this.deadlineMs,
   ): Promise<Res> {
+    if (this.raw.length > 0) {
+      const raw = this.raw[channel % this.raw.length];
+      if (raw === undefined) return Promise.reject(new Error('no channel'));
+      return raw.call(definition, request, deadlineMs);
+    }
     const client = this.clients[channel % this.clients.length];
     if (client === undefined) return Promise.reject(new Error('no channel'));
     return new Promise((resolve, reject) => {
@@ -123,6 +144,7 @@ export class Channels {
   /** Waits until every channel is connected (so connection setup is outside measurements). */
   async connect(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    await Promise.all(this.raw.map((raw) => raw.connect(timeoutMs)));
     await Promise.all(
       this.clients.map(
         (client) =>
@@ -138,5 +160,6 @@ export class Channels {
 
   close(): void {
     for (const client of this.clients) client.close();
+    for (const raw of this.raw) raw.close();
   }
 }
