@@ -41,6 +41,8 @@ export async function startRedis(modules: readonly string[] = []): Promise<Redis
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-bench-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no'];
   args.push('--dir', dir, '--save', '', '--appendonly', 'no');
+  // As the deployment's redis-master.conf: the key removals mnemo follows are published.
+  args.push('--notify-keyspace-events', 'Egxe');
   args.push(...modules.flatMap((path) => ['--loadmodule', path]));
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const removeDir = (): void => {

@@ -39,10 +39,13 @@ import { TlsCertificates } from '../api/tls.js';
 import { AgentServices } from './AgentServices.js';
 import { HEALTH_SERVICES, Readiness } from './Readiness.js';
 import { RedisProcess } from './RedisProcess.js';
+import { RemovalWatch } from './RemovalWatch.js';
 
 export { TokenFileError } from '../api/auth/tokenFile.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** How often notify-keyspace-events is read again (RemovalWatch). */
+const REMOVAL_CHECK_INTERVAL_MS = 10_000;
 
 /** The retrieval pipeline's parts the App stops. */
 interface RetrievalParts {
@@ -52,8 +55,8 @@ interface RetrievalParts {
   writePool: Pool<Redis> | null;
   calibrator: EfCalibrator;
   reconciler: Reconciler;
-  /** The connection subscribed to key removals, and its unsubscriber. */
-  removals: { subscriber: Redis; stop: () => Promise<void> };
+  /** The connection subscribed to key removals, its unsubscriber and what tells the cache. */
+  removals: { subscriber: Redis; stop: () => Promise<void>; watch: RemovalWatch };
 }
 
 /**
@@ -142,7 +145,11 @@ export class App {
         redisUrl = defaultRedisUrl;
       } else {
         const dataDir = join(config.dataDir, 'redis');
-        localRedis = await RedisProcess.start({ dataDir });
+        // As the deployment's redis-master.conf: removals behind mnemo's back are published.
+        localRedis = await RedisProcess.start({
+          dataDir,
+          args: ['--notify-keyspace-events', 'Egxe'],
+        });
         redisUrl = localRedis.url;
         log.info(
           { port: localRedis.port, dataDir },
@@ -239,12 +246,9 @@ export class App {
       perSecond: config.reconcilePerSecond,
       tickMs: 250,
     });
-    const removals = {
-      subscriber: removalsConnection,
-      stop: await followMemoryRemovals(removalsConnection, keys, (kind, id) => {
-        follower.repairer.suspect(kind, id, 'notification');
-      }),
-    };
+    const stopRemovals = await followMemoryRemovals(removalsConnection, keys, (kind, id) => {
+      follower.repairer.suspect(kind, id, 'notification');
+    });
     logKeyspaceEvents(await keyspaceEventsSetting(redis), log);
     const calibrator = new EfCalibrator(
       indexes,
@@ -266,6 +270,20 @@ export class App {
       recordCacheMaxAgeMs: config.recordCacheMaxAgeMs,
       requestIdWindowMs: config.requestIdWindowMs,
     });
+    const removals = {
+      subscriber: removalsConnection,
+      stop: stopRemovals,
+      watch: new RemovalWatch({
+        redis,
+        subscriber: removalsConnection,
+        checkIntervalMs: REMOVAL_CHECK_INTERVAL_MS,
+        log,
+        onChange: (followed) => {
+          service.followRemovals(followed);
+        },
+      }),
+    };
+    await removals.watch.check();
 
     // Health: every service NOT_SERVING until Redis answers (and, for MemoryService, until the
     // index is rebuilt). Redis readiness is injected: the router's health view.
@@ -373,6 +391,7 @@ export class App {
     await this.retrieval.service.drain();
     await this.retrieval.calibrator.stop();
     await this.retrieval.reconciler.stop();
+    this.retrieval.removals.watch.stop();
     await this.retrieval.removals.stop();
     this.retrieval.removals.subscriber.disconnect();
     await this.follower.repairer.settled();

@@ -89,6 +89,7 @@ const NO_DEADLINE: SearchContext = { deadlineMs: Infinity };
 export class MemoryService {
   private readonly writes: WriteTracker;
   private readonly executor: SearchExecutor;
+  private readonly recordCache: RecordCache;
   private readonly pipeline: SearchPipeline<MemoryKind, SearchRequest, SearchHit[]>;
 
   constructor(
@@ -99,8 +100,8 @@ export class MemoryService {
     private readonly options: MemoryServiceOptions,
   ) {
     this.writes = new WriteTracker(follower, log, options.indexApplyTimeoutMs);
-    const cache = new RecordCache(options.recordCacheMaxBytes, options.recordCacheMaxAgeMs);
-    this.executor = new SearchExecutor(indexes, store, cache, this.writes);
+    this.recordCache = new RecordCache(options.recordCacheMaxBytes, options.recordCacheMaxAgeMs);
+    this.executor = new SearchExecutor(indexes, store, this.recordCache, this.writes);
     this.pipeline = new SearchPipeline(
       (kind, requests, deadlineMs) => this.executor.execute(kind, requests, deadlineMs),
       {
@@ -111,6 +112,15 @@ export class MemoryService {
         position: () => follower.position,
       },
     );
+  }
+
+  /**
+   * Says whether every removal of a memory behind mnemo's back reaches the index as it happens
+   * (RecordCache.followRemovals): search hits are then answered from the record cache whatever
+   * their age.
+   */
+  followRemovals(followed: boolean): void {
+    this.recordCache.followRemovals(followed);
   }
 
   /** Executes whatever searches are queued and waits for running batches (shutdown). */

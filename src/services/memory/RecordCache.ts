@@ -21,11 +21,12 @@ const ENTRY_OVERHEAD_BYTES = 320;
  * read at, so that searches can skip Redis for hot hits. An entry is used only while the index
  * still holds the memory at that revision: any change the index applies (every instance applies
  * every change) makes it a miss, so the cache never answers with a version the index has moved
- * past. An entry older than `maxAgeMs` is a miss too: that bounds how long a memory deleted
- * behind mnemo's back (no change entry: DEL, expiry, eviction) can still be answered, since a
- * search that reads it again finds it gone. Past `maxBytes`, the least recently used entries go first (second-chance order: a hit
- * only marks its entry, so a lookup costs one map read); 0 disables the cache. Records handed
- * out are shared: never modify them.
+ * past. A memory removed behind mnemo's back (no change entry: DEL, expiry, eviction) is
+ * another matter: unless Redis reports such removals to the index (see followRemovals), an entry
+ * older than `maxAgeMs` is a miss too, which bounds how long a removed memory can still be
+ * answered, since a search that reads it again finds it gone. Past `maxBytes`, the least
+ * recently used entries go first (second-chance order: a hit only marks its entry, so a lookup
+ * costs one map read); 0 disables the cache. Records handed out are shared: never modify them.
  */
 export class RecordCache {
   private readonly entries: Record<MemoryKind, Map<string, Entry>> = {
@@ -34,6 +35,8 @@ export class RecordCache {
   };
   private bytes = 0;
   private seq = 0;
+  /** Whether every removal behind mnemo's back reaches the index as it happens. */
+  private removalsFollowed = false;
 
   constructor(
     private readonly maxBytes: number,
@@ -49,7 +52,7 @@ export class RecordCache {
   get(kind: MemoryKind, id: string, revision: number): MemoryRecord | undefined {
     const entry = this.entries[kind].get(id);
     if (entry === undefined || entry.revision !== revision) return undefined;
-    if (this.now() - entry.readAt > this.maxAgeMs) return undefined;
+    if (!this.removalsFollowed && this.now() - entry.readAt > this.maxAgeMs) return undefined;
     entry.used = true;
     return entry.record;
   }
@@ -79,6 +82,27 @@ export class RecordCache {
     this.bytes += bytes;
     while (this.bytes > this.maxBytes) this.evictOne();
     metrics.recordCacheBytes.set(this.bytes);
+  }
+
+  /**
+   * Says whether Redis reports every removal of a memory to the index as it happens (keyspace
+   * notifications of DEL, expiry and eviction published and subscribed to, without a gap since):
+   * the index then drops a removed memory at once, so no search finds it and its entry is never
+   * asked for again, and entries answer whatever their age. Entries kept before this became true
+   * are dropped (a removal may have gone unreported meanwhile); when it turns false, the max
+   * age applies again at once.
+   */
+  followRemovals(followed: boolean): void {
+    if (followed && !this.removalsFollowed) this.clear();
+    this.removalsFollowed = followed;
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.entries.episodic.clear();
+    this.entries.semantic.clear();
+    this.bytes = 0;
+    metrics.recordCacheBytes.set(0);
   }
 
   get size(): number {

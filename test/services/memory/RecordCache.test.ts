@@ -33,6 +33,23 @@ describe('RecordCache', () => {
     expect(cache.get('episodic', 'm1', 5)?.id).toBe('m1');
   });
 
+  it('answers whatever the age while removals are followed, dropping what it kept before', () => {
+    let now = 1000;
+    const cache = new RecordCache(1 << 20, 200, () => now);
+    cache.set('episodic', record('m0'), 1);
+    cache.followRemovals(true);
+    // Kept while a removal could have gone unreported: dropped.
+    expect(cache.get('episodic', 'm0', 1)).toBeUndefined();
+    cache.set('episodic', record('m1'), 5);
+    now += 60_000;
+    expect(cache.get('episodic', 'm1', 5)?.id).toBe('m1');
+    // Still only at the revision it was kept at.
+    expect(cache.get('episodic', 'm1', 6)).toBeUndefined();
+    // Not followed any more: the max age applies again at once.
+    cache.followRemovals(false);
+    expect(cache.get('episodic', 'm1', 5)).toBeUndefined();
+  });
+
   it('never keeps a record of a memory the index does not hold (revision -1)', () => {
     const cache = new RecordCache(1 << 20);
     cache.set('episodic', record('m1'), -1);
