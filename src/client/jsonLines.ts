@@ -1,19 +1,11 @@
-import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { projectRoot } from '../config/projectRoot.js';
-import { PROTO_FILES } from '../proto/packageDefinition.js';
+import { contractRoot } from '../proto/contractRoot.js';
 
 /** The memory kinds a JSON-lines file holds. */
 export type Kind = 'episodic' | 'semantic';
 
-let root: protobuf.Root | undefined;
-
 function messageType(kind: Kind): protobuf.Type {
-  root ??= new protobuf.Root().loadSync(
-    PROTO_FILES.map((file) => join(projectRoot(), 'proto', file)),
-    { keepCase: true },
-  );
-  return root.lookupType(
+  return contractRoot().lookupType(
     kind === 'episodic' ? 'mnemo.v1.EpisodicMemory' : 'mnemo.v1.SemanticMemory',
   );
 }
