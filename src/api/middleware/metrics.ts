@@ -52,6 +52,43 @@ export function initializeMethodMetrics(definition: ServiceDefinition): void {
   }
 }
 
+/** The series of one method, resolved once (a call then costs no label hashing). */
+interface MethodSeries {
+  started: { inc(): void };
+  seconds: { observe(value: number): void };
+  handled(code: number): { inc(): void };
+}
+
+/** By path: only registered methods reach interceptors, so this holds one entry per method. */
+const seriesByPath = new Map<string, MethodSeries>();
+
+function seriesOf(
+  method: Pick<
+    ServerMethodDefinition<unknown, unknown>,
+    'path' | 'requestStream' | 'responseStream'
+  >,
+): MethodSeries {
+  let series = seriesByPath.get(method.path);
+  if (series === undefined) {
+    const labels = methodLabels(method);
+    const byCode = new Map<number, { inc(): void }>();
+    series = {
+      started: metrics.grpcStarted.labels(labels),
+      seconds: metrics.grpcHandlingSeconds.labels(labels),
+      handled: (code) => {
+        let child = byCode.get(code);
+        if (child === undefined) {
+          child = metrics.grpcHandled.labels({ ...labels, grpc_code: codeName(code) });
+          byCode.set(code, child);
+        }
+        return child;
+      },
+    };
+    seriesByPath.set(method.path, series);
+  }
+  return series;
+}
+
 function deadlinePassed(call: ServerInterceptingCallInterface): boolean {
   const deadline = call.getDeadline();
   const ms = deadline instanceof Date ? deadline.getTime() : deadline;
@@ -67,15 +104,15 @@ function deadlinePassed(call: ServerInterceptingCallInterface): boolean {
  * number is bounded by the protos, whatever the traffic.
  */
 export const metricsInterceptor: ServerInterceptor = (method, call) => {
-  const labels = methodLabels(method);
+  const series = seriesOf(method);
   const startedAt = performance.now();
-  metrics.grpcStarted.inc(labels);
+  series.started.inc();
   let recorded = false;
   const record = (code: number): void => {
     if (recorded) return;
     recorded = true;
-    metrics.grpcHandled.inc({ ...labels, grpc_code: codeName(code) });
-    metrics.grpcHandlingSeconds.observe(labels, (performance.now() - startedAt) / 1000);
+    series.handled(code).inc();
+    series.seconds.observe((performance.now() - startedAt) / 1000);
   };
   return new ServerInterceptingCall(call, {
     start: (next) => {

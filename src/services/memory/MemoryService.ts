@@ -240,20 +240,20 @@ export class MemoryService {
     request: SearchRequest,
     context: SearchContext = NO_DEADLINE,
   ): Promise<SearchHit[]> {
-    const type = queryType(kind, request);
-    const stop = metrics.querySeconds.startTimer({ query_type: type });
+    const series = querySeries(queryType(kind, request));
+    const startedAt = performance.now();
     try {
       const hits =
         this.options.pipeline === 'naive'
           ? await searchNaive(this.indexes, this.store, this.executor, kind, request)
           : await this.pipeline.submit(kind, request, context);
-      metrics.queriesTotal.inc({ query_type: type, status: 'ok' });
+      series.ok.inc();
       return hits;
     } catch (error) {
-      metrics.queriesTotal.inc({ query_type: type, status: 'error' });
+      series.error.inc();
       throw error;
     } finally {
-      stop();
+      series.seconds.observe((performance.now() - startedAt) / 1000);
     }
   }
 
@@ -301,4 +301,26 @@ function queryType(kind: MemoryKind, request: SearchRequest): string {
   const filtered = !isEmptyFilter(request.filter);
   if (kind === 'episodic') return filtered ? 'hybrid' : 'vector_similarity';
   return filtered ? 'semantic_hybrid' : 'semantic_similarity';
+}
+
+interface QuerySeries {
+  ok: { inc(): void };
+  error: { inc(): void };
+  seconds: { observe(value: number): void };
+}
+
+/** The series of each query type, resolved once (a search then costs no label hashing). */
+const querySeriesByType = new Map<string, QuerySeries>();
+
+function querySeries(type: string): QuerySeries {
+  let series = querySeriesByType.get(type);
+  if (series === undefined) {
+    series = {
+      ok: metrics.queriesTotal.labels({ query_type: type, status: 'ok' }),
+      error: metrics.queriesTotal.labels({ query_type: type, status: 'error' }),
+      seconds: metrics.querySeconds.labels({ query_type: type }),
+    };
+    querySeriesByType.set(type, series);
+  }
+  return series;
 }
