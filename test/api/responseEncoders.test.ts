@@ -5,6 +5,7 @@ import { serviceDefinition } from '../../src/api/protos.js';
 import { plainEncoder } from '../../src/api/wire/responseEncoders.js';
 import { mnemoPackageDefinition } from '../../src/proto/packageDefinition.js';
 import { contractRoot } from '../../src/proto/contractRoot.js';
+import { rng } from '../../bench/lib/syntheticData.js';
 
 const SERVICES = [
   'MemoryService',
@@ -14,18 +15,6 @@ const SERVICES = [
   'SessionService',
   'SignalService',
 ];
-
-/** A deterministic pseudo-random source (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = ['', 'a', 'agent-7', 'BTC-USD', 'ünïcødé', '🚀 moon', 'x'.repeat(300)];
 
@@ -89,7 +78,7 @@ function sample(type: protobuf.Type, r: () => number, depth = 0): Record<string,
 describe('response encoders', () => {
   it('encode every response exactly as proto-loader does, for every method that uses one', () => {
     const packageDefinition = mnemoPackageDefinition();
-    const r = random(20261204);
+    const r = rng(20261204);
     let checked = 0;
     for (const name of SERVICES) {
       const served = serviceDefinition(name);
