@@ -97,6 +97,11 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
     const file = writeTokenFile([
       { name: 'root', role: 'admin' },
       { name: 'desk-1', role: 'agent', agentIds: ['agent-1'] },
+      {
+        name: 'metered',
+        role: 'reader',
+        quota: { requests_per_second: 0.01, burst: 3 },
+      },
     ]);
     secrets = file.secrets;
     app = await startApp(redis, {
@@ -245,10 +250,8 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
   });
 
   it("confines every message to the token's agents", async () => {
-    const responses = await tokenClients(
-      app.port,
-      secrets['desk-1'] ?? '',
-    ).memory.SearchEpisodicStream([
+    const desk = tokenClients(app.port, secrets['desk-1'] ?? '');
+    const responses = await desk.memory.SearchEpisodicStream([
       { vector: vector(1), k: 20, request_id: 1 },
       { vector: vector(1), k: 5, filter: { agent_ids: ['agent-2'] }, request_id: 2 },
       { vector: vector(1), k: 5, filter: { agent_ids: ['agent-1'] }, request_id: 3 },
@@ -260,6 +263,25 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
     expect(byId.get(2)?.error?.code).toBe(status.PERMISSION_DENIED);
     expect(byId.get(2)?.hits).toEqual([]);
     expect(agents(3)).toEqual(new Set(['agent-1']));
+    desk.close();
+  });
+
+  it("takes one request of the token's quota per message: beyond, that message is refused", async () => {
+    const client = tokenClients(app.port, secrets.metered ?? '');
+    // The stream takes one request, the first two messages the other two of the burst.
+    const responses = await client.memory.SearchEpisodicStream(
+      [1, 2, 3, 4].map((i) => ({ vector: vector(i), k: 1, request_id: i })),
+    );
+    client.close();
+    const codes = responses.map((r) => r.error?.code ?? status.OK).sort();
+    expect(codes).toEqual([
+      status.OK,
+      status.OK,
+      status.RESOURCE_EXHAUSTED,
+      status.RESOURCE_EXHAUSTED,
+    ]);
+    const refused = responses.find((r) => r.error !== null);
+    expect(decodeStatus(refused?.error ?? {}).errorInfo?.reason).toBe('QUOTA_EXHAUSTED');
   });
 
   it('executes identical messages of two streams once, as identical unary calls', async () => {

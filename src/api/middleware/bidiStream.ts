@@ -34,7 +34,8 @@ function messageTimedOut(timeoutMs: number): DomainError {
 
 /**
  * Serves the messages of a bidirectional stream with `handler`, each answered exactly once
- * (its answer, or its own error status: the stream goes on). Flow control: at
+ * (its answer, or its own error status: the stream goes on); a message over its token's quota
+ * (`context.admitMessage`) is answered RESOURCE_EXHAUSTED without running. Flow control: at
  * `limits.maxInflight` messages read and not yet written (an answer the client has not taken
  * counts), the stream is paused — HTTP/2 then holds the client's sends — until one is written.
  * Resolves once the client half-closed and every message is answered (the stream then ends OK),
@@ -92,6 +93,7 @@ export function serveMessages(
     };
     const answer = async (request: unknown): Promise<unknown> => {
       try {
+        if (context.admitMessage !== undefined) await context.admitMessage();
         const timeoutMs = handler.timeoutMs(request);
         return await (timeoutMs > 0
           ? answerWithin(handler, request, context, timeoutMs)

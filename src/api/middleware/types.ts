@@ -23,6 +23,11 @@ export interface CallContext {
   readonly peer: string;
   /** Who the call acts for: UNRESTRICTED until authentication (middleware/auth.ts) says. */
   readonly principal: Principal;
+  /**
+   * Set by authentication when the token has a request quota: takes one request of it for one
+   * message of a request stream, or throws RESOURCE_EXHAUSTED (the stream itself took one).
+   */
+  readonly admitMessage?: () => Promise<void>;
 }
 
 export type UnaryHandler<Request, Response> = (
