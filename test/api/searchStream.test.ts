@@ -53,6 +53,12 @@ async function episodicQueries(): Promise<number> {
     .reduce((sum, v) => sum + v.value, 0);
 }
 
+async function deniedForScope(): Promise<number> {
+  return (
+    (await metrics.authDenied.get()).values.find((v) => v.labels.reason === 'scope')?.value ?? 0
+  );
+}
+
 /** Collects a stream's responses until it ends; rejects with its status if it fails. */
 function responsesOf<Req, T>(stream: ClientDuplexStream<Req, T>): Promise<T[]> {
   return new Promise((resolve, reject) => {
@@ -250,6 +256,7 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
   });
 
   it("confines every message to the token's agents", async () => {
+    const deniedBefore = await deniedForScope();
     const desk = tokenClients(app.port, secrets['desk-1'] ?? '');
     const responses = await desk.memory.SearchEpisodicStream([
       { vector: vector(1), k: 20, request_id: 1 },
@@ -264,6 +271,8 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
     expect(byId.get(2)?.hits).toEqual([]);
     expect(agents(3)).toEqual(new Set(['agent-1']));
     desk.close();
+    // Counted as a unary call's denial is.
+    expect((await deniedForScope()) - deniedBefore).toBe(1);
   });
 
   it("takes one request of the token's quota per message: beyond, that message is refused", async () => {

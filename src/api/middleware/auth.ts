@@ -7,7 +7,7 @@ import { roleMayCall } from '../auth/access.js';
 import type { Quota } from '../auth/tokenFile.js';
 import type { TokenTable } from '../auth/TokenTable.js';
 import { LogThrottle } from './logThrottle.js';
-import type { Middleware } from './types.js';
+import type { CallContext, Middleware } from './types.js';
 
 /** Why a call was denied: the `reason` label of mnemo_auth_denied_total. */
 export type DenialReason = 'missing_token' | 'invalid_token' | 'role' | 'scope' | 'quota';
@@ -100,16 +100,18 @@ export function authenticate(options: AuthOptions): Middleware {
             }
           };
     if (admit !== undefined) await admit();
-    try {
-      return await next(
-        admit === undefined
-          ? { ...context, principal }
-          : { ...context, principal, admitMessage: admit },
-      );
-    } catch (error) {
+    const denied = (error: unknown): void => {
       if (error instanceof DomainError && error.kind === 'permission_denied') {
         deny('scope', context.method, principal.name);
       }
+    };
+    const derived: CallContext = context.streaming
+      ? { ...context, principal, messageFailed: denied, ...(admit && { admitMessage: admit }) }
+      : { ...context, principal };
+    try {
+      return await next(derived);
+    } catch (error) {
+      denied(error);
       throw error;
     }
   };

@@ -99,6 +99,7 @@ export function serveMessages(
           ? answerWithin(handler, request, context, timeoutMs)
           : handler.answer(request, context));
       } catch (error) {
+        context.messageFailed?.(error);
         return handler.failed(request, messageStatus(error, log, method));
       }
     };

@@ -28,6 +28,11 @@ export interface CallContext {
    * message of a request stream, or throws RESOURCE_EXHAUSTED (the stream itself took one).
    */
   readonly admitMessage?: () => Promise<void>;
+  /**
+   * Set by authentication: told of the error one message of a request stream failed with, so
+   * that a PERMISSION_DENIED of a message is counted and logged as a unary call's is.
+   */
+  readonly messageFailed?: (error: unknown) => void;
 }
 
 export type UnaryHandler<Request, Response> = (
