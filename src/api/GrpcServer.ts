@@ -43,6 +43,7 @@ export type ServerLimits = Pick<
   | 'maxStreams'
   | 'maxStreamsPerClient'
   | 'streamIdleTimeoutMs'
+  | 'streamMaxInflight'
 >;
 
 /**
@@ -61,12 +62,15 @@ export class GrpcServer {
   readonly callLimits: CallLimits;
   /** MNEMO_STREAM_IDLE_TIMEOUT_MS, for the services' streams (services.ts; 0 = no limit). */
   readonly streamIdleTimeoutMs: number;
+  /** MNEMO_STREAM_MAX_INFLIGHT: messages of one request stream read but not yet answered. */
+  readonly streamMaxInflight: number;
   private readonly server: Server;
   private boundPort = 0;
 
   constructor(limits: ServerLimits) {
     this.callLimits = new CallLimits(limits);
     this.streamIdleTimeoutMs = limits.streamIdleTimeoutMs;
+    this.streamMaxInflight = limits.streamMaxInflight;
     // The edge's interceptors (metrics) see every call of every service (middleware/chain.ts).
     this.server = new Server({ ...serverOptions(limits), interceptors: [...EDGE_INTERCEPTORS] });
   }

@@ -38,10 +38,15 @@ import { signalHandlers } from './signal/handlers.js';
 export interface LimitedRegistry extends ServiceRegistry {
   readonly callLimits: CallLimits;
   readonly streamIdleTimeoutMs: number;
+  /** Messages of one request stream read but not yet answered (flow control). */
+  readonly streamMaxInflight: number;
 }
 
 function bindOptions(server: LimitedRegistry): BindOptions {
-  return { streamIdleTimeoutMs: server.streamIdleTimeoutMs };
+  return {
+    streamIdleTimeoutMs: server.streamIdleTimeoutMs,
+    streamMaxInflight: server.streamMaxInflight,
+  };
 }
 
 /**

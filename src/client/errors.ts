@@ -1,5 +1,10 @@
 import { status, type Metadata } from '@grpc/grpc-js';
-import { statusDetails } from './statusDetails.js';
+import {
+  decodeStatus,
+  statusDetails,
+  type DecodedStatus,
+  type RpcStatusObject,
+} from './statusDetails.js';
 
 /** A gRPC status code's name, e.g. 'INVALID_ARGUMENT'. */
 export type StatusName = keyof typeof status;
@@ -54,6 +59,21 @@ export function toMnemoError(error: unknown): MnemoError {
   } catch {
     // A malformed trailer must not hide the status itself.
   }
+  return errorOf(failed.code, message, decoded);
+}
+
+/** The MnemoError of one message of a search stream, answered with an error status. */
+export function messageError(error: RpcStatusObject): MnemoError {
+  let decoded = null;
+  try {
+    decoded = decodeStatus(error);
+  } catch {
+    // Malformed details must not hide the status itself.
+  }
+  return errorOf(error.code ?? status.UNKNOWN, error.message ?? '', decoded);
+}
+
+function errorOf(code: number, message: string, decoded: DecodedStatus | null): MnemoError {
   const field =
     decoded?.badRequest?.field_violations[0]?.field ??
     decoded?.preconditionFailure?.violations[0]?.subject ??
@@ -62,7 +82,7 @@ export function toMnemoError(error: unknown): MnemoError {
   const retryAfterMs =
     delay === undefined ? null : (delay.seconds ?? 0) * 1000 + Math.round((delay.nanos ?? 0) / 1e6);
   return new MnemoError(
-    failed.code,
+    code,
     message,
     field,
     decoded?.errorInfo?.reason ?? null,

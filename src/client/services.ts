@@ -3,10 +3,12 @@ import {
   status,
   type CallOptions as GrpcCallOptions,
   type Client,
+  type ClientDuplexStream,
   type ClientReadableStream,
 } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { toMnemoError } from './errors.js';
+import { requestStream, type RequestStream } from './requestStream.js';
 import { encodeVectors, type WithVectors } from './vectors.js';
 
 /** Per-call settings. */
@@ -27,14 +29,18 @@ export interface MessageStream<T> extends AsyncIterable<T> {
 /** A loaded method: its definition (serializers) as proto-loader gives it. */
 type Loaded = MethodDefinition<unknown, unknown>;
 
-type Method<Req, ResOut, Streams> = Streams extends true
-  ? (request: WithVectors<Req>, options?: CallOptions) => MessageStream<ResOut>
-  : (request: WithVectors<Req>, options?: CallOptions) => Promise<ResOut>;
+type Method<Req, ResOut, Kind> = Kind extends 'bidi'
+  ? (options?: CallOptions) => RequestStream<Req, ResOut>
+  : Kind extends 'server'
+    ? (request: WithVectors<Req>, options?: CallOptions) => MessageStream<ResOut>
+    : (request: WithVectors<Req>, options?: CallOptions) => Promise<ResOut>;
 
 /**
  * The typed methods of one service, from its generated definition `D` and client `C`: each RPC
  * in lower camel case (`SearchEpisodic` → `searchEpisodic`), taking the request (vectors also as
- * Float32Array or number[]) and resolving the response, or, for a server stream, iterating it.
+ * Float32Array or number[]) and resolving the response, or, for a server stream, iterating it;
+ * a search stream (`searchEpisodicStream(options)`) is a RequestStream: `send(request)` resolves
+ * that request's response.
  */
 export type ServiceApi<D, C> = {
   [M in RpcName<D> as Uncapitalize<M>]: D[M] extends MethodDefinition<
@@ -45,19 +51,21 @@ export type ServiceApi<D, C> = {
     infer _ReqOut,
     infer ResOut
   >
-    ? Method<Req, ResOut, ServerStreams<C, M>>
+    ? Method<Req, ResOut, StreamKind<C, M>>
     : never;
 };
 
 /** The RPC names of a generated definition (not its string index signature). */
 type RpcName<D> = keyof { [K in keyof D as string extends K ? never : K]: D[K] } & string;
 
-/** Whether the generated client's method `M` returns a server stream. */
-type ServerStreams<C, M> = M extends keyof C
-  ? C[M] extends (...args: never[]) => ClientReadableStream<unknown>
-    ? true
-    : false
-  : false;
+/** Whether the generated client's method `M` returns a bidirectional or a server stream. */
+type StreamKind<C, M> = M extends keyof C
+  ? C[M] extends (...args: never[]) => ClientDuplexStream<never, unknown>
+    ? 'bidi'
+    : C[M] extends (...args: never[]) => ClientReadableStream<unknown>
+      ? 'server'
+      : 'unary'
+  : 'unary';
 
 /** What every call needs: the client, defaults and metadata of the token. */
 export interface CallContext {
@@ -140,6 +148,20 @@ function serverStream(context: CallContext, path: string, method: Loaded) {
   };
 }
 
+function bidiStream(context: CallContext, path: string, method: Loaded) {
+  return (options: CallOptions = {}): RequestStream<unknown, unknown> =>
+    requestStream(
+      context.client.makeBidiStreamRequest(
+        path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        metadataOf(context, options),
+        grpcOptions(options.timeoutMs),
+      ),
+      options.signal,
+    );
+}
+
 /** The typed methods of a service over `context.client`; `prepare` completes some requests. */
 export function serviceApi<D, C>(
   definition: Record<string, Loaded>,
@@ -153,8 +175,10 @@ export function serviceApi<D, C>(
       api[key] = unary(context, method.path, method, prepare[name]);
     } else if (!method.requestStream) {
       api[key] = serverStream(context, method.path, method);
+    } else if (method.responseStream) {
+      api[key] = bidiStream(context, method.path, method);
     } else {
-      // Fails loud the day the contract gains a client or bidirectional stream this client lacks.
+      // Fails loud the day the contract gains a client stream this client lacks.
       throw new Error(`${method.path}: client streams are not supported by this client`);
     }
   }

@@ -35,6 +35,13 @@ export interface DecodedStatus {
   types: string[];
 }
 
+/** A google.rpc.Status as an object: a trailer's, or a stream message's `error` field. */
+export interface RpcStatusObject {
+  code?: number;
+  message?: string;
+  details?: { type_url: string; value: Uint8Array }[];
+}
+
 /** The google.rpc.Status of a failed call's `grpc-status-details-bin` trailer, or null if absent. */
 export function statusDetails(error: { metadata?: Metadata }): DecodedStatus | null {
   const [raw] = error.metadata?.get('grpc-status-details-bin') ?? [];
@@ -45,7 +52,12 @@ export function statusDetails(error: { metadata?: Metadata }): DecodedStatus | n
     .toObject(root.lookupType('google.rpc.Status').decode(bytes), {
       longs: Number,
       defaults: false,
-    }) as { code?: number; message?: string; details?: { type_url: string; value: Uint8Array }[] };
+    }) as RpcStatusObject;
+  return decodeStatus(status);
+}
+
+/** A google.rpc.Status object with its details decoded (ErrorInfo, BadRequest, …). */
+export function decodeStatus(status: RpcStatusObject): DecodedStatus {
   const decoded: DecodedStatus = {
     code: status.code ?? 0,
     message: status.message ?? '',

@@ -55,6 +55,11 @@ export interface Config {
    * with nothing to send is not idle in this sense.
    */
   readonly streamIdleTimeoutMs: number;
+  /**
+   * Messages of one request stream (SearchEpisodicStream, …) read but not yet answered: at the
+   * bound the server stops reading the stream until answers are written (flow control).
+   */
+  readonly streamMaxInflight: number;
   readonly hnswM: number;
   readonly hnswEfConstruction: number;
   readonly efRuntime: number;
@@ -422,6 +427,7 @@ function parse(r: EnvReader): Config {
     maxStreams: integer(r, 'MNEMO_MAX_STREAMS', 100, 1, 100_000),
     maxStreamsPerClient: integer(r, 'MNEMO_MAX_STREAMS_PER_CLIENT', 8, 1, 100_000),
     streamIdleTimeoutMs: integer(r, 'MNEMO_STREAM_IDLE_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    streamMaxInflight: integer(r, 'MNEMO_STREAM_MAX_INFLIGHT', 64, 1, 10_000),
     hnswM: integer(r, 'MNEMO_HNSW_M', 16, 4, 128),
     hnswEfConstruction: integer(r, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
     efRuntime: integer(r, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),

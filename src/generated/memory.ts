@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__Output } from './google/protobuf/Any.js';
 import type { BatchSearchEpisodicRequest as _mnemo_v1_BatchSearchEpisodicRequest, BatchSearchEpisodicRequest__Output as _mnemo_v1_BatchSearchEpisodicRequest__Output } from './mnemo/v1/BatchSearchEpisodicRequest.js';
 import type { BatchSearchEpisodicResponse as _mnemo_v1_BatchSearchEpisodicResponse, BatchSearchEpisodicResponse__Output as _mnemo_v1_BatchSearchEpisodicResponse__Output } from './mnemo/v1/BatchSearchEpisodicResponse.js';
 import type { DeleteEpisodicByFilterRequest as _mnemo_v1_DeleteEpisodicByFilterRequest, DeleteEpisodicByFilterRequest__Output as _mnemo_v1_DeleteEpisodicByFilterRequest__Output } from './mnemo/v1/DeleteEpisodicByFilterRequest.js';
@@ -25,6 +26,7 @@ import type { MemoryServiceClient as _mnemo_v1_MemoryServiceClient, MemoryServic
 import type { NumericRange as _mnemo_v1_NumericRange, NumericRange__Output as _mnemo_v1_NumericRange__Output } from './mnemo/v1/NumericRange.js';
 import type { RecentEpisodicRequest as _mnemo_v1_RecentEpisodicRequest, RecentEpisodicRequest__Output as _mnemo_v1_RecentEpisodicRequest__Output } from './mnemo/v1/RecentEpisodicRequest.js';
 import type { RecentEpisodicResponse as _mnemo_v1_RecentEpisodicResponse, RecentEpisodicResponse__Output as _mnemo_v1_RecentEpisodicResponse__Output } from './mnemo/v1/RecentEpisodicResponse.js';
+import type { RpcStatus as _mnemo_v1_RpcStatus, RpcStatus__Output as _mnemo_v1_RpcStatus__Output } from './mnemo/v1/RpcStatus.js';
 import type { SearchEpisodicRequest as _mnemo_v1_SearchEpisodicRequest, SearchEpisodicRequest__Output as _mnemo_v1_SearchEpisodicRequest__Output } from './mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse as _mnemo_v1_SearchEpisodicResponse, SearchEpisodicResponse__Output as _mnemo_v1_SearchEpisodicResponse__Output } from './mnemo/v1/SearchEpisodicResponse.js';
 import type { SearchSemanticRequest as _mnemo_v1_SearchSemanticRequest, SearchSemanticRequest__Output as _mnemo_v1_SearchSemanticRequest__Output } from './mnemo/v1/SearchSemanticRequest.js';
@@ -43,6 +45,11 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 };
 
 export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Any: MessageTypeDefinition<_google_protobuf_Any, _google_protobuf_Any__Output>
+    }
+  }
   mnemo: {
     v1: {
       BatchSearchEpisodicRequest: MessageTypeDefinition<_mnemo_v1_BatchSearchEpisodicRequest, _mnemo_v1_BatchSearchEpisodicRequest__Output>
@@ -71,6 +78,7 @@ export interface ProtoGrpcType {
       RecentEpisodicRequest: MessageTypeDefinition<_mnemo_v1_RecentEpisodicRequest, _mnemo_v1_RecentEpisodicRequest__Output>
       RecentEpisodicResponse: MessageTypeDefinition<_mnemo_v1_RecentEpisodicResponse, _mnemo_v1_RecentEpisodicResponse__Output>
       RecentOrder: EnumTypeDefinition
+      RpcStatus: MessageTypeDefinition<_mnemo_v1_RpcStatus, _mnemo_v1_RpcStatus__Output>
       SearchEpisodicRequest: MessageTypeDefinition<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicRequest__Output>
       SearchEpisodicResponse: MessageTypeDefinition<_mnemo_v1_SearchEpisodicResponse, _mnemo_v1_SearchEpisodicResponse__Output>
       SearchSemanticRequest: MessageTypeDefinition<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticRequest__Output>

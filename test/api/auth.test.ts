@@ -47,7 +47,7 @@ async function deniedCount(reason: string): Promise<number> {
   return values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
-/** One minimal call of every unary RPC, acting for agent-1. */
+/** One minimal call of every unary RPC and search stream, acting for agent-1. */
 const CALLS: Record<string, (c: TokenClients) => Promise<unknown>> = {
   'MemoryService.UpsertEpisodic': (c) =>
     c.memory.UpsertEpisodic({ memories: [episode('agent-1', 0)] }),
@@ -66,6 +66,10 @@ const CALLS: Record<string, (c: TokenClients) => Promise<unknown>> = {
   'MemoryService.RecentEpisodic': (c) => c.memory.RecentEpisodic({ limit: 1 }),
   'MemoryService.ListSemantic': (c) => c.memory.ListSemantic({ page_size: 1 }),
   'MemoryService.GetInfo': (c) => c.memory.GetInfo({}),
+  'MemoryService.SearchEpisodicStream': (c) =>
+    c.memory.SearchEpisodicStream([{ vector: QUERY, k: 1, request_id: 1 }]),
+  'MemoryService.SearchSemanticStream': (c) =>
+    c.memory.SearchSemanticStream([{ vector: CONCEPT.concept_vector, k: 1, request_id: 1 }]),
   'CacheService.Get': (c) => c.cache.Get({ key: 'k' }),
   'CacheService.Set': (c) => c.cache.Set({ key: 'k', value: Buffer.from('v') }),
   'CacheService.Delete': (c) => c.cache.Delete({ keys: ['nothing'] }),

@@ -160,6 +160,45 @@ describe('MnemoClient (the TypeScript client)', () => {
       expect(info).toMatchObject({ dimension: DIM, distance: 'cosine' });
     });
 
+    it('recalls at a high rate over a search stream: one answer per send, errors apart', async () => {
+      const agent = name('streamer');
+      await mnemo.memory.upsertEpisodic({
+        memories: [1, 2, 3].map((i) => ({
+          id: `${agent}-${i}`,
+          agent_id: agent,
+          state_vector: vector(i),
+        })),
+      });
+      const stream = mnemo.memory.searchEpisodicStream();
+      const filter = { agent_ids: [agent] };
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          stream.send({ vector: vector((i % 3) + 1), k: 1, filter }),
+        ),
+      );
+      expect(answers.map((a) => a.hits[0]?.memory?.id)).toEqual(
+        Array.from({ length: 50 }, (_, i) => `${agent}-${(i % 3) + 1}`),
+      );
+      const bad = await failure(stream.send({ vector: [1, 2], k: 1 }));
+      expect(bad).toBeInstanceOf(MnemoError);
+      expect([bad.code, bad.field, bad.reason]).toEqual([
+        status.INVALID_ARGUMENT,
+        'vector',
+        'INVALID_FIELD',
+      ]);
+      const after = await stream.send({ vector: vector(2), k: 1, filter, request_id: 77 });
+      expect(after.request_id).toBe(77);
+      expect(stream.pending).toBe(0);
+      await stream.end();
+      const semantic = mnemo.memory.searchSemanticStream();
+      expect((await semantic.send({ vector: vector(9), k: 1 })).error).toBeNull();
+      semantic.cancel();
+      await semantic.end();
+      expect((await failure(semantic.send({ vector: vector(9), k: 1 }))).codeName).toBe(
+        'CANCELLED',
+      );
+    });
+
     it('applies a retried upsert once: every upsert carries a request id', async () => {
       const id = name('once');
       const request = {

@@ -43,6 +43,7 @@ describe('a Python client that learns the services through reflection', () => {
     expect(code, `${stderr}\n(needs ${PYTHON} with python3-grpcio, python3-protobuf)`).toBe(0);
     const report = JSON.parse(stdout) as ClientReport;
     const files = [
+      'google/protobuf/any.proto',
       'grpc/health/v1/health.proto',
       'mnemo/v1/audit.proto',
       'mnemo/v1/cache.proto',

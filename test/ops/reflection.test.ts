@@ -112,7 +112,8 @@ describe('reflection describes the real .proto files', () => {
       const [file, ...imports] = fileDescriptors(response);
       expect(file?.name).toBe('mnemo/v1/memory.proto');
       expect(file?.package).toBe('mnemo.v1');
-      expect(imports).toEqual([]);
+      // Its one import comes along: the Any of a search stream's per-message error status.
+      expect(imports.map((i) => i.name)).toEqual(['google/protobuf/any.proto']);
       const comments = (
         file?.sourceCodeInfo as { location: { leadingComments?: string }[] }
       ).location.map((location) => location.leadingComments ?? '');
@@ -123,7 +124,7 @@ describe('reflection describes the real .proto files', () => {
   it.each(VERSIONS)('has every method of every service, with its types (%s)', async (version) => {
     const files = await reflectedFiles(app.port, version);
     expect(files.map((file) => file.name).sort()).toEqual(
-      [...PROTO_FILES, 'grpc/health/v1/health.proto'].sort(),
+      [...PROTO_FILES, 'grpc/health/v1/health.proto', 'google/protobuf/any.proto'].sort(),
     );
     const reflected = reflectedRoot(files);
     const services = source.nestedArray
@@ -140,6 +141,7 @@ describe('reflection describes the real .proto files', () => {
         expect(other?.resolvedRequestType?.fullName).toBe(method.resolvedRequestType?.fullName);
         expect(other?.resolvedResponseType?.fullName).toBe(method.resolvedResponseType?.fullName);
         expect(other?.responseStream ?? false).toBe(method.responseStream ?? false);
+        expect(other?.requestStream ?? false).toBe(method.requestStream ?? false);
       }
     }
   });

@@ -149,6 +149,10 @@ EVERY_METHOD = [
     ("mnemo.v1.MemoryService", "RecentEpisodic", {"filter": {"agent_ids": ["py"]}, "page_size": 2}),
     ("mnemo.v1.MemoryService", "ListSemantic", {"page_size": 2, "include_vectors": True}),
     ("mnemo.v1.MemoryService", "GetInfo", {}),
+    ("mnemo.v1.MemoryService", "SearchEpisodicStream",
+     {"vector": {"values": [1, 0, 0, 0]}, "k": 1, "request_id": 5}),
+    ("mnemo.v1.MemoryService", "SearchSemanticStream",
+     {"vector": {"values": [0, 0, 1, 0]}, "k": 1, "request_id": 6}),
     ("mnemo.v1.MemoryService", "DeleteEpisodicByFilter",
      {"filter": {"agent_ids": ["py"]}, "allow_match_all": True, "dry_run": True}),
     ("mnemo.v1.MemoryService", "DeleteEpisodic", {"ids": ["py-2"]}),
@@ -186,8 +190,9 @@ EVERY_METHOD = [
 def call_every_method(channel, pool):
     """Calls every method of EVERY_METHOD with messages of the pool's classes; method → answer.
 
-    Each answer is the response as JSON (a server stream: its first message, then cancelled),
-    or the status code's name when the call failed.
+    Each answer is the response as JSON (a server stream: its first message, then cancelled; a
+    bidirectional stream: the answer to its one message), or the status code's name when the
+    call failed.
     """
     answers = {}
     for service, method, request in EVERY_METHOD:
@@ -197,7 +202,13 @@ def call_every_method(channel, pool):
         path = f"/{service}/{method}"
         message = json_format.ParseDict(request, request_class())
         try:
-            if descriptor.server_streaming:
+            if descriptor.client_streaming:
+                [response] = channel.stream_stream(
+                    path,
+                    request_serializer=request_class.SerializeToString,
+                    response_deserializer=response_class.FromString,
+                )(iter([message]), timeout=5)
+            elif descriptor.server_streaming:
                 stream = channel.unary_stream(
                     path,
                     request_serializer=request_class.SerializeToString,

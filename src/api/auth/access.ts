@@ -25,6 +25,8 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = Object.freeze({
   'MemoryService.RecentEpisodic': 'read',
   'MemoryService.ListSemantic': 'read',
   'MemoryService.GetInfo': 'read',
+  'MemoryService.SearchEpisodicStream': 'read',
+  'MemoryService.SearchSemanticStream': 'read',
   'CacheService.Get': 'read',
   'CacheService.Set': 'write',
   'CacheService.Delete': 'write',

@@ -9,7 +9,11 @@ import type {
   SearchRequest,
 } from '../../services/memory/MemoryService.js';
 import { confineAgents, requireAgent, writeOwners } from '../auth/scope.js';
+import type { SearchEpisodicRequest__Output } from '../../generated/mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse } from '../../generated/mnemo/v1/SearchEpisodicResponse.js';
+import type { SearchSemanticRequest__Output } from '../../generated/mnemo/v1/SearchSemanticRequest.js';
+import type { SearchSemanticResponse } from '../../generated/mnemo/v1/SearchSemanticResponse.js';
+import type { CallContext } from '../middleware/types.js';
 import {
   type CodecLimits,
   decodeEpisodicFilter,
@@ -32,9 +36,17 @@ import { decodePageToken, encodePageToken } from '../pageToken.js';
 import { answerSize, budgetAnswer } from './answerBudget.js';
 import { encodeInfo, type InfoSettings } from './info.js';
 
-function episodicHits(hits: SearchHit[]): SearchEpisodicResponse {
+function episodicHits(hits: SearchHit[], requestId = 0): SearchEpisodicResponse {
   return {
     hits: hits.map((h) => ({ memory: encodeEpisodicMemory(h.record), distance: h.distance })),
+    request_id: requestId,
+  };
+}
+
+function semanticHits(hits: SearchHit[], requestId = 0): SearchSemanticResponse {
+  return {
+    hits: hits.map((h) => ({ memory: encodeSemanticMemory(h.record), distance: h.distance })),
+    request_id: requestId,
   };
 }
 
@@ -55,12 +67,32 @@ function confineSearch(principal: Principal, query: SearchRequest, prefix: strin
  * The MemoryService RPCs: decode and validate, confine episodic memories to the agents of the
  * call's token (writes of their memories only; reads and filters within them; another agent's
  * memory is as if it did not exist), call the domain service, encode. Semantic memories are
- * read by every token and written by admin tokens (auth/access.ts).
+ * read by every token and written by admin tokens (auth/access.ts). The search streams answer
+ * each message as the unary search would (same decoding, scope, pipeline), echoing its
+ * request_id; a message that fails gets its own error, the unary call's status.
  */
 export function memoryHandlers(
   service: MemoryService,
   limits: CodecLimits & InfoSettings,
 ): AsyncHandlers<MemoryServiceHandlers> {
+  const searchEpisodic = async (
+    request: SearchEpisodicRequest__Output,
+    context: CallContext,
+    requestId?: number,
+  ): Promise<SearchEpisodicResponse> => {
+    const query = confineSearch(context.principal, decodeSearchEpisodic(request, limits), '');
+    budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
+    return episodicHits(await service.search('episodic', query, context), requestId);
+  };
+  const searchSemantic = async (
+    request: SearchSemanticRequest__Output,
+    context: CallContext,
+    requestId?: number,
+  ): Promise<SearchSemanticResponse> => {
+    const query = decodeSearchSemantic(request, limits);
+    budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
+    return semanticHits(await service.search('semantic', query, context), requestId);
+  };
   return {
     UpsertEpisodic: async (request, { principal }) => {
       const memories = decodeEpisodicMemories(request.memories, limits);
@@ -115,18 +147,17 @@ export function memoryHandlers(
         }),
       };
     },
-    SearchEpisodic: async (request, context) => {
-      const query = confineSearch(context.principal, decodeSearchEpisodic(request, limits), '');
-      budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
-      return episodicHits(await service.search('episodic', query, context));
+    SearchEpisodic: (request, context) => searchEpisodic(request, context),
+    SearchSemantic: (request, context) => searchSemantic(request, context),
+    SearchEpisodicStream: {
+      answer: (request, context) => searchEpisodic(request, context, request.request_id),
+      failed: (request, error) => ({ hits: [], request_id: request.request_id, error }),
+      timeoutMs: (request) => request.timeout_ms,
     },
-    SearchSemantic: async (request, context) => {
-      const query = decodeSearchSemantic(request, limits);
-      budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
-      const hits = await service.search('semantic', query, context);
-      return {
-        hits: hits.map((h) => ({ memory: encodeSemanticMemory(h.record), distance: h.distance })),
-      };
+    SearchSemanticStream: {
+      answer: (request, context) => searchSemantic(request, context, request.request_id),
+      failed: (request, error) => ({ hits: [], request_id: request.request_id, error }),
+      timeoutMs: (request) => request.timeout_ms,
     },
     BatchSearchEpisodic: async (request, context) => {
       if (request.searches.length > limits.maxBatch) {
@@ -148,7 +179,7 @@ export function memoryHandlers(
         bytes: sizes.reduce((sum, s) => sum + s.bytes, 0),
       });
       const results = await Promise.all(queries.map((q) => service.search('episodic', q, context)));
-      return { results: results.map(episodicHits) };
+      return { results: results.map((hits) => episodicHits(hits)) };
     },
     RecentEpisodic: async (request, { principal }) => {
       const orderField = decodeRecentOrder('order', request.order);

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type {
   sendUnaryData,
+  ServerDuplexStream,
   ServerUnaryCall,
   ServerWritableStream,
   ServiceDefinition,
@@ -11,9 +12,11 @@ import type { Logger } from 'pino';
 import { UndecodableRequest, isGuarded } from '../wire/guard.js';
 import { UNRESTRICTED } from '../../model/Principal.js';
 import { statusFromError } from './errors.js';
+import { serveMessages } from './bidiStream.js';
 import { streamSender } from './streamSend.js';
 import type {
   AsyncHandlers,
+  BidiStreamHandler,
   CallContext,
   Middleware,
   ServerStreamHandler,
@@ -27,12 +30,22 @@ export interface BindOptions {
    * the stream is ended RESOURCE_EXHAUSTED; absent or 0: no limit.
    */
   readonly streamIdleTimeoutMs?: number;
+  /**
+   * MNEMO_STREAM_MAX_INFLIGHT: messages of one bidirectional stream read and not yet answered;
+   * absent: DEFAULT_STREAM_MAX_INFLIGHT.
+   */
+  readonly streamMaxInflight?: number;
 }
+
+/** Messages of a bidirectional stream in flight when BindOptions do not say. */
+export const DEFAULT_STREAM_MAX_INFLIGHT = 64;
 
 /**
  * Binds a service's async handlers to grpc-js: every call runs through `middleware` in order,
  * then its handler, and is answered exactly once; a rejection anywhere becomes a status through
- * the one error mapping (statusFromError). Unary and server-streaming methods are supported.
+ * the one error mapping (statusFromError). Unary, server-streaming and bidirectional methods are
+ * supported; a bidirectional stream runs the middleware once, then answers each of its messages
+ * (bidiStream.ts: flow-controlled, one answer or error status per message).
  * The definition must be guarded (wire/guard.ts, as served by protos.ts and health.ts): a request
  * whose bytes are not a valid message is answered INVALID_ARGUMENT before any middleware runs.
  * A stream whose client does not read for `options.streamIdleTimeoutMs` is ended
@@ -49,10 +62,22 @@ export function bindService<H extends UntypedServiceImplementation>(
   for (const [name, handler] of Object.entries<unknown>(handlers)) {
     const method = definition[name];
     if (method === undefined) throw new Error(`bindService: no method ${name} in the definition`);
-    if (method.requestStream) throw new Error(`bindService: ${name} streams requests`);
+    if (method.requestStream && !method.responseStream) {
+      throw new Error(`bindService: ${name} is a client stream`);
+    }
     if (!isGuarded(method)) throw new Error(`bindService: ${name} has an unguarded deserializer`);
     const [, service = '', rpc = ''] = method.path.split('/');
     const label = `${service.split('.').pop() ?? service}.${rpc}`;
+    if (method.requestStream) {
+      bound[name] = bidiStream(
+        label,
+        handler as BidiStreamHandler<unknown, unknown>,
+        middleware,
+        log,
+        options,
+      );
+      continue;
+    }
     bound[name] = method.responseStream
       ? serverStream(
           label,
@@ -82,10 +107,10 @@ const CANCELLED_BY_CLIENT = Object.freeze(new Error('the client cancelled the ca
 function callContext(
   method: string,
   streaming: boolean,
-  call: Pick<
-    ServerUnaryCall<unknown, unknown>,
-    'getDeadline' | 'getPeer' | 'metadata' | 'once' | 'off'
-  >,
+  call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'getPeer' | 'metadata'> & {
+    once(event: 'cancelled', listener: () => void): unknown;
+    off(event: 'cancelled', listener: () => void): unknown;
+  },
 ): { context: CallContext; controller: AbortController; answered: () => void } {
   const controller = new AbortController();
   // Every search of a batch call listens to this one signal.
@@ -166,6 +191,44 @@ function serverStream(
     const { context, controller, answered } = callContext(method, true, call);
     const send = streamSender(call, controller.signal, options.streamIdleTimeoutMs ?? 0);
     runChain(middleware, context, (derived) => handler(call.request, derived, send)).then(
+      () => {
+        answered();
+        if (!controller.signal.aborted) call.end();
+      },
+      (error: unknown) => {
+        answered();
+        if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
+      },
+    );
+  };
+}
+
+/**
+ * A bidirectional stream: the middleware runs once for the whole stream (its slots, its token's
+ * scope), then serveMessages answers every message; the stream ends OK once the client
+ * half-closed and everything is answered, with the mapped status when it fails as a whole, and
+ * not at all once the client cancelled.
+ */
+function bidiStream(
+  method: string,
+  handler: BidiStreamHandler<unknown, unknown>,
+  middleware: readonly Middleware[],
+  log: Logger,
+  options: BindOptions,
+): UntypedHandleCall {
+  const limits = {
+    maxInflight: options.streamMaxInflight ?? DEFAULT_STREAM_MAX_INFLIGHT,
+    idleTimeoutMs: options.streamIdleTimeoutMs ?? 0,
+  };
+  return (call: ServerDuplexStream<unknown, unknown>) => {
+    const { context, controller, answered } = callContext(method, true, call);
+    // Nothing is read before the middleware admitted the stream.
+    call.pause();
+    runChain(middleware, context, (derived) => {
+      const served = serveMessages(call, handler, derived, limits, log);
+      call.resume();
+      return served;
+    }).then(
       () => {
         answered();
         if (!controller.signal.aborted) call.end();

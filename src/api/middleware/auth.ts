@@ -7,7 +7,7 @@ import { roleMayCall } from '../auth/access.js';
 import type { Quota } from '../auth/tokenFile.js';
 import type { TokenTable } from '../auth/TokenTable.js';
 import { LogThrottle } from './logThrottle.js';
-import type { Middleware } from './types.js';
+import type { CallContext, Middleware } from './types.js';
 
 /** Why a call was denied: the `reason` label of mnemo_auth_denied_total. */
 export type DenialReason = 'missing_token' | 'invalid_token' | 'role' | 'scope' | 'quota';
@@ -51,7 +51,8 @@ function bearerToken(metadata: Metadata): string | null {
  * Authentication and authorization of every call of the mnemo services, when the server has a
  * token file: the bearer token must be one of the file's (else UNAUTHENTICATED), its role must
  * allow the method (else PERMISSION_DENIED), and its quota, if any, must have a request left
- * (else RESOURCE_EXHAUSTED with a pushback). The handlers then see the token's principal and
+ * (else RESOURCE_EXHAUSTED with a pushback; each message of a request stream takes one more,
+ * through `CallContext.admitMessage`). The handlers then see the token's principal and
  * confine the call to its agents; a PERMISSION_DENIED they raise is counted and logged here too.
  * Every denial is counted by reason and logged with the token's name and the method, never the
  * token; alike denials log one line a second at most (with how many were not logged).
@@ -83,24 +84,34 @@ export function authenticate(options: AuthOptions): Middleware {
       deny('role', context.method, principal.name);
       throw permissionDenied(null, `a ${principal.role} token may not call ${context.method}`);
     }
-    if (quota !== null) {
-      const admitted = await options.quota(principal, quota);
-      if (!admitted.allowed) {
-        deny('quota', context.method, principal.name);
-        throw new DomainError(
-          'resource_exhausted',
-          "this token's request quota is spent; retry after the pushback",
-          admitted.retryAfterMs,
-          { reason: 'QUOTA_EXHAUSTED' },
-        );
-      }
-    }
-    try {
-      return await next({ ...context, principal });
-    } catch (error) {
+    const admit =
+      quota === null
+        ? undefined
+        : async (): Promise<void> => {
+            const admitted = await options.quota(principal, quota);
+            if (!admitted.allowed) {
+              deny('quota', context.method, principal.name);
+              throw new DomainError(
+                'resource_exhausted',
+                "this token's request quota is spent; retry after the pushback",
+                admitted.retryAfterMs,
+                { reason: 'QUOTA_EXHAUSTED' },
+              );
+            }
+          };
+    if (admit !== undefined) await admit();
+    const denied = (error: unknown): void => {
       if (error instanceof DomainError && error.kind === 'permission_denied') {
         deny('scope', context.method, principal.name);
       }
+    };
+    const derived: CallContext = context.streaming
+      ? { ...context, principal, messageFailed: denied, ...(admit && { admitMessage: admit }) }
+      : { ...context, principal };
+    try {
+      return await next(derived);
+    } catch (error) {
+      denied(error);
       throw error;
     }
   };

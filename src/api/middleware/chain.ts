@@ -11,8 +11,8 @@ import type { Middleware } from './types.js';
  * 1. metrics: every call of every service, reflection's included, is counted with the status
  *    sent. It is a grpc-js interceptor rather than a Middleware, because statuses grpc-js sends
  *    itself (undecodable requests, message sizes, deadlines it enforces) never reach a handler;
- *    then, on request streams only (reflection), undecodable messages end the call
- *    INVALID_ARGUMENT (wire/streamGuard.ts);
+ *    then, on request streams only (reflection, the search streams), undecodable messages end
+ *    the call INVALID_ARGUMENT (wire/streamGuard.ts);
  * 2. auth: the bearer token, its role and quota (auth.ts); the handler sees its principal;
  * 3. limits (the mnemo services): RESOURCE_EXHAUSTED with a pushback beyond the calls in flight
  *    in total or on one connection, or the streams open (limits.ts);

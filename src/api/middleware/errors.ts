@@ -1,7 +1,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { DomainError, type DomainErrorKind } from '../../model/errors.js';
-import { encodeStatus, type StatusDetails } from './statusDetails.js';
+import { encodeStatus, packDetails, type PackedAny, type StatusDetails } from './statusDetails.js';
 
 const STATUS: Readonly<Record<DomainErrorKind, status>> = {
   invalid_argument: status.INVALID_ARGUMENT,
@@ -42,6 +42,29 @@ export function statusFromError(
   }
   log.error({ err: error, method }, 'internal error');
   return { code: status.INTERNAL, details: 'internal error' };
+}
+
+/**
+ * The status of one failed message of a request stream (a google.rpc.Status as a message field):
+ * the code, message and details statusFromError gives a unary call failing the same way.
+ */
+export interface MessageStatus {
+  code: number;
+  message: string;
+  details: PackedAny[];
+}
+
+/** statusFromError for one message of a stream, whose failure does not end the stream. */
+export function messageStatus(error: unknown, log: Logger, method: string): MessageStatus {
+  if (error instanceof DomainError) {
+    return {
+      code: STATUS[error.kind],
+      message: error.message,
+      details: packDetails(details(error)),
+    };
+  }
+  log.error({ err: error, method }, 'internal error');
+  return { code: status.INTERNAL, message: 'internal error', details: [] };
 }
 
 /** What a domain error's status details say (see statusFromError). */

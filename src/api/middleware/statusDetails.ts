@@ -32,9 +32,21 @@ export interface StatusDetails {
   retryDelayMs?: number;
 }
 
+/** A google.protobuf.Any, as proto-loader encodes one from an object. */
+export interface PackedAny {
+  type_url: string;
+  value: Buffer;
+}
+
 /** The bytes of a google.rpc.Status { code, message, details }. */
 export function encodeStatus(code: number, message: string, details: StatusDetails): Buffer {
-  const any: Buffer[] = [packAny('ErrorInfo', errorInfo(details.errorInfo))];
+  const any = packDetails(details).map((a) => concat(string(1, a.type_url), bytes(2, a.value)));
+  return concat(varintField(1, code), string(2, message), ...any.map((a) => bytes(3, a)));
+}
+
+/** The `details` of a google.rpc.Status, each packed in an Any (what encodeStatus writes). */
+export function packDetails(details: StatusDetails): PackedAny[] {
+  const any: PackedAny[] = [packAny('ErrorInfo', errorInfo(details.errorInfo))];
   if (details.fieldViolations !== undefined && details.fieldViolations.length > 0) {
     const violations = details.fieldViolations.map((v) =>
       bytes(1, concat(string(1, v.field), string(2, v.description))),
@@ -55,7 +67,7 @@ export function encodeStatus(code: number, message: string, details: StatusDetai
     );
     any.push(packAny('RetryInfo', bytes(1, duration)));
   }
-  return concat(varintField(1, code), string(2, message), ...any.map((a) => bytes(3, a)));
+  return any;
 }
 
 function errorInfo(info: StatusDetails['errorInfo']): Buffer {
@@ -65,8 +77,8 @@ function errorInfo(info: StatusDetails['errorInfo']): Buffer {
   return concat(string(1, info.reason), string(2, info.domain), ...entries);
 }
 
-function packAny(type: string, value: Buffer): Buffer {
-  return concat(string(1, `${TYPE_PREFIX}${type}`), bytes(2, value));
+function packAny(type: string, value: Buffer): PackedAny {
+  return { type_url: `${TYPE_PREFIX}${type}`, value };
 }
 
 function concat(...parts: Buffer[]): Buffer {

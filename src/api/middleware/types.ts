@@ -1,10 +1,12 @@
 import type {
   Metadata,
+  handleBidiStreamingCall,
   handleServerStreamingCall,
   handleUnaryCall,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { Principal } from '../../model/Principal.js';
+import type { MessageStatus } from './errors.js';
 
 /** What a handler knows of its call besides the request. */
 export interface CallContext {
@@ -21,6 +23,16 @@ export interface CallContext {
   readonly peer: string;
   /** Who the call acts for: UNRESTRICTED until authentication (middleware/auth.ts) says. */
   readonly principal: Principal;
+  /**
+   * Set by authentication when the token has a request quota: takes one request of it for one
+   * message of a request stream, or throws RESOURCE_EXHAUSTED (the stream itself took one).
+   */
+  readonly admitMessage?: () => Promise<void>;
+  /**
+   * Set by authentication: told of the error one message of a request stream failed with, so
+   * that a PERMISSION_DENIED of a message is counted and logged as a unary call's is.
+   */
+  readonly messageFailed?: (error: unknown) => void;
 }
 
 export type UnaryHandler<Request, Response> = (
@@ -40,18 +52,34 @@ export type ServerStreamHandler<Request, Response> = (
 ) => Promise<void>;
 
 /**
+ * A bidirectional stream answered message by message (bindService reads, bounds the messages in
+ * flight, writes with backpressure): each request message gets exactly one response, `answer`'s,
+ * or `failed`'s when `answer` rejects — the stream goes on. The context of a message is the
+ * stream's, with its deadline the sooner of the stream's and `timeoutMs(request)` ms from its
+ * arrival (0: the stream's) and its signal aborted when the stream is cancelled or that time
+ * passes.
+ */
+export interface BidiStreamHandler<Request, Response> {
+  answer(request: Request, context: CallContext): Promise<Response>;
+  failed(request: Request, error: MessageStatus): Response;
+  timeoutMs(request: Request): number;
+}
+
+/**
  * The async handlers of a service, typed from its generated `*Handlers` interface: one per RPC,
  * with the request and response types of the protos.
  */
 export type AsyncHandlers<H extends UntypedServiceImplementation> = {
-  [M in keyof H as string extends M ? never : M]: H[M] extends handleUnaryCall<
+  [M in keyof H as string extends M ? never : M]: H[M] extends handleBidiStreamingCall<
     infer Request,
     infer Response
   >
-    ? UnaryHandler<Request, Response>
-    : H[M] extends handleServerStreamingCall<infer Request, infer Response>
-      ? ServerStreamHandler<Request, Response>
-      : never;
+    ? BidiStreamHandler<Request, Response>
+    : H[M] extends handleUnaryCall<infer Request, infer Response>
+      ? UnaryHandler<Request, Response>
+      : H[M] extends handleServerStreamingCall<infer Request, infer Response>
+        ? ServerStreamHandler<Request, Response>
+        : never;
 };
 
 /**

@@ -34,9 +34,9 @@ export function decodeTotally(definition: ServiceDefinition): ServiceDefinition 
 }
 
 /**
- * On methods that stream requests (bindService serves none: its handlers answer an
- * UndecodableRequest themselves), a request message that did not decode ends the call
- * INVALID_ARGUMENT, naming the field, and never reaches the handler.
+ * On methods that stream requests (reflection; bindService's bidirectional streams, e.g.
+ * MemoryService.SearchEpisodicStream, whose guarded deserializer names the field), a request
+ * message that did not decode ends the call INVALID_ARGUMENT and never reaches the handler.
  */
 export const undecodableInterceptor: ServerInterceptor = (method, call) => {
   if (!method.requestStream) return new ServerInterceptingCall(call);

@@ -31,6 +31,7 @@ from .types import (
     SemanticHit,
     SemanticMemory,
     SemanticOrder,
+    SemanticSearch,
     Published,
     Session,
     SessionChange,
@@ -39,6 +40,7 @@ from .types import (
     SignalMessage,
     SignalSide,
     Started,
+    StreamAnswer,
     Traded,
 )
 
@@ -71,6 +73,8 @@ __all__ = [
     "SemanticHit",
     "SemanticMemory",
     "SemanticOrder",
+    "SemanticSearch",
+    "StreamAnswer",
     "Published",
     "Session",
     "SessionChange",

@@ -8,9 +8,10 @@ The return annotations name the result; the asyncio client's methods are awaited
 from __future__ import annotations
 
 import uuid
-from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import convert
+from .errors import from_message_status
 from ._pb.mnemo.v1 import (
     audit_pb2,
     cache_pb2,
@@ -38,6 +39,7 @@ from .types import (
     SemanticHit,
     SemanticMemory,
     SemanticOrder,
+    SemanticSearch,
     Session,
     SessionChange,
     SessionStatus,
@@ -45,6 +47,7 @@ from .types import (
     Signal,
     SignalMessage,
     Started,
+    StreamAnswer,
     Traded,
     VectorLike,
 )
@@ -62,6 +65,40 @@ class _Api:
 
     def _stream(self, method: str, request: Any, parse: Any, timeout: Timeout) -> Any:
         return self._invoker.stream(getattr(self._stub, method), request, parse, timeout)
+
+
+def _tagged(searches: Any, encode: Callable[[Any], Any], message_timeout: Timeout) -> Any:
+    """The requests of a search stream: each search encoded, its position as request_id + 1."""
+    timeout_ms = max(1, round(message_timeout * 1000)) if message_timeout else 0
+
+    def tag(index: int, search: Any) -> Any:
+        request = encode(search)
+        request.request_id = index + 1
+        request.timeout_ms = timeout_ms
+        return request
+
+    if hasattr(searches, "__aiter__"):
+
+        async def tagged_async() -> Any:
+            index = 0
+            async for search in searches:
+                yield tag(index, search)
+                index += 1
+
+        return tagged_async()
+    return (tag(i, s) for i, s in enumerate(searches))
+
+
+def _answers(decode: Callable[[Any], list]) -> Callable[[Any], StreamAnswer]:
+    """Parses one response of a search stream into its StreamAnswer."""
+
+    def parse(response: Any) -> StreamAnswer:
+        index = response.request_id - 1
+        if response.HasField("error"):
+            return StreamAnswer(index, [], from_message_status(response.error))
+        return StreamAnswer(index, decode(response))
+
+    return parse
 
 
 class MemoryApi(_Api):
@@ -171,6 +208,35 @@ class MemoryApi(_Api):
         )
         convert.encode_semantic_filter(request.filter, filter)
         return self._unary("SearchSemantic", request, convert.decode_semantic_hits, timeout)
+
+    def search_episodic_stream(
+        self,
+        searches: Iterable[EpisodicSearch],
+        message_timeout: Timeout = None,
+        timeout: Timeout = None,
+    ) -> Iterator[StreamAnswer[EpisodicHit]]:
+        """High-rate recall over one stream (SearchEpisodicStream), far cheaper per search.
+
+        Every search of ``searches`` (sent as it is iterated: a generator may feed it live; an
+        async iterable too with AsyncMnemoClient) gets exactly one StreamAnswer, in the order the
+        server answers; its ``index`` is the search's position. A search that fails has its
+        ``error`` (the MnemoError the unary call would raise) and the stream goes on.
+        ``message_timeout`` (s) bounds each search, ``timeout`` the whole stream (default: none).
+        """
+        requests = _tagged(searches, convert.encode_episodic_search, message_timeout)
+        parse = _answers(convert.decode_episodic_hits)
+        return self._invoker.bidi(self._stub.SearchEpisodicStream, requests, parse, timeout)
+
+    def search_semantic_stream(
+        self,
+        searches: Iterable[SemanticSearch],
+        message_timeout: Timeout = None,
+        timeout: Timeout = None,
+    ) -> Iterator[StreamAnswer[SemanticHit]]:
+        """Semantic searches over one stream (SearchSemanticStream), as search_episodic_stream."""
+        requests = _tagged(searches, convert.encode_semantic_search, message_timeout)
+        parse = _answers(convert.decode_semantic_hits)
+        return self._invoker.bidi(self._stub.SearchSemanticStream, requests, parse, timeout)
 
     def batch_search_episodic(
         self, searches: Sequence[EpisodicSearch], timeout: Timeout = None

@@ -21,6 +21,7 @@ from .types import (
     SemanticFilter,
     SemanticHit,
     SemanticMemory,
+    SemanticSearch,
     Session,
     SessionChange,
     SessionStatus,
@@ -179,6 +180,19 @@ def encode_episodic_search(search: EpisodicSearch) -> memory_pb2.SearchEpisodicR
         include_vectors=search.include_vectors,
     )
     encode_episodic_filter(request.filter, search.filter)
+    return request
+
+
+def encode_semantic_search(search: SemanticSearch) -> memory_pb2.SearchSemanticRequest:
+    request = memory_pb2.SearchSemanticRequest(
+        vector=encode_vector(search.vector),
+        k=search.k,
+        ef_runtime=search.ef_runtime,
+        exact=search.exact,
+        include_vectors=search.include_vectors,
+        touch=search.touch,
+    )
+    encode_semantic_filter(request.filter, search.filter)
     return request
 
 

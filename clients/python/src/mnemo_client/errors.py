@@ -113,6 +113,26 @@ def error_from(code, details_text, trailing_metadata) -> MnemoError:
     )
 
 
+_CODES = {code.value[0]: code for code in grpc.StatusCode}
+
+
+def from_message_status(status) -> MnemoError:
+    """The MnemoError of one search stream message's ``error`` (a google.rpc.Status's fields)."""
+    try:
+        parsed = _parse_details(status.SerializeToString())
+    except Exception:  # malformed details must not hide the status itself
+        parsed = _Details()
+    return MnemoError(
+        _CODES.get(status.code, grpc.StatusCode.UNKNOWN),
+        status.message,
+        field=_field_of(parsed.violations),
+        violations=parsed.violations,
+        reason=parsed.reason,
+        metadata=parsed.metadata,
+        retry_after_s=parsed.retry_after_s,
+    )
+
+
 def from_rpc_error(error: grpc.RpcError) -> MnemoError:
     """The MnemoError of a grpc.RpcError raised by a sync call or stream."""
     code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Callable, Iterator, Optional
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Optional, Union
 
 import grpc
 import grpc.aio
@@ -41,6 +41,21 @@ class SyncInvoker:
 
         return messages()
 
+    def bidi(self, method: Any, requests: Iterable, parse: Parse, timeout: Optional[float]):
+        """A bidirectional stream: ``requests`` are sent as iterated, answers yielded parsed."""
+        call = method(iter(requests), timeout=timeout, metadata=self._metadata)
+
+        def messages() -> Iterator:
+            try:
+                for message in call:
+                    yield parse(message)
+            except grpc.RpcError as error:
+                raise from_rpc_error(error) from None
+            finally:
+                call.cancel()
+
+        return messages()
+
 
 class AsyncInvoker:
     """asyncio calls: results are awaited, streams are async iterators."""
@@ -63,6 +78,27 @@ class AsyncInvoker:
     ) -> AsyncIterator:
         async def messages() -> AsyncIterator:
             call = method(request, timeout=timeout, metadata=self._metadata)
+            try:
+                async for message in call:
+                    yield parse(message)
+            except grpc.aio.AioRpcError as error:
+                raise from_rpc_error(error) from None
+            finally:
+                call.cancel()
+
+        return messages()
+
+    def bidi(
+        self,
+        method: Any,
+        requests: Union[Iterable, AsyncIterator],
+        parse: Parse,
+        timeout: Optional[float],
+    ) -> AsyncIterator:
+        """A bidirectional stream: ``requests`` (iterable or async) sent, answers yielded parsed."""
+
+        async def messages() -> AsyncIterator:
+            call = method(requests, timeout=timeout, metadata=self._metadata)
             try:
                 async for message in call:
                     yield parse(message)

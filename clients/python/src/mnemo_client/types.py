@@ -113,6 +113,19 @@ class EpisodicSearch:
     include_vectors: bool = False
 
 
+@dataclass(frozen=True)
+class SemanticSearch:
+    """One search of a semantic search stream (search_semantic_stream)."""
+
+    vector: VectorLike
+    k: int = 10
+    filter: Optional[SemanticFilter] = None
+    ef_runtime: int = 0
+    exact: bool = False
+    include_vectors: bool = False
+    touch: bool = False
+
+
 @dataclass
 class EpisodicHit:
     memory: EpisodicMemory
@@ -123,6 +136,19 @@ class EpisodicHit:
 class SemanticHit:
     memory: SemanticMemory
     distance: float
+
+
+@dataclass
+class StreamAnswer(Generic[T]):
+    """The answer to one search of a search stream, in the order the server answered.
+
+    ``index`` is the search's position among those sent; ``hits`` its hits, or ``error`` (a
+    MnemoError, as the unary call would raise) when this search failed — the stream goes on.
+    """
+
+    index: int
+    hits: List[T]
+    error: Optional[Exception] = None
 
 
 @dataclass

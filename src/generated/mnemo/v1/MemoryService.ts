@@ -120,6 +120,11 @@ export interface MemoryServiceClient extends grpc.Client {
   searchEpisodic(argument: _mnemo_v1_SearchEpisodicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_SearchEpisodicResponse__Output>): grpc.ClientUnaryCall;
   searchEpisodic(argument: _mnemo_v1_SearchEpisodicRequest, callback: grpc.requestCallback<_mnemo_v1_SearchEpisodicResponse__Output>): grpc.ClientUnaryCall;
   
+  SearchEpisodicStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse__Output>;
+  SearchEpisodicStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse__Output>;
+  searchEpisodicStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse__Output>;
+  searchEpisodicStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse__Output>;
+  
   SearchSemantic(argument: _mnemo_v1_SearchSemanticRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_SearchSemanticResponse__Output>): grpc.ClientUnaryCall;
   SearchSemantic(argument: _mnemo_v1_SearchSemanticRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_SearchSemanticResponse__Output>): grpc.ClientUnaryCall;
   SearchSemantic(argument: _mnemo_v1_SearchSemanticRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_SearchSemanticResponse__Output>): grpc.ClientUnaryCall;
@@ -128,6 +133,11 @@ export interface MemoryServiceClient extends grpc.Client {
   searchSemantic(argument: _mnemo_v1_SearchSemanticRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_SearchSemanticResponse__Output>): grpc.ClientUnaryCall;
   searchSemantic(argument: _mnemo_v1_SearchSemanticRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_SearchSemanticResponse__Output>): grpc.ClientUnaryCall;
   searchSemantic(argument: _mnemo_v1_SearchSemanticRequest, callback: grpc.requestCallback<_mnemo_v1_SearchSemanticResponse__Output>): grpc.ClientUnaryCall;
+  
+  SearchSemanticStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticResponse__Output>;
+  SearchSemanticStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticResponse__Output>;
+  searchSemanticStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticResponse__Output>;
+  searchSemanticStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticResponse__Output>;
   
   UpsertEpisodic(argument: _mnemo_v1_UpsertEpisodicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mnemo_v1_UpsertEpisodicResponse__Output>): grpc.ClientUnaryCall;
   UpsertEpisodic(argument: _mnemo_v1_UpsertEpisodicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mnemo_v1_UpsertEpisodicResponse__Output>): grpc.ClientUnaryCall;
@@ -170,7 +180,11 @@ export interface MemoryServiceHandlers extends grpc.UntypedServiceImplementation
   
   SearchEpisodic: grpc.handleUnaryCall<_mnemo_v1_SearchEpisodicRequest__Output, _mnemo_v1_SearchEpisodicResponse>;
   
+  SearchEpisodicStream: grpc.handleBidiStreamingCall<_mnemo_v1_SearchEpisodicRequest__Output, _mnemo_v1_SearchEpisodicResponse>;
+  
   SearchSemantic: grpc.handleUnaryCall<_mnemo_v1_SearchSemanticRequest__Output, _mnemo_v1_SearchSemanticResponse>;
+  
+  SearchSemanticStream: grpc.handleBidiStreamingCall<_mnemo_v1_SearchSemanticRequest__Output, _mnemo_v1_SearchSemanticResponse>;
   
   UpsertEpisodic: grpc.handleUnaryCall<_mnemo_v1_UpsertEpisodicRequest__Output, _mnemo_v1_UpsertEpisodicResponse>;
   
@@ -189,7 +203,9 @@ export interface MemoryServiceDefinition extends grpc.ServiceDefinition {
   ListSemantic: MethodDefinition<_mnemo_v1_ListSemanticRequest, _mnemo_v1_ListSemanticResponse, _mnemo_v1_ListSemanticRequest__Output, _mnemo_v1_ListSemanticResponse__Output>
   RecentEpisodic: MethodDefinition<_mnemo_v1_RecentEpisodicRequest, _mnemo_v1_RecentEpisodicResponse, _mnemo_v1_RecentEpisodicRequest__Output, _mnemo_v1_RecentEpisodicResponse__Output>
   SearchEpisodic: MethodDefinition<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse, _mnemo_v1_SearchEpisodicRequest__Output, _mnemo_v1_SearchEpisodicResponse__Output>
+  SearchEpisodicStream: MethodDefinition<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicResponse, _mnemo_v1_SearchEpisodicRequest__Output, _mnemo_v1_SearchEpisodicResponse__Output>
   SearchSemantic: MethodDefinition<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticResponse, _mnemo_v1_SearchSemanticRequest__Output, _mnemo_v1_SearchSemanticResponse__Output>
+  SearchSemanticStream: MethodDefinition<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticResponse, _mnemo_v1_SearchSemanticRequest__Output, _mnemo_v1_SearchSemanticResponse__Output>
   UpsertEpisodic: MethodDefinition<_mnemo_v1_UpsertEpisodicRequest, _mnemo_v1_UpsertEpisodicResponse, _mnemo_v1_UpsertEpisodicRequest__Output, _mnemo_v1_UpsertEpisodicResponse__Output>
   UpsertSemantic: MethodDefinition<_mnemo_v1_UpsertSemanticRequest, _mnemo_v1_UpsertSemanticResponse, _mnemo_v1_UpsertSemanticRequest__Output, _mnemo_v1_UpsertSemanticResponse__Output>
 }

@@ -80,6 +80,16 @@ class MemoryServiceStub(object):
                 request_serializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticRequest.SerializeToString,
                 response_deserializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticResponse.FromString,
                 )
+        self.SearchEpisodicStream = channel.stream_stream(
+                '/mnemo.v1.MemoryService/SearchEpisodicStream',
+                request_serializer=mnemo_dot_v1_dot_memory__pb2.SearchEpisodicRequest.SerializeToString,
+                response_deserializer=mnemo_dot_v1_dot_memory__pb2.SearchEpisodicResponse.FromString,
+                )
+        self.SearchSemanticStream = channel.stream_stream(
+                '/mnemo.v1.MemoryService/SearchSemanticStream',
+                request_serializer=mnemo_dot_v1_dot_memory__pb2.SearchSemanticRequest.SerializeToString,
+                response_deserializer=mnemo_dot_v1_dot_memory__pb2.SearchSemanticResponse.FromString,
+                )
 
 
 class MemoryServiceServicer(object):
@@ -137,6 +147,8 @@ class MemoryServiceServicer(object):
 
     def SearchEpisodic(self, request, context):
         """The k episodic memories nearest to a vector by cosine distance, within a filter.
+        (Its messages are SearchEpisodicStream's too.)
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -144,6 +156,8 @@ class MemoryServiceServicer(object):
 
     def SearchSemantic(self, request, context):
         """The k semantic memories nearest to a vector by cosine distance, within a filter.
+        (Its messages are SearchSemanticStream's too.)
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -174,6 +188,30 @@ class MemoryServiceServicer(object):
     def ListSemantic(self, request, context):
         """Semantic memories passing a filter, a page at a time, in a chosen order (ties by id
         ascending), vectors included on request: what an export or a review of concepts reads.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchEpisodicStream(self, request_iterator, context):
+        """Episodic searches over one stream, for high-rate recall: each request message gets exactly
+        one response message, tagged with its request_id, in any order. A failing message gets its
+        own error and the stream goes on; a cancelled stream stops its searches.
+        (The messages of SearchEpisodic, whose results it equals.)
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchSemanticStream(self, request_iterator, context):
+        """Semantic searches over one stream, as SearchEpisodicStream.
+        (The messages of SearchSemantic.)
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -246,6 +284,16 @@ def add_MemoryServiceServicer_to_server(servicer, server):
                     servicer.ListSemantic,
                     request_deserializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticRequest.FromString,
                     response_serializer=mnemo_dot_v1_dot_memory__pb2.ListSemanticResponse.SerializeToString,
+            ),
+            'SearchEpisodicStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.SearchEpisodicStream,
+                    request_deserializer=mnemo_dot_v1_dot_memory__pb2.SearchEpisodicRequest.FromString,
+                    response_serializer=mnemo_dot_v1_dot_memory__pb2.SearchEpisodicResponse.SerializeToString,
+            ),
+            'SearchSemanticStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.SearchSemanticStream,
+                    request_deserializer=mnemo_dot_v1_dot_memory__pb2.SearchSemanticRequest.FromString,
+                    response_serializer=mnemo_dot_v1_dot_memory__pb2.SearchSemanticResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -476,5 +524,39 @@ class MemoryService(object):
         return grpc.experimental.unary_unary(request, target, '/mnemo.v1.MemoryService/ListSemantic',
             mnemo_dot_v1_dot_memory__pb2.ListSemanticRequest.SerializeToString,
             mnemo_dot_v1_dot_memory__pb2.ListSemanticResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SearchEpisodicStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(request_iterator, target, '/mnemo.v1.MemoryService/SearchEpisodicStream',
+            mnemo_dot_v1_dot_memory__pb2.SearchEpisodicRequest.SerializeToString,
+            mnemo_dot_v1_dot_memory__pb2.SearchEpisodicResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SearchSemanticStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(request_iterator, target, '/mnemo.v1.MemoryService/SearchSemanticStream',
+            mnemo_dot_v1_dot_memory__pb2.SearchSemanticRequest.SerializeToString,
+            mnemo_dot_v1_dot_memory__pb2.SearchSemanticResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
