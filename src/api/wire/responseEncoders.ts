@@ -5,13 +5,13 @@ import protobuf from 'protobufjs';
  * Whether a message type can be encoded straight from the plain objects the handlers answer:
  * every field, down the nested messages, is a scalar, string, bytes, map or message that
  * protobufjs's encoder writes from a plain value exactly as from the message `fromObject` makes
- * of it. Enums are not (the handlers give their names, the encoder needs numbers), nor is
- * `google.protobuf.Any` (fromObject reads its JSON form).
+ * of it. Enums are not (the handlers give their names, the encoder needs numbers). A
+ * `google.protobuf.Any` is, as the handlers give it: `{ type_url, value }` (statusDetails.ts
+ * packDetails), never the JSON form with `@type` that only fromObject reads.
  */
 function encodesPlain(type: protobuf.Type, seen = new Set<protobuf.Type>()): boolean {
   if (seen.has(type)) return true;
   seen.add(type);
-  if (type.fullName === '.google.protobuf.Any') return false;
   for (const field of type.fieldsArray) {
     const resolved = field.resolve().resolvedType;
     if (resolved instanceof protobuf.Enum) return false;
