@@ -324,28 +324,31 @@ export interface SearchTarget extends Target {
 
 /**
  * SearchEpisodic as a workload: worker w's i-th call sends query number `i * workers + w` (all
- * distinct until the pool wraps), with agent w's filter by default; hits are counted.
+ * distinct until the pool wraps), with agent w's filter by default; hits are counted. With
+ * `stream`, the same searches go as messages of SearchEpisodicStream (one stream per channel),
+ * as target `<server> stream`.
  */
 export function searchTarget(
   server: Server,
   queries: readonly Buffer[],
   workers: number,
   request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
+  stream = false,
 ): SearchTarget {
   const answers: Answers = { answers: 0, hits: 0, empty: 0 };
+  const send = (message: SearchEpisodicRequest, worker: number) =>
+    stream
+      ? server.channels.streamCall(message, worker)
+      : server.channels.call(RPC.search, message, worker);
   return {
-    name: server.name,
+    name: stream ? `${server.name} stream` : server.name,
     answers,
     ...(server.pause === undefined ? {} : { pause: server.pause }),
     ...(server.resume === undefined ? {} : { resume: server.resume }),
     cpuSeconds: () => processCpuSeconds(server.pid?.()),
     call: async (worker, i) => {
       const vector = queries[(i * workers + worker) % queries.length];
-      const response = await server.channels.call(
-        RPC.search,
-        { vector: { f32le: vector }, ...request(worker, i) },
-        worker,
-      );
+      const response = await send({ vector: { f32le: vector }, ...request(worker, i) }, worker);
       answers.answers++;
       answers.hits += response.hits.length;
       if (response.hits.length === 0) answers.empty++;

@@ -1,6 +1,7 @@
 /**
  * The transport floor, run as a child process by the harness: a bare grpc-js server answering
- * mnemo.v1.MemoryService/SearchEpisodic with a fixed response. The parent sends the response
+ * mnemo.v1.MemoryService/SearchEpisodic (and each message of SearchEpisodicStream) with a fixed
+ * response. The parent sends the response
  * bytes mnemo gave for a real query (IPC); every call decodes the request and encodes that response
  * with the contract's protobuf definitions, so the echo does all the transport work mnemo does
  * and nothing else. Replies `{ port }` once serving; exits on SIGTERM or when the parent goes.
@@ -10,10 +11,14 @@ import {
   ServerCredentials,
   type ChannelOptions,
   type sendUnaryData,
+  type ServerDuplexStream,
   type ServerUnaryCall,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
+import type {
+  SearchEpisodicRequest,
+  SearchEpisodicRequest__Output,
+} from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
 import { RPC } from './rpc.js';
 
@@ -32,7 +37,10 @@ const SERVER_OPTIONS: ChannelOptions = {
 
 function serve(responseBytes: Buffer): void {
   const response = RPC.search.responseDeserialize(responseBytes);
-  const definition: ServiceDefinition = { SearchEpisodic: RPC.search };
+  const definition: ServiceDefinition = {
+    SearchEpisodic: RPC.search,
+    SearchEpisodicStream: RPC.searchStream,
+  };
   const server = new Server(SERVER_OPTIONS);
   server.addService(definition, {
     SearchEpisodic: (
@@ -40,6 +48,18 @@ function serve(responseBytes: Buffer): void {
       callback: sendUnaryData<SearchEpisodicResponse__Output>,
     ) => {
       callback(null, response);
+    },
+    // The stream floor: every request answered with the same response, tagged with its id.
+    SearchEpisodicStream: (
+      call: ServerDuplexStream<SearchEpisodicRequest__Output, SearchEpisodicResponse__Output>,
+    ) => {
+      call.on('data', (request: SearchEpisodicRequest__Output) => {
+        call.write({ ...response, request_id: request.request_id });
+      });
+      call.on('end', () => {
+        call.end();
+      });
+      call.on('error', () => undefined);
     },
   });
   server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {

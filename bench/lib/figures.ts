@@ -75,6 +75,14 @@ export interface Ratios {
   throughputVsEcho: number | null;
   /** mnemo server CPU per call / echo server CPU per call. */
   cpuPerCallVsEcho: number | null;
+  /** mnemo stream throughput / echo stream throughput (--compare stream). */
+  streamThroughputVsEcho: number | null;
+  /** mnemo stream server CPU per search / echo stream's. */
+  streamCpuPerCallVsEcho: number | null;
+  /** mnemo stream throughput / mnemo unary throughput. */
+  streamThroughputVsUnary: number | null;
+  /** mnemo stream server CPU per search / mnemo unary's. */
+  streamCpuPerCallVsUnary: number | null;
   /** naive p99 / mnemo p99. */
   naiveP99VsMnemo: number | null;
   /** mnemo throughput / naive throughput. */
@@ -106,6 +114,8 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
   const naive = get('naive');
   const secure = get('secure');
   const reconcile = get('reconcile');
+  const mnemoStream = get('mnemo stream');
+  const echoStream = get('echo stream');
   const r = (a: number | undefined, b: number | undefined): number | null =>
     a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
   return {
@@ -123,6 +133,16 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     secureThroughputVsMnemo: r(secure?.throughput, mnemo?.throughput),
     reconcileP99VsMnemo: r(reconcile?.latencyMs.p99, mnemo?.latencyMs.p99),
     reconcileThroughputVsMnemo: r(reconcile?.throughput, mnemo?.throughput),
+    streamThroughputVsEcho: r(mnemoStream?.throughput, echoStream?.throughput),
+    streamCpuPerCallVsEcho: r(
+      mnemoStream?.serverCpuUsPerCall ?? undefined,
+      echoStream?.serverCpuUsPerCall ?? undefined,
+    ),
+    streamThroughputVsUnary: r(mnemoStream?.throughput, mnemo?.throughput),
+    streamCpuPerCallVsUnary: r(
+      mnemoStream?.serverCpuUsPerCall ?? undefined,
+      mnemo?.serverCpuUsPerCall ?? undefined,
+    ),
     throughputVsEchoRange: roundRange(mnemo, echo),
     throughputVsNaiveRange: roundRange(mnemo, naive),
     secureThroughputVsMnemoRange: roundRange(secure, mnemo),
@@ -180,6 +200,7 @@ export interface Compared {
   naive: boolean;
   secure: boolean;
   reconcile: boolean;
+  stream: boolean;
 }
 
 export function ratioHeaders(compared: Compared): string[] {
@@ -187,6 +208,14 @@ export function ratioHeaders(compared: Compared): string[] {
   if (compared.naive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
   if (compared.secure) headers.push('p50 secure/mnemo', 'p99 secure/mnemo', 'calls/s secure/mnemo');
   if (compared.reconcile) headers.push('p99 reconcile/mnemo', 'calls/s reconcile/mnemo');
+  if (compared.stream) {
+    headers.push(
+      'calls/s mnemo stream/echo stream',
+      'CPU/call mnemo stream/echo stream',
+      'calls/s mnemo stream/mnemo',
+      'CPU/call mnemo stream/mnemo',
+    );
+  }
   return headers;
 }
 
@@ -211,6 +240,14 @@ export function ratioCells(r: Ratios, compared: Compared): Cell[] {
     cells.push(
       r.reconcileP99VsMnemo,
       withRange(r.reconcileThroughputVsMnemo, r.reconcileThroughputVsMnemoRange),
+    );
+  }
+  if (compared.stream) {
+    cells.push(
+      r.streamThroughputVsEcho,
+      r.streamCpuPerCallVsEcho,
+      r.streamThroughputVsUnary,
+      r.streamCpuPerCallVsUnary,
     );
   }
   return cells;

@@ -16,6 +16,7 @@ import type { UpsertEpisodicRequest } from '../../src/generated/mnemo/v1/UpsertE
 import type { UpsertEpisodicResponse__Output } from '../../src/generated/mnemo/v1/UpsertEpisodicResponse.js';
 import { healthMethod, mnemoMethod } from './protos.js';
 import { RawChannel } from './rawChannel.js';
+import { StreamCaller } from './streamCaller.js';
 
 /** grpc.health.v1 HealthCheckRequest / HealthCheckResponse (enums as strings). */
 export interface HealthCheckRequest {
@@ -44,6 +45,11 @@ export const RPC = {
     'Append',
   ),
   health: healthMethod<HealthCheckRequest, HealthCheckResponse>('Check'),
+  /** The bidirectional search stream: one answer per request, tagged with its request_id. */
+  searchStream: mnemoMethod<SearchEpisodicRequest, SearchEpisodicResponse__Output>(
+    'MemoryService',
+    'SearchEpisodicStream',
+  ),
 };
 
 /** SearchEpisodic answering its raw response bytes (to size the echo server's reply). */
@@ -80,6 +86,11 @@ export class Channels {
   private readonly clients: Client[];
   /** The raw HTTP/2 connections of `--client cheap` (empty with grpc-js). */
   private readonly raw: RawChannel[];
+  /** One search stream per channel, opened on first use (streamCall). */
+  private readonly streams = new Map<
+    number,
+    StreamCaller<SearchEpisodicRequest, SearchEpisodicResponse__Output>
+  >();
 
   /**
    * `options` are added to (or override) the harness's channel options; `security` is how the
@@ -141,6 +152,25 @@ export class Channels {
     });
   }
 
+  /**
+   * One search over channel `channel`'s SearchEpisodicStream (one stream per channel, each
+   * message tagged with a request_id of its own): what an agent recalling at a high rate does.
+   * grpc-js channels only.
+   */
+  streamCall(request: SearchEpisodicRequest, channel = 0): Promise<SearchEpisodicResponse__Output> {
+    const index = channel % Math.max(1, this.clients.length);
+    let caller = this.streams.get(index);
+    if (caller === undefined) {
+      const client = this.clients[index];
+      if (client === undefined) {
+        return Promise.reject(new Error('search streams need grpc-js channels'));
+      }
+      caller = new StreamCaller(client, RPC.searchStream);
+      this.streams.set(index, caller);
+    }
+    return caller.call(request);
+  }
+
   /** Waits until every channel is connected (so connection setup is outside measurements). */
   async connect(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -159,6 +189,7 @@ export class Channels {
   }
 
   close(): void {
+    for (const caller of this.streams.values()) caller.close();
     for (const client of this.clients) client.close();
     for (const raw of this.raw) raw.close();
   }

@@ -11,6 +11,7 @@ import {
   searchTarget,
   warmUp,
   type BenchContext,
+  type SearchTarget,
   type Server,
 } from '../lib/context.js';
 import { interleaved } from '../lib/driver.js';
@@ -91,6 +92,11 @@ async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
       'secure = further mnemo child on the same Redis serving TLS (MNEMO_TLS_CERT/KEY, ECDSA P-256) with bearer tokens required (MNEMO_AUTH_TOKENS_FILE); called over TLS with one agent token for every agent (call credentials), so every call is authenticated and confined to its agents',
     );
   }
+  if (ctx.options.compare.has('stream')) {
+    notes.push(
+      'mnemo stream / echo stream = the same searches as messages of MemoryService.SearchEpisodicStream, one bidirectional stream per agent channel, each message tagged with its request_id; the echo answers each message of its stream with the same response',
+    );
+  }
   if (ctx.options.compare.has('reconcile')) {
     notes.push(
       `reconcile = further mnemo child on the same Redis and data with the reconciliation on (MNEMO_RECONCILE_PER_SECOND=${ctx.options.reconcilePerSecond}: every memory its index holds checked against the master, one Lua call of EXISTS per 1,000, pass after pass); mnemo runs with MNEMO_RECONCILE_PER_SECOND=0. The reconcile child is paused (SIGSTOP) while the other targets' rounds run and resumed (SIGCONT) for its own, so its reconciliation loads the machine and Redis only in its own rounds: its ratios to mnemo are what the reconciliation costs the searches. Its reconciliation's own cost: the reconcile phase`,
@@ -105,7 +111,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const o = ctx.options;
   const request = (): Omit<SearchEpisodicRequest, 'vector'> => ({ k: o.k, filter: agentFilter(0) });
   const setup = await setUp(ctx, 1, request);
-  const targets = setup.servers.map((s) => searchTarget(s, setup.queries, 1, request));
+  const targets = searchTargets(ctx, setup, 1, request);
   await warmUp(targets, 1, ctx.warmupCalls());
   await ctx.calibrated();
   resetAnswers(targets);
@@ -118,6 +124,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
     naive: o.compare.has('naive'),
     secure: o.compare.has('secure'),
     reconcile: o.compare.has('reconcile'),
+    stream: o.compare.has('stream'),
   };
   const tables: Table[] = [
     {
@@ -154,8 +161,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     filter: agentFilter(worker),
   });
   const setup = await setUp(ctx, maxLevel, request);
-  const targetsFor = (workers: number) =>
-    setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
+  const targetsFor = (workers: number) => searchTargets(ctx, setup, workers, request);
   await warmUp(targetsFor(maxLevel), maxLevel, Math.max(ctx.warmupCalls(), maxLevel));
   await ctx.calibrated();
   const perLevel: {
@@ -176,6 +182,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     naive: o.compare.has('naive'),
     secure: o.compare.has('secure'),
     reconcile: o.compare.has('reconcile'),
+    stream: o.compare.has('stream'),
   };
   const tables: Table[] = [
     {
@@ -243,6 +250,27 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
       ),
     ],
   };
+}
+
+/**
+ * The search targets of a run: every server's unary calls, and with `--compare stream` mnemo's
+ * and the echo's search streams too (targets `mnemo stream`, `echo stream`).
+ */
+function searchTargets(
+  ctx: BenchContext,
+  setup: Setup,
+  workers: number,
+  request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
+): SearchTarget[] {
+  const targets = setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
+  if (ctx.options.compare.has('stream')) {
+    for (const server of setup.servers) {
+      if (server.name === 'mnemo' || server.name === 'echo') {
+        targets.push(searchTarget(server, setup.queries, workers, request, true));
+      }
+    }
+  }
+  return targets;
 }
 
 function emptyRun() {
