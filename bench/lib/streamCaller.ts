@@ -36,7 +36,7 @@ export class StreamCaller<Req extends Tagged, Res extends TaggedAnswer> {
     const id = this.nextId++;
     return new Promise<Res>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      stream.write({ ...request, request_id: id } as Req);
+      stream.write({ ...request, request_id: id });
     });
   }
 
