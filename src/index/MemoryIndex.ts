@@ -365,14 +365,29 @@ export class MemoryIndex {
     }
   }
 
-  /** A page of memories matching the filter, by `field` descending, ties by id ascending. */
+  /**
+   * A page of memories matching the filter, by `field` descending, ties by id ascending. As of
+   * `asOf`, when `field` is an outcome field, memories whose outcome was not known then come
+   * last (as -Infinity): they are never ranked by an outcome they did not have yet.
+   */
   recent(
     filter: MemoryFilter,
     field: string,
     limit: number,
     after: RecentCursor | null,
+    asOf?: number,
   ): RecentPage {
-    return recentPage(this.attributes, this.labels, filter, field, limit, after);
+    const outcome = this.schema.outcome;
+    const pending =
+      asOf !== undefined && outcome !== null && outcome.fields.includes(field)
+        ? (label: number) => this.attributes.numeric(outcome.knownAtField, label) > asOf
+        : null;
+    return recentPage(this.attributes, this.labels, { filter, field, limit, after, pending });
+  }
+
+  /** At least the highest value a numeric field holds (see AttributeIndex.highestEver). */
+  highestEver(field: string): number {
+    return this.attributes.highestEver(field);
   }
 
   private get plannerView(): PlannerView {

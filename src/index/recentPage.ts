@@ -10,14 +10,22 @@ export interface RecentPage {
   next: RecentCursor | null;
 }
 
+/** What a page is of: `limit` memories matching the filter, after `after`. */
+export interface PageQuery {
+  filter: MemoryFilter;
+  /** The numeric field ordering the page, descending (ties by id ascending). */
+  field: string;
+  limit: number;
+  after: RecentCursor | null;
+  /** Labels ordered as if their value were -Infinity (after every other); null: none. */
+  pending: ((label: number) => boolean) | null;
+}
+
 /** A page of memories matching the filter, by `field` descending, ties by id ascending. */
 export function recentPage(
   attributes: AttributeIndex,
   labels: LabelMap,
-  filter: MemoryFilter,
-  field: string,
-  limit: number,
-  after: RecentCursor | null,
+  { filter, field, limit, after, pending }: PageQuery,
 ): RecentPage {
   const compiled = attributes.compile(filter);
   if (compiled === null) return { ids: [], next: null };
@@ -27,7 +35,8 @@ export function recentPage(
   attributes.forEachMatch(compiled, (label) => {
     const id = labels.idOf(label);
     if (id === undefined) return;
-    const item = { value: attributes.numeric(field, label), id };
+    const value = pending?.(label) ? -Infinity : attributes.numeric(field, label);
+    const item = { value, id };
     if (after !== null && !before(after, item)) return;
     top.push(item);
   });

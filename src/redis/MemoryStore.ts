@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { withKnownAt } from '../model/asOf.js';
 import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import { parseChange, type ChangeEntry } from './changeStream.js';
@@ -303,7 +304,7 @@ function decodeHash(
     else if (tagFields.has(field)) record.tags[field] = value.toString('utf8');
     else if (numericFields.has(field)) record.numbers[field] = Number(value.toString('latin1'));
   });
-  return record;
+  return withKnownAt(schema, record);
 }
 
 /** Copies little-endian float32 bytes into an aligned Float32Array. */

@@ -123,6 +123,7 @@ export function decodeEpisodicMemories(
   return batch('memories', memories, limits).map((m, i) => {
     const at = `memories[${i}]`;
     if (m.agent_id === '') throw invalidArgument(`${at}.agent_id`, 'is required');
+    const timestamp = finite(`${at}.timestamp`, m.timestamp);
     return {
       id: id(`${at}.id`, m.id),
       vector: decodeVector(`${at}.state_vector`, m.state_vector, limits),
@@ -134,11 +135,30 @@ export function decodeEpisodicMemories(
       },
       numbers: {
         reward: finite(`${at}.reward`, m.reward),
-        timestamp: finite(`${at}.timestamp`, m.timestamp),
+        timestamp,
+        outcome_known_at: decodeKnownAt(`${at}.outcome_known_at`, m.outcome_known_at, timestamp),
       },
       payload: m.payload,
     };
   });
+}
+
+/** When an outcome became known: unset is the memory's timestamp; never before it. */
+function decodeKnownAt(field: string, value: number | undefined, timestamp: number): number {
+  if (value === undefined) return timestamp;
+  if (finite(field, value) < timestamp) {
+    throw invalidArgument(field, `${quote(value)} is before the timestamp ${quote(timestamp)}`);
+  }
+  return value;
+}
+
+/** A query's as_of (unix seconds); undefined when unset (now). */
+export function decodeAsOf(field: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < 0) {
+    throw invalidArgument(field, `must be a finite, non-negative unix time, got ${quote(value)}`);
+  }
+  return value;
 }
 
 function memoryType(field: string, value: unknown): string {
@@ -179,7 +199,13 @@ export function decodeSemanticMemories(
   });
 }
 
+/**
+ * An episodic memory as answered. A record seen with its outcome pending (model/asOf.ts) lacks
+ * its outcome fields and known-at: they are answered unset (proto3 defaults, outcome_known_at
+ * absent).
+ */
 export function encodeEpisodicMemory(record: MemoryRecord): EpisodicMemory {
+  const knownAt = record.numbers.outcome_known_at;
   return {
     id: record.id,
     agent_id: record.tags.agent_id ?? '',
@@ -190,6 +216,7 @@ export function encodeEpisodicMemory(record: MemoryRecord): EpisodicMemory {
     timestamp: record.numbers.timestamp ?? 0,
     terminal: record.tags.terminal === 'true',
     payload: record.payload,
+    ...(knownAt === undefined ? {} : { outcome_known_at: knownAt }),
   };
 }
 
@@ -320,6 +347,7 @@ export function decodeSearchEpisodic(
     exact: request.exact,
     includeVectors: request.include_vectors,
     touch: false,
+    asOf: decodeAsOf(`${path}as_of`, request.as_of),
   };
 }
 
@@ -393,12 +421,14 @@ export function decodeRecentCursor(field: string, position: unknown): RecentCurs
   if (
     !Array.isArray(position) ||
     position.length !== 2 ||
-    typeof position[0] !== 'number' ||
+    (typeof position[0] !== 'number' && position[0] !== null) ||
     typeof position[1] !== 'string'
   ) {
     throw invalidArgument(field, 'is not a page token returned by this RPC');
   }
-  return { value: position[0], id: position[1] };
+  // null: -Infinity, where memories of a pending outcome sort (JSON has no -Infinity).
+  const value: unknown = position[0];
+  return { value: typeof value === 'number' ? value : -Infinity, id: position[1] };
 }
 
 /** What a RecentEpisodic page token holds of the next page's cursor. */

@@ -12,6 +12,7 @@ import { confineAgents, requireAgent, writeOwners } from '../auth/scope.js';
 import type { SearchEpisodicResponse } from '../../generated/mnemo/v1/SearchEpisodicResponse.js';
 import {
   type CodecLimits,
+  decodeAsOf,
   decodeEpisodicFilter,
   decodeEpisodicMemories,
   decodeIds,
@@ -34,7 +35,11 @@ import { encodeInfo, type InfoSettings } from './info.js';
 
 function episodicHits(hits: SearchHit[]): SearchEpisodicResponse {
   return {
-    hits: hits.map((h) => ({ memory: encodeEpisodicMemory(h.record), distance: h.distance })),
+    hits: hits.map((h) => ({
+      memory: encodeEpisodicMemory(h.record),
+      distance: h.distance,
+      outcome_pending: h.outcomePending === true,
+    })),
   };
 }
 
@@ -154,11 +159,13 @@ export function memoryHandlers(
       const orderField = decodeRecentOrder('order', request.order);
       const decoded = decodeEpisodicFilter('filter', request.filter, limits);
       const filter = confineFilter(principal, decoded, 'filter.agent_ids');
+      const asOf = decodeAsOf('as_of', request.as_of);
       // What defines the query a page token belongs to (pageToken.ts).
-      const query = { filter, orderField };
+      const query = { filter, orderField, asOf };
       const result = await service.recent('episodic', {
         filter,
         orderField,
+        asOf,
         limit:
           request.page_size !== 0
             ? decodeLimit('page_size', request.page_size, limits)
@@ -171,6 +178,7 @@ export function memoryHandlers(
       return {
         memories: result.records.map(encodeEpisodicMemory),
         next_page_token: encodePageToken(query, encodeRecentCursor(result.next)),
+        outcome_pending_ids: result.pendingIds,
       };
     },
     ListSemantic: async (request) => {

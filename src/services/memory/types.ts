@@ -7,11 +7,18 @@ export interface SearchRequest extends SearchQuery {
   includeVectors: boolean;
   /** Semantic only: count the recall on every hit. */
   touch: boolean;
+  /**
+   * Answer as of this time, unix seconds (kinds with an outcome: src/model/asOf.ts); undefined
+   * is now. The executor gets it resolved, with `filter` already as of it (filterAsOf).
+   */
+  asOf?: number;
 }
 
 export interface SearchHit {
   record: MemoryRecord;
   distance: number;
+  /** The outcome was not known at the search's as-of: the record's outcome fields are absent. */
+  outcomePending?: boolean;
 }
 
 export interface RecentRequest {
@@ -22,11 +29,15 @@ export interface RecentRequest {
   after: RecentCursor | null;
   /** Read each memory's vector too (default: without). */
   includeVectors?: boolean;
+  /** As of this time, unix seconds, as SearchRequest.asOf; undefined is now. */
+  asOf?: number;
 }
 
 export interface RecentResult {
   records: MemoryRecord[];
   next: RecentCursor | null;
+  /** Ids of the records whose outcome was not known at the as-of (outcome fields absent). */
+  pendingIds: string[];
 }
 
 /**

@@ -10,6 +10,8 @@ export interface SearchEpisodicRequest {
   'ef_runtime'?: (number);
   'exact'?: (boolean);
   'include_vectors'?: (boolean);
+  'as_of'?: (number | string);
+  '_as_of'?: "as_of";
 }
 
 export interface SearchEpisodicRequest__Output {
@@ -19,4 +21,6 @@ export interface SearchEpisodicRequest__Output {
   'ef_runtime': (number);
   'exact': (boolean);
   'include_vectors': (boolean);
+  'as_of'?: (number);
+  '_as_of'?: "as_of";
 }
