@@ -175,6 +175,23 @@ export class AttributeIndex {
     return this.numbers.get(field)?.[label] ?? 0;
   }
 
+  /** The attributes a live label holds. */
+  attributesOf(label: number): MemoryAttributes {
+    const tags: Record<string, string> = {};
+    for (const [field, tag] of this.tags) {
+      const value = tag.values[(tag.column[label] ?? 0) - 1];
+      if (value !== undefined) tags[field] = value;
+    }
+    const numbers: Record<string, number> = {};
+    for (const [field, column] of this.numbers) numbers[field] = column[label] ?? 0;
+    return { tags, numbers };
+  }
+
+  /** One past the highest label that was ever live: the span a bitmap of labels covers. */
+  get labelEnd(): number {
+    return this.highWater;
+  }
+
   /** Resolves a filter to columns and postings; null when no memory can match it. */
   compile(filter: MemoryFilter): CompiledFilter | null {
     const tagClauses: TagClause[] = [];

@@ -1,5 +1,5 @@
 import type { MemoryFilter, NumericRange } from './MemoryFilter.js';
-import type { MemoryRecord } from './MemoryRecord.js';
+import type { MemoryRecord, OutcomeVersion } from './MemoryRecord.js';
 import type { MemorySchema, OutcomeSchema } from './MemorySchema.js';
 
 /**
@@ -10,9 +10,12 @@ import type { MemorySchema, OutcomeSchema } from './MemorySchema.js';
  * absent (pending) and a filter on one of them does not pass it.
  */
 
+/** What as-of reads of a memory: its attributes and earlier outcomes. */
+export type Seeable = Pick<MemoryRecord, 'tags' | 'numbers' | 'versions'>;
+
 /** What a query as of a time sees of one stored memory. */
-export interface SeenAsOf {
-  record: MemoryRecord;
+export interface SeenAsOf<R extends Seeable = MemoryRecord> {
+  record: R;
   /** The outcome was not known yet: the record's outcome fields (and known-at) are absent. */
   pending: boolean;
 }
@@ -49,19 +52,32 @@ function capped(range: NumericRange | undefined, max: number): NumericRange {
 
 /**
  * What a query as of `asOf` (undefined: the present, everything as stored) sees of a stored
- * record: null when the memory did not exist yet, else the record, without its outcome fields
- * when they were not known yet (a copy; the stored record is left as it is).
+ * record: null when the memory did not exist yet, else the record with the outcome known then —
+ * its own, else the latest of its earlier versions known by then, else none: without its outcome
+ * fields (pending). A copy where it differs; the stored record is left as it is.
  */
-export function seenAsOf(
+export function seenAsOf<R extends Seeable>(
   schema: MemorySchema,
-  record: MemoryRecord,
+  record: R,
   asOf: number | undefined,
-): SeenAsOf | null {
+): SeenAsOf<R> | null {
   const outcome = schema.outcome;
   if (asOf === undefined || outcome === null) return { record, pending: false };
   const time = record.numbers[outcome.timeField] ?? 0;
   if (time > asOf) return null;
   if (knownAt(outcome, record) <= asOf) return { record, pending: false };
+  const version = versionAsOf(record.versions, asOf);
+  if (version !== undefined) {
+    const numbers = {
+      ...record.numbers,
+      ...version.numbers,
+      [outcome.knownAtField]: version.knownAt,
+    };
+    return {
+      record: { ...record, tags: { ...record.tags, ...version.tags }, numbers },
+      pending: false,
+    };
+  }
   const hidden = new Set([...outcome.fields, outcome.knownAtField]);
   const keep = <T>(values: Record<string, T>): Record<string, T> =>
     Object.fromEntries(Object.entries(values).filter(([field]) => !hidden.has(field)));
@@ -71,8 +87,21 @@ export function seenAsOf(
   };
 }
 
+/** The latest of earlier outcomes (oldest first) known by `asOf`. */
+export function versionAsOf(
+  versions: readonly OutcomeVersion[] | undefined,
+  asOf: number,
+): OutcomeVersion | undefined {
+  if (versions === undefined) return undefined;
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const version = versions[i];
+    if (version !== undefined && version.knownAt <= asOf) return version;
+  }
+  return undefined;
+}
+
 /** When a record's outcome became known: its known-at field, else its time. */
-export function knownAt(outcome: OutcomeSchema, record: Pick<MemoryRecord, 'numbers'>): number {
+export function knownAt(outcome: OutcomeSchema, record: Pick<Seeable, 'numbers'>): number {
   return record.numbers[outcome.knownAtField] ?? record.numbers[outcome.timeField] ?? 0;
 }
 

@@ -8,6 +8,7 @@ import type { EpisodicMemory__Output } from '../../src/generated/mnemo/v1/Episod
 import type { RecentOrder } from '../../src/generated/mnemo/v1/RecentOrder.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
+import { Redis } from 'ioredis';
 import { rejection } from '../support/promiseClient.js';
 import { statusDetails } from '../support/statusDetails.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
@@ -30,7 +31,17 @@ function vector(next: () => number, dim = 8): number[] {
 /** 2026-01-01T00:00:00Z: the simulated day, before the real clock of any run. */
 const DAY = 1_767_225_600;
 
+/** Every outcome version kept, every as_of answered (the simulated day is months back). */
+const KEEP_FOREVER = { MNEMO_ASOF_RETENTION_MS: '0' };
+
 type Client = ReturnType<typeof memoryClient>;
+
+/** One outcome of a memory and when it became known. */
+interface Outcome {
+  knownAt: number;
+  reward: number;
+  terminal: boolean;
+}
 
 /** What an answer says of a memory: everything a backtest may read of it. */
 function seen(memory: EpisodicMemory__Output | null) {
@@ -67,7 +78,7 @@ describe('As-of queries: answers as they would have been given then', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startApp(redis);
+    app = await startApp(redis, KEEP_FOREVER);
     memory = memoryClient(app.port);
   });
 
@@ -103,29 +114,46 @@ describe('As-of queries: answers as they would have been given then', () => {
         });
         return { memories: page.memories.map(seen), pending: page.outcome_pending_ids };
       };
-      const known = new Map<string, number>();
+      // Every outcome each memory had, oldest first; and the revisions due at each time.
+      const outcomes = new Map<string, Outcome[]>();
+      const revisions = new Map<number, EpisodicMemory[]>();
+      const outcome = () => ({
+        reward: Math.round((next() * 2 - 1) * 100) / 100,
+        terminal: next() < 0.3,
+      });
       // The live agent's clock: only Date is faked (Redis and gRPC timers run as ever).
       vi.useFakeTimers({ toFake: ['Date'] });
       for (let step = 0; step < 60; step++) {
         const at = DAY + 600 * step;
         vi.setSystemTime(at * 1000);
-        // What happened at `at`: memories stamped now, their outcomes known now or later.
+        // What happened at `at`: memories stamped now, their outcomes known now or later; half
+        // of the later ones are stored now with a provisional outcome and revised when known.
         const memories: EpisodicMemory[] = Array.from({ length: 3 }, (_, i) => {
-          const delay = [0, 300, 1200, 3600, 7200][Math.floor(next() * 5)] ?? 0;
           const id = `day-${step}-${i}`;
-          known.set(id, at + delay);
-          return {
+          const delay = [0, 600, 1800, 3600, 7200][Math.floor(next() * 5)] ?? 0;
+          const revised = delay > 0 && next() < 0.5;
+          const first = outcome();
+          const stored: EpisodicMemory = {
             id,
             agent_id: agent,
             product_id: next() < 0.5 ? 'BTC-USD' : 'ETH-USD',
             state_vector: { values: vector(next) },
-            reward: Math.round((next() * 2 - 1) * 100) / 100,
-            terminal: next() < 0.3,
+            ...first,
             timestamp: at,
-            outcome_known_at: at + delay,
+            outcome_known_at: revised ? at : at + delay,
           };
+          if (revised) {
+            const final = { ...outcome(), knownAt: at + delay };
+            outcomes.set(id, [{ ...first, knownAt: at }, final]);
+            const due = revisions.get(final.knownAt) ?? [];
+            due.push({ ...stored, ...final, outcome_known_at: final.knownAt });
+            revisions.set(final.knownAt, due);
+          } else {
+            outcomes.set(id, [{ ...first, knownAt: at + delay }]);
+          }
+          return stored;
         });
-        await memory.UpsertEpisodic({ memories });
+        await memory.UpsertEpisodic({ memories: [...memories, ...(revisions.get(at) ?? [])] });
         const base = { agent_ids: [agent] };
         const asked = [
           search({ vector: { values: vector(next) }, k: 5, filter: base }),
@@ -172,20 +200,25 @@ describe('As-of queries: answers as they would have been given then', () => {
 
       // And what the answers show was known then: nothing stamped or known later.
       let pendingSeen = 0;
+      let revisedSeen = 0;
       for (const [i, answer] of replayed.entries()) {
         const at = queries[i]?.at ?? 0;
         for (const m of memoriesIn(answer)) {
           expect(m.timestamp).toBeLessThanOrEqual(at);
+          const history = outcomes.get(m.id ?? '') ?? [];
+          const knownThen = history.filter((o) => o.knownAt <= at).pop();
           if (m.outcome_known_at === undefined) {
             pendingSeen++;
-            expect(known.get(m.id ?? '')).toBeGreaterThan(at);
+            expect(knownThen).toBeUndefined();
             expect([m.reward, m.terminal]).toEqual([0, false]);
           } else {
-            expect(m.outcome_known_at).toBe(known.get(m.id ?? ''));
-            expect(m.outcome_known_at).toBeLessThanOrEqual(at);
+            if (knownThen !== history[history.length - 1]) revisedSeen++;
+            const shown = { knownAt: m.outcome_known_at, reward: m.reward, terminal: m.terminal };
+            expect(shown).toEqual(knownThen);
           }
         }
       }
+      expect(revisedSeen).toBeGreaterThan(20);
       expect(pendingSeen).toBeGreaterThan(20);
     });
   });
@@ -313,6 +346,94 @@ describe('As-of queries: answers as they would have been given then', () => {
     });
   });
 
+  describe('revised outcomes', () => {
+    const t = Math.floor(Date.now() / 1000) - 5000;
+    const probe = { values: [0, 0, 1, 0, 0, 0, 0, 0] };
+    const revision = (reward: number, knownAt: number, terminal = false): EpisodicMemory => ({
+      id: 'rev-1',
+      agent_id: 'revised',
+      state_vector: probe,
+      timestamp: t,
+      reward,
+      terminal,
+      outcome_known_at: knownAt,
+    });
+    const searchAt = async (asOf: number, filter: EpisodicFilter = {}) =>
+      (
+        await memory.SearchEpisodic({
+          vector: probe,
+          k: 5,
+          filter: { agent_ids: ['revised'], ...filter },
+          as_of: asOf,
+        })
+      ).hits.map((h) => [h.memory?.id, h.memory?.reward, h.memory?.outcome_known_at]);
+
+    beforeAll(async () => {
+      await memory.UpsertEpisodic({ memories: [revision(1, t)] });
+      await memory.UpsertEpisodic({ memories: [revision(-2, t + 100, true)] });
+      await memory.UpsertEpisodic({ memories: [revision(3, t + 200)] });
+      await memory.UpsertEpisodic({
+        memories: [
+          { ...revision(0.5, t), id: 'rev-2', state_vector: { values: [0, 0, 1, 1, 0, 0, 0, 0] } },
+        ],
+      });
+    });
+
+    it('sees each outcome from its outcome_known_at until the next one', async () => {
+      expect(await searchAt(t + 50)).toEqual([
+        ['rev-1', 1, t],
+        ['rev-2', 0.5, t],
+      ]);
+      expect((await searchAt(t + 100))[0]).toEqual(['rev-1', -2, t + 100]);
+      expect((await searchAt(t + 250))[0]).toEqual(['rev-1', 3, t + 200]);
+      const stored = await memory.GetEpisodic({ ids: ['rev-1'] });
+      expect(stored.memories[0]?.reward).toBe(3);
+    });
+
+    it('filters by the outcome known at as_of', async () => {
+      const winners = { reward: { min: 0 } };
+      expect(await searchAt(t + 50, winners)).toEqual([
+        ['rev-1', 1, t],
+        ['rev-2', 0.5, t],
+      ]);
+      expect(await searchAt(t + 150, winners)).toEqual([['rev-2', 0.5, t]]);
+      expect(await searchAt(t + 150, { terminal: true })).toEqual([['rev-1', -2, t + 100]]);
+      expect(await searchAt(t + 250, { terminal: true })).toEqual([]);
+      expect(await searchAt(t + 250, { reward: { min: 2 } })).toEqual([['rev-1', 3, t + 200]]);
+    });
+
+    it('orders a recency query by the outcome known at as_of', async () => {
+      const order = async (asOf: number) =>
+        (
+          await memory.RecentEpisodic({
+            filter: { agent_ids: ['revised'] },
+            order: 'RECENT_ORDER_REWARD_DESC',
+            as_of: asOf,
+          })
+        ).memories.map((m) => [m.id, m.reward]);
+      expect(await order(t + 50)).toEqual([
+        ['rev-1', 1],
+        ['rev-2', 0.5],
+      ]);
+      expect(await order(t + 150)).toEqual([
+        ['rev-2', 0.5],
+        ['rev-1', -2],
+      ]);
+    });
+
+    it('replaces an outcome written again at or before its outcome_known_at', async () => {
+      await memory.UpsertEpisodic({
+        memories: [
+          { ...revision(0.7, t), id: 'rev-2', state_vector: { values: [0, 0, 1, 1, 0, 0, 0, 0] } },
+        ],
+      });
+      expect(await searchAt(t + 50, { reward: { max: 0.6 } })).toEqual([]);
+      expect(await searchAt(t + 50, { reward: { min: 0.6, max: 0.8 } })).toEqual([
+        ['rev-2', 0.7, t],
+      ]);
+    });
+  });
+
   describe('validation', () => {
     const probe = { values: [1, 0, 0, 0, 0, 0, 0, 0] };
 
@@ -372,7 +493,7 @@ describe('As-of queries: answers as they would have been given then', () => {
           ),
         );
       const before = await ask(memory);
-      const second = await startApp(redis);
+      const second = await startApp(redis, KEEP_FOREVER);
       const client = memoryClient(second.port);
       try {
         expect(await ask(client)).toEqual(before);
@@ -396,6 +517,7 @@ describe('As-of recall', () => {
     app = await startApp(redis, {
       MNEMO_VECTOR_DIM: String(dim),
       MNEMO_EXACT_SEARCH_MAX_CANDIDATES: '64',
+      ...KEEP_FOREVER,
     });
     memory = memoryClient(app.port);
     const next = random(5);
@@ -414,6 +536,18 @@ describe('As-of recall', () => {
         }),
       });
     }
+    // A fifth of them revised later: as-of searches read their earlier outcomes beside the graph.
+    const revisions = await memory.GetEpisodic({
+      ids: Array.from({ length: 600 }, (_, i) => `r-${i * 5}`),
+      include_vectors: true,
+    });
+    await memory.UpsertEpisodic({
+      memories: revisions.memories.map((m) => ({
+        ...m,
+        reward: next() * 2 - 1,
+        outcome_known_at: (m.outcome_known_at ?? m.timestamp) + 900,
+      })),
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -442,5 +576,85 @@ describe('As-of recall', () => {
         expect(found / total).toBeGreaterThanOrEqual(0.98);
       }
     }
+  });
+});
+
+describe('As-of retention', () => {
+  let redis: RedisProcess;
+  let app: App;
+  let memory: Client;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startApp(redis, { MNEMO_ASOF_RETENTION_MS: '3600000' });
+    memory = memoryClient(app.port);
+  });
+
+  afterAll(async () => {
+    memory.close();
+    await app.stop();
+    await redis.stop();
+  });
+
+  it('refuses an as_of older than the retention, naming it, instead of answering the present', async () => {
+    const old = Date.now() / 1000 - 7200;
+    const probe = { values: [1, 0, 0, 0, 0, 0, 0, 0] };
+    const calls: [Promise<unknown>, string][] = [
+      [memory.SearchEpisodic({ vector: probe, k: 1, as_of: old }), 'as_of'],
+      [
+        memory.BatchSearchEpisodic({ searches: [{ vector: probe, k: 1, as_of: old }] }),
+        'searches[0].as_of',
+      ],
+      [memory.RecentEpisodic({ as_of: old }), 'as_of'],
+    ];
+    for (const [call, field] of calls) {
+      const error = await rejection(call);
+      expect(error.code).toBe(status.FAILED_PRECONDITION);
+      expect(error.details).toMatch(
+        new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}: is older than`),
+      );
+      expect(statusDetails(error)?.errorInfo?.reason).toBe('AS_OF_BEYOND_RETENTION');
+    }
+    const recent = await memory.SearchEpisodic({ vector: probe, k: 1, as_of: old + 3700 });
+    expect(recent.hits).toEqual([]);
+  });
+
+  it('drops the outcomes whose successor was known before the retention', async () => {
+    const now = Date.now() / 1000;
+    const base = {
+      id: 'kept',
+      agent_id: 'retention',
+      state_vector: { values: [0, 1, 0, 0, 0, 0, 0, 0] },
+      timestamp: now - 9000,
+    };
+    for (const [reward, knownAt] of [
+      [1, now - 9000],
+      [2, now - 8000],
+      [3, now - 1000],
+      [4, now - 10],
+    ] as const) {
+      await memory.UpsertEpisodic({ memories: [{ ...base, reward, outcome_known_at: knownAt }] });
+    }
+    const raw = new Redis(redis.url);
+    try {
+      const text = (await raw.hget('episodic:kept', 'outcome_versions')) ?? '[]';
+      const versions = JSON.parse(text) as [string, string[]][];
+      // Reward 1 was followed at now - 8000, outside the hour: no as_of may see it any more.
+      expect(versions.map((v) => v[1][0])).toEqual(['2', '3']);
+    } finally {
+      raw.disconnect();
+    }
+    const at = async (asOf: number) =>
+      (
+        await memory.SearchEpisodic({
+          vector: base.state_vector,
+          k: 1,
+          filter: { agent_ids: ['retention'] },
+          as_of: asOf,
+        })
+      ).hits[0]?.memory?.reward;
+    expect(await at(now - 3000)).toBe(2);
+    expect(await at(now - 500)).toBe(3);
+    expect(await at(now)).toBe(4);
   });
 });

@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../../model/errors.js';
+import { failedPrecondition, invalidArgument, quote } from '../../model/errors.js';
 import type { MemoryFilter, NumericRange } from '../../model/MemoryFilter.js';
 import type { MemoryRecord } from '../../model/MemoryRecord.js';
 import type { RecentCursor } from '../../model/RecentCursor.js';
@@ -24,6 +24,8 @@ export interface CodecLimits {
   vectorDim: number;
   maxK: number;
   maxBatch: number;
+  /** How far back as_of may reach, ms (0 or absent: any time). */
+  asOfRetentionMs?: number;
 }
 
 const MAX_ID_BYTES = 512;
@@ -152,11 +154,27 @@ function decodeKnownAt(field: string, value: number | undefined, timestamp: numb
   return value;
 }
 
-/** A query's as_of (unix seconds); undefined when unset (now). */
-export function decodeAsOf(field: string, value: number | undefined): number | undefined {
+/**
+ * A query's as_of (unix seconds); undefined when unset (now). One older than the retention is
+ * FAILED_PRECONDITION: the outcomes it would see may no longer be kept, and answering with later
+ * ones would show the future.
+ */
+export function decodeAsOf(
+  field: string,
+  value: number | undefined,
+  limits: CodecLimits,
+): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value) || value < 0) {
     throw invalidArgument(field, `must be a finite, non-negative unix time, got ${quote(value)}`);
+  }
+  const retentionMs = limits.asOfRetentionMs ?? 0;
+  if (retentionMs > 0 && value * 1000 < Date.now() - retentionMs) {
+    throw failedPrecondition(
+      field,
+      `is older than the as-of retention (MNEMO_ASOF_RETENTION_MS, ${retentionMs} ms): earlier outcomes are no longer kept`,
+      'AS_OF_BEYOND_RETENTION',
+    );
   }
   return value;
 }
@@ -347,7 +365,7 @@ export function decodeSearchEpisodic(
     exact: request.exact,
     includeVectors: request.include_vectors,
     touch: false,
-    asOf: decodeAsOf(`${path}as_of`, request.as_of),
+    asOf: decodeAsOf(`${path}as_of`, request.as_of, limits),
   };
 }
 

@@ -159,7 +159,7 @@ export function memoryHandlers(
       const orderField = decodeRecentOrder('order', request.order);
       const decoded = decodeEpisodicFilter('filter', request.filter, limits);
       const filter = confineFilter(principal, decoded, 'filter.agent_ids');
-      const asOf = decodeAsOf('as_of', request.as_of);
+      const asOf = decodeAsOf('as_of', request.as_of, limits);
       // What defines the query a page token belongs to (pageToken.ts).
       const query = { filter, orderField, asOf };
       const result = await service.recent('episodic', {

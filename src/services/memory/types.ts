@@ -7,11 +7,6 @@ export interface SearchRequest extends SearchQuery {
   includeVectors: boolean;
   /** Semantic only: count the recall on every hit. */
   touch: boolean;
-  /**
-   * Answer as of this time, unix seconds (kinds with an outcome: src/model/asOf.ts); undefined
-   * is now. The executor gets it resolved, with `filter` already as of it (filterAsOf).
-   */
-  asOf?: number;
 }
 
 export interface SearchHit {
