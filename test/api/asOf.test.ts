@@ -9,6 +9,7 @@ import type { RecentOrder } from '../../src/generated/mnemo/v1/RecentOrder.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
 import { Redis } from 'ioredis';
+import { MnemoClient } from '../../src/client/index.js';
 import { rejection } from '../support/promiseClient.js';
 import { statusDetails } from '../support/statusDetails.js';
 import { memoryClient, startApp, startRedis } from '../support/testApp.js';
@@ -431,6 +432,38 @@ describe('As-of queries: answers as they would have been given then', () => {
       expect(await searchAt(t + 50, { reward: { min: 0.6, max: 0.8 } })).toEqual([
         ['rev-2', 0.7, t],
       ]);
+    });
+  });
+
+  describe('the TypeScript client', () => {
+    it('takes as_of and answers outcome_pending, typed', async () => {
+      const mnemo = new MnemoClient(`127.0.0.1:${app.port}`);
+      try {
+        const t = Math.floor(Date.now() / 1000) - 1000;
+        await mnemo.memory.upsertEpisodic({
+          memories: [
+            {
+              id: 'ts-late',
+              agent_id: 'ts',
+              state_vector: { values: [0, 0, 0, 1, 0, 0, 0, 0] },
+              reward: 4,
+              timestamp: t,
+              outcome_known_at: t + 500,
+            },
+          ],
+        });
+        const search = {
+          vector: { values: [0, 0, 0, 1, 0, 0, 0, 0] },
+          k: 1,
+          filter: { agent_ids: ['ts'] },
+        };
+        const early = await mnemo.memory.searchEpisodic({ ...search, as_of: t + 10 });
+        expect([early.hits[0]?.outcome_pending, early.hits[0]?.memory?.reward]).toEqual([true, 0]);
+        const late = await mnemo.memory.recentEpisodic({ filter: search.filter, as_of: t + 500 });
+        expect([late.memories[0]?.reward, late.outcome_pending_ids]).toEqual([4, []]);
+      } finally {
+        mnemo.close();
+      }
     });
   });
 

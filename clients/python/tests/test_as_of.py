@@ -77,6 +77,25 @@ class AsOfTest(unittest.TestCase):
         )
         self.assertEqual(len(early.items), 1)
 
+    def test_a_revised_outcome_is_seen_only_from_its_outcome_known_at(self):
+        memory = self.client.memory
+        revised = EpisodicMemory(
+            id=unique("revised"),
+            agent_id=self.agent,
+            state_vector=vector(self.dim, 3),
+            reward=-1.0,
+            timestamp=self.t + 20,
+        )
+        memory.upsert_episodic([revised])
+        revised.reward, revised.outcome_known_at = 2.0, self.t + 500
+        memory.upsert_episodic([revised])
+        mine = EpisodicFilter(agent_ids=[self.agent])
+        rewards = {}
+        for as_of in (self.t + 100, self.t + 600):
+            hits = memory.search_episodic(vector(self.dim, 3), k=5, filter=mine, as_of=as_of)
+            rewards[as_of] = [h.memory.reward for h in hits if h.memory.id == revised.id]
+        self.assertEqual(rewards, {self.t + 100: [-1.0], self.t + 600: [2.0]})
+
 
 if __name__ == "__main__":
     unittest.main()
