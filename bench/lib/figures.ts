@@ -78,6 +78,10 @@ export interface Ratios {
   reconcileP99VsMnemo: number | null;
   /** reconcile throughput / mnemo throughput. */
   reconcileThroughputVsMnemo: number | null;
+  /** as_of (mid-history) throughput / mnemo throughput: what as_of costs a search. */
+  asOfThroughputVsMnemo: number | null;
+  /** as_of with a reward filter, throughput / mnemo throughput. */
+  asOfRewardThroughputVsMnemo: number | null;
   /**
    * Lowest and highest of the throughput ratios of the single rounds (each round runs every
    * target back to back): how much the machine's drift moved the ratio; null with one round.
@@ -86,6 +90,8 @@ export interface Ratios {
   throughputVsNaiveRange: [number, number] | null;
   secureThroughputVsMnemoRange: [number, number] | null;
   reconcileThroughputVsMnemoRange: [number, number] | null;
+  asOfThroughputVsMnemoRange: [number, number] | null;
+  asOfRewardThroughputVsMnemoRange: [number, number] | null;
 }
 
 export function ratios(all: readonly TargetFigures[]): Ratios {
@@ -95,6 +101,8 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
   const naive = get('naive');
   const secure = get('secure');
   const reconcile = get('reconcile');
+  const asOf = get('as_of');
+  const asOfReward = get('as_of reward');
   const r = (a: number | undefined, b: number | undefined): number | null =>
     a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
   return {
@@ -112,6 +120,10 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     throughputVsNaiveRange: roundRange(mnemo, naive),
     secureThroughputVsMnemoRange: roundRange(secure, mnemo),
     reconcileThroughputVsMnemoRange: roundRange(reconcile, mnemo),
+    asOfThroughputVsMnemo: r(asOf?.throughput, mnemo?.throughput),
+    asOfRewardThroughputVsMnemo: r(asOfReward?.throughput, mnemo?.throughput),
+    asOfThroughputVsMnemoRange: roundRange(asOf, mnemo),
+    asOfRewardThroughputVsMnemoRange: roundRange(asOfReward, mnemo),
   };
 }
 
@@ -153,6 +165,7 @@ export interface Compared {
   naive: boolean;
   secure: boolean;
   reconcile: boolean;
+  asOf?: boolean;
 }
 
 export function ratioHeaders(compared: Compared): string[] {
@@ -160,6 +173,7 @@ export function ratioHeaders(compared: Compared): string[] {
   if (compared.naive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
   if (compared.secure) headers.push('p50 secure/mnemo', 'p99 secure/mnemo', 'calls/s secure/mnemo');
   if (compared.reconcile) headers.push('p99 reconcile/mnemo', 'calls/s reconcile/mnemo');
+  if (compared.asOf === true) headers.push('calls/s as_of/mnemo', 'calls/s as_of reward/mnemo');
   return headers;
 }
 
@@ -183,6 +197,12 @@ export function ratioCells(r: Ratios, compared: Compared): Cell[] {
     cells.push(
       r.reconcileP99VsMnemo,
       withRange(r.reconcileThroughputVsMnemo, r.reconcileThroughputVsMnemoRange),
+    );
+  }
+  if (compared.asOf === true) {
+    cells.push(
+      withRange(r.asOfThroughputVsMnemo, r.asOfThroughputVsMnemoRange),
+      withRange(r.asOfRewardThroughputVsMnemo, r.asOfRewardThroughputVsMnemoRange),
     );
   }
   return cells;

@@ -13,6 +13,7 @@ import {
   type BenchContext,
   type Server,
 } from '../lib/context.js';
+import { timestampOf } from '../lib/dataset.js';
 import { interleaved } from '../lib/driver.js';
 import {
   answerNotes,
@@ -154,8 +155,16 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     filter: agentFilter(worker),
   });
   const setup = await setUp(ctx, maxLevel, request);
-  const targetsFor = (workers: number) =>
-    setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
+  // --compare asof: the same searches on mnemo as of the middle of the history, plain and with a
+  // reward filter (targets of their own, measured interleaved with the others).
+  const asOf = asOfRequests(ctx, request);
+  const targetsFor = (workers: number) => [
+    ...setup.servers.map((s) => searchTarget(s, setup.queries, workers, request)),
+    ...asOf.map(([name, req]) => ({
+      ...searchTarget(setup.servers[0] as Server, setup.queries, workers, req),
+      name,
+    })),
+  ];
   await warmUp(targetsFor(maxLevel), maxLevel, Math.max(ctx.warmupCalls(), maxLevel));
   await ctx.calibrated();
   const perLevel: {
@@ -176,6 +185,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     naive: o.compare.has('naive'),
     secure: o.compare.has('secure'),
     reconcile: o.compare.has('reconcile'),
+    asOf: o.compare.has('asof'),
   };
   const tables: Table[] = [
     {
@@ -243,6 +253,25 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
       ),
     ],
   };
+}
+
+/** The as_of targets of --compare asof: name and request (none without it). */
+function asOfRequests(
+  ctx: BenchContext,
+  request: (worker: number) => Omit<SearchEpisodicRequest, 'vector'>,
+): [string, (worker: number) => Omit<SearchEpisodicRequest, 'vector'>][] {
+  if (!ctx.options.compare.has('asof')) return [];
+  const asOf = timestampOf(Math.floor(ctx.dataset.size / 2));
+  return [
+    ['as_of', (worker) => ({ ...request(worker), as_of: asOf })],
+    [
+      'as_of reward',
+      (worker) => {
+        const base = request(worker);
+        return { ...base, as_of: asOf, filter: { ...base.filter, reward: { min: 0 } } };
+      },
+    ],
+  ];
 }
 
 function emptyRun() {
