@@ -79,9 +79,10 @@ class AsOfTest(unittest.TestCase):
 
     def test_a_revised_outcome_is_seen_only_from_its_outcome_known_at(self):
         memory = self.client.memory
+        agent = unique("revising")
         revised = EpisodicMemory(
             id=unique("revised"),
-            agent_id=self.agent,
+            agent_id=agent,
             state_vector=vector(self.dim, 3),
             reward=-1.0,
             timestamp=self.t + 20,
@@ -89,7 +90,7 @@ class AsOfTest(unittest.TestCase):
         memory.upsert_episodic([revised])
         revised.reward, revised.outcome_known_at = 2.0, self.t + 500
         memory.upsert_episodic([revised])
-        mine = EpisodicFilter(agent_ids=[self.agent])
+        mine = EpisodicFilter(agent_ids=[agent])
         rewards = {}
         for as_of in (self.t + 100, self.t + 600):
             hits = memory.search_episodic(vector(self.dim, 3), k=5, filter=mine, as_of=as_of)
