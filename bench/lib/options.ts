@@ -116,7 +116,7 @@ options:
                            reconcile: mnemo with MNEMO_RECONCILE_PER_SECOND=0 beside a further
                            child with the reconciliation on, paused (SIGSTOP) while the other
                            targets are measured (phase1-2, not with --target); asof: the same
-                           searches on mnemo with as_of mid-history, plain and with a reward
+                           searches on mnemo as of the newest memory, plain and with a reward
                            filter, as targets of their own (phase2; MNEMO_ASOF_RETENTION_MS=0)
   --reconcile-per-second N MNEMO_RECONCILE_PER_SECOND of the child with the reconciliation on
                            (--compare reconcile, reconcile phase; 10000, the server's default)

@@ -155,8 +155,9 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     filter: agentFilter(worker),
   });
   const setup = await setUp(ctx, maxLevel, request);
-  // --compare asof: the same searches on mnemo as of the middle of the history, plain and with a
-  // reward filter (targets of their own, measured interleaved with the others).
+  // --compare asof: the same searches on mnemo as of the newest memory (every memory visible, the
+  // same answers: what as_of itself costs), plain and with a reward filter (targets of their own,
+  // measured interleaved with the others).
   const asOf = asOfRequests(ctx, request);
   const targetsFor = (workers: number) => [
     ...setup.servers.map((s) => searchTarget(s, setup.queries, workers, request)),
@@ -261,7 +262,7 @@ function asOfRequests(
   request: (worker: number) => Omit<SearchEpisodicRequest, 'vector'>,
 ): [string, (worker: number) => Omit<SearchEpisodicRequest, 'vector'>][] {
   if (!ctx.options.compare.has('asof')) return [];
-  const asOf = timestampOf(Math.floor(ctx.dataset.size / 2));
+  const asOf = timestampOf(Math.max(0, ctx.dataset.size - 1));
   return [
     ['as_of', (worker) => ({ ...request(worker), as_of: asOf })],
     [
