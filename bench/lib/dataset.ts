@@ -48,9 +48,14 @@ export function attributesOf(i: number, seed: number): MemoryAttributes {
     product_id: product,
     regime: REGIMES[Math.floor(unit(i, seed, 2) * REGIMES.length)] ?? 'trending',
     reward: Math.round((unit(i, seed, 3) * 2 - 1) * 1e4) / 1e4,
-    timestamp: BASE_TIME + i,
+    timestamp: timestampOf(i),
     terminal: i % 50 === 49,
   };
+}
+
+/** The timestamp of memory `i`: one second after memory i - 1's. */
+export function timestampOf(i: number): number {
+  return BASE_TIME + i;
 }
 
 /** A small opaque payload, like an agent's action record (about 50 bytes). */

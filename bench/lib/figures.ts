@@ -97,6 +97,10 @@ export interface Ratios {
   reconcileP99VsMnemo: number | null;
   /** reconcile throughput / mnemo throughput. */
   reconcileThroughputVsMnemo: number | null;
+  /** as_of (mid-history) throughput / mnemo throughput: what as_of costs a search. */
+  asOfThroughputVsMnemo: number | null;
+  /** as_of with a reward filter, throughput / mnemo throughput. */
+  asOfRewardThroughputVsMnemo: number | null;
   /**
    * Lowest and highest of the throughput ratios of the single rounds (each round runs every
    * target back to back): how much the machine's drift moved the ratio; null with one round.
@@ -105,6 +109,8 @@ export interface Ratios {
   throughputVsNaiveRange: [number, number] | null;
   secureThroughputVsMnemoRange: [number, number] | null;
   reconcileThroughputVsMnemoRange: [number, number] | null;
+  asOfThroughputVsMnemoRange: [number, number] | null;
+  asOfRewardThroughputVsMnemoRange: [number, number] | null;
 }
 
 export function ratios(all: readonly TargetFigures[]): Ratios {
@@ -116,6 +122,8 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
   const reconcile = get('reconcile');
   const mnemoStream = get('mnemo stream');
   const echoStream = get('echo stream');
+  const asOf = get('as_of');
+  const asOfReward = get('as_of reward');
   const r = (a: number | undefined, b: number | undefined): number | null =>
     a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
   return {
@@ -147,6 +155,10 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     throughputVsNaiveRange: roundRange(mnemo, naive),
     secureThroughputVsMnemoRange: roundRange(secure, mnemo),
     reconcileThroughputVsMnemoRange: roundRange(reconcile, mnemo),
+    asOfThroughputVsMnemo: r(asOf?.throughput, mnemo?.throughput),
+    asOfRewardThroughputVsMnemo: r(asOfReward?.throughput, mnemo?.throughput),
+    asOfThroughputVsMnemoRange: roundRange(asOf, mnemo),
+    asOfRewardThroughputVsMnemoRange: roundRange(asOfReward, mnemo),
   };
 }
 
@@ -201,6 +213,7 @@ export interface Compared {
   secure: boolean;
   reconcile: boolean;
   stream: boolean;
+  asOf?: boolean;
 }
 
 export function ratioHeaders(compared: Compared): string[] {
@@ -216,6 +229,7 @@ export function ratioHeaders(compared: Compared): string[] {
       'CPU/call mnemo stream/mnemo',
     );
   }
+  if (compared.asOf === true) headers.push('calls/s as_of/mnemo', 'calls/s as_of reward/mnemo');
   return headers;
 }
 
@@ -248,6 +262,12 @@ export function ratioCells(r: Ratios, compared: Compared): Cell[] {
       r.streamCpuPerCallVsEcho,
       r.streamThroughputVsUnary,
       r.streamCpuPerCallVsUnary,
+    );
+  }
+  if (compared.asOf === true) {
+    cells.push(
+      withRange(r.asOfThroughputVsMnemo, r.asOfThroughputVsMnemoRange),
+      withRange(r.asOfRewardThroughputVsMnemo, r.asOfRewardThroughputVsMnemoRange),
     );
   }
   return cells;

@@ -18,8 +18,15 @@ export const PHASES = [
   'import',
 ] as const;
 export type Phase = (typeof PHASES)[number];
-export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile' | 'stream';
-const COMPARISONS: readonly string[] = ['naive', 'secure', 'redisearch', 'reconcile', 'stream'];
+export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile' | 'stream' | 'asof';
+const COMPARISONS: readonly string[] = [
+  'naive',
+  'secure',
+  'redisearch',
+  'reconcile',
+  'stream',
+  'asof',
+];
 
 /** The server's default MNEMO_RECONCILE_PER_SECOND (docs/configuration.md). */
 export const DEFAULT_RECONCILE_PER_SECOND = 10_000;
@@ -110,7 +117,7 @@ options:
   --warmup W               warm-up calls per target before measuring (200)
   --rounds R               compared targets (and sweep settings) are measured in R rounds of
                            alternating order, A B C then C B A…, against drift (2)
-  --compare naive,secure,redisearch,reconcile,stream
+  --compare naive,secure,redisearch,reconcile,stream,asof
                            naive: the same workload through a second mnemo child with
                            MNEMO_SEARCH_PIPELINE=naive (phase1-3); secure: through a further mnemo
                            child serving TLS and requiring a bearer token, called over TLS with an
@@ -121,7 +128,9 @@ options:
                            targets are measured (phase1-2, not with --target);
                            stream: the same searches also as messages of SearchEpisodicStream
                            (one stream per agent channel), to mnemo and to the echo's stream
-                           (phase1-2, grpc-js client)
+                           (phase1-2, grpc-js client); asof: the same searches on mnemo as of
+                           the newest memory, plain and with a reward filter, as targets of
+                           their own (phase2; MNEMO_ASOF_RETENTION_MS=0)
   --reconcile-per-second N MNEMO_RECONCILE_PER_SECOND of the child with the reconciliation on
                            (--compare reconcile, reconcile phase; 10000, the server's default)
   --window S               reconcile phase: shortest measured idle window, seconds (5); it is
@@ -274,6 +283,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (compare.has('reconcile') && (target !== null || (p !== 'phase1' && p !== 'phase2'))) {
     throw new Error('--compare reconcile is for phase1 and phase2 without --target');
   }
+  if (compare.has('asof') && p !== 'phase2') {
+    throw new Error('--compare asof is for phase2');
+  }
+  // The data set is stamped in 2023: as_of there is beyond the default retention.
+  if (compare.has('asof')) serverEnv.MNEMO_ASOF_RETENTION_MS ??= '0';
   if (p === 'reconcile' && target !== null) {
     throw new Error('the reconcile phase starts its own mnemo children: not with --target');
   }

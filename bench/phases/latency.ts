@@ -14,6 +14,7 @@ import {
   type SearchTarget,
   type Server,
 } from '../lib/context.js';
+import { timestampOf } from '../lib/dataset.js';
 import { interleaved } from '../lib/driver.js';
 import {
   answerNotes,
@@ -161,7 +162,17 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     filter: agentFilter(worker),
   });
   const setup = await setUp(ctx, maxLevel, request);
-  const targetsFor = (workers: number) => searchTargets(ctx, setup, workers, request);
+  // --compare asof: the same searches on mnemo as of the newest memory (every memory visible, the
+  // same answers: what as_of itself costs), plain and with a reward filter (targets of their own,
+  // measured interleaved with the others).
+  const asOf = asOfRequests(ctx, request);
+  const targetsFor = (workers: number) => [
+    ...searchTargets(ctx, setup, workers, request),
+    ...asOf.map(([name, req]) => ({
+      ...searchTarget(setup.servers[0] as Server, setup.queries, workers, req),
+      name,
+    })),
+  ];
   await warmUp(targetsFor(maxLevel), maxLevel, Math.max(ctx.warmupCalls(), maxLevel));
   await ctx.calibrated();
   const perLevel: {
@@ -183,6 +194,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     secure: o.compare.has('secure'),
     reconcile: o.compare.has('reconcile'),
     stream: o.compare.has('stream'),
+    asOf: o.compare.has('asof'),
   };
   const tables: Table[] = [
     {
@@ -271,6 +283,25 @@ function searchTargets(
     }
   }
   return targets;
+}
+
+/** The as_of targets of --compare asof: name and request (none without it). */
+function asOfRequests(
+  ctx: BenchContext,
+  request: (worker: number) => Omit<SearchEpisodicRequest, 'vector'>,
+): [string, (worker: number) => Omit<SearchEpisodicRequest, 'vector'>][] {
+  if (!ctx.options.compare.has('asof')) return [];
+  const asOf = timestampOf(Math.max(0, ctx.dataset.size - 1));
+  return [
+    ['as_of', (worker) => ({ ...request(worker), as_of: asOf })],
+    [
+      'as_of reward',
+      (worker) => {
+        const base = request(worker);
+        return { ...base, as_of: asOf, filter: { ...base.filter, reward: { min: 0 } } };
+      },
+    ],
+  ];
 }
 
 function emptyRun() {

@@ -214,6 +214,7 @@ export class App {
     const keys = new RedisKeys(config.keyPrefix);
     const store = new MemoryStore(router, keys, {
       changeStreamMaxLen: config.changeStreamMaxLen,
+      asOfRetentionSeconds: config.asOfRetentionMs / 1000,
     });
     const indexes = new IndexSet({
       dim: config.vectorDim,

@@ -112,6 +112,11 @@ export interface Config {
   readonly recordCacheMaxAgeMs: number;
   /** How long an upsert's request_id is remembered: a retry within it stores nothing again. */
   readonly requestIdWindowMs: number;
+  /**
+   * How far back as-of queries reach: earlier outcomes of revised memories are kept this long,
+   * and an older as_of is refused (FAILED_PRECONDITION). 0: forever.
+   */
+  readonly asOfRetentionMs: number;
   /** How often the follower checks that the dataset was not reset (FLUSHALL) behind it. */
   readonly datasetCheckIntervalMs: number;
   /** Memories checked against Redis per second by the background reconciliation (0 = off). */
@@ -462,6 +467,7 @@ function parse(r: EnvReader): Config {
     recordCacheMaxBytes: integer(r, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
     recordCacheMaxAgeMs: integer(r, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
     requestIdWindowMs: integer(r, 'MNEMO_REQUEST_ID_WINDOW_MS', 3_600_000, 1000, 604_800_000),
+    asOfRetentionMs: integer(r, 'MNEMO_ASOF_RETENTION_MS', 7_776_000_000, 0, 3_153_600_000_000),
     datasetCheckIntervalMs: integer(r, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
     reconcilePerSecond: integer(r, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
     searchPipeline: choice(r, 'MNEMO_SEARCH_PIPELINE', 'batched', ['batched', 'naive']),

@@ -59,6 +59,8 @@ export class AttributeIndex {
   private highWater = 0;
   private readonly tags = new Map<string, TagField>();
   private readonly numbers = new Map<string, Float64Array>();
+  /** Highest value each numeric column was set to (never lowered by a removal). */
+  private readonly highest = new Map<string, number>();
 
   constructor(
     private readonly schema: MemorySchema,
@@ -106,6 +108,7 @@ export class AttributeIndex {
       if (index.live[label] !== 1) continue;
       index.liveCount++;
       index.highWater = label + 1;
+      for (const [field, column] of index.numbers) index.raise(field, column[label] ?? 0);
       for (const tag of index.tags.values()) {
         const code = tag.column[label] ?? 0;
         if (code > 0) tag.add(label, code);
@@ -126,7 +129,23 @@ export class AttributeIndex {
       tag.column[label] = code;
       tag.add(label, code);
     }
-    for (const [field, column] of this.numbers) column[label] = attributes.numbers[field] ?? 0;
+    for (const [field, column] of this.numbers) {
+      const value = attributes.numbers[field] ?? 0;
+      column[label] = value;
+      this.raise(field, value);
+    }
+  }
+
+  /**
+   * At least the highest value a numeric field holds (-Infinity when none was set): the highest
+   * it was ever set to, which a removal or a lower value does not lower.
+   */
+  highestEver(field: string): number {
+    return this.highest.get(field) ?? -Infinity;
+  }
+
+  private raise(field: string, value: number): void {
+    if (value > (this.highest.get(field) ?? -Infinity)) this.highest.set(field, value);
   }
 
   remove(label: number): void {
@@ -154,6 +173,23 @@ export class AttributeIndex {
 
   numeric(field: string, label: number): number {
     return this.numbers.get(field)?.[label] ?? 0;
+  }
+
+  /** The attributes a live label holds. */
+  attributesOf(label: number): MemoryAttributes {
+    const tags: Record<string, string> = {};
+    for (const [field, tag] of this.tags) {
+      const value = tag.values[(tag.column[label] ?? 0) - 1];
+      if (value !== undefined) tags[field] = value;
+    }
+    const numbers: Record<string, number> = {};
+    for (const [field, column] of this.numbers) numbers[field] = column[label] ?? 0;
+    return { tags, numbers };
+  }
+
+  /** One past the highest label that was ever live: the span a bitmap of labels covers. */
+  get labelEnd(): number {
+    return this.highWater;
   }
 
   /** Resolves a filter to columns and postings; null when no memory can match it. */

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { metrics } from '../metrics/metrics.js';
+import { knownAt } from '../model/asOf.js';
 import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
@@ -11,6 +12,7 @@ import { EfTuner, type EfCalibration } from './EfTuner.js';
 import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } from './HnswEngine.js';
 import { GRAPH_FILE, readState, writeState } from './indexFiles.js';
 import { LabelMap, RevisionClock } from './LabelMap.js';
+import { OutcomeVersions } from './OutcomeVersions.js';
 import { storedAs } from './storedAs.js';
 import {
   planQuery,
@@ -55,6 +57,8 @@ export interface HeldMemory {
 export class MemoryIndex {
   /** Plan of the most recent search. */
   lastPlan: SearchPlan = 'empty';
+  /** Earlier outcomes of revised memories (as-of queries). */
+  private readonly versions: OutcomeVersions;
 
   private constructor(
     readonly schema: MemorySchema,
@@ -65,7 +69,9 @@ export class MemoryIndex {
     private readonly tuner: EfTuner,
     /** The clock of this index's revisions (pass it to the index that replaces this one). */
     readonly clock: RevisionClock,
-  ) {}
+  ) {
+    this.versions = new OutcomeVersions(schema, attributes, labels);
+  }
 
   static create(
     schema: MemorySchema,
@@ -100,6 +106,7 @@ export class MemoryIndex {
       ...this.labels.toSaved(),
       attributes: this.attributes.toSnapshot(),
       efCalibration: this.tuner.calibration,
+      versions: this.versions.entries(),
     });
   }
 
@@ -125,7 +132,7 @@ export class MemoryIndex {
       state.nextLabel,
     );
     checkSavedState(state, engine.liveLabels(), schema);
-    return new MemoryIndex(
+    const index = new MemoryIndex(
       schema,
       engine,
       options,
@@ -134,6 +141,8 @@ export class MemoryIndex {
       new EfTuner(state.efCalibration),
       clock,
     );
+    for (const [id, versions] of state.versions ?? []) index.versions.note(id, versions);
+    return index;
   }
 
   get size(): number {
@@ -217,6 +226,7 @@ export class MemoryIndex {
     for (const record of records) latest.set(record.id, record);
     const fresh: MemoryRecord[] = [];
     for (const record of latest.values()) {
+      this.versions.note(record.id, record.versions);
       const label = this.labels.labelOf(record.id);
       if (label !== undefined && this.sameVector(label, record.vector)) {
         this.attributes.set(label, record);
@@ -249,9 +259,23 @@ export class MemoryIndex {
   setAttributes(id: string, attributes: MemoryAttributes & { payload?: Buffer }): boolean {
     const label = this.labels.labelOf(id);
     if (label === undefined) return false;
+    this.versions.note(id, attributes.versions);
     this.attributes.set(label, attributes);
     this.labels.changed(label, attributes.payload);
     return true;
+  }
+
+  /**
+   * Whether a write of `record` may change the earlier outcomes Redis keeps of it (which the
+   * record as sent does not carry, so it must be read back): it replaces a memory the index holds
+   * with earlier outcomes, or with an outcome known before the record's.
+   */
+  mayReviseOutcome(record: MemoryRecord): boolean {
+    const outcome = this.schema.outcome;
+    const label = this.labels.labelOf(record.id);
+    if (outcome === null || label === undefined) return false;
+    if (this.versions.has(record.id)) return true;
+    return knownAt(outcome, record) > this.attributes.numeric(outcome.knownAtField, label);
   }
 
   /**
@@ -331,8 +355,9 @@ export class MemoryIndex {
       const graph: GraphQuery[] = [];
       const graphOf: number[] = [];
       const view = this.plannerView;
+      const extras = queries.map((query) => this.versions.passing(query.filter, query.asOf));
       queries.forEach((query, i) => {
-        const plan = planQuery(query, view, this.tuner.filteredScale);
+        const plan = planQuery(query, view, this.tuner.filteredScale, extras[i] ?? null);
         this.tuner.remember(query, plan.kind === 'hnsw_filtered');
         plans.push(plan);
         metrics.searchPlans.inc({ plan: plan.kind });
@@ -359,20 +384,46 @@ export class MemoryIndex {
         const plan = plans[i]?.kind ?? 'empty';
         if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
       });
-      return found.map((result, i) => this.toHits(result, (queries[i] as SearchQuery).filter));
+      return found.map((result, i) =>
+        this.toHits(result, (queries[i] as SearchQuery).filter, extras[i] ?? null),
+      );
     } finally {
       this.labels.searchEnded();
     }
   }
 
-  /** A page of memories matching the filter, by `field` descending, ties by id ascending. */
+  /**
+   * A page of memories matching the filter, by `field` descending, ties by id ascending. As of
+   * `asOf`, when `field` is an outcome field, memories whose outcome was not known then come
+   * last (as -Infinity): they are never ranked by an outcome they did not have yet; a memory
+   * revised since is ranked by the outcome it had then.
+   */
   recent(
     filter: MemoryFilter,
     field: string,
     limit: number,
     after: RecentCursor | null,
+    asOf?: number,
   ): RecentPage {
-    return recentPage(this.attributes, this.labels, filter, field, limit, after);
+    const outcome = this.schema.outcome;
+    const extra = this.versions.passing(filter, asOf);
+    const valueOf =
+      asOf !== undefined && outcome !== null && outcome.fields.includes(field)
+        ? (label: number): number => {
+            if (this.attributes.numeric(outcome.knownAtField, label) <= asOf) {
+              return this.attributes.numeric(field, label);
+            }
+            const id = this.labels.idOf(label) ?? '';
+            return this.versions.numberAsOf(id, field, asOf) ?? -Infinity;
+          }
+        : null;
+    const page = { filter, field, limit, after, valueOf, extra: extra ?? [] };
+    return recentPage(this.attributes, this.labels, page);
+  }
+
+  /** At least the highest value a numeric field holds (see AttributeIndex.highestEver). */
+  highestEver(field: string): number {
+    return this.attributes.highestEver(field);
   }
 
   private get plannerView(): PlannerView {
@@ -385,17 +436,23 @@ export class MemoryIndex {
     };
   }
 
-  /** Maps labels to ids, dropping any that changed while the search ran or left the filter. */
-  private toHits(result: KnnResult, filter: MemoryFilter): IndexHit[] {
+  /**
+   * Maps labels to ids, dropping any that changed while the search ran or left the filter
+   * (`extra`: labels passing through an earlier outcome version, OutcomeVersions.passing).
+   */
+  private toHits(result: KnnResult, filter: MemoryFilter, extra: Uint32Array | null): IndexHit[] {
     const recheck = isEmptyFilter(filter) ? null : this.attributes.compile(filter);
+    const passes = extra === null ? null : new Set(extra);
     const hits: IndexHit[] = [];
     const seen = new Set<string>();
     for (let i = 0; i < result.labels.length; i++) {
       const label = result.labels[i] ?? 0;
       const id = this.labels.idOf(label);
       if (id === undefined || seen.has(id)) continue;
-      if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
-      if (recheck === null && !isEmptyFilter(filter)) continue;
+      if (passes === null || !passes.has(label)) {
+        if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
+        if (recheck === null && !isEmptyFilter(filter)) continue;
+      }
       seen.add(id);
       hits.push({
         id,
@@ -411,6 +468,7 @@ export class MemoryIndex {
   }
 
   private removeLabel(id: string, label: number): void {
+    this.versions.note(id, undefined);
     this.labels.release(id, label);
     this.attributes.remove(label);
     this.engine.remove(Uint32Array.of(label));

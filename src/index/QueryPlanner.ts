@@ -1,5 +1,5 @@
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
-import type { AttributeIndex } from './AttributeIndex.js';
+import type { AttributeIndex, CompiledFilter } from './AttributeIndex.js';
 import { labelsOf } from './bitmaps.js';
 import type { ColumnRange } from './HnswEngine.js';
 
@@ -11,6 +11,11 @@ export interface SearchQuery {
   /** 0 = the index's default. */
   efRuntime: number;
   exact: boolean;
+  /**
+   * As of this time, unix seconds (src/model/asOf.ts): `filter` is then already as of it, and
+   * the index adds the memories only an earlier outcome version lets pass. Undefined: now.
+   */
+  asOf?: number;
 }
 
 /** How one search was planned (exposed for tests and metrics). */
@@ -49,9 +54,17 @@ export interface PlannerView {
  * or the graph (with a bitmap of the labels a filter passes and/or range columns the engine
  * checks during the walk). `filteredScale` multiplies the default ef of filtered graph searches.
  */
-export function planQuery(query: SearchQuery, view: PlannerView, filteredScale: number): Plan {
+export function planQuery(
+  query: SearchQuery,
+  view: PlannerView,
+  filteredScale: number,
+  extra: Uint32Array | null = null,
+): Plan {
   const empty = isEmptyFilter(query.filter);
   const compiled = empty ? null : view.attributes.compile(query.filter);
+  if (extra !== null && extra.length > 0 && !empty) {
+    return planUnion(query, view, filteredScale, compiled, extra);
+  }
   if (!empty && compiled === null) return { kind: 'empty' };
   const ef = Math.max(query.efRuntime > 0 ? query.efRuntime : view.defaultEf, query.k);
   const exactLimit = view.exactLimit;
@@ -91,6 +104,37 @@ export function planQuery(query: SearchQuery, view: PlannerView, filteredScale: 
     ranges: [],
     passing: selection.count,
   };
+}
+
+/**
+ * The labels a filter selects together with `extra` labels it does not (memories an as-of query
+ * passes through an earlier outcome version: see OutcomeVersions.passing), as one bitmap:
+ * searched by brute force within the exact limit, else in the graph.
+ */
+function planUnion(
+  query: SearchQuery,
+  view: PlannerView,
+  scale: number,
+  compiled: CompiledFilter | null,
+  extra: Uint32Array,
+): Plan {
+  const selected = compiled === null ? null : view.attributes.select(compiled, 0);
+  let end = view.attributes.labelEnd;
+  for (const label of extra) end = Math.max(end, label + 1);
+  const bitmap = new Uint32Array((end + 31) >>> 5);
+  if (selected !== null) bitmap.set(selected.bitmap.subarray(0, bitmap.length));
+  let count = selected?.count ?? 0;
+  for (const label of extra) {
+    const bit = 1 << (label & 31);
+    if (((bitmap[label >>> 5] ?? 0) & bit) !== 0) continue;
+    bitmap[label >>> 5] = (bitmap[label >>> 5] ?? 0) | bit;
+    count++;
+  }
+  if (query.exact || count <= view.exactLimit) {
+    return { kind: 'exact', candidates: labelsOf(bitmap, count) };
+  }
+  const ef = filteredEf(query, count, view, scale);
+  return { kind: 'hnsw_filtered', ef, bitmap, ranges: [], passing: count };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AttributeSnapshot } from './AttributeIndex.js';
 import type { EfCalibration } from './EfTuner.js';
 import type { VectorPrecision } from './HnswEngine.js';
 import type { SavedLabels } from './LabelMap.js';
+import type { OutcomeVersion } from '../model/MemoryRecord.js';
 
 /** The files of one saved index in its directory: the graph, and everything else. */
 export const GRAPH_FILE = 'graph.hnsw';
@@ -19,6 +20,8 @@ export interface SavedState extends SavedLabels {
   precision: VectorPrecision;
   attributes: AttributeSnapshot;
   efCalibration: EfCalibration | null;
+  /** Earlier outcomes of revised memories, by id (absent in snapshots of earlier versions). */
+  versions?: [string, readonly OutcomeVersion[]][];
 }
 
 /** What a saved index must match to be loaded. */

@@ -10,27 +10,40 @@ export interface RecentPage {
   next: RecentCursor | null;
 }
 
+/** What a page is of: `limit` memories matching the filter, after `after`. */
+export interface PageQuery {
+  filter: MemoryFilter;
+  /** The numeric field ordering the page, descending (ties by id ascending). */
+  field: string;
+  limit: number;
+  after: RecentCursor | null;
+  /** The value a label is ordered by, when not its `field` column's (null: the column's). */
+  valueOf: ((label: number) => number) | null;
+  /** Labels the filter's columns do not select that are on the page's list too. */
+  extra: ArrayLike<number>;
+}
+
 /** A page of memories matching the filter, by `field` descending, ties by id ascending. */
 export function recentPage(
   attributes: AttributeIndex,
   labels: LabelMap,
-  filter: MemoryFilter,
-  field: string,
-  limit: number,
-  after: RecentCursor | null,
+  { filter, field, limit, after, valueOf, extra }: PageQuery,
 ): RecentPage {
   const compiled = attributes.compile(filter);
-  if (compiled === null) return { ids: [], next: null };
+  if (compiled === null && extra.length === 0) return { ids: [], next: null };
   const before = (a: RecentCursor, b: RecentCursor): boolean =>
     a.value > b.value || (a.value === b.value && a.id < b.id);
   const top = new TopK<RecentCursor>(limit + 1, before);
-  attributes.forEachMatch(compiled, (label) => {
+  const visit = (label: number): void => {
     const id = labels.idOf(label);
     if (id === undefined) return;
-    const item = { value: attributes.numeric(field, label), id };
+    const value = valueOf === null ? attributes.numeric(field, label) : valueOf(label);
+    const item = { value, id };
     if (after !== null && !before(after, item)) return;
     top.push(item);
-  });
+  };
+  if (compiled !== null) attributes.forEachMatch(compiled, visit);
+  for (let i = 0; i < extra.length; i++) visit(extra[i] ?? 0);
   const items = top.sorted();
   const page = items.slice(0, limit);
   const last = page[page.length - 1];

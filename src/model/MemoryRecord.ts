@@ -14,7 +14,20 @@ export interface MemoryRecord {
   tags: Record<string, string>;
   numbers: Record<string, number>;
   payload: Buffer;
+  /**
+   * Kinds with an outcome (MemorySchema.outcome): the memory's earlier outcomes, oldest first,
+   * each seen from its knownAt until the next one's (the last until the record's own known-at).
+   * Absent or empty: none (src/model/asOf.ts).
+   */
+  versions?: readonly OutcomeVersion[];
+}
+
+/** An earlier outcome of a memory: its outcome fields' values, and when it became known. */
+export interface OutcomeVersion {
+  knownAt: number;
+  tags: Record<string, string>;
+  numbers: Record<string, number>;
 }
 
 /** The attribute part of a memory, without vector or payload. */
-export type MemoryAttributes = Pick<MemoryRecord, 'tags' | 'numbers'>;
+export type MemoryAttributes = Pick<MemoryRecord, 'tags' | 'numbers' | 'versions'>;

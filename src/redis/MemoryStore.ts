@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { withKnownAt } from '../model/asOf.js';
 import type { MemoryRecord } from '../model/MemoryRecord.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import { parseChange, type ChangeEntry } from './changeStream.js';
@@ -11,6 +12,7 @@ import type { MemoryChangeInput, OwnerGuard } from './scripts/memoryChanges.js';
 import { upsertMemories, type UpsertMemoriesResult } from './scripts/upsertMemories.js';
 import { touchMemories, type TouchResult } from './scripts/touchMemories.js';
 import { newestStreamId } from './streamIds.js';
+import { outcomeVersioning, parseVersions, VERSIONS_FIELD } from './outcomeVersions.js';
 
 export type { ChangeEntry } from './changeStream.js';
 export type { TouchResult } from './scripts/touchMemories.js';
@@ -18,6 +20,11 @@ export type { UpsertMemoriesResult } from './scripts/upsertMemories.js';
 
 export interface StoreOptions {
   changeStreamMaxLen: number;
+  /**
+   * How far back (seconds, on the event-time axis) earlier outcomes of a memory are kept for
+   * as-of queries (src/redis/outcomeVersions.ts); 0: forever.
+   */
+  asOfRetentionSeconds?: number;
 }
 
 /** An upsert's request id, whose (a token's name), how long it is kept and its digest. */
@@ -42,6 +49,8 @@ export class MemoryStore {
   /**
    * Writes memories (replacing whole hashes) and one change entry, atomically. With `owners`,
    * nothing is written when a memory exists whose owner (schema.ownerField) is not one of them.
+   * A memory replaced by one whose outcome became known later keeps its outcome as an earlier
+   * version (src/redis/outcomeVersions.ts). Records without a known-at get their time as one.
    */
   async upsert(
     schema: MemorySchema,
@@ -55,7 +64,8 @@ export class MemoryStore {
       records.map((r) => r.id),
       writeToken,
     );
-    const hashes = records.map((record) => encodeHash(schema, record));
+    // A record without a known-at (not from the codec) is known at its time, here as in Redis.
+    const hashes = records.map((record) => encodeHash(schema, withKnownAt(schema, record)));
     const guard = ownerGuard(schema, owners);
     const record =
       request === null
@@ -65,8 +75,10 @@ export class MemoryStore {
             windowMs: request.windowMs,
             digest: request.digest,
           };
+    const retention = this.options.asOfRetentionSeconds ?? 0;
+    const versioning = outcomeVersioning(schema, retention, Date.now() / 1000);
     return this.redis.replicatedWrite((redis) =>
-      upsertMemories(redis, input, hashes, guard, record),
+      upsertMemories(redis, input, hashes, guard, record, versioning),
     );
   }
 
@@ -255,6 +267,7 @@ function pipelineReplies(results: [Error | null, unknown][] | null): unknown[] {
 
 function hashFields(schema: MemorySchema, includeVector: boolean): string[] {
   const fields = ['id', ...schema.tagFields, ...schema.numericFields, 'payload'];
+  if (schema.outcome !== null) fields.push(VERSIONS_FIELD);
   if (includeVector) fields.push(schema.vectorField);
   return fields;
 }
@@ -302,8 +315,11 @@ function decodeHash(
     else if (field === schema.vectorField) record.vector = float32FromBytes(value);
     else if (tagFields.has(field)) record.tags[field] = value.toString('utf8');
     else if (numericFields.has(field)) record.numbers[field] = Number(value.toString('latin1'));
+    else if (field === VERSIONS_FIELD && schema.outcome !== null) {
+      record.versions = parseVersions(schema, schema.outcome, value.toString('utf8'));
+    }
   });
-  return record;
+  return withKnownAt(schema, record);
 }
 
 /** Copies little-endian float32 bytes into an aligned Float32Array. */

@@ -13,7 +13,8 @@ interface PendingAction {
 
 /**
  * Applies change-stream entries to the live indexes. A memory this instance is writing is
- * applied from the write's own records (announced with `expect`); any other is read from the
+ * applied from the write's own records (announced with `expect`), unless the write may revise
+ * its outcome (the earlier ones Redis keeps are not in the records); any other is read from the
  * master, which the change stream comes from.
  */
 export class ChangeApplier {
@@ -45,8 +46,11 @@ export class ChangeApplier {
       const kind: MemoryKind = entry.kind;
       for (const id of entry.ids) {
         const key = `${kind}\u0000${id}`;
-        actions.delete(key);
-        const record = hint?.kind === kind && entry.op === 'u' ? hint.records.get(id) : undefined;
+        // Written again in the same batch: the earlier outcomes Redis kept depend on the write
+        // skipped here, so the memory is read back (kinds with outcome versions).
+        const rewritten = actions.delete(key) && SCHEMAS[kind].outcome !== null;
+        const hinted = hint?.kind === kind && entry.op === 'u' ? hint.records.get(id) : undefined;
+        const record = rewritten ? undefined : hinted;
         actions.set(key, { kind, id, op: entry.op, record });
       }
     }
@@ -65,8 +69,10 @@ export class ChangeApplier {
     const attributeReads: string[] = [];
     for (const action of actions) {
       if (action.op === 'd') removals.push(action.id);
-      else if (action.record !== undefined) upserts.push(action.record);
-      else if (action.op === 'a' && index.has(action.id)) attributeReads.push(action.id);
+      // A revision's earlier outcomes are what the script kept in Redis: read back, not hinted.
+      else if (action.record !== undefined && !index.mayReviseOutcome(action.record)) {
+        upserts.push(action.record);
+      } else if (action.op === 'a' && index.has(action.id)) attributeReads.push(action.id);
       else fullReads.push(action.id);
     }
     // From the master, which the change stream comes from: a lagging replica may not hold the

@@ -54,4 +54,34 @@ describe('bench phase2 (tiny)', () => {
     expect(doc.files.svg).toHaveLength(1);
     expect(doc.files.svg[0]).toMatch(/phase2-\d{8}-\d{6}-latency\.svg$/);
   });
+
+  it('gives the cost of as_of as throughput ratios to mnemo with --compare asof', async () => {
+    const { doc } = await runBench([
+      'phase2',
+      '--memories',
+      '300',
+      '--concurrency',
+      '2',
+      '--queries',
+      '10',
+      '--warmup',
+      '10',
+      '--compare',
+      'asof',
+    ]);
+    const results = doc.results as {
+      levels: {
+        targets: { target: string; errors: number; calls: number }[];
+        ratios: {
+          asOfThroughputVsMnemo: number | null;
+          asOfRewardThroughputVsMnemo: number | null;
+        };
+      }[];
+    };
+    const [level] = results.levels;
+    expect(level?.targets.map((t) => t.target)).toEqual(['mnemo', 'echo', 'as_of', 'as_of reward']);
+    for (const t of level?.targets ?? []) expect([t.calls, t.errors]).toEqual([20, 0]);
+    expect(level?.ratios.asOfThroughputVsMnemo).toBeGreaterThan(0);
+    expect(level?.ratios.asOfRewardThroughputVsMnemo).toBeGreaterThan(0);
+  });
 });

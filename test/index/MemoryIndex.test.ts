@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IndexSet } from '../../src/index/IndexSet.js';
 import { MemoryIndex } from '../../src/index/MemoryIndex.js';
+import { filterAsOf } from '../../src/model/asOf.js';
 import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
 
@@ -21,7 +22,7 @@ function memory(id: string, payload: string, agent = 'a'): MemoryRecord {
     id,
     vector: Float32Array.of(1, id.length, 0.5, 0.25),
     tags: { agent_id: agent, product_id: 'p', regime: 'r', terminal: 'false' },
-    numbers: { reward: 1, timestamp: 2 },
+    numbers: { reward: 1, timestamp: 2, outcome_known_at: 2 },
     payload: Buffer.from(payload),
   };
 }
@@ -62,6 +63,39 @@ describe('MemoryIndex', () => {
     const rebuilt = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS, index.clock);
     await rebuilt.upsert([memory('m2', 'a')]);
     expect(seen.has(rebuilt.revisionOf('m2'))).toBe(false);
+  });
+
+  it('keeps earlier outcomes through a snapshot, for as-of searches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-index-'));
+    try {
+      const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+      const revised: MemoryRecord = {
+        ...memory('m1', 'p'),
+        numbers: { reward: -1, timestamp: 2, outcome_known_at: 10 },
+        versions: [{ knownAt: 2, tags: { terminal: 'false' }, numbers: { reward: 1 } }],
+      };
+      await index.upsert([revised]);
+      await index.save(dir);
+      const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS, index.clock);
+      const outcome = EPISODIC_SCHEMA.outcome;
+      if (outcome === null) throw new Error('episodic memories have an outcome');
+      const winners = {
+        tags: {},
+        ranges: { reward: { min: 0, minExclusive: false, maxExclusive: false } },
+      };
+      const search = (asOf: number) => ({
+        vector: revised.vector,
+        k: 1,
+        filter: filterAsOf(outcome, winners, asOf),
+        efRuntime: 0,
+        exact: false,
+        asOf,
+      });
+      expect((await loaded.search(search(5))).map((h) => h.id)).toEqual(['m1']);
+      expect(await loaded.search(search(10))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the payload fingerprints through a snapshot, with fresh revisions', async () => {

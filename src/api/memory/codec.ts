@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../../model/errors.js';
+import { failedPrecondition, invalidArgument, quote } from '../../model/errors.js';
 import type { MemoryFilter, NumericRange } from '../../model/MemoryFilter.js';
 import type { MemoryRecord } from '../../model/MemoryRecord.js';
 import type { RecentCursor } from '../../model/RecentCursor.js';
@@ -24,6 +24,8 @@ export interface CodecLimits {
   vectorDim: number;
   maxK: number;
   maxBatch: number;
+  /** How far back as_of may reach, ms (0 or absent: any time). */
+  asOfRetentionMs?: number;
 }
 
 const MAX_ID_BYTES = 512;
@@ -123,6 +125,7 @@ export function decodeEpisodicMemories(
   return batch('memories', memories, limits).map((m, i) => {
     const at = `memories[${i}]`;
     if (m.agent_id === '') throw invalidArgument(`${at}.agent_id`, 'is required');
+    const timestamp = finite(`${at}.timestamp`, m.timestamp);
     return {
       id: id(`${at}.id`, m.id),
       vector: decodeVector(`${at}.state_vector`, m.state_vector, limits),
@@ -134,11 +137,46 @@ export function decodeEpisodicMemories(
       },
       numbers: {
         reward: finite(`${at}.reward`, m.reward),
-        timestamp: finite(`${at}.timestamp`, m.timestamp),
+        timestamp,
+        outcome_known_at: decodeKnownAt(`${at}.outcome_known_at`, m.outcome_known_at, timestamp),
       },
       payload: m.payload,
     };
   });
+}
+
+/** When an outcome became known: unset is the memory's timestamp; never before it. */
+function decodeKnownAt(field: string, value: number | undefined, timestamp: number): number {
+  if (value === undefined) return timestamp;
+  if (finite(field, value) < timestamp) {
+    throw invalidArgument(field, `${quote(value)} is before the timestamp ${quote(timestamp)}`);
+  }
+  return value;
+}
+
+/**
+ * A query's as_of (unix seconds); undefined when unset (now). One older than the retention is
+ * FAILED_PRECONDITION: the outcomes it would see may no longer be kept, and answering with later
+ * ones would show the future.
+ */
+export function decodeAsOf(
+  field: string,
+  value: number | undefined,
+  limits: CodecLimits,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < 0) {
+    throw invalidArgument(field, `must be a finite, non-negative unix time, got ${quote(value)}`);
+  }
+  const retentionMs = limits.asOfRetentionMs ?? 0;
+  if (retentionMs > 0 && value * 1000 < Date.now() - retentionMs) {
+    throw failedPrecondition(
+      field,
+      `is older than the as-of retention (MNEMO_ASOF_RETENTION_MS, ${retentionMs} ms): earlier outcomes are no longer kept`,
+      'AS_OF_BEYOND_RETENTION',
+    );
+  }
+  return value;
 }
 
 function memoryType(field: string, value: unknown): string {
@@ -179,7 +217,13 @@ export function decodeSemanticMemories(
   });
 }
 
+/**
+ * An episodic memory as answered. A record seen with its outcome pending (model/asOf.ts) lacks
+ * its outcome fields and known-at: they are answered unset (proto3 defaults, outcome_known_at
+ * absent).
+ */
 export function encodeEpisodicMemory(record: MemoryRecord): EpisodicMemory {
+  const knownAt = record.numbers.outcome_known_at;
   return {
     id: record.id,
     agent_id: record.tags.agent_id ?? '',
@@ -190,6 +234,7 @@ export function encodeEpisodicMemory(record: MemoryRecord): EpisodicMemory {
     timestamp: record.numbers.timestamp ?? 0,
     terminal: record.tags.terminal === 'true',
     payload: record.payload,
+    ...(knownAt === undefined ? {} : { outcome_known_at: knownAt }),
   };
 }
 
@@ -320,6 +365,7 @@ export function decodeSearchEpisodic(
     exact: request.exact,
     includeVectors: request.include_vectors,
     touch: false,
+    asOf: decodeAsOf(`${path}as_of`, request.as_of, limits),
   };
 }
 
@@ -393,12 +439,14 @@ export function decodeRecentCursor(field: string, position: unknown): RecentCurs
   if (
     !Array.isArray(position) ||
     position.length !== 2 ||
-    typeof position[0] !== 'number' ||
+    (typeof position[0] !== 'number' && position[0] !== null) ||
     typeof position[1] !== 'string'
   ) {
     throw invalidArgument(field, 'is not a page token returned by this RPC');
   }
-  return { value: position[0], id: position[1] };
+  // null: -Infinity, where memories of a pending outcome sort (JSON has no -Infinity).
+  const value: unknown = position[0];
+  return { value: typeof value === 'number' ? value : -Infinity, id: position[1] };
 }
 
 /** What a RecentEpisodic page token holds of the next page's cursor. */

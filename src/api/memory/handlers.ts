@@ -16,6 +16,7 @@ import type { SearchSemanticResponse } from '../../generated/mnemo/v1/SearchSema
 import type { CallContext } from '../middleware/types.js';
 import {
   type CodecLimits,
+  decodeAsOf,
   decodeEpisodicFilter,
   decodeEpisodicMemories,
   decodeIds,
@@ -38,7 +39,11 @@ import { encodeInfo, type InfoSettings } from './info.js';
 
 function episodicHits(hits: SearchHit[], requestId = 0): SearchEpisodicResponse {
   return {
-    hits: hits.map((h) => ({ memory: encodeEpisodicMemory(h.record), distance: h.distance })),
+    hits: hits.map((h) => ({
+      memory: encodeEpisodicMemory(h.record),
+      distance: h.distance,
+      outcome_pending: h.outcomePending === true,
+    })),
     request_id: requestId,
   };
 }
@@ -185,11 +190,13 @@ export function memoryHandlers(
       const orderField = decodeRecentOrder('order', request.order);
       const decoded = decodeEpisodicFilter('filter', request.filter, limits);
       const filter = confineFilter(principal, decoded, 'filter.agent_ids');
+      const asOf = decodeAsOf('as_of', request.as_of, limits);
       // What defines the query a page token belongs to (pageToken.ts).
-      const query = { filter, orderField };
+      const query = { filter, orderField, asOf };
       const result = await service.recent('episodic', {
         filter,
         orderField,
+        asOf,
         limit:
           request.page_size !== 0
             ? decodeLimit('page_size', request.page_size, limits)
@@ -202,6 +209,7 @@ export function memoryHandlers(
       return {
         memories: result.records.map(encodeEpisodicMemory),
         next_page_token: encodePageToken(query, encodeRecentCursor(result.next)),
+        outcome_pending_ids: result.pendingIds,
       };
     },
     ListSemantic: async (request) => {

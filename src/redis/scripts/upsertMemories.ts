@@ -18,6 +18,19 @@ export interface RequestRecord {
 }
 
 /**
+ * How replaced memories keep their earlier outcomes (lua/upsertMemories.lua, ARGV[8]): the
+ * known-at and time fields, the hash field holding the versions, the outcome fields, and the
+ * cutoff (unix seconds) a version whose successor was known by is dropped.
+ */
+export interface OutcomeVersioning {
+  readonly known: string;
+  readonly time: string;
+  readonly list: string;
+  readonly fields: readonly string[];
+  readonly cutoff: number;
+}
+
+/**
  * What an upsert did: wrote (the change entry's id); refused (the index of the first memory the
  * guard refused; nothing written); found the request made before (nothing written: the first
  * call's entry and ids); or found its id used by another request (nothing written).
@@ -30,7 +43,8 @@ export type UpsertMemoriesResult =
 
 /**
  * Replaces memory hashes and appends one `u` change entry for them, atomically; with `request`,
- * only the first time that request is made within its window.
+ * only the first time that request is made within its window; with `versioning`, a memory's
+ * earlier outcomes are kept as versions.
  */
 export async function upsertMemories(
   redis: Redis,
@@ -38,11 +52,13 @@ export async function upsertMemories(
   hashes: MemoryHashes,
   guard: OwnerGuard | null,
   request: RequestRecord | null = null,
+  versioning: OutcomeVersioning | null = null,
 ): Promise<UpsertMemoriesResult> {
   const args: ScriptArg[] = [
     ...guardedChangeArgs(input, guard),
     String(request?.windowMs ?? 0),
     request?.digest ?? '',
+    versioning === null ? '' : JSON.stringify(versioning),
   ];
   input.memories.forEach((memory, i) => {
     const fields = Object.entries(hashes[i] ?? {});

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { indexEngine } from '../../index/HnswEngine.js';
 import type { IndexSet } from '../../index/IndexSet.js';
 import { metrics } from '../../metrics/metrics.js';
+import { filterAsOf, seenAsOf } from '../../model/asOf.js';
 import { failedPrecondition, permissionDenied } from '../../model/errors.js';
 import type { MemoryFilter } from '../../model/MemoryFilter.js';
 import { isEmptyFilter, matchesFilter } from '../../model/MemoryFilter.js';
@@ -243,10 +244,11 @@ export class MemoryService {
     const series = querySeries(queryType(kind, request));
     const startedAt = performance.now();
     try {
+      const asOf = this.asOfRequest(kind, request);
       const hits =
         this.options.pipeline === 'naive'
-          ? await searchNaive(this.indexes, this.store, this.executor, kind, request)
-          : await this.pipeline.submit(kind, request, context);
+          ? await searchNaive(this.indexes, this.store, this.executor, kind, asOf)
+          : await this.pipeline.submit(kind, asOf, context);
       series.ok.inc();
       return hits;
     } catch (error) {
@@ -285,15 +287,45 @@ export class MemoryService {
   /** A page of memories by a numeric field (see RecentRequest), read from Redis. */
   async recent(kind: MemoryKind, request: RecentRequest): Promise<RecentResult> {
     const index = this.indexes.get(kind);
-    const page = index.recent(request.filter, request.orderField, request.limit, request.after);
+    const { filter, asOf } = this.asOfRequest(kind, request);
+    const page = index.recent(filter, request.orderField, request.limit, request.after, asOf);
     const found = new Map(page.ids.map((id) => [id, index.revisionOf(id)]));
     const stored = await this.executor.read(kind, found, request.includeVectors === true, Infinity);
     const records: MemoryRecord[] = [];
+    const pendingIds: string[] = [];
     for (const id of page.ids) {
       const record = stored.get(id);
-      if (record !== undefined && matchesFilter(record, request.filter)) records.push(record);
+      const seen = record && seenAsOf(SCHEMAS[kind], record, asOf);
+      if (!seen || !matchesFilter(seen.record, filter)) continue;
+      records.push(seen.record);
+      if (seen.pending) pendingIds.push(id);
     }
-    return { records, next: page.next };
+    return { records, next: page.next, pendingIds };
+  }
+
+  /**
+   * A query as of its time (kinds with an outcome): its as-of resolved — when unset, now, or
+   * none at all (the query as it is, at no cost) while the index holds nothing stamped or known
+   * after now — and its filter as of it (filterAsOf).
+   */
+  private asOfRequest<T extends { filter: MemoryFilter; asOf?: number }>(
+    kind: MemoryKind,
+    request: T,
+  ): T {
+    const outcome = SCHEMAS[kind].outcome;
+    if (outcome === null) return request;
+    let asOf = request.asOf;
+    if (asOf === undefined) {
+      const index = this.indexes.get(kind);
+      const now = Date.now() / 1000;
+      const newest = Math.max(
+        index.highestEver(outcome.timeField),
+        index.highestEver(outcome.knownAtField),
+      );
+      if (newest <= now) return request;
+      asOf = now;
+    }
+    return { ...request, asOf, filter: filterAsOf(outcome, request.filter, asOf) };
   }
 }
 

@@ -67,6 +67,8 @@ export class RecordCache {
       numbers: { ...record.numbers },
       payload: Buffer.from(record.payload),
     };
+    // Earlier outcomes (as-of queries read them); shared: versions are never modified.
+    if (record.versions !== undefined) stored.versions = record.versions;
     const bytes = sizeOf(stored);
     if (bytes > this.maxBytes) return;
     const map = this.entries[kind];
@@ -151,5 +153,6 @@ function sizeOf(record: MemoryRecord): number {
   for (const [field, value] of Object.entries(record.tags))
     bytes += 2 * (field.length + value.length) + 16;
   bytes += 24 * Object.keys(record.numbers).length;
+  bytes += 96 * (record.versions?.length ?? 0);
   return bytes;
 }

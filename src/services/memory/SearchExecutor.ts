@@ -1,5 +1,6 @@
 import type { IndexSet } from '../../index/IndexSet.js';
 import { metrics } from '../../metrics/metrics.js';
+import { seenAsOf } from '../../model/asOf.js';
 import { matchesFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
 import { SCHEMAS } from '../../model/MemorySchema.js';
@@ -12,7 +13,8 @@ import type { WriteTracker } from './WriteTracker.js';
  * Executes a batch of searches of one kind: one multi-query call into the index, then one Redis
  * pipeline (per vector need) reading every hit's stored memory from a replica; hits a replica
  * lacks or holds in an older version than the index are read again from the master. The stored
- * memory is the truth: a hit whose memory left the filter since the index saw it is dropped.
+ * memory is the truth: a hit whose memory left the filter since the index saw it is dropped. A
+ * search as of a time checks and answers each memory as it was seen then (model/asOf.ts).
  */
 export class SearchExecutor {
   constructor(
@@ -39,14 +41,17 @@ export class SearchExecutor {
       this.read(kind, withVectors, true, deadlineMs),
       this.read(kind, without, false, deadlineMs),
     ]);
+    const schema = SCHEMAS[kind];
     const results = found.map((hits, i) => {
       const request = requests[i] as SearchRequest;
       const records = request.includeVectors ? full : plain;
       const answer: SearchHit[] = [];
       for (const hit of hits) {
-        const record = records.get(hit.id);
-        if (record && matchesFilter(record, request.filter)) {
-          answer.push({ record: cloneIfShared(record, request.touch), distance: hit.distance });
+        const stored = records.get(hit.id);
+        const seen = stored && seenAsOf(schema, stored, request.asOf);
+        if (seen && matchesFilter(seen.record, request.filter)) {
+          const record = cloneIfShared(seen.record, request.touch);
+          answer.push({ record, distance: hit.distance, outcomePending: seen.pending });
         }
       }
       return answer;

@@ -1,4 +1,5 @@
 import type { IndexSet } from '../../index/IndexSet.js';
+import { seenAsOf } from '../../model/asOf.js';
 import { matchesFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind } from '../../model/MemoryRecord.js';
 import { SCHEMAS } from '../../model/MemorySchema.js';
@@ -22,9 +23,10 @@ export async function searchNaive(
   const hits = await indexes.get(kind).search(request);
   const answer: SearchHit[] = [];
   for (const hit of hits) {
-    const [record] = await store.get(SCHEMAS[kind], [hit.id], request.includeVectors);
-    if (record && matchesFilter(record, request.filter)) {
-      answer.push({ record, distance: hit.distance });
+    const [stored] = await store.get(SCHEMAS[kind], [hit.id], request.includeVectors);
+    const seen = stored && seenAsOf(SCHEMAS[kind], stored, request.asOf);
+    if (seen && matchesFilter(seen.record, request.filter)) {
+      answer.push({ record: seen.record, distance: hit.distance, outcomePending: seen.pending });
     }
   }
   if (request.touch && answer.length > 0) await executor.touch(kind, answer);

@@ -12,6 +12,8 @@ export interface SearchRequest extends SearchQuery {
 export interface SearchHit {
   record: MemoryRecord;
   distance: number;
+  /** The outcome was not known at the search's as-of: the record's outcome fields are absent. */
+  outcomePending?: boolean;
 }
 
 export interface RecentRequest {
@@ -22,11 +24,15 @@ export interface RecentRequest {
   after: RecentCursor | null;
   /** Read each memory's vector too (default: without). */
   includeVectors?: boolean;
+  /** As of this time, unix seconds, as SearchRequest.asOf; undefined is now. */
+  asOf?: number;
 }
 
 export interface RecentResult {
   records: MemoryRecord[];
   next: RecentCursor | null;
+  /** Ids of the records whose outcome was not known at the as-of (outcome fields absent). */
+  pendingIds: string[];
 }
 
 /**

@@ -180,9 +180,14 @@ class MemoryApi(_Api):
         exact: bool = False,
         include_vectors: bool = False,
         timeout: Timeout = None,
+        as_of: Optional[float] = None,
     ) -> List[EpisodicHit]:
-        """The k nearest memories by cosine distance that pass ``filter``, nearest first."""
-        search = EpisodicSearch(vector, k, filter, ef_runtime, exact, include_vectors)
+        """The k nearest memories by cosine distance that pass ``filter``, nearest first.
+
+        With ``as_of`` (unix seconds), answered as it would have been then: memories stamped
+        later are absent, outcomes known later are unset and their hits ``outcome_pending``.
+        """
+        search = EpisodicSearch(vector, k, filter, ef_runtime, exact, include_vectors, as_of)
         request = convert.encode_episodic_search(search)
         return self._unary("SearchEpisodic", request, convert.decode_episodic_hits, timeout)
 
@@ -255,16 +260,25 @@ class MemoryApi(_Api):
         page_size: int = 0,
         page_token: str = "",
         timeout: Timeout = None,
+        as_of: Optional[float] = None,
     ) -> Page[EpisodicMemory]:
-        """One page of the newest (or best-rewarded) memories passing ``filter``."""
+        """One page of the newest (or best-rewarded) memories passing ``filter``.
+
+        With ``as_of``, as search_episodic; the page's ``outcome_pending_ids`` name the memories
+        whose outcome was not known then (ordered by reward, they come last).
+        """
         request = memory_pb2.RecentEpisodicRequest(
             order=memory_pb2.RecentOrder.Value(RecentOrder(order).value),
             page_size=page_size,
             page_token=page_token,
         )
+        if as_of is not None:
+            request.as_of = as_of
         convert.encode_episodic_filter(request.filter, filter)
         parse = lambda r: Page(  # noqa: E731
-            [convert.decode_episodic(m) for m in r.memories], r.next_page_token
+            [convert.decode_episodic(m) for m in r.memories],
+            r.next_page_token,
+            list(r.outcome_pending_ids),
         )
         return self._unary("RecentEpisodic", request, parse, timeout)
 

@@ -116,6 +116,8 @@ def encode_episodic(memory: EpisodicMemory) -> memory_pb2.EpisodicMemory:
         terminal=memory.terminal,
         payload=memory.payload,
     )
+    if memory.outcome_known_at is not None:
+        message.outcome_known_at = memory.outcome_known_at
     if memory.state_vector is not None:
         message.state_vector.CopyFrom(encode_vector(memory.state_vector))
     return message
@@ -134,6 +136,9 @@ def decode_episodic(message: memory_pb2.EpisodicMemory) -> EpisodicMemory:
         timestamp=message.timestamp,
         terminal=message.terminal,
         payload=message.payload,
+        outcome_known_at=message.outcome_known_at
+        if message.HasField("outcome_known_at")
+        else None,
     )
 
 
@@ -179,6 +184,8 @@ def encode_episodic_search(search: EpisodicSearch) -> memory_pb2.SearchEpisodicR
         exact=search.exact,
         include_vectors=search.include_vectors,
     )
+    if search.as_of is not None:
+        request.as_of = search.as_of
     encode_episodic_filter(request.filter, search.filter)
     return request
 
@@ -197,7 +204,10 @@ def encode_semantic_search(search: SemanticSearch) -> memory_pb2.SearchSemanticR
 
 
 def decode_episodic_hits(response: memory_pb2.SearchEpisodicResponse) -> list:
-    return [EpisodicHit(decode_episodic(h.memory), h.distance) for h in response.hits]
+    return [
+        EpisodicHit(decode_episodic(h.memory), h.distance, h.outcome_pending)
+        for h in response.hits
+    ]
 
 
 def decode_semantic_hits(response: memory_pb2.SearchSemanticResponse) -> list:

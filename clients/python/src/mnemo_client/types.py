@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Dict, Generic, List, Optional, Sequence, TypeVar
 
@@ -50,6 +50,9 @@ class EpisodicMemory:
     timestamp: float = 0.0
     terminal: bool = False
     payload: bytes = b""
+    #: When the outcome (reward, terminal) became known, unix seconds; None on upsert = timestamp.
+    #: None in an answer whose outcome was pending at the query's ``as_of``.
+    outcome_known_at: Optional[float] = None
 
 
 @dataclass
@@ -111,6 +114,8 @@ class EpisodicSearch:
     ef_runtime: int = 0
     exact: bool = False
     include_vectors: bool = False
+    #: Answer as of this unix time (a look-ahead-free backtest); None = now.
+    as_of: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,8 @@ class SemanticSearch:
 class EpisodicHit:
     memory: EpisodicMemory
     distance: float
+    #: The outcome was not known at the search's ``as_of``: reward and terminal are unset.
+    outcome_pending: bool = False
 
 
 @dataclass
@@ -157,6 +164,8 @@ class Page(Generic[T]):
 
     items: List[T]
     next_page_token: str
+    #: RecentEpisodic: ids of the page's memories whose outcome was pending at ``as_of``.
+    outcome_pending_ids: List[str] = field(default_factory=list)
 
 
 @dataclass

@@ -12,6 +12,8 @@ export interface EpisodicMemory {
   'timestamp'?: (number | string);
   'terminal'?: (boolean);
   'payload'?: (Buffer | Uint8Array | string);
+  'outcome_known_at'?: (number | string);
+  '_outcome_known_at'?: "outcome_known_at";
 }
 
 export interface EpisodicMemory__Output {
@@ -24,4 +26,6 @@ export interface EpisodicMemory__Output {
   'timestamp': (number);
   'terminal': (boolean);
   'payload': (Buffer);
+  'outcome_known_at'?: (number);
+  '_outcome_known_at'?: "outcome_known_at";
 }

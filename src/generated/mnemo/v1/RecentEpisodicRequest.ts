@@ -9,6 +9,8 @@ export interface RecentEpisodicRequest {
   'limit'?: (number);
   'page_token'?: (string);
   'page_size'?: (number);
+  'as_of'?: (number | string);
+  '_as_of'?: "as_of";
 }
 
 export interface RecentEpisodicRequest__Output {
@@ -17,4 +19,6 @@ export interface RecentEpisodicRequest__Output {
   'limit': (number);
   'page_token': (string);
   'page_size': (number);
+  'as_of'?: (number);
+  '_as_of'?: "as_of";
 }

@@ -5,9 +5,11 @@ import type { EpisodicMemory as _mnemo_v1_EpisodicMemory, EpisodicMemory__Output
 export interface RecentEpisodicResponse {
   'memories'?: (_mnemo_v1_EpisodicMemory)[];
   'next_page_token'?: (string);
+  'outcome_pending_ids'?: (string)[];
 }
 
 export interface RecentEpisodicResponse__Output {
   'memories': (_mnemo_v1_EpisodicMemory__Output)[];
   'next_page_token': (string);
+  'outcome_pending_ids': (string)[];
 }

@@ -11,8 +11,10 @@ export interface SearchEpisodicRequest {
   'ef_runtime'?: (number);
   'exact'?: (boolean);
   'include_vectors'?: (boolean);
+  'as_of'?: (number | string);
   'request_id'?: (number | string | Long);
   'timeout_ms'?: (number);
+  '_as_of'?: "as_of";
 }
 
 export interface SearchEpisodicRequest__Output {
@@ -22,6 +24,8 @@ export interface SearchEpisodicRequest__Output {
   'ef_runtime': (number);
   'exact': (boolean);
   'include_vectors': (boolean);
+  'as_of'?: (number);
   'request_id': (number);
   'timeout_ms': (number);
+  '_as_of'?: "as_of";
 }
