@@ -55,6 +55,8 @@ export interface HeldMemory {
 export class MemoryIndex {
   /** Plan of the most recent search. */
   lastPlan: SearchPlan = 'empty';
+  /** The ef calibration `revision` last saw (a new one takes a new revision). */
+  private calibrationSeen: EfCalibration | null;
 
   private constructor(
     readonly schema: MemorySchema,
@@ -65,7 +67,10 @@ export class MemoryIndex {
     private readonly tuner: EfTuner,
     /** The clock of this index's revisions (pass it to the index that replaces this one). */
     readonly clock: RevisionClock,
-  ) {}
+  ) {
+    labels.advance();
+    this.calibrationSeen = tuner.calibration;
+  }
 
   static create(
     schema: MemorySchema,
@@ -138,6 +143,21 @@ export class MemoryIndex {
 
   get size(): number {
     return this.labels.size;
+  }
+
+  /**
+   * The revision of the whole index: equal at two moments only if no search could answer
+   * differently between them — it changes with every change the index applies (upsert, attribute
+   * or payload change, removal, repair), with every change of its ef calibration, and is never
+   * the revision of another index sharing its clock (a rebuilt or loaded one starts at its own).
+   */
+  get revision(): number {
+    const calibration = this.tuner.calibration;
+    if (calibration !== this.calibrationSeen) {
+      this.calibrationSeen = calibration;
+      this.labels.advance();
+    }
+    return this.labels.latest;
   }
 
   /** The default ef of unfiltered graph searches: calibrated, or IndexOptions.efRuntime. */

@@ -64,6 +64,34 @@ describe('MemoryIndex', () => {
     expect(seen.has(rebuilt.revisionOf('m2'))).toBe(false);
   });
 
+  it('moves its own revision with every change it applies, and only then', async () => {
+    const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    const seen = new Set<number>([index.revision]);
+    const moved = (): void => {
+      expect(seen.has(index.revision)).toBe(false);
+      seen.add(index.revision);
+    };
+    await index.upsert([memory('m1', 'a'), memory('m22', 'b')]);
+    moved();
+    const query = { k: 2, filter: { tags: {}, ranges: {} }, efRuntime: 0, exact: false };
+    await index.search({ ...query, vector: memory('m1', '').vector });
+    expect(index.matchingIds({ tags: {}, ranges: {} })).toHaveLength(2);
+    expect(index.revision).toBe([...seen].at(-1)); // reads change nothing
+    await index.upsert([memory('m1', 'a')]); // the same memory again: a change all the same
+    moved();
+    index.setAttributes('m1', { ...memory('m1', 'a'), numbers: { reward: 3, timestamp: 2 } });
+    moved();
+    index.remove(['m22']);
+    moved();
+    index.remove(['unknown']);
+    expect(index.revision).toBe([...seen].at(-1));
+    expect(index.removeAt('m1', index.revisionOf('m1'))).toBe(true);
+    moved();
+    // A rebuilt index on the same clock starts at a revision of its own, even while empty.
+    const rebuilt = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS, index.clock);
+    expect(seen.has(rebuilt.revision)).toBe(false);
+  });
+
   it('keeps the payload fingerprints through a snapshot, with fresh revisions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnemo-index-'));
     try {
@@ -74,6 +102,7 @@ describe('MemoryIndex', () => {
       expect(loaded.isCurrent('m1', memory('m1', 'current'))).toBe(true);
       expect(loaded.isCurrent('m1', memory('m1', 'stale'))).toBe(false);
       expect(loaded.revisionOf('m1')).toBeGreaterThan(index.revisionOf('m1'));
+      expect(loaded.revision).toBeGreaterThan(index.revision);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -107,8 +107,11 @@ describe('MemoryIndex.calibrateEf', () => {
   it('raises the default ef until the searches clients make reach the target recall', async () => {
     // These searches are the calibration's queries (the index keeps the last ones it served).
     expect(await defaultRecall(index, stored, 5)).toBeLessThan(TARGET - 0.1);
+    const revision = index.revision;
     const calibration = await index.calibrateEf(TARGET, 128, undefined, rng(3));
     expect(calibration).not.toBeNull();
+    // Searches answer differently now: the index's revision says so (the result cache's key).
+    expect(index.revision).not.toBe(revision);
     expect(calibration?.recall).toBeGreaterThanOrEqual(TARGET);
     expect(calibration?.size).toBe(N);
     expect(index.defaultEf).toBe(calibration?.ef);
