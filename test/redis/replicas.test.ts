@@ -36,8 +36,9 @@ describe('retrieval over a master and its replicas', () => {
     app = await startApp(topology.master, {
       MNEMO_REDIS_REPLICA_URLS: topology.replicaUrls(),
       MNEMO_KEY_PREFIX: 'rr:',
-      // Every hit read from Redis, so that the reads can be counted per node.
+      // Every search executed and every hit read from Redis, so that both can be counted.
       MNEMO_RECORD_CACHE_MAX_BYTES: '0',
+      MNEMO_RESULT_CACHE_TTL_MS: '0',
     });
     client = memoryClient(app.port);
     for (let i = 0; i < vectors.length; i += 100) {
