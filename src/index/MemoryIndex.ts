@@ -12,6 +12,7 @@ import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } fro
 import { GRAPH_FILE, readState, writeState } from './indexFiles.js';
 import { LabelMap, RevisionClock } from './LabelMap.js';
 import { storedAs } from './storedAs.js';
+import { TagRevisions } from './TagRevisions.js';
 import {
   planQuery,
   type Plan,
@@ -57,6 +58,9 @@ export class MemoryIndex {
   lastPlan: SearchPlan = 'empty';
   /** The ef calibration `revision` last saw (a new one takes a new revision). */
   private calibrationSeen: EfCalibration | null;
+  /** The revision taken when the index was made or its calibration changed (see revisionFor). */
+  private baseRevision: number;
+  private readonly tagRevisions: TagRevisions;
 
   private constructor(
     readonly schema: MemorySchema,
@@ -69,7 +73,9 @@ export class MemoryIndex {
     readonly clock: RevisionClock,
   ) {
     labels.advance();
+    this.baseRevision = labels.latest;
     this.calibrationSeen = tuner.calibration;
+    this.tagRevisions = new TagRevisions(schema.tagFields);
   }
 
   static create(
@@ -156,8 +162,23 @@ export class MemoryIndex {
     if (calibration !== this.calibrationSeen) {
       this.calibrationSeen = calibration;
       this.labels.advance();
+      this.baseRevision = this.labels.latest;
     }
     return this.labels.latest;
+  }
+
+  /**
+   * The revision of what a search with this filter can find: `revision` for a filter naming no
+   * tag field; otherwise one that moves only with changes to memories holding, before or after
+   * the change, one of the filter's values of every tag field it names (and with a new
+   * calibration), so that writes of other agents leave it be. Such a write can still change which
+   * of the matching memories a graph search finds (it changes the graph), within the search's
+   * recall; exact searches are unaffected.
+   */
+  revisionFor(filter: MemoryFilter): number {
+    const whole = this.revision;
+    const tags = this.tagRevisions.of(filter);
+    return tags === null ? whole : Math.max(this.baseRevision, tags);
   }
 
   /** The default ef of unfiltered graph searches: calibrated, or IndexOptions.efRuntime. */
@@ -239,8 +260,7 @@ export class MemoryIndex {
     for (const record of latest.values()) {
       const label = this.labels.labelOf(record.id);
       if (label !== undefined && this.sameVector(label, record.vector)) {
-        this.attributes.set(label, record);
-        this.labels.changed(label, record.payload);
+        this.apply(label, record);
         continue;
       }
       if (label !== undefined) this.removeLabel(record.id, label);
@@ -257,8 +277,7 @@ export class MemoryIndex {
     fresh.forEach((record, i) => {
       const label = labels[i] ?? 0;
       this.labels.bind(record.id, label);
-      this.attributes.set(label, record);
-      this.labels.changed(label, record.payload);
+      this.apply(label, record);
     });
   }
 
@@ -269,8 +288,7 @@ export class MemoryIndex {
   setAttributes(id: string, attributes: MemoryAttributes & { payload?: Buffer }): boolean {
     const label = this.labels.labelOf(id);
     if (label === undefined) return false;
-    this.attributes.set(label, attributes);
-    this.labels.changed(label, attributes.payload);
+    this.apply(label, attributes);
     return true;
   }
 
@@ -430,8 +448,18 @@ export class MemoryIndex {
     return storedAs(this.engine.getVector(label), vector, this.engine.precision);
   }
 
+  /** Sets a label's attributes, giving it and its old and new tag values a new revision. */
+  private apply(label: number, attributes: MemoryAttributes & { payload?: Buffer }): void {
+    const before = this.attributes.tagsOf(label);
+    this.attributes.set(label, attributes);
+    this.labels.changed(label, attributes.payload);
+    this.tagRevisions.changed(before, attributes.tags, this.labels.latest);
+  }
+
   private removeLabel(id: string, label: number): void {
+    const before = this.attributes.tagsOf(label);
     this.labels.release(id, label);
+    this.tagRevisions.changed(before, null, this.labels.latest);
     this.attributes.remove(label);
     this.engine.remove(Uint32Array.of(label));
   }

@@ -110,7 +110,7 @@ export class MemoryService {
     const answers = new ResultCache(
       options.resultCacheTtlMs,
       options.resultCacheMaxBytes,
-      (kind) => indexes.get(kind).revision,
+      (kind, filter) => indexes.get(kind).revisionFor(filter),
     );
     this.pipeline = new SearchPipeline(
       (kind, requests, deadlineMs) => this.executor.execute(kind, requests, deadlineMs),

@@ -1,4 +1,5 @@
 import { metrics } from '../../metrics/metrics.js';
+import type { MemoryFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
 import { recordBytes } from './RecordCache.js';
 import { searchDedup } from './searchDedup.js';
@@ -8,7 +9,7 @@ import type { SearchHit, SearchRequest } from './types.js';
 interface Entry {
   request: SearchRequest;
   hits: SearchHit[];
-  /** The index revision of the kind when the search started executing. */
+  /** The index's revision for the filter when the search started executing. */
   revision: number;
   /** When the answer was kept (ms, the cache's clock). */
   keptAt: number;
@@ -24,9 +25,10 @@ const HIT_OVERHEAD_BYTES = 48;
  * Answers of recent searches, so that a search identical to one answered shortly before (same
  * kind, k, ef, exactness, vector need, filter and vector: searchDedup's identity) is answered
  * again without searching. Read-your-writes holds: an answer is used only while the index of its
- * kind is at the revision it had when the search started executing (MemoryIndex.revision, which
- * every applied change moves — writes return once applied, so a later search never gets an answer
- * from before them); searches that touch their hits are never kept (searchDedup gives them no key).
+ * kind is at the revision it had for the search's filter when the search started executing
+ * (MemoryIndex.revisionFor, which every applied change to a memory the filter's tags can match
+ * moves — writes return once applied, so a later search never gets an answer from before them;
+ * writes of other agents leave an agent's answers be); searches that touch their hits are never kept (searchDedup gives them no key).
  * An answer older than `ttlMs` is a miss too: that bounds how long a memory deleted behind mnemo's
  * back (no change entry) can still be answered. Past `maxBytes` the oldest answers go first: with
  * every answer living at most `ttlMs`, the oldest is the closest to expiring anyway. Answers handed
@@ -42,8 +44,8 @@ export class ResultCache implements Answers<MemoryKind, SearchRequest, SearchHit
   constructor(
     private readonly ttlMs: number,
     private readonly maxBytes: number,
-    /** The current revision of a kind's index (MemoryIndex.revision). */
-    private readonly revision: (kind: MemoryKind) => number,
+    /** The current revision of what a search with this filter can find (MemoryIndex.revisionFor). */
+    private readonly revision: (kind: MemoryKind, filter: MemoryFilter) => number,
     private readonly now: () => number = () => Date.now(),
   ) {}
 
@@ -59,7 +61,10 @@ export class ResultCache implements Answers<MemoryKind, SearchRequest, SearchHit
   get(kind: MemoryKind, key: string, request: SearchRequest): SearchHit[] | undefined {
     const entry = this.entries.get(key);
     if (entry !== undefined) {
-      if (entry.revision !== this.revision(kind) || this.now() - entry.keptAt > this.ttlMs) {
+      if (
+        entry.revision !== this.revision(kind, entry.request.filter) ||
+        this.now() - entry.keptAt > this.ttlMs
+      ) {
         this.drop(key, entry);
       } else if (searchDedup.same(entry.request, request)) {
         this.hits.inc();
@@ -70,8 +75,8 @@ export class ResultCache implements Answers<MemoryKind, SearchRequest, SearchHit
     return undefined;
   }
 
-  stamp(kind: MemoryKind): number {
-    return this.revision(kind);
+  stamp(kind: MemoryKind, request: SearchRequest): number {
+    return this.revision(kind, request.filter);
   }
 
   /**
@@ -85,7 +90,7 @@ export class ResultCache implements Answers<MemoryKind, SearchRequest, SearchHit
     hits: SearchHit[],
     stamp: number,
   ): void {
-    if (!this.enabled || stamp !== this.revision(kind)) return;
+    if (!this.enabled || stamp !== this.revision(kind, request.filter)) return;
     let bytes = ENTRY_OVERHEAD_BYTES + request.vector.byteLength;
     const kept = hits.map((hit) => {
       const record: MemoryRecord = { ...hit.record, payload: Buffer.from(hit.record.payload) };

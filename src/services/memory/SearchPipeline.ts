@@ -28,7 +28,7 @@ export interface Answers<Group, Request, Result> {
   /** A kept answer of an identical search (same dedup key, and `same` request) still valid. */
   get(group: Group, key: string, request: Request): Result | undefined;
   /** What an answer's validity is judged by, taken right before its group executes. */
-  stamp(group: Group): number;
+  stamp(group: Group, request: Request): number;
   /** Keeps the answer of a search that executed from `stamp` on. */
   keep(group: Group, key: string, request: Request, result: Result, stamp: number): void;
 }
@@ -228,7 +228,9 @@ export class SearchPipeline<Group, Request, Result> {
         const deadlineMs = Math.max(...entries.flatMap((e) => e.waiters.map((w) => w.deadlineMs)));
         try {
           const answers = this.options.answers;
-          const stamp = answers?.stamp(group) ?? 0;
+          const stamps = entries.map((e) =>
+            e.key === null ? 0 : (answers?.stamp(group, e.request) ?? 0),
+          );
           const results = await this.execute(
             group,
             entries.map((e) => e.request),
@@ -236,7 +238,9 @@ export class SearchPipeline<Group, Request, Result> {
           );
           entries.forEach((entry, i) => {
             const result = results[i] as Result;
-            if (entry.key !== null) answers?.keep(group, entry.key, entry.request, result, stamp);
+            if (entry.key !== null) {
+              answers?.keep(group, entry.key, entry.request, result, stamps[i] ?? 0);
+            }
             this.settle(entry, (w) => {
               w.resolve(result);
             });

@@ -60,7 +60,7 @@ describe('ResultCache', () => {
     kind = 'episodic' as MemoryKind,
   ) {
     const key = searchDedup.key(kind, searched) as string;
-    const stamp = cache.stamp(kind);
+    const stamp = cache.stamp(kind, searched);
     cache.keep(kind, key, searched, answer, stamp);
   }
 
@@ -103,7 +103,7 @@ describe('ResultCache', () => {
   it('keeps no answer whose search ran while the index moved', () => {
     const cache = new ResultCache(1000, 1 << 20, revision);
     const key = searchDedup.key('episodic', request(1)) as string;
-    const stamp = cache.stamp('episodic');
+    const stamp = cache.stamp('episodic', request(1));
     revisions.episodic++; // a change applied while the search executed
     cache.keep('episodic', key, request(1), hits('m1'), stamp);
     expect(cache.size).toBe(0);

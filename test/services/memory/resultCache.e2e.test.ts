@@ -92,8 +92,10 @@ describe('Search answers from the result cache', () => {
     expect(await counted(() => ask())).toEqual({ hits: 1, misses: 0 });
   });
 
-  it('misses after any write of the kind, even of another agent, and not after one of the other kind', async () => {
+  it("keeps an agent's answers through writes of other agents and of the other kind", async () => {
+    const unfiltered = () => client.SearchEpisodic({ vector: vector(1, 0.05), k: 3 });
     await ask();
+    await unfiltered();
     await client.UpsertSemantic({
       memories: [
         {
@@ -105,10 +107,24 @@ describe('Search answers from the result cache', () => {
       ],
     });
     expect(await counted(() => ask())).toEqual({ hits: 1, misses: 0 });
+    expect(await counted(unfiltered)).toEqual({ hits: 1, misses: 0 });
     await client.UpsertEpisodic({
-      memories: [{ id: 'elsewhere', agent_id: 'someone-else', state_vector: vector(0, 1) }],
+      memories: [{ id: 'elsewhere', agent_id: 'someone-else', state_vector: vector(1, 0.05) }],
     });
-    expect(await counted(() => ask())).toEqual({ hits: 0, misses: 1 });
+    expect(await counted(() => ask())).toEqual({ hits: 1, misses: 0 });
+    // A search without an agent filter can find the other agent's memory: it misses.
+    let all: Awaited<ReturnType<typeof unfiltered>> | undefined;
+    expect(await counted(async () => (all = await unfiltered()))).toEqual({ hits: 0, misses: 1 });
+    expect(all?.hits[0]?.memory?.id).toBe('elsewhere');
+    // The other agent's memory handed over to this one: it misses, and finds it.
+    await client.UpsertEpisodic({
+      memories: [{ id: 'elsewhere', agent_id: 'ticker', state_vector: vector(1, 0.05) }],
+    });
+    let mine: string[] = [];
+    expect(await counted(async () => (mine = await ids()))).toEqual({ hits: 0, misses: 1 });
+    expect(mine[0]).toBe('elsewhere');
+    await client.DeleteEpisodic({ ids: ['elsewhere'] });
+    expect(await ids()).not.toContain('elsewhere');
   });
 
   it('reads its own upsert, delete and delete by filter', async () => {
