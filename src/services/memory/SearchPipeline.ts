@@ -70,9 +70,9 @@ interface Entry<Group, Request, Result> {
 
 /**
  * Every search goes through here: one answered shortly before may be answered again (`answers`),
- * identical searches in flight are executed once (deduplication), and searches arriving close together run as one batch — flushed when full,
- * when the window ends, before a member's deadline, or at once when a batch slot is free, so a
- * lone search pays no window.
+ * identical searches in flight are executed once (deduplication), and searches arriving close
+ * together run as one batch — flushed when full, when the window ends, before a member's
+ * deadline, or at once when a batch slot is free, so a lone search pays no window.
  */
 export class SearchPipeline<Group, Request, Result> {
   private queue: Entry<Group, Request, Result>[] = [];
