@@ -181,6 +181,10 @@ export class MnemoChild {
       MNEMO_VECTOR_DIM: String(this.options.dim),
       MNEMO_LOG_LEVEL: 'info',
       MNEMO_DATA_DIR: this.dataDir,
+      // The harness repeats queries (warm-up, rounds, sweeps): answered from the result cache,
+      // they would measure the cache, not searches. --server-env MNEMO_RESULT_CACHE_TTL_MS=1000
+      // turns it on (phase3 --reask shows its effect).
+      MNEMO_RESULT_CACHE_TTL_MS: '0',
       ...this.options.env,
     };
   }

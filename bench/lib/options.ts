@@ -63,6 +63,8 @@ export interface BenchOptions {
   speedup: number;
   agents: number;
   queryInterval: number;
+  /** phase3: times an agent asks each question in a row (the result cache answers repeats). */
+  reask: number;
   tradeInterval: number;
   loadBatch: number;
   loadInflight: number;
@@ -147,6 +149,8 @@ options:
   --agents A               phase3 agents (10)
   --subscribers S          fanout subscribers (200)
   --query-interval S       phase3 simulated seconds between an agent's queries (5)
+  --reask R                phase3: an agent asks each question R times in a row, as agents
+                           re-asking every tick do (1); see MNEMO_RESULT_CACHE_TTL_MS
   --trade-interval S       phase3 mean simulated seconds between an agent's trades (60)
   --load-batch B           memories per UpsertEpisodic while loading (500); import: the
                            CLI's --batch too
@@ -227,6 +231,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       speedup: { type: 'string', default: '60' },
       agents: { type: 'string', default: '10' },
       'query-interval': { type: 'string', default: '5' },
+      reask: { type: 'string', default: '1' },
       'trade-interval': { type: 'string', default: '60' },
       'load-batch': { type: 'string', default: '500' },
       'load-inflight': { type: 'string', default: '4' },
@@ -358,6 +363,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     speedup: positiveNumber('speedup', values.speedup),
     agents: positiveInt('agents', values.agents),
     queryInterval: positiveNumber('query-interval', values['query-interval']),
+    reask: positiveInt('reask', values.reask),
     tradeInterval: positiveNumber('trade-interval', values['trade-interval']),
     loadBatch: positiveInt('load-batch', values['load-batch']),
     loadInflight: positiveInt('load-inflight', values['load-inflight']),

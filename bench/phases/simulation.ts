@@ -132,7 +132,7 @@ async function play(
       const i = played.perAgentSearches[event.agent] ?? 0;
       played.perAgentSearches[event.agent] = i + 1;
       played.searches++;
-      call = search.call(event.agent, i);
+      call = search.call(event.agent, Math.floor(i / o.reask));
     } else {
       const n = played.trades++;
       played.writes++;
@@ -304,6 +304,7 @@ export async function phase3(ctx: BenchContext): Promise<PhaseOutput> {
   const notes = [
     `data: ${ctx.dataset.description}`,
     'writes add new memories during the run (UpsertEpisodic of one memory, answered once indexed)',
+    ...(o.reask > 1 ? [`every agent asks each question ${o.reask} times in a row (--reask)`] : []),
     'send lag = how late the harness sent calls against the schedule; large values mean the client, not the server, was saturated',
   ];
   if (results.length > 1) {

@@ -270,6 +270,8 @@ export class App {
       recordCacheMaxBytes: config.recordCacheMaxBytes,
       recordCacheMaxAgeMs: config.recordCacheMaxAgeMs,
       requestIdWindowMs: config.requestIdWindowMs,
+      resultCacheTtlMs: config.resultCacheTtlMs,
+      resultCacheMaxBytes: config.resultCacheMaxBytes,
     });
     const removals = {
       subscriber: removalsConnection,

@@ -110,6 +110,10 @@ export interface Config {
   readonly recordCacheMaxBytes: number;
   /** How long a cached search hit answers before it is read from Redis again. */
   readonly recordCacheMaxAgeMs: number;
+  /** How long a search's answer may answer an identical search again; 0 = no result cache. */
+  readonly resultCacheTtlMs: number;
+  /** Bytes of search answers kept for identical searches; 0 = no result cache. */
+  readonly resultCacheMaxBytes: number;
   /** How long an upsert's request_id is remembered: a retry within it stores nothing again. */
   readonly requestIdWindowMs: number;
   /**
@@ -466,6 +470,8 @@ function parse(r: EnvReader): Config {
     batchConcurrency: integer(r, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
     recordCacheMaxBytes: integer(r, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
     recordCacheMaxAgeMs: integer(r, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
+    resultCacheTtlMs: integer(r, 'MNEMO_RESULT_CACHE_TTL_MS', 1000, 0, 3_600_000),
+    resultCacheMaxBytes: integer(r, 'MNEMO_RESULT_CACHE_MAX_BYTES', 16_777_216, 0, 2 ** 40),
     requestIdWindowMs: integer(r, 'MNEMO_REQUEST_ID_WINDOW_MS', 3_600_000, 1000, 604_800_000),
     asOfRetentionMs: integer(r, 'MNEMO_ASOF_RETENTION_MS', 7_776_000_000, 0, 3_153_600_000_000),
     datasetCheckIntervalMs: integer(r, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),

@@ -171,6 +171,15 @@ export class AttributeIndex {
     return true;
   }
 
+  /** The tags of a live label; null for one holding none. */
+  tagsOf(label: number): Record<string, string> | null {
+    if (!this.isLive(label)) return null;
+    const tags: Record<string, string> = {};
+    for (const [field, tag] of this.tags)
+      tags[field] = tag.values[(tag.column[label] ?? 1) - 1] ?? '';
+    return tags;
+  }
+
   numeric(field: string, label: number): number {
     return this.numbers.get(field)?.[label] ?? 0;
   }

@@ -26,6 +26,8 @@ export class LabelMap {
   private readonly revisions: number[] = [];
   /** Per label: a fingerprint of the payload it holds (0 = not known). */
   private payloadPrints: number[] = [];
+  /** The last revision handed out by this map (see `latest`). */
+  private last = 0;
 
   constructor(private readonly clock: RevisionClock) {}
 
@@ -36,7 +38,7 @@ export class LabelMap {
     saved.labelToId.forEach((id, label) => {
       if (id === undefined) return;
       map.idToLabel.set(id, label);
-      map.revisions[label] = clock.next();
+      map.revisions[label] = map.last = clock.next();
     });
     map.freeLabels.push(...saved.freeLabels);
     map.nextLabel = saved.nextLabel;
@@ -80,6 +82,19 @@ export class LabelMap {
     return this.labelToId[label];
   }
 
+  /**
+   * The last revision this map handed out (0 before any): it changes with every change, removal
+   * and `advance`, and, the clock being shared, is never the latest of another map.
+   */
+  get latest(): number {
+    return this.last;
+  }
+
+  /** Takes a new revision without changing any memory (what else the answers depend on changed). */
+  advance(): void {
+    this.last = this.clock.next();
+  }
+
   /** The revision of a label's memory; -1 for a label holding none. */
   revisionAt(label: number): number {
     return this.revisions[label] ?? -1;
@@ -103,7 +118,7 @@ export class LabelMap {
 
   /** Records a change of the memory at `label` (and its payload, when given). */
   changed(label: number, payload: Buffer | undefined): void {
-    this.revisions[label] = this.clock.next();
+    this.revisions[label] = this.last = this.clock.next();
     if (payload !== undefined) this.payloadPrints[label] = payloadPrint(payload);
   }
 
@@ -111,7 +126,7 @@ export class LabelMap {
   release(id: string, label: number): void {
     this.idToLabel.delete(id);
     this.labelToId[label] = undefined;
-    this.revisions[label] = this.clock.next();
+    this.revisions[label] = this.last = this.clock.next();
     this.payloadPrints[label] = 0;
     if (this.inflight === 0) this.freeLabels.push(label);
     else this.pendingFree.push(label);

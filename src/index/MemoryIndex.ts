@@ -14,6 +14,7 @@ import { GRAPH_FILE, readState, writeState } from './indexFiles.js';
 import { LabelMap, RevisionClock } from './LabelMap.js';
 import { OutcomeVersions } from './OutcomeVersions.js';
 import { storedAs } from './storedAs.js';
+import { TagRevisions } from './TagRevisions.js';
 import {
   planQuery,
   type Plan,
@@ -59,6 +60,11 @@ export class MemoryIndex {
   lastPlan: SearchPlan = 'empty';
   /** Earlier outcomes of revised memories (as-of queries). */
   private readonly versions: OutcomeVersions;
+  /** The ef calibration `revision` last saw (a new one takes a new revision). */
+  private calibrationSeen: EfCalibration | null;
+  /** The revision taken when the index was made or its calibration changed (see revisionFor). */
+  private baseRevision: number;
+  private readonly tagRevisions: TagRevisions;
 
   private constructor(
     readonly schema: MemorySchema,
@@ -71,6 +77,10 @@ export class MemoryIndex {
     readonly clock: RevisionClock,
   ) {
     this.versions = new OutcomeVersions(schema, attributes, labels);
+    labels.advance();
+    this.baseRevision = labels.latest;
+    this.calibrationSeen = tuner.calibration;
+    this.tagRevisions = new TagRevisions(schema.tagFields);
   }
 
   static create(
@@ -147,6 +157,36 @@ export class MemoryIndex {
 
   get size(): number {
     return this.labels.size;
+  }
+
+  /**
+   * The revision of the whole index: equal at two moments only if no search could answer
+   * differently between them — it changes with every change the index applies (upsert, attribute
+   * or payload change, removal, repair), with every change of its ef calibration, and is never
+   * the revision of another index sharing its clock (a rebuilt or loaded one starts at its own).
+   */
+  get revision(): number {
+    const calibration = this.tuner.calibration;
+    if (calibration !== this.calibrationSeen) {
+      this.calibrationSeen = calibration;
+      this.labels.advance();
+      this.baseRevision = this.labels.latest;
+    }
+    return this.labels.latest;
+  }
+
+  /**
+   * The revision of what a search with this filter can find: `revision` for a filter naming no
+   * tag field; otherwise one that moves only with changes to memories holding, before or after
+   * the change, one of the filter's values of every tag field it names (and with a new
+   * calibration), so that writes of other agents leave it be. Such a write can still change which
+   * of the matching memories a graph search finds (it changes the graph), within the search's
+   * recall; exact searches are unaffected.
+   */
+  revisionFor(filter: MemoryFilter): number {
+    const whole = this.revision;
+    const tags = this.tagRevisions.of(filter);
+    return tags === null ? whole : Math.max(this.baseRevision, tags);
   }
 
   /** The default ef of unfiltered graph searches: calibrated, or IndexOptions.efRuntime. */
@@ -229,8 +269,7 @@ export class MemoryIndex {
       this.versions.note(record.id, record.versions);
       const label = this.labels.labelOf(record.id);
       if (label !== undefined && this.sameVector(label, record.vector)) {
-        this.attributes.set(label, record);
-        this.labels.changed(label, record.payload);
+        this.apply(label, record);
         continue;
       }
       if (label !== undefined) this.removeLabel(record.id, label);
@@ -247,8 +286,7 @@ export class MemoryIndex {
     fresh.forEach((record, i) => {
       const label = labels[i] ?? 0;
       this.labels.bind(record.id, label);
-      this.attributes.set(label, record);
-      this.labels.changed(label, record.payload);
+      this.apply(label, record);
     });
   }
 
@@ -260,8 +298,7 @@ export class MemoryIndex {
     const label = this.labels.labelOf(id);
     if (label === undefined) return false;
     this.versions.note(id, attributes.versions);
-    this.attributes.set(label, attributes);
-    this.labels.changed(label, attributes.payload);
+    this.apply(label, attributes);
     return true;
   }
 
@@ -467,9 +504,19 @@ export class MemoryIndex {
     return storedAs(this.engine.getVector(label), vector, this.engine.precision);
   }
 
+  /** Sets a label's attributes, giving it and its old and new tag values a new revision. */
+  private apply(label: number, attributes: MemoryAttributes & { payload?: Buffer }): void {
+    const before = this.attributes.tagsOf(label);
+    this.attributes.set(label, attributes);
+    this.labels.changed(label, attributes.payload);
+    this.tagRevisions.changed(before, attributes.tags, this.labels.latest);
+  }
+
   private removeLabel(id: string, label: number): void {
     this.versions.note(id, undefined);
+    const before = this.attributes.tagsOf(label);
     this.labels.release(id, label);
+    this.tagRevisions.changed(before, null, this.labels.latest);
     this.attributes.remove(label);
     this.engine.remove(Uint32Array.of(label));
   }

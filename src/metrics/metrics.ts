@@ -36,12 +36,14 @@ export const metrics = {
   }),
   cacheHits: new Counter({
     name: 'redis_memory_cache_hits_total',
-    help: 'CacheService reads that found their key',
+    help: 'Cache lookups that found their entry, by cache: kv (CacheService reads) or result (searches answered from the result cache)',
+    labelNames: ['cache'] as const,
     registers: [registry],
   }),
   cacheMisses: new Counter({
     name: 'redis_memory_cache_misses_total',
-    help: 'CacheService reads that did not find their key',
+    help: 'Cache lookups that did not find their entry, by cache: kv (CacheService reads) or result (searches the result cache could not answer)',
+    labelNames: ['cache'] as const,
     registers: [registry],
   }),
   batchSize: new Histogram({
@@ -282,6 +284,10 @@ export const metrics = {
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
 for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
+for (const cache of ['kv', 'result']) {
+  metrics.cacheHits.inc({ cache }, 0);
+  metrics.cacheMisses.inc({ cache }, 0);
+}
 // The background reconciliation's series too: it runs on a timer, so its first pass would
 // otherwise add series between two scrapes.
 for (const kind of ['episodic', 'semantic']) {

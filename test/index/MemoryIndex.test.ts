@@ -98,6 +98,78 @@ describe('MemoryIndex', () => {
     }
   });
 
+  it('moves its own revision with every change it applies, and only then', async () => {
+    const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    const seen = new Set<number>([index.revision]);
+    const moved = (): void => {
+      expect(seen.has(index.revision)).toBe(false);
+      seen.add(index.revision);
+    };
+    await index.upsert([memory('m1', 'a'), memory('m22', 'b')]);
+    moved();
+    const query = { k: 2, filter: { tags: {}, ranges: {} }, efRuntime: 0, exact: false };
+    await index.search({ ...query, vector: memory('m1', '').vector });
+    expect(index.matchingIds({ tags: {}, ranges: {} })).toHaveLength(2);
+    expect(index.revision).toBe([...seen].at(-1)); // reads change nothing
+    await index.upsert([memory('m1', 'a')]); // the same memory again: a change all the same
+    moved();
+    index.setAttributes('m1', { ...memory('m1', 'a'), numbers: { reward: 3, timestamp: 2 } });
+    moved();
+    index.remove(['m22']);
+    moved();
+    index.remove(['unknown']);
+    expect(index.revision).toBe([...seen].at(-1));
+    expect(index.removeAt('m1', index.revisionOf('m1'))).toBe(true);
+    moved();
+    // A rebuilt index on the same clock starts at a revision of its own, even while empty.
+    const rebuilt = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS, index.clock);
+    expect(seen.has(rebuilt.revision)).toBe(false);
+  });
+
+  it("moves a filter's revision only with changes to memories its tags can match", async () => {
+    const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    await index.upsert([memory('a1', 'x', 'a'), memory('b22', 'x', 'b')]);
+    const filters = {
+      a: { tags: { agent_id: ['a'] }, ranges: {} },
+      b: { tags: { agent_id: ['b'] }, ranges: {} },
+      aOrB: { tags: { agent_id: ['a', 'b'] }, ranges: {} },
+      aInBull: { tags: { agent_id: ['a'], regime: ['bull'] }, ranges: {} },
+      nobody: { tags: { agent_id: ['nobody'] }, ranges: {} },
+      all: { tags: {}, ranges: { reward: { min: 0, minExclusive: false, maxExclusive: false } } },
+    };
+    type Name = keyof typeof filters;
+    let last = Object.fromEntries(
+      Object.entries(filters).map(([name, f]) => [name, index.revisionFor(f)]),
+    ) as Record<Name, number>;
+    /** The filters whose revision moved since last asked. */
+    const moved = (): Name[] => {
+      const now = Object.fromEntries(
+        Object.entries(filters).map(([name, f]) => [name, index.revisionFor(f)]),
+      ) as Record<Name, number>;
+      const names = (Object.keys(filters) as Name[]).filter((name) => now[name] !== last[name]);
+      last = now;
+      return names;
+    };
+    await index.upsert([memory('b333', 'x', 'b')]);
+    expect(moved()).toEqual(['b', 'aOrB', 'all']);
+    index.setAttributes('b22', memory('b22', 'x', 'a')); // from agent b to agent a
+    expect(moved()).toEqual(['a', 'b', 'aOrB', 'all']);
+    // Agent a, but in regime r: nothing a filter on agent a in regime bull matches.
+    await index.upsert([memory('a1', 'changed', 'a')]);
+    expect(moved()).toEqual(['a', 'aOrB', 'all']);
+    await index.upsert([{ ...memory('a4444', 'x', 'a'), tags: { agent_id: 'a', regime: 'bull' } }]);
+    expect(moved()).toEqual(['a', 'aOrB', 'aInBull', 'all']);
+    index.remove(['b333']);
+    expect(moved()).toEqual(['b', 'aOrB', 'all']);
+    await index.upsert([memory('n55555', 'x', 'nobody')]);
+    expect(moved()).toEqual(['nobody', 'all']);
+    // A rebuilt index on the same clock: every filter at a revision of its own.
+    const rebuilt = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS, index.clock);
+    for (const filter of Object.values(filters)) {
+      expect(Object.values(last)).not.toContain(rebuilt.revisionFor(filter));
+    }
+  });
+
   it('keeps the payload fingerprints through a snapshot, with fresh revisions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnemo-index-'));
     try {
@@ -108,6 +180,7 @@ describe('MemoryIndex', () => {
       expect(loaded.isCurrent('m1', memory('m1', 'current'))).toBe(true);
       expect(loaded.isCurrent('m1', memory('m1', 'stale'))).toBe(false);
       expect(loaded.revisionOf('m1')).toBeGreaterThan(index.revisionOf('m1'));
+      expect(loaded.revision).toBeGreaterThan(index.revision);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -174,8 +174,9 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
   });
 
   it('counts cache hits and misses, rate-limiter decisions and audit appends', () => {
-    expect(sampleSum(samples, 'redis_memory_cache_hits_total')).toBeGreaterThanOrEqual(4);
-    expect(sampleSum(samples, 'redis_memory_cache_misses_total')).toBeGreaterThanOrEqual(2);
+    const kv = { cache: 'kv' };
+    expect(sampleSum(samples, 'redis_memory_cache_hits_total', kv)).toBeGreaterThanOrEqual(4);
+    expect(sampleSum(samples, 'redis_memory_cache_misses_total', kv)).toBeGreaterThanOrEqual(2);
     expect(sampleSum(samples, 'mnemo_ratelimit_decisions_total')).toBe(4);
     expect(sampleSum(samples, 'mnemo_audit_appends_total', { result: 'duplicate' })).toBe(2);
     expect(sampleSum(samples, 'mnemo_health_serving', { service: '' })).toBe(1);
@@ -216,6 +217,7 @@ describe('Prometheus metrics on MNEMO_METRICS_ADDRESS', () => {
       'limit',
       'source',
       'durable',
+      'cache',
       'le',
     ]);
     for (const metric of await registry.getMetricsAsJSON()) {

@@ -36,8 +36,9 @@ describe('retrieval over a master and its replicas', () => {
     app = await startApp(topology.master, {
       MNEMO_REDIS_REPLICA_URLS: topology.replicaUrls(),
       MNEMO_KEY_PREFIX: 'rr:',
-      // Every hit read from Redis, so that the reads can be counted per node.
+      // Every search executed and every hit read from Redis, so that both can be counted.
       MNEMO_RECORD_CACHE_MAX_BYTES: '0',
+      MNEMO_RESULT_CACHE_TTL_MS: '0',
     });
     client = memoryClient(app.port);
     for (let i = 0; i < vectors.length; i += 100) {
@@ -128,19 +129,23 @@ describe('retrieval over a master and its replicas', () => {
       }
     };
     const workers = Array.from({ length: 16 }, (_, w) => worker(w));
-    await vi.waitFor(() => {
-      expect(done).toBeGreaterThan(200);
-    });
-    await victim.stop('SIGKILL');
-    const atKill = done;
-    await vi.waitFor(
-      () => {
-        expect(done).toBeGreaterThan(atKill + 1000);
-      },
-      { timeout: 20_000 },
-    );
-    stop = true;
-    await Promise.all(workers);
+    try {
+      await vi.waitFor(() => {
+        expect(done).toBeGreaterThan(200);
+      });
+      await victim.stop('SIGKILL');
+      const atKill = done;
+      await vi.waitFor(
+        () => {
+          expect(done).toBeGreaterThan(atKill + 1000);
+        },
+        { timeout: 20_000 },
+      );
+    } finally {
+      // Also when a wait fails: workers left running would fail on forever (and fill the heap).
+      stop = true;
+      await Promise.all(workers);
+    }
     expect(failures.map((f) => (f as ServiceError).details)).toEqual([]);
     expect(app.redisNodes().find((n) => n.name === `127.0.0.1:${victim.port}`)?.inRotation).toBe(
       false,

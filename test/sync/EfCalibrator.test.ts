@@ -107,8 +107,13 @@ describe('MemoryIndex.calibrateEf', () => {
   it('raises the default ef until the searches clients make reach the target recall', async () => {
     // These searches are the calibration's queries (the index keeps the last ones it served).
     expect(await defaultRecall(index, stored, 5)).toBeLessThan(TARGET - 0.1);
+    const agent = { tags: { agent_id: ['a1'] }, ranges: {} };
+    const revisions = [index.revision, index.revisionFor(agent)];
     const calibration = await index.calibrateEf(TARGET, 128, undefined, rng(3));
     expect(calibration).not.toBeNull();
+    // Searches answer differently now: the index's revisions say so (the result cache's check).
+    expect(index.revision).not.toBe(revisions[0]);
+    expect(index.revisionFor(agent)).not.toBe(revisions[1]);
     expect(calibration?.recall).toBeGreaterThanOrEqual(TARGET);
     expect(calibration?.size).toBe(N);
     expect(index.defaultEf).toBe(calibration?.ef);

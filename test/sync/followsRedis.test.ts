@@ -140,13 +140,14 @@ describe('The index follows Redis', () => {
     beforeAll(async () => {
       fixture = await setUp(['--notify-keyspace-events', ''], {
         MNEMO_RECORD_CACHE_MAX_AGE_MS: '200',
+        MNEMO_RESULT_CACHE_TTL_MS: '200',
       });
     });
     afterAll(async () => {
       await tearDown(fixture);
     });
 
-    it('are never answered after the record cache’s max age, and leave the index when hit', async () => {
+    it('are never answered after the caches’ max ages, and leave the index when hit', async () => {
       const { app, client, raw } = fixture;
       expect((await answered(client, deletedRows)).length).toBeGreaterThan(0); // cached
       const repaired = await counter('mnemo_index_repairs_total', { source: 'read' });

@@ -48,10 +48,10 @@ export class CacheService {
       redis.multi().getBuffer(redisKey).pttl(redisKey),
     );
     if (value === null) {
-      metrics.cacheMisses.inc();
+      metrics.cacheMisses.inc({ cache: 'kv' });
       return { found: false, value: Buffer.alloc(0), ttlMs: -1 };
     }
-    metrics.cacheHits.inc();
+    metrics.cacheHits.inc({ cache: 'kv' });
     return { found: true, value, ttlMs: ttlOf(pttl) };
   }
 
@@ -83,10 +83,10 @@ export class CacheService {
       },
     );
     if (pttl === -2) {
-      metrics.cacheMisses.inc();
+      metrics.cacheMisses.inc({ cache: 'kv' });
       return { found: false, fields: {}, ttlMs: -1 };
     }
-    metrics.cacheHits.inc();
+    metrics.cacheHits.inc({ cache: 'kv' });
     let found: Record<string, string>;
     if (Array.isArray(values)) {
       // fromEntries defines own properties: a field named `__proto__` is a field like any other.

@@ -13,6 +13,7 @@ import type { MemoryStore } from '../../redis/MemoryStore.js';
 import { searchNaive } from './naiveSearch.js';
 import { requestDigest } from './requestDigest.js';
 import { RecordCache } from './RecordCache.js';
+import { ResultCache } from './ResultCache.js';
 import { searchDedup } from './searchDedup.js';
 import { SearchExecutor } from './SearchExecutor.js';
 import { SearchPipeline, type SearchContext } from './SearchPipeline.js';
@@ -65,6 +66,10 @@ export interface MemoryServiceOptions {
   recordCacheMaxAgeMs: number;
   /** How long an upsert's request id is remembered (retries within it store nothing again). */
   requestIdWindowMs: number;
+  /** How long a search's answer may answer an identical search again (0 = no result cache). */
+  resultCacheTtlMs: number;
+  /** Bytes of answers the result cache keeps (0 = no result cache). */
+  resultCacheMaxBytes: number;
 }
 
 /** An upsert's request id (AIP-155), and whose: the calling token's name ('' without tokens). */
@@ -84,7 +89,7 @@ const NO_DEADLINE: SearchContext = { deadlineMs: Infinity };
 /**
  * The memory operations behind the gRPC MemoryService: writes go to Redis (hash + change entry
  * in one transaction) and return once the local index has applied them; searches go through the
- * pipeline (batching, dedup) to the executor, which plans against the index and reads each hit's
+ * pipeline (result cache, batching, dedup) to the executor, which plans against the index and reads each hit's
  * stored memory from Redis.
  */
 export class MemoryService {
@@ -103,10 +108,16 @@ export class MemoryService {
     this.writes = new WriteTracker(follower, log, options.indexApplyTimeoutMs);
     this.recordCache = new RecordCache(options.recordCacheMaxBytes, options.recordCacheMaxAgeMs);
     this.executor = new SearchExecutor(indexes, store, this.recordCache, this.writes);
+    const answers = new ResultCache(
+      options.resultCacheTtlMs,
+      options.resultCacheMaxBytes,
+      (kind, filter) => indexes.get(kind).revisionFor(filter),
+    );
     this.pipeline = new SearchPipeline(
       (kind, requests, deadlineMs) => this.executor.execute(kind, requests, deadlineMs),
       {
         dedup: searchDedup,
+        answers: answers.enabled ? answers : undefined,
         windowMs: options.batchWindowMs,
         maxBatch: options.batchMax,
         maxConcurrentBatches: options.batchConcurrency,

@@ -69,7 +69,7 @@ export class RecordCache {
     };
     // Earlier outcomes (as-of queries read them); shared: versions are never modified.
     if (record.versions !== undefined) stored.versions = record.versions;
-    const bytes = sizeOf(stored);
+    const bytes = recordBytes(stored);
     if (bytes > this.maxBytes) return;
     const map = this.entries[kind];
     this.drop(map, record.id);
@@ -148,8 +148,10 @@ function oldest(map: Map<string, Entry>): [string, Entry] | undefined {
   return undefined;
 }
 
-function sizeOf(record: MemoryRecord): number {
-  let bytes = ENTRY_OVERHEAD_BYTES + 2 * record.id.length + record.payload.length;
+/** Rough heap cost of a record held in process (its strings, payload, vector and overhead). */
+export function recordBytes(record: MemoryRecord): number {
+  let bytes =
+    ENTRY_OVERHEAD_BYTES + 2 * record.id.length + record.payload.length + record.vector.byteLength;
   for (const [field, value] of Object.entries(record.tags))
     bytes += 2 * (field.length + value.length) + 16;
   bytes += 24 * Object.keys(record.numbers).length;

@@ -23,8 +23,20 @@ export interface Dedup<Group, Request> {
   same(a: Request, b: Request): boolean;
 }
 
-export interface PipelineOptions<Group, Request> {
+/** Answers of earlier executions that may answer an identical search again (see ResultCache). */
+export interface Answers<Group, Request, Result> {
+  /** A kept answer of an identical search (same dedup key, and `same` request) still valid. */
+  get(group: Group, key: string, request: Request): Result | undefined;
+  /** What an answer's validity is judged by, taken right before its group executes. */
+  stamp(group: Group, request: Request): number;
+  /** Keeps the answer of a search that executed from `stamp` on. */
+  keep(group: Group, key: string, request: Request, result: Result, stamp: number): void;
+}
+
+export interface PipelineOptions<Group, Request, Result> {
   dedup: Dedup<Group, Request>;
+  /** Where searches with a dedup key are answered from when they can, and their answers kept. */
+  answers?: Answers<Group, Request, Result>;
   /** Longest a search waits for others to join its batch (an upper bound, not a toll). */
   windowMs: number;
   /** Most searches in one batch. */
@@ -57,10 +69,10 @@ interface Entry<Group, Request, Result> {
 }
 
 /**
- * Every search goes through here: identical searches in flight are executed once
- * (deduplication), and searches arriving close together run as one batch — flushed when full,
- * when the window ends, before a member's deadline, or at once when a batch slot is free, so a
- * lone search pays no window.
+ * Every search goes through here: one answered shortly before may be answered again (`answers`),
+ * identical searches in flight are executed once (deduplication), and searches arriving close
+ * together run as one batch — flushed when full, when the window ends, before a member's
+ * deadline, or at once when a batch slot is free, so a lone search pays no window.
  */
 export class SearchPipeline<Group, Request, Result> {
   private queue: Entry<Group, Request, Result>[] = [];
@@ -74,12 +86,18 @@ export class SearchPipeline<Group, Request, Result> {
 
   constructor(
     private readonly execute: BatchExecutor<Group, Request, Result>,
-    private readonly options: PipelineOptions<Group, Request>,
+    private readonly options: PipelineOptions<Group, Request, Result>,
   ) {}
 
   submit(group: Group, request: Request, context: SearchContext): Promise<Result> {
     if (context.signal?.aborted) return Promise.reject(cancelled());
     if (Date.now() >= context.deadlineMs) return Promise.reject(deadlineExceeded());
+    const key = this.options.dedup.key(group, request);
+    const answers = this.options.answers;
+    if (key !== null && answers !== undefined) {
+      const kept = answers.get(group, key, request);
+      if (kept !== undefined) return Promise.resolve(kept);
+    }
     return new Promise<Result>((resolve, reject) => {
       const waiter: Waiter<Result> = {
         resolve,
@@ -88,7 +106,6 @@ export class SearchPipeline<Group, Request, Result> {
         signal: context.signal,
         onAbort: undefined,
       };
-      const key = this.options.dedup.key(group, request);
       const existing = key === null ? undefined : this.pending.get(key);
       if (
         existing !== undefined &&
@@ -210,14 +227,22 @@ export class SearchPipeline<Group, Request, Result> {
       [...groups].map(async ([group, entries]) => {
         const deadlineMs = Math.max(...entries.flatMap((e) => e.waiters.map((w) => w.deadlineMs)));
         try {
+          const answers = this.options.answers;
+          const stamps = entries.map((e) =>
+            e.key === null ? 0 : (answers?.stamp(group, e.request) ?? 0),
+          );
           const results = await this.execute(
             group,
             entries.map((e) => e.request),
             deadlineMs,
           );
           entries.forEach((entry, i) => {
+            const result = results[i] as Result;
+            if (entry.key !== null) {
+              answers?.keep(group, entry.key, entry.request, result, stamps[i] ?? 0);
+            }
             this.settle(entry, (w) => {
-              w.resolve(results[i] as Result);
+              w.resolve(result);
             });
           });
         } catch (error) {

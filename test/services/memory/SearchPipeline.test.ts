@@ -3,7 +3,7 @@ import { DomainError } from '../../../src/model/errors.js';
 import type { MemoryKind } from '../../../src/model/MemoryRecord.js';
 import type { SearchHit, SearchRequest } from '../../../src/services/memory/MemoryService.js';
 import { searchDedup } from '../../../src/services/memory/searchDedup.js';
-import { SearchPipeline } from '../../../src/services/memory/SearchPipeline.js';
+import { SearchPipeline, type Answers } from '../../../src/services/memory/SearchPipeline.js';
 
 function request(seed: number, overrides: Partial<SearchRequest> = {}): SearchRequest {
   return {
@@ -245,5 +245,79 @@ describe('SearchPipeline', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(executor.batches.map((b) => b.length)).toEqual([1, 1]);
     executor.releaseAll();
+  });
+
+  describe('with answers kept from earlier executions', () => {
+    /** Answers keyed by dedup key, valid while `revision` is what they were stamped with. */
+    function keptAnswers() {
+      let revision = 1;
+      const kept = new Map<string, { stamp: number; result: SearchHit[] }>();
+      const get = vi.fn((_kind: MemoryKind, key: string) => {
+        const entry = kept.get(key);
+        return entry?.stamp === revision ? entry.result : undefined;
+      });
+      const answers: Answers<MemoryKind, SearchRequest, SearchHit[]> = {
+        get,
+        stamp: () => revision,
+        keep: (_kind, key, _request, result, stamp) => {
+          kept.set(key, { stamp, result });
+        },
+      };
+      return { answers, get, kept, write: () => revision++ };
+    }
+
+    function cachedPipeline(
+      executor: ReturnType<typeof recordingExecutor>,
+      answers: Answers<MemoryKind, SearchRequest, SearchHit[]>,
+    ) {
+      return new SearchPipeline(executor.execute, {
+        dedup: searchDedup,
+        windowMs: 10,
+        maxBatch: 4,
+        maxConcurrentBatches: 1,
+        position: () => position,
+        answers,
+      });
+    }
+
+    it('answers a search answered before without executing it, with that answer', async () => {
+      const executor = recordingExecutor();
+      const { answers } = keptAnswers();
+      const p = cachedPipeline(executor, answers);
+      const first = p.submit('episodic', request(1), NO_DEADLINE);
+      await vi.advanceTimersByTimeAsync(0);
+      executor.releaseAll();
+      const answer = await first;
+      expect(await p.submit('episodic', request(1), NO_DEADLINE)).toBe(answer);
+      expect(executor.batches).toHaveLength(1);
+    });
+
+    it('keeps an answer with the stamp taken before its batch executed', async () => {
+      const executor = recordingExecutor();
+      const { answers, kept, write } = keptAnswers();
+      const p = cachedPipeline(executor, answers);
+      const first = p.submit('episodic', request(1), NO_DEADLINE);
+      await vi.advanceTimersByTimeAsync(0);
+      write(); // applied while the search executed: its answer may be older than the write
+      executor.releaseAll();
+      await first;
+      expect([...kept.values()].map((e) => e.stamp)).toEqual([1]);
+      void p.submit('episodic', request(1), NO_DEADLINE);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(executor.batches).toHaveLength(2);
+      executor.releaseAll();
+    });
+
+    it('neither asks nor keeps answers of touch searches', async () => {
+      const executor = recordingExecutor();
+      const { answers, get, kept } = keptAnswers();
+      const p = cachedPipeline(executor, answers);
+      const touch = p.submit('semantic', request(1, { touch: true }), NO_DEADLINE);
+      await vi.advanceTimersByTimeAsync(0);
+      executor.releaseAll();
+      await touch;
+      expect(get).not.toHaveBeenCalled();
+      expect(kept.size).toBe(0);
+    });
   });
 });

@@ -26,7 +26,7 @@ describe('Search hits from the record cache', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startApp(redis, { MNEMO_KEY_PREFIX: 'rc:' });
+    app = await startApp(redis, { MNEMO_KEY_PREFIX: 'rc:', MNEMO_RESULT_CACHE_TTL_MS: '0' });
     other = await startApp(redis, { MNEMO_KEY_PREFIX: 'rc:' });
     client = memoryClient(app.port);
     otherClient = memoryClient(other.port);
