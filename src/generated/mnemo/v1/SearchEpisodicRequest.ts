@@ -2,6 +2,7 @@
 
 import type { Vector as _mnemo_v1_Vector, Vector__Output as _mnemo_v1_Vector__Output } from '../../mnemo/v1/Vector.js';
 import type { EpisodicFilter as _mnemo_v1_EpisodicFilter, EpisodicFilter__Output as _mnemo_v1_EpisodicFilter__Output } from '../../mnemo/v1/EpisodicFilter.js';
+import type { Ranking as _mnemo_v1_Ranking, Ranking__Output as _mnemo_v1_Ranking__Output } from '../../mnemo/v1/Ranking.js';
 
 export interface SearchEpisodicRequest {
   'vector'?: (_mnemo_v1_Vector | null);
@@ -10,6 +11,8 @@ export interface SearchEpisodicRequest {
   'ef_runtime'?: (number);
   'exact'?: (boolean);
   'include_vectors'?: (boolean);
+  'ranking'?: (_mnemo_v1_Ranking | null);
+  'explain'?: (boolean);
 }
 
 export interface SearchEpisodicRequest__Output {
@@ -19,4 +22,6 @@ export interface SearchEpisodicRequest__Output {
   'ef_runtime': (number);
   'exact': (boolean);
   'include_vectors': (boolean);
+  'ranking': (_mnemo_v1_Ranking__Output | null);
+  'explain': (boolean);
 }

@@ -2,6 +2,7 @@
 
 import type { Vector as _mnemo_v1_Vector, Vector__Output as _mnemo_v1_Vector__Output } from '../../mnemo/v1/Vector.js';
 import type { SemanticFilter as _mnemo_v1_SemanticFilter, SemanticFilter__Output as _mnemo_v1_SemanticFilter__Output } from '../../mnemo/v1/SemanticFilter.js';
+import type { SemanticRanking as _mnemo_v1_SemanticRanking, SemanticRanking__Output as _mnemo_v1_SemanticRanking__Output } from '../../mnemo/v1/SemanticRanking.js';
 
 export interface SearchSemanticRequest {
   'vector'?: (_mnemo_v1_Vector | null);
@@ -11,6 +12,8 @@ export interface SearchSemanticRequest {
   'exact'?: (boolean);
   'include_vectors'?: (boolean);
   'touch'?: (boolean);
+  'ranking'?: (_mnemo_v1_SemanticRanking | null);
+  'explain'?: (boolean);
 }
 
 export interface SearchSemanticRequest__Output {
@@ -21,4 +24,6 @@ export interface SearchSemanticRequest__Output {
   'exact': (boolean);
   'include_vectors': (boolean);
   'touch': (boolean);
+  'ranking': (_mnemo_v1_SemanticRanking__Output | null);
+  'explain': (boolean);
 }
