@@ -6,6 +6,7 @@ import {
   address,
   boolean,
   choice,
+  decimal,
   fraction,
   hostPorts,
   integer,
@@ -107,6 +108,18 @@ export interface Config {
   readonly recordCacheMaxAgeMs: number;
   /** How long an upsert's request_id is remembered: a retry within it stores nothing again. */
   readonly requestIdWindowMs: number;
+  /** Default weights and half-life of ranked searches (a query's own override them). */
+  readonly rankingWSimilarity: number;
+  readonly rankingWOutcome: number;
+  readonly rankingWRecency: number;
+  readonly rankingRecencyHalfLifeS: number;
+  readonly rankingWRegime: number;
+  readonly rankingWSharpe: number;
+  readonly rankingWWinRate: number;
+  /** A ranked search of k takes this many times k candidates by distance first... */
+  readonly rankingHeadroom: number;
+  /** ...and this many times k when those cannot prove its top k. */
+  readonly rankingMaxHeadroom: number;
   /** How often the follower checks that the dataset was not reset (FLUSHALL) behind it. */
   readonly datasetCheckIntervalMs: number;
   /** Memories checked against Redis per second by the background reconciliation (0 = off). */
@@ -456,6 +469,15 @@ function parse(r: EnvReader): Config {
     recordCacheMaxBytes: integer(r, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
     recordCacheMaxAgeMs: integer(r, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
     requestIdWindowMs: integer(r, 'MNEMO_REQUEST_ID_WINDOW_MS', 3_600_000, 1000, 604_800_000),
+    rankingWSimilarity: decimal(r, 'MNEMO_RANKING_W_SIMILARITY', 1, 0, 1e6),
+    rankingWOutcome: decimal(r, 'MNEMO_RANKING_W_OUTCOME', 0.5, 0, 1e6),
+    rankingWRecency: decimal(r, 'MNEMO_RANKING_W_RECENCY', 0.25, 0, 1e6),
+    rankingRecencyHalfLifeS: decimal(r, 'MNEMO_RANKING_RECENCY_HALF_LIFE_S', 86_400, 1e-3, 1e12),
+    rankingWRegime: decimal(r, 'MNEMO_RANKING_W_REGIME', 0.25, 0, 1e6),
+    rankingWSharpe: decimal(r, 'MNEMO_RANKING_W_SHARPE', 0.5, 0, 1e6),
+    rankingWWinRate: decimal(r, 'MNEMO_RANKING_W_WIN_RATE', 0.25, 0, 1e6),
+    rankingHeadroom: integer(r, 'MNEMO_RANKING_HEADROOM', 4, 1, 1000),
+    rankingMaxHeadroom: integer(r, 'MNEMO_RANKING_MAX_HEADROOM', 32, 1, 10_000),
     datasetCheckIntervalMs: integer(r, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
     reconcilePerSecond: integer(r, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
     searchPipeline: choice(r, 'MNEMO_SEARCH_PIPELINE', 'batched', ['batched', 'naive']),

@@ -5,6 +5,7 @@ import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RecentCursor } from '../model/RecentCursor.js';
+import { termsBound, type Ranking, type ScoreTerm } from '../model/Ranking.js';
 import { AttributeIndex } from './AttributeIndex.js';
 import { checkSavedState } from './checkSavedState.js';
 import { EfTuner, type EfCalibration } from './EfTuner.js';
@@ -20,6 +21,7 @@ import {
   type SearchQuery,
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
+import { scoreLabel } from './rankScore.js';
 
 export interface IndexOptions {
   dim: number;
@@ -32,6 +34,10 @@ export interface IndexOptions {
   initialCapacity?: number;
   /** How the graph stores vectors (default float32). */
   vectorPrecision?: VectorPrecision;
+  /** A ranked search of k first takes this many times k candidates by distance (default 4). */
+  rankingHeadroom?: number;
+  /** ...and, when those cannot prove its top k, this many times k (default 32). */
+  rankingMaxHeadroom?: number;
 }
 
 export interface IndexHit {
@@ -39,6 +45,22 @@ export interface IndexHit {
   distance: number;
   /** The revision of the memory the index held when the search returned (see revisionOf). */
   revision: number;
+  /** The ranking score (ranked searches only). */
+  score?: number;
+  /** The terms of the score (ranked searches that explain only). */
+  explanation?: ScoreTerm[];
+}
+
+/** The distance neighbours of one search, and whether they are every memory its filter passes. */
+interface Neighbours {
+  result: KnnResult;
+  all: boolean;
+}
+
+/** A ranked search's top k, and whether it is provably the top k of every candidate's score. */
+interface RankedHits {
+  hits: IndexHit[];
+  proven: boolean;
 }
 
 /** A memory the index holds, at the revision it has now. */
@@ -321,48 +343,118 @@ export class MemoryIndex {
 
   /**
    * Several searches at once: each is planned on its own; the graph searches, filtered or not,
-   * go to the engine together (one call per core), exact ones each beside them.
+   * go to the engine together (one call per core), exact ones each beside them. A ranked search
+   * returns the k best by score of its candidates (see rank), by score descending.
    */
   async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
     this.labels.searchStarted();
     try {
-      const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
-      const plans: Plan[] = [];
-      const graph: GraphQuery[] = [];
-      const graphOf: number[] = [];
-      const view = this.plannerView;
-      queries.forEach((query, i) => {
-        const plan = planQuery(query, view, this.tuner.filteredScale);
-        this.tuner.remember(query, plan.kind === 'hnsw_filtered');
-        plans.push(plan);
-        metrics.searchPlans.inc({ plan: plan.kind });
-        if (plan.kind === 'empty') results[i] = Promise.resolve(EMPTY_RESULT);
-        else if (plan.kind === 'exact') {
-          results[i] = this.exact(query, plan.candidates, queries.length === 1);
-        } else {
-          const filtered = plan.kind === 'hnsw_filtered';
-          const { vector, k } = query;
-          const filter = filtered ? plan.bitmap : null;
-          graph.push({ vector, k, ef: plan.ef, filter, ranges: filtered ? plan.ranges : [] });
-          graphOf.push(i);
+      const headroom = this.options.rankingHeadroom ?? DEFAULT_HEADROOM;
+      const widened = queries.map((q) => widen(q, headroom));
+      const found = await this.neighboursOf(widened);
+      const answers = found.map((neighbours, i) => {
+        const query = queries[i] as SearchQuery;
+        if (query.ranking === undefined) {
+          return { hits: this.toHits(neighbours.result, query.filter), proven: true };
         }
+        return this.rank(neighbours, query, query.ranking);
       });
-      if (graph.length > 0) {
-        const batch = this.engine.searchEach(graph);
-        graphOf.forEach((i, j) => {
-          results[i] = batch.then((all) => all[j] ?? EMPTY_RESULT);
+      // Ranked searches whose candidates could not prove their top k: once more, wider.
+      const maxHeadroom = Math.max(headroom, this.options.rankingMaxHeadroom ?? DEFAULT_MAX);
+      const again = answers.flatMap((a, i) => (a.proven || maxHeadroom === headroom ? [] : [i]));
+      if (again.length > 0) {
+        const wider = await this.neighboursOf(
+          again.map((i) => widen(queries[i] as SearchQuery, maxHeadroom)),
+        );
+        again.forEach((i, j) => {
+          const query = queries[i] as SearchQuery;
+          const neighbours = wider[j];
+          if (neighbours !== undefined && query.ranking !== undefined) {
+            answers[i] = this.rank(neighbours, query, query.ranking);
+          }
         });
       }
-      const found = await Promise.all(results);
-      this.lastPlan = plans[plans.length - 1]?.kind ?? 'empty';
-      found.forEach((result, i) => {
-        const plan = plans[i]?.kind ?? 'empty';
-        if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
-      });
-      return found.map((result, i) => this.toHits(result, (queries[i] as SearchQuery).filter));
+      return answers.map((a) => a.hits);
     } finally {
       this.labels.searchEnded();
     }
+  }
+
+  /**
+   * The distance neighbours of each search; an exact search that ranks returns every candidate
+   * (so its re-ranking is exact).
+   */
+  private async neighboursOf(queries: readonly SearchQuery[]): Promise<Neighbours[]> {
+    const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
+    const plans: Plan[] = [];
+    const graph: GraphQuery[] = [];
+    const graphOf: number[] = [];
+    const view = this.plannerView;
+    queries.forEach((query, i) => {
+      const plan = planQuery(query, view, this.tuner.filteredScale);
+      this.tuner.remember(query, plan.kind === 'hnsw_filtered');
+      plans.push(plan);
+      metrics.searchPlans.inc({ plan: plan.kind });
+      if (plan.kind === 'empty') results[i] = Promise.resolve(EMPTY_RESULT);
+      else if (plan.kind === 'exact') {
+        const k = query.ranking ? (plan.candidates?.length ?? this.size) : query.k;
+        results[i] = this.exact({ ...query, k }, plan.candidates, queries.length === 1);
+      } else {
+        const filtered = plan.kind === 'hnsw_filtered';
+        const { vector, k } = query;
+        const filter = filtered ? plan.bitmap : null;
+        graph.push({ vector, k, ef: plan.ef, filter, ranges: filtered ? plan.ranges : [] });
+        graphOf.push(i);
+      }
+    });
+    if (graph.length > 0) {
+      const batch = this.engine.searchEach(graph);
+      graphOf.forEach((i, j) => {
+        results[i] = batch.then((all) => all[j] ?? EMPTY_RESULT);
+      });
+    }
+    const found = await Promise.all(results);
+    this.lastPlan = plans[plans.length - 1]?.kind ?? 'empty';
+    return found.map((result, i) => {
+      const plan = plans[i]?.kind ?? 'empty';
+      if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
+      const k = (queries[i] as SearchQuery).k;
+      return { result, all: plan === 'empty' || plan === 'exact' || result.labels.length < k };
+    });
+  }
+
+  /**
+   * The k best candidates by score (ties by distance, then id). They are provably the k best of
+   * every memory in the filter when the candidates are all of them, or when the kth score is at
+   * least what a memory farther than every candidate could reach: the similarity of the farthest
+   * candidate plus every attribute term at its maximum (docs/how-it-works.md#ranking).
+   */
+  private rank(neighbours: Neighbours, query: SearchQuery, ranking: Ranking): RankedHits {
+    const { result } = neighbours;
+    const recheck = isEmptyFilter(query.filter) ? null : this.attributes.compile(query.filter);
+    const scored: IndexHit[] = [];
+    const seen = new Set<string>();
+    let farthest = 0;
+    for (let i = 0; i < result.labels.length; i++) {
+      const label = result.labels[i] ?? 0;
+      const distance = result.distances[i] ?? 0;
+      farthest = Math.max(farthest, distance);
+      const id = this.labels.idOf(label);
+      if (id === undefined || seen.has(id) || !this.attributes.isLive(label)) continue;
+      if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
+      if (recheck === null && !isEmptyFilter(query.filter)) continue;
+      seen.add(id);
+      const { score, explanation } = scoreLabel(this.attributes, label, distance, ranking);
+      const hit: IndexHit = { id, distance, revision: this.labels.revisionAt(label), score };
+      if (explanation !== null) hit.explanation = explanation;
+      scored.push(hit);
+    }
+    scored.sort(byScore);
+    const hits = scored.slice(0, query.k);
+    const kth = hits.length < query.k ? undefined : hits[hits.length - 1];
+    const reachable = ranking.similarityWeight * (1 - farthest / 2) + termsBound(ranking);
+    const proven = neighbours.all || (kth !== undefined && (kth.score ?? 0) >= reachable);
+    return { hits, proven };
   }
 
   /** A page of memories matching the filter, by `field` descending, ties by id ascending. */
@@ -447,6 +539,24 @@ function engineOptions(options: IndexOptions) {
  * (MemoryIndex.exact): 2,048 candidates of 256 dimensions.
  */
 const EXACT_NOW_MAX_WORK = 1 << 19;
+
+/** Defaults of IndexOptions.rankingHeadroom and rankingMaxHeadroom. */
+const DEFAULT_HEADROOM = 4;
+const DEFAULT_MAX = 32;
+
+/** A ranked search asking for `headroom` times its k candidates (unranked ones as they are). */
+function widen(query: SearchQuery, headroom: number): SearchQuery {
+  return query.ranking === undefined ? query : { ...query, k: query.k * headroom };
+}
+
+/** Score descending, then distance ascending, then id ascending. */
+function byScore(a: IndexHit, b: IndexHit): number {
+  return (
+    (b.score ?? 0) - (a.score ?? 0) ||
+    a.distance - b.distance ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
 
 const EMPTY_RESULT: KnnResult = {
   labels: new Uint32Array(0),

@@ -1,4 +1,5 @@
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
+import type { Ranking } from '../model/Ranking.js';
 import type { AttributeIndex } from './AttributeIndex.js';
 import { labelsOf } from './bitmaps.js';
 import type { ColumnRange } from './HnswEngine.js';
@@ -11,6 +12,8 @@ export interface SearchQuery {
   /** 0 = the index's default. */
   efRuntime: number;
   exact: boolean;
+  /** Rank by this score instead of distance (MemoryIndex.searchMany). */
+  ranking?: Ranking;
 }
 
 /** How one search was planned (exposed for tests and metrics). */

@@ -18,9 +18,14 @@ import type {
   SemanticMemory__Output,
 } from '../../generated/mnemo/v1/SemanticMemory.js';
 import type { Vector, Vector__Output } from '../../generated/mnemo/v1/Vector.js';
+import {
+  decodeEpisodicRanking,
+  decodeSemanticRanking,
+  type RankingDefaults,
+} from './rankingCodec.js';
 
-/** Limits the decoders enforce, from the service configuration. */
-export interface CodecLimits {
+/** Limits the decoders enforce and ranking defaults, from the service configuration. */
+export interface CodecLimits extends RankingDefaults {
   vectorDim: number;
   maxK: number;
   maxBatch: number;
@@ -307,11 +312,14 @@ function decodeEf(field: string, ef: number): number {
   return ef;
 }
 
+/** A search's request; a ranking's recency counts ages from `nowS` (unix seconds). */
 export function decodeSearchEpisodic(
   request: SearchEpisodicRequest__Output,
   limits: CodecLimits,
   path = '',
+  nowS = Date.now() / 1000,
 ): SearchRequest {
+  const ranking = decodeEpisodicRanking(path, request.ranking, request.explain, limits, nowS);
   return {
     vector: decodeVector(`${path}vector`, request.vector, limits),
     k: decodeK(`${path}k`, request.k, limits),
@@ -320,13 +328,16 @@ export function decodeSearchEpisodic(
     exact: request.exact,
     includeVectors: request.include_vectors,
     touch: false,
+    ...(ranking === undefined ? {} : { ranking }),
   };
 }
 
 export function decodeSearchSemantic(
   request: SearchSemanticRequest__Output,
   limits: CodecLimits,
+  nowS = Date.now() / 1000,
 ): SearchRequest {
+  const ranking = decodeSemanticRanking(request.ranking, request.explain, limits, nowS);
   return {
     vector: decodeVector('vector', request.vector, limits),
     k: decodeK('k', request.k, limits),
@@ -335,6 +346,7 @@ export function decodeSearchSemantic(
     exact: request.exact,
     includeVectors: request.include_vectors,
     touch: request.touch,
+    ...(ranking === undefined ? {} : { ranking }),
   };
 }
 

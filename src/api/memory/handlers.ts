@@ -31,10 +31,15 @@ import {
 import { decodePageToken, encodePageToken } from '../pageToken.js';
 import { answerSize, budgetAnswer } from './answerBudget.js';
 import { encodeInfo, type InfoSettings } from './info.js';
+import { encodeScore } from './rankingCodec.js';
 
 function episodicHits(hits: SearchHit[]): SearchEpisodicResponse {
   return {
-    hits: hits.map((h) => ({ memory: encodeEpisodicMemory(h.record), distance: h.distance })),
+    hits: hits.map((h) => ({
+      memory: encodeEpisodicMemory(h.record),
+      distance: h.distance,
+      ...(h.score === undefined ? {} : encodeScore(h)),
+    })),
   };
 }
 
@@ -125,7 +130,11 @@ export function memoryHandlers(
       budgetAnswer('k', answerSize(query.k, limits.vectorDim, query.includeVectors));
       const hits = await service.search('semantic', query, context);
       return {
-        hits: hits.map((h) => ({ memory: encodeSemanticMemory(h.record), distance: h.distance })),
+        hits: hits.map((h) => ({
+          memory: encodeSemanticMemory(h.record),
+          distance: h.distance,
+          ...(h.score === undefined ? {} : encodeScore(h)),
+        })),
       };
     },
     BatchSearchEpisodic: async (request, context) => {
@@ -135,10 +144,11 @@ export function memoryHandlers(
           `has ${request.searches.length} items, at most ${limits.maxBatch} are allowed`,
         );
       }
+      const nowS = Date.now() / 1000;
       const queries = request.searches.map((search, i) =>
         confineSearch(
           context.principal,
-          decodeSearchEpisodic(search, limits, `searches[${i}].`),
+          decodeSearchEpisodic(search, limits, `searches[${i}].`, nowS),
           `searches[${i}].`,
         ),
       );

@@ -1,4 +1,5 @@
 import type { IndexSet } from '../../index/IndexSet.js';
+import type { IndexHit } from '../../index/MemoryIndex.js';
 import { metrics } from '../../metrics/metrics.js';
 import { matchesFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
@@ -46,7 +47,13 @@ export class SearchExecutor {
       for (const hit of hits) {
         const record = records.get(hit.id);
         if (record && matchesFilter(record, request.filter)) {
-          answer.push({ record: cloneIfShared(record, request.touch), distance: hit.distance });
+          const { distance, score, explanation } = hit;
+          answer.push({
+            record: cloneIfShared(record, request.touch),
+            distance,
+            score,
+            explanation,
+          });
         }
       }
       return answer;
@@ -138,6 +145,14 @@ export class SearchExecutor {
     }
     return records;
   }
+}
+
+/** The hit of a stored memory the index found (with its score, for a ranked search). */
+export function searchHit(record: MemoryRecord, found: IndexHit): SearchHit {
+  const hit: SearchHit = { record, distance: found.distance };
+  if (found.score !== undefined) hit.score = found.score;
+  if (found.explanation !== undefined) hit.explanation = found.explanation;
+  return hit;
 }
 
 /** A touched hit is updated in place: give it a record of its own when batches share records. */

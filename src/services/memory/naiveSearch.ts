@@ -3,7 +3,7 @@ import { matchesFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind } from '../../model/MemoryRecord.js';
 import { SCHEMAS } from '../../model/MemorySchema.js';
 import type { MemoryStore } from '../../redis/MemoryStore.js';
-import type { SearchExecutor } from './SearchExecutor.js';
+import { searchHit, type SearchExecutor } from './SearchExecutor.js';
 import type { SearchHit, SearchRequest } from './types.js';
 
 /**
@@ -24,7 +24,7 @@ export async function searchNaive(
   for (const hit of hits) {
     const [record] = await store.get(SCHEMAS[kind], [hit.id], request.includeVectors);
     if (record && matchesFilter(record, request.filter)) {
-      answer.push({ record, distance: hit.distance });
+      answer.push(searchHit(record, hit));
     }
   }
   if (request.touch && answer.length > 0) await executor.touch(kind, answer);
