@@ -168,10 +168,23 @@ export class AttributeIndex {
     return this.numbers.get(field)?.[label] ?? 0;
   }
 
-  /** The value of a tag field at a live label. */
-  tagAt(field: string, label: number): string {
+  /** A numeric field's column by label (replaced when the index grows: read it at once). */
+  numericColumn(field: string): Float64Array {
+    const column = this.numbers.get(field);
+    if (column === undefined) throw new Error(`unknown numeric field ${field}`);
+    return column;
+  }
+
+  /** A tag field's column of value codes by label (see numericColumn). */
+  tagColumn(field: string): Uint32Array {
     const tag = this.tags.get(field);
-    return tag?.values[(tag.column[label] ?? 0) - 1] ?? '';
+    if (tag === undefined) throw new Error(`unknown tag field ${field}`);
+    return tag.column;
+  }
+
+  /** The code a tag field's column holds for a value; 0 for a value no memory ever had. */
+  tagCode(field: string, value: string): number {
+    return this.tags.get(field)?.codes.get(value) ?? 0;
   }
 
   /**

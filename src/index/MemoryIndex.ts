@@ -6,7 +6,7 @@ import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RecentCursor } from '../model/RecentCursor.js';
 import { termsBound, type Ranking, type ScoreTerm } from '../model/Ranking.js';
-import { AttributeIndex } from './AttributeIndex.js';
+import { AttributeIndex, type CompiledFilter } from './AttributeIndex.js';
 import { checkSavedState } from './checkSavedState.js';
 import { EfTuner, type EfCalibration } from './EfTuner.js';
 import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } from './HnswEngine.js';
@@ -21,7 +21,8 @@ import {
   type SearchQuery,
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
-import { scoreLabel } from './rankScore.js';
+import { TopK } from './TopK.js';
+import { compileRanking } from './rankScore.js';
 
 export interface IndexOptions {
   dim: number;
@@ -34,9 +35,9 @@ export interface IndexOptions {
   initialCapacity?: number;
   /** How the graph stores vectors (default float32). */
   vectorPrecision?: VectorPrecision;
-  /** A ranked search of k first takes this many times k candidates by distance (default 4). */
+  /** A ranked search of k takes this many times k neighbours by distance (default 4)... */
   rankingHeadroom?: number;
-  /** ...and, when those cannot prove its top k, this many times k (default 32). */
+  /** ...and scores at most this many times k others by brute force (default 32; see rank). */
   rankingMaxHeadroom?: number;
 }
 
@@ -55,12 +56,6 @@ export interface IndexHit {
 interface Neighbours {
   result: KnnResult;
   all: boolean;
-}
-
-/** A ranked search's top k, and whether it is provably the top k of every candidate's score. */
-interface RankedHits {
-  hits: IndexHit[];
-  proven: boolean;
 }
 
 /** A memory the index holds, at the revision it has now. */
@@ -344,46 +339,28 @@ export class MemoryIndex {
   /**
    * Several searches at once: each is planned on its own; the graph searches, filtered or not,
    * go to the engine together (one call per core), exact ones each beside them. A ranked search
-   * returns the k best by score of its candidates (see rank), by score descending.
+   * returns the k best by score, by score descending (see rank).
    */
   async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
     this.labels.searchStarted();
     try {
       const headroom = this.options.rankingHeadroom ?? DEFAULT_HEADROOM;
-      const widened = queries.map((q) => widen(q, headroom));
-      const found = await this.neighboursOf(widened);
-      const answers = found.map((neighbours, i) => {
-        const query = queries[i] as SearchQuery;
-        if (query.ranking === undefined) {
-          return { hits: this.toHits(neighbours.result, query.filter), proven: true };
-        }
-        return this.rank(neighbours, query, query.ranking);
-      });
-      // Ranked searches whose candidates could not prove their top k: once more, wider.
-      const maxHeadroom = Math.max(headroom, this.options.rankingMaxHeadroom ?? DEFAULT_MAX);
-      const again = answers.flatMap((a, i) => (a.proven || maxHeadroom === headroom ? [] : [i]));
-      if (again.length > 0) {
-        const wider = await this.neighboursOf(
-          again.map((i) => widen(queries[i] as SearchQuery, maxHeadroom)),
-        );
-        again.forEach((i, j) => {
+      const found = await this.neighboursOf(queries.map((q) => widen(q, headroom)));
+      return await Promise.all(
+        found.map((neighbours, i) => {
           const query = queries[i] as SearchQuery;
-          const neighbours = wider[j];
-          if (neighbours !== undefined && query.ranking !== undefined) {
-            answers[i] = this.rank(neighbours, query, query.ranking);
+          if (query.ranking === undefined) {
+            return Promise.resolve(this.toHits(neighbours.result, query.filter));
           }
-        });
-      }
-      return answers.map((a) => a.hits);
+          return this.rank(neighbours, query, query.ranking);
+        }),
+      );
     } finally {
       this.labels.searchEnded();
     }
   }
 
-  /**
-   * The distance neighbours of each search; an exact search that ranks returns every candidate
-   * (so its re-ranking is exact).
-   */
+  /** The distance neighbours of each search (a ranked one's k already widened). */
   private async neighboursOf(queries: readonly SearchQuery[]): Promise<Neighbours[]> {
     const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
     const plans: Plan[] = [];
@@ -397,8 +374,7 @@ export class MemoryIndex {
       metrics.searchPlans.inc({ plan: plan.kind });
       if (plan.kind === 'empty') results[i] = Promise.resolve(EMPTY_RESULT);
       else if (plan.kind === 'exact') {
-        const k = query.ranking ? (plan.candidates?.length ?? this.size) : query.k;
-        results[i] = this.exact({ ...query, k }, plan.candidates, queries.length === 1);
+        results[i] = this.exact(query, plan.candidates, queries.length === 1);
       } else {
         const filtered = plan.kind === 'hnsw_filtered';
         const { vector, k } = query;
@@ -418,43 +394,110 @@ export class MemoryIndex {
     return found.map((result, i) => {
       const plan = plans[i]?.kind ?? 'empty';
       if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
-      const k = (queries[i] as SearchQuery).k;
-      return { result, all: plan === 'empty' || plan === 'exact' || result.labels.length < k };
+      // Fewer neighbours than asked: the filter passes no more (the engine returns all it finds).
+      return { result, all: result.labels.length < (queries[i] as SearchQuery).k };
     });
   }
 
   /**
-   * The k best candidates by score (ties by distance, then id). They are provably the k best of
-   * every memory in the filter when the candidates are all of them, or when the kth score is at
-   * least what a memory farther than every candidate could reach: the similarity of the farthest
-   * candidate plus every attribute term at its maximum (docs/how-it-works.md#ranking).
+   * The k best by score (ties by distance, then id) of a ranked search whose distance neighbours
+   * are `neighbours` (k × MNEMO_RANKING_HEADROOM of them); exact whenever those are the true
+   * nearest (docs/how-it-works.md#ranking). A memory farther than every neighbour has at most the
+   * farthest one's similarity, so only those whose attribute terms alone (no vector) reach
+   * `threshold = kth score − w_similarity × similarity of the farthest` can still enter the top
+   * k: they are found over every memory in the filter and scored by brute force. When more than
+   * the brute-force limit (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) reach it, the neighbours are first
+   * widened to k × MNEMO_RANKING_MAX_HEADROOM (raising the threshold), and then the limit's worth
+   * of the highest by their attribute terms are scored.
    */
-  private rank(neighbours: Neighbours, query: SearchQuery, ranking: Ranking): RankedHits {
-    const { result } = neighbours;
-    const recheck = isEmptyFilter(query.filter) ? null : this.attributes.compile(query.filter);
-    const scored: IndexHit[] = [];
-    const seen = new Set<string>();
-    let farthest = 0;
-    for (let i = 0; i < result.labels.length; i++) {
-      const label = result.labels[i] ?? 0;
-      const distance = result.distances[i] ?? 0;
-      farthest = Math.max(farthest, distance);
-      const id = this.labels.idOf(label);
-      if (id === undefined || seen.has(id) || !this.attributes.isLive(label)) continue;
-      if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
-      if (recheck === null && !isEmptyFilter(query.filter)) continue;
-      seen.add(id);
-      const { score, explanation } = scoreLabel(this.attributes, label, distance, ranking);
-      const hit: IndexHit = { id, distance, revision: this.labels.revisionAt(label), score };
-      if (explanation !== null) hit.explanation = explanation;
-      scored.push(hit);
+  private async rank(
+    neighbours: Neighbours,
+    query: SearchQuery,
+    ranking: Ranking,
+  ): Promise<IndexHit[]> {
+    const filter = this.attributes.compile(query.filter);
+    if (filter === null) return [];
+    const scored = new Map<string, IndexHit>();
+    const labelOf = new Map<string, number>();
+    const seen = new Set<number>();
+    const quiet = { ...ranking, explain: false };
+    const take = (found: KnnResult): void => {
+      const scorer = compileRanking(this.attributes, quiet);
+      for (let i = 0; i < found.labels.length; i++) {
+        const label = found.labels[i] ?? 0;
+        const distance = found.distances[i] ?? 0;
+        seen.add(label);
+        const id = this.labels.idOf(label);
+        if (id === undefined || scored.has(id) || !this.attributes.matches(label, filter)) continue;
+        const { score } = scorer.score(label, distance);
+        scored.set(id, { id, distance, revision: this.labels.revisionAt(label), score });
+        labelOf.set(id, label);
+      }
+    };
+    const top = (): IndexHit[] => {
+      const kept = new TopK<IndexHit>(query.k, (a, b) => byScore(a, b) < 0);
+      for (const hit of scored.values()) kept.push(hit);
+      return kept.sorted();
+    };
+    // The top k, explained when asked (only they are: the others' terms are never sent).
+    const best = (): IndexHit[] => {
+      const hits = top();
+      if (!ranking.explain) return hits;
+      const scorer = compileRanking(this.attributes, ranking);
+      return hits.map((hit) => {
+        const { explanation } = scorer.score(labelOf.get(hit.id) ?? 0, hit.distance);
+        return explanation === null ? hit : { ...hit, explanation };
+      });
+    };
+    const budget = Math.max(query.k, this.options.exactSearchMaxCandidates);
+    const widest = query.k * (this.options.rankingMaxHeadroom ?? DEFAULT_MAX);
+    let current = neighbours;
+    for (;;) {
+      take(current.result);
+      if (current.all) return best();
+      let farthest = 0;
+      for (const d of current.result.distances) farthest = Math.max(farthest, d);
+      const kth = top()[query.k - 1]?.score ?? -Infinity;
+      const threshold = kth - ranking.similarityWeight * (1 - farthest / 2);
+      if (threshold > termsBound(ranking)) return best();
+      const reach = this.reachers(filter, ranking, threshold, seen, budget);
+      if (reach.total > budget && current.result.labels.length < widest) {
+        const [wider] = await this.neighboursOf([{ ...query, k: widest }]);
+        if (wider !== undefined) {
+          current = wider;
+          continue;
+        }
+      }
+      if (reach.labels.length > 0) {
+        take(await this.exact({ ...query, k: reach.labels.length }, reach.labels, true));
+      }
+      return best();
     }
-    scored.sort(byScore);
-    const hits = scored.slice(0, query.k);
-    const kth = hits.length < query.k ? undefined : hits[hits.length - 1];
-    const reachable = ranking.similarityWeight * (1 - farthest / 2) + termsBound(ranking);
-    const proven = neighbours.all || (kth !== undefined && (kth.score ?? 0) >= reachable);
-    return { hits, proven };
+  }
+
+  /**
+   * The labels in the filter, other than `except`, whose attribute terms reach `threshold`: how
+   * many, and at most `max` of them, the highest first.
+   */
+  private reachers(
+    filter: CompiledFilter,
+    ranking: Ranking,
+    threshold: number,
+    except: ReadonlySet<number>,
+    max: number,
+  ): { total: number; labels: Uint32Array } {
+    const scorer = compileRanking(this.attributes, ranking);
+    const reach: { label: number; score: number }[] = [];
+    this.attributes.forEachMatch(filter, (label) => {
+      if (except.has(label)) return;
+      const score = scorer.attributeScore(label);
+      if (score >= threshold) reach.push({ label, score });
+    });
+    if (reach.length > max) reach.sort((a, b) => b.score - a.score || a.label - b.label);
+    return {
+      total: reach.length,
+      labels: Uint32Array.from(reach.slice(0, max), (r) => r.label),
+    };
   }
 
   /** A page of memories matching the filter, by `field` descending, ties by id ascending. */

@@ -1,5 +1,6 @@
 import type { Ranking, RankTerm, ScoreTerm } from '../model/Ranking.js';
 import type { AttributeIndex } from './AttributeIndex.js';
+import type { Extremes } from './GroupExtremes.js';
 
 /** A live label's score under a ranking, with its terms when the ranking explains. */
 export interface LabelScore {
@@ -7,60 +8,113 @@ export interface LabelScore {
   explanation: ScoreTerm[] | null;
 }
 
-/**
- * Scores a live label at a cosine distance (docs/how-it-works.md#ranking): similarity
- * 1 − distance/2 plus each attribute term, every one weighted, the score the sum of the
- * contributions in term order (so an explanation sums to its score exactly as computed).
- */
-export function scoreLabel(
-  attributes: AttributeIndex,
-  label: number,
-  distance: number,
-  ranking: Ranking,
-): LabelScore {
-  const similarity = 1 - distance / 2;
-  let score = ranking.similarityWeight * similarity;
-  const explanation: ScoreTerm[] | null = ranking.explain
-    ? [
-        {
-          name: 'similarity',
-          value: 1 - distance,
-          normalized: similarity,
-          weight: ranking.similarityWeight,
-          contribution: score,
-        },
-      ]
-    : null;
-  for (const term of ranking.terms) {
-    const [value, normalized] = termValue(attributes, label, term);
-    const contribution = term.weight * normalized;
-    score += contribution;
-    explanation?.push({ name: term.name, value, normalized, weight: term.weight, contribution });
-  }
-  return { score, explanation };
+/** A ranking bound to an index's columns as they are now: use it before the index changes. */
+export interface Scorer {
+  /** The score at a cosine distance (docs/how-it-works.md#ranking). */
+  score(label: number, distance: number): LabelScore;
+  /** The attribute terms' part of the score (all but similarity). */
+  attributeScore(label: number): number;
 }
 
-/** A term's raw value at a label and its normalised value in [0, 1]. */
-function termValue(attributes: AttributeIndex, label: number, term: RankTerm): [number, number] {
+/** A term bound to the columns: its raw value at a label, and that value in [0, 1]. */
+interface BoundTerm {
+  readonly term: RankTerm;
+  value(label: number): number;
+  normalized(label: number): number;
+}
+
+/**
+ * Binds a ranking to the attribute columns: similarity 1 − distance/2 plus each attribute term,
+ * every one weighted, the score the sum of the contributions in term order (so an explanation
+ * sums to its score exactly as computed).
+ */
+export function compileRanking(attributes: AttributeIndex, ranking: Ranking): Scorer {
+  const terms = ranking.terms.map((term) => bind(attributes, term));
+  return {
+    score(label, distance) {
+      const similarity = 1 - distance / 2;
+      let score = ranking.similarityWeight * similarity;
+      const explanation: ScoreTerm[] | null = ranking.explain
+        ? [
+            {
+              name: 'similarity',
+              value: 1 - distance,
+              normalized: similarity,
+              weight: ranking.similarityWeight,
+              contribution: score,
+            },
+          ]
+        : null;
+      for (const bound of terms) {
+        const { name, weight } = bound.term;
+        const normalized = bound.normalized(label);
+        const contribution = weight * normalized;
+        score += contribution;
+        explanation?.push({ name, value: bound.value(label), normalized, weight, contribution });
+      }
+      return { score, explanation };
+    },
+    attributeScore(label) {
+      let score = 0;
+      for (const bound of terms) score += bound.term.weight * bound.normalized(label);
+      return score;
+    },
+  };
+}
+
+function bind(attributes: AttributeIndex, term: RankTerm): BoundTerm {
   switch (term.kind) {
     case 'match': {
-      const hit = attributes.tagAt(term.field, label) === term.value ? 1 : 0;
-      return [hit, hit];
+      const column = attributes.tagColumn(term.field);
+      const code = attributes.tagCode(term.field, term.value);
+      const hit = (label: number): number => (code !== 0 && column[label] === code ? 1 : 0);
+      return { term, value: hit, normalized: hit };
     }
     case 'clamp': {
-      const value = attributes.numeric(term.field, label);
-      return [value, Math.min(1, Math.max(0, value))];
+      const column = attributes.numericColumn(term.field);
+      return {
+        term,
+        value: (label) => column[label] ?? 0,
+        normalized: (label) => Math.min(1, Math.max(0, column[label] ?? 0)),
+      };
     }
     case 'decay': {
-      const at = attributes.numeric(term.field, label);
-      if (term.zeroIsNever && at === 0) return [Infinity, 0];
-      const age = Math.max(0, term.nowS - at);
-      return [age, Math.pow(0.5, age / term.halfLifeS)];
+      const column = attributes.numericColumn(term.field);
+      const { nowS, halfLifeS, zeroIsNever } = term;
+      const never = (at: number): boolean => zeroIsNever && at === 0;
+      return {
+        term,
+        value: (label) => {
+          const at = column[label] ?? 0;
+          return never(at) ? Infinity : Math.max(0, nowS - at);
+        },
+        normalized: (label) => {
+          const at = column[label] ?? 0;
+          return never(at) ? 0 : Math.pow(0.5, Math.max(0, nowS - at) / halfLifeS);
+        },
+      };
     }
     case 'minmax': {
-      const value = attributes.numeric(term.field, label);
-      const { min, max } = attributes.extremesAt(term.field, term.groupBy, label);
-      return [value, max > min ? (value - min) / (max - min) : 0.5];
+      const column = attributes.numericColumn(term.field);
+      const groups = term.groupBy === null ? null : attributes.tagColumn(term.groupBy);
+      const known = new Map<number, Extremes>();
+      const extremesAt = (label: number): Extremes => {
+        const group = groups === null ? 0 : (groups[label] ?? 0);
+        let extremes = known.get(group);
+        if (extremes === undefined) {
+          extremes = { ...attributes.extremesAt(term.field, term.groupBy, label) };
+          known.set(group, extremes);
+        }
+        return extremes;
+      };
+      return {
+        term,
+        value: (label) => column[label] ?? 0,
+        normalized: (label) => {
+          const { min, max } = extremesAt(label);
+          return max > min ? ((column[label] ?? 0) - min) / (max - min) : 0.5;
+        },
+      };
     }
   }
 }
