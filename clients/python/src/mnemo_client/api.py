@@ -33,11 +33,13 @@ from .types import (
     Info,
     Page,
     PnlTotal,
+    Ranking,
     RecentOrder,
     SemanticFilter,
     SemanticHit,
     SemanticMemory,
     SemanticOrder,
+    SemanticRanking,
     Session,
     SessionChange,
     SessionStatus,
@@ -142,10 +144,15 @@ class MemoryApi(_Api):
         ef_runtime: int = 0,
         exact: bool = False,
         include_vectors: bool = False,
+        ranking: Optional[Ranking] = None,
+        explain: bool = False,
         timeout: Timeout = None,
     ) -> List[EpisodicHit]:
-        """The k nearest memories by cosine distance that pass ``filter``, nearest first."""
-        search = EpisodicSearch(vector, k, filter, ef_runtime, exact, include_vectors)
+        """The k nearest memories by cosine distance that pass ``filter``, nearest first; with
+        ``ranking``, the k best by its score, highest first (``explain``: with their terms)."""
+        search = EpisodicSearch(
+            vector, k, filter, ef_runtime, exact, include_vectors, ranking, explain
+        )
         request = convert.encode_episodic_search(search)
         return self._unary("SearchEpisodic", request, convert.decode_episodic_hits, timeout)
 
@@ -158,9 +165,12 @@ class MemoryApi(_Api):
         exact: bool = False,
         include_vectors: bool = False,
         touch: bool = False,
+        ranking: Optional[SemanticRanking] = None,
+        explain: bool = False,
         timeout: Timeout = None,
     ) -> List[SemanticHit]:
-        """The k nearest semantic memories; ``touch`` counts an access of each hit."""
+        """The k nearest semantic memories; ``touch`` counts an access of each hit. With
+        ``ranking``, the k best by its score, highest first (``explain``: with their terms)."""
         request = memory_pb2.SearchSemanticRequest(
             vector=convert.encode_vector(vector),
             k=k,
@@ -168,8 +178,10 @@ class MemoryApi(_Api):
             exact=exact,
             include_vectors=include_vectors,
             touch=touch,
+            explain=explain,
         )
         convert.encode_semantic_filter(request.filter, filter)
+        convert.encode_ranking(request, ranking)
         return self._unary("SearchSemantic", request, convert.decode_semantic_hits, timeout)
 
     def batch_search_episodic(
