@@ -116,9 +116,9 @@ export interface Config {
   readonly rankingWRegime: number;
   readonly rankingWSharpe: number;
   readonly rankingWWinRate: number;
-  /** A ranked search of k takes this many times k candidates by distance first... */
+  /** A ranked search of k takes this many times k neighbours by distance first... */
   readonly rankingHeadroom: number;
-  /** ...and this many times k when those cannot prove its top k. */
+  /** ...widened to this many times k when too many others could still win (MemoryIndex.rank). */
   readonly rankingMaxHeadroom: number;
   /** How often the follower checks that the dataset was not reset (FLUSHALL) behind it. */
   readonly datasetCheckIntervalMs: number;
