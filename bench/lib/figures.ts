@@ -78,6 +78,10 @@ export interface Ratios {
   reconcileP99VsMnemo: number | null;
   /** reconcile throughput / mnemo throughput. */
   reconcileThroughputVsMnemo: number | null;
+  /** ranked p99 / mnemo p99: what ranking costs a search. */
+  rankedP99VsMnemo: number | null;
+  /** ranked throughput / mnemo throughput. */
+  rankedThroughputVsMnemo: number | null;
   /**
    * Lowest and highest of the throughput ratios of the single rounds (each round runs every
    * target back to back): how much the machine's drift moved the ratio; null with one round.
@@ -86,6 +90,7 @@ export interface Ratios {
   throughputVsNaiveRange: [number, number] | null;
   secureThroughputVsMnemoRange: [number, number] | null;
   reconcileThroughputVsMnemoRange: [number, number] | null;
+  rankedThroughputVsMnemoRange: [number, number] | null;
 }
 
 export function ratios(all: readonly TargetFigures[]): Ratios {
@@ -95,6 +100,7 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
   const naive = get('naive');
   const secure = get('secure');
   const reconcile = get('reconcile');
+  const ranked = get('ranked');
   const r = (a: number | undefined, b: number | undefined): number | null =>
     a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
   return {
@@ -108,10 +114,13 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     secureThroughputVsMnemo: r(secure?.throughput, mnemo?.throughput),
     reconcileP99VsMnemo: r(reconcile?.latencyMs.p99, mnemo?.latencyMs.p99),
     reconcileThroughputVsMnemo: r(reconcile?.throughput, mnemo?.throughput),
+    rankedP99VsMnemo: r(ranked?.latencyMs.p99, mnemo?.latencyMs.p99),
+    rankedThroughputVsMnemo: r(ranked?.throughput, mnemo?.throughput),
     throughputVsEchoRange: roundRange(mnemo, echo),
     throughputVsNaiveRange: roundRange(mnemo, naive),
     secureThroughputVsMnemoRange: roundRange(secure, mnemo),
     reconcileThroughputVsMnemoRange: roundRange(reconcile, mnemo),
+    rankedThroughputVsMnemoRange: roundRange(ranked, mnemo),
   };
 }
 
@@ -153,6 +162,7 @@ export interface Compared {
   naive: boolean;
   secure: boolean;
   reconcile: boolean;
+  ranked: boolean;
 }
 
 export function ratioHeaders(compared: Compared): string[] {
@@ -160,6 +170,7 @@ export function ratioHeaders(compared: Compared): string[] {
   if (compared.naive) headers.push('p99 naive/mnemo', 'calls/s mnemo/naive');
   if (compared.secure) headers.push('p50 secure/mnemo', 'p99 secure/mnemo', 'calls/s secure/mnemo');
   if (compared.reconcile) headers.push('p99 reconcile/mnemo', 'calls/s reconcile/mnemo');
+  if (compared.ranked) headers.push('p99 ranked/mnemo', 'calls/s ranked/mnemo');
   return headers;
 }
 
@@ -183,6 +194,12 @@ export function ratioCells(r: Ratios, compared: Compared): Cell[] {
     cells.push(
       r.reconcileP99VsMnemo,
       withRange(r.reconcileThroughputVsMnemo, r.reconcileThroughputVsMnemoRange),
+    );
+  }
+  if (compared.ranked) {
+    cells.push(
+      r.rankedP99VsMnemo,
+      withRange(r.rankedThroughputVsMnemo, r.rankedThroughputVsMnemoRange),
     );
   }
   return cells;

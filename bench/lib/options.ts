@@ -17,8 +17,8 @@ export const PHASES = [
   'import',
 ] as const;
 export type Phase = (typeof PHASES)[number];
-export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile';
-const COMPARISONS: readonly string[] = ['naive', 'secure', 'redisearch', 'reconcile'];
+export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile' | 'ranked';
+const COMPARISONS: readonly string[] = ['naive', 'secure', 'redisearch', 'reconcile', 'ranked'];
 
 /** The server's default MNEMO_RECONCILE_PER_SECOND (docs/configuration.md). */
 export const DEFAULT_RECONCILE_PER_SECOND = 10_000;
@@ -107,7 +107,7 @@ options:
   --warmup W               warm-up calls per target before measuring (200)
   --rounds R               compared targets (and sweep settings) are measured in R rounds of
                            alternating order, A B C then C B A…, against drift (2)
-  --compare naive,secure,redisearch,reconcile
+  --compare naive,secure,redisearch,reconcile,ranked
                            naive: the same workload through a second mnemo child with
                            MNEMO_SEARCH_PIPELINE=naive (phase1-3); secure: through a further mnemo
                            child serving TLS and requiring a bearer token, called over TLS with an
@@ -115,7 +115,9 @@ options:
                            a Redis with the Query Engine, FT.SEARCH KNN (recall, scale);
                            reconcile: mnemo with MNEMO_RECONCILE_PER_SECOND=0 beside a further
                            child with the reconciliation on, paused (SIGSTOP) while the other
-                           targets are measured (phase1-2, not with --target)
+                           targets are measured (phase1-2, not with --target); ranked: the same
+                           searches to the same mnemo with a ranking at the server's default
+                           weights and regime "trending" (phase1-2)
   --reconcile-per-second N MNEMO_RECONCILE_PER_SECOND of the child with the reconciliation on
                            (--compare reconcile, reconcile phase; 10000, the server's default)
   --window S               reconcile phase: shortest measured idle window, seconds (5); it is

@@ -61,6 +61,10 @@ async function setUp(
   if (ctx.options.compare.has('naive')) servers.push(await ctx.startNaive(channels));
   if (ctx.options.compare.has('secure')) servers.push(await ctx.startSecure(channels));
   if (ctx.options.compare.has('reconcile')) servers.push(await ctx.startReconcile(channels));
+  // The same mnemo, searched with a ranking (see searchRequest).
+  if (ctx.options.compare.has('ranked')) {
+    servers.push({ ...mnemo, name: 'ranked', child: null, selfStarted: false });
+  }
   await Promise.all(servers.map((s) => s.channels.connect()));
   return {
     servers,
@@ -72,6 +76,15 @@ async function setUp(
       hitsPerResponse: hits,
     },
   };
+}
+
+/** A target's request: the `ranked` target's asks for a ranking (the server's default weights). */
+function searchRequest(
+  server: Server,
+  request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
+): (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'> {
+  if (server.name !== 'ranked') return request;
+  return (worker, i) => ({ ...request(worker, i), ranking: { regime: 'trending' } });
 }
 
 async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
@@ -96,6 +109,11 @@ async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
       `reconcile = further mnemo child on the same Redis and data with the reconciliation on (MNEMO_RECONCILE_PER_SECOND=${ctx.options.reconcilePerSecond}: every memory its index holds checked against the master, one Lua call of EXISTS per 1,000, pass after pass); mnemo runs with MNEMO_RECONCILE_PER_SECOND=0. The reconcile child is paused (SIGSTOP) while the other targets' rounds run and resumed (SIGCONT) for its own, so its reconciliation loads the machine and Redis only in its own rounds: its ratios to mnemo are what the reconciliation costs the searches. Its reconciliation's own cost: the reconcile phase`,
     );
   }
+  if (ctx.options.compare.has('ranked')) {
+    notes.push(
+      "ranked = the same mnemo child, each search with ranking { regime: 'trending' } (the server's default weights: similarity 1, outcome 0.5, recency 0.25 with a 1-day half-life, regime 0.25); mnemo's own metrics cover both targets' rounds",
+    );
+  }
   const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(calibration);
   return notes;
@@ -105,7 +123,9 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const o = ctx.options;
   const request = (): Omit<SearchEpisodicRequest, 'vector'> => ({ k: o.k, filter: agentFilter(0) });
   const setup = await setUp(ctx, 1, request);
-  const targets = setup.servers.map((s) => searchTarget(s, setup.queries, 1, request));
+  const targets = setup.servers.map((s) =>
+    searchTarget(s, setup.queries, 1, searchRequest(s, request)),
+  );
   await warmUp(targets, 1, ctx.warmupCalls());
   await ctx.calibrated();
   resetAnswers(targets);
@@ -118,6 +138,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
     naive: o.compare.has('naive'),
     secure: o.compare.has('secure'),
     reconcile: o.compare.has('reconcile'),
+    ranked: o.compare.has('ranked'),
   };
   const tables: Table[] = [
     {
@@ -155,7 +176,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
   });
   const setup = await setUp(ctx, maxLevel, request);
   const targetsFor = (workers: number) =>
-    setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
+    setup.servers.map((s) => searchTarget(s, setup.queries, workers, searchRequest(s, request)));
   await warmUp(targetsFor(maxLevel), maxLevel, Math.max(ctx.warmupCalls(), maxLevel));
   await ctx.calibrated();
   const perLevel: {
@@ -176,6 +197,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     naive: o.compare.has('naive'),
     secure: o.compare.has('secure'),
     reconcile: o.compare.has('reconcile'),
+    ranked: o.compare.has('ranked'),
   };
   const tables: Table[] = [
     {
