@@ -5,7 +5,7 @@ import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RecentCursor } from '../model/RecentCursor.js';
-import { termsBound, type Ranking, type ScoreTerm } from '../model/Ranking.js';
+import type { Ranking, ScoreTerm } from '../model/Ranking.js';
 import { AttributeIndex, type CompiledFilter } from './AttributeIndex.js';
 import { checkSavedState } from './checkSavedState.js';
 import { EfTuner, type EfCalibration } from './EfTuner.js';
@@ -459,7 +459,7 @@ export class MemoryIndex {
       for (const d of current.result.distances) farthest = Math.max(farthest, d);
       const kth = top()[query.k - 1]?.score ?? -Infinity;
       const threshold = kth - ranking.similarityWeight * (1 - farthest / 2);
-      if (threshold > termsBound(ranking)) return best();
+      if (threshold > compileRanking(this.attributes, ranking).maxAttributeScore) return best();
       const reach = this.reachers(filter, ranking, threshold, seen, budget);
       if (reach.total > budget && current.result.labels.length < widest) {
         const [wider] = await this.neighboursOf([{ ...query, k: widest }]);

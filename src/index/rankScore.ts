@@ -14,11 +14,15 @@ export interface Scorer {
   score(label: number, distance: number): LabelScore;
   /** The attribute terms' part of the score (all but similarity). */
   attributeScore(label: number): number;
+  /** An upper bound of attributeScore over every live memory (at most the weights' sum). */
+  readonly maxAttributeScore: number;
 }
 
 /** A term bound to the columns: its raw value at a label, and that value in [0, 1]. */
 interface BoundTerm {
   readonly term: RankTerm;
+  /** An upper bound of `normalized` over every live memory. */
+  readonly max: number;
   value(label: number): number;
   normalized(label: number): number;
 }
@@ -30,7 +34,10 @@ interface BoundTerm {
  */
 export function compileRanking(attributes: AttributeIndex, ranking: Ranking): Scorer {
   const terms = ranking.terms.map((term) => bind(attributes, term));
+  let maxAttributeScore = 0;
+  for (const bound of terms) maxAttributeScore += bound.term.weight * bound.max;
   return {
+    maxAttributeScore,
     score(label, distance) {
       const similarity = 1 - distance / 2;
       let score = ranking.similarityWeight * similarity;
@@ -68,12 +75,14 @@ function bind(attributes: AttributeIndex, term: RankTerm): BoundTerm {
       const column = attributes.tagColumn(term.field);
       const code = attributes.tagCode(term.field, term.value);
       const hit = (label: number): number => (code !== 0 && column[label] === code ? 1 : 0);
-      return { term, value: hit, normalized: hit };
+      return { term, max: code === 0 ? 0 : 1, value: hit, normalized: hit };
     }
     case 'clamp': {
       const column = attributes.numericColumn(term.field);
+      const highest = attributes.size === 0 ? 0 : attributes.extremesAt(term.field, null, 0).max;
       return {
         term,
+        max: Math.min(1, Math.max(0, highest)),
         value: (label) => column[label] ?? 0,
         normalized: (label) => Math.min(1, Math.max(0, column[label] ?? 0)),
       };
@@ -82,8 +91,11 @@ function bind(attributes: AttributeIndex, term: RankTerm): BoundTerm {
       const column = attributes.numericColumn(term.field);
       const { nowS, halfLifeS, zeroIsNever } = term;
       const never = (at: number): boolean => zeroIsNever && at === 0;
+      // The newest memory's recency bounds every one's (0.5^x falls with the age).
+      const newest = attributes.size === 0 ? nowS : attributes.extremesAt(term.field, null, 0).max;
       return {
         term,
+        max: Math.pow(0.5, Math.max(0, nowS - newest) / halfLifeS),
         value: (label) => {
           const at = column[label] ?? 0;
           return never(at) ? Infinity : Math.max(0, nowS - at);
@@ -109,6 +121,7 @@ function bind(attributes: AttributeIndex, term: RankTerm): BoundTerm {
       };
       return {
         term,
+        max: 1,
         value: (label) => column[label] ?? 0,
         normalized: (label) => {
           const { min, max } = extremesAt(label);

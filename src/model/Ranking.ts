@@ -61,13 +61,6 @@ export interface ScoreTerm {
   contribution: number;
 }
 
-/** The largest score attribute terms can add to similarity: the sum of their weights. */
-export function termsBound(ranking: Ranking): number {
-  let bound = 0;
-  for (const term of ranking.terms) bound += term.weight;
-  return bound;
-}
-
 /** A ranking as a string, equal for rankings that score alike (search dedup). */
 export function rankingKey(ranking: Ranking | undefined): string {
   if (ranking === undefined) return '';
