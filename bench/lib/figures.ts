@@ -101,6 +101,10 @@ export interface Ratios {
   asOfThroughputVsMnemo: number | null;
   /** as_of with a reward filter, throughput / mnemo throughput. */
   asOfRewardThroughputVsMnemo: number | null;
+  /** ranked p99 / mnemo p99: what ranking costs a search. */
+  rankedP99VsMnemo: number | null;
+  /** ranked throughput / mnemo throughput. */
+  rankedThroughputVsMnemo: number | null;
   /**
    * Lowest and highest of the throughput ratios of the single rounds (each round runs every
    * target back to back): how much the machine's drift moved the ratio; null with one round.
@@ -111,6 +115,7 @@ export interface Ratios {
   reconcileThroughputVsMnemoRange: [number, number] | null;
   asOfThroughputVsMnemoRange: [number, number] | null;
   asOfRewardThroughputVsMnemoRange: [number, number] | null;
+  rankedThroughputVsMnemoRange: [number, number] | null;
 }
 
 export function ratios(all: readonly TargetFigures[]): Ratios {
@@ -124,6 +129,7 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
   const echoStream = get('echo stream');
   const asOf = get('as_of');
   const asOfReward = get('as_of reward');
+  const ranked = get('ranked');
   const r = (a: number | undefined, b: number | undefined): number | null =>
     a === undefined || b === undefined ? null : nullableRound(ratio(a, b));
   return {
@@ -151,6 +157,8 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
       mnemoStream?.serverCpuUsPerCall ?? undefined,
       mnemo?.serverCpuUsPerCall ?? undefined,
     ),
+    rankedP99VsMnemo: r(ranked?.latencyMs.p99, mnemo?.latencyMs.p99),
+    rankedThroughputVsMnemo: r(ranked?.throughput, mnemo?.throughput),
     throughputVsEchoRange: roundRange(mnemo, echo),
     throughputVsNaiveRange: roundRange(mnemo, naive),
     secureThroughputVsMnemoRange: roundRange(secure, mnemo),
@@ -159,6 +167,7 @@ export function ratios(all: readonly TargetFigures[]): Ratios {
     asOfRewardThroughputVsMnemo: r(asOfReward?.throughput, mnemo?.throughput),
     asOfThroughputVsMnemoRange: roundRange(asOf, mnemo),
     asOfRewardThroughputVsMnemoRange: roundRange(asOfReward, mnemo),
+    rankedThroughputVsMnemoRange: roundRange(ranked, mnemo),
   };
 }
 
@@ -214,6 +223,7 @@ export interface Compared {
   reconcile: boolean;
   stream: boolean;
   asOf?: boolean;
+  ranked: boolean;
 }
 
 export function ratioHeaders(compared: Compared): string[] {
@@ -230,6 +240,7 @@ export function ratioHeaders(compared: Compared): string[] {
     );
   }
   if (compared.asOf === true) headers.push('calls/s as_of/mnemo', 'calls/s as_of reward/mnemo');
+  if (compared.ranked) headers.push('p99 ranked/mnemo', 'calls/s ranked/mnemo');
   return headers;
 }
 
@@ -268,6 +279,12 @@ export function ratioCells(r: Ratios, compared: Compared): Cell[] {
     cells.push(
       withRange(r.asOfThroughputVsMnemo, r.asOfThroughputVsMnemoRange),
       withRange(r.asOfRewardThroughputVsMnemo, r.asOfRewardThroughputVsMnemoRange),
+    );
+  }
+  if (compared.ranked) {
+    cells.push(
+      r.rankedP99VsMnemo,
+      withRange(r.rankedThroughputVsMnemo, r.rankedThroughputVsMnemoRange),
     );
   }
   return cells;

@@ -18,7 +18,8 @@ export const PHASES = [
   'import',
 ] as const;
 export type Phase = (typeof PHASES)[number];
-export type Comparison = 'naive' | 'secure' | 'redisearch' | 'reconcile' | 'stream' | 'asof';
+export type Comparison =
+  'naive' | 'secure' | 'redisearch' | 'reconcile' | 'stream' | 'asof' | 'ranked';
 const COMPARISONS: readonly string[] = [
   'naive',
   'secure',
@@ -26,6 +27,7 @@ const COMPARISONS: readonly string[] = [
   'reconcile',
   'stream',
   'asof',
+  'ranked',
 ];
 
 /** The server's default MNEMO_RECONCILE_PER_SECOND (docs/configuration.md). */
@@ -119,7 +121,7 @@ options:
   --warmup W               warm-up calls per target before measuring (200)
   --rounds R               compared targets (and sweep settings) are measured in R rounds of
                            alternating order, A B C then C B A…, against drift (2)
-  --compare naive,secure,redisearch,reconcile,stream,asof
+  --compare naive,secure,redisearch,reconcile,stream,asof,ranked
                            naive: the same workload through a second mnemo child with
                            MNEMO_SEARCH_PIPELINE=naive (phase1-3); secure: through a further mnemo
                            child serving TLS and requiring a bearer token, called over TLS with an
@@ -132,7 +134,9 @@ options:
                            (one stream per agent channel), to mnemo and to the echo's stream
                            (phase1-2, grpc-js client); asof: the same searches on mnemo as of
                            the newest memory, plain and with a reward filter, as targets of
-                           their own (phase2; MNEMO_ASOF_RETENTION_MS=0)
+                           their own (phase2; MNEMO_ASOF_RETENTION_MS=0); ranked: the same
+                           searches to the same mnemo with a ranking at the server's default
+                           weights and regime "trending" (phase1-2)
   --reconcile-per-second N MNEMO_RECONCILE_PER_SECOND of the child with the reconciliation on
                            (--compare reconcile, reconcile phase; 10000, the server's default)
   --window S               reconcile phase: shortest measured idle window, seconds (5); it is

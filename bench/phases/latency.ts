@@ -63,6 +63,10 @@ async function setUp(
   if (ctx.options.compare.has('naive')) servers.push(await ctx.startNaive(channels));
   if (ctx.options.compare.has('secure')) servers.push(await ctx.startSecure(channels));
   if (ctx.options.compare.has('reconcile')) servers.push(await ctx.startReconcile(channels));
+  // The same mnemo, searched with a ranking (see searchRequest).
+  if (ctx.options.compare.has('ranked')) {
+    servers.push({ ...mnemo, name: 'ranked', child: null, selfStarted: false });
+  }
   await Promise.all(servers.map((s) => s.channels.connect()));
   return {
     servers,
@@ -74,6 +78,15 @@ async function setUp(
       hitsPerResponse: hits,
     },
   };
+}
+
+/** A target's request: the `ranked` target's asks for a ranking (the server's default weights). */
+function searchRequest(
+  server: Server,
+  request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
+): (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'> {
+  if (server.name !== 'ranked') return request;
+  return (worker, i) => ({ ...request(worker, i), ranking: { regime: 'trending' } });
 }
 
 async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
@@ -103,6 +116,11 @@ async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
       `reconcile = further mnemo child on the same Redis and data with the reconciliation on (MNEMO_RECONCILE_PER_SECOND=${ctx.options.reconcilePerSecond}: every memory its index holds checked against the master, one Lua call of EXISTS per 1,000, pass after pass); mnemo runs with MNEMO_RECONCILE_PER_SECOND=0. The reconcile child is paused (SIGSTOP) while the other targets' rounds run and resumed (SIGCONT) for its own, so its reconciliation loads the machine and Redis only in its own rounds: its ratios to mnemo are what the reconciliation costs the searches. Its reconciliation's own cost: the reconcile phase`,
     );
   }
+  if (ctx.options.compare.has('ranked')) {
+    notes.push(
+      "ranked = the same mnemo child, each search with ranking { regime: 'trending' } (the server's default weights: similarity 1, outcome 0.5, recency 0.25 with a 1-day half-life, regime 0.25); mnemo's own metrics cover both targets' rounds",
+    );
+  }
   const calibration = await ctx.calibrationNote();
   if (calibration !== null) notes.push(calibration);
   return notes;
@@ -126,6 +144,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
     secure: o.compare.has('secure'),
     reconcile: o.compare.has('reconcile'),
     stream: o.compare.has('stream'),
+    ranked: o.compare.has('ranked'),
   };
   const tables: Table[] = [
     {
@@ -195,6 +214,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     reconcile: o.compare.has('reconcile'),
     stream: o.compare.has('stream'),
     asOf: o.compare.has('asof'),
+    ranked: o.compare.has('ranked'),
   };
   const tables: Table[] = [
     {
@@ -274,7 +294,9 @@ function searchTargets(
   workers: number,
   request: (worker: number, i: number) => Omit<SearchEpisodicRequest, 'vector'>,
 ): SearchTarget[] {
-  const targets = setup.servers.map((s) => searchTarget(s, setup.queries, workers, request));
+  const targets = setup.servers.map((s) =>
+    searchTarget(s, setup.queries, workers, searchRequest(s, request)),
+  );
   if (ctx.options.compare.has('stream')) {
     for (const server of setup.servers) {
       if (server.name === 'mnemo' || server.name === 'echo') {

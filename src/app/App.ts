@@ -223,6 +223,8 @@ export class App {
       efRuntime: config.efRuntime,
       exactSearchMaxCandidates: config.exactSearchMaxCandidates,
       vectorPrecision: config.vectorPrecision,
+      rankingHeadroom: config.rankingHeadroom,
+      rankingMaxHeadroom: config.rankingMaxHeadroom,
     });
     const follower = new ChangeFollower(store, followerConnection, indexes, log, {
       blockMs: 1000,

@@ -6,6 +6,7 @@ import {
   address,
   boolean,
   choice,
+  decimal,
   fraction,
   hostPorts,
   integer,
@@ -121,6 +122,18 @@ export interface Config {
    * and an older as_of is refused (FAILED_PRECONDITION). 0: forever.
    */
   readonly asOfRetentionMs: number;
+  /** Default weights and half-life of ranked searches (a query's own override them). */
+  readonly rankingWSimilarity: number;
+  readonly rankingWOutcome: number;
+  readonly rankingWRecency: number;
+  readonly rankingRecencyHalfLifeS: number;
+  readonly rankingWRegime: number;
+  readonly rankingWSharpe: number;
+  readonly rankingWWinRate: number;
+  /** A ranked search of k takes this many times k neighbours by distance first... */
+  readonly rankingHeadroom: number;
+  /** ...widened to this many times k when too many others could still win (MemoryIndex.rank). */
+  readonly rankingMaxHeadroom: number;
   /** How often the follower checks that the dataset was not reset (FLUSHALL) behind it. */
   readonly datasetCheckIntervalMs: number;
   /** Memories checked against Redis per second by the background reconciliation (0 = off). */
@@ -474,6 +487,15 @@ function parse(r: EnvReader): Config {
     resultCacheMaxBytes: integer(r, 'MNEMO_RESULT_CACHE_MAX_BYTES', 16_777_216, 0, 2 ** 40),
     requestIdWindowMs: integer(r, 'MNEMO_REQUEST_ID_WINDOW_MS', 3_600_000, 1000, 604_800_000),
     asOfRetentionMs: integer(r, 'MNEMO_ASOF_RETENTION_MS', 7_776_000_000, 0, 3_153_600_000_000),
+    rankingWSimilarity: decimal(r, 'MNEMO_RANKING_W_SIMILARITY', 1, 0, 1e6),
+    rankingWOutcome: decimal(r, 'MNEMO_RANKING_W_OUTCOME', 0.5, 0, 1e6),
+    rankingWRecency: decimal(r, 'MNEMO_RANKING_W_RECENCY', 0.25, 0, 1e6),
+    rankingRecencyHalfLifeS: decimal(r, 'MNEMO_RANKING_RECENCY_HALF_LIFE_S', 86_400, 1e-3, 1e12),
+    rankingWRegime: decimal(r, 'MNEMO_RANKING_W_REGIME', 0.25, 0, 1e6),
+    rankingWSharpe: decimal(r, 'MNEMO_RANKING_W_SHARPE', 0.5, 0, 1e6),
+    rankingWWinRate: decimal(r, 'MNEMO_RANKING_W_WIN_RATE', 0.25, 0, 1e6),
+    rankingHeadroom: integer(r, 'MNEMO_RANKING_HEADROOM', 4, 1, 1000),
+    rankingMaxHeadroom: integer(r, 'MNEMO_RANKING_MAX_HEADROOM', 32, 1, 10_000),
     datasetCheckIntervalMs: integer(r, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
     reconcilePerSecond: integer(r, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),
     searchPipeline: choice(r, 'MNEMO_SEARCH_PIPELINE', 'batched', ['batched', 'naive']),

@@ -37,6 +37,26 @@ export function fraction(r: EnvReader, name: string, fallback: number): number {
   });
 }
 
+/** A non-negative decimal number in [min, max], such as 0.25 or 3. */
+export function decimal(
+  r: EnvReader,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  return r.parse(name, fallback, (raw) => {
+    if (!/^(\d+(\.\d+)?|\.\d+)$/.test(raw)) {
+      throw new ConfigError(`${name} must be a decimal number (such as 0.25), got "${raw}"`);
+    }
+    const value = Number(raw);
+    if (value < min || value > max) {
+      throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+    }
+    return value;
+  });
+}
+
 /** `host:port`, IPv6 hosts in brackets. */
 export function address(r: EnvReader, name: string, fallback: string): string {
   return r.parse(name, fallback, (value) => {

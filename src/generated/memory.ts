@@ -24,9 +24,11 @@ import type { ListSemanticRequest as _mnemo_v1_ListSemanticRequest, ListSemantic
 import type { ListSemanticResponse as _mnemo_v1_ListSemanticResponse, ListSemanticResponse__Output as _mnemo_v1_ListSemanticResponse__Output } from './mnemo/v1/ListSemanticResponse.js';
 import type { MemoryServiceClient as _mnemo_v1_MemoryServiceClient, MemoryServiceDefinition as _mnemo_v1_MemoryServiceDefinition } from './mnemo/v1/MemoryService.js';
 import type { NumericRange as _mnemo_v1_NumericRange, NumericRange__Output as _mnemo_v1_NumericRange__Output } from './mnemo/v1/NumericRange.js';
+import type { Ranking as _mnemo_v1_Ranking, Ranking__Output as _mnemo_v1_Ranking__Output } from './mnemo/v1/Ranking.js';
 import type { RecentEpisodicRequest as _mnemo_v1_RecentEpisodicRequest, RecentEpisodicRequest__Output as _mnemo_v1_RecentEpisodicRequest__Output } from './mnemo/v1/RecentEpisodicRequest.js';
 import type { RecentEpisodicResponse as _mnemo_v1_RecentEpisodicResponse, RecentEpisodicResponse__Output as _mnemo_v1_RecentEpisodicResponse__Output } from './mnemo/v1/RecentEpisodicResponse.js';
 import type { RpcStatus as _mnemo_v1_RpcStatus, RpcStatus__Output as _mnemo_v1_RpcStatus__Output } from './mnemo/v1/RpcStatus.js';
+import type { ScoreTerm as _mnemo_v1_ScoreTerm, ScoreTerm__Output as _mnemo_v1_ScoreTerm__Output } from './mnemo/v1/ScoreTerm.js';
 import type { SearchEpisodicRequest as _mnemo_v1_SearchEpisodicRequest, SearchEpisodicRequest__Output as _mnemo_v1_SearchEpisodicRequest__Output } from './mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse as _mnemo_v1_SearchEpisodicResponse, SearchEpisodicResponse__Output as _mnemo_v1_SearchEpisodicResponse__Output } from './mnemo/v1/SearchEpisodicResponse.js';
 import type { SearchSemanticRequest as _mnemo_v1_SearchSemanticRequest, SearchSemanticRequest__Output as _mnemo_v1_SearchSemanticRequest__Output } from './mnemo/v1/SearchSemanticRequest.js';
@@ -34,6 +36,7 @@ import type { SearchSemanticResponse as _mnemo_v1_SearchSemanticResponse, Search
 import type { SemanticFilter as _mnemo_v1_SemanticFilter, SemanticFilter__Output as _mnemo_v1_SemanticFilter__Output } from './mnemo/v1/SemanticFilter.js';
 import type { SemanticHit as _mnemo_v1_SemanticHit, SemanticHit__Output as _mnemo_v1_SemanticHit__Output } from './mnemo/v1/SemanticHit.js';
 import type { SemanticMemory as _mnemo_v1_SemanticMemory, SemanticMemory__Output as _mnemo_v1_SemanticMemory__Output } from './mnemo/v1/SemanticMemory.js';
+import type { SemanticRanking as _mnemo_v1_SemanticRanking, SemanticRanking__Output as _mnemo_v1_SemanticRanking__Output } from './mnemo/v1/SemanticRanking.js';
 import type { UpsertEpisodicRequest as _mnemo_v1_UpsertEpisodicRequest, UpsertEpisodicRequest__Output as _mnemo_v1_UpsertEpisodicRequest__Output } from './mnemo/v1/UpsertEpisodicRequest.js';
 import type { UpsertEpisodicResponse as _mnemo_v1_UpsertEpisodicResponse, UpsertEpisodicResponse__Output as _mnemo_v1_UpsertEpisodicResponse__Output } from './mnemo/v1/UpsertEpisodicResponse.js';
 import type { UpsertSemanticRequest as _mnemo_v1_UpsertSemanticRequest, UpsertSemanticRequest__Output as _mnemo_v1_UpsertSemanticRequest__Output } from './mnemo/v1/UpsertSemanticRequest.js';
@@ -75,10 +78,12 @@ export interface ProtoGrpcType {
       MemoryService: SubtypeConstructor<typeof grpc.Client, _mnemo_v1_MemoryServiceClient> & { service: _mnemo_v1_MemoryServiceDefinition }
       MemoryType: EnumTypeDefinition
       NumericRange: MessageTypeDefinition<_mnemo_v1_NumericRange, _mnemo_v1_NumericRange__Output>
+      Ranking: MessageTypeDefinition<_mnemo_v1_Ranking, _mnemo_v1_Ranking__Output>
       RecentEpisodicRequest: MessageTypeDefinition<_mnemo_v1_RecentEpisodicRequest, _mnemo_v1_RecentEpisodicRequest__Output>
       RecentEpisodicResponse: MessageTypeDefinition<_mnemo_v1_RecentEpisodicResponse, _mnemo_v1_RecentEpisodicResponse__Output>
       RecentOrder: EnumTypeDefinition
       RpcStatus: MessageTypeDefinition<_mnemo_v1_RpcStatus, _mnemo_v1_RpcStatus__Output>
+      ScoreTerm: MessageTypeDefinition<_mnemo_v1_ScoreTerm, _mnemo_v1_ScoreTerm__Output>
       SearchEpisodicRequest: MessageTypeDefinition<_mnemo_v1_SearchEpisodicRequest, _mnemo_v1_SearchEpisodicRequest__Output>
       SearchEpisodicResponse: MessageTypeDefinition<_mnemo_v1_SearchEpisodicResponse, _mnemo_v1_SearchEpisodicResponse__Output>
       SearchSemanticRequest: MessageTypeDefinition<_mnemo_v1_SearchSemanticRequest, _mnemo_v1_SearchSemanticRequest__Output>
@@ -87,6 +92,7 @@ export interface ProtoGrpcType {
       SemanticHit: MessageTypeDefinition<_mnemo_v1_SemanticHit, _mnemo_v1_SemanticHit__Output>
       SemanticMemory: MessageTypeDefinition<_mnemo_v1_SemanticMemory, _mnemo_v1_SemanticMemory__Output>
       SemanticOrder: EnumTypeDefinition
+      SemanticRanking: MessageTypeDefinition<_mnemo_v1_SemanticRanking, _mnemo_v1_SemanticRanking__Output>
       UpsertEpisodicRequest: MessageTypeDefinition<_mnemo_v1_UpsertEpisodicRequest, _mnemo_v1_UpsertEpisodicRequest__Output>
       UpsertEpisodicResponse: MessageTypeDefinition<_mnemo_v1_UpsertEpisodicResponse, _mnemo_v1_UpsertEpisodicResponse__Output>
       UpsertSemanticRequest: MessageTypeDefinition<_mnemo_v1_UpsertSemanticRequest, _mnemo_v1_UpsertSemanticRequest__Output>

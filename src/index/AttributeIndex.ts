@@ -3,6 +3,7 @@ import type { MemoryFilter, NumericRange } from '../model/MemoryFilter.js';
 import { inRange } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import { forEachBit, grow, popcount, populationOf } from './bitmaps.js';
+import { GroupExtremes, type Extremes } from './GroupExtremes.js';
 import type { ColumnRange } from './HnswEngine.js';
 import { TagField } from './TagField.js';
 
@@ -61,6 +62,11 @@ export class AttributeIndex {
   private readonly numbers = new Map<string, Float64Array>();
   /** Highest value each numeric column was set to (never lowered by a removal). */
   private readonly highest = new Map<string, number>();
+  /** Extremes of numeric fields per group (see extremesAt), by `field|groupBy`. */
+  private readonly extremes = new Map<
+    string,
+    { field: string; groupBy: string | null; tracker: GroupExtremes }
+  >();
 
   constructor(
     private readonly schema: MemorySchema,
@@ -120,8 +126,10 @@ export class AttributeIndex {
   /** Sets the attributes of a label, replacing any it had. */
   set(label: number, attributes: MemoryAttributes): void {
     this.ensureCapacity(label + 1);
-    if (this.live[label] === 1) this.unlink(label);
-    else this.liveCount++;
+    if (this.live[label] === 1) {
+      this.leaveExtremes(label);
+      this.unlink(label);
+    } else this.liveCount++;
     this.live[label] = 1;
     this.highWater = Math.max(this.highWater, label + 1);
     for (const [field, tag] of this.tags) {
@@ -133,6 +141,9 @@ export class AttributeIndex {
       const value = attributes.numbers[field] ?? 0;
       column[label] = value;
       this.raise(field, value);
+    }
+    for (const { field, groupBy, tracker } of this.extremes.values()) {
+      tracker.entering(this.groupAt(groupBy, label), this.numeric(field, label));
     }
   }
 
@@ -150,6 +161,7 @@ export class AttributeIndex {
 
   remove(label: number): void {
     if (label >= this.capacity || this.live[label] !== 1) return;
+    this.leaveExtremes(label);
     this.unlink(label);
     this.live[label] = 0;
     this.liveCount--;
@@ -199,6 +211,66 @@ export class AttributeIndex {
   /** One past the highest label that was ever live: the span a bitmap of labels covers. */
   get labelEnd(): number {
     return this.highWater;
+  }
+
+  /** A numeric field's column by label (replaced when the index grows: read it at once). */
+  numericColumn(field: string): Float64Array {
+    const column = this.numbers.get(field);
+    if (column === undefined) throw new Error(`unknown numeric field ${field}`);
+    return column;
+  }
+
+  /** A tag field's column of value codes by label (see numericColumn). */
+  tagColumn(field: string): Uint32Array {
+    const tag = this.tags.get(field);
+    if (tag === undefined) throw new Error(`unknown tag field ${field}`);
+    return tag.column;
+  }
+
+  /** The code a tag field's column holds for a value; 0 for a value no memory ever had. */
+  tagCode(field: string, value: string): number {
+    return this.tags.get(field)?.codes.get(value) ?? 0;
+  }
+
+  /**
+   * Min and max of a numeric field over the live labels sharing the live `label`'s value of the
+   * tag field `groupBy` (over every live label when null): exact, kept up to date as labels
+   * change, recomputed over the group only when one of its extremes left it.
+   */
+  extremesAt(field: string, groupBy: string | null, label: number): Extremes {
+    const key = `${field}|${groupBy ?? ''}`;
+    let entry = this.extremes.get(key);
+    if (entry === undefined) {
+      entry = { field, groupBy, tracker: new GroupExtremes() };
+      this.extremes.set(key, entry);
+    }
+    const group = this.groupAt(groupBy, label);
+    return entry.tracker.of(group, () => this.computeExtremes(field, groupBy, group));
+  }
+
+  private groupAt(groupBy: string | null, label: number): number {
+    return groupBy === null ? 0 : (this.tags.get(groupBy)?.column[label] ?? 0);
+  }
+
+  private computeExtremes(field: string, groupBy: string | null, group: number): Extremes {
+    const extremes = { min: Infinity, max: -Infinity };
+    const take = (label: number): void => {
+      const value = this.numeric(field, label);
+      if (value < extremes.min) extremes.min = value;
+      if (value > extremes.max) extremes.max = value;
+    };
+    if (groupBy === null) {
+      for (let label = 0; label < this.highWater; label++) if (this.live[label] === 1) take(label);
+    } else {
+      for (const label of this.tags.get(groupBy)?.postings[group - 1] ?? []) take(label);
+    }
+    return extremes;
+  }
+
+  private leaveExtremes(label: number): void {
+    for (const { field, groupBy, tracker } of this.extremes.values()) {
+      tracker.leaving(this.groupAt(groupBy, label), this.numeric(field, label));
+    }
   }
 
   /** Resolves a filter to columns and postings; null when no memory can match it. */

@@ -6,7 +6,8 @@ import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RecentCursor } from '../model/RecentCursor.js';
-import { AttributeIndex } from './AttributeIndex.js';
+import type { Ranking, ScoreTerm } from '../model/Ranking.js';
+import { AttributeIndex, type CompiledFilter } from './AttributeIndex.js';
 import { checkSavedState } from './checkSavedState.js';
 import { EfTuner, type EfCalibration } from './EfTuner.js';
 import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } from './HnswEngine.js';
@@ -23,6 +24,8 @@ import {
   type SearchQuery,
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
+import { TopK } from './TopK.js';
+import { compileRanking } from './rankScore.js';
 
 export interface IndexOptions {
   dim: number;
@@ -35,6 +38,10 @@ export interface IndexOptions {
   initialCapacity?: number;
   /** How the graph stores vectors (default float32). */
   vectorPrecision?: VectorPrecision;
+  /** A ranked search of k takes this many times k neighbours by distance (default 4)... */
+  rankingHeadroom?: number;
+  /** ...and scores at most this many times k others by brute force (default 32; see rank). */
+  rankingMaxHeadroom?: number;
 }
 
 export interface IndexHit {
@@ -42,6 +49,18 @@ export interface IndexHit {
   distance: number;
   /** The revision of the memory the index held when the search returned (see revisionOf). */
   revision: number;
+  /** The ranking score (ranked searches only). */
+  score?: number;
+  /** The terms of the score (ranked searches that explain only). */
+  explanation?: ScoreTerm[];
+}
+
+/** The distance neighbours of one search, and whether they are every memory its filter passes. */
+interface Neighbours {
+  result: KnnResult;
+  all: boolean;
+  /** Labels only an earlier outcome version lets pass the filter (as-of searches), or null. */
+  extra: Uint32Array | null;
 }
 
 /** A memory the index holds, at the revision it has now. */
@@ -382,51 +401,171 @@ export class MemoryIndex {
 
   /**
    * Several searches at once: each is planned on its own; the graph searches, filtered or not,
-   * go to the engine together (one call per core), exact ones each beside them.
+   * go to the engine together (one call per core), exact ones each beside them. A ranked search
+   * returns the k best by score, by score descending (see rank).
    */
   async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
     this.labels.searchStarted();
     try {
-      const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
-      const plans: Plan[] = [];
-      const graph: GraphQuery[] = [];
-      const graphOf: number[] = [];
-      const view = this.plannerView;
-      const extras = queries.map((query) => this.versions.passing(query.filter, query.asOf));
-      queries.forEach((query, i) => {
-        const plan = planQuery(query, view, this.tuner.filteredScale, extras[i] ?? null);
-        this.tuner.remember(query, plan.kind === 'hnsw_filtered');
-        plans.push(plan);
-        metrics.searchPlans.inc({ plan: plan.kind });
-        if (plan.kind === 'empty') results[i] = Promise.resolve(EMPTY_RESULT);
-        else if (plan.kind === 'exact') {
-          results[i] = this.exact(query, plan.candidates, queries.length === 1);
-        } else {
-          const filtered = plan.kind === 'hnsw_filtered';
-          const { vector, k } = query;
-          const filter = filtered ? plan.bitmap : null;
-          graph.push({ vector, k, ef: plan.ef, filter, ranges: filtered ? plan.ranges : [] });
-          graphOf.push(i);
-        }
-      });
-      if (graph.length > 0) {
-        const batch = this.engine.searchEach(graph);
-        graphOf.forEach((i, j) => {
-          results[i] = batch.then((all) => all[j] ?? EMPTY_RESULT);
-        });
-      }
-      const found = await Promise.all(results);
-      this.lastPlan = plans[plans.length - 1]?.kind ?? 'empty';
-      found.forEach((result, i) => {
-        const plan = plans[i]?.kind ?? 'empty';
-        if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
-      });
-      return found.map((result, i) =>
-        this.toHits(result, (queries[i] as SearchQuery).filter, extras[i] ?? null),
+      const headroom = this.options.rankingHeadroom ?? DEFAULT_HEADROOM;
+      const found = await this.neighboursOf(queries.map((q) => widen(q, headroom)));
+      return await Promise.all(
+        found.map((neighbours, i) => {
+          const query = queries[i] as SearchQuery;
+          if (query.ranking === undefined) {
+            return Promise.resolve(this.toHits(neighbours.result, query.filter, neighbours.extra));
+          }
+          return this.rank(neighbours, query, query.ranking);
+        }),
       );
     } finally {
       this.labels.searchEnded();
     }
+  }
+
+  /** The distance neighbours of each search (a ranked one's k already widened). */
+  private async neighboursOf(queries: readonly SearchQuery[]): Promise<Neighbours[]> {
+    const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
+    const plans: Plan[] = [];
+    const graph: GraphQuery[] = [];
+    const graphOf: number[] = [];
+    const view = this.plannerView;
+    const extras = queries.map((query) => this.versions.passing(query.filter, query.asOf));
+    queries.forEach((query, i) => {
+      const plan = planQuery(query, view, this.tuner.filteredScale, extras[i] ?? null);
+      this.tuner.remember(query, plan.kind === 'hnsw_filtered');
+      plans.push(plan);
+      metrics.searchPlans.inc({ plan: plan.kind });
+      if (plan.kind === 'empty') results[i] = Promise.resolve(EMPTY_RESULT);
+      else if (plan.kind === 'exact') {
+        results[i] = this.exact(query, plan.candidates, queries.length === 1);
+      } else {
+        const filtered = plan.kind === 'hnsw_filtered';
+        const { vector, k } = query;
+        const filter = filtered ? plan.bitmap : null;
+        graph.push({ vector, k, ef: plan.ef, filter, ranges: filtered ? plan.ranges : [] });
+        graphOf.push(i);
+      }
+    });
+    if (graph.length > 0) {
+      const batch = this.engine.searchEach(graph);
+      graphOf.forEach((i, j) => {
+        results[i] = batch.then((all) => all[j] ?? EMPTY_RESULT);
+      });
+    }
+    const found = await Promise.all(results);
+    this.lastPlan = plans[plans.length - 1]?.kind ?? 'empty';
+    return found.map((result, i) => {
+      const plan = plans[i]?.kind ?? 'empty';
+      if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
+      // Fewer neighbours than asked: the filter passes no more (the engine returns all it finds).
+      return {
+        result,
+        all: result.labels.length < (queries[i] as SearchQuery).k,
+        extra: extras[i] ?? null,
+      };
+    });
+  }
+
+  /**
+   * The k best by score (ties by distance, then id) of a ranked search whose distance neighbours
+   * are `neighbours` (k × MNEMO_RANKING_HEADROOM of them); exact whenever those are the true
+   * nearest (docs/how-it-works.md#ranking). A memory farther than every neighbour has at most the
+   * farthest one's similarity, so only those whose attribute terms alone (no vector) reach
+   * `threshold = kth score − w_similarity × similarity of the farthest` can still enter the top
+   * k: they are found over every memory in the filter and scored by brute force. When more than
+   * the brute-force limit (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) reach it, the neighbours are first
+   * widened to k × MNEMO_RANKING_MAX_HEADROOM (raising the threshold), and then the limit's worth
+   * of the highest by their attribute terms are scored.
+   */
+  private async rank(
+    neighbours: Neighbours,
+    query: SearchQuery,
+    ranking: Ranking,
+  ): Promise<IndexHit[]> {
+    const filter = this.attributes.compile(query.filter);
+    if (filter === null) return [];
+    const scored = new Map<string, IndexHit>();
+    const labelOf = new Map<string, number>();
+    const seen = new Set<number>();
+    const quiet = { ...ranking, explain: false };
+    const take = (found: KnnResult): void => {
+      const scorer = compileRanking(this.attributes, quiet);
+      for (let i = 0; i < found.labels.length; i++) {
+        const label = found.labels[i] ?? 0;
+        const distance = found.distances[i] ?? 0;
+        seen.add(label);
+        const id = this.labels.idOf(label);
+        if (id === undefined || scored.has(id) || !this.attributes.matches(label, filter)) continue;
+        const { score } = scorer.score(label, distance);
+        scored.set(id, { id, distance, revision: this.labels.revisionAt(label), score });
+        labelOf.set(id, label);
+      }
+    };
+    const top = (): IndexHit[] => {
+      const kept = new TopK<IndexHit>(query.k, (a, b) => byScore(a, b) < 0);
+      for (const hit of scored.values()) kept.push(hit);
+      return kept.sorted();
+    };
+    // The top k, explained when asked (only they are: the others' terms are never sent).
+    const best = (): IndexHit[] => {
+      const hits = top();
+      if (!ranking.explain) return hits;
+      const scorer = compileRanking(this.attributes, ranking);
+      return hits.map((hit) => {
+        const { explanation } = scorer.score(labelOf.get(hit.id) ?? 0, hit.distance);
+        return explanation === null ? hit : { ...hit, explanation };
+      });
+    };
+    const budget = Math.max(query.k, this.options.exactSearchMaxCandidates);
+    const widest = query.k * (this.options.rankingMaxHeadroom ?? DEFAULT_MAX);
+    let current = neighbours;
+    for (;;) {
+      take(current.result);
+      if (current.all) return best();
+      let farthest = 0;
+      for (const d of current.result.distances) farthest = Math.max(farthest, d);
+      const kth = top()[query.k - 1]?.score ?? -Infinity;
+      const threshold = kth - ranking.similarityWeight * (1 - farthest / 2);
+      if (threshold > compileRanking(this.attributes, ranking).maxAttributeScore) return best();
+      const reach = this.reachers(filter, ranking, threshold, seen, budget);
+      if (reach.total > budget && current.result.labels.length < widest) {
+        const [wider] = await this.neighboursOf([{ ...query, k: widest }]);
+        if (wider !== undefined) {
+          current = wider;
+          continue;
+        }
+      }
+      if (reach.labels.length > 0) {
+        take(await this.exact({ ...query, k: reach.labels.length }, reach.labels, true));
+      }
+      return best();
+    }
+  }
+
+  /**
+   * The labels in the filter, other than `except`, whose attribute terms reach `threshold`: how
+   * many, and at most `max` of them, the highest first.
+   */
+  private reachers(
+    filter: CompiledFilter,
+    ranking: Ranking,
+    threshold: number,
+    except: ReadonlySet<number>,
+    max: number,
+  ): { total: number; labels: Uint32Array } {
+    const scorer = compileRanking(this.attributes, ranking);
+    const reach: { label: number; score: number }[] = [];
+    this.attributes.forEachMatch(filter, (label) => {
+      if (except.has(label)) return;
+      const score = scorer.attributeScore(label);
+      if (score >= threshold) reach.push({ label, score });
+    });
+    if (reach.length > max) reach.sort((a, b) => b.score - a.score || a.label - b.label);
+    return {
+      total: reach.length,
+      labels: Uint32Array.from(reach.slice(0, max), (r) => r.label),
+    };
   }
 
   /**
@@ -552,6 +691,24 @@ function engineOptions(options: IndexOptions) {
  * (MemoryIndex.exact): 2,048 candidates of 256 dimensions.
  */
 const EXACT_NOW_MAX_WORK = 1 << 19;
+
+/** Defaults of IndexOptions.rankingHeadroom and rankingMaxHeadroom. */
+const DEFAULT_HEADROOM = 4;
+const DEFAULT_MAX = 32;
+
+/** A ranked search asking for `headroom` times its k candidates (unranked ones as they are). */
+function widen(query: SearchQuery, headroom: number): SearchQuery {
+  return query.ranking === undefined ? query : { ...query, k: query.k * headroom };
+}
+
+/** Score descending, then distance ascending, then id ascending. */
+function byScore(a: IndexHit, b: IndexHit): number {
+  return (
+    (b.score ?? 0) - (a.score ?? 0) ||
+    a.distance - b.distance ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
 
 const EMPTY_RESULT: KnnResult = {
   labels: new Uint32Array(0),

@@ -1,4 +1,5 @@
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
+import type { Ranking } from '../model/Ranking.js';
 import type { AttributeIndex, CompiledFilter } from './AttributeIndex.js';
 import { labelsOf } from './bitmaps.js';
 import type { ColumnRange } from './HnswEngine.js';
@@ -16,6 +17,8 @@ export interface SearchQuery {
    * the index adds the memories only an earlier outcome version lets pass. Undefined: now.
    */
   asOf?: number;
+  /** Rank by this score instead of distance (MemoryIndex.searchMany). */
+  ranking?: Ranking;
 }
 
 /** How one search was planned (exposed for tests and metrics). */

@@ -10,7 +10,13 @@ import { Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
-import { MnemoClient, MnemoError, vectorValues } from '../../src/client/index.js';
+import {
+  MnemoClient,
+  MnemoError,
+  vectorValues,
+  type Ranking,
+  type ScoreTerm,
+} from '../../src/client/index.js';
 import { mnemoPackageDefinition } from '../../src/proto/packageDefinition.js';
 import { issue, makeCa, writeTlsFiles } from '../support/certificates.js';
 import { startApp, startRedis } from '../support/testApp.js';
@@ -123,6 +129,30 @@ describe('MnemoClient (the TypeScript client)', () => {
         (await mnemo.memory.deleteEpisodicByFilter({ ...byFilter, dry_run: true })).deleted,
       ).toBe(2);
       expect((await mnemo.memory.deleteEpisodicByFilter(byFilter)).deleted).toBe(2);
+    });
+
+    it('ranks by score beyond distance and explains each hit, terms summing to its score', async () => {
+      const agent = name('rank');
+      const at = (second: number) => [1, second, 0, 0, 0, 0, 0, 0];
+      await mnemo.memory.upsertEpisodic({
+        memories: [
+          { id: `${agent}-near`, agent_id: agent, state_vector: at(0.05), reward: 0 },
+          { id: `${agent}-far`, agent_id: agent, state_vector: at(0.5), reward: 10 },
+        ],
+      });
+      const ranking: Ranking = { w_similarity: 1, w_outcome: 1, w_recency: 0, w_regime: 0 };
+      const { hits } = await mnemo.memory.searchEpisodic({
+        vector: at(0),
+        k: 2,
+        filter: { agent_ids: [agent] },
+        ranking,
+        explain: true,
+      });
+      expect(hits.map((h) => h.memory?.id)).toEqual([`${agent}-far`, `${agent}-near`]);
+      for (const hit of hits) {
+        const terms: ScoreTerm[] = hit.explanation;
+        expect(terms.reduce((sum, t) => sum + t.contribution, 0)).toBeCloseTo(hit.score, 12);
+      }
     });
 
     it('recalls and touches semantic memories, and tells what it serves', async () => {

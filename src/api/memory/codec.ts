@@ -18,9 +18,14 @@ import type {
   SemanticMemory__Output,
 } from '../../generated/mnemo/v1/SemanticMemory.js';
 import type { Vector, Vector__Output } from '../../generated/mnemo/v1/Vector.js';
+import {
+  decodeEpisodicRanking,
+  decodeSemanticRanking,
+  type RankingDefaults,
+} from './rankingCodec.js';
 
-/** Limits the decoders enforce, from the service configuration. */
-export interface CodecLimits {
+/** Limits the decoders enforce and ranking defaults, from the service configuration. */
+export interface CodecLimits extends RankingDefaults {
   vectorDim: number;
   maxK: number;
   maxBatch: number;
@@ -352,11 +357,29 @@ function decodeEf(field: string, ef: number): number {
   return ef;
 }
 
+/** A search's request; a ranking's recency counts ages from `nowS` (unix seconds). */
 export function decodeSearchEpisodic(
   request: SearchEpisodicRequest__Output,
   limits: CodecLimits,
   path = '',
+  nowS = Date.now() / 1000,
 ): SearchRequest {
+  const asOf = decodeAsOf(`${path}as_of`, request.as_of, limits);
+  // As of a past time, recency counts from that time.
+  const ranking = decodeEpisodicRanking(
+    path,
+    request.ranking,
+    request.explain,
+    limits,
+    asOf ?? nowS,
+  );
+  if (asOf !== undefined && ranking?.terms.some((t) => t.field === 'reward') === true) {
+    // Outcomes are normalised over the memories' present rewards, which as_of must not see.
+    throw invalidArgument(
+      `${path}ranking.w_outcome`,
+      'must be 0 with as_of: ranking by outcome as of a past time is not supported yet',
+    );
+  }
   return {
     vector: decodeVector(`${path}vector`, request.vector, limits),
     k: decodeK(`${path}k`, request.k, limits),
@@ -365,14 +388,17 @@ export function decodeSearchEpisodic(
     exact: request.exact,
     includeVectors: request.include_vectors,
     touch: false,
-    asOf: decodeAsOf(`${path}as_of`, request.as_of, limits),
+    asOf,
+    ...(ranking === undefined ? {} : { ranking }),
   };
 }
 
 export function decodeSearchSemantic(
   request: SearchSemanticRequest__Output,
   limits: CodecLimits,
+  nowS = Date.now() / 1000,
 ): SearchRequest {
+  const ranking = decodeSemanticRanking(request.ranking, request.explain, limits, nowS);
   return {
     vector: decodeVector('vector', request.vector, limits),
     k: decodeK('k', request.k, limits),
@@ -381,6 +407,7 @@ export function decodeSearchSemantic(
     exact: request.exact,
     includeVectors: request.include_vectors,
     touch: request.touch,
+    ...(ranking === undefined ? {} : { ranking }),
   };
 }
 

@@ -36,6 +36,7 @@ import {
 import { decodePageToken, encodePageToken } from '../pageToken.js';
 import { answerSize, budgetAnswer } from './answerBudget.js';
 import { encodeInfo, type InfoSettings } from './info.js';
+import { encodeScore } from './rankingCodec.js';
 
 function episodicHits(hits: SearchHit[], requestId = 0): SearchEpisodicResponse {
   return {
@@ -43,6 +44,7 @@ function episodicHits(hits: SearchHit[], requestId = 0): SearchEpisodicResponse 
       memory: encodeEpisodicMemory(h.record),
       distance: h.distance,
       outcome_pending: h.outcomePending === true,
+      ...(h.score === undefined ? {} : encodeScore(h)),
     })),
     request_id: requestId,
   };
@@ -50,7 +52,11 @@ function episodicHits(hits: SearchHit[], requestId = 0): SearchEpisodicResponse 
 
 function semanticHits(hits: SearchHit[], requestId = 0): SearchSemanticResponse {
   return {
-    hits: hits.map((h) => ({ memory: encodeSemanticMemory(h.record), distance: h.distance })),
+    hits: hits.map((h) => ({
+      memory: encodeSemanticMemory(h.record),
+      distance: h.distance,
+      ...(h.score === undefined ? {} : encodeScore(h)),
+    })),
     request_id: requestId,
   };
 }
@@ -171,10 +177,11 @@ export function memoryHandlers(
           `has ${request.searches.length} items, at most ${limits.maxBatch} are allowed`,
         );
       }
+      const nowS = Date.now() / 1000;
       const queries = request.searches.map((search, i) =>
         confineSearch(
           context.principal,
-          decodeSearchEpisodic(search, limits, `searches[${i}].`),
+          decodeSearchEpisodic(search, limits, `searches[${i}].`, nowS),
           `searches[${i}].`,
         ),
       );

@@ -1,4 +1,5 @@
 import type { IndexSet } from '../../index/IndexSet.js';
+import type { IndexHit } from '../../index/MemoryIndex.js';
 import { metrics } from '../../metrics/metrics.js';
 import { seenAsOf } from '../../model/asOf.js';
 import { matchesFilter } from '../../model/MemoryFilter.js';
@@ -50,8 +51,14 @@ export class SearchExecutor {
         const stored = records.get(hit.id);
         const seen = stored && seenAsOf(schema, stored, request.asOf);
         if (seen && matchesFilter(seen.record, request.filter)) {
-          const record = cloneIfShared(seen.record, request.touch);
-          answer.push({ record, distance: hit.distance, outcomePending: seen.pending });
+          const { distance, score, explanation } = hit;
+          answer.push({
+            record: cloneIfShared(seen.record, request.touch),
+            distance,
+            outcomePending: seen.pending,
+            score,
+            explanation,
+          });
         }
       }
       return answer;
@@ -143,6 +150,14 @@ export class SearchExecutor {
     }
     return records;
   }
+}
+
+/** The hit of a stored memory the index found (with its score, for a ranked search). */
+export function searchHit(record: MemoryRecord, found: IndexHit): SearchHit {
+  const hit: SearchHit = { record, distance: found.distance };
+  if (found.score !== undefined) hit.score = found.score;
+  if (found.explanation !== undefined) hit.explanation = found.explanation;
+  return hit;
 }
 
 /** A touched hit is updated in place: give it a record of its own when batches share records. */

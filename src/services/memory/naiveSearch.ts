@@ -4,7 +4,7 @@ import { matchesFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind } from '../../model/MemoryRecord.js';
 import { SCHEMAS } from '../../model/MemorySchema.js';
 import type { MemoryStore } from '../../redis/MemoryStore.js';
-import type { SearchExecutor } from './SearchExecutor.js';
+import { searchHit, type SearchExecutor } from './SearchExecutor.js';
 import type { SearchHit, SearchRequest } from './types.js';
 
 /**
@@ -26,7 +26,7 @@ export async function searchNaive(
     const [stored] = await store.get(SCHEMAS[kind], [hit.id], request.includeVectors);
     const seen = stored && seenAsOf(SCHEMAS[kind], stored, request.asOf);
     if (seen && matchesFilter(seen.record, request.filter)) {
-      answer.push({ record: seen.record, distance: hit.distance, outcomePending: seen.pending });
+      answer.push({ ...searchHit(seen.record, hit), outcomePending: seen.pending });
     }
   }
   if (request.touch && answer.length > 0) await executor.touch(kind, answer);

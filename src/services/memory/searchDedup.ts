@@ -1,10 +1,11 @@
 import type { MemoryKind } from '../../model/MemoryRecord.js';
+import { rankingKey } from '../../model/Ranking.js';
 import type { Dedup } from './SearchPipeline.js';
 import type { SearchRequest } from './types.js';
 
 /**
- * Identical memory searches: same kind, k, ef, exactness, vector need, as-of, filter and vector. A
- * search that touches its hits is never merged (each call counts its own recall). The vector
+ * Identical memory searches: same kind, k, ef, exactness, vector need, as-of, filter, ranking and
+ * vector. A search that touches its hits is never merged (each call counts its own recall). The vector
  * enters the key as a 52-bit hash (a 1 KiB string key per search costs more than the lookup), so
  * a search joins another only if the vectors are also equal.
  */
@@ -13,7 +14,9 @@ export const searchDedup: Dedup<MemoryKind, SearchRequest> = {
     if (request.touch) return null;
     return `${kind}|${request.k}|${request.efRuntime}|${request.exact ? 1 : 0}|${
       request.includeVectors ? 1 : 0
-    }|${request.asOf ?? ''}|${JSON.stringify(request.filter)}|${vectorHash(request.vector)}`;
+    }|${request.asOf ?? ''}|${JSON.stringify(request.filter)}|${rankingKey(request.ranking)}|${vectorHash(
+      request.vector,
+    )}`;
   },
   same(a, b) {
     return sameVector(a.vector, b.vector);

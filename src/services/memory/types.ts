@@ -2,6 +2,7 @@ import type { SearchQuery } from '../../index/QueryPlanner.js';
 import type { MemoryFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
 import type { RecentCursor } from '../../model/RecentCursor.js';
+import type { ScoreTerm } from '../../model/Ranking.js';
 
 export interface SearchRequest extends SearchQuery {
   includeVectors: boolean;
@@ -14,6 +15,10 @@ export interface SearchHit {
   distance: number;
   /** The outcome was not known at the search's as-of: the record's outcome fields are absent. */
   outcomePending?: boolean;
+  /** The ranking score (ranked searches only). */
+  score?: number;
+  /** The terms of the score (ranked searches that explain only). */
+  explanation?: ScoreTerm[];
 }
 
 export interface RecentRequest {

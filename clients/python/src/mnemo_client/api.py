@@ -34,12 +34,14 @@ from .types import (
     Info,
     Page,
     PnlTotal,
+    Ranking,
     RecentOrder,
     SemanticFilter,
     SemanticHit,
     SemanticMemory,
     SemanticOrder,
     SemanticSearch,
+    SemanticRanking,
     Session,
     SessionChange,
     SessionStatus,
@@ -179,15 +181,28 @@ class MemoryApi(_Api):
         ef_runtime: int = 0,
         exact: bool = False,
         include_vectors: bool = False,
+        ranking: Optional[Ranking] = None,
+        explain: bool = False,
         timeout: Timeout = None,
         as_of: Optional[float] = None,
     ) -> List[EpisodicHit]:
-        """The k nearest memories by cosine distance that pass ``filter``, nearest first.
+        """The k nearest memories by cosine distance that pass ``filter``, nearest first; with
+        ``ranking``, the k best by its score, highest first (``explain``: with their terms).
 
         With ``as_of`` (unix seconds), answered as it would have been then: memories stamped
         later are absent, outcomes known later are unset and their hits ``outcome_pending``.
         """
-        search = EpisodicSearch(vector, k, filter, ef_runtime, exact, include_vectors, as_of)
+        search = EpisodicSearch(
+            vector,
+            k,
+            filter,
+            ef_runtime,
+            exact,
+            include_vectors,
+            as_of=as_of,
+            ranking=ranking,
+            explain=explain,
+        )
         request = convert.encode_episodic_search(search)
         return self._unary("SearchEpisodic", request, convert.decode_episodic_hits, timeout)
 
@@ -200,9 +215,12 @@ class MemoryApi(_Api):
         exact: bool = False,
         include_vectors: bool = False,
         touch: bool = False,
+        ranking: Optional[SemanticRanking] = None,
+        explain: bool = False,
         timeout: Timeout = None,
     ) -> List[SemanticHit]:
-        """The k nearest semantic memories; ``touch`` counts an access of each hit."""
+        """The k nearest semantic memories; ``touch`` counts an access of each hit. With
+        ``ranking``, the k best by its score, highest first (``explain``: with their terms)."""
         request = memory_pb2.SearchSemanticRequest(
             vector=convert.encode_vector(vector),
             k=k,
@@ -210,8 +228,10 @@ class MemoryApi(_Api):
             exact=exact,
             include_vectors=include_vectors,
             touch=touch,
+            explain=explain,
         )
         convert.encode_semantic_filter(request.filter, filter)
+        convert.encode_ranking(request, ranking)
         return self._unary("SearchSemantic", request, convert.decode_semantic_hits, timeout)
 
     def search_episodic_stream(

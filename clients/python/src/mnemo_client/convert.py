@@ -18,8 +18,11 @@ from .types import (
     Info,
     MemoryType,
     Range,
+    Ranking,
+    ScoreTerm,
     SemanticFilter,
     SemanticHit,
+    SemanticRanking,
     SemanticMemory,
     SemanticSearch,
     Session,
@@ -183,10 +186,12 @@ def encode_episodic_search(search: EpisodicSearch) -> memory_pb2.SearchEpisodicR
         ef_runtime=search.ef_runtime,
         exact=search.exact,
         include_vectors=search.include_vectors,
+        explain=search.explain,
     )
     if search.as_of is not None:
         request.as_of = search.as_of
     encode_episodic_filter(request.filter, search.filter)
+    encode_ranking(request, search.ranking)
     return request
 
 
@@ -198,20 +203,43 @@ def encode_semantic_search(search: SemanticSearch) -> memory_pb2.SearchSemanticR
         exact=search.exact,
         include_vectors=search.include_vectors,
         touch=search.touch,
+        explain=search.explain,
     )
     encode_semantic_filter(request.filter, search.filter)
+    encode_ranking(request, search.ranking)
     return request
+
+
+def encode_ranking(request: Any, ranking: Optional[Any]) -> None:
+    """Sets a search request's ``ranking`` from a Ranking or SemanticRanking (None: unranked);
+    fields left None stay unset, for the server's defaults."""
+    if ranking is None:
+        return
+    message = request.ranking
+    message.SetInParent()
+    for name, value in vars(ranking).items():
+        if value is not None:
+            setattr(message, name, value)
+
+
+def _terms(hit: Any) -> list:
+    return [
+        ScoreTerm(t.name, t.value, t.normalized, t.weight, t.contribution) for t in hit.explanation
+    ]
 
 
 def decode_episodic_hits(response: memory_pb2.SearchEpisodicResponse) -> list:
     return [
-        EpisodicHit(decode_episodic(h.memory), h.distance, h.outcome_pending)
+        EpisodicHit(decode_episodic(h.memory), h.distance, h.outcome_pending, h.score, _terms(h))
         for h in response.hits
     ]
 
 
 def decode_semantic_hits(response: memory_pb2.SearchSemanticResponse) -> list:
-    return [SemanticHit(decode_semantic(h.memory), h.distance) for h in response.hits]
+    return [
+        SemanticHit(decode_semantic(h.memory), h.distance, h.score, _terms(h))
+        for h in response.hits
+    ]
 
 
 def _index_info(message: memory_pb2.IndexInfo) -> IndexInfo:

@@ -105,6 +105,43 @@ class SemanticFilter:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """Ranks an episodic search by ``w_similarity·similarity + w_outcome·outcome +
+    w_recency·recency + w_regime·regime`` (every term in [0, 1]: see the proto's Ranking);
+    hits then come by score, highest first. ``None`` takes the server's default."""
+
+    w_similarity: Optional[float] = None
+    w_outcome: Optional[float] = None
+    w_recency: Optional[float] = None
+    recency_half_life_s: Optional[float] = None
+    w_regime: Optional[float] = None
+    regime: str = ""
+
+
+@dataclass(frozen=True)
+class SemanticRanking:
+    """Ranks a semantic search by similarity, Sharpe ratio (normalised), win rate and access
+    recency (see the proto's SemanticRanking). ``None`` takes the server's default."""
+
+    w_similarity: Optional[float] = None
+    w_sharpe: Optional[float] = None
+    w_win_rate: Optional[float] = None
+    w_recency: Optional[float] = None
+    recency_half_life_s: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class ScoreTerm:
+    """One term of a ranked hit's score; the contributions of a hit's terms sum to its score."""
+
+    name: str
+    value: float
+    normalized: float
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
 class EpisodicSearch:
     """One search of a batch (BatchSearchEpisodic)."""
 
@@ -116,6 +153,8 @@ class EpisodicSearch:
     include_vectors: bool = False
     #: Answer as of this unix time (a look-ahead-free backtest); None = now.
     as_of: Optional[float] = None
+    ranking: Optional[Ranking] = None
+    explain: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +168,8 @@ class SemanticSearch:
     exact: bool = False
     include_vectors: bool = False
     touch: bool = False
+    ranking: Optional[SemanticRanking] = None
+    explain: bool = False
 
 
 @dataclass
@@ -137,12 +178,20 @@ class EpisodicHit:
     distance: float
     #: The outcome was not known at the search's ``as_of``: reward and terminal are unset.
     outcome_pending: bool = False
+    #: The ranking score (ranked searches; 0 otherwise).
+    score: float = 0.0
+    #: The terms of the score (ranked searches with ``explain``).
+    explanation: List[ScoreTerm] = field(default_factory=list)
 
 
 @dataclass
 class SemanticHit:
     memory: SemanticMemory
     distance: float
+    #: The ranking score (ranked searches; 0 otherwise).
+    score: float = 0.0
+    #: The terms of the score (ranked searches with ``explain``).
+    explanation: List[ScoreTerm] = field(default_factory=list)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 import type { Vector as _mnemo_v1_Vector, Vector__Output as _mnemo_v1_Vector__Output } from '../../mnemo/v1/Vector.js';
 import type { EpisodicFilter as _mnemo_v1_EpisodicFilter, EpisodicFilter__Output as _mnemo_v1_EpisodicFilter__Output } from '../../mnemo/v1/EpisodicFilter.js';
+import type { Ranking as _mnemo_v1_Ranking, Ranking__Output as _mnemo_v1_Ranking__Output } from '../../mnemo/v1/Ranking.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface SearchEpisodicRequest {
@@ -11,6 +12,8 @@ export interface SearchEpisodicRequest {
   'ef_runtime'?: (number);
   'exact'?: (boolean);
   'include_vectors'?: (boolean);
+  'ranking'?: (_mnemo_v1_Ranking | null);
+  'explain'?: (boolean);
   'as_of'?: (number | string);
   'request_id'?: (number | string | Long);
   'timeout_ms'?: (number);
@@ -24,6 +27,8 @@ export interface SearchEpisodicRequest__Output {
   'ef_runtime': (number);
   'exact': (boolean);
   'include_vectors': (boolean);
+  'ranking': (_mnemo_v1_Ranking__Output | null);
+  'explain': (boolean);
   'as_of'?: (number);
   'request_id': (number);
   'timeout_ms': (number);
