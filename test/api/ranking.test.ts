@@ -178,6 +178,28 @@ describe('Ranked searches over gRPC', () => {
     }
   });
 
+  describe('SearchEpisodic with as_of', () => {
+    it('refuses to rank by outcome as of a past time, naming the weight', async () => {
+      const asOf = Date.now() / 1000;
+      const error = await rejection(
+        client.SearchEpisodic({ vector: QUERY, k: 1, ranking: {}, as_of: asOf }),
+      );
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toContain('ranking.w_outcome: must be 0 with as_of');
+    });
+
+    it('ranks without the outcome as of a past time', async () => {
+      const asOf = Date.now() / 1000;
+      const { hits } = await client.SearchEpisodic({
+        vector: QUERY,
+        k: 2,
+        ranking: { w_outcome: 0 },
+        as_of: asOf,
+      });
+      for (const hit of hits) expect(hit.score).toBeGreaterThan(0);
+    });
+  });
+
   describe('BatchSearchEpisodic', () => {
     it('ranks each search by its own ranking, or not at all', async () => {
       const { results } = await client.BatchSearchEpisodic({
