@@ -17,11 +17,7 @@ export function integer(
 ): number {
   return r.parse(name, fallback, (raw) => {
     if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
-    const value = Number(raw);
-    if (value < min || value > max) {
-      throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
-    }
-    return value;
+    return inRange(name, Number(raw), min, max);
   });
 }
 
@@ -49,12 +45,15 @@ export function decimal(
     if (!/^(\d+(\.\d+)?|\.\d+)$/.test(raw)) {
       throw new ConfigError(`${name} must be a decimal number (such as 0.25), got "${raw}"`);
     }
-    const value = Number(raw);
-    if (value < min || value > max) {
-      throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
-    }
-    return value;
+    return inRange(name, Number(raw), min, max);
   });
+}
+
+function inRange(name: string, value: number, min: number, max: number): number {
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
 }
 
 /** `host:port`, IPv6 hosts in brackets. */

@@ -76,17 +76,7 @@ class AsyncInvoker:
     def stream(
         self, method: Any, request: Any, parse: Parse, timeout: Optional[float]
     ) -> AsyncIterator:
-        async def messages() -> AsyncIterator:
-            call = method(request, timeout=timeout, metadata=self._metadata)
-            try:
-                async for message in call:
-                    yield parse(message)
-            except grpc.aio.AioRpcError as error:
-                raise from_rpc_error(error) from None
-            finally:
-                call.cancel()
-
-        return messages()
+        return self._messages(method, request, parse, timeout)
 
     def bidi(
         self,
@@ -96,15 +86,17 @@ class AsyncInvoker:
         timeout: Optional[float],
     ) -> AsyncIterator:
         """A bidirectional stream: ``requests`` (iterable or async) sent, answers yielded parsed."""
+        return self._messages(method, requests, parse, timeout)
 
-        async def messages() -> AsyncIterator:
-            call = method(requests, timeout=timeout, metadata=self._metadata)
-            try:
-                async for message in call:
-                    yield parse(message)
-            except grpc.aio.AioRpcError as error:
-                raise from_rpc_error(error) from None
-            finally:
-                call.cancel()
-
-        return messages()
+    async def _messages(
+        self, method: Any, request: Any, parse: Parse, timeout: Optional[float]
+    ) -> AsyncIterator:
+        """The answers of a server or bidirectional stream, parsed; cancelled when left."""
+        call = method(request, timeout=timeout, metadata=self._metadata)
+        try:
+            async for message in call:
+                yield parse(message)
+        except grpc.aio.AioRpcError as error:
+            raise from_rpc_error(error) from None
+        finally:
+            call.cancel()
