@@ -483,6 +483,7 @@ export class MemoryIndex {
     query: SearchQuery,
     ranking: Ranking,
   ): Promise<IndexHit[]> {
+    metrics.rankedSearches.inc({ kind: this.schema.kind });
     const filter = this.attributes.compile(query.filter);
     if (filter === null) return [];
     const scored = new Map<string, IndexHit>();
@@ -537,6 +538,7 @@ export class MemoryIndex {
         }
       }
       if (reach.labels.length > 0) {
+        metrics.rankingScored.inc({ kind: this.schema.kind }, reach.labels.length);
         take(await this.exact({ ...query, k: reach.labels.length }, reach.labels, true));
       }
       return best();

@@ -81,6 +81,18 @@ export const metrics = {
     labelNames: ['plan'] as const,
     registers: [registry],
   }),
+  rankedSearches: new Counter({
+    name: 'mnemo_ranked_searches_total',
+    help: 'Ranked searches (a ranking beyond distance), by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  rankingScored: new Counter({
+    name: 'mnemo_ranking_scored_total',
+    help: 'Memories ranked searches scored by brute force beyond their distance neighbours (their attribute terms could still reach the top k), by kind; divided by mnemo_ranked_searches_total, the extra work per ranked search',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
   recordCacheLookups: new Counter({
     name: 'mnemo_record_cache_lookups_total',
     help: 'Search hits looked up in the in-process record cache: hit (served without Redis) or miss',
@@ -288,11 +300,13 @@ for (const cache of ['kv', 'result']) {
   metrics.cacheHits.inc({ cache }, 0);
   metrics.cacheMisses.inc({ cache }, 0);
 }
-// The background reconciliation's series too: it runs on a timer, so its first pass would
-// otherwise add series between two scrapes.
+// The background reconciliation's series too (it runs on a timer, so its first pass would
+// otherwise add series between two scrapes), and the ranked searches'.
 for (const kind of ['episodic', 'semantic']) {
   metrics.reconcileChecked.inc({ kind }, 0);
   metrics.reconcilePasses.inc({ kind }, 0);
+  metrics.rankedSearches.inc({ kind }, 0);
+  metrics.rankingScored.inc({ kind }, 0);
 }
 for (const durable of ['true', 'false']) metrics.signalsPublished.inc({ durable }, 0);
 for (const reason of ['overflow', 'undecodable']) metrics.signalsDropped.inc({ reason }, 0);

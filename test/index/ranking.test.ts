@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusteredData, cosineDistance } from '../../bench/lib/syntheticData.js';
 import { MemoryIndex } from '../../src/index/MemoryIndex.js';
+import { registry } from '../../src/metrics/metrics.js';
 import { EMPTY_FILTER, type MemoryFilter } from '../../src/model/MemoryFilter.js';
 import type { MemoryRecord } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA, SEMANTIC_SCHEMA } from '../../src/model/MemorySchema.js';
@@ -93,6 +94,30 @@ describe('MemoryIndex ranked search', () => {
     expect(hits?.map((h) => h.id)).toEqual(['far-1', 'far-2', 'near-2', 'farthest']);
     const scores = hits?.map((h) => h.score ?? 0) ?? [];
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('counts its ranked searches and the memories it scored beyond the neighbours', async () => {
+    const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+    // Four close memories with low rewards; 40 far ones whose reward alone could win.
+    const close = [0, 1, 2, 3].map((i) => episode(`close-${i}`, [1, 0.01 * i, 0, 0], 0));
+    const far = Array.from({ length: 40 }, (_, i) => episode(`far-${i}`, [0, 1, 0.01 * i, 0], 10));
+    await index.upsert([...close, ...far]);
+    const count = async (name: string): Promise<number> => {
+      const metric = registry.getSingleMetric(name);
+      const values = (await metric?.get())?.values ?? [];
+      return values.find((v) => v.labels.kind === 'episodic')?.value ?? 0;
+    };
+    const searches = await count('mnemo_ranked_searches_total');
+    const scored = await count('mnemo_ranking_scored_total');
+    const [hits] = await index.searchMany([query([1, 0, 0, 0], 1, ranking(1, [outcome(2)]))]);
+    expect(hits?.[0]?.id).toMatch(/^far-/);
+    expect((await count('mnemo_ranked_searches_total')) - searches).toBe(1);
+    const extra = (await count('mnemo_ranking_scored_total')) - scored;
+    expect(extra).toBeGreaterThan(0);
+    expect(extra).toBeLessThanOrEqual(far.length);
+    // An unranked search counts in neither.
+    await index.searchMany([query([1, 0, 0, 0], 1)]);
+    expect((await count('mnemo_ranked_searches_total')) - searches).toBe(1);
   });
 
   it('orders by distance when outcome weighs nothing', async () => {
