@@ -25,7 +25,7 @@ import {
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
 import { TopK } from './TopK.js';
-import { compileRanking } from './rankScore.js';
+import { compileRanking, type Scorer } from './rankScore.js';
 
 export interface IndexOptions {
   dim: number;
@@ -490,8 +490,10 @@ export class MemoryIndex {
     const labelOf = new Map<string, number>();
     const seen = new Set<number>();
     const quiet = { ...ranking, explain: false };
-    const take = (found: KnnResult): void => {
-      const scorer = compileRanking(this.attributes, quiet);
+    // A scorer reads the attribute columns, which a write may replace while this awaits: one is
+    // compiled per synchronous stretch, and used for all of it.
+    const compile = (): Scorer => compileRanking(this.attributes, quiet);
+    const take = (found: KnnResult, scorer: Scorer): void => {
       for (let i = 0; i < found.labels.length; i++) {
         const label = found.labels[i] ?? 0;
         const distance = found.distances[i] ?? 0;
@@ -522,14 +524,15 @@ export class MemoryIndex {
     const widest = query.k * (this.options.rankingMaxHeadroom ?? DEFAULT_MAX);
     let current = neighbours;
     for (;;) {
-      take(current.result);
+      const scorer = compile();
+      take(current.result, scorer);
       if (current.all) return best();
       let farthest = 0;
       for (const d of current.result.distances) farthest = Math.max(farthest, d);
       const kth = top()[query.k - 1]?.score ?? -Infinity;
       const threshold = kth - ranking.similarityWeight * (1 - farthest / 2);
-      if (threshold > compileRanking(this.attributes, ranking).maxAttributeScore) return best();
-      const reach = this.reachers(filter, ranking, threshold, seen, budget);
+      if (threshold > scorer.maxAttributeScore) return best();
+      const reach = this.reachers(filter, scorer, threshold, seen, budget);
       if (reach.total > budget && current.result.labels.length < widest) {
         const [wider] = await this.neighboursOf([{ ...query, k: widest }]);
         if (wider !== undefined) {
@@ -539,7 +542,8 @@ export class MemoryIndex {
       }
       if (reach.labels.length > 0) {
         metrics.rankingScored.inc({ kind: this.schema.kind }, reach.labels.length);
-        take(await this.exact({ ...query, k: reach.labels.length }, reach.labels, true));
+        const exact = await this.exact({ ...query, k: reach.labels.length }, reach.labels, true);
+        take(exact, compile());
       }
       return best();
     }
@@ -551,12 +555,11 @@ export class MemoryIndex {
    */
   private reachers(
     filter: CompiledFilter,
-    ranking: Ranking,
+    scorer: Scorer,
     threshold: number,
     except: ReadonlySet<number>,
     max: number,
   ): { total: number; labels: Uint32Array } {
-    const scorer = compileRanking(this.attributes, ranking);
     const reach: { label: number; score: number }[] = [];
     this.attributes.forEachMatch(filter, (label) => {
       if (except.has(label)) return;
