@@ -254,17 +254,32 @@ export class AttributeIndex {
 
   private computeExtremes(field: string, groupBy: string | null, group: number): Extremes {
     const extremes = { min: Infinity, max: -Infinity };
-    const take = (label: number): void => {
+    this.forEachInGroup(groupBy, group, (label) => {
       const value = this.numeric(field, label);
       if (value < extremes.min) extremes.min = value;
       if (value > extremes.max) extremes.max = value;
-    };
-    if (groupBy === null) {
-      for (let label = 0; label < this.highWater; label++) if (this.live[label] === 1) take(label);
-    } else {
-      for (const label of this.tags.get(groupBy)?.postings[group - 1] ?? []) take(label);
-    }
+    });
     return extremes;
+  }
+
+  /**
+   * Calls `visit` for every live label sharing the live `label`'s value of the tag field
+   * `groupBy` (every live label when null): the group extremesAt normalises over.
+   */
+  forEachInGroupOf(groupBy: string | null, label: number, visit: (label: number) => void): void {
+    this.forEachInGroup(groupBy, this.groupAt(groupBy, label), visit);
+  }
+
+  private forEachInGroup(
+    groupBy: string | null,
+    group: number,
+    visit: (label: number) => void,
+  ): void {
+    if (groupBy === null) {
+      for (let label = 0; label < this.highWater; label++) if (this.live[label] === 1) visit(label);
+    } else {
+      for (const label of this.tags.get(groupBy)?.postings[group - 1] ?? []) visit(label);
+    }
   }
 
   private leaveExtremes(label: number): void {

@@ -25,7 +25,7 @@ import {
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
 import { TopK } from './TopK.js';
-import { compileRanking, type Scorer } from './rankScore.js';
+import { compileRanking, type OutcomesAsOf, type Scorer } from './rankScore.js';
 
 export interface IndexOptions {
   dim: number;
@@ -492,14 +492,19 @@ export class MemoryIndex {
     const quiet = { ...ranking, explain: false };
     // A scorer reads the attribute columns, which a write may replace while this awaits: one is
     // compiled per synchronous stretch, and used for all of it.
-    const compile = (): Scorer => compileRanking(this.attributes, quiet);
+    const compile = (explained = quiet): Scorer =>
+      compileRanking(this.attributes, explained, this.outcomesAsOf(query.asOf));
+    // As of a past time, some pass the filter only by an earlier outcome (OutcomeVersions).
+    const extra = new Set(neighbours.extra ?? []);
+    const passes = (label: number): boolean =>
+      this.attributes.matches(label, filter) || extra.has(label);
     const take = (found: KnnResult, scorer: Scorer): void => {
       for (let i = 0; i < found.labels.length; i++) {
         const label = found.labels[i] ?? 0;
         const distance = found.distances[i] ?? 0;
         seen.add(label);
         const id = this.labels.idOf(label);
-        if (id === undefined || scored.has(id) || !this.attributes.matches(label, filter)) continue;
+        if (id === undefined || scored.has(id) || !passes(label)) continue;
         const { score } = scorer.score(label, distance);
         scored.set(id, { id, distance, revision: this.labels.revisionAt(label), score });
         labelOf.set(id, label);
@@ -514,7 +519,7 @@ export class MemoryIndex {
     const best = (): IndexHit[] => {
       const hits = top();
       if (!ranking.explain) return hits;
-      const scorer = compileRanking(this.attributes, ranking);
+      const scorer = compile(ranking);
       return hits.map((hit) => {
         const { explanation } = scorer.score(labelOf.get(hit.id) ?? 0, hit.distance);
         return explanation === null ? hit : { ...hit, explanation };
@@ -532,7 +537,7 @@ export class MemoryIndex {
       const kth = top()[query.k - 1]?.score ?? -Infinity;
       const threshold = kth - ranking.similarityWeight * (1 - farthest / 2);
       if (threshold > scorer.maxAttributeScore) return best();
-      const reach = this.reachers(filter, scorer, threshold, seen, budget);
+      const reach = this.reachers(filter, extra, scorer, threshold, seen, budget);
       if (reach.total > budget && current.result.labels.length < widest) {
         const [wider] = await this.neighboursOf([{ ...query, k: widest }]);
         if (wider !== undefined) {
@@ -550,22 +555,25 @@ export class MemoryIndex {
   }
 
   /**
-   * The labels in the filter, other than `except`, whose attribute terms reach `threshold`: how
-   * many, and at most `max` of them, the highest first.
+   * The labels in the filter (or `extra`), other than `except`, whose attribute terms reach
+   * `threshold`: how many, and at most `max` of them, the highest first.
    */
   private reachers(
     filter: CompiledFilter,
+    extra: ReadonlySet<number>,
     scorer: Scorer,
     threshold: number,
     except: ReadonlySet<number>,
     max: number,
   ): { total: number; labels: Uint32Array } {
     const reach: { label: number; score: number }[] = [];
-    this.attributes.forEachMatch(filter, (label) => {
+    const visit = (label: number): void => {
       if (except.has(label)) return;
       const score = scorer.attributeScore(label);
       if (score >= threshold) reach.push({ label, score });
-    });
+    };
+    this.attributes.forEachMatch(filter, visit);
+    for (const label of extra) if (!this.attributes.matches(label, filter)) visit(label);
     if (reach.length > max) reach.sort((a, b) => b.score - a.score || a.label - b.label);
     return {
       total: reach.length,
@@ -586,20 +594,35 @@ export class MemoryIndex {
     after: RecentCursor | null,
     asOf?: number,
   ): RecentPage {
-    const outcome = this.schema.outcome;
     const extra = this.versions.passing(filter, asOf);
+    const outcomes = this.outcomesAsOf(asOf);
     const valueOf =
-      asOf !== undefined && outcome !== null && outcome.fields.includes(field)
-        ? (label: number): number => {
-            if (this.attributes.numeric(outcome.knownAtField, label) <= asOf) {
-              return this.attributes.numeric(field, label);
-            }
-            const id = this.labels.idOf(label) ?? '';
-            return this.versions.numberAsOf(id, field, asOf) ?? -Infinity;
-          }
+      outcomes?.fields.includes(field) === true
+        ? (label: number): number => outcomes.valueAt(field, label) ?? -Infinity
         : null;
     const page = { filter, field, limit, after, valueOf, extra: extra ?? [] };
     return recentPage(this.attributes, this.labels, page);
+  }
+
+  /**
+   * What a query as of `asOf` reads of the outcome fields (undefined: the present, the columns):
+   * a memory's value as known then — its column's when its outcome was known by then, else its
+   * latest earlier version known by then, else none (pending). Reads the columns as they are:
+   * use it within one synchronous stretch.
+   */
+  private outcomesAsOf(asOf: number | undefined): OutcomesAsOf | undefined {
+    const outcome = this.schema.outcome;
+    if (asOf === undefined || outcome === null) return undefined;
+    const time = this.attributes.numericColumn(outcome.timeField);
+    const known = this.attributes.numericColumn(outcome.knownAtField);
+    return {
+      fields: outcome.fields,
+      existed: (label) => (time[label] ?? 0) <= asOf,
+      valueAt: (field, label) => {
+        if ((known[label] ?? 0) <= asOf) return this.attributes.numericColumn(field)[label] ?? 0;
+        return this.versions.numberAsOf(this.labels.idOf(label) ?? '', field, asOf);
+      },
+    };
   }
 
   /** At least the highest value a numeric field holds (see AttributeIndex.highestEver). */

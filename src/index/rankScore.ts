@@ -18,6 +18,26 @@ export interface Scorer {
   readonly maxAttributeScore: number;
 }
 
+/**
+ * What a ranking as of a past time reads of the outcome fields instead of their columns (which
+ * hold the present): a term on one of them scores each memory by the value known then, and
+ * normalises over the memories that existed then with a value known then.
+ */
+export interface OutcomesAsOf {
+  /** The outcome fields (MemorySchema.outcome.fields). */
+  readonly fields: readonly string[];
+  /** Whether the label's memory existed then (its time at most the as-of). */
+  existed(label: number): boolean;
+  /** The value of an outcome field known then; undefined while the outcome was pending. */
+  valueAt(field: string, label: number): number | undefined;
+}
+
+/**
+ * A pending outcome's normalised value: the middle of the range, as for a group whose memories
+ * all share one value. It is not ranked by the outcome it will have, nor for not having it yet.
+ */
+export const PENDING_NORMALIZED = 0.5;
+
 /** A term bound to the columns: its raw value at a label, and that value in [0, 1]. */
 interface BoundTerm {
   readonly term: RankTerm;
@@ -32,8 +52,12 @@ interface BoundTerm {
  * every one weighted, the score the sum of the contributions in term order (so an explanation
  * sums to its score exactly as computed).
  */
-export function compileRanking(attributes: AttributeIndex, ranking: Ranking): Scorer {
-  const terms = ranking.terms.map((term) => bind(attributes, term));
+export function compileRanking(
+  attributes: AttributeIndex,
+  ranking: Ranking,
+  outcomes?: OutcomesAsOf,
+): Scorer {
+  const terms = ranking.terms.map((term) => bind(attributes, term, outcomes));
   let maxAttributeScore = 0;
   for (const bound of terms) maxAttributeScore += bound.term.weight * bound.max;
   return {
@@ -69,7 +93,7 @@ export function compileRanking(attributes: AttributeIndex, ranking: Ranking): Sc
   };
 }
 
-function bind(attributes: AttributeIndex, term: RankTerm): BoundTerm {
+function bind(attributes: AttributeIndex, term: RankTerm, outcomes?: OutcomesAsOf): BoundTerm {
   switch (term.kind) {
     case 'match': {
       const column = attributes.tagColumn(term.field);
@@ -106,28 +130,82 @@ function bind(attributes: AttributeIndex, term: RankTerm): BoundTerm {
         },
       };
     }
-    case 'minmax': {
-      const column = attributes.numericColumn(term.field);
-      const groups = term.groupBy === null ? null : attributes.tagColumn(term.groupBy);
-      const known = new Map<number, Extremes>();
-      const extremesAt = (label: number): Extremes => {
-        const group = groups === null ? 0 : (groups[label] ?? 0);
-        let extremes = known.get(group);
-        if (extremes === undefined) {
-          extremes = { ...attributes.extremesAt(term.field, term.groupBy, label) };
-          known.set(group, extremes);
-        }
-        return extremes;
-      };
-      return {
-        term,
-        max: 1,
-        value: (label) => column[label] ?? 0,
-        normalized: (label) => {
-          const { min, max } = extremesAt(label);
-          return max > min ? ((column[label] ?? 0) - min) / (max - min) : 0.5;
-        },
-      };
-    }
+    case 'minmax':
+      return outcomes?.fields.includes(term.field) === true
+        ? bindMinMaxAsOf(attributes, term, outcomes)
+        : bindMinMax(attributes, term);
   }
+}
+
+type MinMaxTerm = Extract<RankTerm, { kind: 'minmax' }>;
+
+/** A min-max term over the present values (the columns), extremes kept by the index. */
+function bindMinMax(attributes: AttributeIndex, term: MinMaxTerm): BoundTerm {
+  const column = attributes.numericColumn(term.field);
+  const extremesAt = perGroup(attributes, term, (label) =>
+    attributes.extremesAt(term.field, term.groupBy, label),
+  );
+  return {
+    term,
+    max: 1,
+    value: (label) => column[label] ?? 0,
+    normalized: (label) => scaled(column[label] ?? 0, extremesAt(label)),
+  };
+}
+
+/**
+ * A min-max term over an outcome field as of a past time: each memory's value known then (a
+ * pending one: PENDING_NORMALIZED, its value NaN), normalised over the values its group had
+ * then, found by a pass over the group.
+ */
+function bindMinMaxAsOf(
+  attributes: AttributeIndex,
+  term: MinMaxTerm,
+  outcomes: OutcomesAsOf,
+): BoundTerm {
+  const valueAt = (label: number): number | undefined => outcomes.valueAt(term.field, label);
+  const extremesAt = perGroup(attributes, term, (label) => {
+    const extremes = { min: Infinity, max: -Infinity };
+    attributes.forEachInGroupOf(term.groupBy, label, (member) => {
+      if (!outcomes.existed(member)) return;
+      const value = valueAt(member);
+      if (value === undefined) return;
+      if (value < extremes.min) extremes.min = value;
+      if (value > extremes.max) extremes.max = value;
+    });
+    return extremes;
+  });
+  return {
+    term,
+    max: 1,
+    value: (label) => valueAt(label) ?? Number.NaN,
+    normalized: (label) => {
+      const value = valueAt(label);
+      return value === undefined ? PENDING_NORMALIZED : scaled(value, extremesAt(label));
+    },
+  };
+}
+
+/** A group's extremes by label, each group's computed once (a copy: the scorer's, as it was). */
+function perGroup(
+  attributes: AttributeIndex,
+  term: MinMaxTerm,
+  compute: (label: number) => Extremes,
+): (label: number) => Extremes {
+  const groups = term.groupBy === null ? null : attributes.tagColumn(term.groupBy);
+  const known = new Map<number, Extremes>();
+  return (label) => {
+    const group = groups === null ? 0 : (groups[label] ?? 0);
+    let extremes = known.get(group);
+    if (extremes === undefined) {
+      extremes = { ...compute(label) };
+      known.set(group, extremes);
+    }
+    return extremes;
+  };
+}
+
+/** A value min-max normalised into [0, 1]; the middle when the group holds one value. */
+function scaled(value: number, { min, max }: Extremes): number {
+  return max > min ? (value - min) / (max - min) : 0.5;
 }

@@ -179,15 +179,6 @@ describe('Ranked searches over gRPC', () => {
   });
 
   describe('SearchEpisodic with as_of', () => {
-    it('refuses to rank by outcome as of a past time, naming the weight', async () => {
-      const asOf = Date.now() / 1000;
-      const error = await rejection(
-        client.SearchEpisodic({ vector: QUERY, k: 1, ranking: {}, as_of: asOf }),
-      );
-      expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('ranking.w_outcome: must be 0 with as_of');
-    });
-
     it('ranks without the outcome as of a past time', async () => {
       const asOf = Date.now() / 1000;
       const { hits } = await client.SearchEpisodic({

@@ -1,5 +1,6 @@
 """As-of queries through MnemoClient: a backtest sees only what was known at each moment."""
 
+import math
 import time
 import unittest
 
@@ -9,6 +10,7 @@ from mnemo_client import (
     EpisodicSearch,
     MnemoClient,
     Range,
+    Ranking,
     RecentOrder,
 )
 from support import required, unique, vector
@@ -96,6 +98,26 @@ class AsOfTest(unittest.TestCase):
             hits = memory.search_episodic(vector(self.dim, 3), k=5, filter=mine, as_of=as_of)
             rewards[as_of] = [h.memory.reward for h in hits if h.memory.id == revised.id]
         self.assertEqual(rewards, {self.t + 100: [-1.0], self.t + 600: [2.0]})
+
+    def test_a_ranked_search_as_of_a_time_scores_the_outcomes_known_then(self):
+        by_outcome = Ranking(w_similarity=0, w_outcome=1, w_recency=0, w_regime=0)
+        mine = EpisodicFilter(agent_ids=[self.agent])
+
+        def outcomes(as_of):
+            hits = self.client.memory.search_episodic(
+                vector(self.dim, 2), k=5, filter=mine, ranking=by_outcome, explain=True, as_of=as_of
+            )
+            return {
+                h.memory.id.split("-")[0]: next(t for t in h.explanation if t.name == "outcome")
+                for h in hits
+            }
+
+        then = outcomes(self.t + 100)
+        self.assertEqual((then["late"].normalized, then["known"].normalized), (0.5, 0.5))
+        self.assertTrue(math.isnan(then["late"].value))
+        later = outcomes(self.t + 1000)
+        self.assertEqual((later["late"].normalized, later["known"].normalized), (1.0, 0.0))
+        self.assertEqual(later["late"].value, 3.0)
 
 
 if __name__ == "__main__":

@@ -373,13 +373,6 @@ export function decodeSearchEpisodic(
     limits,
     asOf ?? nowS,
   );
-  if (asOf !== undefined && ranking?.terms.some((t) => t.field === 'reward') === true) {
-    // Outcomes are normalised over the memories' present rewards, which as_of must not see.
-    throw invalidArgument(
-      `${path}ranking.w_outcome`,
-      'must be 0 with as_of: ranking by outcome as of a past time is not supported yet',
-    );
-  }
   return {
     vector: decodeVector(`${path}vector`, request.vector, limits),
     k: decodeK(`${path}k`, request.k, limits),
