@@ -494,7 +494,7 @@ function parse(r: EnvReader): Config {
     rankingWRegime: decimal(r, 'MNEMO_RANKING_W_REGIME', 0.25, 0, 1e6),
     rankingWSharpe: decimal(r, 'MNEMO_RANKING_W_SHARPE', 0.5, 0, 1e6),
     rankingWWinRate: decimal(r, 'MNEMO_RANKING_W_WIN_RATE', 0.25, 0, 1e6),
-    rankingHeadroom: integer(r, 'MNEMO_RANKING_HEADROOM', 4, 1, 1000),
+    rankingHeadroom: integer(r, 'MNEMO_RANKING_HEADROOM', 8, 1, 1000),
     rankingMaxHeadroom: integer(r, 'MNEMO_RANKING_MAX_HEADROOM', 32, 1, 10_000),
     datasetCheckIntervalMs: integer(r, 'MNEMO_DATASET_CHECK_INTERVAL_MS', 1000, 100, 3_600_000),
     reconcilePerSecond: integer(r, 'MNEMO_RECONCILE_PER_SECOND', 10_000, 0, 10_000_000),

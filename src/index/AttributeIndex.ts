@@ -463,11 +463,11 @@ export class AttributeIndex {
     return Math.round((passed / tried) * this.highWater);
   }
 
-  /** Calls `visit` for every live label matching the filter. */
-  forEachMatch(filter: CompiledFilter, visit: (label: number) => void): void {
+  /** Calls `visit` for every live label matching the filter, until it returns false. */
+  forEachMatch(filter: CompiledFilter, visit: (label: number) => unknown): void {
     const selection = this.select(filter, Infinity);
     if (selection.labels !== null) {
-      for (const label of selection.labels) visit(label);
+      for (const label of selection.labels) if (visit(label) === false) return;
       return;
     }
     forEachBit(selection.bitmap, visit);

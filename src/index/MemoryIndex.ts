@@ -25,6 +25,7 @@ import {
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
 import { TopK } from './TopK.js';
+import { grow } from './bitmaps.js';
 import { compileRanking, type OutcomesAsOf, type Scorer } from './rankScore.js';
 
 export interface IndexOptions {
@@ -38,7 +39,7 @@ export interface IndexOptions {
   initialCapacity?: number;
   /** How the graph stores vectors (default float32). */
   vectorPrecision?: VectorPrecision;
-  /** A ranked search of k takes this many times k neighbours by distance (default 4)... */
+  /** A ranked search of k takes this many times k neighbours by distance (default 8)... */
   rankingHeadroom?: number;
   /** ...and scores at most this many times k others by brute force (default 32; see rank). */
   rankingMaxHeadroom?: number;
@@ -486,7 +487,8 @@ export class MemoryIndex {
     metrics.rankedSearches.inc({ kind: this.schema.kind });
     const filter = this.attributes.compile(query.filter);
     if (filter === null) return [];
-    const scored = new Map<string, IndexHit>();
+    // The k best so far; the memories scored (or refused by the filter), never scored again.
+    const kept = new TopK<IndexHit>(query.k, (a, b) => byScore(a, b) < 0);
     const labelOf = new Map<string, number>();
     const seen = new Set<number>();
     const quiet = { ...ranking, explain: false };
@@ -498,26 +500,29 @@ export class MemoryIndex {
     const extra = new Set(neighbours.extra ?? []);
     const passes = (label: number): boolean =>
       this.attributes.matches(label, filter) || extra.has(label);
-    const take = (found: KnnResult, scorer: Scorer): void => {
-      for (let i = 0; i < found.labels.length; i++) {
-        const label = found.labels[i] ?? 0;
-        const distance = found.distances[i] ?? 0;
-        seen.add(label);
+    // `fresh`: the labels are known to pass the filter and not to have been seen (reachers).
+    const take = (found: KnnResult, scorer: Scorer, fresh = false): void => {
+      const { labels, distances } = found;
+      for (let i = 0; i < labels.length; i++) {
+        const label = labels[i] ?? 0;
+        if (!fresh) {
+          if (seen.has(label)) continue;
+          seen.add(label);
+          if (!passes(label)) continue;
+        }
+        const distance = distances[i] ?? 0;
+        const score = scorer.scoreOf(label, distance);
+        // Below the kth cannot enter (a tie may: it is decided by distance, then id).
+        if (kept.size === query.k && score < (kept.worst()?.score ?? -Infinity)) continue;
         const id = this.labels.idOf(label);
-        if (id === undefined || scored.has(id) || !passes(label)) continue;
-        const { score } = scorer.score(label, distance);
-        scored.set(id, { id, distance, revision: this.labels.revisionAt(label), score });
+        if (id === undefined) continue;
+        kept.push({ id, distance, revision: this.labels.revisionAt(label), score });
         labelOf.set(id, label);
       }
     };
-    const top = (): IndexHit[] => {
-      const kept = new TopK<IndexHit>(query.k, (a, b) => byScore(a, b) < 0);
-      for (const hit of scored.values()) kept.push(hit);
-      return kept.sorted();
-    };
     // The top k, explained when asked (only they are: the others' terms are never sent).
     const best = (): IndexHit[] => {
-      const hits = top();
+      const hits = kept.sorted();
       if (!ranking.explain) return hits;
       const scorer = compile(ranking);
       return hits.map((hit) => {
@@ -534,11 +539,14 @@ export class MemoryIndex {
       if (current.all) return best();
       let farthest = 0;
       for (const d of current.result.distances) farthest = Math.max(farthest, d);
-      const kth = top()[query.k - 1]?.score ?? -Infinity;
+      const kth = kept.size === query.k ? (kept.worst()?.score ?? -Infinity) : -Infinity;
       const threshold = kth - ranking.similarityWeight * (1 - farthest / 2);
       if (threshold > scorer.maxAttributeScore) return best();
-      const reach = this.reachers(filter, extra, scorer, threshold, seen, budget);
-      if (reach.total > budget && current.result.labels.length < widest) {
+      // Too many to score: wider neighbours raise the threshold (no need to count them all).
+      const canWiden = current.result.labels.length < widest;
+      const stopAbove = canWiden ? budget : Infinity;
+      const reach = this.reachers(filter, extra, scorer, threshold, seen, budget, stopAbove);
+      if (reach.total > budget && canWiden) {
         const [wider] = await this.neighboursOf([{ ...query, k: widest }]);
         if (wider !== undefined) {
           current = wider;
@@ -548,7 +556,7 @@ export class MemoryIndex {
       if (reach.labels.length > 0) {
         metrics.rankingScored.inc({ kind: this.schema.kind }, reach.labels.length);
         const exact = await this.exact({ ...query, k: reach.labels.length }, reach.labels, true);
-        take(exact, compile());
+        take(exact, compile(), true);
       }
       return best();
     }
@@ -556,7 +564,8 @@ export class MemoryIndex {
 
   /**
    * The labels in the filter (or `extra`), other than `except`, whose attribute terms reach
-   * `threshold`: how many, and at most `max` of them, the highest first.
+   * `threshold`: how many, and at most `max` of them, the highest first. With `stopAbove`, the
+   * pass stops as soon as more than that many reach it (`total` is then only known to exceed it).
    */
   private reachers(
     filter: CompiledFilter,
@@ -565,19 +574,39 @@ export class MemoryIndex {
     threshold: number,
     except: ReadonlySet<number>,
     max: number,
+    stopAbove = Infinity,
   ): { total: number; labels: Uint32Array } {
-    const reach: { label: number; score: number }[] = [];
-    const visit = (label: number): void => {
-      if (except.has(label)) return;
-      const score = scorer.attributeScore(label);
-      if (score >= threshold) reach.push({ label, score });
+    // Typed columns, not an object per memory: a ranking over every memory may collect many.
+    let labels = new Uint32Array(256);
+    let scores = new Float64Array(256);
+    let count = 0;
+    // Summed in another order than score() sums them: a margin far above rounding keeps every
+    // memory that can reach it (a few more are scored, none is missed).
+    const atLeast = threshold - 1e-9;
+    const visit = (label: number): boolean => {
+      const score = scorer.attributeScore(label, atLeast);
+      if (score >= atLeast && !except.has(label)) {
+        if (count === labels.length) {
+          labels = grow(labels, count * 2);
+          scores = grow(scores, count * 2);
+        }
+        labels[count] = label;
+        scores[count++] = score;
+      }
+      return count <= stopAbove;
     };
     this.attributes.forEachMatch(filter, visit);
-    for (const label of extra) if (!this.attributes.matches(label, filter)) visit(label);
-    if (reach.length > max) reach.sort((a, b) => b.score - a.score || a.label - b.label);
+    for (const label of extra) {
+      if (count > stopAbove) break;
+      if (!this.attributes.matches(label, filter)) visit(label);
+    }
+    if (count <= max) return { total: count, labels: labels.slice(0, count) };
+    const order = Uint32Array.from({ length: count }, (_, i) => i).sort(
+      (a, b) => (scores[b] ?? 0) - (scores[a] ?? 0) || (labels[a] ?? 0) - (labels[b] ?? 0),
+    );
     return {
-      total: reach.length,
-      labels: Uint32Array.from(reach.slice(0, max), (r) => r.label),
+      total: count,
+      labels: Uint32Array.from(order.subarray(0, max), (i) => labels[i] ?? 0),
     };
   }
 
@@ -721,7 +750,7 @@ function engineOptions(options: IndexOptions) {
 const EXACT_NOW_MAX_WORK = 1 << 19;
 
 /** Defaults of IndexOptions.rankingHeadroom and rankingMaxHeadroom. */
-const DEFAULT_HEADROOM = 4;
+const DEFAULT_HEADROOM = 8;
 const DEFAULT_MAX = 32;
 
 /** A ranked search asking for `headroom` times its k candidates (unranked ones as they are). */

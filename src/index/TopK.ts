@@ -25,6 +25,11 @@ export class TopK<T> {
     }
   }
 
+  /** The worst item kept (the kth once k are kept); undefined while none is. */
+  worst(): T | undefined {
+    return this.heap[0];
+  }
+
   /** The kept items, best first. */
   sorted(): T[] {
     return [...this.heap].sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));

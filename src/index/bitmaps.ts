@@ -25,14 +25,14 @@ export function populationOf(bitmap: Uint32Array): number {
   return count;
 }
 
-/** Calls `visit` with every set bit's label, ascending. */
-export function forEachBit(bitmap: Uint32Array, visit: (label: number) => void): void {
+/** Calls `visit` with every set bit's label, ascending, until it returns false. */
+export function forEachBit(bitmap: Uint32Array, visit: (label: number) => unknown): void {
   for (let i = 0; i < bitmap.length; i++) {
     let rest = bitmap[i] ?? 0;
     while (rest !== 0) {
       const lowest = rest & -rest;
       rest ^= lowest;
-      visit((i << 5) + 31 - Math.clz32(lowest));
+      if (visit((i << 5) + 31 - Math.clz32(lowest)) === false) return;
     }
   }
 }

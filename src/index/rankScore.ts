@@ -12,8 +12,14 @@ export interface LabelScore {
 export interface Scorer {
   /** The score at a cosine distance (docs/how-it-works.md#ranking). */
   score(label: number, distance: number): LabelScore;
-  /** The attribute terms' part of the score (all but similarity). */
-  attributeScore(label: number): number;
+  /** score(label, distance).score, computed alike without the explanation. */
+  scoreOf(label: number, distance: number): number;
+  /**
+   * The attribute terms' part of the score (all but similarity); -Infinity as soon as the terms
+   * it has summed, plus the most the others can add, fall below `atLeast` (cheapest terms first,
+   * so most memories that cannot reach it cost a column read or two).
+   */
+  attributeScore(label: number, atLeast?: number): number;
   /** An upper bound of attributeScore over every live memory (at most the weights' sum). */
   readonly maxAttributeScore: number;
 }
@@ -41,6 +47,8 @@ export const PENDING_NORMALIZED = 0.5;
 /** A term bound to the columns: its raw value at a label, and that value in [0, 1]. */
 interface BoundTerm {
   readonly term: RankTerm;
+  /** Relative cost of `normalized` (attributeScore evaluates the cheapest first). */
+  readonly cost: number;
   /** An upper bound of `normalized` over every live memory. */
   readonly max: number;
   value(label: number): number;
@@ -58,8 +66,14 @@ export function compileRanking(
   outcomes?: OutcomesAsOf,
 ): Scorer {
   const terms = ranking.terms.map((term) => bind(attributes, term, outcomes));
-  let maxAttributeScore = 0;
-  for (const bound of terms) maxAttributeScore += bound.term.weight * bound.max;
+  const cheapFirst = [...terms].sort((a, b) => a.cost - b.cost);
+  // The most the terms from the ith (cheapest first) on can add.
+  const rest = new Float64Array(cheapFirst.length + 1);
+  for (let i = cheapFirst.length - 1; i >= 0; i--) {
+    const bound = cheapFirst[i] as BoundTerm;
+    rest[i] = (rest[i + 1] ?? 0) + bound.term.weight * bound.max;
+  }
+  const maxAttributeScore = rest[0] ?? 0;
   return {
     maxAttributeScore,
     score(label, distance) {
@@ -85,9 +99,18 @@ export function compileRanking(
       }
       return { score, explanation };
     },
-    attributeScore(label) {
-      let score = 0;
+    scoreOf(label, distance) {
+      let score = ranking.similarityWeight * (1 - distance / 2);
       for (const bound of terms) score += bound.term.weight * bound.normalized(label);
+      return score;
+    },
+    attributeScore(label, atLeast = -Infinity) {
+      let score = 0;
+      for (let i = 0; i < cheapFirst.length; i++) {
+        if (score + (rest[i] ?? 0) < atLeast) return -Infinity;
+        const bound = cheapFirst[i] as BoundTerm;
+        score += bound.term.weight * bound.normalized(label);
+      }
       return score;
     },
   };
@@ -99,13 +122,14 @@ function bind(attributes: AttributeIndex, term: RankTerm, outcomes?: OutcomesAsO
       const column = attributes.tagColumn(term.field);
       const code = attributes.tagCode(term.field, term.value);
       const hit = (label: number): number => (code !== 0 && column[label] === code ? 1 : 0);
-      return { term, max: code === 0 ? 0 : 1, value: hit, normalized: hit };
+      return { term, cost: 1, max: code === 0 ? 0 : 1, value: hit, normalized: hit };
     }
     case 'clamp': {
       const column = attributes.numericColumn(term.field);
       const highest = attributes.size === 0 ? 0 : attributes.extremesAt(term.field, null, 0).max;
       return {
         term,
+        cost: 1,
         max: Math.min(1, Math.max(0, highest)),
         value: (label) => column[label] ?? 0,
         normalized: (label) => Math.min(1, Math.max(0, column[label] ?? 0)),
@@ -115,18 +139,23 @@ function bind(attributes: AttributeIndex, term: RankTerm, outcomes?: OutcomesAsO
       const column = attributes.numericColumn(term.field);
       const { nowS, halfLifeS, zeroIsNever } = term;
       const never = (at: number): boolean => zeroIsNever && at === 0;
-      // The newest memory's recency bounds every one's (0.5^x falls with the age).
+      // 0.5^(age / halfLifeS) as e^(−age · ln 2 / halfLifeS): the same function of the age,
+      // at a fifth of Math.pow's cost (this term is computed for every memory a ranking scans).
+      const rate = Math.LN2 / halfLifeS;
+      const recency = (at: number): number => Math.exp(-Math.max(0, nowS - at) * rate);
+      // The newest memory's recency bounds every one's (it falls with the age).
       const newest = attributes.size === 0 ? nowS : attributes.extremesAt(term.field, null, 0).max;
       return {
         term,
-        max: Math.pow(0.5, Math.max(0, nowS - newest) / halfLifeS),
+        cost: 3,
+        max: recency(newest),
         value: (label) => {
           const at = column[label] ?? 0;
           return never(at) ? Infinity : Math.max(0, nowS - at);
         },
         normalized: (label) => {
           const at = column[label] ?? 0;
-          return never(at) ? 0 : Math.pow(0.5, Math.max(0, nowS - at) / halfLifeS);
+          return never(at) ? 0 : recency(at);
         },
       };
     }
@@ -147,6 +176,7 @@ function bindMinMax(attributes: AttributeIndex, term: MinMaxTerm): BoundTerm {
   );
   return {
     term,
+    cost: 2,
     max: 1,
     value: (label) => column[label] ?? 0,
     normalized: (label) => scaled(column[label] ?? 0, extremesAt(label)),
@@ -177,6 +207,7 @@ function bindMinMaxAsOf(
   });
   return {
     term,
+    cost: 4,
     max: 1,
     value: (label) => valueAt(label) ?? Number.NaN,
     normalized: (label) => {
@@ -194,13 +225,19 @@ function perGroup(
 ): (label: number) => Extremes {
   const groups = term.groupBy === null ? null : attributes.tagColumn(term.groupBy);
   const known = new Map<number, Extremes>();
+  // Memories in a filter mostly share a group (an agent's): the last one answers at once.
+  let lastGroup = -1;
+  let last: Extremes = { min: 0, max: 0 };
   return (label) => {
     const group = groups === null ? 0 : (groups[label] ?? 0);
+    if (group === lastGroup) return last;
     let extremes = known.get(group);
     if (extremes === undefined) {
       extremes = { ...compute(label) };
       known.set(group, extremes);
     }
+    lastGroup = group;
+    last = extremes;
     return extremes;
   };
 }

@@ -143,7 +143,9 @@ describe('AttributeIndex', () => {
         expect(labelsIn(selection)).toEqual(expected);
       }
       const visited: number[] = [];
-      index.forEachMatch(compiledFilter, (label) => visited.push(label));
+      index.forEachMatch(compiledFilter, (label) => {
+        visited.push(label);
+      });
       expect(visited.sort((a, b) => a - b)).toEqual(expected);
       checked++;
     }
