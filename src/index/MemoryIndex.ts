@@ -26,6 +26,7 @@ import {
 import { recentPage, type RecentPage } from './recentPage.js';
 import { TopK } from './TopK.js';
 import { grow } from './bitmaps.js';
+import type { Extremes } from './GroupExtremes.js';
 import { compileRanking, type OutcomesAsOf, type Scorer } from './rankScore.js';
 
 export interface IndexOptions {
@@ -492,10 +493,12 @@ export class MemoryIndex {
     const labelOf = new Map<string, number>();
     const seen = new Set<number>();
     const quiet = { ...ranking, explain: false };
+    // As of a past time, the groups' outcome ranges: one pass per group for the whole search.
+    const asOfExtremes = new Map<string, Extremes>();
     // A scorer reads the attribute columns, which a write may replace while this awaits: one is
     // compiled per synchronous stretch, and used for all of it.
     const compile = (explained = quiet): Scorer =>
-      compileRanking(this.attributes, explained, this.outcomesAsOf(query.asOf));
+      compileRanking(this.attributes, explained, this.outcomesAsOf(query.asOf, asOfExtremes));
     // As of a past time, some pass the filter only by an earlier outcome (OutcomeVersions).
     const extra = new Set(neighbours.extra ?? []);
     const passes = (label: number): boolean =>
@@ -625,10 +628,8 @@ export class MemoryIndex {
   ): RecentPage {
     const extra = this.versions.passing(filter, asOf);
     const outcomes = this.outcomesAsOf(asOf);
-    const valueOf =
-      outcomes?.fields.includes(field) === true
-        ? (label: number): number => outcomes.valueAt(field, label) ?? -Infinity
-        : null;
+    const known = outcomes?.fields.includes(field) === true ? outcomes.reader(field) : null;
+    const valueOf = known === null ? null : (label: number): number => known(label) ?? -Infinity;
     const page = { filter, field, limit, after, valueOf, extra: extra ?? [] };
     return recentPage(this.attributes, this.labels, page);
   }
@@ -639,17 +640,24 @@ export class MemoryIndex {
    * latest earlier version known by then, else none (pending). Reads the columns as they are:
    * use it within one synchronous stretch.
    */
-  private outcomesAsOf(asOf: number | undefined): OutcomesAsOf | undefined {
+  private outcomesAsOf(
+    asOf: number | undefined,
+    extremes = new Map<string, Extremes>(),
+  ): OutcomesAsOf | undefined {
     const outcome = this.schema.outcome;
     if (asOf === undefined || outcome === null) return undefined;
     const time = this.attributes.numericColumn(outcome.timeField);
     const known = this.attributes.numericColumn(outcome.knownAtField);
     return {
       fields: outcome.fields,
+      extremes,
       existed: (label) => (time[label] ?? 0) <= asOf,
-      valueAt: (field, label) => {
-        if ((known[label] ?? 0) <= asOf) return this.attributes.numericColumn(field)[label] ?? 0;
-        return this.versions.numberAsOf(this.labels.idOf(label) ?? '', field, asOf);
+      reader: (field) => {
+        const column = this.attributes.numericColumn(field);
+        return (label) => {
+          if ((known[label] ?? 0) <= asOf) return column[label] ?? 0;
+          return this.versions.numberAsOf(this.labels.idOf(label) ?? '', field, asOf);
+        };
       },
     };
   }

@@ -34,8 +34,13 @@ export interface OutcomesAsOf {
   readonly fields: readonly string[];
   /** Whether the label's memory existed then (its time at most the as-of). */
   existed(label: number): boolean;
-  /** The value of an outcome field known then; undefined while the outcome was pending. */
-  valueAt(field: string, label: number): number | undefined;
+  /** A reader of an outcome field's value known then; undefined while it was pending. */
+  reader(field: string): (label: number) => number | undefined;
+  /**
+   * The groups' extremes as of then, by `field|groupBy|group`: filled by the scorers of one
+   * search and shared between them (each group is passed over once per search).
+   */
+  readonly extremes: Map<string, Extremes>;
 }
 
 /**
@@ -193,9 +198,14 @@ function bindMinMaxAsOf(
   term: MinMaxTerm,
   outcomes: OutcomesAsOf,
 ): BoundTerm {
-  const valueAt = (label: number): number | undefined => outcomes.valueAt(term.field, label);
+  const valueAt = outcomes.reader(term.field);
+  const groups = term.groupBy === null ? null : attributes.tagColumn(term.groupBy);
   const extremesAt = perGroup(attributes, term, (label) => {
+    const key = `${term.field}|${term.groupBy ?? ''}|${groups === null ? 0 : (groups[label] ?? 0)}`;
+    const memo = outcomes.extremes.get(key);
+    if (memo !== undefined) return memo;
     const extremes = { min: Infinity, max: -Infinity };
+    outcomes.extremes.set(key, extremes);
     attributes.forEachInGroupOf(term.groupBy, label, (member) => {
       if (!outcomes.existed(member)) return;
       const value = valueAt(member);
