@@ -6,8 +6,7 @@ import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
 import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RecentCursor } from '../model/RecentCursor.js';
-import type { Ranking, ScoreTerm } from '../model/Ranking.js';
-import { AttributeIndex, type CompiledFilter } from './AttributeIndex.js';
+import { AttributeIndex } from './AttributeIndex.js';
 import { checkSavedState } from './checkSavedState.js';
 import { EfTuner, type EfCalibration } from './EfTuner.js';
 import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } from './HnswEngine.js';
@@ -24,10 +23,11 @@ import {
   type SearchQuery,
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
-import { TopK } from './TopK.js';
-import { grow } from './bitmaps.js';
 import type { Extremes } from './GroupExtremes.js';
-import { compileRanking, type OutcomesAsOf, type Scorer } from './rankScore.js';
+import type { OutcomesAsOf } from './rankScore.js';
+import { rankedSearch, type IndexHit, type Neighbours, type RankingHost } from './rankedSearch.js';
+
+export type { IndexHit } from './rankedSearch.js';
 
 export interface IndexOptions {
   dim: number;
@@ -42,27 +42,8 @@ export interface IndexOptions {
   vectorPrecision?: VectorPrecision;
   /** A ranked search of k takes this many times k neighbours by distance (default 8)... */
   rankingHeadroom?: number;
-  /** ...and scores at most this many times k others by brute force (default 32; see rank). */
+  /** ...and scores at most this many times k others by brute force (default 32; see rankedSearch). */
   rankingMaxHeadroom?: number;
-}
-
-export interface IndexHit {
-  id: string;
-  distance: number;
-  /** The revision of the memory the index held when the search returned (see revisionOf). */
-  revision: number;
-  /** The ranking score (ranked searches only). */
-  score?: number;
-  /** The terms of the score (ranked searches that explain only). */
-  explanation?: ScoreTerm[];
-}
-
-/** The distance neighbours of one search, and whether they are every memory its filter passes. */
-interface Neighbours {
-  result: KnnResult;
-  all: boolean;
-  /** Labels only an earlier outcome version lets pass the filter (as-of searches), or null. */
-  extra: Uint32Array | null;
 }
 
 /** A memory the index holds, at the revision it has now. */
@@ -404,7 +385,7 @@ export class MemoryIndex {
   /**
    * Several searches at once: each is planned on its own; the graph searches, filtered or not,
    * go to the engine together (one call per core), exact ones each beside them. A ranked search
-   * returns the k best by score, by score descending (see rank).
+   * returns the k best by score, by score descending (see rankedSearch).
    */
   async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
     this.labels.searchStarted();
@@ -417,7 +398,7 @@ export class MemoryIndex {
           if (query.ranking === undefined) {
             return Promise.resolve(this.toHits(neighbours.result, query.filter, neighbours.extra));
           }
-          return this.rank(neighbours, query, query.ranking);
+          return rankedSearch(this.rankingHost, neighbours, query, query.ranking);
         }),
       );
     } finally {
@@ -467,150 +448,6 @@ export class MemoryIndex {
         extra: extras[i] ?? null,
       };
     });
-  }
-
-  /**
-   * The k best by score (ties by distance, then id) of a ranked search whose distance neighbours
-   * are `neighbours` (k × MNEMO_RANKING_HEADROOM of them); exact whenever those are the true
-   * nearest (docs/how-it-works.md#ranking). A memory farther than every neighbour has at most the
-   * farthest one's similarity, so only those whose attribute terms alone (no vector) reach
-   * `threshold = kth score − w_similarity × similarity of the farthest` can still enter the top
-   * k: they are found over every memory in the filter and scored by brute force. When more than
-   * the brute-force limit (MNEMO_EXACT_SEARCH_MAX_CANDIDATES) reach it, the neighbours are first
-   * widened to k × MNEMO_RANKING_MAX_HEADROOM (raising the threshold), and then the limit's worth
-   * of the highest by their attribute terms are scored.
-   */
-  private async rank(
-    neighbours: Neighbours,
-    query: SearchQuery,
-    ranking: Ranking,
-  ): Promise<IndexHit[]> {
-    metrics.rankedSearches.inc({ kind: this.schema.kind });
-    const filter = this.attributes.compile(query.filter);
-    if (filter === null) return [];
-    // The k best so far; the memories scored (or refused by the filter), never scored again.
-    const kept = new TopK<IndexHit>(query.k, (a, b) => byScore(a, b) < 0);
-    const labelOf = new Map<string, number>();
-    const seen = new Set<number>();
-    const quiet = { ...ranking, explain: false };
-    // As of a past time, the groups' outcome ranges: one pass per group for the whole search.
-    const asOfExtremes = new Map<string, Extremes>();
-    // A scorer reads the attribute columns, which a write may replace while this awaits: one is
-    // compiled per synchronous stretch, and used for all of it.
-    const compile = (explained = quiet): Scorer =>
-      compileRanking(this.attributes, explained, this.outcomesAsOf(query.asOf, asOfExtremes));
-    // As of a past time, some pass the filter only by an earlier outcome (OutcomeVersions).
-    const extra = new Set(neighbours.extra ?? []);
-    const passes = (label: number): boolean =>
-      this.attributes.matches(label, filter) || extra.has(label);
-    // `fresh`: the labels are known to pass the filter and not to have been seen (reachers).
-    const take = (found: KnnResult, scorer: Scorer, fresh = false): void => {
-      const { labels, distances } = found;
-      for (let i = 0; i < labels.length; i++) {
-        const label = labels[i] ?? 0;
-        if (!fresh) {
-          if (seen.has(label)) continue;
-          seen.add(label);
-          if (!passes(label)) continue;
-        }
-        const distance = distances[i] ?? 0;
-        const score = scorer.scoreOf(label, distance);
-        // Below the kth cannot enter (a tie may: it is decided by distance, then id).
-        if (kept.size === query.k && score < (kept.worst()?.score ?? -Infinity)) continue;
-        const id = this.labels.idOf(label);
-        if (id === undefined) continue;
-        kept.push({ id, distance, revision: this.labels.revisionAt(label), score });
-        labelOf.set(id, label);
-      }
-    };
-    // The top k, explained when asked (only they are: the others' terms are never sent).
-    const best = (): IndexHit[] => {
-      const hits = kept.sorted();
-      if (!ranking.explain) return hits;
-      const scorer = compile(ranking);
-      return hits.map((hit) => {
-        const { explanation } = scorer.score(labelOf.get(hit.id) ?? 0, hit.distance);
-        return explanation === null ? hit : { ...hit, explanation };
-      });
-    };
-    const budget = Math.max(query.k, this.options.exactSearchMaxCandidates);
-    const widest = query.k * (this.options.rankingMaxHeadroom ?? DEFAULT_MAX);
-    let current = neighbours;
-    for (;;) {
-      const scorer = compile();
-      take(current.result, scorer);
-      if (current.all) return best();
-      let farthest = 0;
-      for (const d of current.result.distances) farthest = Math.max(farthest, d);
-      const kth = kept.size === query.k ? (kept.worst()?.score ?? -Infinity) : -Infinity;
-      const threshold = kth - ranking.similarityWeight * (1 - farthest / 2);
-      if (threshold > scorer.maxAttributeScore) return best();
-      // Too many to score: wider neighbours raise the threshold (no need to count them all).
-      const canWiden = current.result.labels.length < widest;
-      const stopAbove = canWiden ? budget : Infinity;
-      const reach = this.reachers(filter, extra, scorer, threshold, seen, budget, stopAbove);
-      if (reach.total > budget && canWiden) {
-        const [wider] = await this.neighboursOf([{ ...query, k: widest }]);
-        if (wider !== undefined) {
-          current = wider;
-          continue;
-        }
-      }
-      if (reach.labels.length > 0) {
-        metrics.rankingScored.inc({ kind: this.schema.kind }, reach.labels.length);
-        const exact = await this.exact({ ...query, k: reach.labels.length }, reach.labels, true);
-        take(exact, compile(), true);
-      }
-      return best();
-    }
-  }
-
-  /**
-   * The labels in the filter (or `extra`), other than `except`, whose attribute terms reach
-   * `threshold`: how many, and at most `max` of them, the highest first. With `stopAbove`, the
-   * pass stops as soon as more than that many reach it (`total` is then only known to exceed it).
-   */
-  private reachers(
-    filter: CompiledFilter,
-    extra: ReadonlySet<number>,
-    scorer: Scorer,
-    threshold: number,
-    except: ReadonlySet<number>,
-    max: number,
-    stopAbove = Infinity,
-  ): { total: number; labels: Uint32Array } {
-    // Typed columns, not an object per memory: a ranking over every memory may collect many.
-    let labels = new Uint32Array(256);
-    let scores = new Float64Array(256);
-    let count = 0;
-    // Summed in another order than score() sums them: a margin far above rounding keeps every
-    // memory that can reach it (a few more are scored, none is missed).
-    const atLeast = threshold - 1e-9;
-    const visit = (label: number): boolean => {
-      const score = scorer.attributeScore(label, atLeast);
-      if (score >= atLeast && !except.has(label)) {
-        if (count === labels.length) {
-          labels = grow(labels, count * 2);
-          scores = grow(scores, count * 2);
-        }
-        labels[count] = label;
-        scores[count++] = score;
-      }
-      return count <= stopAbove;
-    };
-    this.attributes.forEachMatch(filter, visit);
-    for (const label of extra) {
-      if (count > stopAbove) break;
-      if (!this.attributes.matches(label, filter)) visit(label);
-    }
-    if (count <= max) return { total: count, labels: labels.slice(0, count) };
-    const order = Uint32Array.from({ length: count }, (_, i) => i).sort(
-      (a, b) => (scores[b] ?? 0) - (scores[a] ?? 0) || (labels[a] ?? 0) - (labels[b] ?? 0),
-    );
-    return {
-      total: count,
-      labels: Uint32Array.from(order.subarray(0, max), (i) => labels[i] ?? 0),
-    };
   }
 
   /**
@@ -729,6 +566,21 @@ export class MemoryIndex {
    * An exact search: on this thread when it is small and the only search under way (the hand-off
    * to a worker thread and back, waking both, would cost more than the search), else off it.
    */
+  /** What ranked searches read of this index (rankedSearch.ts). */
+  private get rankingHost(): RankingHost {
+    const options = this.options;
+    return {
+      kind: this.schema.kind,
+      attributes: this.attributes,
+      labels: this.labels,
+      exactSearchMaxCandidates: options.exactSearchMaxCandidates,
+      rankingMaxHeadroom: options.rankingMaxHeadroom ?? DEFAULT_MAX,
+      neighbours: async (query) => (await this.neighboursOf([query]))[0],
+      exact: (query, candidates) => this.exact(query, candidates, true),
+      outcomesAsOf: (asOf, extremes) => this.outcomesAsOf(asOf, extremes),
+    };
+  }
+
   private async exact(
     query: SearchQuery,
     candidates: Uint32Array | null,
@@ -767,13 +619,6 @@ function widen(query: SearchQuery, headroom: number): SearchQuery {
 }
 
 /** Score descending, then distance ascending, then id ascending. */
-function byScore(a: IndexHit, b: IndexHit): number {
-  return (
-    (b.score ?? 0) - (a.score ?? 0) ||
-    a.distance - b.distance ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
-}
 
 const EMPTY_RESULT: KnnResult = {
   labels: new Uint32Array(0),
