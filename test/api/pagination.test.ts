@@ -4,10 +4,9 @@ import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
 import type { RecentOrder } from '../../src/generated/mnemo/v1/RecentOrder.js';
-import { agentClients, type AgentClients } from '../support/agentServer.js';
-import { rejection } from '../support/promiseClient.js';
-import { statusDetails } from '../support/statusDetails.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { agentClients, rejection, type AgentClients } from '../support/agentServer.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 /** Every page of a paged call, following next_page_token until it is empty. */
 async function allPages<T>(
@@ -27,15 +26,15 @@ async function allPages<T>(
 describe('One pagination rule: page_size, page_token, next_page_token', () => {
   let redis: RedisProcess;
   let app: App;
-  let memory: ReturnType<typeof memoryClient>;
+  let memory: MnemoClient;
   let agents: AgentClients;
 
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis);
-    memory = memoryClient(app.port);
+    memory = testClient(app.port);
     agents = agentClients(app.port);
-    await memory.UpsertEpisodic({
+    await memory.memory.upsertEpisodic({
       memories: Array.from({ length: 23 }, (_, i) => ({
         id: `m-${String(i).padStart(2, '0')}`,
         agent_id: i % 2 === 0 ? 'even' : 'odd',
@@ -66,10 +65,10 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
   describe('RecentEpisodic', () => {
     it('pages to the end with any page sizes, as one page would answer', async () => {
       const query = recent({ agent_ids: ['even'] });
-      const whole = await memory.RecentEpisodic({ ...query, page_size: 100 });
+      const whole = await memory.memory.recentEpisodic({ ...query, page_size: 100 });
       const sizes = [5, 2, 7, 1, 100];
       const pages = await allPages(async (token, i) => {
-        const page = await memory.RecentEpisodic({
+        const page = await memory.memory.recentEpisodic({
           ...query,
           page_size: sizes[i] ?? 3,
           page_token: token,
@@ -83,7 +82,7 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
     });
 
     it('refuses a token with another filter or order, naming page_token', async () => {
-      const first = await memory.RecentEpisodic({
+      const first = await memory.memory.recentEpisodic({
         ...recent({ agent_ids: ['even'] }),
         page_size: 2,
       });
@@ -92,17 +91,24 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
         recent({ agent_ids: ['even'] }, 'RECENT_ORDER_TIMESTAMP_DESC'),
         recent({ agent_ids: ['even'], reward: { min: 1 } }),
       ]) {
-        const error = await rejection(
-          memory.RecentEpisodic({ ...other, page_size: 2, page_token: first.next_page_token }),
+        const error = await failure(
+          memory.memory.recentEpisodic({
+            ...other,
+            page_size: 2,
+            page_token: first.next_page_token,
+          }),
         );
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details).toMatch(/^page_token: was issued for another query/);
-        expect(statusDetails(error)?.badRequest?.field_violations[0]?.field).toBe('page_token');
+        expect(error.message).toMatch(/^page_token: was issued for another query/);
+        expect(error.field).toBe('page_token');
       }
     });
 
     it('still reads the deprecated limit', async () => {
-      const page = await memory.RecentEpisodic({ ...recent({ agent_ids: ['odd'] }), limit: 4 });
+      const page = await memory.memory.recentEpisodic({
+        ...recent({ agent_ids: ['odd'] }),
+        limit: 4,
+      });
       expect(page.memories).toHaveLength(4);
     });
   });

@@ -1,11 +1,12 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { agentClients, type AgentClients } from './agentServer.js';
 import { healthClient, reflectedServices, type HealthClient } from './ops.js';
-import { memoryClient } from './testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient } from './testApp.js';
 
 /** Clients of every mnemo service on one server. */
 export interface TrafficClients {
-  memory: ReturnType<typeof memoryClient>;
+  mnemo: MnemoClient;
   agents: AgentClients;
   health: HealthClient;
   port: number;
@@ -13,16 +14,16 @@ export interface TrafficClients {
 }
 
 export function trafficClients(port: number): TrafficClients {
-  const memory = memoryClient(port);
+  const mnemo = testClient(port);
   const agents = agentClients(port);
   const health = healthClient(port);
   return {
-    memory,
+    mnemo,
     agents,
     health,
     port,
     close() {
-      memory.close();
+      mnemo.close();
       agents.close();
       health.close();
     },
@@ -54,7 +55,7 @@ export async function trafficRound(
   clients: TrafficClients,
   options: { dim: number; unique: string; maxK: number },
 ): Promise<void> {
-  const { memory, agents, health } = clients;
+  const { mnemo, agents, health } = clients;
   const { dim, unique } = options;
   const agent = `agent-${unique}`;
   const episodes = Array.from({ length: 6 }, (_, i) => ({
@@ -75,27 +76,27 @@ export async function trafficRound(
     win_rate: 0.5,
   }));
   await Promise.all([
-    memory.UpsertEpisodic({ memories: episodes }),
-    memory.UpsertSemantic({ memories: concepts }),
+    mnemo.memory.upsertEpisodic({ memories: episodes }),
+    mnemo.memory.upsertSemantic({ memories: concepts }),
   ]);
   const query = { values: vector(dim, 1) };
   const [got, gotSemantic, hits, semanticHits, batch, recent] = await Promise.all([
-    memory.GetEpisodic({ ids: episodes.map((e) => e.id) }),
-    memory.GetSemantic({ ids: concepts.map((c) => c.id) }),
-    memory.SearchEpisodic({ vector: query, k: 3, filter: { agent_ids: [`${agent}-0`] } }),
-    memory.SearchSemantic({ vector: { values: vector(dim, 100) }, k: 2, touch: true }),
-    memory.BatchSearchEpisodic({
+    mnemo.memory.getEpisodic({ ids: episodes.map((e) => e.id) }),
+    mnemo.memory.getSemantic({ ids: concepts.map((c) => c.id) }),
+    mnemo.memory.searchEpisodic({ vector: query, k: 3, filter: { agent_ids: [`${agent}-0`] } }),
+    mnemo.memory.searchSemantic({ vector: { values: vector(dim, 100) }, k: 2, touch: true }),
+    mnemo.memory.batchSearchEpisodic({
       searches: [
         { vector: query, k: 2 },
         { vector: { values: vector(dim, 2) }, k: 2, exact: true },
       ],
     }),
-    memory.RecentEpisodic({
+    mnemo.memory.recentEpisodic({
       filter: { agent_ids: [`${agent}-1`] },
       order: 'RECENT_ORDER_TIMESTAMP_DESC',
       limit: 2,
     }),
-    memory.GetInfo({}),
+    mnemo.memory.getInfo({}),
   ]);
   if (got.memories.length !== episodes.length || gotSemantic.memories.length !== 3) {
     throw new Error('Get did not find the memories just written');
@@ -109,13 +110,13 @@ export async function trafficRound(
     throw new Error('a search answered short');
   }
   await failsWith(
-    memory.SearchEpisodic({ vector: query, k: options.maxK + 1 }),
+    mnemo.memory.searchEpisodic({ vector: query, k: options.maxK + 1 }),
     status.INVALID_ARGUMENT,
   );
   const [deleted, deletedSemantic, deletedByFilter] = await Promise.all([
-    memory.DeleteEpisodic({ ids: [episodes[0]?.id ?? ''] }),
-    memory.DeleteSemantic({ ids: concepts.map((c) => c.id) }),
-    memory.DeleteEpisodicByFilter({ filter: { agent_ids: [`${agent}-1`] } }),
+    mnemo.memory.deleteEpisodic({ ids: [episodes[0]?.id ?? ''] }),
+    mnemo.memory.deleteSemantic({ ids: concepts.map((c) => c.id) }),
+    mnemo.memory.deleteEpisodicByFilter({ filter: { agent_ids: [`${agent}-1`] } }),
   ]);
   if (deleted.deleted !== 1 || deletedSemantic.deleted !== 3 || deletedByFilter.deleted !== 3) {
     throw new Error('a delete missed');
