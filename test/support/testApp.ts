@@ -109,3 +109,19 @@ export async function failure(promise: Promise<unknown>): Promise<MnemoError> {
   if (!(error instanceof MnemoError)) throw error;
   return error;
 }
+
+/**
+ * Reads a server stream of MnemoClient to its end: null when it ended without an error (OK, or
+ * cancelled by the test: the client's streams end quietly then), else the MnemoError it failed
+ * with.
+ */
+export async function ending(stream: AsyncIterable<unknown>): Promise<MnemoError | null> {
+  const messages: unknown[] = [];
+  try {
+    for await (const message of stream) messages.push(message);
+  } catch (error) {
+    if (error instanceof MnemoError) return error;
+    throw error;
+  }
+  return null;
+}
