@@ -1,13 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { agentClients, rejection, type AgentClients } from '../support/agentServer.js';
 import { RawClient, servedMethods } from '../support/rawWire.js';
 import type { MnemoClient } from '../../src/client/index.js';
 import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
@@ -48,8 +47,8 @@ describe('key injection', () => {
   let raw: Redis;
   let m1: MnemoClient;
   let m2: MnemoClient;
-  let a1: AgentClients;
-  let a2: AgentClients;
+  let a1: MnemoClient;
+  let a2: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -59,7 +58,7 @@ describe('key injection', () => {
     ]);
     raw = new Redis(redis.url);
     [m1, m2] = [testClient(app1.port), testClient(app2.port)];
-    [a1, a2] = [agentClients(app1.port), agentClients(app2.port)];
+    [a1, a2] = [testClient(app1.port), testClient(app2.port)];
   });
 
   afterAll(async () => {
@@ -182,44 +181,44 @@ describe('key injection', () => {
 
   it('stores cache keys literally: a Delete of k* leaves k1', async () => {
     const keys = [...HOSTILE, 'k*', 'k1', long(1024)];
-    for (const key of keys) await a1.cache.Set({ key, value: Buffer.from(`v:${key}`) });
+    for (const key of keys) await a1.cache.set({ key, value: Buffer.from(`v:${key}`) });
     for (const key of keys) {
-      expect((await a1.cache.Get({ key })).value.toString()).toBe(`v:${key}`);
+      expect((await a1.cache.get({ key })).value.toString()).toBe(`v:${key}`);
     }
-    expect(await a1.cache.Delete({ keys: ['k*', '*', '[ab]'] })).toEqual({ deleted: 3 });
-    expect((await a1.cache.Get({ key: 'k1' })).found).toBe(true);
-    expect((await a1.cache.Get({ key: 'ab' })).found).toBe(true);
+    expect(await a1.cache.delete({ keys: ['k*', '*', '[ab]'] })).toEqual({ deleted: 3 });
+    expect((await a1.cache.get({ key: 'k1' })).found).toBe(true);
+    expect((await a1.cache.get({ key: 'ab' })).found).toBe(true);
     const left = keys.filter((k) => !['k*', '*', '[ab]'].includes(k));
     expect(await keysOf(P1, 'cache:')).toEqual(sorted(left.map((k) => `${P1}cache:${k}`)));
-    const tooLong = await rejection(a1.cache.Get({ key: long(1025) }));
-    expect(tooLong.details).toBe('key: is 1025 bytes, at most 1024 are allowed');
+    const tooLong = await failure(a1.cache.get({ key: long(1025) }));
+    expect(tooLong.message).toBe('key: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('stores hash field names literally, __proto__ included', async () => {
     const names = [...HOSTILE, 'f*', 'f1', long(1024)];
     const fields = Object.fromEntries(names.map((name) => [name, `v:${name}`]));
-    await a1.cache.SetHash({ key: 'h*', fields });
-    const all = await a1.cache.GetHash({ key: 'h*' });
+    await a1.cache.setHash({ key: 'h*', fields });
+    const all = await a1.cache.getHash({ key: 'h*' });
     expect(sorted(Object.keys(all.fields))).toEqual(sorted(names));
     for (const name of names)
       expect(Object.getOwnPropertyDescriptor(all.fields, name)?.value).toBe(`v:${name}`);
-    const some = await a1.cache.GetHash({ key: 'h*', fields: ['f*', '__proto__', 'nope*'] });
+    const some = await a1.cache.getHash({ key: 'h*', fields: ['f*', '__proto__', 'nope*'] });
     expect(Object.entries(some.fields)).toEqual([
       ['f*', 'v:f*'],
       ['__proto__', 'v:__proto__'],
     ]);
-    await a1.cache.SetHash({ key: 'n', fields: { n1: '1' } });
-    expect(await a1.cache.IncrementBy({ key: 'n', field: 'n*', delta: 5 })).toEqual({ value: 5 });
+    await a1.cache.setHash({ key: 'n', fields: { n1: '1' } });
+    expect(await a1.cache.incrementBy({ key: 'n', field: 'n*', delta: 5 })).toEqual({ value: 5 });
     expect(await raw.hgetall(`${P1}cache:n`)).toEqual({ n1: '1', 'n*': '5' });
     expect(await raw.exists(`${P1}cache:h`)).toBe(0);
-    const over = await rejection(a1.cache.IncrementBy({ key: 'n', field: long(1025), delta: 1 }));
-    expect(over.details).toBe('field: is 1025 bytes, at most 1024 are allowed');
+    const over = await failure(a1.cache.incrementBy({ key: 'n', field: long(1025), delta: 1 }));
+    expect(over.message).toBe('field: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('keeps each rate-limit bucket name literal: b* does not drain b1', async () => {
     const buckets = [...HOSTILE, 'b*', 'b1', long(1024)];
     const acquire = (bucket: string, client = a1) =>
-      client.rateLimit.Acquire({ bucket, capacity: 1, refill_per_second: 0 });
+      client.rateLimit.acquire({ bucket, capacity: 1, refill_per_second: 0 });
     for (const bucket of buckets) expect((await acquire(bucket)).allowed, bucket).toBe(true);
     for (const bucket of buckets) expect((await acquire(bucket)).allowed, bucket).toBe(false);
     expect(await keysOf(P1, 'ratelimit:')).toEqual(
@@ -229,8 +228,8 @@ describe('key injection', () => {
     for (const bucket of [...buckets, `../${P1}ratelimit:b1`]) {
       expect((await acquire(bucket, a2)).allowed, bucket).toBe(true);
     }
-    const over = await rejection(acquire(long(1025)));
-    expect(over.details).toBe('bucket: is 1025 bytes, at most 1024 are allowed');
+    const over = await failure(acquire(long(1025)));
+    expect(over.message).toBe('bucket: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('keeps audit agent ids and tx ids literal in sums, filters and deduplication', async () => {
@@ -243,15 +242,15 @@ describe('key injection', () => {
         pnl: i + 1,
         wall_time: 1000 + i,
       };
-      expect((await a1.audit.Append({ entry })).duplicate).toBe(false);
-      expect((await a1.audit.Append({ entry })).duplicate, agent).toBe(true);
+      expect((await a1.audit.append({ entry })).duplicate).toBe(false);
+      expect((await a1.audit.append({ entry })).duplicate, agent).toBe(true);
     }
     for (const [i, agent] of agents.entries()) {
-      expect(await a1.audit.AgentPnl({ agent_id: agent })).toEqual({
+      expect(await a1.audit.agentPnl({ agent_id: agent })).toEqual({
         total_pnl: i + 1,
         entries: 1,
       });
-      const range = await a1.audit.Range({ agent_id: agent });
+      const range = await a1.audit.range({ agent_id: agent });
       expect(range.records.map((r) => r.entry?.tx_id)).toEqual([agent]);
     }
     const widths = [86400, 3600, 60, 1];
@@ -266,19 +265,14 @@ describe('key injection', () => {
     expect(sorted(await raw.hkeys(`${P1}audit:txa`))).toEqual(
       sorted(agents.map((agent) => JSON.stringify([agent, agent]))),
     );
-    const over = await rejection(a1.audit.AgentPnl({ agent_id: long(257) }));
-    expect(over.details).toBe('agent_id: is 257 bytes, at most 256 are allowed');
+    const over = await failure(a1.audit.agentPnl({ agent_id: long(257) }));
+    expect(over.message).toBe('agent_id: is 257 bytes, at most 256 are allowed');
     // Tail of agent `*` from the start of the log: its own entry first, no other agent's.
-    const first = await new Promise<unknown>((resolve, reject) => {
-      const stream = a1.tail({ after_id: '0', agent_id: '*' });
-      stream.on('data', (message: { record: { entry: { agent_id: string } } }) => {
-        resolve(message.record.entry.agent_id);
-        stream.cancel();
-      });
-      stream.on('error', (error: ServiceError) => {
-        if (error.code !== status.CANCELLED) reject(error);
-      });
-    });
+    let first: string | undefined;
+    for await (const message of a1.audit.tail({ after_id: '0', agent_id: '*' })) {
+      first = message.record?.entry?.agent_id;
+      break; // which cancels the tail
+    }
     expect(first).toBe('*');
   });
 
@@ -315,17 +309,17 @@ describe('key injection', () => {
     expect((await m2.memory.searchEpisodic({ vector: vector(1), k: 100 })).hits).toEqual([]);
     expect((await m2.memory.recentEpisodic({ limit: 100 })).memories).toEqual([]);
     for (const key of [...others, `../${P1}cache:k1`, `${P1}cache:k1`]) {
-      expect((await a2.cache.Get({ key })).found, key).toBe(false);
+      expect((await a2.cache.get({ key })).found, key).toBe(false);
     }
-    expect((await a2.cache.Delete({ keys: ['k1', '*', `../${P1}cache:k1`] })).deleted).toBe(0);
-    expect((await a2.audit.Range({})).records).toEqual([]);
-    expect(await a2.audit.AgentPnl({ agent_id: 'ag*' })).toEqual({ total_pnl: 0, entries: 0 });
+    expect((await a2.cache.delete({ keys: ['k1', '*', `../${P1}cache:k1`] })).deleted).toBe(0);
+    expect((await a2.audit.range({})).records).toEqual([]);
+    expect(await a2.audit.agentPnl({ agent_id: 'ag*' })).toEqual({ total_pnl: 0, entries: 0 });
     // app2 writes under its own prefix only, whatever its ids name.
     await m2.memory.upsertEpisodic({
       memories: [episode(`../${P1}episodic:ab`, 1), episode(P1, 2)],
     });
-    await a2.cache.Set({ key: `../${P1}cache:k1`, value: Buffer.from('2') });
-    expect((await a1.cache.Get({ key: 'k1' })).value.toString()).toBe('v:k1');
+    await a2.cache.set({ key: `../${P1}cache:k1`, value: Buffer.from('2') });
+    expect((await a1.cache.get({ key: 'k1' })).value.toString()).toBe('v:k1');
     expect(
       (await m1.memory.searchEpisodic({ vector: vector(1), k: 100 })).hits.map((h) => h.memory?.id),
     ).not.toContain(`../${P1}episodic:ab`);

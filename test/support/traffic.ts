@@ -1,5 +1,4 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { agentClients, type AgentClients } from './agentServer.js';
 import { healthClient, reflectedServices, type HealthClient } from './ops.js';
 import type { MnemoClient } from '../../src/client/index.js';
 import { testClient } from './testApp.js';
@@ -7,7 +6,6 @@ import { testClient } from './testApp.js';
 /** Clients of every mnemo service on one server. */
 export interface TrafficClients {
   mnemo: MnemoClient;
-  agents: AgentClients;
   health: HealthClient;
   port: number;
   close(): void;
@@ -15,19 +13,22 @@ export interface TrafficClients {
 
 export function trafficClients(port: number): TrafficClients {
   const mnemo = testClient(port);
-  const agents = agentClients(port);
   const health = healthClient(port);
   return {
     mnemo,
-    agents,
     health,
     port,
     close() {
       mnemo.close();
-      agents.close();
       health.close();
     },
   };
+}
+
+/** Waits for a server stream's first message, then stops reading it (which cancels it). */
+async function firstMessage(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const message of stream) if (message !== undefined) return;
+  throw new Error('the stream ended before its first message');
 }
 
 async function failsWith(promise: Promise<unknown>, code: status): Promise<void> {
@@ -55,7 +56,7 @@ export async function trafficRound(
   clients: TrafficClients,
   options: { dim: number; unique: string; maxK: number },
 ): Promise<void> {
-  const { mnemo, agents, health } = clients;
+  const { mnemo, health } = clients;
   const { dim, unique } = options;
   const agent = `agent-${unique}`;
   const episodes = Array.from({ length: 6 }, (_, i) => ({
@@ -123,22 +124,22 @@ export async function trafficRound(
   }
 
   const key = `key-${unique}`;
-  await agents.cache.Set({ key, value: Buffer.from('v'), ttl_ms: 60_000 });
+  await mnemo.cache.set({ key, value: Buffer.from('v'), ttl_ms: 60_000 });
   const [hit, miss] = await Promise.all([
-    agents.cache.Get({ key }),
-    agents.cache.Get({ key: `missing-${unique}` }),
+    mnemo.cache.get({ key }),
+    mnemo.cache.get({ key: `missing-${unique}` }),
   ]);
   if (!hit.found || miss.found) throw new Error('cache Get answered wrong');
-  await agents.cache.SetHash({ key: `hash-${unique}`, fields: { qty: '1' }, ttl_ms: 60_000 });
-  await agents.cache.IncrementBy({ key: `hash-${unique}`, field: 'qty', delta: 2 });
-  const hash = await agents.cache.GetHash({ key: `hash-${unique}`, fields: ['qty'] });
+  await mnemo.cache.setHash({ key: `hash-${unique}`, fields: { qty: '1' }, ttl_ms: 60_000 });
+  await mnemo.cache.incrementBy({ key: `hash-${unique}`, field: 'qty', delta: 2 });
+  const hash = await mnemo.cache.getHash({ key: `hash-${unique}`, fields: ['qty'] });
   if (hash.fields.qty !== '3') throw new Error('cache hash answered wrong');
-  await agents.cache.Delete({ keys: [key, `hash-${unique}`] });
-  await failsWith(agents.cache.Get({ key: '' }), status.INVALID_ARGUMENT);
+  await mnemo.cache.delete({ keys: [key, `hash-${unique}`] });
+  await failsWith(mnemo.cache.get({ key: '' }), status.INVALID_ARGUMENT);
 
   const bucket = { bucket: `bucket-${unique}`, capacity: 1, refill_per_second: 0, tokens: 1 };
-  const admitted = await agents.rateLimit.Acquire(bucket);
-  const denied = await agents.rateLimit.Acquire(bucket);
+  const admitted = await mnemo.rateLimit.acquire(bucket);
+  const denied = await mnemo.rateLimit.acquire(bucket);
   if (!admitted.allowed || denied.allowed) throw new Error('rate limiter answered wrong');
 
   const entry = {
@@ -149,71 +150,55 @@ export async function trafficRound(
     tx_id: `tx-${unique}`,
     pnl: 1.5,
   };
-  const appended = await agents.audit.Append({ entry });
-  const duplicate = await agents.audit.Append({ entry });
+  const appended = await mnemo.audit.append({ entry });
+  const duplicate = await mnemo.audit.append({ entry });
   if (appended.duplicate || !duplicate.duplicate) throw new Error('audit dedup answered wrong');
   const [range, pnl] = await Promise.all([
-    agents.audit.Range({ agent_id: agent, count: 10 }),
-    agents.audit.AgentPnl({ agent_id: agent }),
+    mnemo.audit.range({ agent_id: agent, count: 10 }),
+    mnemo.audit.agentPnl({ agent_id: agent }),
   ]);
   if (range.records.length !== 1 || pnl.total_pnl !== 1.5) throw new Error('audit read wrong');
-  await new Promise<void>((resolve, reject) => {
-    const tail = agents.tail({ after_id: '0', agent_id: agent });
-    tail.once('data', () => {
-      tail.cancel();
-    });
-    tail.on('error', (error: ServiceError) => {
-      if (error.code === status.CANCELLED) resolve();
-      else reject(error);
-    });
-  });
+  // A tail heard, then cancelled.
+  await firstMessage(mnemo.audit.tail({ after_id: '0', agent_id: agent }));
 
   const session = { agent_id: agent };
-  await agents.session.StartSession({ ...session, start_capital: 100, max_drawdown: 0.5 });
-  await agents.session.Heartbeat(session);
+  await mnemo.sessions.startSession({ ...session, start_capital: 100, max_drawdown: 0.5 });
+  await mnemo.sessions.heartbeat(session);
   const trade = { ...session, pnl: -1, tx_id: `tx-${unique}` };
-  const recorded = await agents.session.RecordTrade(trade);
-  const again = await agents.session.RecordTrade(trade);
+  const recorded = await mnemo.sessions.recordTrade(trade);
+  const again = await mnemo.sessions.recordTrade(trade);
   if (recorded.duplicate || !again.duplicate) throw new Error('session dedup answered wrong');
   const [current] = await Promise.all([
-    agents.session.GetSession(session),
-    agents.session.ListSessions({ page_size: 10 }),
+    mnemo.sessions.getSession(session),
+    mnemo.sessions.listSessions({ page_size: 10 }),
   ]);
   if (current.session?.total_pnl !== -1) throw new Error('session read wrong');
-  await agents.session.EndSession(session);
-  await failsWith(agents.session.GetSession({ agent_id: '' }), status.INVALID_ARGUMENT);
+  await mnemo.sessions.endSession(session);
+  await failsWith(mnemo.sessions.getSession({ agent_id: '' }), status.INVALID_ARGUMENT);
 
   // A durable signal heard by a subscriber: published, delivered, its latency, a subscriber.
-  await new Promise<void>((resolve, reject) => {
-    const channel = `signals:traffic-${unique}`;
-    const subscription = agents.subscribe({ channels: [channel], resume_from: '0' });
-    subscription.once('data', () => {
-      subscription.cancel();
-    });
-    subscription.on('error', (error: ServiceError) => {
-      if (error.code === status.CANCELLED) resolve();
-      else reject(error);
-    });
-    agents.signal.Publish({ channel, payload: Buffer.from('tick'), durable: true }).catch(reject);
-  });
+  const channel = `signals:traffic-${unique}`;
+  const durable = firstMessage(mnemo.signals.subscribe({ channels: [channel], resume_from: '0' }));
+  await mnemo.signals.publish({ channel, payload: Buffer.from('tick'), durable: true });
+  await durable;
+  // A live signal: published until the subscriber (subscribed by then) hears one.
   const live = `signals:live-${unique}`;
-  await new Promise<void>((resolve, reject) => {
-    const subscription = agents.subscribe({ channels: [live] });
-    let sent = false;
-    const timer = setInterval(() => {
-      sent = true;
-      agents.signal.Publish({ channel: live, payload: Buffer.from('live') }).catch(reject);
-    }, 20);
-    subscription.once('data', () => {
-      clearInterval(timer);
-      subscription.cancel();
-    });
-    subscription.on('error', (error: ServiceError) => {
-      clearInterval(timer);
-      if (error.code === status.CANCELLED && sent) resolve();
-      else reject(error);
-    });
-  });
+  const heard = firstMessage(mnemo.signals.subscribe({ channels: [live] }));
+  const failures: Error[] = [];
+  const timer = setInterval(() => {
+    mnemo.signals
+      .publish({ channel: live, payload: Buffer.from('live') })
+      .catch((error: unknown) => {
+        failures.push(error instanceof Error ? error : new Error(String(error)));
+      });
+  }, 20);
+  try {
+    await heard;
+  } finally {
+    clearInterval(timer);
+  }
+  const [failed] = failures;
+  if (failed !== undefined) throw failed;
 
   if ((await health.check('')) !== 'SERVING') throw new Error('health is not SERVING');
   await failsWith(health.check(`unknown-${unique}`), status.NOT_FOUND);
