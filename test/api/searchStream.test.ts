@@ -1,3 +1,7 @@
+// Raw grpc-js streams on purpose: this checks the stream's wire protocol, message by message
+// (request_id tags as sent, each answer's own google.rpc.Status, a message that does not
+// decode, flow control of a client that does not read); MnemoClient's request stream over it is
+// tested in test/clients/typescript.test.ts.
 import { credentials, loadPackageDefinition, status, type ClientDuplexStream } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

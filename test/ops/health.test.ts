@@ -1,3 +1,5 @@
+// grpc.health.v1 is checked with its own client (ops.ts healthClient): List and Watch, and
+// Check's raw status, are the protocol under test; the searches go through MnemoClient.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -38,7 +38,11 @@ export interface TokenClientOptions {
   channelOptions?: ChannelOptions;
 }
 
-/** Clients sending `Bearer <token>` (or the raw `authorization` value, or none when null). */
+/**
+ * Bare grpc-js clients sending `Bearer <token>` (or the raw `authorization` value, or none when
+ * null), for the tests of the wire (auth's matrix, the search stream's protocol, the limits);
+ * tests of behaviour acting as a token use `testClient(port, { token })`.
+ */
 export function tokenClients(
   port: number,
   token: string | null,
