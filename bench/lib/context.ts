@@ -12,7 +12,8 @@ import { MnemoChild } from './mnemoChild.js';
 import type { StartTiming } from './readiness.js';
 import { startRedis, type RedisHandle } from './redisServer.js';
 import { status } from './progress.js';
-import { Channels, RAW_SEARCH, RPC, type ClientSecurity } from './rpc.js';
+import { Channels, RAW_SEARCH, type ClientSecurity } from './rpc.js';
+import { RawChannel } from './rawChannel.js';
 import { secureSetup } from './secure.js';
 import { processCpuSeconds } from './procCpu.js';
 import { f32le } from './syntheticData.js';
@@ -248,7 +249,8 @@ export class BenchContext {
     if (this.options.noLoad || this.dataset.size === 0) return null;
     const result = await loadDataset(
       this.dataset,
-      (memories) => mnemo.channels.call(RPC.upsert, { memories }, 0, 300_000),
+      (memories) =>
+        mnemo.channels.client(0).memory.upsertEpisodic({ memories }, { timeoutMs: 300_000 }),
       {
         batch: this.options.loadBatch,
         inflight: this.options.loadInflight,
@@ -265,9 +267,17 @@ export class BenchContext {
     return this.mnemo;
   }
 
-  /** The SearchEpisodic response bytes of mnemo for one request (sizes the echo's answer). */
+  /**
+   * The SearchEpisodic response bytes of mnemo for one request (sizes the echo's answer), as they
+   * came off the wire: over a bare HTTP/2 connection (mnemo's own server is plaintext).
+   */
   async captureResponse(request: SearchEpisodicRequest): Promise<Buffer> {
-    return this.requireMnemo().channels.call(RAW_SEARCH, request, 0);
+    const raw = new RawChannel(this.requireMnemo().address);
+    try {
+      return await raw.call(RAW_SEARCH, request, 60_000);
+    } finally {
+      raw.close();
+    }
   }
 
   private addServer(
@@ -338,8 +348,8 @@ export function searchTarget(
   const answers: Answers = { answers: 0, hits: 0, empty: 0 };
   const send = (message: SearchEpisodicRequest, worker: number) =>
     stream
-      ? server.channels.streamCall(message, worker)
-      : server.channels.call(RPC.search, message, worker);
+      ? server.channels.streamSearch(message, worker)
+      : server.channels.search(message, worker);
   return {
     name: stream ? `${server.name} stream` : server.name,
     answers,

@@ -20,7 +20,7 @@ import type {
   SearchEpisodicRequest__Output,
 } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
-import { RPC } from './rpc.js';
+import { SEARCH, SEARCH_STREAM } from './rpc.js';
 
 /**
  * The options mnemo's gRPC server is created with (its SERVER_OPTIONS), copied: the floor must
@@ -36,10 +36,10 @@ const SERVER_OPTIONS: ChannelOptions = {
 };
 
 function serve(responseBytes: Buffer): void {
-  const response = RPC.search.responseDeserialize(responseBytes);
+  const response = SEARCH.responseDeserialize(responseBytes);
   const definition: ServiceDefinition = {
-    SearchEpisodic: RPC.search,
-    SearchEpisodicStream: RPC.searchStream,
+    SearchEpisodic: SEARCH,
+    SearchEpisodicStream: SEARCH_STREAM,
   };
   const server = new Server(SERVER_OPTIONS);
   server.addService(definition, {

@@ -4,12 +4,9 @@ import {
   type MethodDefinition,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { mnemoPackageDefinition, PROTO_OPTIONS } from '../../src/proto/packageDefinition.js';
+import { mnemoPackageDefinition } from '../../src/proto/packageDefinition.js';
 
 let mnemo: GrpcObject | undefined;
-let health: GrpcObject | undefined;
 
 function serviceOf(pkg: GrpcObject, name: string, label: string): ServiceDefinition {
   const service = pkg[name] as { service?: ServiceDefinition } | undefined;
@@ -32,11 +29,4 @@ export function mnemoMethod<Req, Res>(service: string, name: string): MethodDefi
   mnemo ??= loadPackageDefinition(mnemoPackageDefinition());
   const v1 = (mnemo.mnemo as GrpcObject).v1 as GrpcObject;
   return methodOf(serviceOf(v1, service, `mnemo.v1.${service}`), name, `mnemo.v1.${service}`);
-}
-
-/** Method `name` of `grpc.health.v1.Health`, from the health.proto grpc-health-check ships. */
-export function healthMethod<Req, Res>(name: string): MethodDefinition<Req, Res> {
-  health ??= loadPackageDefinition(loadSync(healthProtoPath, PROTO_OPTIONS));
-  const v1 = ((health.grpc as GrpcObject).health as GrpcObject).v1 as GrpcObject;
-  return methodOf(serviceOf(v1, 'Health', 'grpc.health.v1.Health'), name, 'grpc.health.v1.Health');
 }

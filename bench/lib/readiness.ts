@@ -5,7 +5,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { exited } from './children.js';
-import { Channels, RPC, type ClientSecurity } from './rpc.js';
+import { MnemoClient } from '../../src/client/index.js';
+import { clientOptions, type ClientSecurity } from './rpc.js';
 import { episodic, scrapeMetrics } from './serverMetrics.js';
 
 /** The grpc.health.v1 service whose SERVING means searches are answered from the index. */
@@ -70,7 +71,7 @@ export async function waitReady(
   minMemories: number,
 ): Promise<StartTiming> {
   const deadline = Date.now() + timeoutMs;
-  const health = new Channels(s.address, 1, 5000, PROBE_CHANNEL, s.security);
+  const health = new MnemoClient(s.address, clientOptions(2000, PROBE_CHANNEL, s.security));
   let metricsUpMs: number | null = null;
   let last: string;
   try {
@@ -83,7 +84,7 @@ export async function waitReady(
         metricsUpMs = performance.now() - s.started;
       }
       try {
-        const { status } = await health.call(RPC.health, { service: MEMORY_SERVICE }, 0, 2000);
+        const status = await health.health(MEMORY_SERVICE);
         last = `${MEMORY_SERVICE} ${status}`;
         if (status === 'SERVING') {
           const readyMs = performance.now() - s.started;

@@ -8,7 +8,6 @@ import { createHash, KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, Metadata } from '@grpc/grpc-js';
 import * as x509 from '@peculiar/x509';
 import type { ClientSecurity } from './rpc.js';
 
@@ -22,8 +21,8 @@ export interface SecureSetup {
   /** MNEMO_TLS_CERT, MNEMO_TLS_KEY and MNEMO_AUTH_TOKENS_FILE of the server. */
   env: Record<string, string>;
   /**
-   * TLS trusting only the generated CA, combined with call credentials adding
-   * `authorization: Bearer <token>` to every call (what a real client of the server uses), the
+   * TLS trusting only the generated CA and the token, which MnemoClient sends as
+   * `authorization: Bearer <token>` on every call (what a real client of the server does), the
    * server's name checked as `localhost` (SNI takes no IP address).
    */
   client: ClientSecurity;
@@ -107,20 +106,9 @@ export async function secureSetup(agentIds: readonly string[]): Promise<SecureSe
   writeFileSync(env.MNEMO_TLS_CERT, certPem);
   writeFileSync(env.MNEMO_TLS_KEY, keyPem, { mode: 0o600 });
   writeFileSync(env.MNEMO_AUTH_TOKENS_FILE, JSON.stringify(tokenFile));
-  const bearer = credentials.createFromMetadataGenerator((_params, callback) => {
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${token}`);
-    callback(null, metadata);
-  });
   return {
     env,
-    client: {
-      credentials: credentials.combineChannelCredentials(
-        credentials.createSsl(Buffer.from(caPem)),
-        bearer,
-      ),
-      options: { 'grpc.ssl_target_name_override': 'localhost' },
-    },
+    client: { tls: { rootCerts: caPem, serverName: 'localhost' }, token },
     dispose: () => {
       rmSync(dir, { recursive: true, force: true });
     },

@@ -4,7 +4,6 @@ import { SELECTIVITY_FILTERS, selectivityFilter, type SelectivityFilter } from '
 import { mergeRuns, pooled, splitEvenly, throughput, type RunResult } from './driver.js';
 import { distancesPerSearch, metricsDelta } from './serverMetrics.js';
 import { status } from './progress.js';
-import { RPC } from './rpc.js';
 import { round, summarize, type LatencySummary } from './stats.js';
 
 /** One search system as the sweep sees it: ids of the k nearest within a filter. */
@@ -29,8 +28,7 @@ export function mnemoSearcher(server: Server): Searcher {
   return {
     name: server.name,
     async search(query, filter, k, ef, exact) {
-      const response = await server.channels.call(
-        RPC.search,
+      const response = await server.channels.search(
         { vector: { f32le: query }, k, filter, ef_runtime: ef, exact },
         calls++ % server.channels.size,
       );

@@ -7,7 +7,6 @@ import type { BenchContext } from '../lib/context.js';
 import { pooled } from '../lib/driver.js';
 import { errorNotes, figures, LATENCY_HEADERS, latencyCells } from '../lib/figures.js';
 import type { PhaseOutput } from '../lib/report.js';
-import { RPC } from '../lib/rpc.js';
 
 export async function agents(ctx: BenchContext): Promise<PhaseOutput> {
   const o = ctx.options;
@@ -16,31 +15,27 @@ export async function agents(ctx: BenchContext): Promise<PhaseOutput> {
   const run = `${process.pid}-${Date.now()}`;
   let admitted = 0;
   const acquire = async (i: number): Promise<void> => {
-    const response = await mnemo.channels.call(
-      RPC.acquire,
-      { bucket: `bench-venue-${i % 10}`, capacity: 100, refill_per_second: 200 },
-      i,
-    );
+    const response = await mnemo.channels.client(i).rateLimit.acquire({
+      bucket: `bench-venue-${i % 10}`,
+      capacity: 100,
+      refill_per_second: 200,
+    });
     if (response.allowed) admitted++;
   };
   const append = async (i: number): Promise<void> => {
-    await mnemo.channels.call(
-      RPC.append,
-      {
-        entry: {
-          agent_id: `agent-${i % 20}`,
-          action: i % 3 === 0 ? 'fill' : 'order',
-          market: 'BTC-USD',
-          amount: 0.01,
-          status: 'filled',
-          tx_id: `bench-${run}-${i}`,
-          pnl: ((i % 2001) - 1000) / 100,
-          wall_time: 0,
-          meta: '{"venue":"bench"}',
-        },
+    await mnemo.channels.client(i).audit.append({
+      entry: {
+        agent_id: `agent-${i % 20}`,
+        action: i % 3 === 0 ? 'fill' : 'order',
+        market: 'BTC-USD',
+        amount: 0.01,
+        status: 'filled',
+        tx_id: `bench-${run}-${i}`,
+        pnl: ((i % 2001) - 1000) / 100,
+        wall_time: 0,
+        meta: '{"venue":"bench"}',
       },
-      i,
-    );
+    });
   };
   const warmup = Math.max(o.warmup, clients);
   await pooled(warmup, clients, acquire);

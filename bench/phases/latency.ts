@@ -30,7 +30,7 @@ import {
 } from '../lib/figures.js';
 import type { LoadResult } from '../lib/loader.js';
 import type { PhaseOutput, Table } from '../lib/report.js';
-import { RPC } from '../lib/rpc.js';
+import { SEARCH } from '../lib/rpc.js';
 import { serverStats, snapshot, statsTable, type ServerStats } from '../lib/serverStats.js';
 import { lineChart, PALETTE, type Series } from '../lib/svg.js';
 
@@ -58,7 +58,7 @@ async function setUp(
   const queries = encodeQueries(ctx.dataset.queries(QUERY_POOL));
   const sample: SearchEpisodicRequest = { vector: { f32le: queries[0] }, ...request(0, 0) };
   const response = await ctx.captureResponse(sample);
-  const hits = RPC.search.responseDeserialize(response).hits.length;
+  const hits = SEARCH.responseDeserialize(response).hits.length;
   const servers = [mnemo, await ctx.startEcho(response, channels)];
   if (ctx.options.compare.has('naive')) servers.push(await ctx.startNaive(channels));
   if (ctx.options.compare.has('secure')) servers.push(await ctx.startSecure(channels));
@@ -73,7 +73,7 @@ async function setUp(
     queries,
     load,
     payload: {
-      requestBytes: RPC.search.requestSerialize(sample).length,
+      requestBytes: SEARCH.requestSerialize(sample).length,
       responseBytes: response.length,
       hitsPerResponse: hits,
     },

@@ -26,7 +26,6 @@ import {
 } from '../lib/figures.js';
 import { status } from '../lib/progress.js';
 import type { PhaseOutput, Table } from '../lib/report.js';
-import { RPC } from '../lib/rpc.js';
 import { round, summarize } from '../lib/stats.js';
 import { f32le, rng } from '../lib/syntheticData.js';
 
@@ -146,7 +145,7 @@ async function play(
         state_vector: { f32le: f32le(vectors()) },
         payload: payloadOf(n, a),
       };
-      call = server.channels.call(RPC.upsert, { memories: [memory] }, event.agent);
+      call = server.channels.client(event.agent).memory.upsertEpisodic({ memories: [memory] });
     }
     const done = call.then(
       () => {

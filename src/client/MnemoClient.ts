@@ -33,9 +33,18 @@ import {
   resolveOptions,
   type ClientOptions,
 } from './options.js';
-import { serviceApi, type CallContext, type Prepare, type ServiceApi } from './services.js';
+import {
+  serviceApi,
+  type CallContext,
+  type CallOptions,
+  type Prepare,
+  type ServiceApi,
+} from './services.js';
 
-/** Gives an upsert without a request_id a random one, so that a retry is applied once. */
+/**
+ * Gives an upsert without a request_id a random one, so that a retry is applied once (only a
+ * client that retries needs it: a random id serves no other call).
+ */
 const withRequestId: Prepare = (request) =>
   typeof request.request_id === 'string' && request.request_id !== ''
     ? request
@@ -53,7 +62,7 @@ function definitionOf(name: string): Methods {
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
 interface HealthApi {
-  check(request: { service: string }): Promise<{ status: ServingStatus }>;
+  check(request: { service: string }, options?: CallOptions): Promise<{ status: ServingStatus }>;
 }
 
 let health: Methods | undefined;
@@ -72,7 +81,8 @@ function healthDefinition(): Methods {
  *
  * Vectors go in as Float32Array, number[] or a Vector (sent as little-endian float32); failed
  * calls reject with MnemoError (status, message, field); idempotent calls refused UNAVAILABLE
- * are retried after the server's pushback; upserts get a request_id unless they carry one.
+ * are retried after the server's pushback; upserts get a request_id unless they carry one (or
+ * the client never retries: maxAttempts 1).
  */
 export class MnemoClient {
   readonly memory: ServiceApi<MemoryServiceDefinition, MemoryServiceClient>;
@@ -96,10 +106,12 @@ export class MnemoClient {
       timeoutMs: resolved.timeoutMs,
       metadata: resolved.token === undefined ? {} : { authorization: `Bearer ${resolved.token}` },
     });
-    this.memory = serviceApi(definitionOf('MemoryService'), context, {
-      UpsertEpisodic: withRequestId,
-      UpsertSemantic: withRequestId,
-    });
+    // With maxAttempts 1 nothing is ever sent twice: upserts go as given (no id to remember).
+    const upserts: Record<string, Prepare> =
+      resolved.maxAttempts > 1
+        ? { UpsertEpisodic: withRequestId, UpsertSemantic: withRequestId }
+        : {};
+    this.memory = serviceApi(definitionOf('MemoryService'), context, upserts);
     this.cache = serviceApi(definitionOf('CacheService'), context);
     this.rateLimit = serviceApi(definitionOf('RateLimitService'), context);
     this.audit = serviceApi(definitionOf('AuditService'), context);
@@ -108,9 +120,9 @@ export class MnemoClient {
   }
 
   /** grpc.health.v1 Check of `service` ('' = the server as a whole). */
-  async health(service = ''): Promise<ServingStatus> {
+  async health(service = '', options?: CallOptions): Promise<ServingStatus> {
     this.healthApi ??= serviceApi(healthDefinition(), this.context) as unknown as HealthApi;
-    return (await this.healthApi.check({ service })).status;
+    return (await this.healthApi.check({ service }, options)).status;
   }
 
   /** Resolves once the channel is connected; rejects after `timeoutMs`. */

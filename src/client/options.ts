@@ -19,7 +19,10 @@ export interface ClientOptions {
   tls?: boolean | TlsOptions;
   /** Deadline of every unary call unless the call gives one (ms; default 10 000). */
   timeoutMs?: number;
-  /** Attempts of an idempotent call refused UNAVAILABLE (1–5; default 4). */
+  /**
+   * Attempts of an idempotent call refused UNAVAILABLE (1–5; default 4). With 1 the client never
+   * sends a call twice, so upserts go without the request_id it would give them.
+   */
   maxAttempts?: number;
   /** Backoff between attempts: from this (default 100 ms) doubling up to maxBackoffMs (2 000). */
   initialBackoffMs?: number;

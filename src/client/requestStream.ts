@@ -21,6 +21,8 @@ export interface RequestStream<Req, Res> {
   cancel(): void;
   /** Requests sent and not yet answered. */
   readonly pending: number;
+  /** False once the stream failed, was cancelled or half-closed: every further send rejects. */
+  readonly open: boolean;
 }
 
 interface Waiter {
@@ -47,6 +49,7 @@ export function requestStream(
   let nextId = 1;
   let failure: MnemoError | null = null;
   let cancelled = false;
+  let ended = false;
   const failAll = (error: MnemoError): void => {
     failure ??= error;
     for (const waiter of waiters.values()) waiter.reject(error);
@@ -95,12 +98,16 @@ export function requestStream(
       });
     },
     end() {
+      ended = true;
       call.end();
       return closed;
     },
     cancel,
     get pending() {
       return waiters.size;
+    },
+    get open() {
+      return failure === null && !ended;
     },
   };
 }

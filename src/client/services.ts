@@ -76,9 +76,9 @@ export interface CallContext {
 
 function metadataOf(context: CallContext, options: CallOptions): Metadata {
   const metadata = new Metadata();
-  for (const [key, value] of Object.entries({ ...context.metadata, ...options.metadata })) {
-    metadata.set(key, value);
-  }
+  // The call's own entries last: they replace the client's.
+  for (const key in context.metadata) metadata.set(key, context.metadata[key] ?? '');
+  for (const key in options.metadata) metadata.set(key, options.metadata[key] ?? '');
   return metadata;
 }
 

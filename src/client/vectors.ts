@@ -27,20 +27,35 @@ function encode(value: Float32Array | readonly number[]): Vector {
   return { f32le: bytes };
 }
 
-/** `request` with every vector field given as floats turned into `{ f32le }`. */
+/**
+ * `request` with every vector field given as floats turned into `{ f32le }`. Only the objects on
+ * the way to such a field are copied: a request whose vectors are already Vectors (e.g. encoded
+ * once as `{ f32le: bytes }`) is returned as it is, and never changed.
+ */
 export function encodeVectors<T>(request: WithVectors<T>): T {
   return walk(request) as T;
 }
 
 function walk(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map(walk);
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    const floats = VECTOR_KEYS.has(key) && (field instanceof Float32Array || Array.isArray(field));
-    out[key] = floats ? encode(field as readonly number[]) : walk(field);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = walk(item);
+      if (next !== item) (copy ??= value.slice())[i] = next;
+    }
+    return copy ?? value;
   }
-  return out;
+  const fields = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(fields)) {
+    const field = fields[key];
+    const floats = VECTOR_KEYS.has(key) && (field instanceof Float32Array || Array.isArray(field));
+    const next = floats ? encode(field as readonly number[]) : walk(field);
+    if (next !== field) (copy ??= { ...fields })[key] = next;
+  }
+  return copy ?? value;
 }
 
 /** The floats of a vector the server returned (either encoding). */

@@ -5,8 +5,8 @@ import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import type { SemanticMemory } from '../../src/generated/mnemo/v1/SemanticMemory.js';
 import { cosineDistance, f32le } from '../../bench/lib/syntheticData.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
-import { rejection } from '../support/promiseClient.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 const DIM = 8;
 
@@ -49,7 +49,7 @@ function concept(overrides: Partial<SemanticMemory> & { v?: Float32Array } = {})
 describe('MemoryService over gRPC', () => {
   let redis: RedisProcess;
   let app: App;
-  let client: ReturnType<typeof memoryClient>;
+  let client: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -58,7 +58,7 @@ describe('MemoryService over gRPC', () => {
       MNEMO_MAX_K: '50',
       MNEMO_MAX_BATCH: '100',
     });
-    client = memoryClient(app.port);
+    client = testClient(app.port);
   });
 
   afterAll(async () => {
@@ -69,7 +69,7 @@ describe('MemoryService over gRPC', () => {
 
   describe('UpsertEpisodic', () => {
     it('returns the ids in the order given and generates the empty ones', async () => {
-      const { ids } = await client.UpsertEpisodic({
+      const { ids } = await client.memory.upsertEpisodic({
         memories: [episode({ id: 'e-first' }), episode({ id: '' }), episode({ id: 'e-third' })],
       });
       expect(ids[0]).toBe('e-first');
@@ -81,7 +81,9 @@ describe('MemoryService over gRPC', () => {
       const { Redis } = await import('ioredis');
       const raw = new Redis(redis.url);
       const v = vec(3, 4);
-      await client.UpsertEpisodic({ memories: [episode({ id: 'e-hash', v, reward: -2.5 })] });
+      await client.memory.upsertEpisodic({
+        memories: [episode({ id: 'e-hash', v, reward: -2.5 })],
+      });
       const hash = await raw.hgetallBuffer('spec:episodic:e-hash');
       raw.disconnect();
       expect(hash.agent_id?.toString()).toBe('agent-1');
@@ -91,23 +93,25 @@ describe('MemoryService over gRPC', () => {
     });
 
     it('writes nothing of a batch with one bad memory', async () => {
-      const error = await rejection(
-        client.UpsertEpisodic({
+      const error = await failure(
+        client.memory.upsertEpisodic({
           memories: [episode({ id: 'e-good' }), episode({ id: 'e-bad', agent_id: '' })],
         }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('memories[1].agent_id');
-      const { memories } = await client.GetEpisodic({ ids: ['e-good', 'e-bad'] });
+      expect(error.message).toContain('memories[1].agent_id');
+      const { memories } = await client.memory.getEpisodic({ ids: ['e-good', 'e-bad'] });
       expect(memories).toEqual([]);
     });
 
     it('replaces a memory on upsert with the same id, and a search sees it at once', async () => {
-      await client.UpsertEpisodic({ memories: [episode({ id: 'e-move', v: vec(0, 0, 1) })] });
-      await client.UpsertEpisodic({
+      await client.memory.upsertEpisodic({
+        memories: [episode({ id: 'e-move', v: vec(0, 0, 1) })],
+      });
+      await client.memory.upsertEpisodic({
         memories: [episode({ id: 'e-move', v: vec(0, 0, 0, 1), regime: 'calm' })],
       });
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: { values: Array.from(vec(0, 0, 0, 1)) },
         k: 1,
       });
@@ -151,70 +155,72 @@ describe('MemoryService over gRPC', () => {
     ];
     for (const [what, override, message] of cases) {
       it(`rejects ${what} with INVALID_ARGUMENT naming the field`, async () => {
-        const error = await rejection(
-          client.UpsertEpisodic({ memories: [{ ...episode(), ...override }] }),
+        const error = await failure(
+          client.memory.upsertEpisodic({ memories: [{ ...episode(), ...override }] }),
         );
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details).toContain(message);
+        expect(error.message).toContain(message);
       });
     }
 
     it('rejects k = 0 and k above MNEMO_MAX_K', async () => {
       for (const k of [0, 51]) {
-        const error = await rejection(
-          client.SearchEpisodic({ vector: { values: Array.from(vec()) }, k }),
+        const error = await failure(
+          client.memory.searchEpisodic({ vector: { values: Array.from(vec()) }, k }),
         );
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details).toMatch(/^k: must be between 1 and 50/);
+        expect(error.message).toMatch(/^k: must be between 1 and 50/);
       }
     });
 
     it('rejects a range with min above max', async () => {
-      const error = await rejection(
-        client.SearchEpisodic({
+      const error = await failure(
+        client.memory.searchEpisodic({
           vector: { values: Array.from(vec()) },
           k: 1,
           filter: { reward: { min: 2, max: 1 } },
         }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('filter.reward');
+      expect(error.message).toContain('filter.reward');
     });
 
     it('rejects an unknown enum value', async () => {
-      const error = await rejection(
-        client.UpsertSemantic({
+      const error = await failure(
+        client.memory.upsertSemantic({
           memories: [concept({ memory_type: 7 as unknown as 'MEMORY_TYPE_PATTERN' })],
         }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('memories[0].memory_type');
-      const unspecified = await rejection(
-        client.UpsertSemantic({ memories: [concept({ memory_type: 'MEMORY_TYPE_UNSPECIFIED' })] }),
+      expect(error.message).toContain('memories[0].memory_type');
+      const unspecified = await failure(
+        client.memory.upsertSemantic({
+          memories: [concept({ memory_type: 'MEMORY_TYPE_UNSPECIFIED' })],
+        }),
       );
       expect(unspecified.code).toBe(status.INVALID_ARGUMENT);
-      const inFilter = await rejection(
-        client.SearchSemantic({
+      const inFilter = await failure(
+        client.memory.searchSemantic({
           vector: { values: Array.from(vec()) },
           k: 1,
           filter: { memory_types: [9 as unknown as 'MEMORY_TYPE_PATTERN'] },
         }),
       );
-      expect(inFilter.details).toContain('filter.memory_types[0]');
+      expect(inFilter.message).toContain('filter.memory_types[0]');
     });
 
     it('rejects an oversized batch', async () => {
       const memories = Array.from({ length: 101 }, () => episode());
-      const error = await rejection(client.UpsertEpisodic({ memories }));
+      const error = await failure(client.memory.upsertEpisodic({ memories }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('memories: has 101 items, at most 100');
+      expect(error.message).toContain('memories: has 101 items, at most 100');
     });
 
     it('rejects a search without a vector or with a bad one', async () => {
-      const none = await rejection(client.SearchEpisodic({ k: 1 }));
-      expect(none.details).toBe('vector: is required');
-      const batch = await rejection(
-        client.BatchSearchEpisodic({
+      const none = await failure(client.memory.searchEpisodic({ k: 1 }));
+      expect(none.message).toBe('vector: is required');
+      const batch = await failure(
+        client.memory.batchSearchEpisodic({
           searches: [
             { vector: { values: Array.from(vec()) }, k: 1 },
             { vector: { values: [1] }, k: 1 },
@@ -222,40 +228,43 @@ describe('MemoryService over gRPC', () => {
         }),
       );
       expect(batch.code).toBe(status.INVALID_ARGUMENT);
-      expect(batch.details).toContain('searches[1].vector');
+      expect(batch.message).toContain('searches[1].vector');
     });
 
     it('rejects a delete-by-filter with an empty filter, deleting nothing', async () => {
-      const error = await rejection(client.DeleteEpisodicByFilter({ filter: {} }));
+      const error = await failure(client.memory.deleteEpisodicByFilter({ filter: {} }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('filter');
+      expect(error.message).toContain('filter');
     });
   });
 
   describe('GetEpisodic and DeleteEpisodic', () => {
     it('leaves unknown ids out and returns vectors only when asked', async () => {
       const v = vec(1, 2, 3);
-      await client.UpsertEpisodic({
+      await client.memory.upsertEpisodic({
         memories: [episode({ id: 'g-1', v, payload: Buffer.from([0, 255, 7]) })],
       });
-      const plain = await client.GetEpisodic({ ids: ['nope', 'g-1'] });
+      const plain = await client.memory.getEpisodic({ ids: ['nope', 'g-1'] });
       expect(plain.memories.map((m) => m.id)).toEqual(['g-1']);
       expect(plain.memories[0]?.state_vector).toBeNull();
       expect(Buffer.from(plain.memories[0]?.payload ?? []).equals(Buffer.from([0, 255, 7]))).toBe(
         true,
       );
-      const full = await client.GetEpisodic({ ids: ['g-1'], include_vectors: true });
+      const full = await client.memory.getEpisodic({ ids: ['g-1'], include_vectors: true });
       expect(Buffer.from(full.memories[0]?.state_vector?.f32le ?? []).equals(f32le(v))).toBe(true);
     });
 
     it('counts only memories that existed, and they leave the index', async () => {
       const v = vec(0, 0, 0, 0, 0, 1);
-      await client.UpsertEpisodic({
+      await client.memory.upsertEpisodic({
         memories: [episode({ id: 'd-1', v }), episode({ id: 'd-2', v })],
       });
-      const { deleted } = await client.DeleteEpisodic({ ids: ['d-1', 'd-2', 'never'] });
+      const { deleted } = await client.memory.deleteEpisodic({ ids: ['d-1', 'd-2', 'never'] });
       expect(deleted).toBe(2);
-      const { hits } = await client.SearchEpisodic({ vector: { values: Array.from(v) }, k: 50 });
+      const { hits } = await client.memory.searchEpisodic({
+        vector: { values: Array.from(v) },
+        k: 50,
+      });
       expect(hits.map((h) => h.memory?.id)).not.toContain('d-1');
     });
   });
@@ -279,12 +288,12 @@ describe('MemoryService over gRPC', () => {
           }),
         );
       }
-      await client.UpsertEpisodic({ memories });
+      await client.memory.upsertEpisodic({ memories });
     });
 
     it('returns hits by ascending cosine distance, never duplicated', async () => {
       const q = vec(1, 0.2, 0.3, 0.1);
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: { values: Array.from(q) },
         k: 20,
         filter: { agent_ids: agents },
@@ -295,7 +304,7 @@ describe('MemoryService over gRPC', () => {
       for (let i = 1; i < hits.length; i++) {
         expect(hits[i]?.distance ?? 0).toBeGreaterThanOrEqual(hits[i - 1]?.distance ?? 0);
       }
-      const full = await client.GetEpisodic({ ids: [ids[0] ?? ''], include_vectors: true });
+      const full = await client.memory.getEpisodic({ ids: [ids[0] ?? ''], include_vectors: true });
       const stored = new Float32Array(
         new Uint8Array(full.memories[0]?.state_vector?.f32le ?? []).buffer,
       );
@@ -304,7 +313,7 @@ describe('MemoryService over gRPC', () => {
 
     it('never returns a hit outside the filter', async () => {
       const q = vec(0.3, 1, 0.5, 0.1);
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: { f32le: f32le(q) },
         k: 50,
         filter: {
@@ -331,26 +340,26 @@ describe('MemoryService over gRPC', () => {
 
     it('matches tag values as opaque strings, and only themselves', async () => {
       const q = { values: Array.from(vec(1, 1)) };
-      const slash = await client.SearchEpisodic({
+      const slash = await client.memory.searchEpisodic({
         vector: q,
         k: 50,
         filter: { product_ids: ['EUR/USD'] },
       });
       expect(slash.hits).toHaveLength(30);
       expect(slash.hits.every((h) => h.memory?.product_id === 'EUR/USD')).toBe(true);
-      const unicode = await client.SearchEpisodic({
+      const unicode = await client.memory.searchEpisodic({
         vector: q,
         k: 50,
         filter: { regimes: ['trénd ✓'] },
       });
       expect(unicode.hits).toHaveLength(15);
-      const prefix = await client.SearchEpisodic({
+      const prefix = await client.memory.searchEpisodic({
         vector: q,
         k: 50,
         filter: { product_ids: ['EUR'] },
       });
       expect(prefix.hits).toHaveLength(0);
-      const wildcard = await client.SearchEpisodic({
+      const wildcard = await client.memory.searchEpisodic({
         vector: q,
         k: 50,
         filter: { product_ids: ['*'] },
@@ -359,7 +368,7 @@ describe('MemoryService over gRPC', () => {
     });
 
     it('honours exclusive bounds and open-ended ranges on timestamps', async () => {
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: { values: Array.from(vec(1)) },
         k: 50,
         filter: { timestamp: { min: 1_700_000_050, min_exclusive: true } },
@@ -371,7 +380,7 @@ describe('MemoryService over gRPC', () => {
 
     it('answers exact searches with the true nearest neighbours', async () => {
       const q = vec(0.9, 0.4, 0.2, 0.1);
-      const exact = await client.SearchEpisodic({
+      const exact = await client.memory.searchEpisodic({
         vector: { values: Array.from(q) },
         k: 5,
         exact: true,
@@ -389,8 +398,8 @@ describe('MemoryService over gRPC', () => {
         vector: { values: Array.from(v) },
         k: 3,
       }));
-      const batch = await client.BatchSearchEpisodic({ searches });
-      const singles = await Promise.all(searches.map((s) => client.SearchEpisodic(s)));
+      const batch = await client.memory.batchSearchEpisodic({ searches });
+      const singles = await Promise.all(searches.map((s) => client.memory.searchEpisodic(s)));
       expect(batch.results.map((r) => r.hits.map((h) => h.memory?.id))).toEqual(
         singles.map((r) => r.hits.map((h) => h.memory?.id)),
       );
@@ -399,7 +408,7 @@ describe('MemoryService over gRPC', () => {
 
   describe('GetInfo', () => {
     it('gives the dimension, limits, engine, version and each index as served', async () => {
-      const info = await client.GetInfo({});
+      const info = await client.memory.getInfo({});
       const episodic = app.indexes.get('episodic');
       expect(info).toMatchObject({
         dimension: DIM,
@@ -423,10 +432,10 @@ describe('MemoryService over gRPC', () => {
     });
 
     it('counts a write at once', async () => {
-      const before = (await client.GetInfo({})).episodic?.memories ?? 0;
-      await client.UpsertEpisodic({ memories: [episode({ id: 'info-1' })] });
-      expect((await client.GetInfo({})).episodic?.memories).toBe(before + 1);
-      await client.DeleteEpisodic({ ids: ['info-1'] });
+      const before = (await client.memory.getInfo({})).episodic?.memories ?? 0;
+      await client.memory.upsertEpisodic({ memories: [episode({ id: 'info-1' })] });
+      expect((await client.memory.getInfo({})).episodic?.memories).toBe(before + 1);
+      await client.memory.deleteEpisodic({ ids: ['info-1'] });
     });
   });
 
@@ -435,25 +444,25 @@ describe('MemoryService over gRPC', () => {
       const memories = ['r-b', 'r-a', 'r-c', 'r-d', 'r-e'].map((id, i) =>
         episode({ id, agent_id: 'recent-agent', reward: i < 3 ? 5 : i, timestamp: 100 + i }),
       );
-      await client.UpsertEpisodic({ memories });
+      await client.memory.upsertEpisodic({ memories });
       const filter = { agent_ids: ['recent-agent'] };
-      const first = await client.RecentEpisodic({ filter, limit: 2 });
+      const first = await client.memory.recentEpisodic({ filter, limit: 2 });
       expect(first.memories.map((m) => m.id)).toEqual(['r-a', 'r-b']);
       expect(first.memories[0]?.state_vector).toBeNull();
-      const second = await client.RecentEpisodic({
+      const second = await client.memory.recentEpisodic({
         filter,
         limit: 2,
         page_token: first.next_page_token,
       });
       expect(second.memories.map((m) => m.id)).toEqual(['r-c', 'r-e']);
-      const third = await client.RecentEpisodic({
+      const third = await client.memory.recentEpisodic({
         filter,
         limit: 2,
         page_token: second.next_page_token,
       });
       expect(third.memories.map((m) => m.id)).toEqual(['r-d']);
       expect(third.next_page_token).toBe('');
-      const byTime = await client.RecentEpisodic({
+      const byTime = await client.memory.recentEpisodic({
         filter,
         limit: 3,
         order: 'RECENT_ORDER_TIMESTAMP_DESC',
@@ -462,9 +471,9 @@ describe('MemoryService over gRPC', () => {
     });
 
     it('rejects a page token that is not its own', async () => {
-      const error = await rejection(client.RecentEpisodic({ page_token: 'garbage!' }));
+      const error = await failure(client.memory.recentEpisodic({ page_token: 'garbage!' }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('page_token');
+      expect(error.message).toContain('page_token');
     });
   });
 
@@ -474,12 +483,12 @@ describe('MemoryService over gRPC', () => {
       const memories = ['s-b', 's-a', 's-c', 's-d'].map((id, i) =>
         concept({ id, regime_name: regime, sharpe_ratio: i < 2 ? 2 : i, win_rate: 0.1 * i }),
       );
-      await client.UpsertSemantic({ memories });
+      await client.memory.upsertSemantic({ memories });
       const filter = { regime_names: [regime] };
-      const first = await client.ListSemantic({ filter, page_size: 3 });
+      const first = await client.memory.listSemantic({ filter, page_size: 3 });
       expect(first.memories.map((m) => m.id)).toEqual(['s-d', 's-a', 's-b']);
       expect(first.memories[0]?.concept_vector).toBeNull();
-      const rest = await client.ListSemantic({
+      const rest = await client.memory.listSemantic({
         filter,
         page_size: 3,
         page_token: first.next_page_token,
@@ -488,22 +497,22 @@ describe('MemoryService over gRPC', () => {
       expect(rest.memories.map((m) => m.id)).toEqual(['s-c']);
       expect(rest.memories[0]?.concept_vector?.f32le.length).toBe(DIM * 4);
       expect(rest.next_page_token).toBe('');
-      const byWinRate = await client.ListSemantic({
+      const byWinRate = await client.memory.listSemantic({
         filter,
         order: 'SEMANTIC_ORDER_WIN_RATE_DESC',
         page_size: 10,
       });
       expect(byWinRate.memories.map((m) => m.id)).toEqual(['s-d', 's-c', 's-a', 's-b']);
-      const mixed = await rejection(
-        client.ListSemantic({
+      const mixed = await failure(
+        client.memory.listSemantic({
           filter,
           order: 'SEMANTIC_ORDER_WIN_RATE_DESC',
           page_token: first.next_page_token,
         }),
       );
       expect(mixed.code).toBe(status.INVALID_ARGUMENT);
-      expect(mixed.details).toContain('page_token');
-      await client.DeleteSemantic({ ids: memories.map((m) => m.id ?? '') });
+      expect(mixed.message).toContain('page_token');
+      await client.memory.deleteSemantic({ ids: memories.map((m) => m.id ?? '') });
     });
   });
 
@@ -512,21 +521,21 @@ describe('MemoryService over gRPC', () => {
       const memories = [1, 2, 3, 4].map((i) =>
         episode({ id: `p-${i}`, agent_id: 'pruner', timestamp: i * 1000 }),
       );
-      await client.UpsertEpisodic({ memories });
-      const { deleted } = await client.DeleteEpisodicByFilter({
+      await client.memory.upsertEpisodic({ memories });
+      const { deleted } = await client.memory.deleteEpisodicByFilter({
         filter: { agent_ids: ['pruner'], timestamp: { max: 2000 } },
       });
       expect(deleted).toBe(2);
-      const left = await client.GetEpisodic({ ids: memories.map((m) => m.id ?? '') });
+      const left = await client.memory.getEpisodic({ ids: memories.map((m) => m.id ?? '') });
       expect(left.memories.map((m) => m.id)).toEqual(['p-3', 'p-4']);
-      const recent = await client.RecentEpisodic({ filter: { agent_ids: ['pruner'] } });
+      const recent = await client.memory.recentEpisodic({ filter: { agent_ids: ['pruner'] } });
       expect(recent.memories.map((m) => m.id).sort()).toEqual(['p-3', 'p-4']);
     });
   });
 
   describe('semantic memory', () => {
     it('upserts, gets, filters by type and sharpe, and deletes', async () => {
-      const { ids } = await client.UpsertSemantic({
+      const { ids } = await client.memory.upsertSemantic({
         memories: [
           concept({ id: 'c-1', memory_type: 'MEMORY_TYPE_PATTERN', sharpe_ratio: 2 }),
           concept({
@@ -539,9 +548,9 @@ describe('MemoryService over gRPC', () => {
         ],
       });
       expect(ids).toEqual(['c-1', 'c-2', 'c-3']);
-      const got = await client.GetSemantic({ ids: ['c-2'] });
+      const got = await client.memory.getSemantic({ ids: ['c-2'] });
       expect(got.memories[0]?.memory_type).toBe('MEMORY_TYPE_STRATEGY');
-      const { hits } = await client.SearchSemantic({
+      const { hits } = await client.memory.searchSemantic({
         vector: { values: Array.from(vec(0.2, 1)) },
         k: 10,
         filter: {
@@ -550,19 +559,19 @@ describe('MemoryService over gRPC', () => {
         },
       });
       expect(hits.map((h) => h.memory?.id).sort()).toEqual(['c-1', 'c-3']);
-      const { deleted } = await client.DeleteSemantic({ ids: ['c-2'] });
+      const { deleted } = await client.memory.deleteSemantic({ ids: ['c-2'] });
       expect(deleted).toBe(1);
     });
 
     it('touch increments access_count and sets last_accessed on every hit', async () => {
-      await client.UpsertSemantic({
+      await client.memory.upsertSemantic({
         memories: [
           concept({ id: 't-1', regime_name: 'touchy', access_count: 4 }),
           concept({ id: 't-2', regime_name: 'touchy' }),
         ],
       });
       const before = Date.now() / 1000;
-      const { hits } = await client.SearchSemantic({
+      const { hits } = await client.memory.searchSemantic({
         vector: { values: Array.from(vec(0.2, 1)) },
         k: 10,
         filter: { regime_names: ['touchy'] },
@@ -572,10 +581,10 @@ describe('MemoryService over gRPC', () => {
         ['t-1', 5],
         ['t-2', 1],
       ]);
-      const stored = await client.GetSemantic({ ids: ['t-1', 't-2'] });
+      const stored = await client.memory.getSemantic({ ids: ['t-1', 't-2'] });
       expect(stored.memories.map((m) => m.access_count)).toEqual([5, 1]);
       expect(stored.memories[0]?.last_accessed).toBeGreaterThanOrEqual(Math.floor(before) - 1);
-      const counted = await client.SearchSemantic({
+      const counted = await client.memory.searchSemantic({
         vector: { values: Array.from(vec(0.2, 1)) },
         k: 10,
         filter: { regime_names: ['touchy'], access_count: { min: 5 } },

@@ -10,9 +10,7 @@ import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchE
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
 import { Redis } from 'ioredis';
 import { MnemoClient } from '../../src/client/index.js';
-import { rejection } from '../support/promiseClient.js';
-import { statusDetails } from '../support/statusDetails.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 /** A deterministic generator (mulberry32), so that a failing replay can be replayed. */
 function random(seed: number): () => number {
@@ -35,7 +33,7 @@ const DAY = 1_767_225_600;
 /** Every outcome version kept, every as_of answered (the simulated day is months back). */
 const KEEP_FOREVER = { MNEMO_ASOF_RETENTION_MS: '0' };
 
-type Client = ReturnType<typeof memoryClient>;
+type Client = MnemoClient;
 
 /** One outcome of a memory and when it became known. */
 interface Outcome {
@@ -80,7 +78,7 @@ describe('As-of queries: answers as they would have been given then', () => {
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis, KEEP_FOREVER);
-    memory = memoryClient(app.port);
+    memory = testClient(app.port);
   });
 
   afterEach(() => {
@@ -101,13 +99,13 @@ describe('As-of queries: answers as they would have been given then', () => {
       const live: unknown[] = [];
       const search = (request: SearchEpisodicRequest) => async (asOf?: number) =>
         hits(
-          await memory.SearchEpisodic({
+          await memory.memory.searchEpisodic({
             ...request,
             ...(asOf === undefined ? {} : { as_of: asOf }),
           }),
         );
       const recent = (filter: EpisodicFilter, order: RecentOrder) => async (asOf?: number) => {
-        const page = await memory.RecentEpisodic({
+        const page = await memory.memory.recentEpisodic({
           filter,
           order,
           page_size: 8,
@@ -154,7 +152,9 @@ describe('As-of queries: answers as they would have been given then', () => {
           }
           return stored;
         });
-        await memory.UpsertEpisodic({ memories: [...memories, ...(revisions.get(at) ?? [])] });
+        await memory.memory.upsertEpisodic({
+          memories: [...memories, ...(revisions.get(at) ?? [])],
+        });
         const base = { agent_ids: [agent] };
         const asked = [
           search({ vector: { values: vector(next) }, k: 5, filter: base }),
@@ -169,7 +169,7 @@ describe('As-of queries: answers as they would have been given then', () => {
             filter: { ...base, terminal: true, product_ids: ['BTC-USD'] },
           }),
           async (asOf?: number) => {
-            const answer = await memory.BatchSearchEpisodic({
+            const answer = await memory.memory.batchSearchEpisodic({
               searches: [0, 1].map((j) => ({
                 vector: { values: vector(random(step * 10 + j)) },
                 k: 3,
@@ -240,13 +240,13 @@ describe('As-of queries: answers as they would have been given then', () => {
         agent_id: 'pending',
         state_vector: { values: [1, i * 0.1, 0, 0, 0, 0, 0, 0] },
       }));
-      await memory.UpsertEpisodic({ memories });
+      await memory.memory.upsertEpisodic({ memories });
       ids.push(...memories.map((m) => m.id ?? ''));
     });
 
     const base = (): number => t0;
     const searchAt = (asOf: number, filter: EpisodicFilter = {}) =>
-      memory.SearchEpisodic({
+      memory.memory.searchEpisodic({
         vector: { values: [1, 0, 0, 0, 0, 0, 0, 0] },
         k: 10,
         filter: { agent_ids: ['pending'], ...filter },
@@ -282,7 +282,7 @@ describe('As-of queries: answers as they would have been given then', () => {
       ] satisfies EpisodicFilter[]) {
         const answer = await searchAt(base() + 1000, filter);
         expect(answer.hits.map((h) => h.memory?.id)).not.toContain('p-late');
-        const exact = await memory.SearchEpisodic({
+        const exact = await memory.memory.searchEpisodic({
           vector: { values: [1, 0, 0, 0, 0, 0, 0, 0] },
           k: 10,
           filter: { agent_ids: ['pending'], ...filter },
@@ -299,7 +299,7 @@ describe('As-of queries: answers as they would have been given then', () => {
       const pages: { ids: string[]; pending: string[] }[] = [];
       let token = '';
       do {
-        const page = await memory.RecentEpisodic({
+        const page = await memory.memory.recentEpisodic({
           filter: { agent_ids: ['pending'] },
           page_size: 1,
           page_token: token,
@@ -316,7 +316,7 @@ describe('As-of queries: answers as they would have been given then', () => {
     });
 
     it('sees an outcome known after now as pending when as_of is unset', async () => {
-      await memory.UpsertEpisodic({
+      await memory.memory.upsertEpisodic({
         memories: [
           {
             id: 'p-future',
@@ -328,19 +328,19 @@ describe('As-of queries: answers as they would have been given then', () => {
           },
         ],
       });
-      const answer = await memory.SearchEpisodic({
+      const answer = await memory.memory.searchEpisodic({
         vector: { values: [0, 1, 0, 0, 0, 0, 0, 0] },
         k: 1,
         filter: { agent_ids: ['future'] },
       });
       expect(answer.hits[0]?.outcome_pending).toBe(true);
       expect(answer.hits[0]?.memory?.reward).toBe(0);
-      const stored = await memory.GetEpisodic({ ids: ['p-future'] });
+      const stored = await memory.memory.getEpisodic({ ids: ['p-future'] });
       expect(stored.memories[0]?.reward).toBe(9);
     });
 
     it('stores outcome_known_at as the timestamp when unset', async () => {
-      const stored = await memory.GetEpisodic({ ids: ['p-known', 'p-late'] });
+      const stored = await memory.memory.getEpisodic({ ids: ['p-known', 'p-late'] });
       expect(stored.memories.map((m) => (m.outcome_known_at ?? NaN) - m.timestamp)).toEqual([
         0, 4900,
       ]);
@@ -361,7 +361,7 @@ describe('As-of queries: answers as they would have been given then', () => {
     });
     const searchAt = async (asOf: number, filter: EpisodicFilter = {}) =>
       (
-        await memory.SearchEpisodic({
+        await memory.memory.searchEpisodic({
           vector: probe,
           k: 5,
           filter: { agent_ids: ['revised'], ...filter },
@@ -370,10 +370,10 @@ describe('As-of queries: answers as they would have been given then', () => {
       ).hits.map((h) => [h.memory?.id, h.memory?.reward, h.memory?.outcome_known_at]);
 
     beforeAll(async () => {
-      await memory.UpsertEpisodic({ memories: [revision(1, t)] });
-      await memory.UpsertEpisodic({ memories: [revision(-2, t + 100, true)] });
-      await memory.UpsertEpisodic({ memories: [revision(3, t + 200)] });
-      await memory.UpsertEpisodic({
+      await memory.memory.upsertEpisodic({ memories: [revision(1, t)] });
+      await memory.memory.upsertEpisodic({ memories: [revision(-2, t + 100, true)] });
+      await memory.memory.upsertEpisodic({ memories: [revision(3, t + 200)] });
+      await memory.memory.upsertEpisodic({
         memories: [
           { ...revision(0.5, t), id: 'rev-2', state_vector: { values: [0, 0, 1, 1, 0, 0, 0, 0] } },
         ],
@@ -387,7 +387,7 @@ describe('As-of queries: answers as they would have been given then', () => {
       ]);
       expect((await searchAt(t + 100))[0]).toEqual(['rev-1', -2, t + 100]);
       expect((await searchAt(t + 250))[0]).toEqual(['rev-1', 3, t + 200]);
-      const stored = await memory.GetEpisodic({ ids: ['rev-1'] });
+      const stored = await memory.memory.getEpisodic({ ids: ['rev-1'] });
       expect(stored.memories[0]?.reward).toBe(3);
     });
 
@@ -406,7 +406,7 @@ describe('As-of queries: answers as they would have been given then', () => {
     it('orders a recency query by the outcome known at as_of', async () => {
       const order = async (asOf: number) =>
         (
-          await memory.RecentEpisodic({
+          await memory.memory.recentEpisodic({
             filter: { agent_ids: ['revised'] },
             order: 'RECENT_ORDER_REWARD_DESC',
             as_of: asOf,
@@ -423,7 +423,7 @@ describe('As-of queries: answers as they would have been given then', () => {
     });
 
     it('replaces an outcome written again at or before its outcome_known_at', async () => {
-      await memory.UpsertEpisodic({
+      await memory.memory.upsertEpisodic({
         memories: [
           { ...revision(0.7, t), id: 'rev-2', state_vector: { values: [0, 0, 1, 1, 0, 0, 0, 0] } },
         ],
@@ -474,9 +474,9 @@ describe('As-of queries: answers as they would have been given then', () => {
       'refuses as_of %s naming the field',
       async (asOf) => {
         const calls: [Promise<unknown>, string][] = [
-          [memory.SearchEpisodic({ vector: probe, k: 1, as_of: asOf }), 'as_of'],
+          [memory.memory.searchEpisodic({ vector: probe, k: 1, as_of: asOf }), 'as_of'],
           [
-            memory.BatchSearchEpisodic({
+            memory.memory.batchSearchEpisodic({
               searches: [
                 { vector: probe, k: 1 },
                 { vector: probe, k: 1, as_of: asOf },
@@ -484,19 +484,19 @@ describe('As-of queries: answers as they would have been given then', () => {
             }),
             'searches[1].as_of',
           ],
-          [memory.RecentEpisodic({ as_of: asOf }), 'as_of'],
+          [memory.memory.recentEpisodic({ as_of: asOf }), 'as_of'],
         ];
         for (const [call, field] of calls) {
-          const error = await rejection(call);
+          const error = await failure(call);
           expect(error.code).toBe(status.INVALID_ARGUMENT);
-          expect(statusDetails(error)?.badRequest?.field_violations[0]?.field).toBe(field);
+          expect(error.field).toBe(field);
         }
       },
     );
 
     it('refuses an outcome known before the memory happened', async () => {
-      const error = await rejection(
-        memory.UpsertEpisodic({
+      const error = await failure(
+        memory.memory.upsertEpisodic({
           memories: [
             { agent_id: 'v', state_vector: probe, timestamp: 100, outcome_known_at: 100 },
             { agent_id: 'v', state_vector: probe, timestamp: 100, outcome_known_at: 99 },
@@ -504,9 +504,7 @@ describe('As-of queries: answers as they would have been given then', () => {
         }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(statusDetails(error)?.badRequest?.field_violations[0]?.field).toBe(
-        'memories[1].outcome_known_at',
-      );
+      expect(error.field).toBe('memories[1].outcome_known_at');
     });
   });
 
@@ -516,7 +514,7 @@ describe('As-of queries: answers as they would have been given then', () => {
         Promise.all(
           [DAY + 600, DAY + 6000, DAY + 30_000].map(async (asOf) =>
             hits(
-              await client.SearchEpisodic({
+              await client.memory.searchEpisodic({
                 vector: { values: [1, 1, 0, 0, 0, 0, 0, 0] },
                 k: 10,
                 filter: { agent_ids: ['replay'], reward: { min: 0 } },
@@ -527,7 +525,7 @@ describe('As-of queries: answers as they would have been given then', () => {
         );
       const before = await ask(memory);
       const second = await startApp(redis, KEEP_FOREVER);
-      const client = memoryClient(second.port);
+      const client = testClient(second.port);
       try {
         expect(await ask(client)).toEqual(before);
         expect(before.flat().length).toBeGreaterThan(0);
@@ -552,10 +550,10 @@ describe('As-of recall', () => {
       MNEMO_EXACT_SEARCH_MAX_CANDIDATES: '64',
       ...KEEP_FOREVER,
     });
-    memory = memoryClient(app.port);
+    memory = testClient(app.port);
     const next = random(5);
     for (let batch = 0; batch < 6; batch++) {
-      await memory.UpsertEpisodic({
+      await memory.memory.upsertEpisodic({
         memories: Array.from({ length: 500 }, (_, i) => {
           const n = batch * 500 + i;
           return {
@@ -570,11 +568,11 @@ describe('As-of recall', () => {
       });
     }
     // A fifth of them revised later: as-of searches read their earlier outcomes beside the graph.
-    const revisions = await memory.GetEpisodic({
+    const revisions = await memory.memory.getEpisodic({
       ids: Array.from({ length: 600 }, (_, i) => `r-${i * 5}`),
       include_vectors: true,
     });
-    await memory.UpsertEpisodic({
+    await memory.memory.upsertEpisodic({
       memories: revisions.memories.map((m) => ({
         ...m,
         reward: next() * 2 - 1,
@@ -598,8 +596,8 @@ describe('As-of recall', () => {
         for (let q = 0; q < 40; q++) {
           const request = { vector: { values: vector(next, dim) }, k: 10, filter, as_of: asOf };
           const [graph, exact] = await Promise.all([
-            memory.SearchEpisodic(request),
-            memory.SearchEpisodic({ ...request, exact: true }),
+            memory.memory.searchEpisodic(request),
+            memory.memory.searchEpisodic({ ...request, exact: true }),
           ]);
           const truth = new Set(exact.hits.map((h) => h.memory?.id));
           total += truth.size;
@@ -620,7 +618,7 @@ describe('As-of retention', () => {
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis, { MNEMO_ASOF_RETENTION_MS: '3600000' });
-    memory = memoryClient(app.port);
+    memory = testClient(app.port);
   });
 
   afterAll(async () => {
@@ -633,22 +631,22 @@ describe('As-of retention', () => {
     const old = Date.now() / 1000 - 7200;
     const probe = { values: [1, 0, 0, 0, 0, 0, 0, 0] };
     const calls: [Promise<unknown>, string][] = [
-      [memory.SearchEpisodic({ vector: probe, k: 1, as_of: old }), 'as_of'],
+      [memory.memory.searchEpisodic({ vector: probe, k: 1, as_of: old }), 'as_of'],
       [
-        memory.BatchSearchEpisodic({ searches: [{ vector: probe, k: 1, as_of: old }] }),
+        memory.memory.batchSearchEpisodic({ searches: [{ vector: probe, k: 1, as_of: old }] }),
         'searches[0].as_of',
       ],
-      [memory.RecentEpisodic({ as_of: old }), 'as_of'],
+      [memory.memory.recentEpisodic({ as_of: old }), 'as_of'],
     ];
     for (const [call, field] of calls) {
-      const error = await rejection(call);
+      const error = await failure(call);
       expect(error.code).toBe(status.FAILED_PRECONDITION);
-      expect(error.details).toMatch(
+      expect(error.message).toMatch(
         new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}: is older than`),
       );
-      expect(statusDetails(error)?.errorInfo?.reason).toBe('AS_OF_BEYOND_RETENTION');
+      expect(error.reason).toBe('AS_OF_BEYOND_RETENTION');
     }
-    const recent = await memory.SearchEpisodic({ vector: probe, k: 1, as_of: old + 3700 });
+    const recent = await memory.memory.searchEpisodic({ vector: probe, k: 1, as_of: old + 3700 });
     expect(recent.hits).toEqual([]);
   });
 
@@ -666,7 +664,9 @@ describe('As-of retention', () => {
       [3, now - 1000],
       [4, now - 10],
     ] as const) {
-      await memory.UpsertEpisodic({ memories: [{ ...base, reward, outcome_known_at: knownAt }] });
+      await memory.memory.upsertEpisodic({
+        memories: [{ ...base, reward, outcome_known_at: knownAt }],
+      });
     }
     const raw = new Redis(redis.url);
     try {
@@ -679,7 +679,7 @@ describe('As-of retention', () => {
     }
     const at = async (asOf: number) =>
       (
-        await memory.SearchEpisodic({
+        await memory.memory.searchEpisodic({
           vector: base.state_vector,
           k: 1,
           filter: { agent_ids: ['retention'] },

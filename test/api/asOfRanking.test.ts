@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
-import { MnemoClient, type Ranking } from '../../src/client/index.js';
+import type { MnemoClient, Ranking } from '../../src/client/index.js';
 import type { EpisodicHit__Output } from '../../src/generated/mnemo/v1/EpisodicHit.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import { rng } from '../../bench/lib/syntheticData.js';
-import { startApp, startRedis } from '../support/testApp.js';
+import { startApp, startRedis, testClient } from '../support/testApp.js';
 
 /** 2026-01-01T00:00:00Z: the simulated history, months before the real clock of any run. */
 const DAY = 1_767_225_600;
@@ -57,7 +57,7 @@ describe('Ranked searches as of a past time', () => {
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis, { MNEMO_VECTOR_DIM: '4', MNEMO_ASOF_RETENTION_MS: '0' });
-    mnemo = new MnemoClient(`127.0.0.1:${app.port}`);
+    mnemo = testClient(app.port);
     // Known at once: a (0), b (1); c's reward of 10 is known only at DAY + 1000; d had -5 and is
     // revised to 8 at DAY + 2000; e happens at DAY + 3000.
     await mnemo.memory.upsertEpisodic({

@@ -1,3 +1,7 @@
+// Raw grpc-js clients on purpose (tokenClients.ts): the matrix sends raw `authorization`
+// values (malformed, not Bearer, none) on every RPC, over plaintext and over TLS with channel
+// credentials of its own, and checks each status as it came; MnemoClient only sends
+// `Bearer <token>`. MnemoClient's token and TLS are tested in test/clients/typescript.test.ts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { credentials, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';

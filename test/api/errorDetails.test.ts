@@ -1,3 +1,5 @@
+// Raw grpc-js clients on purpose: this checks the google.rpc.Status trailer itself
+// (grpc-status-details-bin, as sent), which MnemoClient decodes into MnemoError.
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
@@ -5,18 +7,19 @@ import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { agentClients, type AgentClients } from '../support/agentServer.js';
 import { rejection } from '../support/promiseClient.js';
 import { statusDetails } from '../support/statusDetails.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { startApp, startRedis } from '../support/testApp.js';
+import { rawMemoryClient } from '../support/rawWire.js';
 
 describe('Error details (google.rpc.Status in grpc-status-details-bin)', () => {
   let redis: RedisProcess;
   let app: App;
-  let memory: ReturnType<typeof memoryClient>;
+  let memory: ReturnType<typeof rawMemoryClient>;
   let agents: AgentClients;
 
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis, { MNEMO_RATE_LIMITS: 'orders=10/1' });
-    memory = memoryClient(app.port);
+    memory = rawMemoryClient(app.port);
     agents = agentClients(app.port);
     await memory.UpsertEpisodic({
       memories: [{ id: 'only', agent_id: 'a', state_vector: { values: [1, 0, 0, 0, 0, 0, 0, 0] } }],

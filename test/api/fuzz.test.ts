@@ -1,3 +1,5 @@
+// Raw bytes on the wire on purpose (rawWire.ts): random and mutated requests no typed client
+// could send; the checks after the fuzzing go through MnemoClient.
 import { Client, credentials, status, type ClientOptions } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,7 +19,7 @@ import {
   type Field,
   type ServedMethod,
 } from '../support/rawWire.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { testClient, startApp, startRedis } from '../support/testApp.js';
 import { withAuthorization, writeTokenFile } from '../support/tokenClients.js';
 
 /*
@@ -408,7 +410,7 @@ describe.each(RUNS)('fuzzing every RPC $as', ({ seconds: SECONDS, tokens }) => {
   let redis: RedisProcess;
   let app: App;
   let raw: RawClient;
-  let checks: ClientOptions = {};
+  let adminToken: string | undefined;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -421,7 +423,7 @@ describe.each(RUNS)('fuzzing every RPC $as', ({ seconds: SECONDS, tokens }) => {
     const as = (name: string): ClientOptions =>
       tokens ? { interceptors: [withAuthorization(`Bearer ${file.secrets[name] ?? ''}`)] } : {};
     raw = new RawClient(app.port, as('fuzz'));
-    checks = as('admin');
+    adminToken = tokens ? (file.secrets.admin ?? '') : undefined;
   });
 
   afterAll(async () => {
@@ -530,13 +532,13 @@ describe.each(RUNS)('fuzzing every RPC $as', ({ seconds: SECONDS, tokens }) => {
       } finally {
         client.close();
       }
-      const memory = memoryClient(app.port, credentials.createInsecure(), checks);
+      const memory = testClient(app.port, adminToken === undefined ? {} : { token: adminToken });
       try {
         const probe = { values: [0, 0, 0, 0, 0, 0, 0.5, 1] };
-        await memory.UpsertEpisodic({
+        await memory.memory.upsertEpisodic({
           memories: [{ id: 'after-fuzz', agent_id: 'probe-agent', state_vector: probe }],
         });
-        const { hits } = await memory.SearchEpisodic({
+        const { hits } = await memory.memory.searchEpisodic({
           vector: probe,
           k: 1,
           filter: { agent_ids: ['probe-agent'] },
@@ -561,8 +563,8 @@ describe.each(RUNS)('fuzzing every RPC $as', ({ seconds: SECONDS, tokens }) => {
             });
             const got =
               kind === 'episodic'
-                ? (await memory.GetEpisodic({ ids: stored })).memories
-                : (await memory.GetSemantic({ ids: stored })).memories;
+                ? (await memory.memory.getEpisodic({ ids: stored })).memories
+                : (await memory.memory.getSemantic({ ids: stored })).memories;
             expect(got.map((m) => m.id).sort(), kind).toEqual(stored);
             console.log(`fuzz: ${stored.length} ${kind} memories in Redis and the index`);
           }

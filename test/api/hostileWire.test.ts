@@ -1,3 +1,5 @@
+// Raw bytes on the wire on purpose (rawWire.ts): what a hostile client sends is not something
+// MnemoClient can send; the memories before and after go through MnemoClient.
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
@@ -11,7 +13,7 @@ import {
   servedMethods,
   type ServedMethod,
 } from '../support/rawWire.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { testClient, startApp, startRedis } from '../support/testApp.js';
 
 /** The bytes of a valid request of `method` (by its own serializer), as numbers. */
 function encode(method: ServedMethod, request: object): number[] {
@@ -102,13 +104,13 @@ describe('hostile request bytes', () => {
         details: 'memories[1].id: is not valid UTF-8',
       });
     }
-    const client = memoryClient(app.port);
+    const client = testClient(app.port);
     try {
-      const { memories } = await client.GetEpisodic({ ids: ['good', 'bad-\ufffd'] });
+      const { memories } = await client.memory.getEpisodic({ ids: ['good', 'bad-\ufffd'] });
       expect(memories).toEqual([]);
       // Bytes fields are not strings: any bytes are stored as given.
-      await client.UpsertEpisodic({ memories: [episode('good')] });
-      const stored = await client.GetEpisodic({ ids: ['good'] });
+      await client.memory.upsertEpisodic({ memories: [episode('good')] });
+      const stored = await client.memory.getEpisodic({ ids: ['good'] });
       expect(stored.memories[0]?.payload).toEqual(Buffer.from([0xff, 0xfe, 0x00]));
     } finally {
       client.close();

@@ -1,5 +1,4 @@
 import {
-  credentials,
   InterceptingCall,
   ListenerBuilder,
   Metadata,
@@ -12,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
-import { rejection } from '../support/promiseClient.js';
-import { statusDetails } from '../support/statusDetails.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 /** Lets every call reach the server, then loses its answer (UNAVAILABLE), as a cut link would. */
 const loseAnswers: Interceptor = (options, nextCall) =>
@@ -44,17 +42,15 @@ function episodes(agent: string, n: number): EpisodicMemory[] {
 describe('Upserts with a request_id are safe to retry', () => {
   let redis: RedisProcess;
   let app: App;
-  let client: ReturnType<typeof memoryClient>;
-  let lossy: ReturnType<typeof memoryClient>;
+  let client: MnemoClient;
+  let lossy: MnemoClient;
   let raw: Redis;
 
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis, { MNEMO_KEY_PREFIX: 'idem:' });
-    client = memoryClient(app.port);
-    lossy = memoryClient(app.port, credentials.createInsecure(), {
-      interceptors: [loseAnswers],
-    });
+    client = testClient(app.port);
+    lossy = testClient(app.port, { channelOptions: { interceptors: [loseAnswers] } });
     raw = new Redis(redis.url);
   });
 
@@ -67,40 +63,40 @@ describe('Upserts with a request_id are safe to retry', () => {
   });
 
   const stored = async (agent: string): Promise<string[]> =>
-    (await client.RecentEpisodic({ filter: { agent_ids: [agent] }, page_size: 100 })).memories.map(
-      (m) => m.id,
-    );
+    (
+      await client.memory.recentEpisodic({ filter: { agent_ids: [agent] }, page_size: 100 })
+    ).memories.map((m) => m.id);
 
   it('stores one copy when the answer of the first call is lost and the call retried', async () => {
     const request = { memories: episodes('lost', 5), request_id: 'req-lost-1' };
-    const lost = await rejection(lossy.UpsertEpisodic(request));
-    expect(lost.details).toBe('answer lost');
+    const lost = await failure(lossy.memory.upsertEpisodic(request));
+    expect(lost.message).toBe('answer lost');
     expect(await stored('lost')).toHaveLength(5); // the first call was stored
-    const retried = await client.UpsertEpisodic(request);
+    const retried = await client.memory.upsertEpisodic(request);
     expect((await stored('lost')).sort()).toEqual([...retried.ids].sort());
-    expect(await client.UpsertEpisodic(request)).toEqual(retried);
+    expect(await client.memory.upsertEpisodic(request)).toEqual(retried);
   });
 
   it('stores every retry anew without a request_id (generated ids)', async () => {
     const request = { memories: episodes('no-id', 2) };
-    await rejection(lossy.UpsertEpisodic(request));
-    await client.UpsertEpisodic(request);
+    await failure(lossy.memory.upsertEpisodic(request));
+    await client.memory.upsertEpisodic(request);
     expect(await stored('no-id')).toHaveLength(4);
   });
 
   it('refuses a request_id sent again with other memories, storing nothing', async () => {
-    await client.UpsertEpisodic({ memories: episodes('reuse', 2), request_id: 'req-reuse' });
-    const error = await rejection(
-      client.UpsertEpisodic({ memories: episodes('reuse', 3), request_id: 'req-reuse' }),
+    await client.memory.upsertEpisodic({ memories: episodes('reuse', 2), request_id: 'req-reuse' });
+    const error = await failure(
+      client.memory.upsertEpisodic({ memories: episodes('reuse', 3), request_id: 'req-reuse' }),
     );
     expect(error.code).toBe(status.FAILED_PRECONDITION);
-    expect(error.details).toMatch(/^request_id: /);
-    expect(statusDetails(error)?.errorInfo?.reason).toBe('REQUEST_ID_REUSED');
+    expect(error.message).toMatch(/^request_id: /);
+    expect(error.reason).toBe('REQUEST_ID_REUSED');
     expect(await stored('reuse')).toHaveLength(2);
   });
 
   it('keeps a request for the window only, under the key prefix', async () => {
-    await client.UpsertSemantic({
+    await client.memory.upsertSemantic({
       memories: [
         {
           concept_vector: { values: [0, 1, 0, 0, 0, 0, 0, 0] },
@@ -115,10 +111,10 @@ describe('Upserts with a request_id are safe to retry', () => {
   });
 
   it('refuses a request_id over 128 bytes', async () => {
-    const error = await rejection(
-      client.UpsertEpisodic({ memories: episodes('long', 1), request_id: 'x'.repeat(129) }),
+    const error = await failure(
+      client.memory.upsertEpisodic({ memories: episodes('long', 1), request_id: 'x'.repeat(129) }),
     );
     expect(error.code).toBe(status.INVALID_ARGUMENT);
-    expect(error.details).toMatch(/^request_id: must be at most 128 bytes/);
+    expect(error.message).toMatch(/^request_id: must be at most 128 bytes/);
   });
 });

@@ -1,15 +1,15 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { agentClients, rejection, type AgentClients } from '../support/agentServer.js';
 import { RawClient, servedMethods } from '../support/rawWire.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 const P1 = 'app1:';
 const P2 = 'app2:';
@@ -45,10 +45,10 @@ describe('key injection', () => {
   let app1: App;
   let app2: App;
   let raw: Redis;
-  let m1: ReturnType<typeof memoryClient>;
-  let m2: ReturnType<typeof memoryClient>;
-  let a1: AgentClients;
-  let a2: AgentClients;
+  let m1: MnemoClient;
+  let m2: MnemoClient;
+  let a1: MnemoClient;
+  let a2: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -57,8 +57,8 @@ describe('key injection', () => {
       startApp(redis, { MNEMO_KEY_PREFIX: P2 }),
     ]);
     raw = new Redis(redis.url);
-    [m1, m2] = [memoryClient(app1.port), memoryClient(app2.port)];
-    [a1, a2] = [agentClients(app1.port), agentClients(app2.port)];
+    [m1, m2] = [testClient(app1.port), testClient(app2.port)];
+    [a1, a2] = [testClient(app1.port), testClient(app2.port)];
   });
 
   afterAll(async () => {
@@ -73,21 +73,21 @@ describe('key injection', () => {
     sorted(await raw.keys(`${prefix}${namespace}*`));
 
   it('stores an episodic id with glob characters literally and finds it by id, search and filter', async () => {
-    const { ids } = await m1.UpsertEpisodic({ memories: IDS.map(episode) });
+    const { ids } = await m1.memory.upsertEpisodic({ memories: IDS.map(episode) });
     expect(ids).toEqual(IDS);
     for (const [i, id] of IDS.entries()) {
-      const got = await m1.GetEpisodic({ ids: [id] });
+      const got = await m1.memory.getEpisodic({ ids: [id] });
       expect(got.memories.map((m) => [m.id, m.agent_id, m.payload.toString()])).toEqual([
         [id, id, id],
       ]);
-      const search = await m1.SearchEpisodic({
+      const search = await m1.memory.searchEpisodic({
         vector: vector(i),
         k: 50,
         filter: { agent_ids: [id] },
       });
       expect(search.hits.map((h) => h.memory?.id)).toEqual([id]);
       for (const filter of [{ product_ids: [id] }, { regimes: [id] }]) {
-        const recent = await m1.RecentEpisodic({ filter, limit: 50 });
+        const recent = await m1.memory.recentEpisodic({ filter, limit: 50 });
         expect(recent.memories.map((m) => m.id)).toEqual([id]);
       }
     }
@@ -96,7 +96,7 @@ describe('key injection', () => {
     const paged: string[] = [];
     let page_token = '';
     do {
-      const page = await m1.RecentEpisodic({ limit: 7, page_token });
+      const page = await m1.memory.recentEpisodic({ limit: 7, page_token });
       paged.push(...page.memories.map((m) => m.id));
       page_token = page.next_page_token;
     } while (page_token !== '' && paged.length <= IDS.length);
@@ -110,10 +110,10 @@ describe('key injection', () => {
       memory_type: 'MEMORY_TYPE_PATTERN' as const,
       regime_name: id,
     }));
-    expect((await m1.UpsertSemantic({ memories })).ids).toEqual(IDS);
+    expect((await m1.memory.upsertSemantic({ memories })).ids).toEqual(IDS);
     for (const [i, id] of IDS.entries()) {
-      expect((await m1.GetSemantic({ ids: [id] })).memories.map((m) => m.id)).toEqual([id]);
-      const search = await m1.SearchSemantic({
+      expect((await m1.memory.getSemantic({ ids: [id] })).memories.map((m) => m.id)).toEqual([id]);
+      const search = await m1.memory.searchSemantic({
         vector: vector(i),
         k: 50,
         filter: { regime_names: [id] },
@@ -122,22 +122,26 @@ describe('key injection', () => {
       expect(search.hits.map((h) => [h.memory?.id, h.memory?.regime_name])).toEqual([[id, id]]);
     }
     // Each search touched its one hit, and only it.
-    const touched = await m1.GetSemantic({ ids: IDS });
+    const touched = await m1.memory.getSemantic({ ids: IDS });
     expect(touched.memories.map((m) => [m.id, m.access_count])).toEqual(IDS.map((id) => [id, 1]));
     expect(await keysOf(P1, 'semantic:')).toEqual(sorted(IDS.map((id) => `${P1}semantic:${id}`)));
   });
 
   it('deletes only the literal id, never what it would match as a pattern', async () => {
-    expect(await m1.DeleteEpisodic({ ids: ['a*', '*', '?', '[ab]'] })).toEqual({ deleted: 4 });
+    expect(await m1.memory.deleteEpisodic({ ids: ['a*', '*', '?', '[ab]'] })).toEqual({
+      deleted: 4,
+    });
     expect(
-      (await m1.GetEpisodic({ ids: ['a*', 'ab', 'a?', 'a[b]'] })).memories.map((m) => m.id),
+      (await m1.memory.getEpisodic({ ids: ['a*', 'ab', 'a?', 'a[b]'] })).memories.map((m) => m.id),
     ).toEqual(['ab', 'a?', 'a[b]']);
-    const byFilter = await m1.DeleteEpisodicByFilter({ filter: { agent_ids: ['a?', 'nothing*'] } });
+    const byFilter = await m1.memory.deleteEpisodicByFilter({
+      filter: { agent_ids: ['a?', 'nothing*'] },
+    });
     expect(byFilter).toEqual({ deleted: 1 });
-    expect(await m1.DeleteSemantic({ ids: ['a*'] })).toEqual({ deleted: 1 });
+    expect(await m1.memory.deleteSemantic({ ids: ['a*'] })).toEqual({ deleted: 1 });
     const left = IDS.filter((id) => !['a*', '*', '?', '[ab]', 'a?'].includes(id));
     expect(await keysOf(P1, 'episodic:')).toEqual(sorted(left.map((id) => `${P1}episodic:${id}`)));
-    expect((await m1.GetSemantic({ ids: ['ab'] })).memories).toHaveLength(1);
+    expect((await m1.memory.getSemantic({ ids: ['ab'] })).memories).toHaveLength(1);
   });
 
   it('keeps the change stream and dataset id whatever a memory id names', async () => {
@@ -145,8 +149,8 @@ describe('key injection', () => {
     expect(await raw.type(`${P1}mnemo:dataset`)).toBe('string');
     expect(await raw.type(`${P1}episodic:mnemo:changes`)).toBe('hash');
     // The stream still carries writes: a new memory is found at once.
-    await m1.UpsertEpisodic({ memories: [episode('after', 99)] });
-    const found = await m1.SearchEpisodic({
+    await m1.memory.upsertEpisodic({ memories: [episode('after', 99)] });
+    const found = await m1.memory.searchEpisodic({
       vector: vector(99),
       k: 1,
       filter: { agent_ids: ['after'] },
@@ -156,65 +160,65 @@ describe('key injection', () => {
 
   it('takes ids and tags at their limits and refuses one byte more, in UTF-8 bytes', async () => {
     const atLimit = { ...episode('t', 0), agent_id: long(1024), regime: long(1024) };
-    await m1.UpsertEpisodic({ memories: [atLimit] });
-    const found = await m1.RecentEpisodic({ filter: { agent_ids: [long(1024)] } });
+    await m1.memory.upsertEpisodic({ memories: [atLimit] });
+    const found = await m1.memory.recentEpisodic({ filter: { agent_ids: [long(1024)] } });
     expect(found.memories.map((m) => [m.id, m.regime])).toEqual([['t', long(1024)]]);
-    await m1.DeleteEpisodic({ ids: ['t'] });
+    await m1.memory.deleteEpisodic({ ids: ['t'] });
     const tooLong = long(512, 'x');
-    const id = await rejection(m1.UpsertEpisodic({ memories: [episode(tooLong, 0)] }));
-    expect([id.code, id.details]).toEqual([
+    const id = await failure(m1.memory.upsertEpisodic({ memories: [episode(tooLong, 0)] }));
+    expect([id.code, id.message]).toEqual([
       status.INVALID_ARGUMENT,
       'memories[0].id: is longer than 512 bytes',
     ]);
     const tag = { ...episode('t', 0), agent_id: long(1025) };
-    const agent = await rejection(m1.UpsertEpisodic({ memories: [tag] }));
-    expect(agent.details).toBe('memories[0].agent_id: is longer than 1024 bytes');
-    const get = await rejection(m1.GetEpisodic({ ids: [tooLong] }));
-    expect(get.details).toBe('ids[0]: is longer than 512 bytes');
-    const filter = await rejection(m1.RecentEpisodic({ filter: { regimes: [long(1025)] } }));
-    expect(filter.details).toBe('filter.regimes[0]: is longer than 1024 bytes');
+    const agent = await failure(m1.memory.upsertEpisodic({ memories: [tag] }));
+    expect(agent.message).toBe('memories[0].agent_id: is longer than 1024 bytes');
+    const get = await failure(m1.memory.getEpisodic({ ids: [tooLong] }));
+    expect(get.message).toBe('ids[0]: is longer than 512 bytes');
+    const filter = await failure(m1.memory.recentEpisodic({ filter: { regimes: [long(1025)] } }));
+    expect(filter.message).toBe('filter.regimes[0]: is longer than 1024 bytes');
   });
 
   it('stores cache keys literally: a Delete of k* leaves k1', async () => {
     const keys = [...HOSTILE, 'k*', 'k1', long(1024)];
-    for (const key of keys) await a1.cache.Set({ key, value: Buffer.from(`v:${key}`) });
+    for (const key of keys) await a1.cache.set({ key, value: Buffer.from(`v:${key}`) });
     for (const key of keys) {
-      expect((await a1.cache.Get({ key })).value.toString()).toBe(`v:${key}`);
+      expect((await a1.cache.get({ key })).value.toString()).toBe(`v:${key}`);
     }
-    expect(await a1.cache.Delete({ keys: ['k*', '*', '[ab]'] })).toEqual({ deleted: 3 });
-    expect((await a1.cache.Get({ key: 'k1' })).found).toBe(true);
-    expect((await a1.cache.Get({ key: 'ab' })).found).toBe(true);
+    expect(await a1.cache.delete({ keys: ['k*', '*', '[ab]'] })).toEqual({ deleted: 3 });
+    expect((await a1.cache.get({ key: 'k1' })).found).toBe(true);
+    expect((await a1.cache.get({ key: 'ab' })).found).toBe(true);
     const left = keys.filter((k) => !['k*', '*', '[ab]'].includes(k));
     expect(await keysOf(P1, 'cache:')).toEqual(sorted(left.map((k) => `${P1}cache:${k}`)));
-    const tooLong = await rejection(a1.cache.Get({ key: long(1025) }));
-    expect(tooLong.details).toBe('key: is 1025 bytes, at most 1024 are allowed');
+    const tooLong = await failure(a1.cache.get({ key: long(1025) }));
+    expect(tooLong.message).toBe('key: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('stores hash field names literally, __proto__ included', async () => {
     const names = [...HOSTILE, 'f*', 'f1', long(1024)];
     const fields = Object.fromEntries(names.map((name) => [name, `v:${name}`]));
-    await a1.cache.SetHash({ key: 'h*', fields });
-    const all = await a1.cache.GetHash({ key: 'h*' });
+    await a1.cache.setHash({ key: 'h*', fields });
+    const all = await a1.cache.getHash({ key: 'h*' });
     expect(sorted(Object.keys(all.fields))).toEqual(sorted(names));
     for (const name of names)
       expect(Object.getOwnPropertyDescriptor(all.fields, name)?.value).toBe(`v:${name}`);
-    const some = await a1.cache.GetHash({ key: 'h*', fields: ['f*', '__proto__', 'nope*'] });
+    const some = await a1.cache.getHash({ key: 'h*', fields: ['f*', '__proto__', 'nope*'] });
     expect(Object.entries(some.fields)).toEqual([
       ['f*', 'v:f*'],
       ['__proto__', 'v:__proto__'],
     ]);
-    await a1.cache.SetHash({ key: 'n', fields: { n1: '1' } });
-    expect(await a1.cache.IncrementBy({ key: 'n', field: 'n*', delta: 5 })).toEqual({ value: 5 });
+    await a1.cache.setHash({ key: 'n', fields: { n1: '1' } });
+    expect(await a1.cache.incrementBy({ key: 'n', field: 'n*', delta: 5 })).toEqual({ value: 5 });
     expect(await raw.hgetall(`${P1}cache:n`)).toEqual({ n1: '1', 'n*': '5' });
     expect(await raw.exists(`${P1}cache:h`)).toBe(0);
-    const over = await rejection(a1.cache.IncrementBy({ key: 'n', field: long(1025), delta: 1 }));
-    expect(over.details).toBe('field: is 1025 bytes, at most 1024 are allowed');
+    const over = await failure(a1.cache.incrementBy({ key: 'n', field: long(1025), delta: 1 }));
+    expect(over.message).toBe('field: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('keeps each rate-limit bucket name literal: b* does not drain b1', async () => {
     const buckets = [...HOSTILE, 'b*', 'b1', long(1024)];
     const acquire = (bucket: string, client = a1) =>
-      client.rateLimit.Acquire({ bucket, capacity: 1, refill_per_second: 0 });
+      client.rateLimit.acquire({ bucket, capacity: 1, refill_per_second: 0 });
     for (const bucket of buckets) expect((await acquire(bucket)).allowed, bucket).toBe(true);
     for (const bucket of buckets) expect((await acquire(bucket)).allowed, bucket).toBe(false);
     expect(await keysOf(P1, 'ratelimit:')).toEqual(
@@ -224,8 +228,8 @@ describe('key injection', () => {
     for (const bucket of [...buckets, `../${P1}ratelimit:b1`]) {
       expect((await acquire(bucket, a2)).allowed, bucket).toBe(true);
     }
-    const over = await rejection(acquire(long(1025)));
-    expect(over.details).toBe('bucket: is 1025 bytes, at most 1024 are allowed');
+    const over = await failure(acquire(long(1025)));
+    expect(over.message).toBe('bucket: is 1025 bytes, at most 1024 are allowed');
   });
 
   it('keeps audit agent ids and tx ids literal in sums, filters and deduplication', async () => {
@@ -238,15 +242,15 @@ describe('key injection', () => {
         pnl: i + 1,
         wall_time: 1000 + i,
       };
-      expect((await a1.audit.Append({ entry })).duplicate).toBe(false);
-      expect((await a1.audit.Append({ entry })).duplicate, agent).toBe(true);
+      expect((await a1.audit.append({ entry })).duplicate).toBe(false);
+      expect((await a1.audit.append({ entry })).duplicate, agent).toBe(true);
     }
     for (const [i, agent] of agents.entries()) {
-      expect(await a1.audit.AgentPnl({ agent_id: agent })).toEqual({
+      expect(await a1.audit.agentPnl({ agent_id: agent })).toEqual({
         total_pnl: i + 1,
         entries: 1,
       });
-      const range = await a1.audit.Range({ agent_id: agent });
+      const range = await a1.audit.range({ agent_id: agent });
       expect(range.records.map((r) => r.entry?.tx_id)).toEqual([agent]);
     }
     const widths = [86400, 3600, 60, 1];
@@ -261,19 +265,14 @@ describe('key injection', () => {
     expect(sorted(await raw.hkeys(`${P1}audit:txa`))).toEqual(
       sorted(agents.map((agent) => JSON.stringify([agent, agent]))),
     );
-    const over = await rejection(a1.audit.AgentPnl({ agent_id: long(257) }));
-    expect(over.details).toBe('agent_id: is 257 bytes, at most 256 are allowed');
+    const over = await failure(a1.audit.agentPnl({ agent_id: long(257) }));
+    expect(over.message).toBe('agent_id: is 257 bytes, at most 256 are allowed');
     // Tail of agent `*` from the start of the log: its own entry first, no other agent's.
-    const first = await new Promise<unknown>((resolve, reject) => {
-      const stream = a1.tail({ after_id: '0', agent_id: '*' });
-      stream.on('data', (message: { record: { entry: { agent_id: string } } }) => {
-        resolve(message.record.entry.agent_id);
-        stream.cancel();
-      });
-      stream.on('error', (error: ServiceError) => {
-        if (error.code !== status.CANCELLED) reject(error);
-      });
-    });
+    let first: string | undefined;
+    for await (const message of a1.audit.tail({ after_id: '0', agent_id: '*' })) {
+      first = message.record?.entry?.agent_id;
+      break; // which cancels the tail
+    }
     expect(first).toBe('*');
   });
 
@@ -305,22 +304,24 @@ describe('key injection', () => {
 
   it("never shows one prefix's memories, cache, buckets or audit to an app of another prefix", async () => {
     const others = [...IDS, `../${P1}ab`, `${P1}ab`, `../${P1}episodic:ab`];
-    expect((await m2.GetEpisodic({ ids: others })).memories).toEqual([]);
-    expect((await m2.GetSemantic({ ids: others })).memories).toEqual([]);
-    expect((await m2.SearchEpisodic({ vector: vector(1), k: 100 })).hits).toEqual([]);
-    expect((await m2.RecentEpisodic({ limit: 100 })).memories).toEqual([]);
+    expect((await m2.memory.getEpisodic({ ids: others })).memories).toEqual([]);
+    expect((await m2.memory.getSemantic({ ids: others })).memories).toEqual([]);
+    expect((await m2.memory.searchEpisodic({ vector: vector(1), k: 100 })).hits).toEqual([]);
+    expect((await m2.memory.recentEpisodic({ limit: 100 })).memories).toEqual([]);
     for (const key of [...others, `../${P1}cache:k1`, `${P1}cache:k1`]) {
-      expect((await a2.cache.Get({ key })).found, key).toBe(false);
+      expect((await a2.cache.get({ key })).found, key).toBe(false);
     }
-    expect((await a2.cache.Delete({ keys: ['k1', '*', `../${P1}cache:k1`] })).deleted).toBe(0);
-    expect((await a2.audit.Range({})).records).toEqual([]);
-    expect(await a2.audit.AgentPnl({ agent_id: 'ag*' })).toEqual({ total_pnl: 0, entries: 0 });
+    expect((await a2.cache.delete({ keys: ['k1', '*', `../${P1}cache:k1`] })).deleted).toBe(0);
+    expect((await a2.audit.range({})).records).toEqual([]);
+    expect(await a2.audit.agentPnl({ agent_id: 'ag*' })).toEqual({ total_pnl: 0, entries: 0 });
     // app2 writes under its own prefix only, whatever its ids name.
-    await m2.UpsertEpisodic({ memories: [episode(`../${P1}episodic:ab`, 1), episode(P1, 2)] });
-    await a2.cache.Set({ key: `../${P1}cache:k1`, value: Buffer.from('2') });
-    expect((await a1.cache.Get({ key: 'k1' })).value.toString()).toBe('v:k1');
+    await m2.memory.upsertEpisodic({
+      memories: [episode(`../${P1}episodic:ab`, 1), episode(P1, 2)],
+    });
+    await a2.cache.set({ key: `../${P1}cache:k1`, value: Buffer.from('2') });
+    expect((await a1.cache.get({ key: 'k1' })).value.toString()).toBe('v:k1');
     expect(
-      (await m1.SearchEpisodic({ vector: vector(1), k: 100 })).hits.map((h) => h.memory?.id),
+      (await m1.memory.searchEpisodic({ vector: vector(1), k: 100 })).hits.map((h) => h.memory?.id),
     ).not.toContain(`../${P1}episodic:ab`);
     const all = await raw.keys('*');
     const namespaces =
@@ -451,16 +452,22 @@ describe('key injection: index rebuild', () => {
         );
         try {
           for (const [i, prefix] of PREFIXES.entries()) {
-            const client = memoryClient(apps[i]?.port ?? 0);
+            const client = testClient(apps[i]?.port ?? 0);
             try {
               const ids = idsOf(prefix);
               if (round === 'write') {
-                await client.UpsertEpisodic({ memories: ids.map((id, n) => episode(id, n)) });
+                await client.memory.upsertEpisodic({
+                  memories: ids.map((id, n) => episode(id, n)),
+                });
               }
-              const hits = await client.SearchEpisodic({ vector: vector(1), k: 100, exact: true });
+              const hits = await client.memory.searchEpisodic({
+                vector: vector(1),
+                k: 100,
+                exact: true,
+              });
               const found = sorted(hits.hits.map((h) => h.memory?.id ?? ''));
               expect(found, `${round} ${prefix}`).toEqual(sorted(ids));
-              const recent = await client.RecentEpisodic({ filter: { agent_ids: ['a*'] } });
+              const recent = await client.memory.recentEpisodic({ filter: { agent_ids: ['a*'] } });
               expect(recent.memories.map((m) => m.id)).toEqual(['a*']);
             } finally {
               client.close();

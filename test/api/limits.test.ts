@@ -1,3 +1,6 @@
+// Raw grpc-js clients on purpose: the limits are the transport's (per connection, per stream,
+// HTTP/2 flow control of a client that stops reading), checked with their pushback headers and
+// streams paused and cancelled through grpc-js's event API.
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { connect as connectHttp2 } from 'node:http2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -2,8 +2,8 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
-import { rejection } from '../support/promiseClient.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 const DIM = 4096;
 const MAX_BATCH = 5000;
@@ -20,7 +20,7 @@ function values(n: number): string[] {
 describe('MemoryService request limits', () => {
   let redis: RedisProcess;
   let app: App;
-  let client: ReturnType<typeof memoryClient>;
+  let client: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -30,8 +30,8 @@ describe('MemoryService request limits', () => {
       MNEMO_MAX_BATCH: String(MAX_BATCH),
       MNEMO_MAX_K: String(MAX_K),
     });
-    client = memoryClient(app.port);
-    await client.UpsertEpisodic({
+    client = testClient(app.port);
+    await client.memory.upsertEpisodic({
       memories: [
         {
           agent_id: 'a',
@@ -53,7 +53,7 @@ describe('MemoryService request limits', () => {
 
   /** A plain search still answers: the server kept serving. */
   async function stillServing(): Promise<void> {
-    const { hits } = await client.SearchEpisodic({ vector, k: 1 });
+    const { hits } = await client.memory.searchEpisodic({ vector, k: 1 });
     expect(hits).toHaveLength(1);
   }
 
@@ -61,41 +61,42 @@ describe('MemoryService request limits', () => {
     const cases: [string, () => Promise<unknown>, string][] = [
       [
         'SearchEpisodic agent_ids',
-        () => client.SearchEpisodic({ vector, k: 1, filter: { agent_ids: values(OVER) } }),
+        () => client.memory.searchEpisodic({ vector, k: 1, filter: { agent_ids: values(OVER) } }),
         `filter.agent_ids: has ${OVER} values, at most ${MAX_BATCH} are allowed`,
       ],
       [
         'SearchEpisodic product_ids',
-        () => client.SearchEpisodic({ vector, k: 1, filter: { product_ids: values(OVER) } }),
+        () => client.memory.searchEpisodic({ vector, k: 1, filter: { product_ids: values(OVER) } }),
         `filter.product_ids: has ${OVER} values`,
       ],
       [
         'BatchSearchEpisodic regimes',
         () =>
-          client.BatchSearchEpisodic({
+          client.memory.batchSearchEpisodic({
             searches: [{ vector, k: 1, filter: { regimes: values(OVER) } }],
           }),
         `searches[0].filter.regimes: has ${OVER} values`,
       ],
       [
         'RecentEpisodic agent_ids',
-        () => client.RecentEpisodic({ filter: { agent_ids: values(OVER) } }),
+        () => client.memory.recentEpisodic({ filter: { agent_ids: values(OVER) } }),
         `filter.agent_ids: has ${OVER} values`,
       ],
       [
         'DeleteEpisodicByFilter agent_ids',
-        () => client.DeleteEpisodicByFilter({ filter: { agent_ids: values(OVER) } }),
+        () => client.memory.deleteEpisodicByFilter({ filter: { agent_ids: values(OVER) } }),
         `filter.agent_ids: has ${OVER} values`,
       ],
       [
         'SearchSemantic regime_names',
-        () => client.SearchSemantic({ vector, k: 1, filter: { regime_names: values(OVER) } }),
+        () =>
+          client.memory.searchSemantic({ vector, k: 1, filter: { regime_names: values(OVER) } }),
         `filter.regime_names: has ${OVER} values`,
       ],
       [
         'SearchSemantic memory_types',
         () =>
-          client.SearchSemantic({
+          client.memory.searchSemantic({
             vector,
             k: 1,
             filter: { memory_types: Array.from({ length: OVER }, () => 'MEMORY_TYPE_PATTERN') },
@@ -105,26 +106,26 @@ describe('MemoryService request limits', () => {
     ];
     for (const [what, call, message] of cases) {
       it(`refuses ${what} beyond MNEMO_MAX_BATCH with INVALID_ARGUMENT naming the field`, async () => {
-        const error = await rejection(call());
+        const error = await failure(call());
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details.startsWith(message)).toBe(true);
+        expect(error.message.startsWith(message)).toBe(true);
         await stillServing();
       });
     }
 
     it('refuses a million agent_ids, deleting nothing', async () => {
-      const error = await rejection(
-        client.DeleteEpisodicByFilter({ filter: { agent_ids: [...values(999_999), 'a'] } }),
+      const error = await failure(
+        client.memory.deleteEpisodicByFilter({ filter: { agent_ids: [...values(999_999), 'a'] } }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toBe(
+      expect(error.message).toBe(
         `filter.agent_ids: has 1000000 values, at most ${MAX_BATCH} are allowed`,
       );
       await stillServing();
     });
 
     it('accepts exactly MNEMO_MAX_BATCH values', async () => {
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector,
         k: 1,
         filter: { agent_ids: [...values(MAX_BATCH - 1), 'a'] },
@@ -138,7 +139,7 @@ describe('MemoryService request limits', () => {
       [
         'BatchSearchEpisodic of 100 searches of k 1000 with vectors',
         () =>
-          client.BatchSearchEpisodic({
+          client.memory.batchSearchEpisodic({
             searches: Array.from({ length: 100 }, () => ({
               vector,
               k: 1000,
@@ -150,48 +151,48 @@ describe('MemoryService request limits', () => {
       [
         'BatchSearchEpisodic of 10 searches of k 100000 without vectors',
         () =>
-          client.BatchSearchEpisodic({
+          client.memory.batchSearchEpisodic({
             searches: Array.from({ length: 10 }, () => ({ vector, k: MAX_K })),
           }),
         'searches',
       ],
       [
         'SearchEpisodic of k 5000 with vectors',
-        () => client.SearchEpisodic({ vector, k: 5000, include_vectors: true }),
+        () => client.memory.searchEpisodic({ vector, k: 5000, include_vectors: true }),
         'k',
       ],
       [
         'SearchSemantic of k 5000 with vectors',
-        () => client.SearchSemantic({ vector, k: 5000, include_vectors: true }),
+        () => client.memory.searchSemantic({ vector, k: 5000, include_vectors: true }),
         'k',
       ],
       [
         'GetEpisodic of 5000 ids with vectors',
-        () => client.GetEpisodic({ ids: values(5000), include_vectors: true }),
+        () => client.memory.getEpisodic({ ids: values(5000), include_vectors: true }),
         'ids',
       ],
       [
         'GetSemantic of 5000 ids with vectors',
-        () => client.GetSemantic({ ids: values(5000), include_vectors: true }),
+        () => client.memory.getSemantic({ ids: values(5000), include_vectors: true }),
         'ids',
       ],
     ];
     for (const [what, call, field] of cases) {
       it(`refuses ${what} before searching, with INVALID_ARGUMENT naming ${field}`, async () => {
-        const error = await rejection(call());
+        const error = await failure(call());
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details).toMatch(new RegExp(`^${field}: asks for up to \\d+ memories`));
-        expect(error.details).toContain('67108864 bytes an answer may hold');
+        expect(error.message).toMatch(new RegExp(`^${field}: asks for up to \\d+ memories`));
+        expect(error.message).toContain('67108864 bytes an answer may hold');
         await stillServing();
       });
     }
 
     it('answers requests whose worst case fits in 64 MiB', async () => {
-      const near = await client.SearchEpisodic({ vector, k: 4000, include_vectors: true });
+      const near = await client.memory.searchEpisodic({ vector, k: 4000, include_vectors: true });
       expect(near.hits).toHaveLength(1);
-      const wide = await client.SearchEpisodic({ vector, k: MAX_K });
+      const wide = await client.memory.searchEpisodic({ vector, k: MAX_K });
       expect(wide.hits).toHaveLength(1);
-      const got = await client.GetEpisodic({ ids: values(1000), include_vectors: true });
+      const got = await client.memory.getEpisodic({ ids: values(1000), include_vectors: true });
       expect(got.memories).toHaveLength(0);
     });
   });

@@ -4,10 +4,8 @@ import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
 import type { RecentOrder } from '../../src/generated/mnemo/v1/RecentOrder.js';
-import { agentClients, type AgentClients } from '../support/agentServer.js';
-import { rejection } from '../support/promiseClient.js';
-import { statusDetails } from '../support/statusDetails.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 /** Every page of a paged call, following next_page_token until it is empty. */
 async function allPages<T>(
@@ -27,15 +25,15 @@ async function allPages<T>(
 describe('One pagination rule: page_size, page_token, next_page_token', () => {
   let redis: RedisProcess;
   let app: App;
-  let memory: ReturnType<typeof memoryClient>;
-  let agents: AgentClients;
+  let memory: MnemoClient;
+  let agents: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis);
-    memory = memoryClient(app.port);
-    agents = agentClients(app.port);
-    await memory.UpsertEpisodic({
+    memory = testClient(app.port);
+    agents = testClient(app.port);
+    await memory.memory.upsertEpisodic({
       memories: Array.from({ length: 23 }, (_, i) => ({
         id: `m-${String(i).padStart(2, '0')}`,
         agent_id: i % 2 === 0 ? 'even' : 'odd',
@@ -45,7 +43,7 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
       })),
     });
     for (let i = 0; i < 23; i++) {
-      await agents.audit.Append({
+      await agents.audit.append({
         entry: { agent_id: i % 2 === 0 ? 'even' : 'odd', action: 'fill', wall_time: 100 + i },
       });
     }
@@ -66,10 +64,10 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
   describe('RecentEpisodic', () => {
     it('pages to the end with any page sizes, as one page would answer', async () => {
       const query = recent({ agent_ids: ['even'] });
-      const whole = await memory.RecentEpisodic({ ...query, page_size: 100 });
+      const whole = await memory.memory.recentEpisodic({ ...query, page_size: 100 });
       const sizes = [5, 2, 7, 1, 100];
       const pages = await allPages(async (token, i) => {
-        const page = await memory.RecentEpisodic({
+        const page = await memory.memory.recentEpisodic({
           ...query,
           page_size: sizes[i] ?? 3,
           page_token: token,
@@ -83,7 +81,7 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
     });
 
     it('refuses a token with another filter or order, naming page_token', async () => {
-      const first = await memory.RecentEpisodic({
+      const first = await memory.memory.recentEpisodic({
         ...recent({ agent_ids: ['even'] }),
         page_size: 2,
       });
@@ -92,27 +90,34 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
         recent({ agent_ids: ['even'] }, 'RECENT_ORDER_TIMESTAMP_DESC'),
         recent({ agent_ids: ['even'], reward: { min: 1 } }),
       ]) {
-        const error = await rejection(
-          memory.RecentEpisodic({ ...other, page_size: 2, page_token: first.next_page_token }),
+        const error = await failure(
+          memory.memory.recentEpisodic({
+            ...other,
+            page_size: 2,
+            page_token: first.next_page_token,
+          }),
         );
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details).toMatch(/^page_token: was issued for another query/);
-        expect(statusDetails(error)?.badRequest?.field_violations[0]?.field).toBe('page_token');
+        expect(error.message).toMatch(/^page_token: was issued for another query/);
+        expect(error.field).toBe('page_token');
       }
     });
 
     it('still reads the deprecated limit', async () => {
-      const page = await memory.RecentEpisodic({ ...recent({ agent_ids: ['odd'] }), limit: 4 });
+      const page = await memory.memory.recentEpisodic({
+        ...recent({ agent_ids: ['odd'] }),
+        limit: 4,
+      });
       expect(page.memories).toHaveLength(4);
     });
   });
 
   describe('AuditService.Range', () => {
     it('pages to the end with any page sizes, as one page would answer', async () => {
-      const whole = await agents.audit.Range({ agent_id: 'odd', page_size: 100 });
+      const whole = await agents.audit.range({ agent_id: 'odd', page_size: 100 });
       expect(whole.records).toHaveLength(11);
       const pages = await allPages(async (token, i) => {
-        const page = await agents.audit.Range({
+        const page = await agents.audit.range({
           agent_id: 'odd',
           page_size: [3, 1, 4][i] ?? 2,
           page_token: token,
@@ -125,39 +130,39 @@ describe('One pagination rule: page_size, page_token, next_page_token', () => {
     });
 
     it('refuses a token with another agent, action or time range, naming page_token', async () => {
-      const first = await agents.audit.Range({ agent_id: 'odd', page_size: 2 });
+      const first = await agents.audit.range({ agent_id: 'odd', page_size: 2 });
       expect(first.next_page_token).not.toBe('');
       for (const other of [
         { agent_id: 'even' },
         { agent_id: 'odd', action: 'order' },
         { agent_id: 'odd', from_time: 105 },
       ]) {
-        const error = await rejection(
-          agents.audit.Range({ ...other, page_size: 2, page_token: first.next_page_token }),
+        const error = await failure(
+          agents.audit.range({ ...other, page_size: 2, page_token: first.next_page_token }),
         );
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details).toMatch(/^page_token: was issued for another query/);
+        expect(error.message).toMatch(/^page_token: was issued for another query/);
       }
     });
 
     it('still pages with the deprecated count and next_start_id', async () => {
-      const first = await agents.audit.Range({ agent_id: 'even', count: 5 });
+      const first = await agents.audit.range({ agent_id: 'even', count: 5 });
       expect(first.records).toHaveLength(5);
-      const second = await agents.audit.Range({
+      const second = await agents.audit.range({
         agent_id: 'even',
         count: 5,
         start_id: first.next_start_id,
       });
-      const whole = await agents.audit.Range({ agent_id: 'even', page_size: 10 });
+      const whole = await agents.audit.range({ agent_id: 'even', page_size: 10 });
       expect([...first.records, ...second.records].map((r) => r.id)).toEqual(
         whole.records.map((r) => r.id),
       );
     });
 
     it('refuses a token that is not one', async () => {
-      const error = await rejection(agents.audit.Range({ page_token: 'not-a-token' }));
+      const error = await failure(agents.audit.range({ page_token: 'not-a-token' }));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toMatch(/^page_token: /);
+      expect(error.message).toMatch(/^page_token: /);
     });
   });
 });

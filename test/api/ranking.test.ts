@@ -5,8 +5,8 @@ import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicHit__Output } from '../../src/generated/mnemo/v1/EpisodicHit.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import type { Ranking } from '../../src/generated/mnemo/v1/Ranking.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
-import { rejection } from '../support/promiseClient.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis, failure } from '../support/testApp.js';
 
 const DIM = 4;
 const NOW = Math.floor(Date.now() / 1000);
@@ -47,7 +47,7 @@ function sumOf(hit: EpisodicHit__Output): number {
 describe('Ranked searches over gRPC', () => {
   let redis: RedisProcess;
   let app: App;
-  let client: ReturnType<typeof memoryClient>;
+  let client: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -61,8 +61,8 @@ describe('Ranked searches over gRPC', () => {
       MNEMO_RANKING_W_SHARPE: '1',
       MNEMO_RANKING_W_WIN_RATE: '0',
     });
-    client = memoryClient(app.port);
-    await client.UpsertEpisodic({ memories: KNOWN });
+    client = testClient(app.port);
+    await client.memory.upsertEpisodic({ memories: KNOWN });
   });
 
   afterAll(async () => {
@@ -73,7 +73,7 @@ describe('Ranked searches over gRPC', () => {
 
   describe('SearchEpisodic', () => {
     it('ranks high-reward neighbours above closer low-reward ones, by score descending', async () => {
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: QUERY,
         k: 4,
         filter: AGENT,
@@ -87,14 +87,19 @@ describe('Ranked searches over gRPC', () => {
 
     it('orders by distance when outcome weighs nothing', async () => {
       const ranking: Ranking = { w_similarity: 1, w_outcome: 0, w_recency: 0, w_regime: 0 };
-      const ranked = await client.SearchEpisodic({ vector: QUERY, k: 5, filter: AGENT, ranking });
-      const plain = await client.SearchEpisodic({ vector: QUERY, k: 5, filter: AGENT });
+      const ranked = await client.memory.searchEpisodic({
+        vector: QUERY,
+        k: 5,
+        filter: AGENT,
+        ranking,
+      });
+      const plain = await client.memory.searchEpisodic({ vector: QUERY, k: 5, filter: AGENT });
       expect(ranked.hits.map((h) => h.memory?.id)).toEqual(plain.hits.map((h) => h.memory?.id));
     });
 
     it('explains each hit with terms that sum to its score, only when asked', async () => {
       const ranking: Ranking = { w_outcome: 1, w_recency: 0.5, regime: 'calm' };
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: QUERY,
         k: 5,
         filter: AGENT,
@@ -111,7 +116,7 @@ describe('Ranked searches over gRPC', () => {
         ]);
         expect(sumOf(hit)).toBeCloseTo(hit.score, 12);
       }
-      const unexplained = await client.SearchEpisodic({
+      const unexplained = await client.memory.searchEpisodic({
         vector: QUERY,
         k: 5,
         filter: AGENT,
@@ -121,7 +126,7 @@ describe('Ranked searches over gRPC', () => {
     });
 
     it('takes unset weights from the MNEMO_RANKING_* defaults and leaves weight-0 terms out', async () => {
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: QUERY,
         k: 1,
         filter: AGENT,
@@ -136,7 +141,7 @@ describe('Ranked searches over gRPC', () => {
     });
 
     it('gives unranked hits no score nor explanation', async () => {
-      const { hits } = await client.SearchEpisodic({ vector: QUERY, k: 2, filter: AGENT });
+      const { hits } = await client.memory.searchEpisodic({ vector: QUERY, k: 2, filter: AGENT });
       expect(hits.map((h) => [h.score, h.explanation.length])).toEqual([
         [0, 0],
         [0, 0],
@@ -169,11 +174,11 @@ describe('Ranked searches over gRPC', () => {
     ];
     for (const [what, ranking, explain, message] of invalid) {
       it(`rejects ${what} with INVALID_ARGUMENT naming the field`, async () => {
-        const error = await rejection(
-          client.SearchEpisodic({ vector: QUERY, k: 1, ranking, explain }),
+        const error = await failure(
+          client.memory.searchEpisodic({ vector: QUERY, k: 1, ranking, explain }),
         );
         expect(error.code).toBe(status.INVALID_ARGUMENT);
-        expect(error.details).toContain(message);
+        expect(error.message).toContain(message);
       });
     }
   });
@@ -181,7 +186,7 @@ describe('Ranked searches over gRPC', () => {
   describe('SearchEpisodic with as_of', () => {
     it('ranks without the outcome as of a past time', async () => {
       const asOf = Date.now() / 1000;
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: QUERY,
         k: 2,
         ranking: { w_outcome: 0 },
@@ -193,7 +198,7 @@ describe('Ranked searches over gRPC', () => {
 
   describe('BatchSearchEpisodic', () => {
     it('ranks each search by its own ranking, or not at all', async () => {
-      const { results } = await client.BatchSearchEpisodic({
+      const { results } = await client.memory.batchSearchEpisodic({
         searches: [
           { vector: QUERY, k: 2, filter: AGENT, ranking: { w_outcome: 1 }, explain: true },
           { vector: QUERY, k: 2, filter: AGENT },
@@ -209,8 +214,8 @@ describe('Ranked searches over gRPC', () => {
     });
 
     it('names the search of an invalid ranking', async () => {
-      const error = await rejection(
-        client.BatchSearchEpisodic({
+      const error = await failure(
+        client.memory.batchSearchEpisodic({
           searches: [
             { vector: QUERY, k: 1 },
             { vector: QUERY, k: 1, ranking: { w_similarity: -2 } },
@@ -218,7 +223,7 @@ describe('Ranked searches over gRPC', () => {
         }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('searches[1].ranking.w_similarity');
+      expect(error.message).toContain('searches[1].ranking.w_similarity');
     });
   });
 
@@ -233,7 +238,7 @@ describe('Ranked searches over gRPC', () => {
         win_rate: winRate,
         last_accessed: lastAccessed,
       });
-      await client.UpsertSemantic({
+      await client.memory.upsertSemantic({
         memories: [
           concept('best-sharpe', 3, 0.1, 0),
           concept('best-win-rate', -1, 0.9, NOW - 86_400),
@@ -242,7 +247,7 @@ describe('Ranked searches over gRPC', () => {
       });
       const order = async (ranking: object) =>
         (
-          await client.SearchSemantic({
+          await client.memory.searchSemantic({
             vector: { values: [0, 0, 1, 0] },
             k: 3,
             ranking,
@@ -262,7 +267,7 @@ describe('Ranked searches over gRPC', () => {
       expect(
         await order({ w_sharpe: 0, w_win_rate: 0, w_recency: 1, recency_half_life_s: 3600 }),
       ).toEqual(['latest', 'best-win-rate', 'best-sharpe']);
-      const { hits } = await client.SearchSemantic({
+      const { hits } = await client.memory.searchSemantic({
         vector: { values: [0, 0, 1, 0] },
         k: 3,
         ranking: { w_win_rate: 0.5, w_recency: 0.25 },
@@ -281,15 +286,15 @@ describe('Ranked searches over gRPC', () => {
     });
 
     it('rejects a negative weight naming the field', async () => {
-      const error = await rejection(
-        client.SearchSemantic({
+      const error = await failure(
+        client.memory.searchSemantic({
           vector: { values: [0, 0, 1, 0] },
           k: 1,
           ranking: { w_sharpe: -1 },
         }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details).toContain('ranking.w_sharpe');
+      expect(error.message).toContain('ranking.w_sharpe');
     });
   });
 });

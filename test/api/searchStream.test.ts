@@ -1,3 +1,7 @@
+// Raw grpc-js streams on purpose: this checks the stream's wire protocol, message by message
+// (request_id tags as sent, each answer's own google.rpc.Status, a message that does not
+// decode, flow control of a client that does not read); MnemoClient's request stream over it is
+// tested in test/clients/typescript.test.ts. The unary calls go through MnemoClient.
 import { credentials, loadPackageDefinition, status, type ClientDuplexStream } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,7 +15,8 @@ import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchE
 import type { SearchEpisodicResponse__Output } from '../../src/generated/mnemo/v1/SearchEpisodicResponse.js';
 import { metrics } from '../../src/metrics/metrics.js';
 import { rejection } from '../support/promiseClient.js';
-import { startApp, startRedis } from '../support/testApp.js';
+import { failure, startApp, startRedis, testClient } from '../support/testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
 import {
   tokenClients,
   withAuthorization,
@@ -78,6 +83,8 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
   let secrets: Record<string, string>;
   const raw: MemoryServiceClient[] = [];
   let root: TokenClients;
+  /** The unary calls, as the root token. */
+  let mnemo: MnemoClient;
 
   /** A raw client acting with `token`, on a connection of its own. */
   function rawClient(token: string): MemoryServiceClient {
@@ -117,13 +124,14 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
       MNEMO_STREAM_MAX_INFLIGHT: String(MAX_INFLIGHT),
     });
     root = tokenClients(app.port, secrets.root ?? '');
+    mnemo = testClient(app.port, { token: secrets.root ?? '' });
     admin = new Redis(redis.url);
     for (const agent of ['agent-1', 'agent-2']) {
-      await root.memory.UpsertEpisodic({
+      await mnemo.memory.upsertEpisodic({
         memories: Array.from({ length: 30 }, (_, i) => episode(agent, i)),
       });
     }
-    await root.memory.UpsertSemantic({
+    await mnemo.memory.upsertSemantic({
       memories: Array.from({ length: 20 }, (_, i) => ({
         id: `c-${i}`,
         concept_vector: vector(100 + i),
@@ -138,6 +146,7 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
   afterAll(async () => {
     for (const client of raw) client.close();
     root.close();
+    mnemo.close();
     admin.disconnect();
     await app.stop();
     await redis.stop();
@@ -167,14 +176,14 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
     }));
     const streamed = await root.memory.SearchEpisodicStream(requests);
     for (const request of requests) {
-      const unary = await root.memory.SearchEpisodic(request);
+      const unary = await mnemo.memory.searchEpisodic(request);
       const answer = streamed.find((r) => r.request_id === request.request_id);
       expect(answer?.hits).toEqual(unary.hits);
     }
     const semantic = await root.memory.SearchSemanticStream([
       { vector: vector(101), k: 4, request_id: 7 },
     ]);
-    const unary = await root.memory.SearchSemantic({ vector: vector(101), k: 4 });
+    const unary = await mnemo.memory.searchSemantic({ vector: vector(101), k: 4 });
     expect(semantic[0]?.hits).toEqual(unary.hits);
     expect(semantic[0]?.request_id).toBe(7);
   });
@@ -198,8 +207,8 @@ describe('SearchEpisodicStream and SearchSemanticStream', () => {
       const error = failed?.error;
       expect(error?.code).toBe(status.INVALID_ARGUMENT);
       // The same status, message and details as the unary call failing the same way.
-      const unary = await rejection(root.memory.SearchEpisodic(request));
-      expect(error?.message).toBe(unary.details);
+      const unary = await failure(mnemo.memory.searchEpisodic(request));
+      expect(error?.message).toBe(unary.message);
       const decoded = decodeStatus(error ?? {});
       expect(decoded.badRequest?.field_violations[0]?.field).toBe(id === 2 ? 'k' : 'vector');
       expect(decoded.errorInfo?.domain).toBe('mnemo');

@@ -1,3 +1,6 @@
+// Raw grpc-js clients on purpose: these tests watch the TLS handshakes themselves (each
+// connection's credentials object records the certificate served), which MnemoClient's TLS
+// options do not expose.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { credentials, status, type ChannelCredentials } from '@grpc/grpc-js';
 import { pino } from 'pino';
@@ -15,7 +18,8 @@ import {
   writeTlsFiles,
 } from '../support/certificates.js';
 import { rejection } from '../support/promiseClient.js';
-import { memoryClient, quietLog, startRedis, testConfig } from '../support/testApp.js';
+import { quietLog, startRedis, testConfig } from '../support/testApp.js';
+import { rawMemoryClient } from '../support/rawWire.js';
 
 interface LogLine {
   level: number;
@@ -32,7 +36,7 @@ const BY_NAME = { 'grpc.ssl_target_name_override': 'localhost' };
 /** One GetEpisodic on a new connection: the served certificate's serial, or the error code. */
 async function connect(port: number, channel: ChannelCredentials): Promise<string | number> {
   // A subchannel pool of its own: never a connection another client opened.
-  const fresh = memoryClient(port, channel, { ...BY_NAME, 'grpc.use_local_subchannel_pool': 1 });
+  const fresh = rawMemoryClient(port, channel, { ...BY_NAME, 'grpc.use_local_subchannel_pool': 1 });
   try {
     await fresh.GetEpisodic({ ids: ['none'] });
     return served.get(channel) ?? 'unknown';
@@ -146,7 +150,7 @@ describe('TLS on the gRPC server', () => {
 
     it('rotates under a stream of calls: none fails, new connections get the new certificate', async () => {
       const both = [caA.certPem, caB.certPem];
-      const client = memoryClient(app.port, tlsCredentials(both, clientA), BY_NAME);
+      const client = rawMemoryClient(app.port, tlsCredentials(both, clientA), BY_NAME);
       const [id] = (await client.UpsertEpisodic({ memories: [memory()] })).ids;
       const failures: unknown[] = [];
       const seen = new Set<string | number>();

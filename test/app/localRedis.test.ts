@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/App.js';
 import { freePort, RedisBinaryMissing, RedisProcess } from '../../src/app/RedisProcess.js';
 import { loadConfig } from '../../src/config/config.js';
-import { memoryClient, quietLog } from '../support/testApp.js';
+import { testClient, quietLog } from '../support/testApp.js';
 
 describe('App without a configured Redis', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mnemo-data-'));
@@ -22,8 +22,8 @@ describe('App without a configured Redis', () => {
     });
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     let app = await App.start(config, quietLog, nobody);
-    let client = memoryClient(app.port);
-    await client.UpsertEpisodic({
+    let client = testClient(app.port);
+    await client.memory.upsertEpisodic({
       memories: [{ id: 'kept', agent_id: 'a', state_vector: { values: [1, 2, 3, 4] } }],
     });
     client.close();
@@ -31,8 +31,8 @@ describe('App without a configured Redis', () => {
     expect(existsSync(join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
 
     app = await App.start(config, quietLog, nobody);
-    client = memoryClient(app.port);
-    const { hits } = await client.SearchEpisodic({ vector: { values: [1, 2, 3, 4] }, k: 1 });
+    client = testClient(app.port);
+    const { hits } = await client.memory.searchEpisodic({ vector: { values: [1, 2, 3, 4] }, k: 1 });
     expect(hits[0]?.memory?.id).toBe('kept');
     client.close();
     await app.stop();

@@ -17,7 +17,11 @@ import {
   type Ranking,
   type ScoreTerm,
 } from '../../src/client/index.js';
+import { encodeVectors } from '../../src/client/vectors.js';
+import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
+import type { UpsertEpisodicRequest } from '../../src/generated/mnemo/v1/UpsertEpisodicRequest.js';
 import { mnemoPackageDefinition } from '../../src/proto/packageDefinition.js';
+import { f32le } from '../../bench/lib/syntheticData.js';
 import { issue, makeCa, writeTlsFiles } from '../support/certificates.js';
 import { startApp, startRedis } from '../support/testApp.js';
 import { writeTokenFile } from '../support/tokenClients.js';
@@ -219,10 +223,13 @@ describe('MnemoClient (the TypeScript client)', () => {
       const after = await stream.send({ vector: vector(2), k: 1, filter, request_id: 77 });
       expect(after.request_id).toBe(77);
       expect(stream.pending).toBe(0);
+      expect(stream.open).toBe(true);
       await stream.end();
+      expect(stream.open).toBe(false);
       const semantic = mnemo.memory.searchSemanticStream();
       expect((await semantic.send({ vector: vector(9), k: 1 })).error).toBeNull();
       semantic.cancel();
+      expect(semantic.open).toBe(false);
       await semantic.end();
       expect((await failure(semantic.send({ vector: vector(9), k: 1 }))).codeName).toBe(
         'CANCELLED',
@@ -431,10 +438,24 @@ describe('MnemoClient (the TypeScript client)', () => {
     }
   });
 
+  it('sends vectors given as Vectors untouched, copying only what it encodes', () => {
+    const bytes = Buffer.alloc(8);
+    const encoded = { vector: { f32le: bytes }, k: 1, filter: { agent_ids: ['a'] } };
+    expect(encodeVectors<SearchEpisodicRequest>(encoded)).toBe(encoded);
+    const floats = { memories: [{ id: 'x', state_vector: [1, 2] }, { id: 'y' }] };
+    const sent = encodeVectors<UpsertEpisodicRequest>(floats);
+    expect(sent.memories?.[0]?.state_vector?.f32le).toEqual(
+      Buffer.from(f32le(Float32Array.of(1, 2))),
+    );
+    expect(sent.memories?.[1]).toBe(floats.memories[1]);
+    expect(floats.memories[0]?.state_vector).toEqual([1, 2]);
+  });
+
   describe('retries, against a stand-in server that refuses on cue', () => {
     let server: Server;
     let port: number;
     const attempts = { GetInfo: 0, IncrementBy: 0 };
+    const requestIds: string[] = [];
     let refusals = 0;
     let pushbackMs = '10';
 
@@ -456,6 +477,13 @@ describe('MnemoClient (the TypeScript client)', () => {
       const definition = mnemoPackageDefinition();
       server.addService(definition['mnemo.v1.MemoryService'] as ServiceDefinition, {
         GetInfo: refusing('GetInfo', { dimension: 8 }),
+        UpsertEpisodic: (
+          call: ServerUnaryCall<{ request_id: string }, unknown>,
+          callback: sendUnaryData<unknown>,
+        ) => {
+          requestIds.push(call.request.request_id);
+          callback(null, { ids: [] });
+        },
       });
       server.addService(definition['mnemo.v1.CacheService'] as ServiceDefinition, {
         IncrementBy: refusing('IncrementBy', { value: 1 }),
@@ -493,6 +521,19 @@ describe('MnemoClient (the TypeScript client)', () => {
       expect(error.code).toBe(status.UNAVAILABLE);
       expect(attempts.IncrementBy).toBe(1);
       client.close();
+    });
+
+    it('gives an upsert a request id only when it may retry it', async () => {
+      const retrying = reset(0, '10');
+      const once = new MnemoClient(`127.0.0.1:${port}`, { maxAttempts: 1 });
+      requestIds.length = 0;
+      await retrying.memory.upsertEpisodic({ memories: [] });
+      await once.memory.upsertEpisodic({ memories: [] });
+      await once.memory.upsertEpisodic({ memories: [], request_id: 'mine' });
+      expect(requestIds[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(requestIds.slice(1)).toEqual(['', 'mine']);
+      retrying.close();
+      once.close();
     });
 
     it('stops when the server says not to retry', async () => {

@@ -1,3 +1,5 @@
+// grpc.health.v1 is checked with its own client (ops.ts healthClient): List and Watch, and
+// Check's raw status, are the protocol under test; the searches go through MnemoClient.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +13,15 @@ import { App } from '../../src/app/App.js';
 import { freePort, RedisProcess } from '../../src/app/RedisProcess.js';
 import { projectRoot } from '../../src/config/projectRoot.js';
 import { healthClient, reflect, reflectedServices, type HealthClient } from '../support/ops.js';
-import { memoryClient, startApp, startRedis, testConfig } from '../support/testApp.js';
 import { rejection } from '../support/promiseClient.js';
+import {
+  testClient,
+  startApp,
+  startRedis,
+  testConfig,
+  failure,
+  failedTrailers,
+} from '../support/testApp.js';
 
 const MNEMO_SERVICES = [
   'mnemo.v1.AuditService',
@@ -107,11 +116,11 @@ describe('grpc.health.v1 and reflection', () => {
       watch.cancel();
     }
     // And it serves again.
-    const client = memoryClient(app.port);
-    await client.UpsertEpisodic({
+    const client = testClient(app.port);
+    await client.memory.upsertEpisodic({
       memories: [{ id: 'back', agent_id: 'a', state_vector: { values: [1, 0, 0, 0] } }],
     });
-    const { hits } = await client.SearchEpisodic({ vector: { values: [1, 0, 0, 0] }, k: 1 });
+    const { hits } = await client.memory.searchEpisodic({ vector: { values: [1, 0, 0, 0] }, k: 1 });
     expect(hits[0]?.memory?.id).toBe('back');
     client.close();
   });
@@ -156,9 +165,9 @@ describe('start: gRPC listens before the index is rebuilt', () => {
     redis = await startRedis();
     // Enough memories for the rebuild at start to take a while.
     const seeder = await startApp(redis, { MNEMO_VECTOR_DIM: '32' });
-    const client = memoryClient(seeder.port);
+    const client = testClient(seeder.port);
     for (let batch = 0; batch < 30; batch++) {
-      await client.UpsertEpisodic({
+      await client.memory.upsertEpisodic({
         memories: Array.from({ length: 1000 }, (_, i) => ({
           id: `m-${batch}-${i}`,
           agent_id: `agent-${i % 10}`,
@@ -193,22 +202,24 @@ describe('start: gRPC listens before the index is rebuilt', () => {
     );
     await listened;
     const health = healthClient(port);
-    const client = memoryClient(port);
+    const trailers = failedTrailers();
+    const client = testClient(port, { channelOptions: { interceptors: [trailers.interceptor] } });
     try {
       expect(await health.check('')).toBe('NOT_SERVING');
       expect(await health.check('mnemo.v1.MemoryService')).toBe('NOT_SERVING');
       // The other services do not need the index.
       expect(await health.check('mnemo.v1.CacheService')).toBe('SERVING');
-      const error = await rejection(
-        client.SearchEpisodic({ vector: { values: Array<number>(32).fill(1) }, k: 3 }),
+      const error = await failure(
+        client.memory.searchEpisodic({ vector: { values: Array<number>(32).fill(1) }, k: 3 }),
       );
       expect(error.code).toBe(status.UNAVAILABLE);
-      expect(error.details).toMatch(/index is being rebuilt/);
-      expect(error.metadata.get('grpc-retry-pushback-ms')).toEqual(['1000']);
+      expect(error.message).toMatch(/index is being rebuilt/);
+      expect(trailers.last()?.get('grpc-retry-pushback-ms')).toEqual(['1000']);
+      expect(error.retryAfterMs).toBe(1000);
 
       const app = await starting;
       expect(await health.check('')).toBe('SERVING');
-      const { hits } = await client.SearchEpisodic({
+      const { hits } = await client.memory.searchEpisodic({
         vector: { values: Array<number>(32).fill(1) },
         k: 3,
       });

@@ -1,15 +1,8 @@
 import { spawn } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
-import {
-  credentials,
-  loadPackageDefinition,
-  type Client,
-  type ServiceClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthPackageDefinition } from '../../src/api/health.js';
+import { MnemoClient, MnemoError } from '../../src/client/index.js';
 import { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -33,22 +26,12 @@ function recordingLog(): { log: Logger; messages: () => string[] } {
 
 /** grpc.health.v1.Health/Check of "" at host:port: the status, or the call's error code. */
 async function healthAt(host: string, port: number): Promise<string | number> {
-  const root = loadPackageDefinition(healthPackageDefinition()) as unknown as {
-    grpc: { health: { v1: { Health: ServiceClientConstructor } } };
-  };
-  const client = new root.grpc.health.v1.Health(`${host}:${port}`, credentials.createInsecure());
+  const client = new MnemoClient(`${host}:${port}`, { maxAttempts: 1 });
   try {
-    return await new Promise<string | number>((resolve) => {
-      const check = (client as Client & Record<string, (...args: unknown[]) => void>).Check;
-      check?.call(
-        client,
-        { service: '' },
-        { deadline: Date.now() + 2000 },
-        (error: ServiceError | null, response?: { status: string }) => {
-          resolve(error ? error.code : (response?.status ?? ''));
-        },
-      );
-    });
+    return await client.health('', { timeoutMs: 2000 });
+  } catch (error) {
+    if (error instanceof MnemoError) return error.code;
+    throw error;
   } finally {
     client.close();
   }

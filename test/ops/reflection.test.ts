@@ -1,3 +1,4 @@
+// A raw grpc-js client on purpose: server reflection is not part of MnemoClient.
 import { join } from 'node:path';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';

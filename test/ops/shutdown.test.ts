@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, type RedisProcess } from '../../src/app/RedisProcess.js';
 import { projectRoot } from '../../src/config/projectRoot.js';
 import { healthClient, parseSamples, sampleSum, scrape } from '../support/ops.js';
-import { memoryClient, startRedis } from '../support/testApp.js';
+import { testClient, startRedis } from '../support/testApp.js';
 
 const DIM = 256;
 const MEMORIES = 10_000;
@@ -74,9 +74,9 @@ describe('SIGTERM on the real server with 100 calls in flight', () => {
     } finally {
       health.close();
     }
-    const client = memoryClient(grpcPort);
+    const client = testClient(grpcPort);
     for (let i = 0; i < MEMORIES; i += 1000) {
-      await client.UpsertEpisodic({
+      await client.memory.upsertEpisodic({
         memories: Array.from({ length: 1000 }, (_, j) => ({
           id: `m-${i + j}`,
           agent_id: `agent-${(i + j) % 7}`,
@@ -94,7 +94,7 @@ describe('SIGTERM on the real server with 100 calls in flight', () => {
   });
 
   it('finishes every call, tells health watchers NOT_SERVING, and exits 0', async () => {
-    const client = memoryClient(grpcPort);
+    const client = testClient(grpcPort);
     const health = healthClient(grpcPort);
     const watched: string[] = [];
     const watch = health.watch('');
@@ -102,7 +102,7 @@ describe('SIGTERM on the real server with 100 calls in flight', () => {
     const watchEnded = new Promise<ServiceError>((resolve) => watch.on('error', resolve));
 
     const calls = Array.from({ length: CALLS }, (_, c) =>
-      client.BatchSearchEpisodic({
+      client.memory.batchSearchEpisodic({
         searches: Array.from({ length: SEARCHES }, (_, s) => ({
           vector: { values: vector(100_000 + c * SEARCHES + s) },
           k: K,

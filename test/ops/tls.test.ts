@@ -1,3 +1,6 @@
+// Raw grpc-js clients on purpose: each call is a handshake on a connection of its own with
+// credentials objects of the test's making (trusted CAs, client certificates), and the status
+// of that handshake is what is checked.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { credentials, status } from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
@@ -13,7 +16,8 @@ import {
   type TestCa,
 } from '../support/certificates.js';
 import { spawnServer, type LogLine, type ServerProcess } from '../support/serverProcess.js';
-import { memoryClient, startRedis, testConfig } from '../support/testApp.js';
+import { startRedis, testConfig } from '../support/testApp.js';
+import { rawMemoryClient } from '../support/rawWire.js';
 
 const SECRET = 'SECRET-MARKER-91c3';
 
@@ -32,7 +36,7 @@ async function call(
   port: number,
   channel = credentials.createInsecure(),
 ): Promise<string | number> {
-  const client = memoryClient(port, channel, {
+  const client = rawMemoryClient(port, channel, {
     'grpc.ssl_target_name_override': 'localhost',
     'grpc.use_local_subchannel_pool': 1,
   });

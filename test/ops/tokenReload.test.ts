@@ -2,10 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, type RedisProcess } from '../../src/app/RedisProcess.js';
-import { rejection } from '../support/promiseClient.js';
 import { spawnServer, type LogLine, type ServerProcess } from '../support/serverProcess.js';
-import { startRedis } from '../support/testApp.js';
-import { tokenClients, writeTokenFile } from '../support/tokenClients.js';
+import { startRedis, testClient, failure } from '../support/testApp.js';
+import { writeTokenFile } from '../support/tokenClients.js';
 
 describe('the token file on the real server (src/main.ts)', () => {
   let redis: RedisProcess;
@@ -37,8 +36,8 @@ describe('the token file on the real server (src/main.ts)', () => {
   });
 
   it('swaps tokens on SIGHUP, and keeps them on a bad file with one warn line', async () => {
-    const old = tokenClients(port, first.secrets.old ?? '');
-    expect((await old.cache.Get({ key: 'k' })).found).toBe(false);
+    const old = testClient(port, { token: first.secrets.old ?? '' });
+    expect((await old.cache.get({ key: 'k' })).found).toBe(false);
 
     const second = writeTokenFile([{ name: 'new', role: 'admin' }]);
     writeFileSync(first.path, readFileSync(second.path));
@@ -46,9 +45,9 @@ describe('the token file on the real server (src/main.ts)', () => {
     await vi.waitFor(() => {
       expect(logged().filter((line) => line.msg === 'token file reloaded')).toHaveLength(1);
     });
-    const fresh = tokenClients(port, second.secrets.new ?? '');
-    expect((await fresh.cache.Get({ key: 'k' })).found).toBe(false);
-    expect((await rejection(old.cache.Get({ key: 'k' }))).code).toBe(status.UNAUTHENTICATED);
+    const fresh = testClient(port, { token: second.secrets.new ?? '' });
+    expect((await fresh.cache.get({ key: 'k' })).found).toBe(false);
+    expect((await failure(old.cache.get({ key: 'k' }))).code).toBe(status.UNAUTHENTICATED);
 
     const hash = JSON.stringify(JSON.parse(readFileSync(first.path, 'utf8')));
     writeFileSync(first.path, '{"tokens": [{"name": "broken"}]}');
@@ -62,7 +61,7 @@ describe('the token file on the real server (src/main.ts)', () => {
       level: 40,
       problem: expect.stringContaining('tokens[0].sha256') as unknown,
     });
-    expect((await fresh.cache.Get({ key: 'k' })).found).toBe(false);
+    expect((await fresh.cache.get({ key: 'k' })).found).toBe(false);
     for (const secret of [first.secrets.old, second.secrets.new, hash.slice(30, 60)]) {
       expect(mnemo.stdout() + mnemo.stderr()).not.toContain(secret);
     }

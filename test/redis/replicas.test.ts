@@ -1,10 +1,11 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
 import { metrics, registry } from '../../src/metrics/metrics.js';
 import { ClusteredData } from '../../bench/lib/syntheticData.js';
-import { memoryClient, startApp } from '../support/testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { failedTrailers, failure, testClient, startApp } from '../support/testApp.js';
 import { commandCalls, Topology } from '../support/topology.js';
 
 const DIM = 8;
@@ -27,7 +28,8 @@ async function batchStats(): Promise<{ count: number; sum: number }> {
 describe('retrieval over a master and its replicas', () => {
   let topology: Topology;
   let app: App;
-  let client: ReturnType<typeof memoryClient>;
+  let client: MnemoClient;
+  const trailers = failedTrailers();
   const vectors = data.sample(400, 1);
   const queries = data.sample(300, 2).map((v) => ({ f32le: Buffer.from(v.buffer) }));
 
@@ -40,9 +42,9 @@ describe('retrieval over a master and its replicas', () => {
       MNEMO_RECORD_CACHE_MAX_BYTES: '0',
       MNEMO_RESULT_CACHE_TTL_MS: '0',
     });
-    client = memoryClient(app.port);
+    client = testClient(app.port, { channelOptions: { interceptors: [trailers.interceptor] } });
     for (let i = 0; i < vectors.length; i += 100) {
-      await client.UpsertEpisodic({
+      await client.memory.upsertEpisodic({
         memories: vectors.slice(i, i + 100).map((v, j) => ({
           id: `m-${i + j}`,
           agent_id: `agent-${(i + j) % 8}`,
@@ -69,10 +71,10 @@ describe('retrieval over a master and its replicas', () => {
       [topology.master, replicaA, replicaB].map((p) => commandCalls(p.port, 'hmget')),
     );
     for (const vector of queries.slice(0, 100)) {
-      const { hits } = await client.SearchEpisodic({ vector, k: 5 });
+      const { hits } = await client.memory.searchEpisodic({ vector, k: 5 });
       expect(hits).toHaveLength(5);
     }
-    await client.GetEpisodic({ ids: ['m-1', 'm-2'] });
+    await client.memory.getEpisodic({ ids: ['m-1', 'm-2'] });
     const after = await Promise.all(
       [topology.master, replicaA, replicaB].map((p) => commandCalls(p.port, 'hmget')),
     );
@@ -88,7 +90,7 @@ describe('retrieval over a master and its replicas', () => {
     const vector = queries[0];
     const answers = await Promise.all(
       Array.from({ length: 64 }, () =>
-        client.SearchEpisodic({ vector, k: 10, filter: { agent_ids: ['agent-3'] } }),
+        client.memory.searchEpisodic({ vector, k: 10, filter: { agent_ids: ['agent-3'] } }),
       ),
     );
     const ids = answers.map((a) => a.hits.map((h) => h.memory?.id).join());
@@ -100,7 +102,7 @@ describe('retrieval over a master and its replicas', () => {
   it('runs 256 concurrent distinct searches in batches averaging well above 1', async () => {
     const before = await batchStats();
     const answers = await Promise.all(
-      queries.slice(0, 256).map((vector) => client.SearchEpisodic({ vector, k: 5 })),
+      queries.slice(0, 256).map((vector) => client.memory.searchEpisodic({ vector, k: 5 })),
     );
     expect(answers.every((a) => a.hits.length === 5)).toBe(true);
     const after = await batchStats();
@@ -120,8 +122,8 @@ describe('retrieval over a master and its replicas', () => {
         try {
           const vector = queries[i % queries.length];
           await (i % 3 === 0
-            ? client.GetEpisodic({ ids: [`m-${i % 400}`] })
-            : client.SearchEpisodic({ vector, k: 5 }));
+            ? client.memory.getEpisodic({ ids: [`m-${i % 400}`] })
+            : client.memory.searchEpisodic({ vector, k: 5 }));
           done++;
         } catch (error) {
           failures.push(error);
@@ -146,7 +148,7 @@ describe('retrieval over a master and its replicas', () => {
       stop = true;
       await Promise.all(workers);
     }
-    expect(failures.map((f) => (f as ServiceError).details)).toEqual([]);
+    expect(failures.map((f) => (f as Error).message)).toEqual([]);
     expect(app.redisNodes().find((n) => n.name === `127.0.0.1:${victim.port}`)?.inRotation).toBe(
       false,
     );
@@ -165,9 +167,9 @@ describe('retrieval over a master and its replicas', () => {
       state_vector: { values: [0, 0, 0, 0, 0, 0, 0, 1] },
     };
     // Reads keep working from the replicas.
-    const { hits } = await client.SearchEpisodic({ vector: queries[1], k: 3 });
+    const { hits } = await client.memory.searchEpisodic({ vector: queries[1], k: 3 });
     expect(hits).toHaveLength(3);
-    const got = await client.GetEpisodic({ ids: ['m-7'] });
+    const got = await client.memory.getEpisodic({ ids: ['m-7'] });
     expect(got.memories.map((m) => m.id)).toEqual(['m-7']);
     // The master's breaker opens.
     const masterNode = `127.0.0.1:${topology.masterPort}`;
@@ -177,25 +179,26 @@ describe('retrieval over a master and its replicas', () => {
       expect(exposition).toContain(`mnemo_breaker_state{node="${masterNode}"} 2`);
     }, 5000);
     const started = performance.now();
-    const error = await client
-      .UpsertEpisodic({ memories: [memory] })
-      .catch((e: unknown) => e as ServiceError);
+    const error = await failure(client.memory.upsertEpisodic({ memories: [memory] }));
     const elapsed = performance.now() - started;
-    expect((error as ServiceError).code).toBe(status.UNAVAILABLE);
-    expect((error as ServiceError).metadata.get('grpc-retry-pushback-ms')).toHaveLength(1);
+    expect(error.code).toBe(status.UNAVAILABLE);
+    expect(trailers.last()?.get('grpc-retry-pushback-ms')).toHaveLength(1);
     expect(elapsed).toBeLessThan(200);
     // Reads still work with the breaker open.
-    expect((await client.SearchEpisodic({ vector: queries[2], k: 2 })).hits).toHaveLength(2);
+    expect((await client.memory.searchEpisodic({ vector: queries[2], k: 2 })).hits).toHaveLength(2);
 
     await topology.startMaster();
     await vi.waitFor(
       async () => {
-        const { ids } = await client.UpsertEpisodic({ memories: [memory] });
+        const { ids } = await client.memory.upsertEpisodic({ memories: [memory] });
         expect(ids).toEqual(['during-outage']);
       },
       { timeout: 15_000, interval: 200 },
     );
-    const { hits: after } = await client.SearchEpisodic({ vector: memory.state_vector, k: 1 });
+    const { hits: after } = await client.memory.searchEpisodic({
+      vector: memory.state_vector,
+      k: 1,
+    });
     expect(after[0]?.memory?.id).toBe('during-outage');
   });
 });

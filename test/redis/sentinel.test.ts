@@ -36,8 +36,8 @@ describe('Sentinel failover', () => {
   });
 
   it('loses no acknowledged write when Sentinel promotes a replica, and writes resume on their own', async () => {
-    const { memoryClient } = await import('../support/testApp.js');
-    const client = memoryClient(app.port);
+    const { testClient } = await import('../support/testApp.js');
+    const client = testClient(app.port);
     const acknowledged: string[] = [];
     let failed = 0;
     let killedAt = 0;
@@ -64,7 +64,7 @@ describe('Sentinel failover', () => {
       const id = `w-${i}`;
       const started = Date.now();
       try {
-        await client.UpsertEpisodic({
+        await client.memory.upsertEpisodic({
           memories: [
             { id, agent_id: 'writer', state_vector: { values: [1, i % 7, 0, 0, 0, 0, 0, 1] } },
           ],
@@ -111,7 +111,7 @@ describe('Sentinel failover', () => {
     // The index followed the new master: it holds exactly what the new master holds (a write
     // that failed to be acknowledged may still have been applied).
     await vi.waitFor(async () => {
-      const { memories } = await client.RecentEpisodic({
+      const { memories } = await client.memory.recentEpisodic({
         filter: { agent_ids: ['writer'] },
         limit: 1000,
       });

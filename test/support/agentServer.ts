@@ -142,8 +142,11 @@ export interface ClientSetup {
 }
 
 /**
- * Clients of the three services on one channel. Clients made with the same options share one
- * connection; `{ 'grpc.use_local_subchannel_pool': 1 }` gives these a connection of their own.
+ * Bare grpc-js clients of the agent services on one channel (promisified; server streams with
+ * grpc-js's event API), for the tests of the wire itself (errorDetails, limits, auth's matrix
+ * through tokenClients); tests of behaviour use testClient (testApp.ts), a MnemoClient. Clients
+ * made with the same options share one connection; `{ 'grpc.use_local_subchannel_pool': 1 }`
+ * gives these a connection of their own.
  */
 export function agentClients(
   port: number,

@@ -1,7 +1,18 @@
-import { Client, credentials, status, type ClientOptions } from '@grpc/grpc-js';
+import {
+  Client,
+  credentials,
+  loadPackageDefinition,
+  status,
+  type ChannelCredentials,
+  type ChannelOptions,
+  type ClientOptions,
+} from '@grpc/grpc-js';
 import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 import { healthPackageDefinition } from '../../src/api/health.js';
 import { mnemoPackageDefinition } from '../../src/api/protos.js';
+import type { ProtoGrpcType } from '../../src/generated/memory.js';
+import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
+import { promisify, type PromiseClient } from './promiseClient.js';
 
 /** How a call ended: its status code and details (OK with the response's bytes). */
 export interface Outcome {
@@ -10,6 +21,22 @@ export interface Outcome {
 }
 
 const identity = (bytes: Buffer): Buffer => bytes;
+
+/**
+ * A bare grpc-js MemoryService client of 127.0.0.1:port (methods as promises, failures the
+ * ServiceError as it came), plaintext unless `channelCredentials` say TLS: for the tests of the
+ * wire itself (the status trailers as sent, TLS handshakes through credentials objects of their
+ * own). Tests of behaviour use testClient (a MnemoClient).
+ */
+export function rawMemoryClient(
+  port: number,
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
+  options: ChannelOptions = {},
+): PromiseClient<MemoryServiceClient> & { close(): void } {
+  const proto = loadPackageDefinition(mnemoPackageDefinition()) as unknown as ProtoGrpcType;
+  const client = new proto.mnemo.v1.MemoryService(`127.0.0.1:${port}`, channelCredentials, options);
+  return promisify(client);
+}
 
 /** A client that sends arbitrary bytes as the request of any method, unary or server-streaming. */
 export class RawClient {

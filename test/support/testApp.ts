@@ -2,19 +2,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  credentials,
-  loadPackageDefinition,
-  type ChannelCredentials,
-  type ChannelOptions,
+  InterceptingCall,
+  status,
+  type Interceptor,
+  type Metadata,
+  type ServiceError,
 } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { App } from '../../src/app/App.js';
 import { RedisProcess } from '../../src/app/RedisProcess.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { mnemoPackageDefinition } from '../../src/api/protos.js';
-import type { ProtoGrpcType } from '../../src/generated/memory.js';
-import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
-import { promisify, type PromiseClient } from './promiseClient.js';
+import { MnemoClient, MnemoError, type ClientOptions } from '../../src/client/index.js';
+import { checkRichStatus } from './statusDetails.js';
 
 export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -41,13 +40,88 @@ export async function startApp(
   return App.start(testConfig(redis, env), quietLog);
 }
 
-/** A MemoryService client of 127.0.0.1:port, plaintext unless `channelCredentials` say TLS. */
-export function memoryClient(
-  port: number,
-  channelCredentials: ChannelCredentials = credentials.createInsecure(),
-  options: ChannelOptions = {},
-): PromiseClient<MemoryServiceClient> & { close(): void } {
-  const proto = loadPackageDefinition(mnemoPackageDefinition()) as unknown as ProtoGrpcType;
-  const client = new proto.mnemo.v1.MemoryService(`127.0.0.1:${port}`, channelCredentials, options);
-  return promisify(client);
+/**
+ * Turns a failed call's INVALID_ARGUMENT into INTERNAL, naming what is wrong, unless it carries
+ * the rich status every client may rely on (checkRichStatus): so every failed call of the suite
+ * checks it, and a test expecting INVALID_ARGUMENT fails on an unfit one.
+ */
+const richStatusCheck: Interceptor = (options, nextCall) =>
+  new InterceptingCall(nextCall(options), {
+    start(metadata, _listener, next) {
+      next(metadata, {
+        onReceiveStatus(received, nextStatus) {
+          try {
+            checkRichStatus({ ...received, message: received.details } as ServiceError);
+            nextStatus(received);
+          } catch (unfit) {
+            nextStatus({
+              ...received,
+              code: status.INTERNAL,
+              details: unfit instanceof Error ? unfit.message : String(unfit),
+            });
+          }
+        },
+      });
+    },
+  });
+
+/**
+ * The suite's MnemoClient of 127.0.0.1:port (plaintext unless `options` say TLS): one attempt
+ * per call, so that every answer is the server's own (and upserts go as given, without a
+ * request_id); every failed call's rich status checked (richStatusCheck).
+ */
+export function testClient(port: number, options: ClientOptions = {}): MnemoClient {
+  const channel = options.channelOptions ?? {};
+  const interceptors = (channel.interceptors ?? []) as Interceptor[];
+  return new MnemoClient(`127.0.0.1:${port}`, {
+    maxAttempts: 1,
+    ...options,
+    channelOptions: { ...channel, interceptors: [richStatusCheck, ...interceptors] },
+  });
+}
+
+/**
+ * An interceptor keeping the trailers of the calls that failed (pass it in `channelOptions`), for
+ * the headers MnemoError does not carry, e.g. grpc-retry-pushback-ms.
+ */
+export function failedTrailers(): { interceptor: Interceptor; last: () => Metadata | null } {
+  let last: Metadata | null = null;
+  const interceptor: Interceptor = (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, _listener, next) {
+        next(metadata, {
+          onReceiveStatus(received, nextStatus) {
+            if (received.code !== status.OK) last = received.metadata;
+            nextStatus(received);
+          },
+        });
+      },
+    });
+  return { interceptor, last: () => last };
+}
+
+/** The MnemoError a call failed with (fails the test if it succeeded or threw anything else). */
+export async function failure(promise: Promise<unknown>): Promise<MnemoError> {
+  const error = await promise.then(
+    () => new Error('expected the call to fail'),
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof MnemoError)) throw error;
+  return error;
+}
+
+/**
+ * Reads a server stream of MnemoClient to its end: null when it ended without an error (OK, or
+ * cancelled by the test: the client's streams end quietly then), else the MnemoError it failed
+ * with.
+ */
+export async function ending(stream: AsyncIterable<unknown>): Promise<MnemoError | null> {
+  const messages: unknown[] = [];
+  try {
+    for await (const message of stream) messages.push(message);
+  } catch (error) {
+    if (error instanceof MnemoError) return error;
+    throw error;
+  }
+  return null;
 }

@@ -13,7 +13,7 @@ import type { Role } from '../../src/model/Principal.js';
 import type { MemoryServiceClient } from '../../src/generated/mnemo/v1/MemoryService.js';
 import { agentClients, type AgentClients } from './agentServer.js';
 import type { PromiseClient } from './promiseClient.js';
-import { memoryClient } from './testApp.js';
+import { rawMemoryClient } from './rawWire.js';
 
 /** A client interceptor sending `authorization` (as given) on every call. */
 export function withAuthorization(value: string): Interceptor {
@@ -38,7 +38,11 @@ export interface TokenClientOptions {
   channelOptions?: ChannelOptions;
 }
 
-/** Clients sending `Bearer <token>` (or the raw `authorization` value, or none when null). */
+/**
+ * Bare grpc-js clients sending `Bearer <token>` (or the raw `authorization` value, or none when
+ * null), for the tests of the wire (auth's matrix, the search stream's protocol, the limits);
+ * tests of behaviour acting as a token use `testClient(port, { token })`.
+ */
 export function tokenClients(
   port: number,
   token: string | null,
@@ -50,7 +54,7 @@ export function tokenClients(
 ): TokenClients {
   const interceptors = token === null ? [] : [withAuthorization(raw ? token : `Bearer ${token}`)];
   const agents = agentClients(port, channelOptions, { credentials: channel, interceptors });
-  const memory = memoryClient(port, channel, { ...channelOptions, interceptors });
+  const memory = rawMemoryClient(port, channel, { ...channelOptions, interceptors });
   return {
     ...agents,
     memory,

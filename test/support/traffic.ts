@@ -1,32 +1,34 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { agentClients, type AgentClients } from './agentServer.js';
 import { healthClient, reflectedServices, type HealthClient } from './ops.js';
-import { memoryClient } from './testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient } from './testApp.js';
 
 /** Clients of every mnemo service on one server. */
 export interface TrafficClients {
-  memory: ReturnType<typeof memoryClient>;
-  agents: AgentClients;
+  mnemo: MnemoClient;
   health: HealthClient;
   port: number;
   close(): void;
 }
 
 export function trafficClients(port: number): TrafficClients {
-  const memory = memoryClient(port);
-  const agents = agentClients(port);
+  const mnemo = testClient(port);
   const health = healthClient(port);
   return {
-    memory,
-    agents,
+    mnemo,
     health,
     port,
     close() {
-      memory.close();
-      agents.close();
+      mnemo.close();
       health.close();
     },
   };
+}
+
+/** Waits for a server stream's first message, then stops reading it (which cancels it). */
+async function firstMessage(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const message of stream) if (message !== undefined) return;
+  throw new Error('the stream ended before its first message');
 }
 
 async function failsWith(promise: Promise<unknown>, code: status): Promise<void> {
@@ -54,7 +56,7 @@ export async function trafficRound(
   clients: TrafficClients,
   options: { dim: number; unique: string; maxK: number },
 ): Promise<void> {
-  const { memory, agents, health } = clients;
+  const { mnemo, health } = clients;
   const { dim, unique } = options;
   const agent = `agent-${unique}`;
   const episodes = Array.from({ length: 6 }, (_, i) => ({
@@ -75,27 +77,27 @@ export async function trafficRound(
     win_rate: 0.5,
   }));
   await Promise.all([
-    memory.UpsertEpisodic({ memories: episodes }),
-    memory.UpsertSemantic({ memories: concepts }),
+    mnemo.memory.upsertEpisodic({ memories: episodes }),
+    mnemo.memory.upsertSemantic({ memories: concepts }),
   ]);
   const query = { values: vector(dim, 1) };
   const [got, gotSemantic, hits, semanticHits, batch, recent] = await Promise.all([
-    memory.GetEpisodic({ ids: episodes.map((e) => e.id) }),
-    memory.GetSemantic({ ids: concepts.map((c) => c.id) }),
-    memory.SearchEpisodic({ vector: query, k: 3, filter: { agent_ids: [`${agent}-0`] } }),
-    memory.SearchSemantic({ vector: { values: vector(dim, 100) }, k: 2, touch: true }),
-    memory.BatchSearchEpisodic({
+    mnemo.memory.getEpisodic({ ids: episodes.map((e) => e.id) }),
+    mnemo.memory.getSemantic({ ids: concepts.map((c) => c.id) }),
+    mnemo.memory.searchEpisodic({ vector: query, k: 3, filter: { agent_ids: [`${agent}-0`] } }),
+    mnemo.memory.searchSemantic({ vector: { values: vector(dim, 100) }, k: 2, touch: true }),
+    mnemo.memory.batchSearchEpisodic({
       searches: [
         { vector: query, k: 2 },
         { vector: { values: vector(dim, 2) }, k: 2, exact: true },
       ],
     }),
-    memory.RecentEpisodic({
+    mnemo.memory.recentEpisodic({
       filter: { agent_ids: [`${agent}-1`] },
       order: 'RECENT_ORDER_TIMESTAMP_DESC',
       limit: 2,
     }),
-    memory.GetInfo({}),
+    mnemo.memory.getInfo({}),
   ]);
   if (got.memories.length !== episodes.length || gotSemantic.memories.length !== 3) {
     throw new Error('Get did not find the memories just written');
@@ -109,35 +111,35 @@ export async function trafficRound(
     throw new Error('a search answered short');
   }
   await failsWith(
-    memory.SearchEpisodic({ vector: query, k: options.maxK + 1 }),
+    mnemo.memory.searchEpisodic({ vector: query, k: options.maxK + 1 }),
     status.INVALID_ARGUMENT,
   );
   const [deleted, deletedSemantic, deletedByFilter] = await Promise.all([
-    memory.DeleteEpisodic({ ids: [episodes[0]?.id ?? ''] }),
-    memory.DeleteSemantic({ ids: concepts.map((c) => c.id) }),
-    memory.DeleteEpisodicByFilter({ filter: { agent_ids: [`${agent}-1`] } }),
+    mnemo.memory.deleteEpisodic({ ids: [episodes[0]?.id ?? ''] }),
+    mnemo.memory.deleteSemantic({ ids: concepts.map((c) => c.id) }),
+    mnemo.memory.deleteEpisodicByFilter({ filter: { agent_ids: [`${agent}-1`] } }),
   ]);
   if (deleted.deleted !== 1 || deletedSemantic.deleted !== 3 || deletedByFilter.deleted !== 3) {
     throw new Error('a delete missed');
   }
 
   const key = `key-${unique}`;
-  await agents.cache.Set({ key, value: Buffer.from('v'), ttl_ms: 60_000 });
+  await mnemo.cache.set({ key, value: Buffer.from('v'), ttl_ms: 60_000 });
   const [hit, miss] = await Promise.all([
-    agents.cache.Get({ key }),
-    agents.cache.Get({ key: `missing-${unique}` }),
+    mnemo.cache.get({ key }),
+    mnemo.cache.get({ key: `missing-${unique}` }),
   ]);
   if (!hit.found || miss.found) throw new Error('cache Get answered wrong');
-  await agents.cache.SetHash({ key: `hash-${unique}`, fields: { qty: '1' }, ttl_ms: 60_000 });
-  await agents.cache.IncrementBy({ key: `hash-${unique}`, field: 'qty', delta: 2 });
-  const hash = await agents.cache.GetHash({ key: `hash-${unique}`, fields: ['qty'] });
+  await mnemo.cache.setHash({ key: `hash-${unique}`, fields: { qty: '1' }, ttl_ms: 60_000 });
+  await mnemo.cache.incrementBy({ key: `hash-${unique}`, field: 'qty', delta: 2 });
+  const hash = await mnemo.cache.getHash({ key: `hash-${unique}`, fields: ['qty'] });
   if (hash.fields.qty !== '3') throw new Error('cache hash answered wrong');
-  await agents.cache.Delete({ keys: [key, `hash-${unique}`] });
-  await failsWith(agents.cache.Get({ key: '' }), status.INVALID_ARGUMENT);
+  await mnemo.cache.delete({ keys: [key, `hash-${unique}`] });
+  await failsWith(mnemo.cache.get({ key: '' }), status.INVALID_ARGUMENT);
 
   const bucket = { bucket: `bucket-${unique}`, capacity: 1, refill_per_second: 0, tokens: 1 };
-  const admitted = await agents.rateLimit.Acquire(bucket);
-  const denied = await agents.rateLimit.Acquire(bucket);
+  const admitted = await mnemo.rateLimit.acquire(bucket);
+  const denied = await mnemo.rateLimit.acquire(bucket);
   if (!admitted.allowed || denied.allowed) throw new Error('rate limiter answered wrong');
 
   const entry = {
@@ -148,71 +150,55 @@ export async function trafficRound(
     tx_id: `tx-${unique}`,
     pnl: 1.5,
   };
-  const appended = await agents.audit.Append({ entry });
-  const duplicate = await agents.audit.Append({ entry });
+  const appended = await mnemo.audit.append({ entry });
+  const duplicate = await mnemo.audit.append({ entry });
   if (appended.duplicate || !duplicate.duplicate) throw new Error('audit dedup answered wrong');
   const [range, pnl] = await Promise.all([
-    agents.audit.Range({ agent_id: agent, count: 10 }),
-    agents.audit.AgentPnl({ agent_id: agent }),
+    mnemo.audit.range({ agent_id: agent, count: 10 }),
+    mnemo.audit.agentPnl({ agent_id: agent }),
   ]);
   if (range.records.length !== 1 || pnl.total_pnl !== 1.5) throw new Error('audit read wrong');
-  await new Promise<void>((resolve, reject) => {
-    const tail = agents.tail({ after_id: '0', agent_id: agent });
-    tail.once('data', () => {
-      tail.cancel();
-    });
-    tail.on('error', (error: ServiceError) => {
-      if (error.code === status.CANCELLED) resolve();
-      else reject(error);
-    });
-  });
+  // A tail heard, then cancelled.
+  await firstMessage(mnemo.audit.tail({ after_id: '0', agent_id: agent }));
 
   const session = { agent_id: agent };
-  await agents.session.StartSession({ ...session, start_capital: 100, max_drawdown: 0.5 });
-  await agents.session.Heartbeat(session);
+  await mnemo.sessions.startSession({ ...session, start_capital: 100, max_drawdown: 0.5 });
+  await mnemo.sessions.heartbeat(session);
   const trade = { ...session, pnl: -1, tx_id: `tx-${unique}` };
-  const recorded = await agents.session.RecordTrade(trade);
-  const again = await agents.session.RecordTrade(trade);
+  const recorded = await mnemo.sessions.recordTrade(trade);
+  const again = await mnemo.sessions.recordTrade(trade);
   if (recorded.duplicate || !again.duplicate) throw new Error('session dedup answered wrong');
   const [current] = await Promise.all([
-    agents.session.GetSession(session),
-    agents.session.ListSessions({ page_size: 10 }),
+    mnemo.sessions.getSession(session),
+    mnemo.sessions.listSessions({ page_size: 10 }),
   ]);
   if (current.session?.total_pnl !== -1) throw new Error('session read wrong');
-  await agents.session.EndSession(session);
-  await failsWith(agents.session.GetSession({ agent_id: '' }), status.INVALID_ARGUMENT);
+  await mnemo.sessions.endSession(session);
+  await failsWith(mnemo.sessions.getSession({ agent_id: '' }), status.INVALID_ARGUMENT);
 
   // A durable signal heard by a subscriber: published, delivered, its latency, a subscriber.
-  await new Promise<void>((resolve, reject) => {
-    const channel = `signals:traffic-${unique}`;
-    const subscription = agents.subscribe({ channels: [channel], resume_from: '0' });
-    subscription.once('data', () => {
-      subscription.cancel();
-    });
-    subscription.on('error', (error: ServiceError) => {
-      if (error.code === status.CANCELLED) resolve();
-      else reject(error);
-    });
-    agents.signal.Publish({ channel, payload: Buffer.from('tick'), durable: true }).catch(reject);
-  });
+  const channel = `signals:traffic-${unique}`;
+  const durable = firstMessage(mnemo.signals.subscribe({ channels: [channel], resume_from: '0' }));
+  await mnemo.signals.publish({ channel, payload: Buffer.from('tick'), durable: true });
+  await durable;
+  // A live signal: published until the subscriber (subscribed by then) hears one.
   const live = `signals:live-${unique}`;
-  await new Promise<void>((resolve, reject) => {
-    const subscription = agents.subscribe({ channels: [live] });
-    let sent = false;
-    const timer = setInterval(() => {
-      sent = true;
-      agents.signal.Publish({ channel: live, payload: Buffer.from('live') }).catch(reject);
-    }, 20);
-    subscription.once('data', () => {
-      clearInterval(timer);
-      subscription.cancel();
-    });
-    subscription.on('error', (error: ServiceError) => {
-      clearInterval(timer);
-      if (error.code === status.CANCELLED && sent) resolve();
-      else reject(error);
-    });
-  });
+  const heard = firstMessage(mnemo.signals.subscribe({ channels: [live] }));
+  const failures: Error[] = [];
+  const timer = setInterval(() => {
+    mnemo.signals
+      .publish({ channel: live, payload: Buffer.from('live') })
+      .catch((error: unknown) => {
+        failures.push(error instanceof Error ? error : new Error(String(error)));
+      });
+  }, 20);
+  try {
+    await heard;
+  } finally {
+    clearInterval(timer);
+  }
+  const [failed] = failures;
+  if (failed !== undefined) throw failed;
 
   if ((await health.check('')) !== 'SERVING') throw new Error('health is not SERVING');
   await failsWith(health.check(`unknown-${unique}`), status.NOT_FOUND);

@@ -4,7 +4,8 @@ import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import { clusteredVectors } from '../../bench/lib/syntheticData.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis } from '../support/testApp.js';
 
 const DIM = 8;
 const env = { MNEMO_KEY_PREFIX: 'twin:', MNEMO_CHANGE_STREAM_MAX_LEN: '1000' };
@@ -23,16 +24,13 @@ describe('several mnemo instances on one Redis', () => {
   let redis: RedisProcess;
   let first: App;
   let second: App;
-  let a: ReturnType<typeof memoryClient>;
-  let b: ReturnType<typeof memoryClient>;
+  let a: MnemoClient;
+  let b: MnemoClient;
   const queries = clusteredVectors(10, DIM, 5, 99).map((v) => ({ values: Array.from(v) }));
 
-  async function answers(
-    client: ReturnType<typeof memoryClient>,
-    filter = {},
-  ): Promise<string[][]> {
+  async function answers(client: MnemoClient, filter = {}): Promise<string[][]> {
     const results = await Promise.all(
-      queries.map((vector) => client.SearchEpisodic({ vector, k: 10, filter })),
+      queries.map((vector) => client.memory.searchEpisodic({ vector, k: 10, filter })),
     );
     return results.map((r) => r.hits.map((h) => h.memory?.id ?? ''));
   }
@@ -40,10 +38,10 @@ describe('several mnemo instances on one Redis', () => {
   beforeAll(async () => {
     redis = await startRedis();
     first = await startApp(redis, env);
-    a = memoryClient(first.port);
-    await a.UpsertEpisodic({ memories: memories(500) });
+    a = testClient(first.port);
+    await a.memory.upsertEpisodic({ memories: memories(500) });
     second = await startApp(redis, env);
-    b = memoryClient(second.port);
+    b = testClient(second.port);
   });
 
   afterAll(async () => {
@@ -64,17 +62,19 @@ describe('several mnemo instances on one Redis', () => {
 
   it('follows the other instance’s writes and deletes through the change stream', async () => {
     const probe = { values: [0, 0, 0, 0, 0, 0, 0, 1] };
-    await a.UpsertEpisodic({ memories: [{ id: 'fresh', agent_id: 'x', state_vector: probe }] });
+    await a.memory.upsertEpisodic({
+      memories: [{ id: 'fresh', agent_id: 'x', state_vector: probe }],
+    });
     await vi.waitFor(async () => {
-      const { hits } = await b.SearchEpisodic({ vector: probe, k: 1 });
+      const { hits } = await b.memory.searchEpisodic({ vector: probe, k: 1 });
       expect(hits[0]?.memory?.id).toBe('fresh');
     });
-    await b.DeleteEpisodic({ ids: ['fresh'] });
+    await b.memory.deleteEpisodic({ ids: ['fresh'] });
     await vi.waitFor(async () => {
-      const { hits } = await a.SearchEpisodic({ vector: probe, k: 1 });
+      const { hits } = await a.memory.searchEpisodic({ vector: probe, k: 1 });
       expect(hits[0]?.memory?.id).not.toBe('fresh');
     });
-    await a.UpsertEpisodic({ memories: memories(50, 1000) });
+    await a.memory.upsertEpisodic({ memories: memories(50, 1000) });
     await vi.waitFor(async () => {
       expect(await answers(b)).toEqual(await answers(a));
     });
@@ -82,7 +82,7 @@ describe('several mnemo instances on one Redis', () => {
 
   it('keeps the change stream bounded', async () => {
     for (let i = 0; i < 1200; i += 1) {
-      await a.UpsertEpisodic({ memories: memories(1, 5000 + i) });
+      await a.memory.upsertEpisodic({ memories: memories(1, 5000 + i) });
     }
     const raw = new Redis(redis.url);
     const length = await raw.xlen('twin:mnemo:changes');
@@ -99,7 +99,7 @@ describe('several mnemo instances on one Redis', () => {
     a.close();
     await first.stop();
     first = await startApp(redis, env);
-    a = memoryClient(first.port);
+    a = testClient(first.port);
     expect(first.indexes.get('episodic').size).toBe(size);
     expect(await answers(a, { agent_ids: ['agent-2'] })).toEqual(before);
   });

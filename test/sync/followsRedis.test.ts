@@ -5,7 +5,8 @@ import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import { registry } from '../../src/metrics/metrics.js';
 import { clusteredVectors } from '../../bench/lib/syntheticData.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import type { MnemoClient } from '../../src/client/index.js';
+import { testClient, startApp, startRedis } from '../support/testApp.js';
 
 const DIM = 8;
 const COUNT = 500;
@@ -35,7 +36,7 @@ async function counter(name: string, labels: Record<string, string> = {}): Promi
 interface Fixture {
   redis: RedisProcess;
   app: App;
-  client: ReturnType<typeof memoryClient>;
+  client: MnemoClient;
   raw: Redis;
 }
 
@@ -46,9 +47,9 @@ async function setUp(redisArgs: string[], env: Record<string, string>): Promise<
     MNEMO_DATASET_CHECK_INTERVAL_MS: '200',
     ...env,
   });
-  const client = memoryClient(app.port);
+  const client = testClient(app.port);
   const raw = new Redis(redis.url);
-  await client.UpsertEpisodic({ memories: memories() });
+  await client.memory.upsertEpisodic({ memories: memories() });
   return { redis, app, client, raw };
 }
 
@@ -73,7 +74,7 @@ function indexIds(app: App): Set<string> {
 async function answered(client: Fixture['client'], which: readonly number[]): Promise<string[]> {
   const results = await Promise.all(
     which.map((i) =>
-      client.SearchEpisodic({
+      client.memory.searchEpisodic({
         vector: { values: Array.from(vectors[i] ?? []) },
         k: 5,
         filter: { agent_ids: [`agent-${i % 4}`] },
@@ -120,15 +121,15 @@ describe('The index follows Redis', () => {
       );
       expect(statuses).toContain('NOT_SERVING'); // while it rebuilt, as at start
       expect(await answered(client, all)).toEqual([]);
-      expect((await client.GetEpisodic({ ids: ['m-0', 'm-10'] })).memories).toEqual([]);
-      const page = await client.RecentEpisodic({ limit: 10 });
+      expect((await client.memory.getEpisodic({ ids: ['m-0', 'm-10'] })).memories).toEqual([]);
+      const page = await client.memory.recentEpisodic({ limit: 10 });
       expect(page.memories).toEqual([]);
       expect(page.next_page_token).toBe('');
     });
 
     it('serves the new dataset: writes after the reset are found', async () => {
       const { client } = fixture;
-      await client.UpsertEpisodic({ memories: memories().slice(0, 20) });
+      await client.memory.upsertEpisodic({ memories: memories().slice(0, 20) });
       const hits = await answered(client, [0, 1, 2, 3]);
       expect(hits).toContain('m-0');
       expect(hits.every((id) => Number(id.slice(2)) < 20)).toBe(true);
@@ -200,9 +201,9 @@ describe('The index follows Redis', () => {
       for (let round = 0; round < 5; round++) {
         await Promise.all([
           raw.del(...again.map((m) => `episodic:${m.id}`)),
-          client.UpsertEpisodic({ memories: again }),
+          client.memory.upsertEpisodic({ memories: again }),
         ]);
-        await client.UpsertEpisodic({ memories: again });
+        await client.memory.upsertEpisodic({ memories: again });
       }
       await new Promise((resolve) => setTimeout(resolve, 500)); // passes run meanwhile
       const held = indexIds(app);

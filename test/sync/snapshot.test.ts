@@ -6,7 +6,7 @@ import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import { clusteredVectors } from '../../bench/lib/syntheticData.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { testClient, startApp, startRedis } from '../support/testApp.js';
 
 const DIM = 8;
 
@@ -31,10 +31,10 @@ describe('index snapshots', () => {
   const queries = clusteredVectors(8, DIM, 5, 77).map((v) => ({ values: Array.from(v) }));
 
   async function answers(app: App): Promise<string[][]> {
-    const client = memoryClient(app.port);
+    const client = testClient(app.port);
     try {
       const results = await Promise.all(
-        queries.map((vector) => client.SearchEpisodic({ vector, k: 10, exact: true })),
+        queries.map((vector) => client.memory.searchEpisodic({ vector, k: 10, exact: true })),
       );
       return results.map((r) => r.hits.map((h) => h.memory?.id ?? ''));
     } finally {
@@ -54,8 +54,8 @@ describe('index snapshots', () => {
   it('restarts from the snapshot written at shutdown and replays the changes made since', async () => {
     const first = await startApp(redis, env);
     expect(first.indexSource).toBe('rebuild');
-    const client = memoryClient(first.port);
-    await client.UpsertEpisodic({ memories: memories(300, 0) });
+    const client = testClient(first.port);
+    await client.memory.upsertEpisodic({ memories: memories(300, 0) });
     client.close();
     await first.stop();
 
@@ -64,9 +64,9 @@ describe('index snapshots', () => {
       ...env,
       MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-other-')),
     });
-    const writer = memoryClient(other.port);
-    await writer.UpsertEpisodic({ memories: memories(50, 1000) });
-    await writer.DeleteEpisodic({ ids: ['m-1', 'm-2', 'm-3'] });
+    const writer = testClient(other.port);
+    await writer.memory.upsertEpisodic({ memories: memories(50, 1000) });
+    await writer.memory.deleteEpisodic({ ids: ['m-1', 'm-2', 'm-3'] });
     writer.close();
 
     const again = await startApp(redis, env);
@@ -84,8 +84,9 @@ describe('index snapshots', () => {
       ...env,
       MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-other-')),
     });
-    const writer = memoryClient(other.port);
-    for (let i = 0; i < 1300; i++) await writer.UpsertEpisodic({ memories: memories(1, 5000 + i) });
+    const writer = testClient(other.port);
+    for (let i = 0; i < 1300; i++)
+      await writer.memory.upsertEpisodic({ memories: memories(1, 5000 + i) });
     writer.close();
     const again = await startApp(redis, env);
     expect(again.indexSource).toBe('rebuild');
@@ -116,12 +117,12 @@ describe('index snapshots', () => {
       MNEMO_DATA_DIR: join(blocked, 'data'),
       MNEMO_SNAPSHOT_INTERVAL_MS: '20',
     });
-    const client = memoryClient(app.port);
+    const client = testClient(app.port);
     try {
       for (let round = 0; round < 3; round++) {
         const batch = memories(20, 1000 + 20 * round);
-        await client.UpsertEpisodic({ memories: batch });
-        const found = await client.GetEpisodic({ ids: batch.map((m) => m.id ?? '') });
+        await client.memory.upsertEpisodic({ memories: batch });
+        const found = await client.memory.getEpisodic({ ids: batch.map((m) => m.id ?? '') });
         expect(found.memories).toHaveLength(20);
       }
       expect(app.indexes.get('episodic').size).toBe(60);

@@ -8,7 +8,7 @@ import type { RedisProcess } from '../../src/app/RedisProcess.js';
 import type { EpisodicMemory } from '../../src/generated/mnemo/v1/EpisodicMemory.js';
 import type { SemanticMemory } from '../../src/generated/mnemo/v1/SemanticMemory.js';
 import { clusteredVectors, rng } from '../../bench/lib/syntheticData.js';
-import { memoryClient, startApp, startRedis } from '../support/testApp.js';
+import { testClient, startApp, startRedis } from '../support/testApp.js';
 import {
   elementAt,
   graphLayout,
@@ -65,19 +65,19 @@ describe('Index snapshots', () => {
   async function expectCorrectAnswers(app: App): Promise<void> {
     expect(app.indexes.get('episodic').size).toBe(EPISODIC);
     expect(app.indexes.get('semantic').size).toBe(SEMANTIC);
-    const client = memoryClient(app.port);
+    const client = testClient(app.port);
     try {
       for (const exact of [true, false]) {
         const k = exact ? 1 : 5;
         const e = await Promise.all(
-          episodic.map((m) => client.SearchEpisodic({ vector: m.state_vector, k, exact })),
+          episodic.map((m) => client.memory.searchEpisodic({ vector: m.state_vector, k, exact })),
         );
         e.forEach((reply, i) => {
           const ids = reply.hits.map((hit) => hit.memory?.id);
           expect(ids, `episodic ${i}, exact ${exact}`).toContain(episodic[i]?.id);
         });
         const s = await Promise.all(
-          semantic.map((m) => client.SearchSemantic({ vector: m.concept_vector, k, exact })),
+          semantic.map((m) => client.memory.searchSemantic({ vector: m.concept_vector, k, exact })),
         );
         s.forEach((reply, i) => {
           const ids = reply.hits.map((hit) => hit.memory?.id);
@@ -123,9 +123,9 @@ describe('Index snapshots', () => {
   beforeAll(async () => {
     redis = await startRedis();
     const app = await startApp(redis, env);
-    const client = memoryClient(app.port);
-    await client.UpsertEpisodic({ memories: episodic });
-    await client.UpsertSemantic({ memories: semantic });
+    const client = testClient(app.port);
+    await client.memory.upsertEpisodic({ memories: episodic });
+    await client.memory.upsertSemantic({ memories: semantic });
     client.close();
     await app.stop(); // writes the snapshot
     cpSync(current, pristine, { recursive: true });
@@ -332,8 +332,8 @@ describe('Index snapshots', () => {
       ...env,
       MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-integrity-other-')),
     });
-    const client = memoryClient(other.port);
-    const touched = await client.SearchSemantic({
+    const client = testClient(other.port);
+    const touched = await client.memory.searchSemantic({
       vector: semantic[0]?.concept_vector,
       k: SEMANTIC,
       exact: true,
@@ -351,13 +351,13 @@ describe('Index snapshots', () => {
       ...env,
       MNEMO_DATA_DIR: mkdtempSync(join(tmpdir(), 'mnemo-integrity-other-')),
     });
-    const writer = memoryClient(other.port);
+    const writer = testClient(other.port);
     const moved = clusteredVectors(20, DIM, 2, 99).map((v, i) => ({
       ...episodic[i],
       state_vector: { values: Array.from(v) },
     }));
-    await writer.UpsertEpisodic({ memories: moved });
-    await writer.DeleteEpisodic({ ids: ['e-20', 'e-21', 'e-22'] });
+    await writer.memory.upsertEpisodic({ memories: moved });
+    await writer.memory.deleteEpisodic({ ids: ['e-20', 'e-21', 'e-22'] });
     writer.close();
     await other.stop();
 
@@ -368,9 +368,11 @@ describe('Index snapshots', () => {
       await vi.waitFor(() => {
         expect(index.size).toBe(EPISODIC - 3);
       });
-      const client = memoryClient(app.port);
+      const client = testClient(app.port);
       const found = await Promise.all(
-        moved.map((m) => client.SearchEpisodic({ vector: m.state_vector, k: 1, exact: true })),
+        moved.map((m) =>
+          client.memory.searchEpisodic({ vector: m.state_vector, k: 1, exact: true }),
+        ),
       );
       client.close();
       expect(found.map((r) => r.hits[0]?.memory?.id)).toEqual(moved.map((m) => m.id));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusteredVectors } from '../../bench/lib/syntheticData.js';
 import { freePort, type RedisProcess } from '../../src/app/RedisProcess.js';
 import { spawnServer, type ServerProcess } from '../support/serverProcess.js';
-import { memoryClient, startRedis } from '../support/testApp.js';
+import { testClient, startRedis } from '../support/testApp.js';
 
 const DIM = 64;
 const MEMORIES = 20_000;
@@ -43,10 +43,10 @@ describe('kill -9 during a snapshot write', () => {
     const port = await freePort();
     let server = await spawnServer(env(port));
     servers.push(server);
-    const client = memoryClient(port);
+    const client = testClient(port);
     const vectors = clusteredVectors(MEMORIES, DIM, 20, 5);
     for (let i = 0; i < MEMORIES; i += 1000) {
-      await client.UpsertEpisodic({
+      await client.memory.upsertEpisodic({
         memories: vectors.slice(i, i + 1000).map((v, j) => ({
           id: `m-${i + j}`,
           agent_id: `agent-${(i + j) % 7}`,
@@ -62,8 +62,8 @@ describe('kill -9 during a snapshot write', () => {
       const writer = (async () => {
         for (let n = 0; writing; n++) {
           const v = vectors[n % MEMORIES] ?? new Float32Array(DIM);
-          await client
-            .UpsertEpisodic({
+          await client.memory
+            .upsertEpisodic({
               memories: [
                 {
                   id: `m-${n % MEMORIES}`,
@@ -97,11 +97,11 @@ describe('kill -9 during a snapshot write', () => {
     // The new server's own write in progress (its first snapshot) is not a leftover.
     const own = new RegExp(`-${server.child.pid ?? 0}$`);
     expect(leftovers(snapshots).filter((name) => !own.test(name))).toEqual([]);
-    const after = memoryClient(port);
-    const info = await after.GetInfo({});
+    const after = testClient(port);
+    const info = await after.memory.getInfo({});
     expect(info.episodic?.memories).toBe(MEMORIES);
     const probe = vectors[123] ?? new Float32Array(DIM);
-    const { hits } = await after.SearchEpisodic({
+    const { hits } = await after.memory.searchEpisodic({
       vector: { values: Array.from(probe) },
       k: 1,
       exact: true,

@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import type { AuditEntry } from '../../../src/model/AuditEntry.js';
-import {
-  agentClients,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { testClient } from '../../support/testApp.js';
+import type { MnemoClient } from '../../../src/client/index.js';
 
 const ENTRIES = 1_000_000;
 const AGENTS = 20;
@@ -35,7 +31,7 @@ function microText(micro: bigint): string {
 describe('AuditService AgentPnl on a long log', () => {
   let redis: RedisProcess;
   let server: AgentServer;
-  let client: AgentClients;
+  let client: MnemoClient;
   /** The watched agent's entries, as the test generated them. */
   const times: number[] = [];
   const micros: bigint[] = [];
@@ -46,7 +42,7 @@ describe('AuditService AgentPnl on a long log', () => {
       MNEMO_KEY_PREFIX: 'big:',
       MNEMO_AUDIT_MAX_LEN: String(2 * ENTRIES),
     });
-    client = agentClients(server.port);
+    client = testClient(server.port);
 
     // 1M entries, out-of-order wall_time over 60 days, pnl with six decimals, written in bulk
     // through the same append script the RPC uses (1000 entries per call, 8 calls in flight).
@@ -99,7 +95,7 @@ describe('AuditService AgentPnl on a long log', () => {
       [BASE + 1000.25, BASE + 1000.75],
       [times[100] ?? 0, times[100] ?? 0],
     ];
-    await client.audit.AgentPnl({ agent_id: WATCHED });
+    await client.audit.agentPnl({ agent_id: WATCHED });
     for (const [from, to] of bounds) {
       let micro = 0n;
       let entries = 0;
@@ -111,7 +107,7 @@ describe('AuditService AgentPnl on a long log', () => {
         }
       }
       const started = performance.now();
-      const answer = await client.audit.AgentPnl({
+      const answer = await client.audit.agentPnl({
         agent_id: WATCHED,
         from_time: from,
         to_time: to,

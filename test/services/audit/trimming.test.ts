@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import type { AuditEntry } from '../../../src/model/AuditEntry.js';
-import {
-  agentClients,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { testClient } from '../../support/testApp.js';
+import type { MnemoClient } from '../../../src/client/index.js';
 
 const BASE = 1_700_000_000;
 const MAX_LEN = 1000;
@@ -47,18 +43,18 @@ describe('AuditService trimming', () => {
   let redis: RedisProcess;
   let a: AgentServer;
   let b: AgentServer;
-  let clientA: AgentClients;
-  let clientB: AgentClients;
-  let raceA: AgentClients;
-  let raceB: AgentClients;
+  let clientA: MnemoClient;
+  let clientB: MnemoClient;
+  let raceA: MnemoClient;
+  let raceB: MnemoClient;
   const env = { MNEMO_KEY_PREFIX: 'tr:', MNEMO_AUDIT_MAX_LEN: String(MAX_LEN) };
 
   beforeAll(async () => {
     redis = await startOwnRedis();
     a = await startAgentServer(redis, env, { trimBatch: TRIM_BATCH });
     b = await startAgentServer(redis, env, { trimBatch: TRIM_BATCH });
-    clientA = agentClients(a.port);
-    clientB = agentClients(b.port);
+    clientA = testClient(a.port);
+    clientB = testClient(b.port);
   });
 
   afterAll(async () => {
@@ -89,14 +85,14 @@ describe('AuditService trimming', () => {
       expect(await a.raw.zcard(`${prefix}audit:time:${agent}`)).toBe(mine.length);
       const pnlA = prefix === 'tr:' ? clientA : raceA;
       const pnlB = prefix === 'tr:' ? clientB : raceB;
-      expect(await pnlB.audit.AgentPnl({ agent_id: agent })).toEqual({
+      expect(await pnlB.audit.agentPnl({ agent_id: agent })).toEqual({
         total_pnl: toNumber(micro),
         entries: mine.length,
       });
       const from = BASE + 100_000.5;
       const to = BASE + 300_000.25;
       const inside = mine.filter((e) => e !== undefined && e.t >= from && e.t <= to);
-      expect(await pnlA.audit.AgentPnl({ agent_id: agent, from_time: from, to_time: to })).toEqual({
+      expect(await pnlA.audit.agentPnl({ agent_id: agent, from_time: from, to_time: to })).toEqual({
         total_pnl: toNumber(inside.reduce((sum, e) => sum + (e?.micro ?? 0n), 0n)),
         entries: inside.length,
       });
@@ -119,11 +115,11 @@ describe('AuditService trimming', () => {
   });
 
   it('recognises a retried tx_id while its entry is in the log, and not once it is trimmed', async () => {
-    const retained = await clientA.audit.Append({
+    const retained = await clientA.audit.append({
       entry: { agent_id: 'ta', action: 'fill', tx_id: 'tx-2499' },
     });
     expect(retained.duplicate).toBe(true);
-    const trimmed = await clientA.audit.Append({
+    const trimmed = await clientA.audit.append({
       entry: { agent_id: 'ta', action: 'fill', tx_id: 'tx-0' },
     });
     expect(trimmed.duplicate).toBe(false);
@@ -135,7 +131,7 @@ describe('AuditService trimming', () => {
       Array.from({ length: 1200 }, (_, k) => {
         const e = entryFor(3000 + k);
         const client = k % 2 === 0 ? clientA : clientB;
-        return client.audit.Append({
+        return client.audit.append({
           entry: {
             agent_id: e.agentId,
             action: e.action,
@@ -156,8 +152,8 @@ describe('AuditService trimming', () => {
     const never = { trimBatch: 1_000_000 };
     const first = await startAgentServer(redis, raceEnv, never);
     const second = await startAgentServer(redis, raceEnv, never);
-    raceA = agentClients(first.port);
-    raceB = agentClients(second.port);
+    raceA = testClient(first.port);
+    raceB = testClient(second.port);
     try {
       for (let i = 0; i < 3000; i += 500) {
         await first.services.audit.appendMany(

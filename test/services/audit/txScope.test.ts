@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import type { AuditEntry } from '../../../src/generated/mnemo/v1/AuditEntry.js';
-import {
-  agentClients,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { testClient } from '../../support/testApp.js';
+import type { MnemoClient } from '../../../src/client/index.js';
 
 const BASE = 1_700_000_000;
 
@@ -18,7 +14,7 @@ function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
 describe('AuditService tx_id deduplication per agent', () => {
   let redis: RedisProcess;
   let server: AgentServer;
-  let client: AgentClients;
+  let client: MnemoClient;
 
   beforeAll(async () => {
     redis = await startOwnRedis();
@@ -26,7 +22,7 @@ describe('AuditService tx_id deduplication per agent', () => {
       MNEMO_KEY_PREFIX: 'a1:',
       MNEMO_AUDIT_MAX_LEN: '1000',
     });
-    client = agentClients(server.port);
+    client = testClient(server.port);
   });
 
   afterAll(async () => {
@@ -36,15 +32,15 @@ describe('AuditService tx_id deduplication per agent', () => {
   });
 
   it("logs two agents' identical tx_ids, each once", async () => {
-    const alice = await client.audit.Append({
+    const alice = await client.audit.append({
       entry: entry({ agent_id: 'alice', tx_id: 'order-1' }),
     });
-    const bob = await client.audit.Append({
+    const bob = await client.audit.append({
       entry: entry({ agent_id: 'bob', tx_id: 'order-1' }),
     });
     expect([alice.duplicate, bob.duplicate]).toEqual([false, false]);
     expect(bob.id).not.toBe(alice.id);
-    const retry = await client.audit.Append({
+    const retry = await client.audit.append({
       entry: entry({ agent_id: 'alice', tx_id: 'order-1' }),
     });
     expect(retry).toEqual({ id: alice.id, duplicate: true });
@@ -75,11 +71,11 @@ describe('AuditService tx_id deduplication per agent', () => {
       '',
     );
     await server.raw.hset('a1:audit:tx', 'old-7', id ?? '');
-    const carol = await client.audit.Append({
+    const carol = await client.audit.append({
       entry: entry({ agent_id: 'carol', tx_id: 'old-7' }),
     });
     expect(carol).toEqual({ id, duplicate: true });
-    const dave = await client.audit.Append({
+    const dave = await client.audit.append({
       entry: entry({ agent_id: 'dave', tx_id: 'old-7' }),
     });
     expect(dave.duplicate).toBe(false);
@@ -104,7 +100,7 @@ describe('AuditService tx_id deduplication per agent', () => {
     expect(await server.raw.xlen('a1:audit:log')).toBe(1000);
     expect(await server.raw.hget('a1:audit:tx', 'old-9')).toBeNull();
     expect(await server.raw.hlen('a1:audit:txa')).toBe(1000);
-    const again = await client.audit.Append({ entry: entry({ agent_id: 'erin', tx_id: 'old-9' }) });
+    const again = await client.audit.append({ entry: entry({ agent_id: 'erin', tx_id: 'old-9' }) });
     expect(again.duplicate).toBe(false);
   });
 });

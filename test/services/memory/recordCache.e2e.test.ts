@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app/App.js';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import { metrics } from '../../../src/metrics/metrics.js';
-import { memoryClient, startApp, startRedis } from '../../support/testApp.js';
+import type { MnemoClient } from '../../../src/client/index.js';
+import { testClient, startApp, startRedis } from '../../support/testApp.js';
 
 const DIM = 8;
 
@@ -21,15 +22,15 @@ describe('Search hits from the record cache', () => {
   let redis: RedisProcess;
   let app: App;
   let other: App;
-  let client: ReturnType<typeof memoryClient>;
-  let otherClient: ReturnType<typeof memoryClient>;
+  let client: MnemoClient;
+  let otherClient: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
     app = await startApp(redis, { MNEMO_KEY_PREFIX: 'rc:', MNEMO_RESULT_CACHE_TTL_MS: '0' });
     other = await startApp(redis, { MNEMO_KEY_PREFIX: 'rc:' });
-    client = memoryClient(app.port);
-    otherClient = memoryClient(other.port);
+    client = testClient(app.port);
+    otherClient = testClient(other.port);
   });
 
   afterAll(async () => {
@@ -40,7 +41,7 @@ describe('Search hits from the record cache', () => {
   });
 
   it('serves a repeated search from the cache, and the same answer as Redis gave', async () => {
-    await client.UpsertEpisodic({
+    await client.memory.upsertEpisodic({
       memories: [1, 2, 3].map((i) => ({
         id: `hot-${i}`,
         agent_id: 'hot',
@@ -50,7 +51,11 @@ describe('Search hits from the record cache', () => {
       })),
     });
     const search = () =>
-      client.SearchEpisodic({ vector: vector(1, 0.2), k: 3, filter: { agent_ids: ['hot'] } });
+      client.memory.searchEpisodic({
+        vector: vector(1, 0.2),
+        k: 3,
+        filter: { agent_ids: ['hot'] },
+      });
     const first = await search();
     const hits = await lookups('hit');
     const second = await search();
@@ -73,29 +78,29 @@ describe('Search hits from the record cache', () => {
     });
     const search = async (target: typeof client) =>
       (
-        await target.SearchEpisodic({
+        await target.memory.searchEpisodic({
           vector: vector(0.3, 1),
           k: 1,
           filter: { agent_ids: ['changing'] },
         })
       ).hits[0]?.memory?.payload?.toString();
-    await client.UpsertEpisodic({ memories: [memory('first')] });
+    await client.memory.upsertEpisodic({ memories: [memory('first')] });
     expect(await search(client)).toBe('first');
     const hits = await lookups('hit');
     expect(await search(client)).toBe('first');
     expect(await lookups('hit')).toBe(hits + 1); // served from the cache
     // Same vector and attributes, new payload, written through the other instance.
-    await otherClient.UpsertEpisodic({ memories: [memory('second')] });
+    await otherClient.memory.upsertEpisodic({ memories: [memory('second')] });
     await expect.poll(() => search(client), { timeout: 5000 }).toBe('second');
     // And through this one: read-your-writes holds with the cache on.
-    await client.UpsertEpisodic({ memories: [memory('third')] });
+    await client.memory.upsertEpisodic({ memories: [memory('third')] });
     expect(await search(client)).toBe('third');
-    await client.DeleteEpisodic({ ids: ['changing'] });
+    await client.memory.deleteEpisodic({ ids: ['changing'] });
     expect(await search(client)).toBeUndefined();
   });
 
   it('keeps touched access counts current across searches', async () => {
-    await client.UpsertSemantic({
+    await client.memory.upsertSemantic({
       memories: [
         {
           id: 'touched',
@@ -108,7 +113,7 @@ describe('Search hits from the record cache', () => {
     });
     const touch = async () =>
       (
-        await client.SearchSemantic({
+        await client.memory.searchSemantic({
           vector: vector(0.5, 0.5, 1),
           k: 1,
           filter: { regime_names: ['cache-touch'] },
@@ -117,7 +122,7 @@ describe('Search hits from the record cache', () => {
       ).hits[0]?.memory?.access_count;
     expect(await touch()).toBe(1);
     expect(await touch()).toBe(2);
-    const plain = await client.SearchSemantic({
+    const plain = await client.memory.searchSemantic({
       vector: vector(0.5, 0.5, 1),
       k: 1,
       filter: { regime_names: ['cache-touch'] },

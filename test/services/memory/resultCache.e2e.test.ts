@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { App } from '../../../src/app/App.js';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import { metrics } from '../../../src/metrics/metrics.js';
-import { memoryClient, startApp, startRedis } from '../../support/testApp.js';
+import type { MnemoClient } from '../../../src/client/index.js';
+import { testClient, startApp, startRedis } from '../../support/testApp.js';
 
 const DIM = 8;
 
@@ -32,9 +33,9 @@ describe('Search answers from the result cache', () => {
   let app: App;
   let other: App;
   let off: App;
-  let client: ReturnType<typeof memoryClient>;
-  let otherClient: ReturnType<typeof memoryClient>;
-  let offClient: ReturnType<typeof memoryClient>;
+  let client: MnemoClient;
+  let otherClient: MnemoClient;
+  let offClient: MnemoClient;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -42,10 +43,10 @@ describe('Search answers from the result cache', () => {
     app = await startApp(redis, { MNEMO_KEY_PREFIX: 'qc:', MNEMO_RESULT_CACHE_TTL_MS: '60000' });
     other = await startApp(redis, { MNEMO_KEY_PREFIX: 'qc:' });
     off = await startApp(redis, { MNEMO_KEY_PREFIX: 'qc:', MNEMO_RESULT_CACHE_TTL_MS: '0' });
-    client = memoryClient(app.port);
-    otherClient = memoryClient(other.port);
-    offClient = memoryClient(off.port);
-    await client.UpsertEpisodic({
+    client = testClient(app.port);
+    otherClient = testClient(other.port);
+    offClient = testClient(off.port);
+    await client.memory.upsertEpisodic({
       memories: [1, 2, 3].map((i) => ({
         id: `tick-${i}`,
         agent_id: 'ticker',
@@ -67,7 +68,7 @@ describe('Search answers from the result cache', () => {
   });
 
   const ask = (target = client, agent = 'ticker') =>
-    target.SearchEpisodic({ vector: vector(1, 0.05), k: 3, filter: { agent_ids: [agent] } });
+    target.memory.searchEpisodic({ vector: vector(1, 0.05), k: 3, filter: { agent_ids: [agent] } });
   const ids = async (target = client, agent = 'ticker'): Promise<string[]> =>
     (await ask(target, agent)).hits.map((h) => h.memory?.id ?? '');
 
@@ -93,10 +94,10 @@ describe('Search answers from the result cache', () => {
   });
 
   it("keeps an agent's answers through writes of other agents and of the other kind", async () => {
-    const unfiltered = () => client.SearchEpisodic({ vector: vector(1, 0.05), k: 3 });
+    const unfiltered = () => client.memory.searchEpisodic({ vector: vector(1, 0.05), k: 3 });
     await ask();
     await unfiltered();
-    await client.UpsertSemantic({
+    await client.memory.upsertSemantic({
       memories: [
         {
           id: 'unrelated-s',
@@ -108,7 +109,7 @@ describe('Search answers from the result cache', () => {
     });
     expect(await counted(() => ask())).toEqual({ hits: 1, misses: 0 });
     expect(await counted(unfiltered)).toEqual({ hits: 1, misses: 0 });
-    await client.UpsertEpisodic({
+    await client.memory.upsertEpisodic({
       memories: [{ id: 'elsewhere', agent_id: 'someone-else', state_vector: vector(1, 0.05) }],
     });
     expect(await counted(() => ask())).toEqual({ hits: 1, misses: 0 });
@@ -117,13 +118,13 @@ describe('Search answers from the result cache', () => {
     expect(await counted(async () => (all = await unfiltered()))).toEqual({ hits: 0, misses: 1 });
     expect(all?.hits[0]?.memory?.id).toBe('elsewhere');
     // The other agent's memory handed over to this one: it misses, and finds it.
-    await client.UpsertEpisodic({
+    await client.memory.upsertEpisodic({
       memories: [{ id: 'elsewhere', agent_id: 'ticker', state_vector: vector(1, 0.05) }],
     });
     let mine: string[] = [];
     expect(await counted(async () => (mine = await ids()))).toEqual({ hits: 0, misses: 1 });
     expect(mine[0]).toBe('elsewhere');
-    await client.DeleteEpisodic({ ids: ['elsewhere'] });
+    await client.memory.deleteEpisodic({ ids: ['elsewhere'] });
     expect(await ids()).not.toContain('elsewhere');
   });
 
@@ -137,21 +138,21 @@ describe('Search answers from the result cache', () => {
     };
     await ids();
     const before = await found(true);
-    await client.UpsertEpisodic({
+    await client.memory.upsertEpisodic({
       memories: [{ id: 'tick-new', agent_id: 'ticker', state_vector: vector(1, 0.05) }],
     });
     expect((await found(false))[0]).toBe('tick-new');
     expect((await found(true))[0]).toBe('tick-new');
-    await client.DeleteEpisodic({ ids: ['tick-new'] });
+    await client.memory.deleteEpisodic({ ids: ['tick-new'] });
     expect(await found(false)).toEqual(before);
-    await client.UpsertEpisodic({
+    await client.memory.upsertEpisodic({
       memories: [
         { id: 'doomed', agent_id: 'ticker', product_id: 'doomed', state_vector: vector(1, 0.05) },
       ],
     });
     expect((await found(false))[0]).toBe('doomed');
     expect((await found(true))[0]).toBe('doomed');
-    const { deleted } = await client.DeleteEpisodicByFilter({
+    const { deleted } = await client.memory.deleteEpisodicByFilter({
       filter: { product_ids: ['doomed'] },
     });
     expect(deleted).toBe(1);
@@ -159,7 +160,7 @@ describe('Search answers from the result cache', () => {
   });
 
   it('reads the access counts its touch searches wrote, and never answers a touch from the cache', async () => {
-    await client.UpsertSemantic({
+    await client.memory.upsertSemantic({
       memories: [
         {
           id: 'recalled',
@@ -172,7 +173,7 @@ describe('Search answers from the result cache', () => {
     });
     const search = async (touch: boolean) =>
       (
-        await client.SearchSemantic({
+        await client.memory.searchSemantic({
           vector: vector(0.5, 0.5, 1),
           k: 1,
           filter: { regime_names: ['cache-touch'] },
@@ -194,7 +195,7 @@ describe('Search answers from the result cache', () => {
   it("misses after another instance's write once this instance has applied it", async () => {
     const before = await ids(client, 'shared');
     expect(await counted(() => ids(client, 'shared'))).toEqual({ hits: 1, misses: 0 });
-    await otherClient.UpsertEpisodic({
+    await otherClient.memory.upsertEpisodic({
       memories: [{ id: 'from-other', agent_id: 'shared', state_vector: vector(1, 0.05) }],
     });
     await vi.waitFor(() => {
@@ -207,7 +208,7 @@ describe('Search answers from the result cache', () => {
     await ask();
     const fresh = { vector: vector(0.2, 1), k: 2, filter: { agent_ids: ['ticker'] } };
     const batch = () =>
-      client.BatchSearchEpisodic({
+      client.memory.batchSearchEpisodic({
         searches: [{ vector: vector(1, 0.05), k: 3, filter: { agent_ids: ['ticker'] } }, fresh],
       });
     expect(await counted(batch)).toEqual({ hits: 1, misses: 1 });

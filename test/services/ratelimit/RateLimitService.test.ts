@@ -5,14 +5,9 @@ import { registry } from '../../../src/metrics/metrics.js';
 import { BOUND_BUCKET_RETENTION_MS } from '../../../src/services/ratelimit/RateLimitService.js';
 import type { RateLimitServiceAcquireRequest } from '../../../src/generated/mnemo/v1/RateLimitServiceAcquireRequest.js';
 import type { RateLimitServiceAcquireResponse__Output } from '../../../src/generated/mnemo/v1/RateLimitServiceAcquireResponse.js';
-import {
-  agentClients,
-  rejection,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { testClient, failure } from '../../support/testApp.js';
+import type { MnemoClient } from '../../../src/client/index.js';
 
 const PREFIX = 'rl:';
 
@@ -24,11 +19,11 @@ async function decisions(decision: string): Promise<number> {
 describe('RateLimitService', () => {
   let redis: RedisProcess;
   let server: AgentServer;
-  let client: AgentClients;
+  let client: MnemoClient;
 
   const acquire = (
     request: RateLimitServiceAcquireRequest,
-  ): Promise<RateLimitServiceAcquireResponse__Output> => client.rateLimit.Acquire(request);
+  ): Promise<RateLimitServiceAcquireResponse__Output> => client.rateLimit.acquire(request);
 
   async function concurrently(n: number, request: RateLimitServiceAcquireRequest) {
     return Promise.all(Array.from({ length: n }, () => acquire(request)));
@@ -42,7 +37,7 @@ describe('RateLimitService', () => {
   beforeAll(async () => {
     redis = await startOwnRedis();
     server = await startAgentServer(redis, { MNEMO_KEY_PREFIX: PREFIX });
-    client = agentClients(server.port);
+    client = testClient(server.port);
   });
 
   afterAll(async () => {
@@ -191,9 +186,9 @@ describe('RateLimitService', () => {
         'capacity',
       ],
     ])('rejects %s with INVALID_ARGUMENT naming the field', async (_name, request, field) => {
-      const error = await rejection(acquire(request));
+      const error = await failure(acquire(request));
       expect(error.code).toBe(status.INVALID_ARGUMENT);
-      expect(error.details.startsWith(`${field}: `)).toBe(true);
+      expect(error.message.startsWith(`${field}: `)).toBe(true);
       expect(await server.raw.exists(`${PREFIX}ratelimit:b`)).toBe(0);
     });
 

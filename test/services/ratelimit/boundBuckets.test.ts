@@ -4,16 +4,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../../src/app/App.js';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import { BOUND_BUCKET_RETENTION_MS } from '../../../src/services/ratelimit/RateLimitService.js';
-import {
-  agentClients,
-  rejection,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
-import { startApp } from '../../support/testApp.js';
-import { tokenClients, writeTokenFile } from '../../support/tokenClients.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { startApp, testClient, failure } from '../../support/testApp.js';
+import { writeTokenFile } from '../../support/tokenClients.js';
+import type { MnemoClient } from '../../../src/client/index.js';
 
 /**
  * A bucket the server does not configure is bound to the parameters of the call that created it:
@@ -23,14 +17,14 @@ import { tokenClients, writeTokenFile } from '../../support/tokenClients.js';
 describe('buckets bound to the parameters they were created with', () => {
   let redis: RedisProcess;
   let server: AgentServer;
-  let client: AgentClients;
+  let client: MnemoClient;
   const PREFIX = 'bound:';
   const stateOf = (bucket: string) => server.raw.hgetall(`${PREFIX}ratelimit:${bucket}`);
 
   beforeAll(async () => {
     redis = await startOwnRedis();
     server = await startAgentServer(redis, { MNEMO_KEY_PREFIX: PREFIX });
-    client = agentClients(server.port);
+    client = testClient(server.port);
   });
 
   afterAll(async () => {
@@ -40,21 +34,21 @@ describe('buckets bound to the parameters they were created with', () => {
   });
 
   const take = (bucket: string, capacity: number, refill: number, tokens = 1) =>
-    client.rateLimit.Acquire({ bucket, capacity, refill_per_second: refill, tokens });
+    client.rateLimit.acquire({ bucket, capacity, refill_per_second: refill, tokens });
 
   it('refuses a caller that would refill a drained bucket, changing nothing', async () => {
     for (let i = 0; i < 3; i++) expect((await take('orders', 3, 0.01)).allowed).toBe(true);
     expect((await take('orders', 3, 0.01)).allowed).toBe(false);
     const drained = await stateOf('orders');
 
-    const capacity = await rejection(take('orders', 1e9, 1e9));
-    expect([capacity.code, capacity.details]).toEqual([
+    const capacity = await failure(take('orders', 1e9, 1e9));
+    expect([capacity.code, capacity.message]).toEqual([
       status.FAILED_PRECONDITION,
       'capacity: the bucket was created with capacity 3 and refill_per_second 0.01, and keeps ' +
         'them while it is in use: send those, got 1000000000',
     ]);
-    const refill = await rejection(take('orders', 3, 1e9));
-    expect([refill.code, refill.details]).toEqual([
+    const refill = await failure(take('orders', 3, 1e9));
+    expect([refill.code, refill.message]).toEqual([
       status.FAILED_PRECONDITION,
       'refill_per_second: the bucket was created with capacity 3 and refill_per_second 0.01, ' +
         'and keeps them while it is in use: send those, got 1000000000',
@@ -65,9 +59,9 @@ describe('buckets bound to the parameters they were created with', () => {
 
   it('refuses a caller that would drain a bucket with a smaller capacity', async () => {
     expect(await take('quotes', 100, 1)).toMatchObject({ allowed: true, remaining: 99 });
-    const error = await rejection(take('quotes', 1, 1));
+    const error = await failure(take('quotes', 1, 1));
     expect(error.code).toBe(status.FAILED_PRECONDITION);
-    expect(error.details).toMatch(/^capacity: the bucket was created with capacity 100 /);
+    expect(error.message).toMatch(/^capacity: the bucket was created with capacity 100 /);
     const same = await take('quotes', 100, 1, 10);
     expect(same.allowed).toBe(true);
     expect(same.remaining).toBeGreaterThanOrEqual(89);
@@ -81,7 +75,7 @@ describe('buckets bound to the parameters they were created with', () => {
     expect(pttl).toBeLessThanOrEqual(BOUND_BUCKET_RETENTION_MS);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await take('fast', 10, 1000)).toMatchObject({ allowed: true, remaining: 9 });
-    expect((await rejection(take('fast', 1e6, 1000))).code).toBe(status.FAILED_PRECONDITION);
+    expect((await failure(take('fast', 1e6, 1000))).code).toBe(status.FAILED_PRECONDITION);
   });
 
   it('lets the next call create a bucket afresh once its state has expired', async () => {
@@ -94,7 +88,7 @@ describe('buckets bound to the parameters they were created with', () => {
       { timeout: 2000, interval: 10 },
     );
     expect(await take('expiring', 50, 2)).toMatchObject({ allowed: true, remaining: 49 });
-    expect((await rejection(take('expiring', 5, 1))).code).toBe(status.FAILED_PRECONDITION);
+    expect((await failure(take('expiring', 5, 1))).code).toBe(status.FAILED_PRECONDITION);
   });
 
   it('binds a bucket in each token namespace apart', async () => {
@@ -138,18 +132,18 @@ describe('bound buckets and the server’s configuration', () => {
   it('hands a bucket bound by a caller over to MNEMO_RATE_LIMITS, which rebinds it', async () => {
     const env = { MNEMO_KEY_PREFIX: 'handover:' };
     const before = await startAgentServer(redis, env);
-    const first = agentClients(before.port);
+    const first = testClient(before.port);
     try {
       const request = { bucket: 'orders', capacity: 1e6, refill_per_second: 1e6 };
-      expect((await first.rateLimit.Acquire(request)).allowed).toBe(true);
+      expect((await first.rateLimit.acquire(request)).allowed).toBe(true);
     } finally {
       first.close();
       await before.stop();
     }
     const after = await startAgentServer(redis, { ...env, MNEMO_RATE_LIMITS: 'orders=2/0' });
-    const second = agentClients(after.port);
+    const second = testClient(after.port);
     try {
-      const take = () => second.rateLimit.Acquire({ bucket: 'orders' });
+      const take = () => second.rateLimit.acquire({ bucket: 'orders' });
       expect(await take()).toMatchObject({ allowed: true, remaining: 1 });
       expect(await take()).toMatchObject({ allowed: true, remaining: 0 });
       expect(await take()).toMatchObject({ allowed: false, retry_after_ms: -1 });
@@ -164,12 +158,10 @@ describe('bound buckets and the server’s configuration', () => {
       { name: 'metered', role: 'reader', quota: { requests_per_second: 0.01, burst: 1 } },
     ]);
     const app: App = await startApp(redis, { MNEMO_AUTH_TOKENS_FILE: file.path });
-    const metered = tokenClients(app.port, file.secrets.metered ?? '');
+    const metered = testClient(app.port, { token: file.secrets.metered ?? '' });
     try {
-      await metered.cache.Get({ key: 'a' });
-      expect((await rejection(metered.cache.Get({ key: 'a' }))).code).toBe(
-        status.RESOURCE_EXHAUSTED,
-      );
+      await metered.cache.get({ key: 'a' });
+      expect((await failure(metered.cache.get({ key: 'a' }))).code).toBe(status.RESOURCE_EXHAUSTED);
       const lines = (JSON.parse(readFileSync(file.path, 'utf8')) as { tokens: object[] }).tokens;
       const faster = lines.map((line) => ({
         ...line,
@@ -178,7 +170,7 @@ describe('bound buckets and the server’s configuration', () => {
       writeFileSync(file.path, JSON.stringify({ tokens: faster }));
       await app.reload();
       await new Promise((resolve) => setTimeout(resolve, 20));
-      for (let i = 0; i < 3; i++) await metered.cache.Get({ key: 'a' });
+      for (let i = 0; i < 3; i++) await metered.cache.get({ key: 'a' });
     } finally {
       metered.close();
       await app.stop();

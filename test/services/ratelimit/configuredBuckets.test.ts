@@ -2,23 +2,18 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import { ConfigError, loadConfig } from '../../../src/config/config.js';
-import {
-  agentClients,
-  rejection,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { testClient, failure } from '../../support/testApp.js';
+import type { MnemoClient } from '../../../src/client/index.js';
 
 describe('MNEMO_RATE_LIMITS: buckets the server owns', () => {
   let redis: RedisProcess;
   const servers: AgentServer[] = [];
-  const clients: AgentClients[] = [];
-  const start = async (env: Record<string, string>): Promise<AgentClients> => {
+  const clients: MnemoClient[] = [];
+  const start = async (env: Record<string, string>): Promise<MnemoClient> => {
     const server = await startAgentServer(redis, env);
     servers.push(server);
-    const client = agentClients(server.port);
+    const client = testClient(server.port);
     clients.push(client);
     return client;
   };
@@ -36,20 +31,20 @@ describe('MNEMO_RATE_LIMITS: buckets the server owns', () => {
   it("takes the server's parameters, and refuses a caller's other ones", async () => {
     const client = await start({ MNEMO_KEY_PREFIX: 'own:', MNEMO_RATE_LIMITS: 'orders=2/0' });
     const take = (capacity: number, refill: number) =>
-      client.rateLimit.Acquire({ bucket: 'orders', capacity, refill_per_second: refill });
+      client.rateLimit.acquire({ bucket: 'orders', capacity, refill_per_second: refill });
     expect(await take(0, 0)).toMatchObject({ allowed: true, remaining: 1 });
     // One call cannot refill the shared bucket for everyone, nor drain it with another capacity.
-    const refill = await rejection(take(1e9, 1e9));
-    expect([refill.code, refill.details]).toEqual([
+    const refill = await failure(take(1e9, 1e9));
+    expect([refill.code, refill.message]).toEqual([
       status.FAILED_PRECONDITION,
       'capacity: the server configures this bucket with capacity 2: send 0 or 2, got 1000000000',
     ]);
-    const rate = await rejection(take(2, 1e9));
-    expect(rate.details).toMatch(/^refill_per_second: the server configures this bucket/);
+    const rate = await failure(take(2, 1e9));
+    expect(rate.message).toMatch(/^refill_per_second: the server configures this bucket/);
     expect(await take(2, 0)).toMatchObject({ allowed: true, remaining: 0 });
     expect(await take(0, 0)).toMatchObject({ allowed: false });
     // A bucket the server does not own takes the caller's parameters, as before.
-    const other = await client.rateLimit.Acquire({
+    const other = await client.rateLimit.acquire({
       bucket: 'quotes',
       capacity: 5,
       refill_per_second: 1,
@@ -63,11 +58,11 @@ describe('MNEMO_RATE_LIMITS: buckets the server owns', () => {
       MNEMO_RATE_LIMITS: 'orders=2/1',
       MNEMO_RATE_LIMITS_ONLY: 'true',
     });
-    expect((await client.rateLimit.Acquire({ bucket: 'orders' })).allowed).toBe(true);
-    const error = await rejection(
-      client.rateLimit.Acquire({ bucket: 'quotes', capacity: 5, refill_per_second: 1 }),
+    expect((await client.rateLimit.acquire({ bucket: 'orders' })).allowed).toBe(true);
+    const error = await failure(
+      client.rateLimit.acquire({ bucket: 'quotes', capacity: 5, refill_per_second: 1 }),
     );
-    expect([error.code, error.details]).toEqual([
+    expect([error.code, error.message]).toEqual([
       status.FAILED_PRECONDITION,
       'bucket: is not one of the buckets the server configures',
     ]);

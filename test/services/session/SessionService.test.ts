@@ -1,4 +1,4 @@
-import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import type { Session__Output } from '../../../src/generated/mnemo/v1/Session.js';
@@ -6,41 +6,45 @@ import type { SessionServiceWatchSessionsResponse__Output } from '../../../src/g
 import type { SessionStatus } from '../../../src/generated/mnemo/v1/SessionStatus.js';
 import { registry } from '../../../src/metrics/metrics.js';
 import { toMicroUnits, fromMicroUnits } from '../../../src/model/microUnits.js';
-import {
-  agentClients,
-  rejection,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
-import { statusDetails } from '../../support/statusDetails.js';
-import { tokenClients, writeTokenFile, type TokenClients } from '../../support/tokenClients.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { writeTokenFile } from '../../support/tokenClients.js';
+import { testClient, failure } from '../../support/testApp.js';
+import type { MessageStream, MnemoClient } from '../../../src/client/index.js';
 
 const PREFIX = 's1:';
 /** Short watch reads and a fast sweep, so a lapse is seen within a few hundred ms. */
 const TUNING = { sweepIntervalMs: 50, watchBlockMs: 200 };
 
-/** The field a failed call's BadRequest names (the promise clients check it is there). */
-function badField(error: ServiceError): string | undefined {
-  return statusDetails(error)?.badRequest?.field_violations[0]?.field;
+type WatchMessage = SessionServiceWatchSessionsResponse__Output;
+
+/** A watch read from now on: `until` collects its messages until one satisfies the condition. */
+interface Watch {
+  /** Rejects when the watch fails (not when it is cancelled). */
+  until(condition: (message: WatchMessage) => boolean): Promise<WatchMessage[]>;
+  cancel(): void;
 }
 
-/** Collects a watch's messages until one satisfies `until` (rejects on any error but cancel). */
-function watchUntil(
-  stream: ClientReadableStream<SessionServiceWatchSessionsResponse__Output>,
-  until: (message: SessionServiceWatchSessionsResponse__Output) => boolean,
-): Promise<SessionServiceWatchSessionsResponse__Output[]> {
-  return new Promise((resolve, reject) => {
-    const seen: SessionServiceWatchSessionsResponse__Output[] = [];
-    stream.on('data', (message: SessionServiceWatchSessionsResponse__Output) => {
-      seen.push(message);
-      if (until(message)) resolve(seen);
-    });
-    stream.on('error', (error: ServiceError) => {
-      if (error.code !== status.CANCELLED) reject(error);
-    });
-  });
+function watching(stream: MessageStream<WatchMessage>): Watch {
+  const listeners = new Set<(message: WatchMessage) => void>();
+  const read = (async () => {
+    for await (const message of stream) for (const listener of listeners) listener(message);
+  })();
+  read.catch(() => undefined);
+  return {
+    until(condition) {
+      return new Promise((resolve, reject) => {
+        const seen: WatchMessage[] = [];
+        listeners.add((message) => {
+          seen.push(message);
+          if (condition(message)) resolve(seen);
+        });
+        read.catch(reject);
+      });
+    },
+    cancel: () => {
+      stream.cancel();
+    },
+  };
 }
 
 async function tradeCount(result: string): Promise<number> {
@@ -51,12 +55,12 @@ async function tradeCount(result: string): Promise<number> {
 describe('SessionService', () => {
   let redis: RedisProcess;
   let server: AgentServer;
-  let client: AgentClients;
+  let client: MnemoClient;
 
   beforeAll(async () => {
     redis = await startOwnRedis();
     server = await startAgentServer(redis, { MNEMO_KEY_PREFIX: PREFIX }, {}, TUNING);
-    client = agentClients(server.port);
+    client = testClient(server.port);
   });
 
   afterAll(async () => {
@@ -68,7 +72,7 @@ describe('SessionService', () => {
   it('creates exactly one session for 200 concurrent starts of one agent', async () => {
     const answers = await Promise.all(
       Array.from({ length: 200 }, () =>
-        client.session.StartSession({
+        client.sessions.startSession({
           agent_id: 'racer',
           start_capital: 10_000,
           max_drawdown: 0.2,
@@ -95,18 +99,18 @@ describe('SessionService', () => {
   });
 
   it('starts a new session after EndSession, and refuses heartbeats of an ended one', async () => {
-    const first = await client.session.StartSession({
+    const first = await client.sessions.startSession({
       agent_id: 'restarter',
       start_capital: 100,
       max_drawdown: 0.5,
     });
     expect(first.created).toBe(true);
-    await client.session.RecordTrade({ agent_id: 'restarter', pnl: 5, tx_id: 't1' });
-    const ended = await client.session.EndSession({ agent_id: 'restarter' });
+    await client.sessions.recordTrade({ agent_id: 'restarter', pnl: 5, tx_id: 't1' });
+    const ended = await client.sessions.endSession({ agent_id: 'restarter' });
     expect(ended.session?.status).toBe('SESSION_STATUS_ENDED');
-    const beat = await rejection(client.session.Heartbeat({ agent_id: 'restarter' }));
+    const beat = await failure(client.sessions.heartbeat({ agent_id: 'restarter' }));
     expect(beat.code).toBe(status.FAILED_PRECONDITION);
-    const again = await client.session.StartSession({
+    const again = await client.sessions.startSession({
       agent_id: 'restarter',
       start_capital: 200,
       max_drawdown: 0.5,
@@ -114,14 +118,14 @@ describe('SessionService', () => {
     expect(again.created).toBe(true);
     expect(again.session).toMatchObject({ start_capital: 200, trades: 0, total_pnl: 0 });
     // The old session's tx_ids are forgotten with it.
-    const trade = await client.session.RecordTrade({ agent_id: 'restarter', pnl: 1, tx_id: 't1' });
+    const trade = await client.sessions.recordTrade({ agent_id: 'restarter', pnl: 1, tx_id: 't1' });
     expect(trade.duplicate).toBe(false);
-    const missing = await rejection(client.session.GetSession({ agent_id: 'nobody' }));
+    const missing = await failure(client.sessions.getSession({ agent_id: 'nobody' }));
     expect(missing.code).toBe(status.NOT_FOUND);
   });
 
   it('sums 1,000 concurrent trades exactly and counts a retried tx_id once', async () => {
-    await client.session.StartSession({
+    await client.sessions.startSession({
       agent_id: 'trader',
       start_capital: 1_000_000,
       max_drawdown: 1,
@@ -131,18 +135,18 @@ describe('SessionService', () => {
     const recordedBefore = await tradeCount('recorded');
     const answers = await Promise.all(
       pnls.map((pnl, i) =>
-        client.session.RecordTrade({ agent_id: 'trader', pnl, tx_id: `tx-${i}` }),
+        client.sessions.recordTrade({ agent_id: 'trader', pnl, tx_id: `tx-${i}` }),
       ),
     );
     expect(answers.every((a) => !a.duplicate)).toBe(true);
     expect((await tradeCount('recorded')) - recordedBefore).toBe(1000);
     const micro = pnls.reduce((sum, pnl) => sum + toMicroUnits(pnl), 0n);
-    const { session } = await client.session.GetSession({ agent_id: 'trader' });
+    const { session } = await client.sessions.getSession({ agent_id: 'trader' });
     expect(session?.trades).toBe(1000);
     expect(session?.total_pnl).toBe(fromMicroUnits(micro));
     expect(session?.current_capital).toBe(fromMicroUnits(micro + toMicroUnits(1_000_000)));
 
-    const retry = await client.session.RecordTrade({ agent_id: 'trader', pnl: 99, tx_id: 'tx-7' });
+    const retry = await client.sessions.recordTrade({ agent_id: 'trader', pnl: 99, tx_id: 'tx-7' });
     expect(retry.duplicate).toBe(true);
     expect(retry.session?.trades).toBe(1000);
     expect(retry.session?.total_pnl).toBe(fromMicroUnits(micro));
@@ -150,11 +154,11 @@ describe('SessionService', () => {
     // Concurrent retries of one new tx_id: one counts.
     const same = await Promise.all(
       Array.from({ length: 50 }, () =>
-        client.session.RecordTrade({ agent_id: 'trader', pnl: 1, tx_id: 'tx-new' }),
+        client.sessions.recordTrade({ agent_id: 'trader', pnl: 1, tx_id: 'tx-new' }),
       ),
     );
     expect(same.filter((a) => !a.duplicate)).toHaveLength(1);
-    const after = await client.session.GetSession({ agent_id: 'trader' });
+    const after = await client.sessions.getSession({ agent_id: 'trader' });
     expect(after.session?.trades).toBe(1001);
     expect(after.session?.total_pnl).toBe(fromMicroUnits(micro + toMicroUnits(1)));
   });
@@ -162,19 +166,21 @@ describe('SessionService', () => {
   it('detects a heartbeat lapse: STALE in GetSession, ListSessions and a WatchSessions change', async () => {
     // A second instance on the same Redis sweeps too: the lapse is still noted once.
     const twin = await startAgentServer(redis, { MNEMO_KEY_PREFIX: PREFIX }, {}, TUNING);
-    const watch = client.watch({ agent_ids: ['sleeper'], after_id: '0' });
-    const untilStale = watchUntil(watch, (m) => m.event === 'SESSION_EVENT_STALE');
-    await client.session.StartSession({
+    const watch = watching(
+      client.sessions.watchSessions({ agent_ids: ['sleeper'], after_id: '0' }),
+    );
+    const untilStale = watch.until((m) => m.event === 'SESSION_EVENT_STALE');
+    await client.sessions.startSession({
       agent_id: 'sleeper',
       start_capital: 50,
       max_drawdown: 0.5,
       ttl_ms: 200,
     });
-    const beat = await client.session.Heartbeat({ agent_id: 'sleeper', interval_ms: 200 });
+    const beat = await client.sessions.heartbeat({ agent_id: 'sleeper', interval_ms: 200 });
     expect(beat.session?.status).toBe('SESSION_STATUS_ACTIVE');
     await vi.waitFor(
       async () => {
-        const { session } = await client.session.GetSession({ agent_id: 'sleeper' });
+        const { session } = await client.sessions.getSession({ agent_id: 'sleeper' });
         expect(session?.status).toBe('SESSION_STATUS_STALE');
       },
       { timeout: 5000, interval: 50 },
@@ -185,8 +191,8 @@ describe('SessionService', () => {
     const listed = await listAll(client, 'SESSION_STATUS_STALE', 50);
     expect(listed.map((s) => s.agent_id)).toContain('sleeper');
     // One STALE change however many sweeps ran; a heartbeat revives it.
-    const untilRevived = watchUntil(watch, (m) => m.event === 'SESSION_EVENT_REVIVED');
-    const revived = await client.session.Heartbeat({ agent_id: 'sleeper', interval_ms: 60_000 });
+    const untilRevived = watch.until((m) => m.event === 'SESSION_EVENT_REVIVED');
+    const revived = await client.sessions.heartbeat({ agent_id: 'sleeper', interval_ms: 60_000 });
     expect(revived.session?.status).toBe('SESSION_STATUS_ACTIVE');
     const later = await untilRevived;
     // Nothing between the STALE change and the revival: sweeps noted the lapse once.
@@ -198,7 +204,7 @@ describe('SessionService', () => {
   });
 
   it('keeps mnemo_sessions{status} current from the sweep, without agent labels', async () => {
-    await client.session.StartSession({
+    await client.sessions.startSession({
       agent_id: 'gauged',
       start_capital: 10,
       max_drawdown: 0.5,
@@ -228,26 +234,25 @@ describe('SessionService', () => {
       {},
       { sweepIntervalMs: 0 },
     );
-    const bot: TokenClients = tokenClients(secured.port, secrets.bot ?? '');
-    const ops: TokenClients = tokenClients(secured.port, secrets.ops ?? '');
+    const bot: MnemoClient = testClient(secured.port, { token: secrets.bot ?? '' });
+    const ops: MnemoClient = testClient(secured.port, { token: secrets.ops ?? '' });
     // The agent hears its alerts as durable signals, from the start of the channel's stream.
     const alerts: string[] = [];
-    const subscription = bot.subscribe({ channels: ['alerts:dd-agent'], resume_from: '0' });
-    subscription.on('data', (message: { payload: Buffer }) =>
-      alerts.push(message.payload.toString()),
-    );
-    subscription.on('error', () => {});
+    const subscription = bot.signals.subscribe({ channels: ['alerts:dd-agent'], resume_from: '0' });
+    void (async () => {
+      for await (const message of subscription) alerts.push(message.payload.toString());
+    })().catch(() => undefined);
     try {
-      await bot.session.StartSession({
+      await bot.sessions.startSession({
         agent_id: 'dd-agent',
         start_capital: 1000,
         max_drawdown: 0.1,
         ttl_ms: 60_000,
       });
-      const first = await bot.session.RecordTrade({ agent_id: 'dd-agent', pnl: -50, tx_id: 'a' });
+      const first = await bot.sessions.recordTrade({ agent_id: 'dd-agent', pnl: -50, tx_id: 'a' });
       expect(first.over_drawdown).toBe(false);
       expect(first.session?.status).toBe('SESSION_STATUS_ACTIVE');
-      const crossing = await bot.session.RecordTrade({
+      const crossing = await bot.sessions.recordTrade({
         agent_id: 'dd-agent',
         pnl: -60,
         tx_id: 'b',
@@ -274,28 +279,31 @@ describe('SessionService', () => {
       expect(alert.drawdown).toBeCloseTo(0.11, 12);
       expect(typeof alert.ts).toBe('number');
 
-      const refused = await rejection(
-        bot.session.RecordTrade({ agent_id: 'dd-agent', pnl: 1, tx_id: 'c' }),
+      const refused = await failure(
+        bot.sessions.recordTrade({ agent_id: 'dd-agent', pnl: 1, tx_id: 'c' }),
       );
       expect(refused.code).toBe(status.FAILED_PRECONDITION);
-      const details = statusDetails(refused);
-      expect(details?.preconditionFailure?.violations[0]?.subject).toBe('agent_id');
-      expect(details?.errorInfo?.reason).toBe('SESSION_HALTED');
+      expect(refused.field).toBe('agent_id');
+      expect(refused.reason).toBe('SESSION_HALTED');
       // A retry of the trade that halted it is still a duplicate, not a refusal.
-      const retried = await bot.session.RecordTrade({ agent_id: 'dd-agent', pnl: -60, tx_id: 'b' });
+      const retried = await bot.sessions.recordTrade({
+        agent_id: 'dd-agent',
+        pnl: -60,
+        tx_id: 'b',
+      });
       expect(retried.duplicate).toBe(true);
 
-      const denied = await rejection(bot.session.ResumeSession({ agent_id: 'dd-agent' }));
+      const denied = await failure(bot.sessions.resumeSession({ agent_id: 'dd-agent' }));
       expect(denied.code).toBe(status.PERMISSION_DENIED);
-      expect((await bot.session.GetSession({ agent_id: 'dd-agent' })).session?.status).toBe(
+      expect((await bot.sessions.getSession({ agent_id: 'dd-agent' })).session?.status).toBe(
         'SESSION_STATUS_HALTED',
       );
-      const resumed = await ops.session.ResumeSession({ agent_id: 'dd-agent' });
+      const resumed = await ops.sessions.resumeSession({ agent_id: 'dd-agent' });
       expect(resumed.session?.status).toBe('SESSION_STATUS_ACTIVE');
-      const next = await bot.session.RecordTrade({ agent_id: 'dd-agent', pnl: 5, tx_id: 'c' });
+      const next = await bot.sessions.recordTrade({ agent_id: 'dd-agent', pnl: 5, tx_id: 'c' });
       expect(next.session).toMatchObject({ status: 'SESSION_STATUS_ACTIVE', current_capital: 895 });
       // Still below the floor: the next loss halts again (and alerts again).
-      const loss = await bot.session.RecordTrade({ agent_id: 'dd-agent', pnl: -1, tx_id: 'd' });
+      const loss = await bot.sessions.recordTrade({ agent_id: 'dd-agent', pnl: -1, tx_id: 'd' });
       expect(loss.session?.status).toBe('SESSION_STATUS_HALTED');
       await vi.waitFor(
         () => {
@@ -305,19 +313,21 @@ describe('SessionService', () => {
       );
 
       // A token confined to agents lists and acts only for its own.
-      const listed = await bot.session.ListSessions({ page_size: 100 });
+      const listed = await bot.sessions.listSessions({ page_size: 100 });
       expect(listed.sessions.map((s) => s.agent_id)).toEqual(['dd-agent']);
-      const other = await rejection(bot.session.GetSession({ agent_id: 'trader' }));
+      const other = await failure(bot.sessions.getSession({ agent_id: 'trader' }));
       expect(other.code).toBe(status.PERMISSION_DENIED);
-      const foreign = bot.watch({ agent_ids: ['trader'], after_id: '0' });
-      const refusedWatch = await new Promise<ServiceError>((resolve) => {
-        foreign.on('data', () => undefined);
-        foreign.on('error', resolve);
-      });
+      const foreign = bot.sessions.watchSessions({ agent_ids: ['trader'], after_id: '0' });
+      const heard: unknown[] = [];
+      const refusedWatch = await failure(
+        (async () => {
+          for await (const message of foreign) heard.push(message);
+        })(),
+      );
       expect(refusedWatch.code).toBe(status.PERMISSION_DENIED);
       // Unfiltered, its watch sees only its agents' changes.
-      const own = bot.watch({ after_id: '0' });
-      const seen = await watchUntil(own, (m) => m.event === 'SESSION_EVENT_HALTED');
+      const own = watching(bot.sessions.watchSessions({ after_id: '0' }));
+      const seen = await own.until((m) => m.event === 'SESSION_EVENT_HALTED');
       own.cancel();
       expect(new Set(seen.map((m) => m.session?.agent_id))).toEqual(new Set(['dd-agent']));
     } finally {
@@ -335,50 +345,56 @@ describe('SessionService', () => {
     const lastBefore = newest[0]?.[0] ?? '0';
     const start = { agent_id: 'bad-agent', start_capital: 100, max_drawdown: 0.5, ttl_ms: 1000 };
     const cases: [Promise<unknown>, string][] = [
-      [client.session.StartSession({ ...start, agent_id: '' }), 'agent_id'],
-      [client.session.StartSession({ ...start, agent_id: 'x'.repeat(257) }), 'agent_id'],
-      [client.session.StartSession({ ...start, start_capital: 0 }), 'start_capital'],
-      [client.session.StartSession({ ...start, start_capital: -5 }), 'start_capital'],
-      [client.session.StartSession({ ...start, start_capital: Number.NaN }), 'start_capital'],
-      [client.session.StartSession({ ...start, start_capital: Infinity }), 'start_capital'],
-      [client.session.StartSession({ ...start, max_drawdown: 0 }), 'max_drawdown'],
-      [client.session.StartSession({ ...start, max_drawdown: 1.5 }), 'max_drawdown'],
-      [client.session.StartSession({ ...start, ttl_ms: 4_000_000_000 }), 'ttl_ms'],
-      [client.session.RecordTrade({ agent_id: 'trader', pnl: Infinity }), 'pnl'],
-      [client.session.RecordTrade({ agent_id: 'trader', pnl: Number.NaN }), 'pnl'],
-      [client.session.RecordTrade({ agent_id: 'trader', pnl: 2e9 }), 'pnl'],
-      [client.session.RecordTrade({ agent_id: 'trader', pnl: 1, tx_id: 't'.repeat(300) }), 'tx_id'],
-      [client.session.RecordTrade({ agent_id: '', pnl: 1 }), 'agent_id'],
-      [client.session.Heartbeat({ agent_id: 'trader', interval_ms: 4_000_000_000 }), 'interval_ms'],
-      [client.session.GetSession({ agent_id: '' }), 'agent_id'],
-      [client.session.EndSession({ agent_id: '' }), 'agent_id'],
-      [client.session.ResumeSession({ agent_id: '' }), 'agent_id'],
-      [client.session.ListSessions({ page_size: 1_000_000 }), 'page_size'],
-      [client.session.ListSessions({ page_token: 'not-a-token' }), 'page_token'],
+      [client.sessions.startSession({ ...start, agent_id: '' }), 'agent_id'],
+      [client.sessions.startSession({ ...start, agent_id: 'x'.repeat(257) }), 'agent_id'],
+      [client.sessions.startSession({ ...start, start_capital: 0 }), 'start_capital'],
+      [client.sessions.startSession({ ...start, start_capital: -5 }), 'start_capital'],
+      [client.sessions.startSession({ ...start, start_capital: Number.NaN }), 'start_capital'],
+      [client.sessions.startSession({ ...start, start_capital: Infinity }), 'start_capital'],
+      [client.sessions.startSession({ ...start, max_drawdown: 0 }), 'max_drawdown'],
+      [client.sessions.startSession({ ...start, max_drawdown: 1.5 }), 'max_drawdown'],
+      [client.sessions.startSession({ ...start, ttl_ms: 4_000_000_000 }), 'ttl_ms'],
+      [client.sessions.recordTrade({ agent_id: 'trader', pnl: Infinity }), 'pnl'],
+      [client.sessions.recordTrade({ agent_id: 'trader', pnl: Number.NaN }), 'pnl'],
+      [client.sessions.recordTrade({ agent_id: 'trader', pnl: 2e9 }), 'pnl'],
+      [
+        client.sessions.recordTrade({ agent_id: 'trader', pnl: 1, tx_id: 't'.repeat(300) }),
+        'tx_id',
+      ],
+      [client.sessions.recordTrade({ agent_id: '', pnl: 1 }), 'agent_id'],
+      [
+        client.sessions.heartbeat({ agent_id: 'trader', interval_ms: 4_000_000_000 }),
+        'interval_ms',
+      ],
+      [client.sessions.getSession({ agent_id: '' }), 'agent_id'],
+      [client.sessions.endSession({ agent_id: '' }), 'agent_id'],
+      [client.sessions.resumeSession({ agent_id: '' }), 'agent_id'],
+      [client.sessions.listSessions({ page_size: 1_000_000 }), 'page_size'],
+      [client.sessions.listSessions({ page_token: 'not-a-token' }), 'page_token'],
     ];
     for (const [call, field] of cases) {
-      const error = await rejection(call);
+      const error = await failure(call);
       expect(error.code, field).toBe(status.INVALID_ARGUMENT);
-      expect(badField(error)).toBe(field);
+      expect(error.field).toBe(field);
     }
     expect(await server.raw.keys(`${PREFIX}*bad-agent*`)).toEqual([]);
     const since = await server.raw.xrange(changes, `(${lastBefore}`, '+');
     expect(since.filter(([, flat]) => flat[1] !== 'stale')).toEqual([]);
-    const { session } = await client.session.GetSession({ agent_id: 'trader' });
+    const { session } = await client.sessions.getSession({ agent_id: 'trader' });
     expect(session?.trades).toBe(1001);
   });
 });
 
 /** Every session of a listing, page by page (fails on a duplicate). */
 async function listAll(
-  client: AgentClients,
+  client: MnemoClient,
   wanted: SessionStatus,
   pageSize: number,
 ): Promise<Session__Output[]> {
   const all: Session__Output[] = [];
   let token = '';
   for (let pages = 0; pages < 10_000; pages++) {
-    const page = await client.session.ListSessions({
+    const page = await client.sessions.listSessions({
       status: wanted,
       page_size: pageSize,
       page_token: token,
@@ -396,12 +412,12 @@ async function listAll(
 describe('SessionService listing', () => {
   let redis: RedisProcess;
   let server: AgentServer;
-  let client: AgentClients;
+  let client: MnemoClient;
 
   beforeAll(async () => {
     redis = await startOwnRedis();
     server = await startAgentServer(redis, { MNEMO_KEY_PREFIX: 'l1:' }, {}, { sweepIntervalMs: 0 });
-    client = agentClients(server.port);
+    client = testClient(server.port);
   });
 
   afterAll(async () => {
@@ -417,18 +433,18 @@ describe('SessionService listing', () => {
       {},
       { sweepIntervalMs: 0 },
     );
-    const c = agentClients(retained.port);
+    const c = testClient(retained.port);
     try {
-      await c.session.StartSession({ agent_id: 'busy', start_capital: 1000, max_drawdown: 1 });
+      await c.sessions.startSession({ agent_id: 'busy', start_capital: 1000, max_drawdown: 1 });
       for (let i = 0; i < 150; i++) {
-        await c.session.RecordTrade({ agent_id: 'busy', pnl: 1, tx_id: `t${i}` });
+        await c.sessions.recordTrade({ agent_id: 'busy', pnl: 1, tx_id: `t${i}` });
       }
       expect(await retained.raw.zcard('r1:session-tx:busy')).toBe(100);
       expect(
-        (await c.session.RecordTrade({ agent_id: 'busy', pnl: 1, tx_id: 't149' })).duplicate,
+        (await c.sessions.recordTrade({ agent_id: 'busy', pnl: 1, tx_id: 't149' })).duplicate,
       ).toBe(true);
       // Beyond the retention a retry counts again.
-      const old = await c.session.RecordTrade({ agent_id: 'busy', pnl: 1, tx_id: 't0' });
+      const old = await c.sessions.recordTrade({ agent_id: 'busy', pnl: 1, tx_id: 't0' });
       expect(old.duplicate).toBe(false);
       expect(old.session?.trades).toBe(151);
     } finally {
@@ -441,7 +457,7 @@ describe('SessionService listing', () => {
     const agents = Array.from({ length: 250 }, (_, i) => `lister-${i}`);
     await Promise.all(
       agents.map((agent_id) =>
-        client.session.StartSession({
+        client.sessions.startSession({
           agent_id,
           start_capital: 100,
           max_drawdown: 0.5,
@@ -450,9 +466,9 @@ describe('SessionService listing', () => {
       ),
     );
     const ended = agents.slice(0, 40);
-    await Promise.all(ended.map((agent_id) => client.session.EndSession({ agent_id })));
+    await Promise.all(ended.map((agent_id) => client.sessions.endSession({ agent_id })));
     // Other keys under the prefix (heartbeats, tx_ids, the changes stream) are not sessions.
-    await client.session.RecordTrade({ agent_id: 'lister-100', pnl: 1, tx_id: 'x' });
+    await client.sessions.recordTrade({ agent_id: 'lister-100', pnl: 1, tx_id: 'x' });
 
     const every = await listAll(client, 'SESSION_STATUS_UNSPECIFIED', 7);
     expect(every.map((s) => s.agent_id).sort()).toEqual([...agents].sort());
@@ -473,18 +489,18 @@ describe('SessionService listing', () => {
       {},
       { sweepIntervalMs: 0 },
     );
-    const desk = tokenClients(secured.port, secrets.desk ?? '');
+    const desk = testClient(secured.port, { token: secrets.desk ?? '' });
     try {
       const pages: string[][] = [];
       let token = '';
       do {
-        const page = await desk.session.ListSessions({ page_size: 2, page_token: token });
+        const page = await desk.sessions.listSessions({ page_size: 2, page_token: token });
         pages.push(page.sessions.map((s) => s.agent_id));
         token = page.next_page_token;
       } while (token !== '');
       expect(pages.flat().sort()).toEqual(['lister-1', 'lister-2', 'lister-45']);
       expect(pages.every((p) => p.length <= 2)).toBe(true);
-      const ended = await desk.session.ListSessions({ status: 'SESSION_STATUS_ENDED' });
+      const ended = await desk.sessions.listSessions({ status: 'SESSION_STATUS_ENDED' });
       expect(ended.sessions.map((s) => s.agent_id).sort()).toEqual(['lister-1', 'lister-2']);
     } finally {
       desk.close();
@@ -492,13 +508,13 @@ describe('SessionService listing', () => {
     }
 
     // A token of one listing is refused by another.
-    const first = await client.session.ListSessions({
+    const first = await client.sessions.listSessions({
       status: 'SESSION_STATUS_ENDED',
       page_size: 3,
     });
     expect(first.next_page_token).not.toBe('');
-    const misuse = await rejection(
-      client.session.ListSessions({
+    const misuse = await failure(
+      client.sessions.listSessions({
         status: 'SESSION_STATUS_ACTIVE',
         page_size: 3,
         page_token: first.next_page_token,

@@ -1,6 +1,6 @@
 import http2 from 'node:http2';
 import { join } from 'node:path';
-import { Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { projectRoot } from '../../../src/config/projectRoot.js';
 import type { Redis } from 'ioredis';
@@ -11,17 +11,12 @@ import type { SignalServiceSubscribeRequest } from '../../../src/generated/mnemo
 import type { SignalServiceSubscribeResponse__Output } from '../../../src/generated/mnemo/v1/SignalServiceSubscribeResponse.js';
 import { registry } from '../../../src/metrics/metrics.js';
 import { statusDetails } from '../../support/statusDetails.js';
-import {
-  agentClients,
-  rejection,
-  startAgentServer,
-  startOwnRedis,
-  type AgentClients,
-  type AgentServer,
-} from '../../support/agentServer.js';
+import { startAgentServer, startOwnRedis, type AgentServer } from '../../support/agentServer.js';
+import { ending, failure, testClient } from '../../support/testApp.js';
+import { MnemoError, type MessageStream, type MnemoClient } from '../../../src/client/index.js';
 
 type Message = SignalServiceSubscribeResponse__Output;
-type Stream = ClientReadableStream<Message>;
+type Stream = MessageStream<Message>;
 
 const ENV = { MNEMO_MAX_STREAMS_PER_CLIENT: '64', MNEMO_SIGNAL_BUFFER_MESSAGES: '50' };
 /** Clients with an HTTP/2 connection of their own (flow control apart from the others). */
@@ -63,18 +58,20 @@ async function live(server: AgentServer, count: number, channel?: string): Promi
   });
 }
 
-/** Collects messages until `until` says stop (rejects on any error but a cancel). */
-function collect(stream: Stream, until: (messages: Message[]) => boolean): Promise<Message[]> {
-  return new Promise((resolve, reject) => {
-    const messages: Message[] = [];
-    stream.on('data', (message: Message) => {
-      messages.push(message);
-      if (until(messages)) resolve(messages);
-    });
-    stream.on('error', (error: ServiceError) => {
-      if (error.code !== status.CANCELLED) reject(error);
-    });
-  });
+/**
+ * Collects messages until `until` says stop (rejects on any error; fails if the stream ends
+ * first). Having them, it stops reading, which cancels the stream.
+ */
+async function collect(
+  stream: Stream,
+  until: (messages: Message[]) => boolean,
+): Promise<Message[]> {
+  const messages: Message[] = [];
+  for await (const message of stream) {
+    messages.push(message);
+    if (until(messages)) return messages;
+  }
+  throw new Error(`the subscription ended after ${messages.length} messages`);
 }
 
 function count(n: number): (messages: Message[]) => boolean {
@@ -83,12 +80,6 @@ function count(n: number): (messages: Message[]) => boolean {
 
 function text(message: Message): string {
   return message.payload.toString('utf8');
-}
-
-function ending(stream: Stream): Promise<ServiceError> {
-  return new Promise((resolve) => {
-    stream.on('error', resolve);
-  });
 }
 
 const signalRoot = protobuf.loadSync(join(projectRoot(), 'proto', 'mnemo', 'v1', 'signal.proto'));
@@ -170,15 +161,15 @@ describe('SignalService', () => {
   let redis: RedisProcess;
   let server: AgentServer;
   let other: AgentServer;
-  let clients: AgentClients;
-  let otherClients: AgentClients;
+  let clients: MnemoClient;
+  let otherClients: MnemoClient;
 
   beforeAll(async () => {
     redis = await startOwnRedis();
     server = await startAgentServer(redis, ENV);
     other = await startAgentServer(redis, ENV);
-    clients = agentClients(server.port);
-    otherClients = agentClients(other.port);
+    clients = testClient(server.port);
+    otherClients = testClient(other.port);
   });
 
   afterAll(async () => {
@@ -190,12 +181,14 @@ describe('SignalService', () => {
   });
 
   function publish(request: SignalServicePublishRequest, via = clients) {
-    return via.signal.Publish(request);
+    return via.signals.publish(request);
   }
 
   it('fans every message out to N subscribers over ONE Redis subscriber connection', async () => {
     const channel = 'signals:BTC-USD';
-    const streams = Array.from({ length: 5 }, () => clients.subscribe({ channels: [channel] }));
+    const streams = Array.from({ length: 5 }, () =>
+      clients.signals.subscribe({ channels: [channel] }),
+    );
     const received = streams.map((s) => collect(s, count(20)));
     await live(server, 5, channel);
     expect(await numsub(server.raw, `signal:live:${channel}`)).toBe(1);
@@ -232,8 +225,8 @@ describe('SignalService', () => {
 
   it('reports receivers as the Redis subscriptions reached: one per instance subscribed', async () => {
     const channel = 'signals:TWO';
-    const here = clients.subscribe({ channels: [channel] });
-    const there = otherClients.subscribe({ channels: [channel] });
+    const here = clients.signals.subscribe({ channels: [channel] });
+    const there = otherClients.signals.subscribe({ channels: [channel] });
     const both = [collect(here, count(1)), collect(there, count(1))];
     await live(server, 1);
     await live(other, 1);
@@ -249,7 +242,7 @@ describe('SignalService', () => {
   });
 
   it('delivers by pattern once per message, and filters typed signals by min_confidence', async () => {
-    const stream = clients.subscribe({
+    const stream = clients.signals.subscribe({
       patterns: ['signals:*'],
       channels: ['signals:ETH-USD'],
       min_confidence: 0.5,
@@ -297,11 +290,14 @@ describe('SignalService', () => {
     })();
     const got: Message[] = [];
     // 1. On `server`, from the start; cancelled mid-stream.
-    const first = clients.subscribe({ channels: [channel], resume_from: '0' });
+    const first = clients.signals.subscribe({ channels: [channel], resume_from: '0' });
     got.push(...(await collect(first, count(60))));
     first.cancel();
     // 2. Resumed on `other` (where the messages are published) from the last id received.
-    const second = otherClients.subscribe({ channels: [channel], resume_from: got.at(-1)?.id });
+    const second = otherClients.signals.subscribe({
+      channels: [channel],
+      resume_from: got.at(-1)?.id,
+    });
     got.push(...(await collect(second, count(60))));
     second.cancel();
     // 3. `server` restarts meanwhile; resumed on the new instance.
@@ -309,8 +305,11 @@ describe('SignalService', () => {
     await server.stop();
     clients.close();
     server = await startAgentServer(redis, ENV);
-    clients = agentClients(server.port);
-    const third = clients.subscribe({ channels: [channel], resume_from: lastBeforeRestart });
+    clients = testClient(server.port);
+    const third = clients.signals.subscribe({
+      channels: [channel],
+      resume_from: lastBeforeRestart,
+    });
     const rest = await collect(third, (m) => text(m.at(-1) as Message) === String(total - 1));
     third.cancel();
     got.push(...rest);
@@ -323,19 +322,27 @@ describe('SignalService', () => {
   it('ends a stream at shutdown with the position to resume from', async () => {
     const channel = 'signals:SHUTDOWN';
     const temporary = await startAgentServer(redis, ENV);
-    const temporaryClients = agentClients(temporary.port);
-    const stream = temporaryClients.subscribe({ channels: [channel], resume_from: '0' });
-    const ended = ending(stream);
-    const seen = collect(stream, count(3));
+    const temporaryClients = testClient(temporary.port);
+    const stream = temporaryClients.signals.subscribe({ channels: [channel], resume_from: '0' });
+    // One reader: the messages as they come, then how the stream ended.
+    const messages: Message[] = [];
+    const ended = (async () => {
+      for await (const message of stream) messages.push(message);
+    })().then(
+      () => null,
+      (error: unknown) => error as MnemoError,
+    );
     for (let i = 0; i < 3; i++) {
       await publish({ channel, payload: Buffer.from(String(i)), durable: true });
     }
-    const messages = await seen;
+    await waitFor('3 messages', () => messages.length >= 3);
     await temporary.stop();
     temporaryClients.close();
     const error = await ended;
-    expect(error.code).toBe(status.UNAVAILABLE);
-    expect(statusDetails(error)?.errorInfo?.metadata).toEqual({ resume_from: messages[2]?.id });
+    expect(error).toBeInstanceOf(MnemoError);
+    expect(error?.code).toBe(status.UNAVAILABLE);
+    expect(messages).toHaveLength(3);
+    expect(error?.metadata).toEqual({ resume_from: messages[2]?.id });
   });
 
   it('refuses a resume older than the streams keep, naming the oldest position', async () => {
@@ -344,12 +351,12 @@ describe('SignalService', () => {
       MNEMO_KEY_PREFIX: 'small:',
       MNEMO_SIGNAL_STREAM_MAX_LEN: '10',
     });
-    const smallClients = agentClients(small.port);
+    const smallClients = testClient(small.port);
     try {
       const channel = 'signals:OLD';
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) {
-        const answer = await smallClients.signal.Publish({
+        const answer = await smallClients.signals.publish({
           channel,
           payload: Buffer.from(String(i)),
           durable: true,
@@ -358,22 +365,21 @@ describe('SignalService', () => {
       }
       expect(await small.raw.xlen(`small:signal:stream:${channel}`)).toBeGreaterThanOrEqual(10);
       expect(await small.raw.xlen(`small:signal:stream:${channel}`)).toBeLessThanOrEqual(11);
-      const stale = smallClients.subscribe({ channels: [channel], resume_from: ids[0] });
+      const stale = smallClients.signals.subscribe({ channels: [channel], resume_from: ids[0] });
       const error = await ending(stale);
-      expect(error.code).toBe(status.FAILED_PRECONDITION);
-      const details = statusDetails(error);
-      expect(details?.errorInfo?.reason).toBe('SIGNAL_RESUME_TOO_OLD');
-      const oldest = details?.errorInfo?.metadata?.resume_from ?? '';
+      expect(error?.code).toBe(status.FAILED_PRECONDITION);
+      expect(error?.reason).toBe('SIGNAL_RESUME_TOO_OLD');
+      const oldest = error?.metadata.resume_from ?? '';
       expect(ids).toContain(oldest);
-      expect(details?.preconditionFailure?.violations[0]?.subject).toBe('resume_from');
+      expect(error?.field).toBe('resume_from');
       // Resuming from the position it names gives every message after it, nothing missing.
-      const resumed = smallClients.subscribe({ channels: [channel], resume_from: oldest });
+      const resumed = smallClients.signals.subscribe({ channels: [channel], resume_from: oldest });
       const after = ids.slice(ids.indexOf(oldest) + 1);
       const messages = await collect(resumed, count(after.length));
       resumed.cancel();
       expect(messages.map((m) => m.id)).toEqual(after);
       // "0": everything kept.
-      const all = smallClients.subscribe({ channels: [channel], resume_from: '0' });
+      const all = smallClients.signals.subscribe({ channels: [channel], resume_from: '0' });
       const kept = await collect(all, count(after.length));
       all.cancel();
       expect(kept.map((m) => m.id)).toEqual(after);
@@ -395,9 +401,9 @@ describe('SignalService', () => {
     }
     // The slow client: a bare HTTP/2 stream that reads nothing until told (flow control).
     const slow = rawSubscribe(server.port, { channels: [channel] });
-    const fastClients = agentClients(server.port, OWN_CONNECTION);
+    const fastClients = testClient(server.port, { channelOptions: OWN_CONNECTION });
     try {
-      const fast = fastClients.subscribe({ channels: [channel] });
+      const fast = fastClients.signals.subscribe({ channels: [channel] });
       const total = 1000;
       const delivered = collect(fast, count(total));
       await live(server, 2, channel);
@@ -426,7 +432,7 @@ describe('SignalService', () => {
         [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
       expect(median(latencies)).toBeLessThan(Math.max(3 * median(baseline), median(baseline) + 5));
       // And it resumes where it was cut off.
-      const again = fastClients.subscribe({ channels: [channel], resume_from: resumeFrom });
+      const again = fastClients.signals.subscribe({ channels: [channel], resume_from: resumeFrom });
       const rest = await collect(again, count(total - slowIds.length));
       again.cancel();
       expect(rest.map((m) => m.id)).toEqual(ids.slice(slowIds.length));
@@ -458,10 +464,10 @@ describe('SignalService', () => {
       [{ channel: 'signals:X', signal: { market: 'X', confidence: 0.5 } }, 'signal.side'],
     ];
     for (const [request, field] of cases) {
-      const error = await rejection(publish(request));
+      const error = await failure(publish(request));
       expect(error.code, JSON.stringify(request)).toBe(status.INVALID_ARGUMENT);
-      expect(error.details.startsWith(`${field}: `), error.details).toBe(true);
-      expect(statusDetails(error)?.badRequest?.field_violations[0]?.field).toBe(field);
+      expect(error.message.startsWith(`${field}: `), error.message).toBe(true);
+      expect(error.field).toBe(field);
     }
     const streams: [SignalServiceSubscribeRequest, string][] = [
       [{}, 'channels'],
@@ -472,9 +478,9 @@ describe('SignalService', () => {
       [{ channels: ['broadcast'], min_confidence: 2 }, 'min_confidence'],
     ];
     for (const [request, field] of streams) {
-      const error = await ending(clients.subscribe(request));
-      expect(error.code, JSON.stringify(request)).toBe(status.INVALID_ARGUMENT);
-      expect(error.details.startsWith(`${field}: `), error.details).toBe(true);
+      const error = await ending(clients.signals.subscribe(request));
+      expect(error?.code, JSON.stringify(request)).toBe(status.INVALID_ARGUMENT);
+      expect(error?.message.startsWith(`${field}: `), error?.message).toBe(true);
     }
   });
 });
