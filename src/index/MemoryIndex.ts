@@ -575,7 +575,11 @@ export class MemoryIndex {
       labels: this.labels,
       exactSearchMaxCandidates: options.exactSearchMaxCandidates,
       rankingMaxHeadroom: options.rankingMaxHeadroom ?? DEFAULT_MAX,
-      neighbours: async (query) => (await this.neighboursOf([query]))[0],
+      neighbours: async (query) => {
+        const [found] = await this.neighboursOf([query]);
+        if (found === undefined) throw new Error('neighboursOf answers every query');
+        return found;
+      },
       exact: (query, candidates) => this.exact(query, candidates, true),
       outcomesAsOf: (asOf, extremes) => this.outcomesAsOf(asOf, extremes),
     };

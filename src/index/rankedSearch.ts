@@ -40,7 +40,7 @@ export interface RankingHost {
   /** MNEMO_RANKING_MAX_HEADROOM: the neighbours are widened to at most k times this. */
   readonly rankingMaxHeadroom: number;
   /** The distance neighbours of a search (planned as any search). */
-  neighbours(query: SearchQuery): Promise<Neighbours | undefined>;
+  neighbours(query: SearchQuery): Promise<Neighbours>;
   /** Exact distances from the query to `candidates`, the k nearest. */
   exact(query: SearchQuery, candidates: Uint32Array): Promise<KnnResult>;
   /** The outcome fields as of `asOf` (undefined: the present), sharing `extremes`. */
@@ -138,11 +138,8 @@ export async function rankedSearch(
       stopAbove,
     );
     if (reach.total > budget && canWiden) {
-      const wider = await host.neighbours({ ...query, k: widest });
-      if (wider !== undefined) {
-        current = wider;
-        continue;
-      }
+      current = await host.neighbours({ ...query, k: widest });
+      continue;
     }
     if (reach.labels.length > 0) {
       metrics.rankingScored.inc({ kind: host.kind }, reach.labels.length);
