@@ -62,6 +62,7 @@ export class MemoryIndex {
   lastPlan: SearchPlan = 'empty';
   /** Earlier outcomes of revised memories (as-of queries). */
   private readonly versions: OutcomeVersions;
+  #rankingHost: RankingHost | undefined;
   /** The ef calibration `revision` last saw (a new one takes a new revision). */
   private calibrationSeen: EfCalibration | null;
   /** The revision taken when the index was made or its calibration changed (see revisionFor). */
@@ -566,10 +567,10 @@ export class MemoryIndex {
    * An exact search: on this thread when it is small and the only search under way (the hand-off
    * to a worker thread and back, waking both, would cost more than the search), else off it.
    */
-  /** What ranked searches read of this index (rankedSearch.ts). */
+  /** What ranked searches read of this index (rankedSearch.ts), made once. */
   private get rankingHost(): RankingHost {
     const options = this.options;
-    return {
+    return (this.#rankingHost ??= {
       kind: this.schema.kind,
       attributes: this.attributes,
       labels: this.labels,
@@ -582,7 +583,7 @@ export class MemoryIndex {
       },
       exact: (query, candidates) => this.exact(query, candidates, true),
       outcomesAsOf: (asOf, extremes) => this.outcomesAsOf(asOf, extremes),
-    };
+    });
   }
 
   private async exact(

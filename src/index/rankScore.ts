@@ -2,18 +2,12 @@ import type { Ranking, RankTerm, ScoreTerm } from '../model/Ranking.js';
 import type { AttributeIndex } from './AttributeIndex.js';
 import type { Extremes } from './GroupExtremes.js';
 
-/** A live label's score under a ranking, with its terms when the ranking explains. */
-export interface LabelScore {
-  score: number;
-  explanation: ScoreTerm[] | null;
-}
-
 /** A ranking bound to an index's columns as they are now: use it before the index changes. */
 export interface Scorer {
   /** The score at a cosine distance (docs/how-it-works.md#ranking). */
-  score(label: number, distance: number): LabelScore;
-  /** score(label, distance).score, computed alike without the explanation. */
   scoreOf(label: number, distance: number): number;
+  /** The terms of scoreOf(label, distance): their contributions, summed in order, are it. */
+  explain(label: number, distance: number): ScoreTerm[];
   /**
    * The attribute terms' part of the score (all but similarity); -Infinity as soon as the terms
    * it has summed, plus the most the others can add, fall below `atLeast` (cheapest terms first,
@@ -81,33 +75,30 @@ export function compileRanking(
   const maxAttributeScore = rest[0] ?? 0;
   return {
     maxAttributeScore,
-    score(label, distance) {
-      const similarity = 1 - distance / 2;
-      let score = ranking.similarityWeight * similarity;
-      const explanation: ScoreTerm[] | null = ranking.explain
-        ? [
-            {
-              name: 'similarity',
-              value: 1 - distance,
-              normalized: similarity,
-              weight: ranking.similarityWeight,
-              contribution: score,
-            },
-          ]
-        : null;
-      for (const bound of terms) {
-        const { name, weight } = bound.term;
-        const normalized = bound.normalized(label);
-        const contribution = weight * normalized;
-        score += contribution;
-        explanation?.push({ name, value: bound.value(label), normalized, weight, contribution });
-      }
-      return { score, explanation };
-    },
     scoreOf(label, distance) {
       let score = ranking.similarityWeight * (1 - distance / 2);
       for (const bound of terms) score += bound.term.weight * bound.normalized(label);
       return score;
+    },
+    explain(label, distance) {
+      const similarity = 1 - distance / 2;
+      const { similarityWeight } = ranking;
+      const explanation: ScoreTerm[] = [
+        {
+          name: 'similarity',
+          value: 1 - distance,
+          normalized: similarity,
+          weight: similarityWeight,
+          contribution: similarityWeight * similarity,
+        },
+      ];
+      for (const bound of terms) {
+        const { name, weight } = bound.term;
+        const normalized = bound.normalized(label);
+        const contribution = weight * normalized;
+        explanation.push({ name, value: bound.value(label), normalized, weight, contribution });
+      }
+      return explanation;
     },
     attributeScore(label, atLeast = -Infinity) {
       let score = 0;
@@ -199,9 +190,8 @@ function bindMinMaxAsOf(
   outcomes: OutcomesAsOf,
 ): BoundTerm {
   const valueAt = outcomes.reader(term.field);
-  const groups = term.groupBy === null ? null : attributes.tagColumn(term.groupBy);
-  const extremesAt = perGroup(attributes, term, (label) => {
-    const key = `${term.field}|${term.groupBy ?? ''}|${groups === null ? 0 : (groups[label] ?? 0)}`;
+  const extremesAt = perGroup(attributes, term, (label, group) => {
+    const key = `${term.field}|${term.groupBy ?? ''}|${group}`;
     const memo = outcomes.extremes.get(key);
     if (memo !== undefined) return memo;
     const extremes = { min: Infinity, max: -Infinity };
@@ -231,7 +221,7 @@ function bindMinMaxAsOf(
 function perGroup(
   attributes: AttributeIndex,
   term: MinMaxTerm,
-  compute: (label: number) => Extremes,
+  compute: (label: number, group: number) => Extremes,
 ): (label: number) => Extremes {
   const groups = term.groupBy === null ? null : attributes.tagColumn(term.groupBy);
   const known = new Map<number, Extremes>();
@@ -243,7 +233,7 @@ function perGroup(
     if (group === lastGroup) return last;
     let extremes = known.get(group);
     if (extremes === undefined) {
-      extremes = { ...compute(label) };
+      extremes = { ...compute(label, group) };
       known.set(group, extremes);
     }
     lastGroup = group;

@@ -71,13 +71,12 @@ export async function rankedSearch(
   const kept = new TopK<IndexHit>(query.k, (a, b) => byScore(a, b) < 0);
   const labelOf = new Map<string, number>();
   const seen = new Set<number>();
-  const quiet = { ...ranking, explain: false };
   // As of a past time, the groups' outcome ranges: one pass per group for the whole search.
   const asOfExtremes = new Map<string, Extremes>();
   // A scorer reads the attribute columns, which a write may replace while this awaits: one is
   // compiled per synchronous stretch, and used for all of it.
-  const compile = (explained = quiet): Scorer =>
-    compileRanking(host.attributes, explained, host.outcomesAsOf(query.asOf, asOfExtremes));
+  const compile = (): Scorer =>
+    compileRanking(host.attributes, ranking, host.outcomesAsOf(query.asOf, asOfExtremes));
   // As of a past time, some pass the filter only by an earlier outcome (OutcomeVersions).
   const extra = new Set(neighbours.extra ?? []);
   const passes = (label: number): boolean =>
@@ -106,11 +105,11 @@ export async function rankedSearch(
   const best = (): IndexHit[] => {
     const hits = kept.sorted();
     if (!ranking.explain) return hits;
-    const scorer = compile(ranking);
-    return hits.map((hit) => {
-      const { explanation } = scorer.score(labelOf.get(hit.id) ?? 0, hit.distance);
-      return explanation === null ? hit : { ...hit, explanation };
-    });
+    const scorer = compile();
+    return hits.map((hit) => ({
+      ...hit,
+      explanation: scorer.explain(labelOf.get(hit.id) ?? 0, hit.distance),
+    }));
   };
   const budget = Math.max(query.k, host.exactSearchMaxCandidates);
   const widest = query.k * host.rankingMaxHeadroom;
