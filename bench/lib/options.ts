@@ -132,7 +132,8 @@ options:
                            targets are measured (phase1-2, not with --target);
                            stream: the same searches also as messages of SearchEpisodicStream
                            (one stream per agent channel), to mnemo and to the echo's stream
-                           (phase1-2, grpc-js client); asof: the same searches on mnemo as of
+                           (phase1-2), and as a side of --compare redisearch (recall, scale;
+                           grpc-js client); asof: the same searches on mnemo as of
                            the newest memory, plain and with a reward filter, as targets of
                            their own (phase2; MNEMO_ASOF_RETENTION_MS=0); ranked: the same
                            searches to the same mnemo with a ranking at the server's default
@@ -323,8 +324,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (client === 'cheap' && compare.has('secure')) {
     throw new Error('--client cheap speaks plaintext only: not with --compare secure');
   }
-  if (compare.has('stream') && (client === 'cheap' || (p !== 'phase1' && p !== 'phase2'))) {
-    throw new Error('--compare stream is for phase1 and phase2 with the grpc-js client');
+  const streams =
+    p === 'phase1' ||
+    p === 'phase2' ||
+    ((p === 'recall' || p === 'scale') && compare.has('redisearch'));
+  if (compare.has('stream') && (client === 'cheap' || !streams)) {
+    throw new Error(
+      '--compare stream is for phase1, phase2 and --compare redisearch, with the grpc-js client',
+    );
   }
   const targetRecall = Number(values['target-recall']);
   if (!(targetRecall > 0 && targetRecall <= 1)) {

@@ -213,10 +213,12 @@ export class RedisearchTarget {
   /**
    * FT.SEARCH KNN within the filter, DIALECT 2, the same fields as a mnemo hit, sorted by
    * distance. `exact` is not offered (the truth comes from mnemo's brute force on the same data).
+   * `cpuSeconds` reads the CPU of the redis-server answering (its /proc), when known.
    */
-  searcher(): Searcher {
+  searcher(cpuSeconds?: () => number | null): Searcher {
     return {
       name: 'redisearch',
+      ...(cpuSeconds === undefined ? {} : { cpuSeconds }),
       search: async (query, filter, k, ef) => {
         const args: (string | Buffer)[] = [
           INDEX_NAME,

@@ -3,6 +3,7 @@ import type { Server } from './context.js';
 import { SELECTIVITY_FILTERS, selectivityFilter, type SelectivityFilter } from './dataset.js';
 import { mergeRuns, pooled, splitEvenly, throughput, type RunResult } from './driver.js';
 import { distancesPerSearch, metricsDelta } from './serverMetrics.js';
+import { processCpuSeconds } from './procCpu.js';
 import { status } from './progress.js';
 import { round, summarize, type LatencySummary } from './stats.js';
 
@@ -19,22 +20,50 @@ export interface Searcher {
   ): Promise<string[]>;
   /** The server's metrics (parseMetrics samples), when it has an endpoint the harness reads. */
   metrics?(): Promise<Record<string, number>>;
+  /**
+   * CPU seconds the processes answering (the server and the Redis behind it) have used so far,
+   * every thread, from /proc; null when one of them is unknown (not started by the harness).
+   */
+  cpuSeconds?(): number | null;
+}
+
+/** The summed CPU seconds of processes, null when one cannot be read. */
+export function cpuOf(pids: () => readonly (number | undefined)[]): () => number | null {
+  return () => {
+    let sum = 0;
+    for (const pid of pids()) {
+      const seconds = processCpuSeconds(pid);
+      if (seconds === null) return null;
+      sum += seconds;
+    }
+    return sum;
+  };
+}
+
+export interface MnemoSearcherOptions {
+  /** Each search a message of SearchEpisodicStream (one stream per channel), not a unary call. */
+  stream?: boolean;
+  /** The pid of the Redis behind the server, counted in cpuSeconds with the server's own. */
+  redisPid?: number;
 }
 
 /** mnemo through gRPC, spreading calls over the server's channels (connections). */
-export function mnemoSearcher(server: Server): Searcher {
+export function mnemoSearcher(server: Server, options: MnemoSearcherOptions = {}): Searcher {
   let calls = 0;
   const child = server.child;
+  const stream = options.stream === true;
   return {
-    name: server.name,
+    name: stream ? `${server.name} stream` : server.name,
     async search(query, filter, k, ef, exact) {
-      const response = await server.channels.search(
-        { vector: { f32le: query }, k, filter, ef_runtime: ef, exact },
-        calls++ % server.channels.size,
-      );
+      const request = { vector: { f32le: query }, k, filter, ef_runtime: ef, exact };
+      const channel = calls++ % server.channels.size;
+      const response = stream
+        ? await server.channels.streamSearch(request, channel)
+        : await server.channels.search(request, channel);
       return response.hits.map((h) => h.memory?.id ?? '');
     },
     ...(child === null ? {} : { metrics: () => child.metrics() }),
+    cpuSeconds: cpuOf(() => [server.pid?.(), options.redisPid]),
   };
 }
 
@@ -55,6 +84,15 @@ export interface SweepPoint {
    * runs); null when the server does not report them.
    */
   distancesPerQuery: number | null;
+  /** Server CPU per answered query in µs (Searcher.cpuSeconds over the runs); null: unknown. */
+  cpuUsPerQuery: number | null;
+}
+
+/** Server CPU per answered call of a run in µs, null when unknown or nothing was answered. */
+export function cpuUsPerCall(run: RunResult): number | null {
+  const cpu = run.serverCpuSeconds;
+  if (typeof cpu !== 'number' || run.latencies.length === 0) return null;
+  return Math.round((1e6 * cpu) / run.latencies.length);
 }
 
 /** Ids of the exact k nearest per query, for one filter. */
@@ -110,6 +148,7 @@ function point(
     },
     errors: run.errors,
     distancesPerQuery: distancesPerSearch(delta),
+    cpuUsPerQuery: cpuUsPerCall(run),
   };
 }
 
@@ -133,11 +172,14 @@ export async function runQueries(
 ): Promise<{ ids: string[][]; run: RunResult; delta: Record<string, number> }> {
   const ids: string[][] = queries.map(() => []);
   const before = (await searcher.metrics?.()) ?? {};
+  const cpuBefore = searcher.cpuSeconds?.() ?? null;
   const run = await pooled(queries.length, inflight, async (q) => {
     ids[q] = await searcher.search(queries[q] ?? Buffer.alloc(0), filter, k, ef, exact);
   });
+  const cpuAfter = searcher.cpuSeconds?.() ?? null;
   const after = (await searcher.metrics?.()) ?? {};
-  return { ids, run, delta: metricsDelta(before, after) };
+  const serverCpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  return { ids, run: { ...run, serverCpuSeconds }, delta: metricsDelta(before, after) };
 }
 
 /** The exact answers (the server's `exact: true`) for every filter. */

@@ -38,6 +38,7 @@ export function sweepHeaders(k: number): string[] {
     'distances/query',
     'p50 ms',
     'p99 ms',
+    'server CPU µs/query',
   ];
 }
 
@@ -53,7 +54,8 @@ export async function study(ctx: BenchContext): Promise<Study> {
   const filters = chosenFilters(o.filters);
   const shares = new Map(filters.map((f) => [f.name, ctx.dataset.share(f)]));
   const queries = encodeQueries(ctx.dataset.queries(o.queries));
-  const searcher = mnemoSearcher(mnemo);
+  const redisPid = ctx.redis?.pid;
+  const searcher = mnemoSearcher(mnemo, redisPid === undefined ? {} : { redisPid });
   status('warming up', o.quiet);
   // The queries again as needed: a calibration waits for its number of searches.
   const warmup = Array.from(
@@ -73,7 +75,16 @@ export async function study(ctx: BenchContext): Promise<Study> {
   await ctx.calibrated();
   const points = await sweep(searcher, queries, truths, o.efs, o.k, o.inflight, o.quiet, o.rounds);
   const redisearch = o.compare.has('redisearch')
-    ? await compareRedisearch(ctx, searcher, points, queries, truths)
+    ? await compareRedisearch(
+        ctx,
+        searcher,
+        o.compare.has('stream')
+          ? mnemoSearcher(mnemo, { stream: true, ...(redisPid === undefined ? {} : { redisPid }) })
+          : null,
+        points,
+        queries,
+        truths,
+      )
     : null;
   return { truths, points, redisearch };
 }
@@ -94,6 +105,7 @@ export function sweepTable(ctx: BenchContext, s: Study): Table {
       e.distancesPerQuery,
       e.latencyMs.p50,
       e.latencyMs.p99,
+      e.cpuUsPerQuery,
     ]);
     for (const p of s.points.filter((x) => x.filter === truth.filter.name)) {
       rows.push([
@@ -106,6 +118,7 @@ export function sweepTable(ctx: BenchContext, s: Study): Table {
         p.distancesPerQuery,
         p.latencyMs.p50,
         p.latencyMs.p99,
+        p.cpuUsPerQuery,
       ]);
     }
   }

@@ -17,6 +17,8 @@ import {
   operatingPoint,
   recallOf,
   runQueries,
+  cpuOf,
+  cpuUsPerCall,
   sweep,
   type Searcher,
   type SweepPoint,
@@ -29,11 +31,17 @@ export interface SideBySide {
   /** Whether both reached the target recall in the sweep (else: their best recall's ef). */
   targetReached: { mnemo: boolean; redisearch: boolean };
   mnemo: SideFigures;
+  /** mnemo through SearchEpisodicStream at the same ef (`--compare stream`), else null. */
+  mnemoStream: SideFigures | null;
   redisearch: SideFigures;
   /** mnemo QPS / RediSearch QPS. */
   qpsRatio: number | null;
   /** mnemo p99 / RediSearch p99. */
   p99Ratio: number | null;
+  /** Server CPU per query, mnemo (unary) / RediSearch; null when one is unknown. */
+  cpuRatio: number | null;
+  /** Server CPU per query, mnemo through the stream / RediSearch. */
+  streamCpuRatio: number | null;
 }
 
 interface SideFigures {
@@ -45,6 +53,11 @@ interface SideFigures {
   p50: number;
   p99: number;
   errors: number;
+  /**
+   * Server CPU per query in µs (user + system of every thread, /proc): mnemo's process and its
+   * Redis, or RediSearch's redis-server; null when a process is not the harness's own.
+   */
+  cpuUs: number | null;
 }
 
 export interface RedisearchComparison {
@@ -64,6 +77,8 @@ export interface RedisearchComparison {
   sideBySide: SideBySide[];
 }
 
+type Side = 'mnemo' | 'mnemoStream' | 'redisearch';
+
 function pick(
   points: readonly SweepPoint[],
   filter: string,
@@ -80,6 +95,7 @@ function pick(
 function side(ef: number, recall: number, run: RunResult): SideFigures {
   const l = summarize(run.latencies);
   return {
+    cpuUs: cpuUsPerCall(run),
     ef,
     recall: round(recall, 4),
     qps: round(run.seconds > 0 ? run.latencies.length / run.seconds : 0, 1),
@@ -90,9 +106,14 @@ function side(ef: number, recall: number, run: RunResult): SideFigures {
   };
 }
 
+/**
+ * `mnemo` answers unary calls; `mnemoStream`, when given, the same searches as stream messages
+ * (measured at mnemo's ef, beside the other two).
+ */
 export async function compareRedisearch(
   ctx: BenchContext,
   mnemo: Searcher,
+  mnemoStream: Searcher | null,
   mnemoPoints: readonly SweepPoint[],
   queries: readonly Buffer[],
   truths: readonly Truth[],
@@ -100,6 +121,7 @@ export async function compareRedisearch(
   const o = ctx.options;
   let url = o.redisearchUrl;
   let pid: number | undefined;
+  if (url === ctx.redisUrl) pid = ctx.redis?.pid;
   if (url === null) {
     if (o.redisearchModule === null) throw new Error('no RediSearch to compare with');
     const redis = await startRedis([o.redisearchModule]);
@@ -154,7 +176,8 @@ export async function compareRedisearch(
     const value = info.get(key);
     if (value !== undefined) ftInfo[key] = value;
   }
-  const searcher = rs.searcher();
+  // The CPU of a redis-server the harness did not start is unknown (null).
+  const searcher = rs.searcher(cpuOf(() => [pid]));
   // Warm-up, unmeasured.
   await runQueries(searcher, queries.slice(0, 100), {}, o.k, 10, false, o.inflight);
   const rsPoints = await sweep(
@@ -174,39 +197,42 @@ export async function compareRedisearch(
     const m = pick(mnemoPoints, name, o.targetRecall);
     const r = pick(rsPoints, name, o.targetRecall);
     status(`side by side at ${name}: mnemo ef ${m.ef}, RediSearch EF_RUNTIME ${r.ef}`, o.quiet);
-    const runs: Record<'mnemo' | 'redisearch', { ids: string[][]; run: RunResult }[]> = {
-      mnemo: [],
-      redisearch: [],
-    };
-    // Every query on both sides in each of max(2, --rounds) rounds: A B, B A, A B…
-    const order = Array.from({ length: Math.max(2, o.rounds) }, (_, round) =>
-      round % 2 === 0 ? (['mnemo', 'redisearch'] as const) : (['redisearch', 'mnemo'] as const),
-    ).flat();
-    for (const which of order) {
-      const s = which === 'mnemo' ? mnemo : searcher;
-      const ef = which === 'mnemo' ? m.ef : r.ef;
-      runs[which].push(
-        await runQueries(s, queries, truth.filter.filter, o.k, ef, false, o.inflight),
-      );
+    const searchers: [Side, Searcher, number][] = [
+      ['mnemo', mnemo, m.ef],
+      ...(mnemoStream === null
+        ? []
+        : [['mnemoStream', mnemoStream, m.ef] as [Side, Searcher, number]]),
+      ['redisearch', searcher, r.ef],
+    ];
+    const runs = new Map<Side, { ids: string[][]; run: RunResult }[]>();
+    // Every query on every side in each of max(2, --rounds) rounds: A B C, C B A, A B C…
+    for (let round = 0; round < Math.max(2, o.rounds); round++) {
+      for (const [which, s, ef] of round % 2 === 0 ? searchers : [...searchers].reverse()) {
+        const run = await runQueries(s, queries, truth.filter.filter, o.k, ef, false, o.inflight);
+        runs.set(which, [...(runs.get(which) ?? []), run]);
+      }
     }
-    const figuresOf = (which: 'mnemo' | 'redisearch', ef: number): SideFigures =>
-      side(
-        ef,
-        recallOf(truth.ids, runs[which][0]?.ids ?? []),
-        mergeRuns(runs[which].map((x) => x.run)),
-      );
-    const mf = figuresOf('mnemo', m.ef);
-    const rf = figuresOf('redisearch', r.ef);
-    const q = ratio(mf.qps, rf.qps);
-    const p = ratio(mf.p99, rf.p99);
+    const figuresOf = (which: Side, ef: number): SideFigures | null => {
+      const list = runs.get(which);
+      if (list === undefined) return null;
+      const first = list[0]?.ids ?? [];
+      return side(ef, recallOf(truth.ids, first), mergeRuns(list.map((x) => x.run)));
+    };
+    const mf = figuresOf('mnemo', m.ef) as SideFigures;
+    const rf = figuresOf('redisearch', r.ef) as SideFigures;
+    const sf = figuresOf('mnemoStream', m.ef);
+    const rounded = (x: number | null): number | null => (x === null ? null : round(x, 3));
     sideBySide.push({
       filter: name,
       share: truth.share,
       targetReached: { mnemo: m.reached, redisearch: r.reached },
       mnemo: mf,
+      mnemoStream: sf,
       redisearch: rf,
-      qpsRatio: q === null ? null : round(q, 3),
-      p99Ratio: p === null ? null : round(p, 3),
+      qpsRatio: rounded(ratio(mf.qps, rf.qps)),
+      p99Ratio: rounded(ratio(mf.p99, rf.p99)),
+      cpuRatio: rounded(cpuRatioOf(mf, rf)),
+      streamCpuRatio: sf === null ? null : rounded(cpuRatioOf(sf, rf)),
     });
   }
   const n = ctx.dataset.size;
@@ -226,40 +252,45 @@ export async function compareRedisearch(
   };
 }
 
+function cpuRatioOf(a: SideFigures, b: SideFigures): number | null {
+  return a.cpuUs === null || b.cpuUs === null ? null : ratio(a.cpuUs, b.cpuUs);
+}
+
 export function redisearchTables(
   c: RedisearchComparison,
   targetRecall: number,
   inflight: number,
 ): Table[] {
   const flag = (reached: boolean): string => (reached ? '' : ' (target not reached)');
+  const row = (filter: string, system: string, setting: string, f: SideFigures): Cell[] => [
+    filter,
+    system,
+    setting,
+    f.recall,
+    f.qps,
+    f.p50,
+    f.p99,
+    f.cpuUs,
+    f.errors,
+    f.qpsByRun.join(' '),
+  ];
   const rows: Cell[][] = c.sideBySide.flatMap((s) => [
-    [
-      s.filter,
-      'mnemo',
-      `ef ${s.mnemo.ef}${flag(s.targetReached.mnemo)}`,
-      s.mnemo.recall,
-      s.mnemo.qps,
-      s.mnemo.p50,
-      s.mnemo.p99,
-      s.mnemo.errors,
-      s.mnemo.qpsByRun.join(' '),
-    ],
-    [
+    row(s.filter, 'mnemo', `ef ${s.mnemo.ef}${flag(s.targetReached.mnemo)}`, s.mnemo),
+    ...(s.mnemoStream === null
+      ? []
+      : [row(s.filter, 'mnemo stream', `ef ${s.mnemoStream.ef}`, s.mnemoStream)]),
+    row(
       s.filter,
       'redisearch',
       `EF_RUNTIME ${s.redisearch.ef}${flag(s.targetReached.redisearch)}`,
-      s.redisearch.recall,
-      s.redisearch.qps,
-      s.redisearch.p50,
-      s.redisearch.p99,
-      s.redisearch.errors,
-      s.redisearch.qpsByRun.join(' '),
-    ],
+      s.redisearch,
+    ),
   ]);
+  const streams = c.sideBySide.some((s) => s.mnemoStream !== null);
   return [
     {
       title: `RediSearch ${c.module} sweep (FT.SEARCH KNN, DIALECT 2, ${inflight} in flight on one connection)`,
-      headers: ['filter', 'EF_RUNTIME', 'recall', 'QPS', 'p50 ms', 'p99 ms'],
+      headers: ['filter', 'EF_RUNTIME', 'recall', 'QPS', 'p50 ms', 'p99 ms', 'CPU µs/query'],
       rows: c.sweep.map((p) => [
         p.filter,
         String(p.ef),
@@ -267,6 +298,7 @@ export function redisearchTables(
         p.qps,
         p.latencyMs.p50,
         p.latencyMs.p99,
+        p.cpuUsPerQuery,
       ]),
     },
     {
@@ -279,15 +311,29 @@ export function redisearchTables(
         'QPS',
         'p50 ms',
         'p99 ms',
+        'server CPU µs/query',
         'errors',
         'QPS by run',
       ],
       rows,
     },
     {
-      title: 'ratios (mnemo / RediSearch)',
-      headers: ['filter', 'QPS ratio', 'p99 ratio'],
-      rows: c.sideBySide.map((s) => [s.filter, s.qpsRatio, s.p99Ratio]),
+      title:
+        'ratios (mnemo / RediSearch; server CPU: mnemo and its Redis / RediSearch’s redis-server)',
+      headers: [
+        'filter',
+        'QPS ratio',
+        'p99 ratio',
+        'CPU/query ratio',
+        ...(streams ? ['stream CPU/query ratio'] : []),
+      ],
+      rows: c.sideBySide.map((s) => [
+        s.filter,
+        s.qpsRatio,
+        s.p99Ratio,
+        s.cpuRatio,
+        ...(streams ? [s.streamCpuRatio] : []),
+      ]),
     },
   ];
 }

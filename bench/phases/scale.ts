@@ -141,7 +141,16 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
       rows: operating.map((x) => {
         const head = [x.filter, round(100 * x.share, 2), plannerPath(x.share, n, exactLimit(ctx))];
         return x.point === null
-          ? [...head, `not reached (ef ≤ ${Math.max(...o.efs)})`, null, null, null, null, null]
+          ? [
+              ...head,
+              `not reached (ef ≤ ${Math.max(...o.efs)})`,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+            ]
           : [
               ...head,
               String(x.point.ef),
@@ -150,6 +159,7 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
               x.point.distancesPerQuery,
               x.point.latencyMs.p50,
               x.point.latencyMs.p99,
+              x.point.cpuUsPerQuery,
             ];
       }),
     },

@@ -11,8 +11,15 @@ if (MODULE === undefined) {
   throw new Error('set MNEMO_BENCH_REDISEARCH_MODULE to the path of a RediSearch module');
 }
 
+interface Side {
+  recall: number;
+  qps: number;
+  qpsByRun: number[];
+  cpuUs: number | null;
+}
+
 describe('bench --compare redisearch (tiny)', () => {
-  it('indexes the same data with FT.CREATE and compares at equal recall', async () => {
+  it('indexes the same data with FT.CREATE and compares unary, stream and RediSearch', async () => {
     const { doc } = await runBench([
       'recall',
       '--memories',
@@ -28,7 +35,7 @@ describe('bench --compare redisearch (tiny)', () => {
       '--warmup',
       '10',
       '--compare',
-      'redisearch',
+      'redisearch,stream',
       '--redisearch-module',
       MODULE,
     ]);
@@ -40,8 +47,11 @@ describe('bench --compare redisearch (tiny)', () => {
           sweep: { recall: number; qps: number }[];
           sideBySide: {
             filter: string;
-            mnemo: { recall: number; qps: number; qpsByRun: number[] };
-            redisearch: { recall: number; qps: number; qpsByRun: number[] };
+            mnemo: Side;
+            mnemoStream: Side | null;
+            redisearch: Side;
+            cpuRatio: number | null;
+            streamCpuRatio: number | null;
           }[];
         };
       }
@@ -57,11 +67,19 @@ describe('bench --compare redisearch (tiny)', () => {
       expect(s.redisearch.recall).toBeGreaterThanOrEqual(0.9);
       expect(s.redisearch.qps).toBeGreaterThan(0);
       expect(s.mnemo.qps).toBeGreaterThan(0);
-      // Two rounds (A B, B A): each side's two runs, each with its own throughput.
-      for (const side of [s.mnemo, s.redisearch]) {
-        expect(side.qpsByRun).toHaveLength(2);
-        for (const qps of side.qpsByRun) expect(qps).toBeGreaterThan(0);
+      // The stream answers what the unary calls answer (same server, same ef).
+      expect(s.mnemoStream?.recall).toBe(s.mnemo.recall);
+      // Two rounds (A B C, C B A): each side's two runs, each with its own throughput, and the
+      // server CPU of every side read from /proc (every process is the harness's own).
+      for (const side of [s.mnemo, s.mnemoStream, s.redisearch]) {
+        expect(side?.qpsByRun).toHaveLength(2);
+        for (const qps of side?.qpsByRun ?? []) expect(qps).toBeGreaterThan(0);
+        expect(side?.cpuUs).toEqual(expect.any(Number));
       }
+      // CPU is read in clock ticks (10 ms): a tiny run may see none of RediSearch's.
+      const some = s.redisearch.cpuUs === 0 ? null : expect.any(Number);
+      expect(s.cpuRatio).toEqual(some);
+      expect(s.streamCpuRatio).toEqual(some);
     }
   });
 });
