@@ -12,11 +12,16 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
- * Spawns `node --import tsx <script>` (a path relative to the repository root) in the repository
- * root, with stdout and stderr piped, and an IPC channel when asked.
+ * Spawns `node [nodeArgs] --import tsx <script>` (a path relative to the repository root) in the
+ * repository root, with stdout and stderr piped, and an IPC channel when asked.
  */
-export function spawnTsx(script: string, env: Record<string, string>, ipc = false): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script], {
+export function spawnTsx(
+  script: string,
+  env: Record<string, string>,
+  ipc = false,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: repoRoot(),
     env: childEnv(env),
     stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

@@ -129,7 +129,7 @@ export class BenchContext {
     const reconcileOff = o.compare.has('reconcile') || o.phase === 'reconcile';
     const env = reconcileOff ? { ...o.serverEnv, MNEMO_RECONCILE_PER_SECOND: '0' } : o.serverEnv;
     const { server, timing } = await MnemoChild.start(
-      { name: 'mnemo', redisUrl, dim: o.dim, env },
+      { name: 'mnemo', redisUrl, dim: o.dim, env, cpuProfDir: o.cpuProfDir },
       READY_TIMEOUT_MS,
     );
     this.cleanup.add('mnemo', async () => {
@@ -213,6 +213,7 @@ export class BenchContext {
         dim: this.options.dim,
         env: quiet ? { ...env, MNEMO_RECONCILE_PER_SECOND: '0' } : env,
         security,
+        cpuProfDir: this.options.cpuProfDir,
       },
       READY_TIMEOUT_MS,
       this.loaded ? this.dataset.size : 0,

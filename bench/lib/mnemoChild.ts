@@ -32,6 +32,8 @@ export interface MnemoOptions {
    * measurement alike) reaches the child's gRPC; plaintext when absent.
    */
   security?: ClientSecurity;
+  /** A directory for a V8 CPU profile of the child, written when it stops (node --cpu-prof). */
+  cpuProfDir?: string | null;
 }
 
 /**
@@ -193,7 +195,9 @@ export class MnemoChild {
     mkdirSync(this.dataDir, { recursive: true });
     const log = openSync(this.logPath, 'a');
     const started = performance.now();
-    const child = spawnTsx(SERVER_ENTRY, this.env());
+    const prof = this.options.cpuProfDir;
+    const nodeArgs = prof == null ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`];
+    const child = spawnTsx(SERVER_ENTRY, this.env(), false, nodeArgs);
     this.child = child;
     this.stopping = false;
     const write = (chunk: Buffer): void => {

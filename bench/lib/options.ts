@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataKind } from './dataset.js';
 import { loopbackAddress, loopbackRedisUrl } from './loopback.js';
@@ -77,6 +77,8 @@ export interface BenchOptions {
   /** Shortest measured idle window of the reconcile phase, seconds. */
   window: number;
   serverEnv: Record<string, string>;
+  /** Where the mnemo children write a V8 CPU profile when they stop (`--cpu-prof`), or null. */
+  cpuProfDir: string | null;
   /** What the harness plans by of the self-started servers' settings (from serverEnv). */
   serverSettings: ServerSettings;
   /** The load generator's client of the search phases: grpc-js or the cheap raw HTTP/2 one. */
@@ -161,6 +163,8 @@ options:
                            CLI's --batch too
   --load-inflight N        batches in flight while loading (4); import: the CLI's --in-flight
   --server-env K=V         extra environment of the mnemo children (repeatable)
+  --cpu-prof dir           the mnemo children run with node --cpu-prof: each writes a V8 CPU
+                           profile (.cpuprofile, for Chrome DevTools) into dir when it stops
   --client grpc-js|cheap   the search calls' client: grpc-js (default), or bare node:http2
                            streams with the request framed at once (what h2load does, with
                            distinct requests): the servers, not the load generator, get the
@@ -241,6 +245,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'load-batch': { type: 'string', default: '500' },
       'load-inflight': { type: 'string', default: '4' },
       'server-env': { type: 'string', multiple: true, default: [] },
+      'cpu-prof': { type: 'string' },
       'reconcile-per-second': { type: 'string', default: String(DEFAULT_RECONCILE_PER_SECOND) },
       subscribers: { type: 'string', default: '200' },
       window: { type: 'string', default: '5' },
@@ -364,6 +369,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmup: positiveInt('warmup', values.warmup, 0),
     rounds: positiveInt('rounds', values.rounds),
     compare,
+    cpuProfDir: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
     redisearchUrl,
     redisearchModule,
     efs: intList('ef', values.ef, 0),
