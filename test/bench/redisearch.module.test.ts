@@ -77,9 +77,10 @@ describe('bench --compare redisearch (tiny)', () => {
         expect(side?.cpuUs).toEqual(expect.any(Number));
       }
       // CPU is read in clock ticks (10 ms): a tiny run may see none of RediSearch's.
-      const some = s.redisearch.cpuUs === 0 ? null : expect.any(Number);
-      expect(s.cpuRatio).toEqual(some);
-      expect(s.streamCpuRatio).toEqual(some);
+      for (const ratio of [s.cpuRatio, s.streamCpuRatio]) {
+        if (s.redisearch.cpuUs === 0) expect(ratio).toBeNull();
+        else expect(ratio).toBeGreaterThanOrEqual(0);
+      }
     }
   });
 });
