@@ -58,6 +58,7 @@ export class AttributeIndex {
   private live: Uint8Array;
   private liveCount = 0;
   private highWater = 0;
+  private mutations = 0;
   private readonly tags = new Map<string, TagField>();
   private readonly numbers = new Map<string, Float64Array>();
   /** Highest value each numeric column was set to (never lowered by a removal). */
@@ -82,6 +83,11 @@ export class AttributeIndex {
 
   get size(): number {
     return this.liveCount;
+  }
+
+  /** Moves on every set and remove: equal versions, equal selections (SelectionMemo). */
+  get version(): number {
+    return this.mutations;
   }
 
   toSnapshot(): AttributeSnapshot {
@@ -126,6 +132,7 @@ export class AttributeIndex {
   /** Sets the attributes of a label, replacing any it had. */
   set(label: number, attributes: MemoryAttributes): void {
     this.ensureCapacity(label + 1);
+    this.mutations++;
     if (this.live[label] === 1) {
       this.leaveExtremes(label);
       this.unlink(label);
@@ -161,6 +168,7 @@ export class AttributeIndex {
 
   remove(label: number): void {
     if (label >= this.capacity || this.live[label] !== 1) return;
+    this.mutations++;
     this.leaveExtremes(label);
     this.unlink(label);
     this.live[label] = 0;

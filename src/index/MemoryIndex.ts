@@ -23,6 +23,7 @@ import {
   type SearchQuery,
 } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
+import { SelectionMemo } from './SelectionMemo.js';
 import type { Extremes } from './GroupExtremes.js';
 import type { OutcomesAsOf } from './rankScore.js';
 import { rankedSearch, type IndexHit, type Neighbours, type RankingHost } from './rankedSearch.js';
@@ -68,6 +69,8 @@ export class MemoryIndex {
   /** The revision taken when the index was made or its calibration changed (see revisionFor). */
   private baseRevision: number;
   private readonly tagRevisions: TagRevisions;
+  /** The selections of recently planned filters (QueryPlanner). */
+  private readonly selections = new SelectionMemo();
 
   private constructor(
     readonly schema: MemorySchema,
@@ -512,6 +515,7 @@ export class MemoryIndex {
       defaultEf: this.defaultEf,
       efRuntime: this.options.efRuntime,
       exactLimit: this.options.exactSearchMaxCandidates,
+      selections: this.selections,
     };
   }
 

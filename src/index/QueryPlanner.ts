@@ -1,8 +1,9 @@
-import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
+import { filterKey, isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
 import type { Ranking } from '../model/Ranking.js';
 import type { AttributeIndex, CompiledFilter } from './AttributeIndex.js';
 import { labelsOf } from './bitmaps.js';
 import type { ColumnRange } from './HnswEngine.js';
+import type { SelectionMemo } from './SelectionMemo.js';
 
 /** One search asked of an index. */
 export interface SearchQuery {
@@ -50,6 +51,8 @@ export interface PlannerView {
   readonly efRuntime: number;
   /** Filtered candidate sets up to this size are searched exactly. */
   readonly exactLimit: number;
+  /** Where the selections of recent filters are kept (none: each is selected again). */
+  readonly selections?: SelectionMemo;
 }
 
 /**
@@ -92,7 +95,10 @@ export function planQuery(
     if (tags.count === 0) return { kind: 'empty' };
     return { kind: 'hnsw_filtered', ef: wideEf, bitmap: tags.bitmap, ranges, passing: estimate };
   }
-  const selection = view.attributes.select(compiled, exactLimit);
+  const selection =
+    view.selections === undefined
+      ? view.attributes.select(compiled, exactLimit)
+      : view.selections.select(view.attributes, filterKey(query.filter), compiled, exactLimit);
   if (selection.count === 0) return { kind: 'empty' };
   // A label list is only made within the limit.
   if (query.exact || selection.count <= exactLimit || selection.bitmap === null) {

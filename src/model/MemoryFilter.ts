@@ -43,6 +43,24 @@ export function matchesFilter(
   return true;
 }
 
+/**
+ * A key equal for equal filters (same fields, values in the same order, same bounds): numbers as
+ * String() writes them, so ±Infinity stay apart (JSON would write both as null).
+ */
+export function filterKey(filter: MemoryFilter): string {
+  let key = '';
+  for (const [field, values] of Object.entries(filter.tags)) {
+    key += `${JSON.stringify(field)}:${JSON.stringify(values)};`;
+  }
+  key += '|';
+  for (const [field, r] of Object.entries(filter.ranges)) {
+    key += `${JSON.stringify(field)}:${String(r.min)},${String(r.max)},${r.minExclusive ? 1 : 0}${
+      r.maxExclusive ? 1 : 0
+    };`;
+  }
+  return key;
+}
+
 export function isEmptyFilter(filter: MemoryFilter): boolean {
   return Object.keys(filter.tags).length === 0 && Object.keys(filter.ranges).length === 0;
 }

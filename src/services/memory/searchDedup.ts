@@ -1,3 +1,4 @@
+import { filterKey } from '../../model/MemoryFilter.js';
 import type { MemoryKind } from '../../model/MemoryRecord.js';
 import { rankingKey } from '../../model/Ranking.js';
 import type { Dedup } from './SearchPipeline.js';
@@ -14,7 +15,7 @@ export const searchDedup: Dedup<MemoryKind, SearchRequest> = {
     if (request.touch) return null;
     return `${kind}|${request.k}|${request.efRuntime}|${request.exact ? 1 : 0}|${
       request.includeVectors ? 1 : 0
-    }|${request.asOf ?? ''}|${JSON.stringify(request.filter)}|${rankingKey(request.ranking)}|${vectorHash(
+    }|${request.asOf ?? ''}|${filterKey(request.filter)}|${rankingKey(request.ranking)}|${vectorHash(
       request.vector,
     )}`;
   },

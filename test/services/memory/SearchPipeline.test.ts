@@ -197,7 +197,7 @@ describe('SearchPipeline', () => {
     expect(answers.every((a) => a[0]?.record.id === 'hit-7')).toBe(true);
   });
 
-  it('never merges touch searches, nor searches of another kind, k or filter', async () => {
+  it('never merges touch searches, nor searches of another kind, k or filter (bounds included)', async () => {
     const executor = recordingExecutor();
     const p = pipeline(executor, 10, 64);
     void p.submit('semantic', request(1, { touch: true }), NO_DEADLINE);
@@ -210,8 +210,17 @@ describe('SearchPipeline', () => {
       request(1, { filter: { tags: { agent_id: ['a'] }, ranges: {} } }),
       NO_DEADLINE,
     );
+    // Bounds JSON would write alike (null): reward ≥ −∞ passes all, reward ≥ +∞ none.
+    for (const min of [-Infinity, Infinity]) {
+      const reward = { min, minExclusive: false, maxExclusive: false };
+      void p.submit(
+        'episodic',
+        request(1, { filter: { tags: {}, ranges: { reward } } }),
+        NO_DEADLINE,
+      );
+    }
     await vi.advanceTimersByTimeAsync(10);
-    expect(executor.batches.flat()).toHaveLength(6);
+    expect(executor.batches.flat()).toHaveLength(8);
     executor.releaseAll();
   });
 
