@@ -77,6 +77,8 @@ export interface BenchOptions {
   /** Shortest measured idle window of the reconcile phase, seconds. */
   window: number;
   serverEnv: Record<string, string>;
+  /** phase1-2: searches without a filter instead of each agent's own 10% (`--unfiltered`). */
+  unfiltered: boolean;
   /** Where the mnemo children write a V8 CPU profile when they stop (`--cpu-prof`), or null. */
   cpuProfDir: string | null;
   /** What the harness plans by of the self-started servers' settings (from serverEnv). */
@@ -163,6 +165,7 @@ options:
                            CLI's --batch too
   --load-inflight N        batches in flight while loading (4); import: the CLI's --in-flight
   --server-env K=V         extra environment of the mnemo children (repeatable)
+  --unfiltered             phase1-2: every search over all memories, not the agent's own 10%
   --cpu-prof dir           the mnemo children run with node --cpu-prof: each writes a V8 CPU
                            profile (.cpuprofile, for Chrome DevTools) into dir when it stops
   --client grpc-js|cheap   the search calls' client: grpc-js (default), or bare node:http2
@@ -246,6 +249,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'load-inflight': { type: 'string', default: '4' },
       'server-env': { type: 'string', multiple: true, default: [] },
       'cpu-prof': { type: 'string' },
+      unfiltered: { type: 'boolean', default: false },
       'reconcile-per-second': { type: 'string', default: String(DEFAULT_RECONCILE_PER_SECOND) },
       subscribers: { type: 'string', default: '200' },
       window: { type: 'string', default: '5' },
@@ -369,6 +373,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmup: positiveInt('warmup', values.warmup, 0),
     rounds: positiveInt('rounds', values.rounds),
     compare,
+    unfiltered: values.unfiltered,
     cpuProfDir: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
     redisearchUrl,
     redisearchModule,

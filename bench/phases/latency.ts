@@ -3,6 +3,7 @@
  * floor (and the naive mode, the secure server, the reconciling server with --compare naive,
  * secure, reconcile), measured interleaved in one run.
  */
+import type { EpisodicFilter } from '../../src/generated/mnemo/v1/EpisodicFilter.js';
 import type { SearchEpisodicRequest } from '../../src/generated/mnemo/v1/SearchEpisodicRequest.js';
 import {
   agentFilter,
@@ -29,6 +30,7 @@ import {
   type TargetFigures,
 } from '../lib/figures.js';
 import type { LoadResult } from '../lib/loader.js';
+import type { BenchOptions } from '../lib/options.js';
 import type { PhaseOutput, Table } from '../lib/report.js';
 import { SEARCH } from '../lib/rpc.js';
 import { serverStats, snapshot, statsTable, type ServerStats } from '../lib/serverStats.js';
@@ -128,7 +130,7 @@ async function commonNotes(ctx: BenchContext, setup: Setup): Promise<string[]> {
 
 export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   const o = ctx.options;
-  const request = (): Omit<SearchEpisodicRequest, 'vector'> => ({ k: o.k, filter: agentFilter(0) });
+  const request = (): Omit<SearchEpisodicRequest, 'vector'> => ({ k: o.k, filter: filterOf(o, 0) });
   const setup = await setUp(ctx, 1, request);
   const targets = searchTargets(ctx, setup, 1, request);
   await warmUp(targets, 1, ctx.warmupCalls());
@@ -148,7 +150,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
   };
   const tables: Table[] = [
     {
-      title: `phase1: one agent, ${o.queries} sequential SearchEpisodic (k ${o.k}, filter agent_id = 10% of ${ctx.dataset.size})`,
+      title: `phase1: one agent, ${o.queries} sequential SearchEpisodic (k ${o.k}, ${scopeOf(o, ctx.dataset.size)})`,
       headers: ['target', ...LATENCY_HEADERS],
       rows: all.map((f) => [f.target, ...latencyCells(f)]),
     },
@@ -160,7 +162,7 @@ export async function phase1(ctx: BenchContext): Promise<PhaseOutput> {
     results: {
       load: setup.load,
       payload: setup.payload,
-      filter: { agent_ids: ['agent-0'], share: 0.1 },
+      filter: o.unfiltered ? { share: 1 } : { agent_ids: ['agent-0'], share: 0.1 },
       targets: all,
       ratios: r,
       serverStats: stats,
@@ -178,7 +180,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
   // Agent w searches its own memories (agent ids cycle over the 10 agents).
   const request = (worker: number): Omit<SearchEpisodicRequest, 'vector'> => ({
     k: o.k,
-    filter: agentFilter(worker),
+    filter: filterOf(o, worker),
   });
   const setup = await setUp(ctx, maxLevel, request);
   // --compare asof: the same searches on mnemo as of the newest memory (every memory visible, the
@@ -218,7 +220,7 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
   };
   const tables: Table[] = [
     {
-      title: `phase2: concurrent agents, ${o.queries} SearchEpisodic per agent and level (k ${o.k}, each agent filtered on its own 10% of ${ctx.dataset.size})`,
+      title: `phase2: concurrent agents, ${o.queries} SearchEpisodic per agent and level (k ${o.k}, ${scopeOf(o, ctx.dataset.size)})`,
       headers: ['agents', 'target', ...LATENCY_HEADERS],
       rows: perLevel.flatMap((l) =>
         l.targets.map((f) => [l.concurrency, f.target, ...latencyCells(f)]),
@@ -270,7 +272,12 @@ export async function phase2(ctx: BenchContext): Promise<PhaseOutput> {
     series,
   });
   return {
-    results: { load: setup.load, payload: setup.payload, levels: perLevel },
+    results: {
+      load: setup.load,
+      payload: setup.payload,
+      filter: o.unfiltered ? { share: 1 } : { agent_ids: 'own', share: 0.1 },
+      levels: perLevel,
+    },
     tables,
     charts: [{ name: 'latency', svg }],
     notes: [
@@ -324,6 +331,15 @@ function asOfRequests(
       },
     ],
   ];
+}
+
+/** Agent w's search filter: its own 10%, or none with --unfiltered. */
+function filterOf(o: BenchOptions, worker: number): EpisodicFilter {
+  return o.unfiltered ? {} : agentFilter(worker);
+}
+
+function scopeOf(o: BenchOptions, size: number): string {
+  return o.unfiltered ? `unfiltered: all ${size}` : `each agent filtered on its own 10% of ${size}`;
 }
 
 function emptyRun() {

@@ -84,4 +84,29 @@ describe('bench phase2 (tiny)', () => {
     expect(level?.ratios.asOfThroughputVsMnemo).toBeGreaterThan(0);
     expect(level?.ratios.asOfRewardThroughputVsMnemo).toBeGreaterThan(0);
   });
+
+  it('searches all memories with --unfiltered, for mnemo and the echo alike', async () => {
+    const { doc } = await runBench([
+      'phase2',
+      '--memories',
+      '300',
+      '--concurrency',
+      '2',
+      '--queries',
+      '10',
+      '--warmup',
+      '10',
+      '--unfiltered',
+    ]);
+    const results = doc.results as {
+      filter: { share: number; agent_ids?: string[] };
+      levels: { targets: { target: string; errors: number; calls: number }[] }[];
+    };
+    expect(results.filter).toEqual({ share: 1 });
+    const [level] = results.levels;
+    expect(level?.targets.map((t) => [t.target, t.calls, t.errors])).toEqual([
+      ['mnemo', 20, 0],
+      ['echo', 20, 0],
+    ]);
+  });
 });
