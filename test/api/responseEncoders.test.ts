@@ -118,4 +118,57 @@ describe('response encoders', () => {
     );
     expect(plainEncoder(contractRoot().lookupType('mnemo.v1.SemanticMemory'))).toBeNull();
   });
+
+  it('encodes episodic hits as proto-loader does, a memory shared by answers included', () => {
+    const served = serviceDefinition('MemoryService');
+    const original = mnemoPackageDefinition()['mnemo.v1.MemoryService'] as Record<
+      string,
+      MethodDefinition<object, object>
+    >;
+    const memory = {
+      id: 'm-1',
+      agent_id: 'agent-7',
+      product_id: 'BTC-USD',
+      regime: 'ünïcødé',
+      state_vector: null,
+      reward: -0.25,
+      timestamp: 1_700_000_000.5,
+      terminal: true,
+      payload: Buffer.from('payload'),
+      outcome_known_at: 1_700_000_100,
+    };
+    const answers = [
+      { hits: [{ memory, distance: 0.125, outcome_pending: false }], request_id: 0 },
+      // The same memory object again (the handlers reuse it), beside a pending hit.
+      {
+        hits: [
+          { memory, distance: 0.5, outcome_pending: false },
+          { memory: { ...memory, id: 'm-2' }, distance: 0, outcome_pending: true },
+        ],
+        request_id: 2 ** 40,
+      },
+      // A ranked hit: score and explanation.
+      {
+        hits: [
+          {
+            memory,
+            distance: 0.1,
+            outcome_pending: false,
+            score: 0.75,
+            explanation: [{ name: 'similarity', value: 0.95, normalized: 0.95, weight: 1 }],
+          },
+        ],
+        request_id: 3,
+      },
+      { hits: [], request_id: 4, error: { code: 4, message: 'deadline' } },
+      { hits: [] },
+    ];
+    for (const method of ['SearchEpisodic', 'SearchEpisodicStream'] as const) {
+      for (const answer of answers) {
+        expect(served[method]?.responseSerialize(answer)).toEqual(
+          original[method]?.responseSerialize(answer),
+        );
+      }
+    }
+  });
 });

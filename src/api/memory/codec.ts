@@ -243,6 +243,22 @@ export function encodeEpisodicMemory(record: MemoryRecord): EpisodicMemory {
   };
 }
 
+const answered = new WeakMap<MemoryRecord, EpisodicMemory>();
+
+/**
+ * encodeEpisodicMemory, the same object for the same record while it lives: a record the
+ * record cache holds is shared and never modified, so its answer is built once, and the
+ * response encoder (wire/episodicHits.ts) encodes its bytes once too.
+ */
+export function answeredEpisodicMemory(record: MemoryRecord): EpisodicMemory {
+  let memory = answered.get(record);
+  if (memory === undefined) {
+    memory = encodeEpisodicMemory(record);
+    answered.set(record, memory);
+  }
+  return memory;
+}
+
 export function encodeSemanticMemory(record: MemoryRecord): SemanticMemory {
   return {
     id: record.id,

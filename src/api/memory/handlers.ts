@@ -29,6 +29,7 @@ import {
   decodeSearchEpisodic,
   decodeSearchSemantic,
   decodeSemanticMemories,
+  answeredEpisodicMemory,
   encodeEpisodicMemory,
   encodeRecentCursor,
   encodeSemanticMemory,
@@ -41,7 +42,7 @@ import { encodeScore } from './rankingCodec.js';
 function episodicHits(hits: SearchHit[], requestId = 0): SearchEpisodicResponse {
   return {
     hits: hits.map((h) => ({
-      memory: encodeEpisodicMemory(h.record),
+      memory: answeredEpisodicMemory(h.record),
       distance: h.distance,
       outcome_pending: h.outcomePending === true,
       ...(h.score === undefined ? {} : encodeScore(h)),

@@ -1,5 +1,6 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import { episodicHitsEncoder } from './episodicHits.js';
 
 /**
  * Whether a message type can be encoded straight from the plain objects the handlers answer:
@@ -38,7 +39,8 @@ export function plainEncoder(type: protobuf.Type): ((answer: object) => Buffer) 
 
 /**
  * `service` with the response serializer of every method whose response type encodes plain
- * replaced by its plainEncoder (request deserializers untouched). `root` holds the contract's
+ * replaced by its plainEncoder, SearchEpisodicResponse's by episodicHitsEncoder (request
+ * deserializers untouched). `root` holds the contract's
  * types by the names the methods' definitions give.
  */
 export function withPlainEncoders(
@@ -52,7 +54,12 @@ export function withPlainEncoders(
     const typeName = (method as { responseType?: { type?: { name?: string } } }).responseType?.type
       ?.name;
     const type = typeName === undefined ? null : root.lookup(`${pkg}.${typeName}`);
-    const encode = type instanceof protobuf.Type ? plainEncoder(type) : null;
+    const encode =
+      typeName === 'SearchEpisodicResponse'
+        ? episodicHitsEncoder(root)
+        : type instanceof protobuf.Type
+          ? plainEncoder(type)
+          : null;
     out[name] = encode === null ? method : { ...method, responseSerialize: encode };
   }
   return out;
