@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { expectOrderedLatency, expectRecordedContext, runBench, type Latency } from './harness.js';
 
+/** phase2 on 300 memories, 10 calls per agent after 10 of warm-up, with `extra` options. */
+const tiny = (...extra: string[]) =>
+  runBench(['phase2', '--memories', '300', '--queries', '10', '--warmup', '10', ...extra]);
+
 describe('bench phase2 (tiny)', () => {
   it('measures every concurrency level for mnemo and the echo floor and draws the chart', async () => {
-    const { doc } = await runBench([
-      'phase2',
-      '--memories',
-      '300',
-      '--concurrency',
-      '1,4',
-      '--queries',
-      '10',
-      '--warmup',
-      '10',
-    ]);
+    const { doc } = await tiny('--concurrency', '1,4');
     expectRecordedContext(doc, 'phase2');
     const results = doc.results as {
       levels: {
@@ -56,19 +50,7 @@ describe('bench phase2 (tiny)', () => {
   });
 
   it('gives the cost of as_of as throughput ratios to mnemo with --compare asof', async () => {
-    const { doc } = await runBench([
-      'phase2',
-      '--memories',
-      '300',
-      '--concurrency',
-      '2',
-      '--queries',
-      '10',
-      '--warmup',
-      '10',
-      '--compare',
-      'asof',
-    ]);
+    const { doc } = await tiny('--concurrency', '2', '--compare', 'asof');
     const results = doc.results as {
       levels: {
         targets: { target: string; errors: number; calls: number }[];
@@ -86,18 +68,7 @@ describe('bench phase2 (tiny)', () => {
   });
 
   it('searches all memories with --unfiltered, for mnemo and the echo alike', async () => {
-    const { doc } = await runBench([
-      'phase2',
-      '--memories',
-      '300',
-      '--concurrency',
-      '2',
-      '--queries',
-      '10',
-      '--warmup',
-      '10',
-      '--unfiltered',
-    ]);
+    const { doc } = await tiny('--concurrency', '2', '--unfiltered');
     const results = doc.results as {
       filter: { share: number; agent_ids?: string[] };
       levels: { targets: { target: string; errors: number; calls: number }[] }[];
