@@ -44,7 +44,7 @@ export interface MnemoSearcherOptions {
   /** Each search a message of SearchEpisodicStream (one stream per channel), not a unary call. */
   stream?: boolean;
   /** The pid of the Redis behind the server, counted in cpuSeconds with the server's own. */
-  redisPid?: number;
+  redisPid?: number | undefined;
 }
 
 /** mnemo through gRPC, spreading calls over the server's channels (connections). */

@@ -55,7 +55,7 @@ export async function study(ctx: BenchContext): Promise<Study> {
   const shares = new Map(filters.map((f) => [f.name, ctx.dataset.share(f)]));
   const queries = encodeQueries(ctx.dataset.queries(o.queries));
   const redisPid = ctx.redis?.pid;
-  const searcher = mnemoSearcher(mnemo, redisPid === undefined ? {} : { redisPid });
+  const searcher = mnemoSearcher(mnemo, { redisPid });
   status('warming up', o.quiet);
   // The queries again as needed: a calibration waits for its number of searches.
   const warmup = Array.from(
@@ -78,9 +78,7 @@ export async function study(ctx: BenchContext): Promise<Study> {
     ? await compareRedisearch(
         ctx,
         searcher,
-        o.compare.has('stream')
-          ? mnemoSearcher(mnemo, { stream: true, ...(redisPid === undefined ? {} : { redisPid }) })
-          : null,
+        o.compare.has('stream') ? mnemoSearcher(mnemo, { stream: true, redisPid }) : null,
         points,
         queries,
         truths,

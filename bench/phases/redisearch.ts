@@ -77,7 +77,12 @@ export interface RedisearchComparison {
   sideBySide: SideBySide[];
 }
 
-type Side = 'mnemo' | 'mnemoStream' | 'redisearch';
+/** One side of a side by side: its searcher at its ef, and its runs. */
+interface Side {
+  searcher: Searcher;
+  ef: number;
+  runs: { ids: string[][]; run: RunResult }[];
+}
 
 function pick(
   points: readonly SweepPoint[],
@@ -178,11 +183,8 @@ export async function compareRedisearch(
   }
   // The CPU of a redis-server the harness did not start is unknown (null).
   const searcher = rs.searcher(cpuOf(() => [pid]));
-  // Warm-up, unmeasured: RediSearch, and mnemo's stream (its unary path was warmed by the sweep).
+  // Warm-up before RediSearch's sweep, unmeasured (the side by side warms every side per filter).
   await runQueries(searcher, queries.slice(0, 100), {}, o.k, 10, false, o.inflight);
-  if (mnemoStream !== null) {
-    await runQueries(mnemoStream, queries.slice(0, 200), {}, o.k, 0, false, o.inflight);
-  }
   const rsPoints = await sweep(
     searcher,
     queries,
@@ -200,35 +202,33 @@ export async function compareRedisearch(
     const m = pick(mnemoPoints, name, o.targetRecall);
     const r = pick(rsPoints, name, o.targetRecall);
     status(`side by side at ${name}: mnemo ef ${m.ef}, RediSearch EF_RUNTIME ${r.ef}`, o.quiet);
-    const searchers: [Side, Searcher, number][] = [
-      ['mnemo', mnemo, m.ef],
-      ...(mnemoStream === null
-        ? []
-        : [['mnemoStream', mnemoStream, m.ef] as [Side, Searcher, number]]),
-      ['redisearch', searcher, r.ef],
-    ];
+    const sideOf = (of: Searcher, ef: number): Side => ({ searcher: of, ef, runs: [] });
+    const unary = sideOf(mnemo, m.ef);
+    const stream = mnemoStream === null ? null : sideOf(mnemoStream, m.ef);
+    const rediSide = sideOf(searcher, r.ef);
+    const sides = [unary, ...(stream === null ? [] : [stream]), rediSide];
+    const measure = (x: Side, few?: number) =>
+      runQueries(
+        x.searcher,
+        queries.slice(0, few),
+        truth.filter.filter,
+        o.k,
+        x.ef,
+        false,
+        o.inflight,
+      );
     // Each side warmed up on this filter and setting first, unmeasured (its first run was often
     // its slowest: a path not taken since the sweep).
-    for (const [, s, ef] of searchers) {
-      await runQueries(s, queries.slice(0, 100), truth.filter.filter, o.k, ef, false, o.inflight);
-    }
-    const runs = new Map<Side, { ids: string[][]; run: RunResult }[]>();
+    for (const x of sides) await measure(x, 100);
     // Every query on every side in each of max(2, --rounds) rounds: A B C, C B A, A B C…
     for (let round = 0; round < Math.max(2, o.rounds); round++) {
-      for (const [which, s, ef] of round % 2 === 0 ? searchers : [...searchers].reverse()) {
-        const run = await runQueries(s, queries, truth.filter.filter, o.k, ef, false, o.inflight);
-        runs.set(which, [...(runs.get(which) ?? []), run]);
-      }
+      for (const x of round % 2 === 0 ? sides : [...sides].reverse()) x.runs.push(await measure(x));
     }
-    const figuresOf = (which: Side, ef: number): SideFigures | null => {
-      const list = runs.get(which);
-      if (list === undefined) return null;
-      const first = list[0]?.ids ?? [];
-      return side(ef, recallOf(truth.ids, first), mergeRuns(list.map((x) => x.run)));
-    };
-    const mf = figuresOf('mnemo', m.ef) as SideFigures;
-    const rf = figuresOf('redisearch', r.ef) as SideFigures;
-    const sf = figuresOf('mnemoStream', m.ef);
+    const figuresOf = (x: Side): SideFigures =>
+      side(x.ef, recallOf(truth.ids, x.runs[0]?.ids ?? []), mergeRuns(x.runs.map((y) => y.run)));
+    const mf = figuresOf(unary);
+    const rf = figuresOf(rediSide);
+    const sf = stream === null ? null : figuresOf(stream);
     const rounded = (x: number | null): number | null => (x === null ? null : round(x, 3));
     sideBySide.push({
       filter: name,

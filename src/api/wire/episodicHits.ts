@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { asBuffer } from './asBuffer.js';
 
 /**
  * The encoder of SearchEpisodicResponse (searches and search streams alike), writing the bytes
@@ -27,10 +28,7 @@ export function episodicHitsEncoder(root: protobuf.Root): (answer: object) => Bu
       a.error != null
         ? Response.encode(answer)
         : writeHits(a, Hit, memoryBytes, protobuf.Writer.create());
-    const bytes = writer.finish();
-    return Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return asBuffer(writer.finish());
   };
 }
 

@@ -1,5 +1,6 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import { asBuffer } from './asBuffer.js';
 import { episodicHitsEncoder } from './episodicHits.js';
 
 /**
@@ -29,12 +30,7 @@ function encodesPlain(type: protobuf.Type, seen = new Set<protobuf.Type>()): boo
  */
 export function plainEncoder(type: protobuf.Type): ((answer: object) => Buffer) | null {
   if (!encodesPlain(type)) return null;
-  return (answer) => {
-    const bytes = type.encode(answer).finish();
-    return Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  };
+  return (answer) => asBuffer(type.encode(answer).finish());
 }
 
 /**
