@@ -162,6 +162,12 @@ describe('response encoders', () => {
       },
       { hits: [], request_id: 4, error: { code: 4, message: 'deadline' } },
       { hits: [] },
+      // Fields left out or null, request ids at and past the safe integers.
+      { hits: [{ memory }, { distance: 0.25 }, { memory: null, outcome_pending: true }] },
+      { hits: [{ memory, distance: 0.5 }], request_id: Number.MAX_SAFE_INTEGER },
+      { hits: [{ memory, distance: 0.5 }], request_id: 2 ** 60 },
+      { hits: [{ memory, distance: Number.NaN }], request_id: 127 },
+      { hits: [{ memory, distance: 1 }], request_id: 128 },
     ];
     for (const method of ['SearchEpisodic', 'SearchEpisodicStream'] as const) {
       for (const answer of answers) {
