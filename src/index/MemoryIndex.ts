@@ -527,16 +527,17 @@ export class MemoryIndex {
     const recheck = isEmptyFilter(filter) ? null : this.attributes.compile(filter);
     const passes = extra === null ? null : new Set(extra);
     const hits: IndexHit[] = [];
-    const seen = new Set<string>();
+    // A few hits (the usual k) are checked for a repeated id by a scan, cheaper than a Set.
+    const seen = result.labels.length > SCAN_HITS_MAX ? new Set<string>() : null;
     for (let i = 0; i < result.labels.length; i++) {
       const label = result.labels[i] ?? 0;
       const id = this.labels.idOf(label);
-      if (id === undefined || seen.has(id)) continue;
+      if (id === undefined || (seen === null ? hitsHold(hits, id) : seen.has(id))) continue;
       if (passes === null || !passes.has(label)) {
         if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
         if (recheck === null && !isEmptyFilter(filter)) continue;
       }
-      seen.add(id);
+      seen?.add(id);
       hits.push({
         id,
         distance: result.distances[i] ?? 0,
@@ -645,4 +646,12 @@ const EMPTY_RESULT: KnnResult = {
 
 function first(results: KnnResult[]): KnnResult {
   return results[0] ?? EMPTY_RESULT;
+}
+
+/** Most hits toHits checks for a repeated id by scanning them. */
+const SCAN_HITS_MAX = 32;
+
+function hitsHold(hits: readonly IndexHit[], id: string): boolean {
+  for (let i = 0; i < hits.length; i++) if ((hits[i] as IndexHit).id === id) return true;
+  return false;
 }

@@ -106,18 +106,20 @@ export class SearchExecutor {
     const schema = SCHEMAS[kind];
     const index = this.indexes.get(kind);
     const cache = includeVectors || !this.cache.enabled ? null : this.cache;
-    let missing: readonly string[] = [...found.keys()];
+    let missing: readonly string[];
     if (cache !== null) {
       const uncached: string[] = [];
-      for (const [id, revision] of found) {
+      found.forEach((revision, id) => {
         const cached = cache.get(kind, id, revision);
         if (cached !== undefined) records.set(id, cached);
         else uncached.push(id);
-      }
+      });
       if (records.size > 0) metrics.recordCacheLookups.inc({ result: 'hit' }, records.size);
       if (uncached.length > 0) metrics.recordCacheLookups.inc({ result: 'miss' }, uncached.length);
       if (uncached.length === 0) return records;
       missing = uncached;
+    } else {
+      missing = [...found.keys()];
     }
     const keep = (id: string, record: MemoryRecord): void => {
       records.set(id, record);
