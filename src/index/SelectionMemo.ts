@@ -1,3 +1,4 @@
+import { metrics } from '../metrics/metrics.js';
 import type { AttributeIndex, CompiledFilter, Selection } from './AttributeIndex.js';
 
 /** Most selections kept, and most bytes of their label lists and bitmaps. */
@@ -11,7 +12,8 @@ const MAX_BYTES = 16 * 1024 * 1024;
  * per search. An entry is used only while its index has the version it was computed at (every
  * set and remove moves it), so a memoised selection is always the one select() would return;
  * past MAX_ENTRIES or MAX_BYTES the least recently used go first. Selections handed out are
- * shared, as select()'s own may be: read them, never modify them.
+ * shared, as select()'s own may be: read them, never modify them. Each answer is counted in
+ * `mnemo_index_filter_selections_total{result="kept"|"selected"}`.
  */
 export class SelectionMemo {
   #attributes: AttributeIndex | null = null;
@@ -38,8 +40,10 @@ export class SelectionMemo {
       // Most recently used last.
       this.#entries.delete(at);
       this.#entries.set(at, known);
+      metrics.filterSelections.inc({ result: 'kept' });
       return known.selection;
     }
+    metrics.filterSelections.inc({ result: 'selected' });
     const selection = attributes.select(compiled, listLimit);
     const bytes = (selection.labels ?? selection.bitmap).buffer.byteLength;
     if (bytes > MAX_BYTES) return selection;

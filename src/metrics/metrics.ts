@@ -81,6 +81,12 @@ export const metrics = {
     labelNames: ['plan'] as const,
     registers: [registry],
   }),
+  filterSelections: new Counter({
+    name: 'mnemo_index_filter_selections_total',
+    help: "Filtered searches' selections of the memories passing their filter: kept (answered from the selections of recent filters, the index unchanged since) or selected (a pass over the filter's postings)",
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
   rankedSearches: new Counter({
     name: 'mnemo_ranked_searches_total',
     help: 'Ranked searches (a ranking beyond distance), by kind',
@@ -296,6 +302,7 @@ export const metrics = {
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
 for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
+for (const result of ['kept', 'selected']) metrics.filterSelections.inc({ result }, 0);
 for (const cache of ['kv', 'result']) {
   metrics.cacheHits.inc({ cache }, 0);
   metrics.cacheMisses.inc({ cache }, 0);

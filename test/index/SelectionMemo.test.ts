@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AttributeIndex, type Selection } from '../../src/index/AttributeIndex.js';
 import { labelsOf } from '../../src/index/bitmaps.js';
 import { SelectionMemo } from '../../src/index/SelectionMemo.js';
+import { metrics } from '../../src/metrics/metrics.js';
 import { filterKey, type MemoryFilter } from '../../src/model/MemoryFilter.js';
 import type { MemoryAttributes } from '../../src/model/MemoryRecord.js';
 import { EPISODIC_SCHEMA } from '../../src/model/MemorySchema.js';
@@ -35,7 +36,25 @@ const agentAbove = (agent: string, min: number): MemoryFilter => ({
   ranges: { reward: { min, minExclusive: false, maxExclusive: false } },
 });
 
+async function selections(result: 'kept' | 'selected'): Promise<number> {
+  const values = (await metrics.filterSelections.get()).values;
+  return values.find((v) => v.labels.result === result)?.value ?? 0;
+}
+
 describe('SelectionMemo', () => {
+  it('counts each answer as kept or selected (mnemo_index_filter_selections_total)', async () => {
+    const index = filled();
+    const memo = new SelectionMemo();
+    const [kept, selected] = [await selections('kept'), await selections('selected')];
+    selectWith(memo, index, agentAbove('a3', 500));
+    selectWith(memo, index, agentAbove('a3', 500));
+    selectWith(memo, index, agentAbove('a4', 500));
+    index.remove(503);
+    selectWith(memo, index, agentAbove('a3', 500));
+    expect(await selections('kept')).toBe(kept + 1);
+    expect(await selections('selected')).toBe(selected + 3);
+  });
+
   it('answers a filter asked again with the selection select() gave, without selecting', () => {
     const index = filled();
     const memo = new SelectionMemo();
