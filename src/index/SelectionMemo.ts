@@ -5,6 +5,10 @@ import type { AttributeIndex, CompiledFilter, Selection } from './AttributeIndex
 const MAX_ENTRIES = 256;
 const MAX_BYTES = 16 * 1024 * 1024;
 
+/** The two series of mnemo_index_filter_selections_total, resolved once (counted per search). */
+const KEPT = metrics.filterSelections.labels({ result: 'kept' });
+const SELECTED = metrics.filterSelections.labels({ result: 'selected' });
+
 /**
  * The selections (AttributeIndex.select) of recently planned filters, answered again while the
  * attribute index is unchanged: agents re-ask with the same filter (their own agent id, a
@@ -40,10 +44,10 @@ export class SelectionMemo {
       // Most recently used last.
       this.#entries.delete(at);
       this.#entries.set(at, known);
-      metrics.filterSelections.inc({ result: 'kept' });
+      KEPT.inc();
       return known.selection;
     }
-    metrics.filterSelections.inc({ result: 'selected' });
+    SELECTED.inc();
     const selection = attributes.select(compiled, listLimit);
     const bytes = (selection.labels ?? selection.bitmap).buffer.byteLength;
     if (bytes > MAX_BYTES) return selection;
