@@ -5,6 +5,8 @@
  * runtime: field numbers as in google/rpc/status.proto and google/rpc/error_details.proto.
  */
 
+import { varint } from '../wire/varint.js';
+
 const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
 
 /** One field of a request that is wrong (google.rpc.BadRequest.FieldViolation). */
@@ -97,16 +99,4 @@ function string(field: number, value: string): Buffer {
 /** A length-delimited field (bytes or an embedded message), written even when empty. */
 function bytes(field: number, value: Buffer): Buffer {
   return concat(varint((field << 3) | 2), varint(value.length), value);
-}
-
-/** A non-negative integer as a protobuf varint (up to 2⁵³). */
-function varint(value: number): Buffer {
-  const out: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    out.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  out.push(rest);
-  return Buffer.from(out);
 }

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { asBuffer } from './asBuffer.js';
+import { varintSize, writeVarint } from './varint.js';
 
 /**
  * The encoder of SearchEpisodicResponse (searches and search streams alike), writing the bytes
@@ -47,24 +48,6 @@ interface HitAnswer {
 }
 
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
-
-/** Bytes of a varint of `value`, a non-negative safe integer. */
-function varintSize(value: number): number {
-  let size = 1;
-  for (let v = value; v >= 128; v = Math.floor(v / 128)) size++;
-  return size;
-}
-
-function writeVarint(out: Buffer, at: number, value: number): number {
-  let v = value;
-  let p = at;
-  while (v >= 128) {
-    out[p++] = (v % 128) | 128;
-    v = Math.floor(v / 128);
-  }
-  out[p++] = v;
-  return p;
-}
 
 /** Per-hit scratch of writeHits (the JS thread runs one encoder at a time). */
 const bodySizes: number[] = [];
