@@ -9,10 +9,6 @@
 namespace mnemo {
 namespace {
 
-// How many places ahead of the neighbour being scored the walk requests a
-// vector.
-constexpr size_t kWalkPrefetchAhead = 2;
-
 // A visited list of hnswlib's pool, returned to the pool on every exit.
 class VisitedLease {
  public:
@@ -71,20 +67,20 @@ IndexCore::Queue IndexCore::SearchBaseLayer(const Hnsw& h, tableint entry, float
     hnswlib::linklistsizeint* list = h.get_linklist0(nearest.second);
     const size_t size = h.getListCount(list);
     const tableint* links = reinterpret_cast<const tableint*>(list + 1);
-    // Two passes: the unvisited neighbours first, then their distances, with
-    // the whole vector of the neighbour kWalkPrefetchAhead places on requested
-    // while one is scored, so that the scattered vectors, each many cache
-    // lines long, arrive before they are needed.
+    // Two passes: the unvisited neighbours first, each one's whole vector
+    // requested from memory as it is found, then their distances. With every
+    // fresh neighbour's vector in flight at once, the scattered reads overlap
+    // as far as the memory system allows; the walk is bound by them, not by
+    // arithmetic.
     fresh.clear();
     for (size_t j = 0; j < size; ++j) {
       const tableint id = links[j];
       if (visited[id] == tag) continue;
       visited[id] = tag;
-      if (fresh.size() < kWalkPrefetchAhead) PrefetchVector(h, id);
+      PrefetchVector(h, id);
       fresh.push_back(id);
     }
     for (size_t i = 0; i < fresh.size(); ++i) {
-      if (i + kWalkPrefetchAhead < fresh.size()) PrefetchVector(h, fresh[i + kWalkPrefetchAhead]);
       const tableint id = fresh[i];
       const float dist = h.fstdistfunc_(query, h.getDataByInternalId(id), h.dist_func_param_);
       ++count;
