@@ -86,15 +86,12 @@ IndexCore::Queue IndexCore::SearchBaseLayer(const Hnsw& h, tableint entry, float
       ++count;
       if (!(top.size() < ef || lower_bound > dist)) continue;
       candidates.emplace(-dist, id);
-#ifdef USE_SSE
-      _mm_prefetch(h.data_level0_memory_ + candidates.top().second * h.size_data_per_element_ +
-                       h.offsetLevel0_,
-                   _MM_HINT_T0);
-#endif
       if (admits(id)) top.emplace(dist, id);
       while (top.size() > ef) top.pop();
       if (!top.empty()) lower_bound = top.top().first;
     }
+    // The next element to expand: its links are read first.
+    if (!candidates.empty()) PrefetchLinks(h, candidates.top().second);
   }
   *computations += count;
   return top;

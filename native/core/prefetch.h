@@ -21,6 +21,20 @@ inline void PrefetchElement(const Hnsw& h, tableint slot) {
 #endif
 }
 
+// Hints the cache to load every line of an element's level-0 links.
+inline void PrefetchLinks(const Hnsw& h, tableint slot) {
+#ifdef USE_SSE
+  const auto start = reinterpret_cast<uintptr_t>(h.get_linklist0(slot));
+  const uintptr_t end = start + h.size_links_level0_;
+  for (uintptr_t line = start & ~uintptr_t{63}; line < end; line += 64) {
+    _mm_prefetch(reinterpret_cast<const char*>(line), _MM_HINT_T0);
+  }
+#else
+  (void)h;
+  (void)slot;
+#endif
+}
+
 // Hints the cache to load every line of an element's vector.
 inline void PrefetchVector(const Hnsw& h, tableint slot) {
 #ifdef USE_SSE
