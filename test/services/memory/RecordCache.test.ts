@@ -83,6 +83,27 @@ describe('RecordCache', () => {
     expect(cache.get('episodic', `m${21 - kept}`, 21 - kept)).toBeUndefined();
   });
 
+  it('evicts by the latest read of a record, across kinds, however often it was read again', () => {
+    const cache = new RecordCache(4000);
+    cache.set('episodic', record('a', 500), 1);
+    cache.set('semantic', record('b', 500), 1);
+    // Read again many times (more than the eviction order keeps without tidying up).
+    for (let revision = 2; revision < 5000; revision++)
+      cache.set('episodic', record('a', 500), revision);
+    expect(cache.size).toBe(2);
+    for (let i = 0; i < 3; i++) cache.set('episodic', record(`m${i}`, 500), 1);
+    // Four fit; b was read before a's latest read, so b goes first.
+    expect(cache.get('semantic', 'b', 1)).toBeUndefined();
+    expect(cache.get('episodic', 'a', 4999)).toBeDefined();
+    // Churn far past the budget keeps the budget and the newest.
+    for (let i = 0; i < 10_000; i++)
+      cache.set(i % 2 ? 'semantic' : 'episodic', record(`c${i}`, 500), i);
+    expect(cache.size).toBe(4);
+    expect(cache.get('semantic', 'c9999', 9999)).toBeDefined();
+    expect(cache.get('episodic', 'c9998', 9998)).toBeDefined();
+    expect(cache.get('episodic', 'a', 4999)).toBeUndefined();
+  });
+
   it('keeps nothing when its budget is 0', () => {
     const cache = new RecordCache(0);
     cache.set('episodic', record('m1'), 1);
