@@ -87,7 +87,7 @@ describe('RecordCache', () => {
     const cache = new RecordCache(4000);
     cache.set('episodic', record('a', 500), 1);
     cache.set('semantic', record('b', 500), 1);
-    // Read again many times (more than the eviction order keeps without tidying up).
+    // Read again many times: each read replaces the entry and makes it the newest.
     for (let revision = 2; revision < 5000; revision++)
       cache.set('episodic', record('a', 500), revision);
     expect(cache.size).toBe(2);
