@@ -222,6 +222,7 @@ export class App {
       efConstruction: config.hnswEfConstruction,
       efRuntime: config.efRuntime,
       exactSearchMaxCandidates: config.exactSearchMaxCandidates,
+      payloadMaxBytes: config.indexPayloadMaxBytes,
       vectorPrecision: config.vectorPrecision,
       rankingHeadroom: config.rankingHeadroom,
       rankingMaxHeadroom: config.rankingMaxHeadroom,

@@ -71,6 +71,8 @@ export interface Config {
   /** Recent searches an ef calibration replays (at most the 1,024 an index keeps). */
   readonly efCalibrationSamples: number;
   readonly exactSearchMaxCandidates: number;
+  /** Payloads up to this size are held in the index, so hits need no Redis read; 0 = none. */
+  readonly indexPayloadMaxBytes: number;
   readonly changeStreamMaxLen: number;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
@@ -463,6 +465,7 @@ function parse(r: EnvReader): Config {
     ),
     efCalibrationSamples: integer(r, 'MNEMO_EF_CALIBRATION_SAMPLES', 512, 16, 1024),
     exactSearchMaxCandidates: integer(r, 'MNEMO_EXACT_SEARCH_MAX_CANDIDATES', 8192, 0, 10_000_000),
+    indexPayloadMaxBytes: integer(r, 'MNEMO_INDEX_PAYLOAD_MAX_BYTES', 256, 0, 65_536),
     changeStreamMaxLen: integer(r, 'MNEMO_CHANGE_STREAM_MAX_LEN', 100_000, 1000, 100_000_000),
     dataDir: r.read('MNEMO_DATA_DIR') ?? 'data',
     logLevel: choice(r, 'MNEMO_LOG_LEVEL', 'info', LOG_LEVELS),

@@ -13,6 +13,7 @@ import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } fro
 import { GRAPH_FILE, readState, writeState } from './indexFiles.js';
 import { LabelMap, RevisionClock } from './LabelMap.js';
 import { OutcomeVersions } from './OutcomeVersions.js';
+import { PayloadColumn } from './PayloadColumn.js';
 import { storedAs } from './storedAs.js';
 import { TagRevisions } from './TagRevisions.js';
 import {
@@ -45,6 +46,8 @@ export interface IndexOptions {
   rankingHeadroom?: number;
   /** ...and scores at most this many times k others by brute force (default 32; see rankedSearch). */
   rankingMaxHeadroom?: number;
+  /** Payloads up to this many bytes are held beside the attributes (heldRecord); 0 = none. */
+  payloadMaxBytes?: number;
 }
 
 /** A memory the index holds, at the revision it has now. */
@@ -78,6 +81,7 @@ export class MemoryIndex {
     private readonly options: IndexOptions,
     private readonly labels: LabelMap,
     private readonly attributes: AttributeIndex,
+    private readonly payloads: PayloadColumn,
     private readonly tuner: EfTuner,
     /** The clock of this index's revisions (pass it to the index that replaces this one). */
     readonly clock: RevisionClock,
@@ -103,6 +107,7 @@ export class MemoryIndex {
       options,
       new LabelMap(clock),
       attributes,
+      new PayloadColumn(options.payloadMaxBytes ?? 0),
       new EfTuner(),
       clock,
     );
@@ -121,6 +126,7 @@ export class MemoryIndex {
       precision: this.engine.precision,
       ...this.labels.toSaved(),
       attributes: this.attributes.toSnapshot(),
+      payloads: this.payloads.toSnapshot(),
       efCalibration: this.tuner.calibration,
       versions: this.versions.entries(),
     });
@@ -154,6 +160,7 @@ export class MemoryIndex {
       options,
       LabelMap.fromSaved(state, clock),
       AttributeIndex.fromSnapshot(schema, state.attributes),
+      PayloadColumn.fromSnapshot(state.payloads, options.payloadMaxBytes ?? 0),
       new EfTuner(state.efCalibration),
       clock,
     );
@@ -264,6 +271,25 @@ export class MemoryIndex {
     if (label === undefined) return true;
     if (stored === null || !this.attributes.sameAs(label, stored)) return false;
     return this.labels.samePayload(label, stored.payload);
+  }
+
+  /**
+   * A memory as Redis holds it (without its vector), built from what the index holds, when the
+   * index holds it at `revision` with its whole record: every attribute and a payload small
+   * enough to be held (IndexOptions.payloadMaxBytes); otherwise undefined. The record is the
+   * caller's own. What it answers is the index's view: a memory changed behind mnemo's back
+   * (not through the change stream) is answered as the index last saw it.
+   */
+  heldRecord(id: string, revision: number): MemoryRecord | undefined {
+    const label = this.labels.labelOf(id);
+    if (label === undefined || this.labels.revisionAt(label) !== revision) return undefined;
+    const payload = this.payloads.get(label);
+    if (payload === undefined) return undefined;
+    const { tags, numbers } = this.attributes.attributesOf(label);
+    const record: MemoryRecord = { id, vector: new Float32Array(0), tags, numbers, payload };
+    const versions = this.versions.of(id);
+    if (versions !== undefined) record.versions = versions;
+    return record;
   }
 
   /** Inserts or replaces memories (the last one wins where an id repeats). */
@@ -556,6 +582,10 @@ export class MemoryIndex {
     const before = this.attributes.tagsOf(label);
     this.attributes.set(label, attributes);
     this.labels.changed(label, attributes.payload);
+    // The payload is held only with every field known (the columns read 0 or '' for a missing
+    // one, which is not what Redis would answer); an attribute-only change keeps it.
+    if (!hasEveryField(this.schema, attributes)) this.payloads.forget(label);
+    else if (attributes.payload !== undefined) this.payloads.set(label, attributes.payload);
     this.tagRevisions.changed(before, attributes.tags, this.labels.latest);
   }
 
@@ -563,6 +593,7 @@ export class MemoryIndex {
     this.versions.note(id, undefined);
     const before = this.attributes.tagsOf(label);
     this.labels.release(id, label);
+    this.payloads.forget(label);
     this.tagRevisions.changed(before, null, this.labels.latest);
     this.attributes.remove(label);
     this.engine.remove(Uint32Array.of(label));
@@ -654,4 +685,12 @@ const SCAN_HITS_MAX = 32;
 function hitsHold(hits: readonly IndexHit[], id: string): boolean {
   for (let i = 0; i < hits.length; i++) if ((hits[i] as IndexHit).id === id) return true;
   return false;
+}
+
+/** Whether a memory's attributes give every tag and numeric field of its schema. */
+function hasEveryField(schema: MemorySchema, attributes: MemoryAttributes): boolean {
+  for (const field of schema.tagFields) if (attributes.tags[field] === undefined) return false;
+  for (const field of schema.numericFields)
+    if (attributes.numbers[field] === undefined) return false;
+  return true;
 }

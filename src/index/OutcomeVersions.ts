@@ -24,6 +24,11 @@ export class OutcomeVersions {
     return [...this.byId];
   }
 
+  /** A memory's versions, if it has any. */
+  of(id: string): readonly OutcomeVersion[] | undefined {
+    return this.byId.get(id);
+  }
+
   has(id: string): boolean {
     return this.byId.has(id);
   }

@@ -5,6 +5,7 @@ import type { AttributeSnapshot } from './AttributeIndex.js';
 import type { EfCalibration } from './EfTuner.js';
 import type { VectorPrecision } from './HnswEngine.js';
 import type { SavedLabels } from './LabelMap.js';
+import type { SavedPayloads } from './PayloadColumn.js';
 import type { OutcomeVersion } from '../model/MemoryRecord.js';
 
 /** The files of one saved index in its directory: the graph, and everything else. */
@@ -22,6 +23,8 @@ export interface SavedState extends SavedLabels {
   efCalibration: EfCalibration | null;
   /** Earlier outcomes of revised memories, by id (absent in snapshots of earlier versions). */
   versions?: [string, readonly OutcomeVersion[]][];
+  /** Payloads held beside the attributes (absent in snapshots of earlier versions: none held). */
+  payloads?: SavedPayloads;
 }
 
 /** What a saved index must match to be loaded. */

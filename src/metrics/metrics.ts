@@ -101,7 +101,7 @@ export const metrics = {
   }),
   recordCacheLookups: new Counter({
     name: 'mnemo_record_cache_lookups_total',
-    help: 'Search hits looked up in the in-process record cache: hit (served without Redis) or miss',
+    help: 'Search hits looked up in process: hit (the record cache held it), index (built from what the index holds) or miss (read from Redis)',
     labelNames: ['result'] as const,
     registers: [registry],
   }),
@@ -301,7 +301,7 @@ export const metrics = {
 // plan has run (the index counts them: metrics.distanceComputations.inc({ plan }, n)).
 for (const plan of ['exact', 'hnsw', 'hnsw_filtered'])
   metrics.distanceComputations.inc({ plan }, 0);
-for (const result of ['hit', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
+for (const result of ['hit', 'index', 'miss']) metrics.recordCacheLookups.inc({ result }, 0);
 for (const result of ['kept', 'selected']) metrics.filterSelections.inc({ result }, 0);
 for (const cache of ['kv', 'result']) {
   metrics.cacheHits.inc({ cache }, 0);

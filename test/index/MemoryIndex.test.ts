@@ -186,6 +186,68 @@ describe('MemoryIndex', () => {
     }
   });
 
+  describe('heldRecord', () => {
+    const HOLDING = { ...OPTIONS, payloadMaxBytes: 16 };
+    const withoutVector = (record: MemoryRecord) => ({ ...record, vector: new Float32Array(0) });
+
+    it('gives the memory as applied, without its vector, at its current revision only', async () => {
+      const index = MemoryIndex.create(EPISODIC_SCHEMA, HOLDING);
+      await index.upsert([memory('m1', 'first')]);
+      const revision = index.revisionOf('m1');
+      expect(index.heldRecord('m1', revision)).toEqual(withoutVector(memory('m1', 'first')));
+      index.setAttributes('m1', memory('m1', 'second', 'b'));
+      expect(index.heldRecord('m1', revision)).toBeUndefined();
+      expect(index.heldRecord('m1', index.revisionOf('m1'))).toEqual(
+        withoutVector(memory('m1', 'second', 'b')),
+      );
+      expect(index.heldRecord('unknown', revision)).toBeUndefined();
+    });
+
+    it('keeps the payload through a change of attributes alone', async () => {
+      const index = MemoryIndex.create(EPISODIC_SCHEMA, HOLDING);
+      await index.upsert([memory('m1', 'kept')]);
+      const { tags, numbers } = memory('m1', '', 'b');
+      index.setAttributes('m1', { tags, numbers });
+      expect(index.heldRecord('m1', index.revisionOf('m1'))?.payload.toString()).toBe('kept');
+    });
+
+    it('holds none for a payload above the limit, a missing field, a removed memory', async () => {
+      const index = MemoryIndex.create(EPISODIC_SCHEMA, HOLDING);
+      await index.upsert([memory('big', 'a payload above sixteen bytes'), memory('m2', 'small')]);
+      expect(index.heldRecord('big', index.revisionOf('big'))).toBeUndefined();
+      const partial = memory('m2', 'small');
+      delete partial.numbers.reward;
+      index.setAttributes('m2', partial);
+      expect(index.heldRecord('m2', index.revisionOf('m2'))).toBeUndefined();
+      await index.upsert([memory('m3', 'small')]);
+      const revision = index.revisionOf('m3');
+      index.remove(['m3']);
+      expect(index.heldRecord('m3', revision)).toBeUndefined();
+      const none = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
+      await none.upsert([memory('m1', '')]);
+      expect(none.heldRecord('m1', none.revisionOf('m1'))).toBeUndefined();
+    });
+
+    it('carries earlier outcomes, and keeps records through a snapshot', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mnemo-held-'));
+      try {
+        const index = MemoryIndex.create(EPISODIC_SCHEMA, HOLDING);
+        const revised = memory('m1', 'revised');
+        revised.versions = [{ knownAt: 1, tags: { terminal: 'false' }, numbers: { reward: -1 } }];
+        await index.upsert([revised, memory('m2', '')]);
+        expect(index.heldRecord('m1', index.revisionOf('m1'))?.versions).toEqual(revised.versions);
+        await index.save(dir);
+        const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, HOLDING, index.clock);
+        expect(loaded.heldRecord('m1', loaded.revisionOf('m1'))).toEqual(withoutVector(revised));
+        expect(loaded.heldRecord('m2', loaded.revisionOf('m2'))).toEqual(
+          withoutVector(memory('m2', '')),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   it('stores vectors as float16 when asked, and loads such a snapshot only as float16', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnemo-index16-'));
     const half = { ...OPTIONS, vectorPrecision: 'float16' as const };

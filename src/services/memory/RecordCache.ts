@@ -69,11 +69,20 @@ export class RecordCache {
     };
     // Earlier outcomes (as-of queries read them); shared: versions are never modified.
     if (record.versions !== undefined) stored.versions = record.versions;
+    this.adopt(kind, stored, revision);
+  }
+
+  /**
+   * Keeps a record of `revision` as it is (no copy): one nothing else holds or modifies, without
+   * a vector, its payload not a view of a larger buffer.
+   */
+  adopt(kind: MemoryKind, stored: MemoryRecord, revision: number): void {
+    if (!this.enabled || revision < 0) return;
     const bytes = recordBytes(stored);
     if (bytes > this.maxBytes) return;
     const map = this.entries[kind];
-    this.drop(map, record.id);
-    map.set(record.id, {
+    this.drop(map, stored.id);
+    map.set(stored.id, {
       revision,
       record: stored,
       bytes,
@@ -97,6 +106,11 @@ export class RecordCache {
   followRemovals(followed: boolean): void {
     if (followed && !this.removalsFollowed) this.clear();
     this.removalsFollowed = followed;
+  }
+
+  /** Whether Redis reports every removal to the index as it happens (see followRemovals). */
+  get followsRemovals(): boolean {
+    return this.removalsFollowed;
   }
 
   /** Drops every entry. */

@@ -89,8 +89,9 @@ export class SearchExecutor {
   }
 
   /**
-   * Reads memories from the record cache (without vectors) or else from a replica, falling back
-   * to the master for any the replica lags on. `found` maps each id to the revision the index
+   * Reads memories from the record cache (without vectors), or else, while removals are
+   * followed, as the index holds them (MemoryIndex.heldRecord, then cached), or else from a
+   * replica, falling back to the master for any the replica lags on. `found` maps each id to the revision the index
    * had for it when it found it (used without vectors only): a cached record of that revision
    * answers, and a record read is cached at it unless the index changed the memory meanwhile.
    * Memories the master lacks are left out and reported to the follower (see reportMissing).
@@ -106,16 +107,25 @@ export class SearchExecutor {
     const schema = SCHEMAS[kind];
     const index = this.indexes.get(kind);
     const cache = includeVectors || !this.cache.enabled ? null : this.cache;
+    // Whole records the index holds answer only while it hears of every removal at once.
+    const held = includeVectors || !this.cache.followsRemovals ? null : index;
     let missing: readonly string[];
-    if (cache !== null) {
+    if (cache !== null || held !== null) {
       const uncached: string[] = [];
+      let built = 0;
       found.forEach((revision, id) => {
-        const cached = cache.get(kind, id, revision);
-        if (cached !== undefined) records.set(id, cached);
+        let record = cache?.get(kind, id, revision);
+        if (record === undefined && held !== null) {
+          record = held.heldRecord(id, revision);
+          if (record !== undefined) {
+            built++;
+            cache?.adopt(kind, record, revision);
+          }
+        }
+        if (record !== undefined) records.set(id, record);
         else uncached.push(id);
       });
-      if (records.size > 0) metrics.recordCacheLookups.inc({ result: 'hit' }, records.size);
-      if (uncached.length > 0) metrics.recordCacheLookups.inc({ result: 'miss' }, uncached.length);
+      countLookups(records.size - built, built, uncached.length);
       if (uncached.length === 0) return records;
       missing = uncached;
     } else {
@@ -160,6 +170,13 @@ export function searchHit(record: MemoryRecord, found: IndexHit): SearchHit {
   if (found.score !== undefined) hit.score = found.score;
   if (found.explanation !== undefined) hit.explanation = found.explanation;
   return hit;
+}
+
+/** Counts record lookups: from the cache, built from the index, read from Redis. */
+function countLookups(hits: number, built: number, misses: number): void {
+  if (hits > 0) metrics.recordCacheLookups.inc({ result: 'hit' }, hits);
+  if (built > 0) metrics.recordCacheLookups.inc({ result: 'index' }, built);
+  if (misses > 0) metrics.recordCacheLookups.inc({ result: 'miss' }, misses);
 }
 
 /** A touched hit is updated in place: give it a record of its own when batches share records. */

@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app/App.js';
 import type { RedisProcess } from '../../../src/app/RedisProcess.js';
 import { metrics } from '../../../src/metrics/metrics.js';
+import { RedisKeys } from '../../../src/redis/RedisKeys.js';
 import type { MnemoClient } from '../../../src/client/index.js';
 import { testClient, startApp, startRedis } from '../../support/testApp.js';
 
@@ -13,7 +15,7 @@ function vector(...head: number[]): { values: number[] } {
   return { values };
 }
 
-async function lookups(result: 'hit' | 'miss'): Promise<number> {
+async function lookups(result: 'hit' | 'index' | 'miss'): Promise<number> {
   const values = (await metrics.recordCacheLookups.get()).values;
   return values.find((v) => v.labels.result === result)?.value ?? 0;
 }
@@ -128,5 +130,82 @@ describe('Search hits from the record cache', () => {
       filter: { regime_names: ['cache-touch'] },
     });
     expect(plain.hits[0]?.memory?.access_count).toBe(2);
+  });
+});
+
+describe('Search hits the index holds whole', () => {
+  let redis: RedisProcess;
+  let raw: Redis;
+  let app: App;
+  let fromRedis: App;
+  let client: MnemoClient;
+  let redisClient: MnemoClient;
+  const PREFIX = 'held:';
+
+  beforeAll(async () => {
+    // Removals published: the index hears of a DEL at once, so it may answer whole memories.
+    redis = await startRedis(['--notify-keyspace-events', 'Egxe']);
+    raw = new Redis(redis.url);
+    const env = { MNEMO_KEY_PREFIX: PREFIX, MNEMO_RESULT_CACHE_TTL_MS: '0' };
+    app = await startApp(redis, env);
+    // Reads every hit from Redis: neither cache nor payloads in the index.
+    fromRedis = await startApp(redis, {
+      ...env,
+      MNEMO_RECORD_CACHE_MAX_BYTES: '0',
+      MNEMO_INDEX_PAYLOAD_MAX_BYTES: '0',
+    });
+    client = testClient(app.port);
+    redisClient = testClient(fromRedis.port);
+  });
+
+  afterAll(async () => {
+    client.close();
+    redisClient.close();
+    raw.disconnect();
+    await Promise.all([app.stop(), fromRedis.stop()]);
+    await redis.stop();
+  });
+
+  const search = (target: MnemoClient, agent: string, k: number) =>
+    target.memory.searchEpisodic({ vector: vector(1, 0.3), k, filter: { agent_ids: [agent] } });
+
+  it('answers first reads from the index with what Redis holds, larger payloads from Redis', async () => {
+    const payloads = ['', 'small', 'x'.repeat(256), 'y'.repeat(257)];
+    await client.memory.upsertEpisodic({
+      memories: payloads.map((payload, i) => ({
+        id: `whole-${i}`,
+        agent_id: 'whole',
+        product_id: i % 2 === 0 ? 'BTC-USD' : '',
+        regime: 'trending',
+        state_vector: vector(1, i / 10),
+        reward: i - 1.5,
+        timestamp: 1_700_000_000 + i,
+        terminal: i === 3,
+        payload: Buffer.from(payload),
+      })),
+    });
+    const [index, miss] = [await lookups('index'), await lookups('miss')];
+    const answer = await search(client, 'whole', 4);
+    expect(await lookups('index')).toBe(index + 3);
+    expect(await lookups('miss')).toBe(miss + 1);
+    expect(answer.hits).toHaveLength(4);
+    await expect
+      .poll(async () => (await search(redisClient, 'whole', 4)).hits)
+      .toEqual(answer.hits);
+  });
+
+  it('never answers a memory deleted behind its back', async () => {
+    await client.memory.upsertEpisodic({
+      memories: [1, 2].map((i) => ({
+        id: `doomed-${i}`,
+        agent_id: 'doomed',
+        state_vector: vector(1, i / 10),
+      })),
+    });
+    expect((await search(client, 'doomed', 2)).hits).toHaveLength(2);
+    await raw.del(new RedisKeys(PREFIX).memory('episodic', 'doomed-1'));
+    await expect
+      .poll(async () => (await search(client, 'doomed', 2)).hits.map((h) => h.memory?.id))
+      .toEqual(['doomed-2']);
   });
 });
