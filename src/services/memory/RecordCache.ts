@@ -1,5 +1,6 @@
 import { metrics } from '../../metrics/metrics.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
+import { OldestFirst } from './OldestFirst.js';
 
 interface Entry {
   revision: number;
@@ -32,6 +33,10 @@ export class RecordCache {
   private readonly entries: Record<MemoryKind, Map<string, Entry>> = {
     episodic: new Map(),
     semantic: new Map(),
+  };
+  private readonly oldest: Record<MemoryKind, OldestFirst<string, Entry>> = {
+    episodic: new OldestFirst(this.entries.episodic),
+    semantic: new OldestFirst(this.entries.semantic),
   };
   private bytes = 0;
   private seq = 0;
@@ -128,16 +133,18 @@ export class RecordCache {
   /** Drops the oldest entry of either kind, moving used ones to the back once instead. */
   private evictOne(): void {
     for (;;) {
-      const episodic = oldest(this.entries.episodic);
-      const semantic = oldest(this.entries.semantic);
-      const pick =
+      const episodic = this.oldest.episodic.peek();
+      const semantic = this.oldest.semantic.peek();
+      const kind: MemoryKind =
         episodic === undefined || (semantic !== undefined && semantic[1].seq < episodic[1].seq)
-          ? semantic
-          : episodic;
+          ? 'semantic'
+          : 'episodic';
+      const pick = kind === 'episodic' ? episodic : semantic;
       if (pick === undefined) return;
-      const map = pick === episodic ? this.entries.episodic : this.entries.semantic;
+      const map = this.entries[kind];
       const [id, entry] = pick;
       map.delete(id);
+      this.oldest[kind].advance();
       if (entry.used) {
         entry.used = false;
         entry.seq = ++this.seq;
@@ -155,11 +162,6 @@ export class RecordCache {
     map.delete(id);
     this.bytes -= entry.bytes;
   }
-}
-
-function oldest(map: Map<string, Entry>): [string, Entry] | undefined {
-  for (const item of map) return item;
-  return undefined;
 }
 
 /** Rough heap cost of a record held in process (its strings, payload, vector and overhead). */

@@ -1,6 +1,7 @@
 import { metrics } from '../../metrics/metrics.js';
 import type { MemoryFilter } from '../../model/MemoryFilter.js';
 import type { MemoryKind, MemoryRecord } from '../../model/MemoryRecord.js';
+import { OldestFirst } from './OldestFirst.js';
 import { recordBytes } from './RecordCache.js';
 import { searchDedup } from './searchDedup.js';
 import type { Answers } from './SearchPipeline.js';
@@ -37,6 +38,7 @@ const HIT_OVERHEAD_BYTES = 48;
  */
 export class ResultCache implements Answers<MemoryKind, SearchRequest, SearchHit[]> {
   private readonly entries = new Map<string, Entry>();
+  private readonly oldest = new OldestFirst(this.entries);
   private bytes = 0;
   private readonly hits = metrics.cacheHits.labels({ cache: 'result' });
   private readonly misses = metrics.cacheMisses.labels({ cache: 'result' });
@@ -104,9 +106,11 @@ export class ResultCache implements Answers<MemoryKind, SearchRequest, SearchHit
     this.entries.set(key, { request, hits: kept, revision: stamp, keptAt: now, bytes });
     this.bytes += bytes;
     // The map is in keeping order: the first entries are the oldest, expired ones among them.
-    for (const [oldKey, old] of this.entries) {
+    for (let head = this.oldest.peek(); head !== undefined; head = this.oldest.peek()) {
+      const [oldKey, old] = head;
       if (this.bytes <= this.maxBytes && now - old.keptAt <= this.ttlMs) break;
       this.drop(oldKey, old);
+      this.oldest.advance();
     }
   }
 
