@@ -194,7 +194,7 @@ describe('Search hits the index holds whole', () => {
       .toEqual(answer.hits);
   });
 
-  it('never answers a memory deleted behind its back', async () => {
+  it('stops answering a memory deleted behind its back once Redis reports it', async () => {
     await client.memory.upsertEpisodic({
       memories: [1, 2].map((i) => ({
         id: `doomed-${i}`,
