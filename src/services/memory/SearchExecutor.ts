@@ -91,9 +91,10 @@ export class SearchExecutor {
   /**
    * Reads memories from the record cache (without vectors), or else, while removals are
    * followed, as the index holds them (MemoryIndex.heldRecord, then cached), or else from a
-   * replica, falling back to the master for any the replica lags on. `found` maps each id to the revision the index
-   * had for it when it found it (used without vectors only): a cached record of that revision
-   * answers, and a record read is cached at it unless the index changed the memory meanwhile.
+   * replica, falling back to the master for any the replica lags on. `found` maps each id to the
+   * revision the index had for it when it found it (used without vectors only): a cached or held
+   * record of that revision answers, and a record read is cached at it unless the index changed
+   * the memory meanwhile.
    * Memories the master lacks are left out and reported to the follower (see reportMissing).
    */
   async read(
