@@ -60,6 +60,11 @@ export interface BenchOptions {
   efs: number[];
   filters: string[];
   inflight: number;
+  /**
+   * Connections every side of the RediSearch side by side spreads its calls in flight over (the
+   * same number for each): RediSearch's clients, mnemo's unary channels, mnemo's streams.
+   */
+  connections: number;
   targetRecall: number;
   duration: number;
   speedup: number;
@@ -152,6 +157,9 @@ options:
                            0 = the server's default (mnemo only)
   --filters names          recall filters, by selectivity (0.1%,1%,5%,10%,50%,100%)
   --inflight N             calls in flight for recall/scale/redisearch QPS (50)
+  --connections N          side by side with RediSearch: connections each side spreads its
+                           calls in flight over, the same for every side (1: one connection
+                           with --inflight calls; 50: an agent per connection)
   --target-recall R        recall the scale phase and the comparison must reach (0.98)
   --duration S             phase3 simulated seconds (3600)
   --speedup X              phase3 time compression (60: an hour in a minute)
@@ -238,6 +246,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       ef: { type: 'string', default: '10,16,32,64,128,256,512' },
       filters: { type: 'string', default: '0.1%,1%,5%,10%,50%,100%' },
       inflight: { type: 'string', default: '50' },
+      connections: { type: 'string', default: '1' },
       'target-recall': { type: 'string', default: '0.98' },
       duration: { type: 'string', default: '3600' },
       speedup: { type: 'string', default: '60' },
@@ -326,6 +335,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (compare.has('redisearch') && redisearchUrl === null && redisearchModule === null) {
     throw new Error('--compare redisearch needs --redisearch-url or --redisearch-module');
   }
+  if (Number(values.connections) > Number(values.inflight)) {
+    throw new Error(
+      `--connections (${values.connections}) cannot exceed --inflight (${values.inflight}): a connection without a call in flight measures nothing`,
+    );
+  }
   const client = values.client;
   if (client !== 'grpc-js' && client !== 'cheap') {
     throw new Error(`--client must be grpc-js or cheap, got "${client}"`);
@@ -380,6 +394,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     efs: intList('ef', values.ef, 0),
     filters: values.filters.split(',').map((s) => s.trim()),
     inflight: positiveInt('inflight', values.inflight),
+    connections: positiveInt('connections', values.connections),
     targetRecall,
     duration: positiveNumber('duration', values.duration),
     speedup: positiveNumber('speedup', values.speedup),

@@ -124,10 +124,21 @@ export class RedisearchTarget {
   ) {
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
+    this.searchClients = [this.redis];
   }
 
-  async connect(): Promise<void> {
+  /** The connections the searcher's calls go round (the first is `redis`). */
+  private readonly searchClients: Redis[];
+
+  /** Connects, and opens `searchConnections` − 1 more connections for the searcher's calls. */
+  async connect(searchConnections = 1): Promise<void> {
     await this.redis.connect();
+    while (this.searchClients.length < searchConnections) {
+      const client = this.redis.duplicate({ lazyConnect: true });
+      client.on('error', () => undefined);
+      this.searchClients.push(client);
+      await client.connect();
+    }
   }
 
   /** The search module's version (MODULE LIST), or null when no Query Engine is loaded. */
@@ -207,15 +218,19 @@ export class RedisearchTarget {
   }
 
   async close(): Promise<void> {
+    const clients = this.searchClients.splice(1);
+    await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
     await this.redis.quit().catch(() => undefined);
   }
 
   /**
    * FT.SEARCH KNN within the filter, DIALECT 2, the same fields as a mnemo hit, sorted by
    * distance. `exact` is not offered (the truth comes from mnemo's brute force on the same data).
-   * `cpuSeconds` reads the CPU of the redis-server answering (its /proc), when known.
+   * `cpuSeconds` reads the CPU of the redis-server answering (its /proc), when known. Calls go
+   * round the connections connect() opened.
    */
   searcher(cpuSeconds?: () => number | null): Searcher {
+    let calls = 0;
     return {
       name: 'redisearch',
       ...(cpuSeconds === undefined ? {} : { cpuSeconds }),
@@ -240,7 +255,8 @@ export class RedisearchTarget {
           'DIALECT',
           '2',
         ];
-        const reply = (await this.redis.call('FT.SEARCH', ...args)) as unknown[];
+        const client = this.searchClients[calls++ % this.searchClients.length] ?? this.redis;
+        const reply = (await client.call('FT.SEARCH', ...args)) as unknown[];
         const ids: string[] = [];
         for (let i = 1; i + 1 < reply.length; i += 2) {
           const fields = reply[i + 1] as unknown[];

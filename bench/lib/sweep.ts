@@ -45,6 +45,8 @@ export interface MnemoSearcherOptions {
   stream?: boolean;
   /** The pid of the Redis behind the server, counted in cpuSeconds with the server's own. */
   redisPid?: number | undefined;
+  /** Calls go round the first this many of the server's channels (all of them when absent). */
+  channels?: number;
 }
 
 /** mnemo through gRPC, spreading calls over the server's channels (connections). */
@@ -52,11 +54,12 @@ export function mnemoSearcher(server: Server, options: MnemoSearcherOptions = {}
   let calls = 0;
   const child = server.child;
   const stream = options.stream === true;
+  const channels = Math.max(1, Math.min(options.channels ?? Infinity, server.channels.size));
   return {
     name: stream ? `${server.name} stream` : server.name,
     async search(query, filter, k, ef, exact) {
       const request = { vector: { f32le: query }, k, filter, ef_runtime: ef, exact };
-      const channel = calls++ % server.channels.size;
+      const channel = calls++ % channels;
       const response = stream
         ? await server.channels.streamSearch(request, channel)
         : await server.channels.search(request, channel);

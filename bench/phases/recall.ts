@@ -74,11 +74,13 @@ export async function study(ctx: BenchContext): Promise<Study> {
   const truths = await exactTruth(searcher, queries, filters, shares, o.k, o.inflight, o.quiet);
   await ctx.calibrated();
   const points = await sweep(searcher, queries, truths, o.efs, o.k, o.inflight, o.quiet, o.rounds);
+  // The side by side's mnemo sides talk over as many connections as RediSearch's side.
+  const sideBySide = { redisPid, channels: o.connections };
   const redisearch = o.compare.has('redisearch')
     ? await compareRedisearch(
         ctx,
-        searcher,
-        o.compare.has('stream') ? mnemoSearcher(mnemo, { stream: true, redisPid }) : null,
+        mnemoSearcher(mnemo, sideBySide),
+        o.compare.has('stream') ? mnemoSearcher(mnemo, { ...sideBySide, stream: true }) : null,
         points,
         queries,
         truths,
@@ -178,7 +180,14 @@ export async function recall(ctx: BenchContext): Promise<PhaseOutput> {
   const s = await study(ctx);
   const tables = [sweepTable(ctx, s)];
   if (s.redisearch !== null)
-    tables.push(...redisearchTables(s.redisearch, ctx.options.targetRecall, ctx.options.inflight));
+    tables.push(
+      ...redisearchTables(
+        s.redisearch,
+        ctx.options.targetRecall,
+        ctx.options.inflight,
+        ctx.options.connections,
+      ),
+    );
   return {
     results: {
       load,

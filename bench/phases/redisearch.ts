@@ -1,7 +1,8 @@
 /**
  * `--compare redisearch`: the same data in a Redis with the Query Engine, FT.SEARCH KNN with the
  * same filters from this process, side by side with mnemo at equal recall (each at the smallest
- * ef reaching the target recall against the same exact truth), `--inflight` calls in flight.
+ * ef reaching the target recall against the same exact truth), `--inflight` calls in flight over
+ * `--connections` connections on every side (RediSearch's clients, mnemo's channels and streams).
  */
 import { performance } from 'node:perf_hooks';
 import type { BenchContext } from '../lib/context.js';
@@ -64,6 +65,8 @@ export interface RedisearchComparison {
   module: string;
   /** Whether RediSearch indexed mnemo's own hashes (same Redis) or a copy of the data. */
   sharedRedis: boolean;
+  /** Connections each side spread its calls in flight over. */
+  connections: number;
   load: LoadResult | null;
   /** Time from FT.CREATE (shared) or the end of the load until indexing was done. */
   indexWaitMs: number;
@@ -137,7 +140,7 @@ export async function compareRedisearch(
   const shared = url === ctx.redisUrl;
   const prefix = shared ? (o.serverEnv.MNEMO_KEY_PREFIX ?? '') : 'mnemo-bench:';
   const rs = new RedisearchTarget(url, prefix, o.dim);
-  await rs.connect();
+  await rs.connect(o.connections);
   ctx.cleanup.add('RediSearch client', async () => {
     // Leave a Redis we did not start as we found it: our index gone, and our copy of the data
     // with it (mnemo's own hashes stay when the index was over them).
@@ -247,6 +250,7 @@ export async function compareRedisearch(
   return {
     module,
     sharedRedis: shared,
+    connections: o.connections,
     load,
     indexWaitMs: round(indexWaitMs, 1),
     memory: {
@@ -264,10 +268,15 @@ function cpuRatioOf(a: SideFigures, b: SideFigures): number | null {
   return a.cpuUs === null || b.cpuUs === null ? null : ratio(a.cpuUs, b.cpuUs);
 }
 
+function connectionsOf(n: number): string {
+  return n === 1 ? 'one connection' : `${n} connections`;
+}
+
 export function redisearchTables(
   c: RedisearchComparison,
   targetRecall: number,
   inflight: number,
+  connections: number,
 ): Table[] {
   const flag = (reached: boolean): string => (reached ? '' : ' (target not reached)');
   const row = (filter: string, system: string, setting: string, f: SideFigures): Cell[] => [
@@ -297,7 +306,7 @@ export function redisearchTables(
   const streams = c.sideBySide.some((s) => s.mnemoStream !== null);
   return [
     {
-      title: `RediSearch ${c.module} sweep (FT.SEARCH KNN, DIALECT 2, ${inflight} in flight on one connection)`,
+      title: `RediSearch ${c.module} sweep (FT.SEARCH KNN, DIALECT 2, ${inflight} in flight on ${connectionsOf(connections)})`,
       headers: ['filter', 'EF_RUNTIME', 'recall', 'QPS', 'p50 ms', 'p99 ms', 'CPU µs/query'],
       rows: c.sweep.map((p) => [
         p.filter,
@@ -310,7 +319,7 @@ export function redisearchTables(
       ]),
     },
     {
-      title: `mnemo vs RediSearch at recall ≥ ${targetRecall} (smallest ef reaching it; ${inflight} in flight, run A B, B A, … over all queries)`,
+      title: `mnemo vs RediSearch at recall ≥ ${targetRecall} (smallest ef reaching it; ${inflight} in flight on ${connectionsOf(connections)} per side, run A B, B A, … over all queries)`,
       headers: [
         'filter',
         'system',

@@ -166,7 +166,7 @@ export async function scale(ctx: BenchContext): Promise<PhaseOutput> {
     sweepTable(ctx, s),
   ];
   if (s.redisearch !== null)
-    tables.push(...redisearchTables(s.redisearch, o.targetRecall, o.inflight));
+    tables.push(...redisearchTables(s.redisearch, o.targetRecall, o.inflight, o.connections));
   const notes = await studyNotes(ctx);
   if (load?.generationTimed === true) {
     notes.push('load rate includes generating the vectors in the harness (data set over 256 MiB)');

@@ -19,7 +19,7 @@ interface Side {
 }
 
 describe('bench --compare redisearch (tiny)', () => {
-  it('indexes the same data with FT.CREATE and compares unary, stream and RediSearch', async () => {
+  it('indexes the same data with FT.CREATE and compares unary, stream and RediSearch over the same connections', async () => {
     const { doc } = await runBench([
       'recall',
       '--memories',
@@ -32,6 +32,8 @@ describe('bench --compare redisearch (tiny)', () => {
       '5%,10%,100%',
       '--inflight',
       '8',
+      '--connections',
+      '4',
       '--warmup',
       '10',
       '--compare',
@@ -44,6 +46,7 @@ describe('bench --compare redisearch (tiny)', () => {
       doc.results as {
         redisearch: {
           module: string;
+          connections: number;
           sweep: { recall: number; qps: number }[];
           sideBySide: {
             filter: string;
@@ -57,6 +60,7 @@ describe('bench --compare redisearch (tiny)', () => {
       }
     ).redisearch;
     expect(c.module).toMatch(/^\d+\.\d+\.\d+/);
+    expect(c.connections).toBe(4);
     expect(c.sweep).toHaveLength(3 * 2);
     expect(c.sideBySide.map((s) => s.filter)).toEqual([
       '5% agent+reward>=0',

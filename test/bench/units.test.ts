@@ -118,6 +118,15 @@ describe('bench building blocks', () => {
     }
   });
 
+  it('gives every side of the RediSearch comparison one number of connections', () => {
+    expect(parseOptions(['recall']).connections).toBe(1);
+    expect(parseOptions(['recall', '--connections', '50']).connections).toBe(50);
+    expect(() => parseOptions(['recall', '--connections', '0'])).toThrow(/connections/);
+    expect(() => parseOptions(['recall', '--inflight', '8', '--connections', '9'])).toThrow(
+      /--connections \(9\) cannot exceed --inflight \(8\)/,
+    );
+  });
+
   it("plans by the servers' settings from --server-env, else their defaults", () => {
     expect(parseOptions(['recall']).serverSettings).toEqual({
       targetRecall: 0.98,
