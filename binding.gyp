@@ -7,6 +7,7 @@
         "native/core/exact_search.cc",
         "native/core/graph_checks.cc",
         "native/core/graph_search.cc",
+        "native/core/huge_pages.cc",
         "native/core/index_core.cc",
         "native/core/kernels_neon.cc",
         "native/core/kernels_scalar.cc",

@@ -176,7 +176,7 @@ Napi::Value HnswIndexWrap::Save(const Napi::CallbackInfo& info) {
   return worker->Start();
 }
 
-// stats(): { live, slots, deleted, capacity }
+// stats(): { live, slots, deleted, capacity, hugePageBytes }
 Napi::Value HnswIndexWrap::GetStats(const Napi::CallbackInfo& info) {
   const Stats s = core_->GetStats();
   Napi::Object out = Napi::Object::New(info.Env());
@@ -184,6 +184,7 @@ Napi::Value HnswIndexWrap::GetStats(const Napi::CallbackInfo& info) {
   out.Set("slots", static_cast<double>(s.slots));
   out.Set("deleted", static_cast<double>(s.deleted));
   out.Set("capacity", static_cast<double>(s.capacity));
+  out.Set("hugePageBytes", static_cast<double>(s.huge_page_bytes));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/huge_pages.h"
 #include "core/inner_product_space.h"
 
 namespace mnemo {
@@ -25,6 +26,7 @@ IndexCore::IndexCore(size_t dim, bool half)
 void IndexCore::Create(size_t m, size_t ef_construction, size_t capacity, size_t seed) {
   hnsw_ = std::make_unique<Hnsw>(space_.get(), std::max<size_t>(1, capacity), m, ef_construction,
                                  seed, /*allow_replace_deleted=*/false);
+  huge_page_bytes_.store(MoveLevelZeroToHugePages(*hnsw_));
   InitBookkeeping();
 }
 
@@ -111,7 +113,8 @@ std::vector<uint32_t> IndexCore::LiveLabels() const {
 
 Stats IndexCore::GetStats() const {
   return Stats{live_.load(std::memory_order_relaxed), hnsw_->cur_element_count.load(),
-               hnsw_->num_deleted_.load(), capacity_.load(std::memory_order_relaxed)};
+               hnsw_->num_deleted_.load(), capacity_.load(std::memory_order_relaxed),
+               huge_page_bytes_.load(std::memory_order_relaxed)};
 }
 
 // Semantics (decided atomically under slots_mu_ + hnswlib's lookup lock):
@@ -164,6 +167,7 @@ void IndexCore::Grow() {
     ready[i].store(ready_[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
   hnsw_->resizeIndex(grown);
+  huge_page_bytes_.store(AdviseLevelZero(*hnsw_), std::memory_order_relaxed);
   ready_.swap(ready);
   capacity_.store(grown, std::memory_order_relaxed);
 }

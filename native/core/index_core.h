@@ -51,6 +51,7 @@ struct Stats {
   size_t slots;     // slots ever allocated (live + removed awaiting reuse)
   size_t deleted;   // removed elements whose slots wait to be reused
   size_t capacity;  // allocated slot capacity
+  size_t huge_page_bytes;  // of level 0, advised for huge pages (core/huge_pages.h)
 };
 
 class IndexCore {
@@ -161,6 +162,7 @@ class IndexCore {
   std::unique_ptr<std::atomic<uint8_t>[]> ready_;
   std::atomic<size_t> live_{0};
   std::atomic<size_t> capacity_{0};
+  std::atomic<size_t> huge_page_bytes_{0};
 };
 
 }  // namespace mnemo

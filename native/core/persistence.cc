@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/graph_checks.h"
+#include "core/huge_pages.h"
 #include "core/index_core.h"
 #include "core/invalid_input.h"
 
@@ -39,6 +40,7 @@ void IndexCore::Load(const std::string& path, size_t capacity, size_t seed,
   CheckLoadedGraph(*loaded, half_, label_limit, path);
   loaded->level_generator_.seed(seed);
   loaded->update_probability_generator_.seed(seed + 1);
+  huge_page_bytes_.store(MoveLevelZeroToHugePages(*loaded));
   hnsw_ = std::move(loaded);
   InitBookkeeping();
 }

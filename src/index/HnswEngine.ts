@@ -52,6 +52,11 @@ export interface HnswStats {
   deleted: number;
   /** Allocated slot capacity. */
   capacity: number;
+  /**
+   * Bytes of the graph's base layer advised for transparent huge pages (Linux, when it spans an
+   * aligned 2 MiB page); whether the kernel maps them so depends on its THP setting.
+   */
+  hugePageBytes: number;
 }
 
 /** One query of {@link HnswEngine.searchEach}, with its own k, ef and filter. */

@@ -32,6 +32,7 @@ export interface NativeStats {
   slots: number;
   deleted: number;
   capacity: number;
+  hugePageBytes: number;
 }
 
 /** An index of the addon (native/binding/hnsw_index_wrap.cc). */
