@@ -1,54 +1,29 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { metrics } from '../metrics/metrics.js';
 import { knownAt } from '../model/asOf.js';
 import type { MemoryAttributes, MemoryRecord } from '../model/MemoryRecord.js';
-import { isEmptyFilter, type MemoryFilter } from '../model/MemoryFilter.js';
+import type { MemoryFilter } from '../model/MemoryFilter.js';
 import type { MemorySchema } from '../model/MemorySchema.js';
 import type { RecentCursor } from '../model/RecentCursor.js';
 import { AttributeIndex } from './AttributeIndex.js';
 import { checkSavedState } from './checkSavedState.js';
 import { EfTuner, type EfCalibration } from './EfTuner.js';
-import { HnswEngine, type GraphQuery, type KnnResult, type VectorPrecision } from './HnswEngine.js';
+import { HnswEngine } from './HnswEngine.js';
+import { IndexSearch } from './IndexSearch.js';
+import type { IndexOptions } from './indexOptions.js';
 import { GRAPH_FILE, readState, writeState } from './indexFiles.js';
 import { LabelMap, RevisionClock } from './LabelMap.js';
 import { OutcomeVersions } from './OutcomeVersions.js';
 import { PayloadColumn } from './PayloadColumn.js';
 import { storedAs } from './storedAs.js';
 import { TagRevisions } from './TagRevisions.js';
-import {
-  planQuery,
-  type Plan,
-  type PlannerView,
-  type SearchPlan,
-  type SearchQuery,
-} from './QueryPlanner.js';
+import type { SearchPlan, SearchQuery } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
 import { SelectionMemo } from './SelectionMemo.js';
-import type { Extremes } from './GroupExtremes.js';
-import type { OutcomesAsOf } from './rankScore.js';
-import { rankedSearch, type IndexHit, type Neighbours, type RankingHost } from './rankedSearch.js';
+import type { IndexHit } from './rankedSearch.js';
 
 export type { IndexHit } from './rankedSearch.js';
-
-export interface IndexOptions {
-  dim: number;
-  m: number;
-  efConstruction: number;
-  /** ef used when a query sets none. */
-  efRuntime: number;
-  /** Filtered candidate sets up to this size are searched exactly (brute force). */
-  exactSearchMaxCandidates: number;
-  initialCapacity?: number;
-  /** How the graph stores vectors (default float32). */
-  vectorPrecision?: VectorPrecision;
-  /** A ranked search of k takes this many times k neighbours by distance (default 8)... */
-  rankingHeadroom?: number;
-  /** ...and scores at most this many times k others by brute force (default 32; see rankedSearch). */
-  rankingMaxHeadroom?: number;
-  /** Payloads up to this many bytes are held beside the attributes (heldRecord); 0 = none. */
-  payloadMaxBytes?: number;
-}
+export type { IndexOptions } from './indexOptions.js';
 
 /** A memory the index holds, at the revision it has now. */
 export interface HeldMemory {
@@ -62,18 +37,14 @@ export interface HeldMemory {
  * searches may run at any time.
  */
 export class MemoryIndex {
-  /** Plan of the most recent search. */
-  lastPlan: SearchPlan = 'empty';
   /** Earlier outcomes of revised memories (as-of queries). */
   private readonly versions: OutcomeVersions;
-  #rankingHost: RankingHost | undefined;
+  private readonly searches: IndexSearch;
   /** The ef calibration `revision` last saw (a new one takes a new revision). */
   private calibrationSeen: EfCalibration | null;
   /** The revision taken when the index was made or its calibration changed (see revisionFor). */
   private baseRevision: number;
   private readonly tagRevisions: TagRevisions;
-  /** The selections of recently planned filters (QueryPlanner). */
-  private readonly selections = new SelectionMemo();
 
   private constructor(
     readonly schema: MemorySchema,
@@ -91,6 +62,22 @@ export class MemoryIndex {
     this.baseRevision = labels.latest;
     this.calibrationSeen = tuner.calibration;
     this.tagRevisions = new TagRevisions(schema.tagFields);
+    this.searches = new IndexSearch({
+      schema,
+      engine,
+      options,
+      labels,
+      attributes,
+      tuner,
+      versions: this.versions,
+      selections: new SelectionMemo(),
+      defaultEf: () => this.defaultEf,
+    });
+  }
+
+  /** Plan of the most recent search. */
+  get lastPlan(): SearchPlan {
+    return this.searches.lastPlan;
   }
 
   static create(
@@ -238,7 +225,7 @@ export class MemoryIndex {
       size: this.size,
       efRuntime: this.options.efRuntime,
       exactLimit: this.options.exactSearchMaxCandidates,
-      plan: (query: SearchQuery, scale: number) => planQuery(query, this.plannerView, scale),
+      plan: (query: SearchQuery, scale: number) => this.searches.plan(query, scale),
     };
     return this.tuner.calibrate(subject, targetRecall, samples, signal, random);
   }
@@ -417,67 +404,8 @@ export class MemoryIndex {
    * go to the engine together (one call per core), exact ones each beside them. A ranked search
    * returns the k best by score, by score descending (see rankedSearch).
    */
-  async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
-    this.labels.searchStarted();
-    try {
-      const headroom = this.options.rankingHeadroom ?? DEFAULT_HEADROOM;
-      const found = await this.neighboursOf(queries.map((q) => widen(q, headroom)));
-      return await Promise.all(
-        found.map((neighbours, i) => {
-          const query = queries[i] as SearchQuery;
-          if (query.ranking === undefined) {
-            return Promise.resolve(this.toHits(neighbours.result, query.filter, neighbours.extra));
-          }
-          return rankedSearch(this.rankingHost, neighbours, query, query.ranking);
-        }),
-      );
-    } finally {
-      this.labels.searchEnded();
-    }
-  }
-
-  /** The distance neighbours of each search (a ranked one's k already widened). */
-  private async neighboursOf(queries: readonly SearchQuery[]): Promise<Neighbours[]> {
-    const results: Promise<KnnResult>[] = new Array<Promise<KnnResult>>(queries.length);
-    const plans: Plan[] = [];
-    const graph: GraphQuery[] = [];
-    const graphOf: number[] = [];
-    const view = this.plannerView;
-    const extras = queries.map((query) => this.versions.passing(query.filter, query.asOf));
-    queries.forEach((query, i) => {
-      const plan = planQuery(query, view, this.tuner.filteredScale, extras[i] ?? null);
-      this.tuner.remember(query, plan.kind === 'hnsw_filtered');
-      plans.push(plan);
-      metrics.searchPlans.inc({ plan: plan.kind });
-      if (plan.kind === 'empty') results[i] = Promise.resolve(EMPTY_RESULT);
-      else if (plan.kind === 'exact') {
-        results[i] = this.exact(query, plan.candidates, queries.length === 1);
-      } else {
-        const filtered = plan.kind === 'hnsw_filtered';
-        const { vector, k } = query;
-        const filter = filtered ? plan.bitmap : null;
-        graph.push({ vector, k, ef: plan.ef, filter, ranges: filtered ? plan.ranges : [] });
-        graphOf.push(i);
-      }
-    });
-    if (graph.length > 0) {
-      const batch = this.engine.searchEach(graph);
-      graphOf.forEach((i, j) => {
-        results[i] = batch.then((all) => all[j] ?? EMPTY_RESULT);
-      });
-    }
-    const found = await Promise.all(results);
-    this.lastPlan = plans[plans.length - 1]?.kind ?? 'empty';
-    return found.map((result, i) => {
-      const plan = plans[i]?.kind ?? 'empty';
-      if (plan !== 'empty') metrics.distanceComputations.inc({ plan }, result.computations);
-      // Fewer neighbours than asked: the filter passes no more (the engine returns all it finds).
-      return {
-        result,
-        all: result.labels.length < (queries[i] as SearchQuery).k,
-        extra: extras[i] ?? null,
-      };
-    });
+  searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
+    return this.searches.searchMany(queries);
   }
 
   /**
@@ -494,83 +422,16 @@ export class MemoryIndex {
     asOf?: number,
   ): RecentPage {
     const extra = this.versions.passing(filter, asOf);
-    const outcomes = this.outcomesAsOf(asOf);
+    const outcomes = this.searches.outcomesAsOf(asOf);
     const known = outcomes?.fields.includes(field) === true ? outcomes.reader(field) : null;
     const valueOf = known === null ? null : (label: number): number => known(label) ?? -Infinity;
     const page = { filter, field, limit, after, valueOf, extra: extra ?? [] };
     return recentPage(this.attributes, this.labels, page);
   }
 
-  /**
-   * What a query as of `asOf` reads of the outcome fields (undefined: the present, the columns):
-   * a memory's value as known then — its column's when its outcome was known by then, else its
-   * latest earlier version known by then, else none (pending). Reads the columns as they are:
-   * use it within one synchronous stretch.
-   */
-  private outcomesAsOf(
-    asOf: number | undefined,
-    extremes = new Map<string, Extremes>(),
-  ): OutcomesAsOf | undefined {
-    const outcome = this.schema.outcome;
-    if (asOf === undefined || outcome === null) return undefined;
-    const time = this.attributes.numericColumn(outcome.timeField);
-    const known = this.attributes.numericColumn(outcome.knownAtField);
-    return {
-      fields: outcome.fields,
-      extremes,
-      existed: (label) => (time[label] ?? 0) <= asOf,
-      reader: (field) => {
-        const column = this.attributes.numericColumn(field);
-        return (label) => {
-          if ((known[label] ?? 0) <= asOf) return column[label] ?? 0;
-          return this.versions.numberAsOf(this.labels.idOf(label) ?? '', field, asOf);
-        };
-      },
-    };
-  }
-
   /** At least the highest value a numeric field holds (see AttributeIndex.highestEver). */
   highestEver(field: string): number {
     return this.attributes.highestEver(field);
-  }
-
-  private get plannerView(): PlannerView {
-    return {
-      attributes: this.attributes,
-      size: this.size,
-      defaultEf: this.defaultEf,
-      efRuntime: this.options.efRuntime,
-      exactLimit: this.options.exactSearchMaxCandidates,
-      selections: this.selections,
-    };
-  }
-
-  /**
-   * Maps labels to ids, dropping any that changed while the search ran or left the filter
-   * (`extra`: labels passing through an earlier outcome version, OutcomeVersions.passing).
-   */
-  private toHits(result: KnnResult, filter: MemoryFilter, extra: Uint32Array | null): IndexHit[] {
-    const recheck = isEmptyFilter(filter) ? null : this.attributes.compile(filter);
-    const passes = extra === null ? null : new Set(extra);
-    const hits: IndexHit[] = [];
-    // A few hits (the usual k) are checked for a repeated id by a scan, cheaper than a Set.
-    const seen = result.labels.length > SCAN_HITS_MAX ? new Set<string>() : null;
-    for (let i = 0; i < result.labels.length; i++) {
-      const label = result.labels[i] ?? 0;
-      const id = this.labels.idOf(label);
-      if (id === undefined || (seen === null ? hitsHold(hits, id) : seen.has(id))) continue;
-      if (passes === null || !passes.has(label)) {
-        if (recheck !== null && !this.attributes.matches(label, recheck)) continue;
-        if (recheck === null && !isEmptyFilter(filter)) continue;
-      }
-      seen?.add(id);
-      hits.push({
-        id,
-        distance: result.distances[i] ?? 0,
-        revision: this.labels.revisionAt(label),
-      });
-    }
-    return hits;
   }
 
   private sameVector(label: number, vector: Float32Array): boolean {
@@ -598,42 +459,6 @@ export class MemoryIndex {
     this.attributes.remove(label);
     this.engine.remove(Uint32Array.of(label));
   }
-
-  /**
-   * An exact search: on this thread when it is small and the only search under way (the hand-off
-   * to a worker thread and back, waking both, would cost more than the search), else off it.
-   */
-  /** What ranked searches read of this index (rankedSearch.ts), made once. */
-  private get rankingHost(): RankingHost {
-    const options = this.options;
-    return (this.#rankingHost ??= {
-      kind: this.schema.kind,
-      attributes: this.attributes,
-      labels: this.labels,
-      exactSearchMaxCandidates: options.exactSearchMaxCandidates,
-      rankingMaxHeadroom: options.rankingMaxHeadroom ?? DEFAULT_MAX,
-      neighbours: async (query) => {
-        const [found] = await this.neighboursOf([query]);
-        if (found === undefined) throw new Error('neighboursOf answers every query');
-        return found;
-      },
-      exact: (query, candidates) => this.exact(query, candidates, true),
-      outcomesAsOf: (asOf, extremes) => this.outcomesAsOf(asOf, extremes),
-    });
-  }
-
-  private async exact(
-    query: SearchQuery,
-    candidates: Uint32Array | null,
-    alone: boolean,
-  ): Promise<KnnResult> {
-    const work = (candidates?.length ?? this.size) * this.options.dim;
-    const lone = alone && this.labels.searching === 1;
-    if (work <= EXACT_INLINE_MAX_WORK || (lone && work <= EXACT_NOW_MAX_WORK)) {
-      return first(this.engine.searchExactNow(query.vector, query.k, candidates));
-    }
-    return first(await this.engine.searchExact(query.vector, query.k, candidates));
-  }
 }
 
 function engineOptions(options: IndexOptions) {
@@ -643,48 +468,6 @@ function engineOptions(options: IndexOptions) {
     efConstruction: options.efConstruction,
     precision: options.vectorPrecision ?? 'float32',
   } as const;
-}
-
-/**
- * Most candidates × dimensions of an exact search done on the JS thread when it is the only one
- * (MemoryIndex.exact): 2,048 candidates of 256 dimensions.
- */
-const EXACT_NOW_MAX_WORK = 1 << 19;
-
-/**
- * Most candidates × dimensions of an exact search always done on the JS thread, whatever else
- * runs (128 candidates of 256 dimensions, 20–30 µs): about what handing it to a pool thread and
- * taking its answer back costs that thread anyway, besides waking the pool thread.
- */
-const EXACT_INLINE_MAX_WORK = 1 << 15;
-
-/** Defaults of IndexOptions.rankingHeadroom and rankingMaxHeadroom. */
-const DEFAULT_HEADROOM = 8;
-const DEFAULT_MAX = 32;
-
-/** A ranked search asking for `headroom` times its k candidates (unranked ones as they are). */
-function widen(query: SearchQuery, headroom: number): SearchQuery {
-  return query.ranking === undefined ? query : { ...query, k: query.k * headroom };
-}
-
-/** Score descending, then distance ascending, then id ascending. */
-
-const EMPTY_RESULT: KnnResult = {
-  labels: new Uint32Array(0),
-  distances: new Float32Array(0),
-  computations: 0,
-};
-
-function first(results: KnnResult[]): KnnResult {
-  return results[0] ?? EMPTY_RESULT;
-}
-
-/** Most hits toHits checks for a repeated id by scanning them. */
-const SCAN_HITS_MAX = 32;
-
-function hitsHold(hits: readonly IndexHit[], id: string): boolean {
-  for (let i = 0; i < hits.length; i++) if ((hits[i] as IndexHit).id === id) return true;
-  return false;
 }
 
 /** Whether a memory's attributes give every tag and numeric field of its schema. */
