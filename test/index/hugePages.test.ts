@@ -83,5 +83,15 @@ describe('HnswEngine base layer on huge pages', () => {
     expect(b.map((r) => Array.from(r.labels))).toEqual(a.map((r) => Array.from(r.labels)));
     expect(b.map((r) => Array.from(r.distances))).toEqual(a.map((r) => Array.from(r.distances)));
     expect(loaded.getVector(1234)).toEqual(e.getVector(1234));
+
+    // Full after the load: the moved base layer grows (realloc) and keeps every element.
+    const more = vectors(2000, 9);
+    await loaded.add(labels(4000, 2000), more);
+    const regrown = loaded.stats();
+    expect(regrown.capacity).toBeGreaterThanOrEqual(6000);
+    expect(regrown.hugePageBytes).toBeGreaterThanOrEqual(4000 * ELEMENT_BYTES - HUGE_PAGE);
+    expect(loaded.getVector(1234)).toEqual(e.getVector(1234));
+    const [self] = await loaded.searchExact(more.subarray(0, DIM), 1, null);
+    expect(self?.labels[0]).toBe(4000);
   });
 });
