@@ -115,6 +115,8 @@ export function knnQuery(filter: EpisodicFilter, k: number): string {
 /** A Redis with the Query Engine, holding the benchmark data under `prefix`. */
 export class RedisearchTarget {
   readonly redis: Redis;
+  /** The connections the searcher's calls go round (the first is `redis`). */
+  private readonly searchClients: Redis[];
 
   constructor(
     readonly url: string,
@@ -126,9 +128,6 @@ export class RedisearchTarget {
     this.redis.on('error', () => undefined);
     this.searchClients = [this.redis];
   }
-
-  /** The connections the searcher's calls go round (the first is `redis`). */
-  private readonly searchClients: Redis[];
 
   /** Connects, and opens `searchConnections` − 1 more connections for the searcher's calls. */
   async connect(searchConnections = 1): Promise<void> {
