@@ -17,7 +17,7 @@ import {
 } from './QueryPlanner.js';
 import { rankedSearch, type IndexHit, type Neighbours, type RankingHost } from './rankedSearch.js';
 import type { OutcomesAsOf } from './rankScore.js';
-import type { SelectionMemo } from './SelectionMemo.js';
+import { SelectionMemo } from './SelectionMemo.js';
 
 /** The parts of a MemoryIndex its searches read (shared with it, never copied). */
 export interface SearchParts {
@@ -28,10 +28,6 @@ export interface SearchParts {
   readonly attributes: AttributeIndex;
   readonly tuner: EfTuner;
   readonly versions: OutcomeVersions;
-  /** The selections of recently planned filters (QueryPlanner). */
-  readonly selections: SelectionMemo;
-  /** The ef of a query that sets none, now (the calibration's, else the configured one). */
-  defaultEf(): number;
 }
 
 /**
@@ -43,8 +39,15 @@ export class IndexSearch {
   /** Plan of the most recent search. */
   lastPlan: SearchPlan = 'empty';
   #rankingHost: RankingHost | undefined;
+  /** The selections of recently planned filters (QueryPlanner). */
+  private readonly selections = new SelectionMemo();
 
   constructor(private readonly parts: SearchParts) {}
+
+  /** The default ef of unfiltered graph searches: calibrated, or IndexOptions.efRuntime. */
+  get defaultEf(): number {
+    return this.parts.tuner.calibration?.ef ?? this.parts.options.efRuntime;
+  }
 
   /** See MemoryIndex.searchMany. */
   async searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
@@ -147,10 +150,10 @@ export class IndexSearch {
     return {
       attributes: this.parts.attributes,
       size: this.parts.labels.size,
-      defaultEf: this.parts.defaultEf(),
+      defaultEf: this.defaultEf,
       efRuntime: this.parts.options.efRuntime,
       exactLimit: this.parts.options.exactSearchMaxCandidates,
-      selections: this.parts.selections,
+      selections: this.selections,
     };
   }
 

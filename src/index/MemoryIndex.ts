@@ -19,7 +19,6 @@ import { storedAs } from './storedAs.js';
 import { TagRevisions } from './TagRevisions.js';
 import type { SearchPlan, SearchQuery } from './QueryPlanner.js';
 import { recentPage, type RecentPage } from './recentPage.js';
-import { SelectionMemo } from './SelectionMemo.js';
 import type { IndexHit } from './rankedSearch.js';
 
 export type { IndexHit } from './rankedSearch.js';
@@ -70,8 +69,6 @@ export class MemoryIndex {
       attributes,
       tuner,
       versions: this.versions,
-      selections: new SelectionMemo(),
-      defaultEf: () => this.defaultEf,
     });
   }
 
@@ -191,7 +188,7 @@ export class MemoryIndex {
 
   /** The default ef of unfiltered graph searches: calibrated, or IndexOptions.efRuntime. */
   get defaultEf(): number {
-    return this.tuner.calibration?.ef ?? this.options.efRuntime;
+    return this.searches.defaultEf;
   }
 
   get efCalibration(): EfCalibration | null {
