@@ -17,8 +17,8 @@ constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
 
 size_t LevelZeroBytes(const Hnsw& h) { return h.max_elements_ * h.size_data_per_element_; }
 
-}  // namespace
-
+// Advises the 2 MiB-aligned pages inside [start, start + bytes) to be huge;
+// returns the bytes advised (0: none, off Linux, or refused).
 size_t AdviseHugePages(void* start, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   const auto at = reinterpret_cast<uintptr_t>(start);
@@ -33,6 +33,8 @@ size_t AdviseHugePages(void* start, size_t bytes) {
   return 0;
 #endif
 }
+
+}  // namespace
 
 size_t MoveLevelZeroToHugePages(Hnsw& h) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)

@@ -14,19 +14,15 @@
 
 namespace mnemo {
 
-// Advises the 2 MiB-aligned pages inside [start, start + bytes) to be huge.
-// Returns the bytes advised: 0 off Linux, for a range holding no aligned huge
-// page, or when the kernel refuses the advice.
-size_t AdviseHugePages(void* start, size_t bytes);
-
 // Moves h's level 0 into memory aligned to and advised for huge pages (the
 // elements in use copied over), so that it is mapped with huge pages as it is
 // first touched. Call before the graph is shared between threads. Returns the
-// bytes advised (see AdviseHugePages); 0 leaves level 0 where it was.
+// bytes advised: 0 off Linux, for a layer holding no aligned huge page, or
+// when the kernel refuses the advice, which leaves level 0 where it was.
 size_t MoveLevelZeroToHugePages(Hnsw& h);
 
-// Advises h's level 0 where it is now (after hnswlib reallocated it). Returns
-// the bytes advised.
+// Advises h's level 0 where it is now (after hnswlib reallocated it): the
+// 2 MiB-aligned pages inside it. Returns the bytes advised.
 size_t AdviseLevelZero(Hnsw& h);
 
 }  // namespace mnemo
