@@ -270,6 +270,7 @@ export class App {
       batchWindowMs: config.batchWindowMs,
       batchMax: config.batchMax,
       batchConcurrency: config.batchConcurrency,
+      batchSearchSlots: config.batchSearchSlots,
       recordCacheMaxBytes: config.recordCacheMaxBytes,
       recordCacheMaxAgeMs: config.recordCacheMaxAgeMs,
       requestIdWindowMs: config.requestIdWindowMs,

@@ -109,6 +109,11 @@ export interface Config {
   readonly batchMax: number;
   /** Batches executing at once (default: the number of cores). */
   readonly batchConcurrency: number;
+  /**
+   * Searches on the cores at once before a new search waits for the next batch (default: the
+   * cores but one, which the JS thread keeps; at least one).
+   */
+  readonly batchSearchSlots: number;
   /** Bytes of search hits (memories without vectors) kept in process; 0 = no cache. */
   readonly recordCacheMaxBytes: number;
   /** How long a cached search hit answers before it is read from Redis again. */
@@ -484,6 +489,13 @@ function parse(r: EnvReader): Config {
     batchWindowMs: integer(r, 'MNEMO_BATCH_WINDOW_MS', 10, 0, 1000),
     batchMax: integer(r, 'MNEMO_BATCH_MAX', 64, 1, 4096),
     batchConcurrency: integer(r, 'MNEMO_BATCH_CONCURRENCY', availableParallelism(), 1, 64),
+    batchSearchSlots: integer(
+      r,
+      'MNEMO_BATCH_SEARCH_SLOTS',
+      Math.max(1, availableParallelism() - 1),
+      1,
+      4096,
+    ),
     recordCacheMaxBytes: integer(r, 'MNEMO_RECORD_CACHE_MAX_BYTES', 67_108_864, 0, 2 ** 40),
     recordCacheMaxAgeMs: integer(r, 'MNEMO_RECORD_CACHE_MAX_AGE_MS', 1000, 0, 3_600_000),
     resultCacheTtlMs: integer(r, 'MNEMO_RESULT_CACHE_TTL_MS', 1000, 0, 3_600_000),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -207,6 +208,16 @@ describe('TLS variables', () => {
   ])('refuses %o, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('keeps a core for the JS thread: search slots are the cores but one, at least one', () => {
+    const cores = availableParallelism();
+    expect(loadConfig({}).batchSearchSlots).toBe(Math.max(1, cores - 1));
+    expect(loadConfig({}).batchConcurrency).toBe(cores);
+    expect(loadConfig({ MNEMO_BATCH_SEARCH_SLOTS: '6' }).batchSearchSlots).toBe(6);
+    expect(() => loadConfig({ MNEMO_BATCH_SEARCH_SLOTS: '0' })).toThrow(
+      /MNEMO_BATCH_SEARCH_SLOTS must be between 1 and 4096/,
+    );
   });
 
   it('reads no file: the files are checked when the server starts', () => {

@@ -60,6 +60,8 @@ export interface MemoryServiceOptions {
   batchMax: number;
   /** Batches executing at once. */
   batchConcurrency: number;
+  /** Searches on the cores at once before new ones wait for the next batch (maxSearching). */
+  batchSearchSlots: number;
   /** Bytes of search hits kept in process to skip Redis for hot hits (0 = off). */
   recordCacheMaxBytes: number;
   /** How long a cached hit may answer before it is read from Redis again. */
@@ -114,13 +116,15 @@ export class MemoryService {
       (kind, filter) => indexes.get(kind).revisionFor(filter),
     );
     this.pipeline = new SearchPipeline(
-      (kind, requests, deadlineMs) => this.executor.execute(kind, requests, deadlineMs),
+      (kind, requests, deadlineMs, searched) =>
+        this.executor.execute(kind, requests, deadlineMs, searched),
       {
         dedup: searchDedup,
         answers: answers.enabled ? answers : undefined,
         windowMs: options.batchWindowMs,
         maxBatch: options.batchMax,
         maxConcurrentBatches: options.batchConcurrency,
+        maxSearching: options.batchSearchSlots,
         position: () => follower.position,
       },
     );

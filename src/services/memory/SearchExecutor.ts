@@ -11,7 +11,8 @@ import type { SearchHit, SearchRequest } from './types.js';
 import type { WriteTracker } from './WriteTracker.js';
 
 /**
- * Executes a batch of searches of one kind: one multi-query call into the index, then one Redis
+ * Executes a batch of searches of one kind: one multi-query call into the index (`searched` is
+ * called once it has answered, see BatchExecutor), then one Redis
  * pipeline (per vector need) reading every hit's stored memory from a replica; hits a replica
  * lacks or holds in an older version than the index are read again from the master. The stored
  * memory is the truth: a hit whose memory left the filter since the index saw it is dropped. A
@@ -29,8 +30,10 @@ export class SearchExecutor {
     kind: MemoryKind,
     requests: readonly SearchRequest[],
     deadlineMs: number,
+    searched: () => void = () => {},
   ): Promise<SearchHit[][]> {
     const found = await this.indexes.get(kind).searchMany(requests);
+    searched();
     // Each hit's id once, with the revision it had when found (the record cache's key).
     const withVectors = new Map<string, number>();
     const without = new Map<string, number>();

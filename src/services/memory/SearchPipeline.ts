@@ -8,11 +8,16 @@ export interface SearchContext {
   readonly signal?: AbortSignal;
 }
 
-/** Executes one batch of searches of one group: one result per request, in request order. */
+/**
+ * Executes one batch of searches of one group: one result per request, in request order. It
+ * calls `searched` (at most once) when its searches leave the cores, before it waits on anything
+ * else (Redis); a batch that never calls it holds its search slots until it ends.
+ */
 export type BatchExecutor<Group, Request, Result> = (
   group: Group,
   requests: readonly Request[],
   deadlineMs: number,
+  searched: () => void,
 ) => Promise<Result[]>;
 
 /** Which searches are identical, so that one execution answers them all. */
@@ -46,6 +51,13 @@ export interface PipelineOptions<Group, Request, Result> {
    * arriving while fewer run starts a batch at once; otherwise it waits for a slot or the window.
    */
   maxConcurrentBatches: number;
+  /**
+   * Searches that may be on the cores at once (in batches that have not yet called `searched`):
+   * while batches hold this many, a search arriving waits for the next batch even when a batch
+   * slot is free, so that searches arriving during a batch's index work join one batch instead
+   * of each taking the cores from it alone. Infinity: batch slots alone decide.
+   */
+  maxSearching: number;
   /** Position of the index's change follower: a search may join another in flight only if no write was applied since that one started (read-your-writes). */
   position: () => string;
 }
@@ -78,6 +90,8 @@ export class SearchPipeline<Group, Request, Result> {
   private queue: Entry<Group, Request, Result>[] = [];
   private readonly pending = new Map<string, Entry<Group, Request, Result>>();
   private executing = 0;
+  /** Searches of executing batches that have not left the cores (maxSearching). */
+  private searching = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private readonly idle = new Set<() => void>();
@@ -137,6 +151,14 @@ export class SearchPipeline<Group, Request, Result> {
     await new Promise<void>((resolve) => this.idle.add(resolve));
   }
 
+  /** Whether a batch may start now: a batch slot is free and the cores are not taken. */
+  private canStart(): boolean {
+    return (
+      this.executing < this.options.maxConcurrentBatches &&
+      this.searching < this.options.maxSearching
+    );
+  }
+
   private canJoin(entry: Entry<Group, Request, Result>): boolean {
     return entry.startedAt === null || entry.startedAt === this.options.position();
   }
@@ -170,7 +192,7 @@ export class SearchPipeline<Group, Request, Result> {
     if (
       this.queue.length >= this.options.maxBatch ||
       this.options.windowMs === 0 ||
-      this.executing < this.options.maxConcurrentBatches
+      this.canStart()
     ) {
       this.flush();
       return;
@@ -226,6 +248,13 @@ export class SearchPipeline<Group, Request, Result> {
     await Promise.all(
       [...groups].map(async ([group, entries]) => {
         const deadlineMs = Math.max(...entries.flatMap((e) => e.waiters.map((w) => w.deadlineMs)));
+        let holding = entries.length;
+        this.searching += holding;
+        const searched = (): void => {
+          this.searching -= holding;
+          holding = 0;
+          if (this.queue.length > 0 && this.canStart()) this.flush();
+        };
         try {
           const answers = this.options.answers;
           const stamps = entries.map((e) =>
@@ -235,6 +264,7 @@ export class SearchPipeline<Group, Request, Result> {
             group,
             entries.map((e) => e.request),
             deadlineMs,
+            searched,
           );
           entries.forEach((entry, i) => {
             const result = results[i] as Result;
@@ -251,12 +281,15 @@ export class SearchPipeline<Group, Request, Result> {
               w.reject(error instanceof Error ? error : new Error(String(error)));
             });
           }
+        } finally {
+          this.searching -= holding;
+          holding = 0;
         }
       }),
     );
     this.batchMs = 0.8 * this.batchMs + 0.2 * (performance.now() - started);
     this.executing--;
-    if (this.queue.length > 0 && this.executing < this.options.maxConcurrentBatches) this.flush();
+    if (this.queue.length > 0 && this.canStart()) this.flush();
     if (this.executing === 0 && this.queue.length === 0) {
       for (const resolve of this.idle) resolve();
       this.idle.clear();

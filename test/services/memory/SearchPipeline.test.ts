@@ -22,9 +22,16 @@ function request(seed: number, overrides: Partial<SearchRequest> = {}): SearchRe
 function recordingExecutor() {
   const batches: SearchRequest[][] = [];
   const releases: (() => void)[] = [];
+  const searchedCalls: (() => void)[] = [];
   const execute = vi.fn(
-    (_kind: MemoryKind, requests: readonly SearchRequest[]): Promise<SearchHit[][]> => {
+    (
+      _kind: MemoryKind,
+      requests: readonly SearchRequest[],
+      _deadlineMs: number,
+      searched: () => void,
+    ): Promise<SearchHit[][]> => {
       batches.push([...requests]);
+      searchedCalls.push(searched);
       return new Promise((resolve) => {
         releases.push(() => {
           resolve(
@@ -48,7 +55,11 @@ function recordingExecutor() {
   const releaseAll = () => {
     for (const release of releases.splice(0)) release();
   };
-  return { execute, batches, releaseAll };
+  /** The running batches' searches leave the cores (they would wait on Redis now). */
+  const leaveCores = () => {
+    for (const searched of searchedCalls.splice(0)) searched();
+  };
+  return { execute, batches, releaseAll, leaveCores };
 }
 
 const NO_DEADLINE = { deadlineMs: Infinity };
@@ -68,12 +79,14 @@ describe('SearchPipeline', () => {
     windowMs = 10,
     maxBatch = 4,
     maxConcurrentBatches = 1,
+    maxSearching = Infinity,
   ) {
     return new SearchPipeline(executor.execute, {
       dedup: searchDedup,
       windowMs,
       maxBatch,
       maxConcurrentBatches,
+      maxSearching,
       position: () => position,
     });
   }
@@ -114,6 +127,51 @@ describe('SearchPipeline', () => {
     expect((await Promise.all(all)).map((a) => a[0]?.record.id)).toEqual(
       [0, 1, 2, 3, 4].map((i) => `hit-${i}`),
     );
+  });
+
+  it('keeps searches arriving while a batch is on the cores for one next batch, a slot free or not', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64, 2, 1);
+    const all = [0, 1, 2, 3, 4].map((i) => p.submit('episodic', request(i), NO_DEADLINE));
+    expect(executor.batches.map((b) => b.length)).toEqual([1]);
+    executor.leaveCores();
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 4]);
+    executor.releaseAll();
+    expect((await Promise.all(all)).map((a) => a[0]?.record.id)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `hit-${i}`),
+    );
+  });
+
+  it('starts batches at once while those on the cores hold fewer searches than the slots', async () => {
+    const executor = recordingExecutor();
+    const p = pipeline(executor, 10, 64, 8, 3);
+    for (let i = 0; i < 5; i++) void p.submit('episodic', request(i), NO_DEADLINE);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 1, 1]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(executor.batches.map((b) => b.length)).toEqual([1, 1, 1, 2]);
+    executor.releaseAll();
+  });
+
+  it('gives the search slots of a batch that failed on the cores back', async () => {
+    const execute = vi.fn((_kind: MemoryKind, requests: readonly SearchRequest[]) =>
+      requests[0]?.vector[0] === 0
+        ? Promise.reject(new Error('index failed'))
+        : Promise.resolve(requests.map(() => [] as SearchHit[])),
+    );
+    const p = new SearchPipeline(execute, {
+      dedup: searchDedup,
+      windowMs: 1000,
+      maxBatch: 64,
+      maxConcurrentBatches: 2,
+      maxSearching: 1,
+      position: () => position,
+    });
+    const failed = p.submit('episodic', request(0), NO_DEADLINE);
+    const next = p.submit('episodic', request(1), NO_DEADLINE);
+    expect(execute).toHaveBeenCalledTimes(1);
+    await expect(failed).rejects.toThrow('index failed');
+    expect(await next).toEqual([]);
+    expect(execute).toHaveBeenCalledTimes(2);
   });
 
   it('flushes a batch as soon as it is full', async () => {
@@ -284,6 +342,7 @@ describe('SearchPipeline', () => {
         windowMs: 10,
         maxBatch: 4,
         maxConcurrentBatches: 1,
+        maxSearching: Infinity,
         position: () => position,
         answers,
       });
