@@ -130,16 +130,17 @@ Napi::Value HnswIndexWrap::SearchEach(const Napi::CallbackInfo& info) {
 
 // searchExact(queries, k, candidates: Uint32Array | null, threads)
 Napi::Value HnswIndexWrap::SearchExact(const Napi::CallbackInfo& info) {
-  return ExactWorkerOf(info, Threads(info, 3))->Start();
+  ExactSearch search = ExactSearchOf(info);
+  return (new ExactWorker(info.Env(), core_, std::move(search), Threads(info, 3)))->Start();
 }
 
 // searchExactNow(queries, k, candidates): searchExact's result, computed on the JS thread.
 Napi::Value HnswIndexWrap::SearchExactNow(const Napi::CallbackInfo& info) {
-  std::unique_ptr<ExactWorker> worker(ExactWorkerOf(info, 1));
-  return worker->RunNow();
+  ExactSearch search = ExactSearchOf(info);
+  return ExactNow(info.Env(), *core_, search);
 }
 
-ExactWorker* HnswIndexWrap::ExactWorkerOf(const Napi::CallbackInfo& info, size_t threads) {
+ExactSearch HnswIndexWrap::ExactSearchOf(const Napi::CallbackInfo& info) {
   ExactSearch search;
   search.vectors = Queries(info);
   search.k = UintArg(info, 1, "k", 1, 0xFFFFFFFFu);
@@ -148,7 +149,7 @@ ExactWorker* HnswIndexWrap::ExactWorkerOf(const Napi::CallbackInfo& info, size_t
     search.candidates =
         CopyOf(TypedArg<uint32_t>(info, 2, napi_uint32_array, "candidates", "Uint32Array"));
   }
-  return new ExactWorker(info.Env(), core_, std::move(search), threads);
+  return search;
 }
 
 // getVector(label): Float32Array | null

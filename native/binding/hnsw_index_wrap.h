@@ -37,7 +37,7 @@ class HnswIndexWrap : public Napi::ObjectWrap<HnswIndexWrap> {
 
   size_t Threads(const Napi::CallbackInfo& info, size_t i);
   std::vector<float> Queries(const Napi::CallbackInfo& info);
-  ExactWorker* ExactWorkerOf(const Napi::CallbackInfo& info, size_t threads);
+  ExactSearch ExactSearchOf(const Napi::CallbackInfo& info);
 
   CorePtr core_;
 };

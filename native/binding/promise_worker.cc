@@ -16,20 +16,6 @@ Napi::Promise PromiseWorker::Start() {
   return promise;
 }
 
-Napi::Value PromiseWorker::RunNow() {
-  Napi::Env env = Env();
-  try {
-    Run();
-  } catch (const InvalidInput& e) {
-    throw Napi::TypeError::New(env, e.what());
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(env, "out of memory");
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
-  return Result(env);
-}
-
 void PromiseWorker::Execute() {
   try {
     Run();

@@ -4,7 +4,29 @@
 
 #include <napi.h>
 
+#include <exception>
+#include <new>
+#include <utility>
+
+#include "core/invalid_input.h"
+
 namespace mnemo::binding {
+
+// Runs `work` on the calling (JS) thread and returns its result, throwing what a PromiseWorker's
+// promise would reject with (a TypeError for InvalidInput, an Error otherwise): for work smaller
+// than a hand-off to the thread pool and back, which then costs no async resource or promise.
+template <typename Work>
+auto RunOnJsThread(Napi::Env env, Work&& work) -> decltype(work()) {
+  try {
+    return std::forward<Work>(work)();
+  } catch (const InvalidInput& e) {
+    throw Napi::TypeError::New(env, e.what());
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "out of memory");
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+}
 
 // Runs Run() on a libuv pool thread and settles a promise with Result(): an
 // InvalidInput rejects it with a TypeError, any other exception with an Error.
@@ -14,11 +36,6 @@ class PromiseWorker : public Napi::AsyncWorker {
 
   // Queues the work; the worker deletes itself once the promise is settled.
   Napi::Promise Start();
-
-  // Does the work on the calling (JS) thread and returns its result, throwing what the promise
-  // would reject with: for work smaller than a hand-off to the thread pool and back. The worker
-  // is not queued; its owner deletes it.
-  Napi::Value RunNow();
 
  protected:
   virtual void Run() = 0;

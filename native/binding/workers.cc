@@ -8,15 +8,22 @@ namespace mnemo::binding {
 namespace {
 
 // { labels, distances, offsets, computations }: query q's hits are
-// [offsets[q], offsets[q + 1]); computations[q]: the distances computed for query q.
+// [offsets[q], offsets[q + 1]); computations[q]: the distances computed for query q. The four
+// arrays are views of one ArrayBuffer (one allocation per answer, not four).
 Napi::Value BatchToJs(Napi::Env env, const BatchResult& result) {
   const size_t nq = result.hits.size();
   size_t total = 0;
   for (const auto& r : result.hits) total += r.size();
-  Napi::Uint32Array labels = Napi::Uint32Array::New(env, total);
-  Napi::Float32Array distances = Napi::Float32Array::New(env, total);
-  Napi::Uint32Array offsets = Napi::Uint32Array::New(env, nq + 1);
-  Napi::Float64Array computations = Napi::Float64Array::New(env, nq);
+  // float64 first, so that every view starts at a multiple of its element size.
+  const size_t labels_at = nq * sizeof(double);
+  const size_t distances_at = labels_at + total * sizeof(uint32_t);
+  const size_t offsets_at = distances_at + total * sizeof(float);
+  Napi::ArrayBuffer buffer =
+      Napi::ArrayBuffer::New(env, offsets_at + (nq + 1) * sizeof(uint32_t));
+  Napi::Float64Array computations = Napi::Float64Array::New(env, nq, buffer, 0);
+  Napi::Uint32Array labels = Napi::Uint32Array::New(env, total, buffer, labels_at);
+  Napi::Float32Array distances = Napi::Float32Array::New(env, total, buffer, distances_at);
+  Napi::Uint32Array offsets = Napi::Uint32Array::New(env, nq + 1, buffer, offsets_at);
   size_t pos = 0;
   for (size_t q = 0; q < nq; ++q) {
     offsets[q] = static_cast<uint32_t>(pos);
@@ -69,6 +76,10 @@ ExactWorker::ExactWorker(Napi::Env env, CorePtr core, ExactSearch search, size_t
 void ExactWorker::Run() { result_ = ExactBatch(*core_, search_, threads_); }
 
 Napi::Value ExactWorker::Result(Napi::Env env) { return BatchToJs(env, result_); }
+
+Napi::Value ExactNow(Napi::Env env, const IndexCore& core, ExactSearch& search) {
+  return BatchToJs(env, RunOnJsThread(env, [&] { return ExactBatch(core, search, 1); }));
+}
 
 SaveWorker::SaveWorker(Napi::Env env, CorePtr core, std::string path)
     : PromiseWorker(env, "mnemo_hnsw.save"), core_(std::move(core)), path_(std::move(path)) {}

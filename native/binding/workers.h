@@ -55,7 +55,7 @@ class SearchWorker : public PromiseWorker {
   BatchResult result_;
 };
 
-// searchExact() and searchExactNow(): results as SearchWorker's.
+// searchExact(): results as SearchWorker's.
 class ExactWorker : public PromiseWorker {
  public:
   ExactWorker(Napi::Env env, CorePtr core, ExactSearch search, size_t threads);
@@ -70,6 +70,9 @@ class ExactWorker : public PromiseWorker {
   size_t threads_;
   BatchResult result_;
 };
+
+// searchExactNow(): ExactWorker's result, computed on the JS thread (RunOnJsThread).
+Napi::Value ExactNow(Napi::Env env, const IndexCore& core, ExactSearch& search);
 
 // save(): resolves to undefined.
 class SaveWorker : public PromiseWorker {
