@@ -9,15 +9,7 @@
  * CLI runs, so that the two never share the machine.
  */
 import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +20,7 @@ import type { BenchContext } from '../lib/context.js';
 import type { Dataset } from '../lib/dataset.js';
 import { MnemoChild } from '../lib/mnemoChild.js';
 import { status } from '../lib/progress.js';
+import { statSeconds } from '../lib/procCpu.js';
 import { countersDelta, readCounters } from '../lib/redisCost.js';
 import { startRedis } from '../lib/redisServer.js';
 import { repoRoot } from '../lib/repoRoot.js';
@@ -88,15 +81,8 @@ const CPU_POLL_MS = 100;
 
 /** utime + stime of a process from /proc/<pid>/stat, ms; null when unreadable. */
 function procCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces), from field 3 on.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks * 10 : null; // USER_HZ = 100 on Linux
-  } catch {
-    return null;
-  }
+  const seconds = statSeconds(pid);
+  return seconds === null ? null : seconds * 1000;
 }
 
 /** Runs `node bin/mnemo.js <args>` in the repository root; its exit code, wall time and stderr. */
