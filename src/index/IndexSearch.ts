@@ -162,7 +162,9 @@ export class IndexSearch {
    * (`extra`: labels passing through an earlier outcome version, OutcomeVersions.passing).
    */
   private toHits(result: KnnResult, filter: MemoryFilter, extra: Uint32Array | null): IndexHit[] {
-    const recheck = isEmptyFilter(filter) ? null : this.parts.attributes.compile(filter);
+    const unfiltered = isEmptyFilter(filter);
+    // null for a filter nothing can pass (compile's answer): every hit is dropped then.
+    const recheck = unfiltered ? null : this.parts.attributes.compile(filter);
     const passes = extra === null ? null : new Set(extra);
     const hits: IndexHit[] = [];
     // A few hits (the usual k) are checked for a repeated id by a scan, cheaper than a Set.
@@ -172,8 +174,9 @@ export class IndexSearch {
       const id = this.parts.labels.idOf(label);
       if (id === undefined || (seen === null ? hitsHold(hits, id) : seen.has(id))) continue;
       if (passes === null || !passes.has(label)) {
-        if (recheck !== null && !this.parts.attributes.matches(label, recheck)) continue;
-        if (recheck === null && !isEmptyFilter(filter)) continue;
+        if (recheck !== null ? !this.parts.attributes.matches(label, recheck) : !unfiltered) {
+          continue;
+        }
       }
       seen?.add(id);
       hits.push({
