@@ -30,7 +30,7 @@ export class SearchExecutor {
     kind: MemoryKind,
     requests: readonly SearchRequest[],
     deadlineMs: number,
-    searched: () => void = () => {},
+    searched: () => void,
   ): Promise<SearchHit[][]> {
     const found = await this.indexes.get(kind).searchMany(requests);
     searched();
