@@ -85,12 +85,6 @@ export interface ColumnRange {
 const DEFAULT_SEED = 100;
 const MAX_UINT32 = 0xffff_ffff;
 const THREADS = Math.max(1, availableParallelism());
-/**
- * Pool threads a batch of graph searches (searchEach) is spread over: the cores but one, at
- * least one. The JS thread keeps a core to read the next searches and answer the last batch
- * while the graph is walked; walks on every core left it competing with them.
- */
-const WALK_THREADS = Math.max(1, availableParallelism() - 1);
 
 function checkInteger(name: string, value: unknown, min: number, max = MAX_UINT32): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -275,9 +269,9 @@ export class HnswEngine {
 
   /**
    * Approximate KNN for queries that each have their own k, ef and filter (as {@link search}
-   * does for one), in as few native calls as there are cores but one (WALK_THREADS), each on one
-   * libuv pool thread: a search call per query costs a thread hand-off and a completion of its
-   * own. A bitmap shared by several queries (the same array) is copied once.
+   * does for one), in as few native calls as there are cores, each on one libuv pool thread:
+   * a search call per query costs a thread hand-off and a completion of its own. A bitmap
+   * shared by several queries (the same array) is copied once.
    */
   async searchEach(queries: readonly GraphQuery[]): Promise<KnnResult[]> {
     const dim = this.dim;
@@ -292,7 +286,7 @@ export class HnswEngine {
       }
       checkRanges('queries[].ranges', query.ranges);
     }
-    const calls = Math.min(WALK_THREADS, queries.length);
+    const calls = Math.min(THREADS, queries.length);
     const parts: Promise<KnnResult[]>[] = [];
     for (let c = 0; c < calls; c++) {
       const from = Math.floor((c * queries.length) / calls);

@@ -398,7 +398,7 @@ export class MemoryIndex {
 
   /**
    * Several searches at once: each is planned on its own; the graph searches, filtered or not,
-   * go to the engine together (one call per core but one), exact ones each beside them. A ranked search
+   * go to the engine together (one call per core), exact ones each beside them. A ranked search
    * returns the k best by score, by score descending (see rankedSearch).
    */
   searchMany(queries: readonly SearchQuery[]): Promise<IndexHit[][]> {
