@@ -159,6 +159,11 @@ export class SearchPipeline<Group, Request, Result> {
     );
   }
 
+  /** Runs what is queued when a batch may start now. */
+  private flushIfFree(): void {
+    if (this.queue.length > 0 && this.canStart()) this.flush();
+  }
+
   private canJoin(entry: Entry<Group, Request, Result>): boolean {
     return entry.startedAt === null || entry.startedAt === this.options.position();
   }
@@ -250,10 +255,13 @@ export class SearchPipeline<Group, Request, Result> {
         const deadlineMs = Math.max(...entries.flatMap((e) => e.waiters.map((w) => w.deadlineMs)));
         let holding = entries.length;
         this.searching += holding;
-        const searched = (): void => {
+        const release = (): void => {
           this.searching -= holding;
           holding = 0;
-          if (this.queue.length > 0 && this.canStart()) this.flush();
+        };
+        const searched = (): void => {
+          release();
+          this.flushIfFree();
         };
         try {
           const answers = this.options.answers;
@@ -282,14 +290,13 @@ export class SearchPipeline<Group, Request, Result> {
             });
           }
         } finally {
-          this.searching -= holding;
-          holding = 0;
+          release();
         }
       }),
     );
     this.batchMs = 0.8 * this.batchMs + 0.2 * (performance.now() - started);
     this.executing--;
-    if (this.queue.length > 0 && this.canStart()) this.flush();
+    this.flushIfFree();
     if (this.executing === 0 && this.queue.length === 0) {
       for (const resolve of this.idle) resolve();
       this.idle.clear();
