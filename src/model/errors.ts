@@ -69,11 +69,14 @@ export const QUOTE_MAX_CHARS = 64;
  * quotes a request value goes through this, so an answer's status stays small whatever was sent.
  */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
-  const head = Array.from(text.slice(0, 2 * QUOTE_MAX_CHARS + 2));
-  const shown =
-    head.length > QUOTE_MAX_CHARS ? `${head.slice(0, QUOTE_MAX_CHARS).join('')}…` : text;
+  const shown = cut(typeof value === 'string' ? value : String(value));
   return typeof value === 'string' ? `"${shown}"` : shown;
+}
+
+/** `text` cut to its first QUOTE_MAX_CHARS characters (code points) followed by `…`, as quote. */
+export function cut(text: string): string {
+  const head = Array.from(text.slice(0, 2 * QUOTE_MAX_CHARS + 2));
+  return head.length > QUOTE_MAX_CHARS ? `${head.slice(0, QUOTE_MAX_CHARS).join('')}…` : text;
 }
 
 /** A request field is invalid; the message starts with the field's path. */

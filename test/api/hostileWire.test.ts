@@ -131,6 +131,21 @@ describe('hostile request bytes', () => {
     });
   });
 
+  it('quotes a huge map key cut short, and serves on over the same connection', async () => {
+    // Its whole key in the status (~200 KB of trailers) once left the connection unanswered.
+    const setHash = method('CacheService', 'SetHash');
+    const bytes = encode(setHash, { key: 'h', fields: { ['y'.repeat(70_000)]: 'v#' } });
+    expect(await raw.call(setHash.definition.path, withByte(bytes, 0x80), false, 2_000)).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: `fields["${'y'.repeat(64)}…"]: is not valid UTF-8`,
+    });
+    const valid = encode(setHash, { key: 'h', fields: { name: 'v' } });
+    expect(await raw.call(setHash.definition.path, valid, false, 2_000)).toEqual({
+      code: status.OK,
+      details: '',
+    });
+  });
+
   it('checks strings at any depth and in repeated fields', async () => {
     const batch = method('MemoryService', 'BatchSearchEpisodic');
     const vector = { values: [1, 0, 0, 0, 0, 0, 0, 0] };

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { cut } from '../../model/errors.js';
 import type { FieldPlan, MessagePlan } from './plan.js';
 
 /** Why a request's bytes were refused: the field path and the problem, for invalidArgument. */
@@ -147,7 +148,11 @@ function segment(
   return `${field.name}[${index}]`;
 }
 
-/** `["key"]` for the map entry whose tag starts at `at`, or '' when its key is not readable. */
+/**
+ * `["key"]` for the map entry whose tag starts at `at` (the key escaped as a JSON string and cut
+ * as errors.ts `quote` cuts a client's value, so a status naming it stays small), or '' when its
+ * key is not readable.
+ */
 function mapKeyOf(bytes: Uint8Array, at: number): string {
   let pos = readVarint(bytes, at, bytes.length);
   pos = readVarint(bytes, pos, bytes.length);
@@ -159,7 +164,7 @@ function mapKeyOf(bytes: Uint8Array, at: number): string {
     if (tag === 0x0a) {
       const keyStart = readVarint(bytes, pos, end);
       const key = bytes.subarray(keyStart, keyStart + varintValue);
-      return isUtf8(key) ? `[${JSON.stringify(Buffer.from(key).toString('utf8'))}]` : '';
+      return isUtf8(key) ? `[${JSON.stringify(cut(Buffer.from(key).toString('utf8')))}]` : '';
     }
     pos = skip(bytes, pos, end, tag % 8);
   }
