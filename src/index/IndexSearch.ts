@@ -167,18 +167,20 @@ export class IndexSearch {
     const recheck = unfiltered ? null : this.parts.attributes.compile(filter);
     const passes = extra === null ? null : new Set(extra);
     const hits: IndexHit[] = [];
-    // A few hits (the usual k) are checked for a repeated id by a scan, cheaper than a Set.
-    const seen = result.labels.length > SCAN_HITS_MAX ? new Set<string>() : null;
-    for (let i = 0; i < result.labels.length; i++) {
-      const label = result.labels[i] ?? 0;
+    const labels = result.labels;
+    // An id is bound to one label at most (LabelMap), so a repeated id is a repeated label: a
+    // few (the usual k) are checked by a scan of the labels before, cheaper than a Set.
+    const seen = labels.length > SCAN_HITS_MAX ? new Set<number>() : null;
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i] ?? 0;
       const id = this.parts.labels.idOf(label);
-      if (id === undefined || (seen === null ? hitsHold(hits, id) : seen.has(id))) continue;
+      if (id === undefined || (seen === null ? labelBefore(labels, i) : seen.has(label))) continue;
       if (passes === null || !passes.has(label)) {
         if (recheck !== null ? !this.parts.attributes.matches(label, recheck) : !unfiltered) {
           continue;
         }
       }
-      seen?.add(id);
+      seen?.add(label);
       hits.push({
         id,
         distance: result.distances[i] ?? 0,
@@ -257,10 +259,12 @@ function first(results: KnnResult[]): KnnResult {
   return results[0] ?? EMPTY_RESULT;
 }
 
-/** Most hits toHits checks for a repeated id by scanning them. */
+/** Most labels toHits checks for a repeated one by scanning them. */
 const SCAN_HITS_MAX = 32;
 
-function hitsHold(hits: readonly IndexHit[], id: string): boolean {
-  for (let i = 0; i < hits.length; i++) if ((hits[i] as IndexHit).id === id) return true;
+/** Whether `labels[i]` occurs before `i`. */
+function labelBefore(labels: Uint32Array, i: number): boolean {
+  const label = labels[i];
+  for (let j = 0; j < i; j++) if (labels[j] === label) return true;
   return false;
 }

@@ -111,7 +111,9 @@ export class LabelMap {
     return this.freeLabels.pop() ?? this.nextLabel++;
   }
 
+  /** Binds an id that is bound to no label (an id is bound to one label at most). */
   bind(id: string, label: number): void {
+    if (this.idToLabel.has(id)) throw new Error(`LabelMap.bind: ${id} is bound already`);
     this.idToLabel.set(id, label);
     this.labelToId[label] = id;
   }

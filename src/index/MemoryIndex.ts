@@ -301,6 +301,9 @@ export class MemoryIndex {
     await this.engine.add(labels, vectors);
     fresh.forEach((record, i) => {
       const label = labels[i] ?? 0;
+      // Bound meanwhile by an upsert that did not wait for this one: the last bound wins.
+      const bound = this.labels.labelOf(record.id);
+      if (bound !== undefined) this.removeLabel(record.id, bound);
       this.labels.bind(record.id, label);
       this.apply(label, record);
     });

@@ -98,6 +98,33 @@ describe('MemoryIndex', () => {
     }
   });
 
+  it('holds a memory once when two upserts of it overlap, the one bound last', async () => {
+    const index = MemoryIndex.create(EPISODIC_SCHEMA, { ...OPTIONS, payloadMaxBytes: 64 });
+    const first = memory('m1', 'first');
+    const second = { ...memory('m1', 'second'), vector: Float32Array.of(0, 1, 0, 0) };
+    await Promise.all([index.upsert([first]), index.upsert([second])]);
+    expect(index.size).toBe(1);
+    const held = index.heldRecord('m1', index.revisionOf('m1'))?.payload.toString();
+    expect(['first', 'second']).toContain(held);
+    const query = { k: 5, filter: { tags: {}, ranges: {} }, efRuntime: 0 };
+    for (const vector of [first.vector, second.vector]) {
+      for (const exact of [false, true]) {
+        const hits = await index.search({ ...query, exact, vector });
+        expect(hits.map((h) => h.id)).toEqual(['m1']);
+      }
+    }
+    // The other label left the graph: a snapshot of it loads (its labels are checked).
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-index-'));
+    try {
+      await index.save(dir);
+      const loaded = await MemoryIndex.load(dir, EPISODIC_SCHEMA, OPTIONS, index.clock);
+      expect(loaded.size).toBe(1);
+      expect(await loaded.search({ ...query, exact: true, vector: first.vector })).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('moves its own revision with every change it applies, and only then', async () => {
     const index = MemoryIndex.create(EPISODIC_SCHEMA, OPTIONS);
     const seen = new Set<number>([index.revision]);
