@@ -14,9 +14,9 @@ import type { WriteTracker } from './WriteTracker.js';
  * Executes a batch of searches of one kind: one multi-query call into the index (`searched` is
  * called once it has answered, see BatchExecutor), then one Redis pipeline (per vector need)
  * reading every hit's stored memory from a replica; hits a replica lacks or holds in an older
- * version than the index are read again from the master. The stored
- * memory is the truth: a hit whose memory left the filter since the index saw it is dropped. A
- * search as of a time checks and answers each memory as it was seen then (model/asOf.ts).
+ * version than the index are read again from the master. The stored memory is the truth: a hit
+ * whose memory left the filter since the index saw it is dropped. A search as of a time checks
+ * and answers each memory as it was seen then (model/asOf.ts).
  */
 export class SearchExecutor {
   constructor(
