@@ -6,6 +6,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { Config } from '../config/config.js';
+import { widenHttp2Windows } from './http2Windows.js';
 import { EDGE_INTERCEPTORS } from './middleware/chain.js';
 import { CallLimits } from './middleware/limits.js';
 import { initializeMethodMetrics } from './middleware/metrics.js';
@@ -44,6 +45,7 @@ export type ServerLimits = Pick<
   | 'maxStreamsPerClient'
   | 'streamIdleTimeoutMs'
   | 'streamMaxInflight'
+  | 'http2WindowBytes'
 >;
 
 /**
@@ -73,6 +75,7 @@ export class GrpcServer {
     this.streamMaxInflight = limits.streamMaxInflight;
     // The edge's interceptors (metrics) see every call of every service (middleware/chain.ts).
     this.server = new Server({ ...serverOptions(limits), interceptors: [...EDGE_INTERCEPTORS] });
+    widenHttp2Windows(this.server, limits.http2WindowBytes);
   }
 
   add(definition: ServiceDefinition, implementation: UntypedServiceImplementation): void {

@@ -92,7 +92,10 @@ export function resolveOptions(
   return resolved;
 }
 
-/** The channel options: retries through the service config, keepalive, message sizes. */
+/** HTTP/2 receive window of the client's streams and connection, as the server's default. */
+export const CLIENT_HTTP2_WINDOW_BYTES = 1_048_576;
+
+/** The channel options: retries through the service config, keepalive, message sizes, windows. */
 export function channelOptions(options: ReturnType<typeof resolveOptions>): ChannelOptions {
   const names = Object.entries(IDEMPOTENT).flatMap(([service, methods]) =>
     methods.map((method) => ({ service, method })),
@@ -119,6 +122,9 @@ export function channelOptions(options: ReturnType<typeof resolveOptions>): Chan
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.max_send_message_length': options.maxMessageBytes,
+    // Answers (hits with vectors, batch searches) cross in one window, not 64 KiB steps each
+    // waiting for this process's event loop (docs/operations.md, "HTTP/2 windows").
+    'grpc-node.flow_control_window': CLIENT_HTTP2_WINDOW_BYTES,
     ...(tls?.serverName === undefined ? {} : { 'grpc.ssl_target_name_override': tls.serverName }),
     ...options.channelOptions,
   };

@@ -61,6 +61,11 @@ export interface Config {
    * bound the server stops reading the stream until answers are written (flow control).
    */
   readonly streamMaxInflight: number;
+  /**
+   * HTTP/2 receive window of each request stream and of each client connection, in bytes: how
+   * much a client may send before the server acknowledges what it read.
+   */
+  readonly http2WindowBytes: number;
   readonly hnswM: number;
   readonly hnswEfConstruction: number;
   readonly efRuntime: number;
@@ -457,6 +462,7 @@ function parse(r: EnvReader): Config {
     maxStreamsPerClient: integer(r, 'MNEMO_MAX_STREAMS_PER_CLIENT', 8, 1, 100_000),
     streamIdleTimeoutMs: integer(r, 'MNEMO_STREAM_IDLE_TIMEOUT_MS', 30_000, 0, 3_600_000),
     streamMaxInflight: integer(r, 'MNEMO_STREAM_MAX_INFLIGHT', 64, 1, 10_000),
+    http2WindowBytes: integer(r, 'MNEMO_HTTP2_WINDOW_BYTES', 1_048_576, 65_535, 67_108_864),
     hnswM: integer(r, 'MNEMO_HNSW_M', 16, 4, 128),
     hnswEfConstruction: integer(r, 'MNEMO_HNSW_EF_CONSTRUCTION', 200, 10, 2000),
     efRuntime: integer(r, 'MNEMO_EF_RUNTIME', 64, 1, 10_000),

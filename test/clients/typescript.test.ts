@@ -7,6 +7,7 @@ import {
   type ServiceDefinition,
 } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
+import { createServer as createHttp2Server, type ServerHttp2Session } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/App.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
@@ -405,6 +406,38 @@ describe('MnemoClient (the TypeScript client)', () => {
     const seen: unknown[] = [];
     for await (const message of aborted) seen.push(message);
     expect(seen).toEqual([]);
+  });
+
+  it('reads answers with 1 MiB HTTP/2 windows, not 64 KiB', async () => {
+    // A bare HTTP/2 server: it sees the client's SETTINGS and WINDOW_UPDATE, and ends every call.
+    const sessions: ServerHttp2Session[] = [];
+    const bare = createHttp2Server();
+    bare.on('session', (session) => sessions.push(session));
+    bare.on('stream', (stream) => {
+      stream.respond(
+        { ':status': 200, 'content-type': 'application/grpc' },
+        { waitForTrailers: true },
+      );
+      stream.on('wantTrailers', () => {
+        stream.sendTrailers({ 'grpc-status': String(status.UNIMPLEMENTED) });
+      });
+      stream.end();
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    const address = bare.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const client = new MnemoClient(`127.0.0.1:${address.port}`, { maxAttempts: 1 });
+    try {
+      expect((await failure(client.memory.getInfo({}))).code).toBe(status.UNIMPLEMENTED);
+      const [session] = sessions;
+      if (session === undefined) throw new Error('no session');
+      expect(session.remoteSettings.initialWindowSize).toBe(1_048_576);
+      expect(session.state.remoteWindowSize).toBe(1_048_576);
+    } finally {
+      client.close();
+      for (const session of sessions) session.destroy();
+      await new Promise((resolve) => bare.close(resolve));
+    }
   });
 
   it('speaks TLS with a private CA and sends the token, scoped to its agents', async () => {

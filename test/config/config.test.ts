@@ -257,6 +257,11 @@ describe('call limits', () => {
     });
   });
 
+  it('gives streams and connections 1 MiB HTTP/2 receive windows by default', () => {
+    expect(loadConfig({}).http2WindowBytes).toBe(1_048_576);
+    expect(loadConfig({ MNEMO_HTTP2_WINDOW_BYTES: '65535' }).http2WindowBytes).toBe(65_535);
+  });
+
   it('ends streams whose client does not read after 30 s by default; 0 turns it off', () => {
     expect(loadConfig({}).streamIdleTimeoutMs).toBe(30_000);
     expect(loadConfig({ MNEMO_STREAM_IDLE_TIMEOUT_MS: '0' }).streamIdleTimeoutMs).toBe(0);
@@ -284,6 +289,12 @@ describe('call limits', () => {
       /MNEMO_STREAM_IDLE_TIMEOUT_MS must be between 0 and 3600000/,
     ],
     ['MNEMO_STREAM_IDLE_TIMEOUT_MS', '30s', /MNEMO_STREAM_IDLE_TIMEOUT_MS must be a whole number/],
+    // A connection's window only grows from HTTP/2's 65,535 bytes (WINDOW_UPDATE adds to it).
+    [
+      'MNEMO_HTTP2_WINDOW_BYTES',
+      '65534',
+      /MNEMO_HTTP2_WINDOW_BYTES must be between 65535 and 67108864/,
+    ],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
