@@ -1,45 +1,11 @@
 // Raw HTTP/2 sessions on purpose: the windows are what the server advertises in its SETTINGS and
 // WINDOW_UPDATE frames, which no gRPC client exposes.
 import { ServerCredentials } from '@grpc/grpc-js';
-import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GrpcServer } from '../../src/api/GrpcServer.js';
-import { HTTP2_DEFAULT_WINDOW_BYTES } from '../../src/api/http2Windows.js';
 import { loadConfig } from '../../src/config/config.js';
 import { issue, makeCa } from '../support/certificates.js';
-
-interface Windows {
-  /** SETTINGS_INITIAL_WINDOW_SIZE: what a client may send on each new stream. */
-  stream: number;
-  /** What a client may send on the whole connection. */
-  connection: number;
-}
-
-/** The receive windows a new connection to `url` is given by the server. */
-async function windowsOf(url: string, options: SecureClientSessionOptions = {}): Promise<Windows> {
-  const session: ClientHttp2Session = connect(url, options);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      session.once('remoteSettings', () => {
-        resolve();
-      });
-      session.once('error', reject);
-    });
-    // The connection's WINDOW_UPDATE is sent at its start: read before the ping's answer.
-    await new Promise<void>((resolve, reject) => {
-      session.ping((error) => {
-        if (error) reject(error);
-        else resolve();
-      });
-    });
-    return {
-      stream: session.remoteSettings.initialWindowSize ?? HTTP2_DEFAULT_WINDOW_BYTES,
-      connection: session.state.remoteWindowSize ?? HTTP2_DEFAULT_WINDOW_BYTES,
-    };
-  } finally {
-    session.close();
-  }
-}
+import { windowsOf } from '../support/http2Windows.js';
 
 const servers: GrpcServer[] = [];
 
