@@ -8,6 +8,7 @@ import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics/metrics.js';
+import type { CancelSignal } from '../model/Cancellation.js';
 import { DomainError, quote, unavailable } from '../model/errors.js';
 import { bindService } from './middleware/adapter.js';
 import { OPEN_CHAIN } from './middleware/chain.js';
@@ -136,7 +137,7 @@ export class HealthService {
   }
 
   /** Resolves at the next change of any status, at close, or when the signal aborts. */
-  private nextChange(signal: AbortSignal): Promise<void> {
+  private nextChange(signal: CancelSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         this.wakers.delete(done);

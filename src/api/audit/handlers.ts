@@ -52,7 +52,7 @@ export function auditHandlers(
     Tail: async (request, context, send) => {
       const query = decodeTailQuery(request);
       const agentIds = confineAgents(context.principal, query.agentIds, 'agent_id');
-      await service.tail({ ...query, agentIds }, context.signal, (record) =>
+      await service.tail({ ...query, agentIds }, context.signal.asAbortSignal(), (record) =>
         send({ record: encodeAuditRecord(record) }),
       );
     },

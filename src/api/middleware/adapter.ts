@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type {
   sendUnaryData,
   ServerDuplexStream,
@@ -10,6 +9,7 @@ import type {
 } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { UndecodableRequest, isGuarded } from '../wire/guard.js';
+import { Cancellation } from '../../model/Cancellation.js';
 import { UNRESTRICTED } from '../../model/Principal.js';
 import { statusFromError } from './errors.js';
 import { serveMessages } from './bidiStream.js';
@@ -101,7 +101,7 @@ function deadlineOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline'>
 const CANCELLED_BY_CLIENT = Object.freeze(new Error('the client cancelled the call'));
 
 /**
- * The context of a call, with the controller aborted when the client cancels before the call is
+ * The context of a call, with its cancellation aborted when the client cancels before the call is
  * answered; `answered` stops listening (grpc-js also reports the stream's close as a cancel).
  */
 function callContext(
@@ -111,24 +111,22 @@ function callContext(
     once(event: 'cancelled', listener: () => void): unknown;
     off(event: 'cancelled', listener: () => void): unknown;
   },
-): { context: CallContext; controller: AbortController; answered: () => void } {
-  const controller = new AbortController();
-  // Every search of a batch call listens to this one signal.
-  setMaxListeners(0, controller.signal);
+): { context: CallContext; cancellation: Cancellation; answered: () => void } {
+  const cancellation = new Cancellation();
   const onCancel = (): void => {
-    controller.abort(CANCELLED_BY_CLIENT);
+    cancellation.abort(CANCELLED_BY_CLIENT);
   };
   call.once('cancelled', onCancel);
   const context: CallContext = {
     method,
     metadata: call.metadata,
     deadlineMs: deadlineOf(call),
-    signal: controller.signal,
+    signal: cancellation,
     streaming,
     peer: call.getPeer(),
     principal: UNRESTRICTED,
   };
-  return { context, controller, answered: () => call.off('cancelled', onCancel) };
+  return { context, cancellation, answered: () => call.off('cancelled', onCancel) };
 }
 
 /** Runs the middleware in order, then `last` with the context the last step passed on. */
@@ -188,16 +186,16 @@ function serverStream(
       call.emit('error', statusFromError(call.request.error, log, method));
       return;
     }
-    const { context, controller, answered } = callContext(method, true, call);
-    const send = streamSender(call, controller.signal, options.streamIdleTimeoutMs ?? 0);
+    const { context, cancellation, answered } = callContext(method, true, call);
+    const send = streamSender(call, cancellation, options.streamIdleTimeoutMs ?? 0);
     runChain(middleware, context, (derived) => handler(call.request, derived, send)).then(
       () => {
         answered();
-        if (!controller.signal.aborted) call.end();
+        if (!cancellation.aborted) call.end();
       },
       (error: unknown) => {
         answered();
-        if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
+        if (!cancellation.aborted) call.emit('error', statusFromError(error, log, method));
       },
     );
   };
@@ -221,7 +219,7 @@ function bidiStream(
     idleTimeoutMs: options.streamIdleTimeoutMs ?? 0,
   };
   return (call: ServerDuplexStream<unknown, unknown>) => {
-    const { context, controller, answered } = callContext(method, true, call);
+    const { context, cancellation, answered } = callContext(method, true, call);
     // Nothing is read before the middleware admitted the stream.
     call.pause();
     runChain(middleware, context, (derived) => {
@@ -231,11 +229,11 @@ function bidiStream(
     }).then(
       () => {
         answered();
-        if (!controller.signal.aborted) call.end();
+        if (!cancellation.aborted) call.end();
       },
       (error: unknown) => {
         answered();
-        if (!controller.signal.aborted) call.emit('error', statusFromError(error, log, method));
+        if (!cancellation.aborted) call.emit('error', statusFromError(error, log, method));
       },
     );
   };

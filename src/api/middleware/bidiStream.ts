@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Cancellation } from '../../model/Cancellation.js';
 import { DomainError } from '../../model/errors.js';
 import { UndecodableRequest } from '../wire/guard.js';
 import { messageStatus } from './errors.js';
@@ -138,22 +139,22 @@ function answerWithin(
   context: CallContext,
   timeoutMs: number,
 ): Promise<unknown> {
-  const controller = new AbortController();
+  const cancellation = new Cancellation();
   const deadlineMs = Math.min(context.deadlineMs, Date.now() + timeoutMs);
   const onStreamAbort = (): void => {
-    controller.abort(context.signal.reason);
+    cancellation.abort(context.signal.reason);
   };
-  context.signal.addEventListener('abort', onStreamAbort, { once: true });
+  context.signal.addEventListener('abort', onStreamAbort);
   return new Promise<unknown>((resolve, reject) => {
     const timer = setTimeout(
       () => {
         reject(messageTimedOut(timeoutMs));
-        controller.abort(messageTimedOut(timeoutMs));
+        cancellation.abort(messageTimedOut(timeoutMs));
       },
       Math.max(0, deadlineMs - Date.now()),
     );
     handler
-      .answer(request, { ...context, deadlineMs, signal: controller.signal })
+      .answer(request, { ...context, deadlineMs, signal: cancellation })
       .then(resolve, reject)
       .finally(() => {
         clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { metrics } from '../../metrics/metrics.js';
+import type { CancelSignal } from '../../model/Cancellation.js';
 import { resourceExhausted } from '../../model/errors.js';
 
 /** When a client whose stream was ended for not reading may retry. */
@@ -27,7 +28,7 @@ export interface WritableCall {
  */
 export function streamSender(
   call: WritableCall,
-  signal: AbortSignal,
+  signal: CancelSignal,
   idleTimeoutMs: number,
 ): (message: unknown) => Promise<void> {
   let idle = false;

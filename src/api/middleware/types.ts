@@ -5,6 +5,7 @@ import type {
   handleUnaryCall,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import type { CallSignal } from '../../model/Cancellation.js';
 import type { Principal } from '../../model/Principal.js';
 import type { MessageStatus } from './errors.js';
 
@@ -16,7 +17,7 @@ export interface CallContext {
   /** Absolute deadline in ms since the epoch, or Infinity. */
   readonly deadlineMs: number;
   /** Aborted when the client cancels (or grpc-js ends the call at its deadline). */
-  readonly signal: AbortSignal;
+  readonly signal: CallSignal;
   /** True for a server-streaming method: the call lasts as long as its stream. */
   readonly streaming: boolean;
   /** The client's connection, as grpc-js names it (`ip:port`): one per HTTP/2 connection. */

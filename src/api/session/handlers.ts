@@ -91,7 +91,7 @@ export function sessionHandlers(
     WatchSessions: async (request, context, send) => {
       const query = decodeWatch(request, limits);
       const agentIds = confineAgents(context.principal, query.agentIds, 'agent_ids');
-      await service.watch({ ...query, agentIds }, context.signal, (change) =>
+      await service.watch({ ...query, agentIds }, context.signal.asAbortSignal(), (change) =>
         send(encodeChange(change)),
       );
     },

@@ -43,7 +43,9 @@ export function signalHandlers(service: SignalService): AsyncHandlers<SignalServ
           }
         });
       }
-      await service.subscribe(query, context.signal, (message) => send(encodeMessage(message)));
+      await service.subscribe(query, context.signal.asAbortSignal(), (message) =>
+        send(encodeMessage(message)),
+      );
     },
   };
 }

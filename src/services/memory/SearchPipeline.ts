@@ -1,11 +1,12 @@
 import { metrics } from '../../metrics/metrics.js';
+import type { CancelSignal } from '../../model/Cancellation.js';
 import { DomainError } from '../../model/errors.js';
 
 /** What the pipeline knows of the call behind a search. */
 export interface SearchContext {
   /** Absolute deadline, epoch ms (Infinity = none). */
   readonly deadlineMs: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 /**
@@ -66,7 +67,7 @@ interface Waiter<Result> {
   resolve: (result: Result) => void;
   reject: (error: Error) => void;
   deadlineMs: number;
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   onAbort: (() => void) | undefined;
 }
 
