@@ -52,7 +52,10 @@ export function initializeMethodMetrics(definition: ServiceDefinition): void {
   }
 }
 
-/** The series of one method, resolved once (a call then costs no label hashing). */
+/**
+ * The series of one method, resolved once (their label objects made once; prom-client 15 still
+ * validates and hashes them on every inc and observe, about a microsecond each).
+ */
 interface MethodSeries {
   started: { inc(): void };
   seconds: { observe(value: number): void };
