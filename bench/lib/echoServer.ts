@@ -15,7 +15,7 @@ import {
   type ServerUnaryCall,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import type { Http2Server } from 'node:http2';
+import { widenHttp2Windows } from '../../src/api/http2Windows.js';
 import type {
   SearchEpisodicRequest,
   SearchEpisodicRequest__Output,
@@ -37,27 +37,11 @@ const SERVER_OPTIONS: ChannelOptions = {
 };
 
 /**
- * mnemo's default HTTP/2 receive windows (MNEMO_HTTP2_WINDOW_BYTES, src/api/http2Windows.ts),
- * given the same way: per stream in the server's SETTINGS, per connection at its start. With
- * HTTP/2's 64 KiB the floor would acknowledge a stream's requests in more WINDOW_UPDATEs.
+ * mnemo's default HTTP/2 receive windows (MNEMO_HTTP2_WINDOW_BYTES), set by the server's own
+ * code: with HTTP/2's 64 KiB the floor would acknowledge a stream's requests in more
+ * WINDOW_UPDATEs.
  */
 const WINDOW_BYTES = 1_048_576;
-
-function withMnemoWindows(server: Server): Server {
-  const internals = server as unknown as {
-    createHttp2Server: (credentials: unknown) => Http2Server;
-  };
-  const make = internals.createHttp2Server.bind(server);
-  internals.createHttp2Server = (credentials) => {
-    const http2Server = make(credentials);
-    http2Server.updateSettings({ initialWindowSize: WINDOW_BYTES });
-    http2Server.on('session', (session) => {
-      session.setLocalWindowSize(WINDOW_BYTES);
-    });
-    return http2Server;
-  };
-  return server;
-}
 
 function serve(responseBytes: Buffer): void {
   const response = SEARCH.responseDeserialize(responseBytes);
@@ -65,7 +49,8 @@ function serve(responseBytes: Buffer): void {
     SearchEpisodic: SEARCH,
     SearchEpisodicStream: SEARCH_STREAM,
   };
-  const server = withMnemoWindows(new Server(SERVER_OPTIONS));
+  const server = new Server(SERVER_OPTIONS);
+  widenHttp2Windows(server, WINDOW_BYTES);
   server.addService(definition, {
     SearchEpisodic: (
       _call: ServerUnaryCall<SearchEpisodicRequest, SearchEpisodicResponse__Output>,

@@ -1,9 +1,6 @@
 import type { Server } from '@grpc/grpc-js';
 import type { Http2SecureServer, Http2Server, ServerHttp2Session } from 'node:http2';
 
-/** HTTP/2's initial receive window, Node's and grpc-js's servers' only one: 65,535 bytes. */
-export const HTTP2_DEFAULT_WINDOW_BYTES = 65_535;
-
 /** The part of grpc-js's Server this reaches: the method making one HTTP/2 server per address. */
 interface Http2ServerFactory {
   createHttp2Server: (credentials: unknown) => Http2Server | Http2SecureServer;

@@ -93,7 +93,7 @@ export function resolveOptions(
 }
 
 /** HTTP/2 receive window of the client's streams and connection, as the server's default. */
-export const CLIENT_HTTP2_WINDOW_BYTES = 1_048_576;
+const CLIENT_HTTP2_WINDOW_BYTES = 1_048_576;
 
 /** The channel options: retries through the service config, keepalive, message sizes, windows. */
 export function channelOptions(options: ReturnType<typeof resolveOptions>): ChannelOptions {

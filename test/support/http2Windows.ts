@@ -1,5 +1,7 @@
 import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
-import { HTTP2_DEFAULT_WINDOW_BYTES } from '../../src/api/http2Windows.js';
+
+/** HTTP/2's initial receive window, what a peer has until told otherwise: 65,535 bytes. */
+const HTTP2_DEFAULT_WINDOW_BYTES = 65_535;
 
 export interface Windows {
   /** SETTINGS_INITIAL_WINDOW_SIZE: what a client may send on each new stream. */
