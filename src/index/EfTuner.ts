@@ -126,7 +126,7 @@ export class EfTuner {
         const [result] = await engine.search(query.vector, k, ef);
         perQuery.push(recallOf(result, query.truth));
       }
-      return { recall: meanOf(perQuery).mean, reaches: reaches(perQuery, targetRecall) };
+      return { recall: meanOf(perQuery).mean, reaches: reaches(perQuery, targetRecall), perQuery };
     };
     const chosen = await chooseEf(measure, subject.efRuntime, k, EF_CALIBRATION_MAX, signal);
     if (chosen === null) return null;

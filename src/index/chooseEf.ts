@@ -2,10 +2,19 @@
 export interface EfMeasurement {
   recall: number;
   reaches: boolean;
+  /** Recall of each query of the sample, in the same order at every ef (gains are paired). */
+  perQuery: readonly number[];
 }
 
 /** A doubling of ef that gains less recall than this is weak. */
 export const PLATEAU_GAIN = 0.002;
+
+/**
+ * Standard errors of the paired per-query differences a gain must also clear: where a search's
+ * answer among equally distant memories is arbitrary, recall moves by chance from one ef to the
+ * next, and chance gains must not carry ef to the maximum.
+ */
+const GAIN_MARGIN_SE = 2;
 
 /**
  * The smallest ef (at least `min`, at most `max`) whose measurement reaches the target: from
@@ -15,7 +24,8 @@ export const PLATEAU_GAIN = 0.002;
  * PLATEAU_GAIN is looked past once: the plateau is taken only if the next doubling too leaves the
  * gain over both under twice PLATEAU_GAIN (or if there is no next one within `max`). Per-query
  * recall is heavy-tailed, and a sample may gain nothing from one doubling and much from the next.
- * Null once `signal` is aborted.
+ * A gain within GAIN_MARGIN_SE standard errors of the queries' paired differences is weak however
+ * large. Null once `signal` is aborted.
  */
 export async function chooseEf(
   measure: (ef: number) => Promise<EfMeasurement>,
@@ -43,7 +53,7 @@ export async function chooseEf(
     if (signal?.aborted) return null;
     const next = Math.min(max, 2 * ef);
     const atNext = await measure(next);
-    if (atNext.reaches || atNext.recall - at.recall >= PLATEAU_GAIN) {
+    if (atNext.reaches || gains(at, atNext, PLATEAU_GAIN)) {
       failing = ef;
       ef = next;
       at = atNext;
@@ -53,7 +63,7 @@ export async function chooseEf(
     const further = Math.min(max, 2 * next);
     const atFurther = await measure(further);
     // Levelled off: the ef before the weak doublings costs less for as much recall.
-    if (!atFurther.reaches && atFurther.recall - at.recall < 2 * PLATEAU_GAIN) break;
+    if (!atFurther.reaches && !gains(at, atFurther, 2 * PLATEAU_GAIN)) break;
     failing = next;
     ef = further;
     at = atFurther;
@@ -71,4 +81,22 @@ export async function chooseEf(
     }
   }
   return signal?.aborted ? null : { ef, measured: at };
+}
+
+/**
+ * Whether `to` gains at least `least` mean recall over `from`, and more than GAIN_MARGIN_SE
+ * standard errors of the per-query differences (the gain is told from chance).
+ */
+function gains(from: EfMeasurement, to: EfMeasurement, least: number): boolean {
+  const n = Math.min(from.perQuery.length, to.perQuery.length);
+  const gain = to.recall - from.recall;
+  if (gain < least) return false;
+  if (n < 2) return true;
+  const differences = Array.from(
+    { length: n },
+    (_, i) => (to.perQuery[i] ?? 0) - (from.perQuery[i] ?? 0),
+  );
+  const mean = differences.reduce((sum, d) => sum + d, 0) / n;
+  const variance = differences.reduce((sum, d) => sum + (d - mean) ** 2, 0) / (n - 1);
+  return gain > GAIN_MARGIN_SE * Math.sqrt(variance / n);
 }

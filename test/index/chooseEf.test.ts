@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chooseEf, type EfMeasurement } from '../../src/index/chooseEf.js';
+import { rng } from '../../bench/lib/syntheticData.js';
 
 const TARGET = 0.98;
+const QUERIES = 200;
 
-/** A recall curve through the given points, linear in log2(ef) between them; the efs measured. */
+/**
+ * A recall curve through the given points, linear in log2(ef) between them, every query of the
+ * sample at the curve's recall; the efs measured.
+ */
 function curve(points: Record<number, number>): {
   measure: (ef: number) => Promise<EfMeasurement>;
   measured: number[];
@@ -25,7 +30,8 @@ function curve(points: Record<number, number>): {
     measure: (ef) => {
       measured.push(ef);
       const recall = recallAt(ef);
-      return Promise.resolve({ recall, reaches: recall >= TARGET });
+      const perQuery = new Array<number>(QUERIES).fill(recall);
+      return Promise.resolve({ recall, reaches: recall >= TARGET, perQuery });
     },
   };
 }
@@ -84,6 +90,36 @@ describe('chooseEf', () => {
     const chosen = await chooseEf(c.measure, 64, 10, 256);
     expect(chosen?.ef).toBe(256);
     expect(chosen?.measured.reaches).toBe(false);
+  });
+
+  it('takes gains within chance of the paired per-query differences for a plateau', async () => {
+    // Every doubling gains 0.005 on average, while each query's recall moves by ±0.1 at random
+    // from one ef to the next (answers among equally distant memories are arbitrary).
+    const random = rng(7);
+    const measured: number[] = [];
+    const measure = (ef: number): Promise<EfMeasurement> => {
+      measured.push(ef);
+      const mean = 0.9 + 0.005 * Math.log2(ef / 64);
+      const signs = Array.from({ length: QUERIES }, (_, i): number => (i % 2 === 0 ? 1 : -1));
+      for (let i = signs.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [signs[i], signs[j]] = [signs[j] ?? 1, signs[i] ?? 1];
+      }
+      const perQuery = signs.map((sign) => mean + 0.1 * sign);
+      return Promise.resolve({ recall: mean, reaches: false, perQuery });
+    };
+    const chosen = await chooseEf(measure, 64, 10, 1024);
+    expect(chosen?.ef).toBe(64);
+    expect(measured).not.toContain(1024);
+  });
+
+  it('counts a gain every query shares, however small its spread', async () => {
+    const measure = (ef: number): Promise<EfMeasurement> => {
+      const recall = 0.9 + 0.003 * Math.log2(ef / 64);
+      const perQuery = new Array<number>(QUERIES).fill(recall);
+      return Promise.resolve({ recall, reaches: false, perQuery });
+    };
+    expect((await chooseEf(measure, 64, 10, 1024))?.ef).toBe(1024);
   });
 
   it('answers null once stopped', async () => {
