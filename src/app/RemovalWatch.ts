@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { keyspaceEventsSetting, removalEventsPublished } from '../redis/keyspaceEvents.js';
+import { metrics } from '../metrics/metrics.js';
+import {
+  keyspaceEventsSetting,
+  REMOVAL_EVENTS,
+  removalEventsPublished,
+} from '../redis/keyspaceEvents.js';
 
 export interface RemovalWatchOptions {
   /** The master's connection, to read `notify-keyspace-events`. */
@@ -21,12 +26,17 @@ export interface RemovalWatchOptions {
  * meanwhile are lost); after it reconnects (ioredis subscribes again before anything queued
  * after) a round trip on it and a fresh read of the setting make it true again. The setting is
  * read again every `checkIntervalMs`, so a change at runtime or a failover to a master
- * configured otherwise is seen within that time.
+ * configured otherwise is seen within that time. The first check warns when Redis does not
+ * publish every removal, naming the setting and the events missing (hits are then read from Redis
+ * again once older than MNEMO_RECORD_CACHE_MAX_AGE_MS: docs/operations.md); changes are logged
+ * as they happen, and `mnemo_key_removals_followed` holds the state.
  */
 export class RemovalWatch {
   private followed = false;
   private subscribed: boolean;
   private published = false;
+  /** Whether the first check's state was logged. */
+  private announced = false;
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
   private checking: Promise<void> | null = null;
@@ -57,8 +67,10 @@ export class RemovalWatch {
   check(): Promise<void> {
     this.checking ??= (async () => {
       const setting = await keyspaceEventsSetting(this.options.redis).catch(() => null);
-      this.published = setting !== null && removalEventsPublished(setting).length === 3;
+      const published = setting === null ? [] : removalEventsPublished(setting);
+      this.published = published.length === 3;
       this.update();
+      if (!this.announced && !this.stopped) this.announce(setting, published);
     })().finally(() => {
       this.checking = null;
     });
@@ -83,8 +95,27 @@ export class RemovalWatch {
     await this.check();
   }
 
+  /**
+   * Warns, once, when the first check finds that Redis does not publish every removal (a change
+   * later is logged by update).
+   */
+  private announce(setting: string | null, published: readonly string[]): void {
+    this.announced = true;
+    if (this.published) return;
+    const missing = REMOVAL_EVENTS.filter((event) => !published.includes(event));
+    this.options.log.warn(
+      { setting, missing },
+      setting === null
+        ? 'CONFIG GET notify-keyspace-events was refused, so key removals may go unreported: ' +
+            'cached search hits are read from Redis again after MNEMO_RECORD_CACHE_MAX_AGE_MS'
+        : 'Redis does not publish every key removal (notify-keyspace-events Egxe): cached ' +
+            'search hits are read from Redis again after MNEMO_RECORD_CACHE_MAX_AGE_MS',
+    );
+  }
+
   private update(): void {
     const followed = !this.stopped && this.subscribed && this.published;
+    metrics.keyRemovalsFollowed.set(followed ? 1 : 0);
     if (followed === this.followed) return;
     this.followed = followed;
     this.options.log.info(

@@ -105,6 +105,11 @@ export const metrics = {
     labelNames: ['result'] as const,
     registers: [registry],
   }),
+  keyRemovalsFollowed: new Gauge({
+    name: 'mnemo_key_removals_followed',
+    help: 'Whether Redis reports every key removal as it happens (1), so cached search hits answer whatever their age; 0: they are read again after MNEMO_RECORD_CACHE_MAX_AGE_MS',
+    registers: [registry],
+  }),
   recordCacheBytes: new Gauge({
     name: 'mnemo_record_cache_bytes',
     help: 'Estimated bytes held by the in-process record cache',

@@ -3,14 +3,18 @@ import type { MemoryKind } from '../model/MemoryRecord.js';
 import type { RedisKeys } from './RedisKeys.js';
 
 /** The key events that remove a key: DEL/UNLINK, expiry, eviction under maxmemory. */
-const REMOVALS = ['del', 'expired', 'evicted'] as const;
+export const REMOVAL_EVENTS = ['del', 'expired', 'evicted'] as const;
 
 /** Which of the removal events `notify-keyspace-events` publishes (E with g, x, e; A = all). */
 export function removalEventsPublished(setting: string): string[] {
   if (!setting.includes('E')) return [];
   const all = setting.includes('A');
-  const flags: Record<(typeof REMOVALS)[number], string> = { del: 'g', expired: 'x', evicted: 'e' };
-  return REMOVALS.filter((event) => all || setting.includes(flags[event]));
+  const flags: Record<(typeof REMOVAL_EVENTS)[number], string> = {
+    del: 'g',
+    expired: 'x',
+    evicted: 'e',
+  };
+  return REMOVAL_EVENTS.filter((event) => all || setting.includes(flags[event]));
 }
 
 /** The master's `notify-keyspace-events`, or null when CONFIG is refused (e.g. renamed). */
@@ -35,7 +39,7 @@ export async function followMemoryRemovals(
   removed: (kind: MemoryKind, id: string) => void,
 ): Promise<() => Promise<void>> {
   const db = subscriber.options.db ?? 0;
-  const channels = REMOVALS.map((event) => `__keyevent@${db}__:${event}`);
+  const channels = REMOVAL_EVENTS.map((event) => `__keyevent@${db}__:${event}`);
   const onMessage = (channel: string, key: string): void => {
     if (!channels.includes(channel)) return;
     const memory = keys.memoryOf(key);

@@ -1,11 +1,31 @@
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RemovalWatch } from '../../src/app/RemovalWatch.js';
 import type { RedisProcess } from '../../src/app/RedisProcess.js';
+import { registry } from '../../src/metrics/metrics.js';
 import { createBlockingClient } from '../../src/redis/clients.js';
 import { followMemoryRemovals } from '../../src/redis/keyspaceEvents.js';
 import { RedisKeys } from '../../src/redis/RedisKeys.js';
-import { quietLog, startRedis } from '../support/testApp.js';
+import { startRedis } from '../support/testApp.js';
+
+/** A logger keeping each line it writes, parsed. */
+function capturingLog(): { log: pino.Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, sink), lines };
+}
+
+async function followedGauge(): Promise<number | undefined> {
+  const metric = await registry.getSingleMetric('mnemo_key_removals_followed')?.get();
+  return metric?.values[0]?.value;
+}
 
 describe('RemovalWatch (whether cached hits may outlive their max age) on a real redis-server', () => {
   let redis: RedisProcess;
@@ -14,6 +34,7 @@ describe('RemovalWatch (whether cached hits may outlive their max age) on a real
   let stopFollowing: () => Promise<void>;
   let watch: RemovalWatch;
   const changes: boolean[] = [];
+  const { log, lines } = capturingLog();
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -27,7 +48,7 @@ describe('RemovalWatch (whether cached hits may outlive their max age) on a real
       redis: admin,
       subscriber,
       checkIntervalMs: 100,
-      log: quietLog,
+      log,
       onChange: (followed) => changes.push(followed),
     });
   });
@@ -47,6 +68,16 @@ describe('RemovalWatch (whether cached hits may outlive their max age) on a real
     await watch.check();
     expect(watch.following).toBe(false);
     expect(changes).toEqual([]);
+    expect(await followedGauge()).toBe(0);
+  });
+
+  it('warns once, at its first check, naming the setting and the events Redis does not publish', async () => {
+    await watch.check();
+    const warnings = lines.filter((line) => line.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toContain('notify-keyspace-events Egxe');
+    expect(warnings[0]?.msg).toContain('MNEMO_RECORD_CACHE_MAX_AGE_MS');
+    expect(warnings[0]).toMatchObject({ setting: '', missing: ['del', 'expired', 'evicted'] });
   });
 
   it('turns on once they are all published, seen by its periodic check', async () => {
@@ -58,6 +89,8 @@ describe('RemovalWatch (whether cached hits may outlive their max age) on a real
       { timeout: 3000, interval: 20 },
     );
     expect(changes).toEqual([true]);
+    expect(await followedGauge()).toBe(1);
+    expect(lines.filter((line) => line.level === 40)).toHaveLength(1);
   });
 
   it('turns off at once when the subscriber loses its connection, and on after it is back', async () => {
