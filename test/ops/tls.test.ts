@@ -57,7 +57,8 @@ describe('TLS in operation', () => {
   let client: Issued;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    // Key events on, as deployed (redis-master.conf): the server warns at start without them.
+    redis = await startRedis(['--notify-keyspace-events', 'Egxe']);
     ca = await makeCa('mnemo ops CA');
     [server, client] = await Promise.all([issue(ca, 'server'), issue(ca, 'client')]);
   });
