@@ -254,8 +254,14 @@ describe('HnswEngine', () => {
     it('finds a stored vector itself at distance ~0', async () => {
       const results = await shared.search(data.subarray(0, 50 * DIM), 1, 64);
       results.forEach((res, i) => {
-        expect(res.labels[0]).toBe(labels[i]);
-        expect(res.distances[0]).toBeLessThan(1e-5);
+        // Label and distance in one assertion, so a failure says which went wrong: another
+        // memory found at ~0 (a label bound to the wrong vector) or a walk that missed it.
+        const distance = res.distances[0] ?? Infinity;
+        expect({ query: i, label: res.labels[0], distance }).toEqual({
+          query: i,
+          label: labels[i],
+          distance: distance < 1e-5 ? distance : '< 1e-5',
+        });
       });
     });
 
