@@ -1139,12 +1139,12 @@ describe('HnswEngine with float16 storage', () => {
     await e.save(path);
     // Two bytes less per dimension and element; the links are the same size when both graphs
     // draw the same levels, which only a serial build guarantees (hnswlib's parallel adds race
-    // on its level generator): batches below 256 rows stay on one thread.
+    // on its level generator, and a batch of two rows or more is inserted on every core): one
+    // row per call.
     const serialBuild = async (precision: 'float32' | 'float16', file: string): Promise<number> => {
       const engine = new HnswEngine({ ...half, precision });
-      for (let at = 0; at < N; at += 250) {
-        const end = Math.min(N, at + 250);
-        await engine.add(labels.subarray(at, end), data.subarray(at * DIM, end * DIM));
+      for (let at = 0; at < N; at++) {
+        await engine.add(labels.subarray(at, at + 1), data.subarray(at * DIM, (at + 1) * DIM));
       }
       await engine.save(join(dir, file));
       return (await stat(join(dir, file))).size;
