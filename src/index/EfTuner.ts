@@ -1,5 +1,5 @@
 import type { MemoryFilter } from '../model/MemoryFilter.js';
-import { chooseEf, PLATEAU_GAIN, type EfMeasurement } from './chooseEf.js';
+import { chooseEf, meanOf, PLATEAU_GAIN, type EfMeasurement } from './chooseEf.js';
 import type { HnswEngine, KnnResult } from './HnswEngine.js';
 import { scaledEf, type FilteredPlan, type Plan, type SearchQuery } from './QueryPlanner.js';
 
@@ -260,15 +260,6 @@ function recallOf(result: KnnResult | undefined, truth: ReadonlySet<number>): nu
 function reaches(recalls: readonly number[], target: number): boolean {
   const { mean, standardError } = meanOf(recalls);
   return mean - RECALL_MARGIN_SE * standardError >= target;
-}
-
-/** Mean of per-query recalls and the standard error of that mean. */
-function meanOf(values: readonly number[]): { mean: number; standardError: number } {
-  const n = values.length;
-  if (n === 0) return { mean: 0, standardError: 0 };
-  const mean = values.reduce((sum, v) => sum + v, 0) / n;
-  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / Math.max(1, n - 1);
-  return { mean, standardError: Math.sqrt(variance / n) };
 }
 
 /** `count` distinct items of `items` at random (all of them if there are fewer). */

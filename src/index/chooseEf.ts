@@ -96,7 +96,14 @@ function gains(from: EfMeasurement, to: EfMeasurement, least: number): boolean {
     { length: n },
     (_, i) => (to.perQuery[i] ?? 0) - (from.perQuery[i] ?? 0),
   );
-  const mean = differences.reduce((sum, d) => sum + d, 0) / n;
-  const variance = differences.reduce((sum, d) => sum + (d - mean) ** 2, 0) / (n - 1);
-  return gain > GAIN_MARGIN_SE * Math.sqrt(variance / n);
+  return gain > GAIN_MARGIN_SE * meanOf(differences).standardError;
+}
+
+/** Mean of per-query values and the standard error of that mean. */
+export function meanOf(values: readonly number[]): { mean: number; standardError: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, standardError: 0 };
+  const mean = values.reduce((sum, v) => sum + v, 0) / n;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / Math.max(1, n - 1);
+  return { mean, standardError: Math.sqrt(variance / n) };
 }
